@@ -1,0 +1,53 @@
+//! `redbridge`: set up, prove and diagnose Redshift COPY/UNLOAD into another account's S3 bucket.
+//!
+//! This binary is thin: it parses arguments, resolves settings, calls the libraries and renders
+//! the result, as text for people or JSON (`--output json`) for machines.
+
+mod explain;
+mod lint;
+mod output;
+mod plan;
+mod spec_args;
+mod sql;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Make Redshift COPY and UNLOAD work against an S3 bucket in another AWS account.
+#[derive(Debug, Parser)]
+#[command(name = "redbridge", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Derive every role, policy, attach step and SQL statement for a cross-account setup (offline).
+    Plan(plan::Args),
+    /// Build one COPY or UNLOAD statement.
+    #[command(subcommand)]
+    Sql(sql::Command),
+    /// Explain an IAM decision with the statements that decided it.
+    Explain(explain::Args),
+    /// Check COPY and UNLOAD statements before Redshift runs them.
+    Lint(lint::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Plan(args) => plan::run(args),
+        Command::Sql(command) => sql::run(command),
+        Command::Explain(args) => explain::run(args),
+        Command::Lint(args) => lint::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! `redbridge plan`.
+use std::process::ExitCode;
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> { anyhow::bail!("soon") }

@@ -1,0 +1,50 @@
+//! `cargo xtask`: project automation that needs more than `cargo` itself.
+//!
+//! Every task is a module; this file only dispatches. Tasks print what they do and fail loudly.
+
+mod bench_iam;
+mod bench_lint;
+mod check_policies;
+mod fuzz_lint;
+mod iam_diff;
+mod tidy;
+mod util;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  ci               run the whole test suite as CI does (cargo test + check-policies)
+  tidy             check the codebase itself (also run by `cargo test`)
+  check-policies   run parliament over every policy the example specs produce
+  iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
+  bench iam        IAM evaluator throughput against iam-simulate
+  bench lint       COPY/UNLOAD linter throughput
+  fuzz-lint [N]    run the linter over N generated and mutated statements";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["ci", ..] => util::ci(),
+        ["tidy", ..] => tidy::run(),
+        ["check-policies", ..] => check_policies::run(),
+        ["iam-diff", rest @ ..] => iam_diff::run(rest),
+        ["bench", "iam", rest @ ..] => bench_iam::run(rest),
+        ["bench", "lint", rest @ ..] => bench_lint::run(rest),
+        ["fuzz-lint", rest @ ..] => fuzz_lint::run(rest),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
