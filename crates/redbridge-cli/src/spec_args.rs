@@ -1,1 +1,111 @@
-//! placeholder
+//! The spec flags shared by `plan` and the commands that act on a plan, and their resolution
+//! into a validated [`Spec`]: a `--spec` file first, then each flag given overrides its field.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use redbridge_core::{RawSpec, Spec};
+
+/// What the user wants set up. Every flag has the same name as the spec file's field.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SpecArgs {
+    /// A TOML spec file with the fields below (flags given too override it).
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// The 12-digit account that runs Redshift.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub redshift_account: Option<String>,
+    /// The 12-digit account that owns the bucket.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub s3_account: Option<String>,
+    /// The bucket name.
+    #[arg(long)]
+    pub bucket: Option<String>,
+    /// A key prefix in the bucket (repeatable); none means the whole bucket.
+    #[arg(long = "prefix", value_name = "PREFIX")]
+    pub prefixes: Vec<String>,
+    /// Which statements the chain must support.
+    #[arg(long, value_parser = ["copy", "unload", "both"])]
+    pub access: Option<String>,
+    /// The customer managed KMS key ARN of the bucket (not an alias).
+    #[arg(long, value_name = "KEY_ARN")]
+    pub kms_key: Option<String>,
+    /// The provisioned cluster identifier.
+    #[arg(long, conflicts_with_all = ["workgroup", "namespace"])]
+    pub cluster: Option<String>,
+    /// The Redshift Serverless workgroup (with `--namespace`).
+    #[arg(long)]
+    pub workgroup: Option<String>,
+    /// The Redshift Serverless namespace (with `--workgroup`).
+    #[arg(long)]
+    pub namespace: Option<String>,
+    /// Redshift's region.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The bucket's region, when it differs from Redshift's.
+    #[arg(long)]
+    pub bucket_region: Option<String>,
+    /// Name of the role attached to Redshift (default `redbridge-<cluster or workgroup>`).
+    #[arg(long, value_name = "NAME")]
+    pub cluster_role_name: Option<String>,
+    /// Name of the role in the bucket account (default `redbridge-<bucket>`).
+    #[arg(long, value_name = "NAME")]
+    pub bucket_role_name: Option<String>,
+    /// A database user allowed to use the chain (repeatable; adds `sts:ExternalId` conditions).
+    #[arg(long = "db-user", value_name = "USER")]
+    pub db_users: Vec<String>,
+}
+
+impl SpecArgs {
+    /// Reads the spec file if any, applies the flags over it and validates the result.
+    pub fn resolve(&self) -> anyhow::Result<Spec> {
+        let mut raw = match &self.spec {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read spec file `{}`", path.display()))?;
+                toml::from_str::<RawSpec>(&text)
+                    .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
+                    .with_context(|| format!("spec file `{}` is not valid", path.display()))?
+            }
+            None => RawSpec::default(),
+        };
+        let set = |field: &mut Option<String>, flag: &Option<String>| {
+            if flag.is_some() {
+                field.clone_from(flag);
+            }
+        };
+        set(&mut raw.redshift_account, &self.redshift_account);
+        set(&mut raw.s3_account, &self.s3_account);
+        set(&mut raw.bucket, &self.bucket);
+        set(&mut raw.access, &self.access);
+        set(&mut raw.kms_key, &self.kms_key);
+        set(&mut raw.region, &self.region);
+        set(&mut raw.bucket_region, &self.bucket_region);
+        set(&mut raw.cluster_role_name, &self.cluster_role_name);
+        set(&mut raw.bucket_role_name, &self.bucket_role_name);
+        if self.cluster.is_some() {
+            raw.cluster.clone_from(&self.cluster);
+            raw.workgroup = None;
+            raw.namespace = None;
+        }
+        if self.workgroup.is_some() || self.namespace.is_some() {
+            raw.cluster = None;
+            set(&mut raw.workgroup, &self.workgroup);
+            set(&mut raw.namespace, &self.namespace);
+        }
+        if !self.prefixes.is_empty() {
+            raw.prefixes.clone_from(&self.prefixes);
+        }
+        if !self.db_users.is_empty() {
+            raw.db_users.clone_from(&self.db_users);
+        }
+        let spec = Spec::from_raw(&raw).map_err(|e| {
+            let source = match &self.spec {
+                Some(path) => format!(" (from `{}` or its flag)", path.display()),
+                None => String::new(),
+            };
+            anyhow::anyhow!("invalid spec{source}: {e}")
+        })?;
+        Ok(spec)
+    }
+}

@@ -1,1 +1,11 @@
-//! placeholder
+//! The cross-account setup as pure data: the user's intent ([`spec`]), the role chain
+//! ([`chain`]) and the plan derived from them ([`plan`]). No I/O, no AWS SDK, no async runtime.
+
+pub mod chain;
+pub mod plan;
+pub mod spec;
+mod statements;
+
+pub use chain::{ChainError, RoleChain};
+pub use plan::{Plan, PlanError};
+pub use spec::{Access, DataFormat, RawSpec, Spec, SpecError, SpecFileError, Target};

@@ -144,6 +144,18 @@ impl Statement {
         }
     }
 
+    /// An `Allow` of `sts:AssumeRole` to `principal`: one statement of a role's trust policy.
+    pub fn trust(principal: Principal) -> Self {
+        Self {
+            sid: None,
+            effect: Effect::Allow,
+            principal: Some(PrincipalBlock::Principal(principal)),
+            action: ActionBlock::Action(vec!["sts:AssumeRole".to_owned()]),
+            resource: None,
+            condition: Conditions::new(),
+        }
+    }
+
     /// Sets the `Sid`.
     pub fn with_sid(mut self, sid: impl Into<String>) -> Self {
         self.sid = Some(sid.into());
