@@ -19,7 +19,7 @@ pub const VERSION_2008: &str = "2008-10-17";
 
 /// A whole policy document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "raw::Document", into = "raw::Document")]
+#[serde(from = "raw::Document", into = "raw::Document")]
 pub struct PolicyDocument {
     /// `Version`; `None` when the document omits it (IAM then applies `2008-10-17`).
     pub version: Option<String>,
@@ -303,12 +303,31 @@ mod raw {
     #[derive(Serialize, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub(super) struct Document {
-        #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+        #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none", deserialize_with = "version")]
         version: Option<String>,
         #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
         id: Option<String>,
-        #[serde(rename = "Statement")]
+        #[serde(rename = "Statement", deserialize_with = "statements")]
         statement: OneOrMany<Statement>,
+    }
+
+    // Checked while reading, not after, so the error carries the position.
+    fn version<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+        let v = String::deserialize(deserializer)?;
+        if v != VERSION_2012 && v != VERSION_2008 {
+            return Err(serde::de::Error::custom(format!(
+                "`Version` is `{v}`; IAM accepts `{VERSION_2012}` or `{VERSION_2008}` (this is a date, not the document's revision)"
+            )));
+        }
+        Ok(Some(v))
+    }
+
+    fn statements<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<OneOrMany<Statement>, D::Error> {
+        let statements = OneOrMany::<Statement>::deserialize(deserializer)?;
+        if matches!(&statements, OneOrMany::Many(v) if v.is_empty()) {
+            return Err(serde::de::Error::custom("`Statement` is empty; a policy needs at least one statement"));
+        }
+        Ok(statements)
     }
 
     #[derive(Serialize)]
@@ -465,21 +484,9 @@ mod raw {
         }
     }
 
-    impl TryFrom<Document> for PolicyDocument {
-        type Error = String;
-        fn try_from(doc: Document) -> Result<Self, String> {
-            if let Some(v) = &doc.version {
-                if v != VERSION_2012 && v != VERSION_2008 {
-                    return Err(format!(
-                        "`Version` is `{v}`; IAM accepts `{VERSION_2012}` or `{VERSION_2008}` (this is a date, not the document's revision)"
-                    ));
-                }
-            }
-            let statements = doc.statement.into_vec();
-            if statements.is_empty() {
-                return Err("`Statement` is empty; a policy needs at least one statement".to_owned());
-            }
-            Ok(PolicyDocument { version: doc.version, id: doc.id, statements })
+    impl From<Document> for PolicyDocument {
+        fn from(doc: Document) -> Self {
+            PolicyDocument { version: doc.version, id: doc.id, statements: doc.statement.into_vec() }
         }
     }
 
