@@ -4,7 +4,7 @@
 pub mod chain;
 pub mod plan;
 pub mod spec;
-mod statements;
+pub mod statements;
 
 pub use chain::{ChainError, RoleChain};
 pub use plan::{Plan, PlanError};
