@@ -65,8 +65,9 @@ pub fn render_text(plan: &Plan) -> String {
             match step {
                 Step::CreateRole { role, description, trust_policy, tags } => {
                     let tags: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                    let _ = writeln!(out, "{number}. Create role `{}` ({description}; tags {})", role.name(), tags.join(", "));
+                    let _ = writeln!(out, "{number}. Create role `{}`: {description}", role.name());
                     let _ = writeln!(out, "   ARN: {role}");
+                    let _ = writeln!(out, "   Tags: {}", tags.join(", "));
                     let _ = writeln!(out, "   Trust policy:");
                     push_indented(&mut out, &trust_policy.to_json_pretty(), 6);
                 }

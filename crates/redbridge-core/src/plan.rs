@@ -234,13 +234,13 @@ fn account_plans(spec: &Spec, chain: &RoleChain, notes: &mut Vec<Note>) -> Vec<A
         }
         let trust = if is_first { cluster_role_trust(spec) } else { chained_role_trust(spec, chain.previous(role).unwrap_or(role)) };
         let description = if is_first && is_last {
-            format!("Redshift {} reads and writes s3://{} (redbridge)", spec.target.name(), spec.bucket)
+            format!("used by Redshift {} for s3://{}", spec.target.name(), spec.bucket)
         } else if is_first {
-            format!("Attached to Redshift {}; chains to {} (redbridge)", spec.target.name(), roles[1].name())
+            format!("attached to Redshift {}, chains to {}", spec.target.name(), roles[1].name())
         } else if is_last {
-            format!("Assumed by {} for Redshift access to s3://{} (redbridge)", roles[index - 1].name(), spec.bucket)
+            format!("assumed by {} for Redshift access to s3://{}", roles[index - 1].name(), spec.bucket)
         } else {
-            format!("Chain hop from {} to {} (redbridge)", roles[index - 1].name(), roles[index + 1].name())
+            format!("chain hop from {} to {}", roles[index - 1].name(), roles[index + 1].name())
         };
         steps.push(Step::CreateRole {
             role: role.clone(),
