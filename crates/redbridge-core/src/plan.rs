@@ -4,6 +4,8 @@
 //! The plan is derived from a [`Spec`] alone, offline. It is the desired state that `apply`
 //! converges to, that `export` renders as infrastructure code, and that `doctor` compares with.
 
+use std::collections::BTreeMap;
+
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
 use serde::Serialize;
@@ -76,8 +78,8 @@ pub enum Step {
         description: String,
         /// The trust policy.
         trust_policy: PolicyDocument,
-        /// Tags to put on it.
-        tags: Vec<(String, String)>,
+        /// Tags to put on it, key to value.
+        tags: BTreeMap<String, String>,
     },
     /// Put an inline policy on a role.
     PutRolePolicy {
@@ -246,7 +248,7 @@ fn account_plans(spec: &Spec, chain: &RoleChain, notes: &mut Vec<Note>) -> Vec<A
             role: role.clone(),
             description,
             trust_policy: trust,
-            tags: vec![(MANAGED_TAG.0.to_owned(), MANAGED_TAG.1.to_owned())],
+            tags: BTreeMap::from([(MANAGED_TAG.0.to_owned(), MANAGED_TAG.1.to_owned())]),
         });
         if let Some(next) = chain.next(role) {
             steps.push(Step::PutRolePolicy {
