@@ -245,6 +245,8 @@ pub struct Decision {
     pub path: Option<AllowPath>,
     /// Whether the caller and the resource are in the same account.
     pub same_account: bool,
+    /// Whether the caller is an AWS service principal (only the resource policy counts then).
+    pub service_principal: bool,
 }
 
 impl Decision {
@@ -272,7 +274,9 @@ impl Decision {
                 if let Some(missing) = self.missing {
                     lines.push(format!("  {missing}"));
                 }
-                lines.push(if self.same_account {
+                lines.push(if self.service_principal {
+                    "  (a service principal needs only the resource policy, but it must name the service)".to_owned()
+                } else if self.same_account {
                     "  (same account: an identity policy or a resource policy naming the principal is enough, except for role trust and KMS keys)".to_owned()
                 } else {
                     "  (cross account: both the caller's identity policy and the resource policy must allow)".to_owned()
@@ -282,8 +286,15 @@ impl Decision {
         lines
     }
 
-    fn denied(missing: Missing, same_account: bool) -> Self {
-        Self { outcome: Outcome::ImplicitDeny, deciding: Vec::new(), missing: Some(missing), path: None, same_account }
+    fn denied(missing: Missing, same_account: bool, service_principal: bool) -> Self {
+        Self {
+            outcome: Outcome::ImplicitDeny,
+            deciding: Vec::new(),
+            missing: Some(missing),
+            path: None,
+            same_account,
+            service_principal,
+        }
     }
 }
 
@@ -384,13 +395,13 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
     }
 
     if !denies.is_empty() {
-        return Ok(Decision { outcome: Outcome::ExplicitDeny, deciding: denies, missing: None, path: None, same_account });
+        return Ok(Decision { outcome: Outcome::ExplicitDeny, deciding: denies, missing: None, path: None, same_account, service_principal: is_service });
     }
     if let Some(level) = scp_missing {
-        return Ok(Decision::denied(Missing::ScpLevel(level), same_account));
+        return Ok(Decision::denied(Missing::ScpLevel(level), same_account, is_service));
     }
     if let Some(level) = rcp_missing {
-        return Ok(Decision::denied(Missing::RcpLevel(level), same_account));
+        return Ok(Decision::denied(Missing::RcpLevel(level), same_account, is_service));
     }
 
     let allowed = |path: AllowPath, parts: &[&Vec<StatementRef>]| {
@@ -398,13 +409,13 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
         for list in [&scp_allows, &rcp_allows].into_iter().chain(parts.iter().copied()) {
             deciding.extend(list.iter().cloned());
         }
-        Ok(Decision { outcome: Outcome::Allowed, deciding, missing: None, path: Some(path), same_account })
+        Ok(Decision { outcome: Outcome::Allowed, deciding, missing: None, path: Some(path), same_account, service_principal: is_service })
     };
 
     if is_service {
         return match grant {
             Some(_) => allowed(AllowPath::ServiceTrust, &[&resource_allows]),
-            None => Ok(Decision::denied(Missing::ResourcePolicy, same_account)),
+            None => Ok(Decision::denied(Missing::ResourcePolicy, same_account, is_service)),
         };
     }
 
@@ -432,7 +443,7 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
         }
         let required = resource_policy_required(request);
         if required && grant.is_none() {
-            return Ok(Decision::denied(Missing::ResourcePolicy, same_account));
+            return Ok(Decision::denied(Missing::ResourcePolicy, same_account, is_service));
         }
         return match own_side_missing {
             None if required => {
@@ -442,17 +453,17 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
             }
             None => allowed(AllowPath::SameAccountIdentity, &own_side),
             Some(Missing::IdentityPolicy) if grant.is_none() => {
-                Ok(Decision::denied(Missing::IdentityOrResourcePolicy, same_account))
+                Ok(Decision::denied(Missing::IdentityOrResourcePolicy, same_account, is_service))
             }
-            Some(missing) => Ok(Decision::denied(missing, same_account)),
+            Some(missing) => Ok(Decision::denied(missing, same_account, is_service)),
         };
     }
 
     if grant.is_none() {
-        return Ok(Decision::denied(Missing::ResourcePolicy, same_account));
+        return Ok(Decision::denied(Missing::ResourcePolicy, same_account, is_service));
     }
     match own_side_missing {
-        Some(missing) => Ok(Decision::denied(missing, same_account)),
+        Some(missing) => Ok(Decision::denied(missing, same_account, is_service)),
         None => {
             let mut parts = vec![&resource_allows];
             parts.extend(own_side);
