@@ -298,6 +298,16 @@ impl Decision {
     }
 }
 
+/// Matches `text` against an IAM wildcard `pattern` (`*` any run, `?` one character), as IAM
+/// matches actions (`ignore_case`) and resources (exact case). Policy variables are not expanded.
+pub fn matches_wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    match pattern::Pattern::compile(pattern, ignore_case, false) {
+        Ok(compiled) if ignore_case => compiled.matches(&text.to_ascii_lowercase(), &pattern::NoVariables),
+        Ok(compiled) => compiled.matches(text, &pattern::NoVariables),
+        Err(_) => false,
+    }
+}
+
 /// Whether the resource policy must allow whatever the identity policies say: role trust
 /// policies (`sts:AssumeRole*`, `sts:TagSession`, … on a role) and KMS key policies.
 fn resource_policy_required(request: &Request) -> bool {
