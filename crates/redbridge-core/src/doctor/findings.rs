@@ -1,0 +1,193 @@
+//! What `doctor` reports: findings with stable codes, grouped hop by hop along the chain.
+
+use serde::Serialize;
+
+/// Every finding code doctor and the error classifier can produce, with a one-line meaning.
+/// Codes are stable: scripts may match on them.
+pub const CODES: &[(&str, &str)] = &[
+    ("RB101", "the first role is not attached to the cluster or namespace"),
+    ("RB102", "the first role is attached but not yet in sync"),
+    ("RB103", "a role of the chain does not exist"),
+    ("RB111", "the cluster role's trust does not allow the Redshift service principal"),
+    ("RB112", "the cluster role's trust lacks `redshift-serverless.amazonaws.com` (serverless)"),
+    ("RB113", "a trust condition Redshift cannot satisfy (MFA, source ARN, external id, source account)"),
+    ("RB121", "a role lacks `sts:AssumeRole` on the next role"),
+    ("RB122", "a role's trust does not allow the previous role"),
+    ("RB123", "a role's trust allows a whole account instead of the previous role"),
+    ("RB131", "the bucket role lacks an S3 permission the statement needs"),
+    ("RB132", "an explicit deny blocks an S3 action"),
+    ("RB133", "the bucket policy requires SSE-KMS but UNLOAD would write unencrypted (SSE-S3)"),
+    ("RB141", "the KMS key policy or the bucket role's policy does not allow the key"),
+    ("RB142", "an AWS managed key cannot be used from another account"),
+    ("RB143", "the KMS key is not enabled"),
+    ("RB144", "the bucket's default key is not the spec's key"),
+    ("RB151", "the bucket is in another region than the spec says"),
+    ("RB152", "COPY from PARQUET or ORC cannot read a bucket in another region"),
+    ("RB153", "the bucket does not exist"),
+    ("RB161", "UNLOAD objects would be owned by another account"),
+    ("RB171", "enhanced VPC routing is on: the VPC must reach the other account's bucket"),
+    ("RB181", "the statement names the chain wrongly (spaces, order, partial chain)"),
+    ("RB182", "the database user lacks the ASSUMEROLE privilege"),
+    ("RB183", "UNLOAD into a prefix that is not empty"),
+    ("RB184", "COPY from a prefix that has no objects"),
+    ("RB190", "Redshift's error text was not recognised"),
+    ("RB199", "part of the state could not be read"),
+];
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Something to know; nothing breaks.
+    Info,
+    /// Works, but is fragile, wider than needed, or cannot be checked from here.
+    Warning,
+    /// The answer depends on state that could not be read.
+    Unknown,
+    /// COPY or UNLOAD fails because of this.
+    Error,
+}
+
+/// The link of the chain a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Hop {
+    /// The first role's attachment to the cluster or namespace.
+    Attachment,
+    /// The Redshift service assuming the first role.
+    Service {
+        /// The role assumed.
+        role: String,
+    },
+    /// One role's session assuming the next role.
+    Role {
+        /// The role whose session calls.
+        from: String,
+        /// The role assumed.
+        to: String,
+    },
+    /// The last role reading or writing the bucket.
+    S3 {
+        /// The role whose session calls S3.
+        role: String,
+    },
+    /// The last role using the KMS key.
+    Kms {
+        /// The role whose session calls KMS.
+        role: String,
+    },
+    /// Where the bucket is, how traffic reaches it, and the statement itself.
+    Statement,
+}
+
+impl Hop {
+    /// A short label for text output.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Attachment => "attachment".to_owned(),
+            Self::Service { role } => format!("Redshift → {}", short(role)),
+            Self::Role { from, to } => format!("{} → {}", short(from), short(to)),
+            Self::S3 { role } => format!("{} → S3", short(role)),
+            Self::Kms { role } => format!("{} → KMS", short(role)),
+            Self::Statement => "statement".to_owned(),
+        }
+    }
+}
+
+fn short(role: &str) -> &str {
+    role.rsplit('/').next().unwrap_or(role)
+}
+
+/// One thing that is wrong or worth knowing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable code from [`CODES`].
+    pub code: &'static str,
+    /// How much it matters.
+    pub severity: Severity,
+    /// The link it is about.
+    pub hop: Hop,
+    /// What is wrong.
+    pub message: String,
+    /// What decided it: the statements or the state read.
+    pub evidence: Vec<String>,
+    /// How to fix it: the statement to add, the flag to pass, the command to run.
+    pub fix: String,
+}
+
+/// One check made on a hop (an action evaluated, a state compared).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// What was checked, e.g. `s3:GetObject on arn:aws:s3:::bucket/prefix/…`.
+    pub what: String,
+    /// `true` allowed or fine, `false` blocked, `None` unknown.
+    pub ok: Option<bool>,
+    /// The evaluator's explanation.
+    pub detail: Vec<String>,
+}
+
+/// The state of one hop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HopStatus {
+    /// Every check passed.
+    Ok,
+    /// A check failed.
+    Broken,
+    /// A check could not be made.
+    Unknown,
+    /// Not checked, because an earlier hop is broken or the hop does not apply.
+    Skipped,
+}
+
+/// One hop with its checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HopReport {
+    /// The link.
+    pub hop: Hop,
+    /// Its state.
+    pub status: HopStatus,
+    /// What was checked.
+    pub checks: Vec<Check>,
+}
+
+/// The overall answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every needed action is allowed.
+    Healthy,
+    /// Something blocks COPY or UNLOAD.
+    Broken,
+    /// Nothing found broken, but some state could not be read.
+    Unknown,
+}
+
+impl Verdict {
+    /// The exit code: 0 healthy, 1 broken, 3 unknown.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Healthy => 0,
+            Self::Broken => 1,
+            Self::Unknown => 3,
+        }
+    }
+}
+
+/// Everything doctor found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The overall answer.
+    pub verdict: Verdict,
+    /// The chain, hop by hop, in order.
+    pub hops: Vec<HopReport>,
+    /// The findings, most severe first, then in chain order.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// The codes of the findings, in order, for tests and scripts.
+    pub fn codes(&self) -> Vec<&'static str> {
+        self.findings.iter().map(|f| f.code).collect()
+    }
+}

@@ -1,0 +1,185 @@
+//! What `doctor` knows about both accounts: a versioned, serializable snapshot.
+//!
+//! The adapters fill it from AWS (or LocalStack); `redbridge doctor --save` writes it as JSON and
+//! `--snapshot` reads it back, so the analysis runs offline and a snapshot can be handed to a
+//! colleague. Anything that could not be read is [`Known::Unknown`] with the reason, never guessed.
+//! The format is documented in `docs/snapshot.md`; bump [`SNAPSHOT_VERSION`] on any
+//! incompatible change.
+
+use std::collections::BTreeMap;
+
+use redbridge_iam::policy::PolicyDocument;
+use redbridge_iam::{KmsKeyArn, Region, RoleArn};
+use serde::{Deserialize, Serialize};
+
+/// The snapshot format version this build reads and writes.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// A value read from AWS, or why it could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Known<T> {
+    /// Read successfully.
+    Known {
+        /// The value.
+        value: T,
+    },
+    /// Does not exist (a role, a bucket policy, a cluster).
+    Absent,
+    /// Could not be read: no profile for that account, access denied, or not read at all.
+    Unknown {
+        /// Why, in words.
+        reason: String,
+    },
+}
+
+impl<T> Known<T> {
+    /// The value when known.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Self::Known { value } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Wraps a value.
+    pub fn known(value: T) -> Self {
+        Self::Known { value }
+    }
+
+    /// Marks a value as unreadable.
+    pub fn unknown(reason: impl Into<String>) -> Self {
+        Self::Unknown { reason: reason.into() }
+    }
+}
+
+/// Both accounts, as far as they could be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// [`SNAPSHOT_VERSION`] when written.
+    pub version: u32,
+    /// The Redshift side: cluster or serverless namespace and workgroup.
+    pub redshift: Known<RedshiftState>,
+    /// Every role of the chain, by ARN.
+    pub roles: BTreeMap<String, Known<RoleState>>,
+    /// The bucket.
+    pub bucket: Known<BucketState>,
+    /// The KMS key, when the spec names one.
+    #[serde(default)]
+    pub kms_key: Option<Known<KeyState>>,
+}
+
+impl Snapshot {
+    /// A snapshot in which nothing is known yet.
+    pub fn empty() -> Self {
+        Self {
+            version: SNAPSHOT_VERSION,
+            redshift: Known::unknown("not read"),
+            roles: BTreeMap::new(),
+            bucket: Known::unknown("not read"),
+            kms_key: None,
+        }
+    }
+
+    /// Reads a snapshot's JSON, refusing other format versions with a clear message.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("the snapshot is not valid JSON: {e}"))?;
+        match value.get("version").and_then(serde_json::Value::as_u64) {
+            Some(v) if v == u64::from(SNAPSHOT_VERSION) => {}
+            Some(v) => {
+                return Err(format!(
+                    "the snapshot has format version {v}; this redbridge reads version {SNAPSHOT_VERSION}"
+                ));
+            }
+            None => return Err("the snapshot has no `version` field; is it a redbridge snapshot?".to_owned()),
+        }
+        serde_json::from_value(value).map_err(|e| format!("the snapshot does not have the expected shape: {e}"))
+    }
+
+    /// The role's state, unknown when the snapshot has no entry for it.
+    pub fn role(&self, role: &RoleArn) -> Known<RoleState> {
+        self.roles.get(&role.to_string()).cloned().unwrap_or_else(|| Known::unknown("not in the snapshot"))
+    }
+}
+
+/// The cluster or the serverless namespace and workgroup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedshiftState {
+    /// The region it runs in.
+    pub region: Region,
+    /// The roles attached, with their state.
+    pub attached_roles: Vec<AttachedRole>,
+    /// Whether enhanced VPC routing is on (COPY/UNLOAD traffic then goes through the VPC).
+    #[serde(default)]
+    pub enhanced_vpc_routing: bool,
+}
+
+/// A role attached to a cluster or namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachedRole {
+    /// The role ARN as Redshift reports it.
+    pub arn: String,
+    /// `in-sync`, `adding` or `removing` (serverless may report none: `None`).
+    pub apply_status: Option<String>,
+}
+
+/// A role: its trust and everything that limits what its sessions may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleState {
+    /// The trust policy.
+    pub trust_policy: PolicyDocument,
+    /// Inline policies by name.
+    #[serde(default)]
+    pub inline_policies: BTreeMap<String, PolicyDocument>,
+    /// Attached managed policies (default versions) by ARN.
+    #[serde(default)]
+    pub managed_policies: BTreeMap<String, PolicyDocument>,
+    /// The permissions boundary, if any.
+    #[serde(default)]
+    pub permissions_boundary: Option<PolicyDocument>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+impl RoleState {
+    /// Inline and managed policies, in a stable order, with their names.
+    pub fn identity_policies(&self) -> Vec<(String, &PolicyDocument)> {
+        let inline = self.inline_policies.iter().map(|(name, doc)| (format!("inline policy `{name}`"), doc));
+        let managed = self.managed_policies.iter().map(|(arn, doc)| (format!("managed policy `{arn}`"), doc));
+        inline.chain(managed).collect()
+    }
+}
+
+/// The bucket's settings that decide access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketState {
+    /// The bucket's region (GetBucketLocation).
+    pub region: Region,
+    /// The bucket policy, if any.
+    #[serde(default)]
+    pub policy: Option<PolicyDocument>,
+    /// Object ownership: `BucketOwnerEnforced`, `BucketOwnerPreferred` or `ObjectWriter`.
+    #[serde(default)]
+    pub object_ownership: Option<String>,
+    /// Default encryption: `AES256`, `aws:kms` or `aws:kms:dsse`.
+    #[serde(default)]
+    pub default_encryption: Option<String>,
+    /// The default encryption key, when `aws:kms`.
+    #[serde(default)]
+    pub default_kms_key: Option<String>,
+}
+
+/// The KMS key's state and policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyState {
+    /// The key ARN.
+    pub arn: KmsKeyArn,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, …
+    pub key_state: String,
+    /// `CUSTOMER` or `AWS` (AWS managed keys cannot be used across accounts).
+    pub key_manager: String,
+    /// The key policy.
+    pub policy: PolicyDocument,
+}

@@ -1,0 +1,414 @@
+//! Doctor's analysis over a catalog of snapshots: the healthy setups, and each common failure
+//! from the reference injected into an otherwise healthy snapshot, with the exact codes and hops.
+
+use std::collections::BTreeMap;
+
+use redbridge_core::doctor::{
+    AttachedRole, BucketState, Hop, HopStatus, KeyState, Known, RedshiftState, Report, RoleState, Severity, Snapshot,
+    Verdict, analyze, classify,
+};
+use redbridge_core::plan::Step;
+use redbridge_core::{Plan, Spec};
+use redbridge_iam::policy::{PolicyDocument, Statement};
+
+const PROVISIONED: &str = r#"
+redshift_account = "111111111111"
+s3_account = "222222222222"
+bucket = "acme-lake"
+prefixes = ["exports/"]
+access = "both"
+cluster = "warehouse"
+region = "us-east-1"
+kms_key = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+"#;
+
+const SERVERLESS: &str = r#"
+redshift_account = "111111111111"
+s3_account = "222222222222"
+bucket = "acme-lake"
+prefixes = ["exports/"]
+access = "both"
+workgroup = "analytics-wg"
+namespace = "analytics-ns"
+region = "us-east-1"
+db_users = ["etl"]
+"#;
+
+fn plan(spec: &str) -> Plan {
+    Plan::new(&Spec::from_toml(spec).unwrap()).unwrap()
+}
+
+/// What both accounts hold right after a clean `apply` of `plan`, with a default key policy.
+fn healthy(plan: &Plan) -> Snapshot {
+    let mut snapshot = Snapshot::empty();
+    let spec = &plan.spec;
+    snapshot.redshift = Known::known(RedshiftState {
+        region: spec.region.clone(),
+        attached_roles: vec![AttachedRole { arn: plan.chain.first().to_string(), apply_status: Some("in-sync".into()) }],
+        enhanced_vpc_routing: false,
+    });
+    for step in plan.accounts.iter().flat_map(|a| &a.steps) {
+        match step {
+            Step::CreateRole { role, trust_policy, tags, .. } => {
+                snapshot.roles.insert(
+                    role.to_string(),
+                    Known::known(RoleState {
+                        trust_policy: trust_policy.clone(),
+                        inline_policies: BTreeMap::new(),
+                        managed_policies: BTreeMap::new(),
+                        permissions_boundary: None,
+                        tags: tags.clone(),
+                    }),
+                );
+            }
+            Step::PutRolePolicy { role, policy_name, policy } => {
+                if let Some(Known::Known { value }) = snapshot.roles.get_mut(&role.to_string()) {
+                    value.inline_policies.insert(policy_name.clone(), policy.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    snapshot.bucket = Known::known(BucketState {
+        region: spec.bucket_region.clone(),
+        policy: None,
+        object_ownership: Some("BucketOwnerEnforced".into()),
+        default_encryption: Some(if spec.kms_key.is_some() { "aws:kms" } else { "AES256" }.into()),
+        default_kms_key: spec.kms_key.as_ref().map(ToString::to_string),
+    });
+    if let Some(key) = &spec.kms_key {
+        snapshot.kms_key = Some(Known::known(KeyState {
+            arn: key.clone(),
+            key_state: "Enabled".into(),
+            key_manager: "CUSTOMER".into(),
+            policy: doc(&format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow",
+                "Principal":{{"AWS":"arn:aws:iam::{}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#,
+                key.account()
+            )),
+        }));
+    }
+    snapshot
+}
+
+fn doc(json: &str) -> PolicyDocument {
+    PolicyDocument::from_json(json).unwrap()
+}
+
+fn role_mut<'a>(snapshot: &'a mut Snapshot, plan: &Plan, index: usize) -> &'a mut RoleState {
+    let arn = plan.chain.roles()[index].to_string();
+    match snapshot.roles.get_mut(&arn) {
+        Some(Known::Known { value }) => value,
+        _ => panic!("no role {arn}"),
+    }
+}
+
+fn errors(report: &Report) -> Vec<(&'static str, Hop)> {
+    report.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| (f.code, f.hop.clone())).collect()
+}
+
+fn cluster_role(plan: &Plan) -> String {
+    plan.chain.first().to_string()
+}
+fn bucket_role(plan: &Plan) -> String {
+    plan.chain.last().to_string()
+}
+
+#[test]
+fn healthy_provisioned_and_serverless_setups_pass() {
+    for spec in [PROVISIONED, SERVERLESS] {
+        let plan = plan(spec);
+        let report = analyze(&plan, &healthy(&plan));
+        assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.findings);
+        assert!(report.findings.is_empty(), "{:#?}", report.findings);
+        assert!(report.hops.iter().all(|h| h.status == HopStatus::Ok), "{:#?}", report.hops);
+        assert_eq!(report.verdict.exit_code(), 0);
+    }
+}
+
+#[test]
+fn role_not_attached() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    if let Known::Known { value } = &mut snapshot.redshift {
+        value.attached_roles = vec![AttachedRole { arn: "arn:aws:iam::111111111111:role/other".into(), apply_status: Some("in-sync".into()) }];
+    }
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![("RB101", Hop::Attachment)]);
+    assert!(report.findings[0].fix.contains("modify-cluster-iam-roles --cluster-identifier warehouse --add-iam-roles"));
+    assert_eq!(report.verdict.exit_code(), 1);
+}
+
+#[test]
+fn role_still_adding() {
+    let plan = plan(SERVERLESS);
+    let mut snapshot = healthy(&plan);
+    if let Known::Known { value } = &mut snapshot.redshift {
+        value.attached_roles[0].apply_status = Some("adding".into());
+    }
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![("RB102", Hop::Attachment)]);
+}
+
+#[test]
+fn serverless_trust_without_redshift_serverless() {
+    let plan = plan(SERVERLESS);
+    let mut snapshot = healthy(&plan);
+    let role = role_mut(&mut snapshot, &plan, 0);
+    let redbridge_iam::policy::PrincipalBlock::Principal(p) = role.trust_policy.statements[0].principal.as_mut().unwrap() else { panic!() };
+    p.service.retain(|s| s == "redshift.amazonaws.com");
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![("RB112", Hop::Service { role: cluster_role(&plan) })]);
+    assert!(report.findings[0].fix.contains("redshift-serverless.amazonaws.com"), "{}", report.findings[0].fix);
+}
+
+#[test]
+fn mfa_condition_in_the_cluster_role_trust() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    let role = role_mut(&mut snapshot, &plan, 0);
+    role.trust_policy.statements[0] =
+        role.trust_policy.statements[0].clone().with_condition("Bool", "aws:MultiFactorAuthPresent", [true]);
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![("RB113", Hop::Service { role: cluster_role(&plan) })]);
+    assert!(report.findings[0].message.contains("without MFA"), "{}", report.findings[0].message);
+}
+
+#[test]
+fn source_account_of_another_account() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    let role = role_mut(&mut snapshot, &plan, 0);
+    role.trust_policy.statements[0].condition.clear();
+    role.trust_policy.statements[0] =
+        role.trust_policy.statements[0].clone().with_condition("StringEquals", "aws:SourceAccount", ["999999999999"]);
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![("RB113", Hop::Service { role: cluster_role(&plan) })]);
+    assert!(report.findings[0].message.contains("999999999999"));
+}
+
+#[test]
+fn external_id_for_another_user() {
+    let plan = plan(SERVERLESS);
+    let mut snapshot = healthy(&plan);
+    let role = role_mut(&mut snapshot, &plan, 1);
+    role.trust_policy.statements[0].condition.clear();
+    role.trust_policy.statements[0] = role.trust_policy.statements[0]
+        .clone()
+        .with_condition("StringEquals", "sts:ExternalId", ["arn:aws:redshift:us-east-1:111111111111:dbuser:analytics-wg/someone"]);
+    let report = analyze(&plan, &snapshot);
+    let hop = Hop::Role { from: cluster_role(&plan), to: bucket_role(&plan) };
+    assert_eq!(errors(&report), vec![("RB122", hop)]);
+}
+
+#[test]
+fn bucket_role_trust_names_another_role() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    let role = role_mut(&mut snapshot, &plan, 1);
+    role.trust_policy = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/SomeOtherRole"},"Action":"sts:AssumeRole"}]}"#,
+    );
+    let report = analyze(&plan, &snapshot);
+    let hop = Hop::Role { from: cluster_role(&plan), to: bucket_role(&plan) };
+    assert_eq!(errors(&report), vec![("RB122", hop)]);
+    let finding = &report.findings[0];
+    assert!(finding.evidence.iter().any(|e| e.contains("SomeOtherRole")), "{:?}", finding.evidence);
+    assert!(finding.fix.contains(&cluster_role(&plan)), "{}", finding.fix);
+}
+
+#[test]
+fn cluster_role_without_assume_role_permission() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    role_mut(&mut snapshot, &plan, 0).inline_policies.clear();
+    let report = analyze(&plan, &snapshot);
+    let hop = Hop::Role { from: cluster_role(&plan), to: bucket_role(&plan) };
+    assert_eq!(errors(&report), vec![("RB121", hop)]);
+    assert!(report.findings[0].fix.contains("\"sts:AssumeRole\""), "{}", report.findings[0].fix);
+}
+
+#[test]
+fn trust_naming_the_account_root_works_but_warns() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    let role = role_mut(&mut snapshot, &plan, 1);
+    role.trust_policy = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:root"},"Action":"sts:AssumeRole"}]}"#,
+    );
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(report.verdict, Verdict::Healthy);
+    assert_eq!(report.codes(), vec!["RB123"]);
+}
+
+#[test]
+fn bucket_role_without_put_object() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    for policy in role_mut(&mut snapshot, &plan, 1).inline_policies.values_mut() {
+        policy.statements.retain(|s| s.sid.as_deref() != Some("RedbridgeWriteObjects"));
+    }
+    let report = analyze(&plan, &snapshot);
+    let hop = Hop::S3 { role: bucket_role(&plan) };
+    assert_eq!(errors(&report), vec![("RB131", hop)]);
+    assert!(report.findings[0].message.contains("s3:PutObject"));
+    assert!(report.findings[0].message.contains("UNLOAD"));
+    assert!(report.findings[0].fix.contains("RedbridgeWriteObjects"));
+}
+
+#[test]
+fn prefix_scoping_denies_other_paths() {
+    // The role was set up for `exports/`; the spec now asks for `other/` too.
+    let plan_before = plan(PROVISIONED);
+    let snapshot = healthy(&plan_before);
+    let plan_after = plan(&PROVISIONED.replace(r#"prefixes = ["exports/"]"#, r#"prefixes = ["exports/", "other/"]"#));
+    let report = analyze(&plan_after, &snapshot);
+    assert_eq!(report.verdict, Verdict::Broken);
+    assert!(report.findings.iter().all(|f| f.code == "RB131"), "{:#?}", report.findings);
+    assert!(report.findings.iter().all(|f| f.message.contains("other/")));
+}
+
+#[test]
+fn key_policy_without_the_bucket_role() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    if let Some(Known::Known { value }) = &mut snapshot.kms_key {
+        value.policy = doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:role/KeyAdmin"},"Action":"kms:*","Resource":"*"}]}"#,
+        );
+    }
+    let report = analyze(&plan, &snapshot);
+    let hop = Hop::Kms { role: bucket_role(&plan) };
+    assert_eq!(errors(&report), vec![("RB141", hop.clone()), ("RB141", hop)]);
+    assert!(report.findings[0].fix.contains("RedbridgeBucketRoleUsesKey"), "{}", report.findings[0].fix);
+}
+
+#[test]
+fn aws_managed_key_from_another_account_and_disabled_key() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    if let Some(Known::Known { value }) = &mut snapshot.kms_key {
+        value.key_state = "Disabled".into();
+    }
+    let report = analyze(&plan, &snapshot);
+    assert!(report.codes().contains(&"RB143"), "{:?}", report.codes());
+}
+
+#[test]
+fn bucket_policy_requiring_sse_kms_with_unencrypted_unload() {
+    let plan = plan(&PROVISIONED.replace(
+        "kms_key = \"arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab\"",
+        "",
+    ));
+    let mut snapshot = healthy(&plan);
+    if let Known::Known { value } = &mut snapshot.bucket {
+        value.policy = Some(doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"RequireKms","Effect":"Deny","Principal":"*","Action":"s3:PutObject",
+               "Resource":"arn:aws:s3:::acme-lake/*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}]}"#,
+        ));
+    }
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![("RB133", Hop::S3 { role: bucket_role(&plan) })]);
+    assert!(report.findings[0].evidence.iter().any(|e| e.contains("`RequireKms`")), "{:?}", report.findings[0].evidence);
+}
+
+#[test]
+fn explicit_deny_in_the_bucket_policy() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    if let Known::Known { value } = &mut snapshot.bucket {
+        value.policy = Some(doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoDeletes","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-lake/exports/*"}]}"#,
+        ));
+    }
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![("RB132", Hop::S3 { role: bucket_role(&plan) })]);
+}
+
+#[test]
+fn bucket_in_another_region_than_the_spec_says() {
+    let plan = plan(PROVISIONED.replace("kms_key = \"arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab\"", "format = \"parquet\"").as_str());
+    let mut snapshot = healthy(&plan);
+    if let Known::Known { value } = &mut snapshot.bucket {
+        value.region = "eu-west-1".parse().unwrap();
+    }
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![("RB151", Hop::Statement), ("RB152", Hop::Statement)]);
+    assert!(report.findings[0].fix.contains("bucket_region = \"eu-west-1\""));
+}
+
+#[test]
+fn enhanced_vpc_routing_warns() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    if let Known::Known { value } = &mut snapshot.redshift {
+        value.enhanced_vpc_routing = true;
+    }
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(report.verdict, Verdict::Healthy);
+    assert_eq!(report.codes(), vec!["RB171"]);
+}
+
+#[test]
+fn missing_role_and_unreadable_state() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    snapshot.roles.insert(bucket_role(&plan), Known::Absent);
+    let report = analyze(&plan, &snapshot);
+    assert!(report.codes().contains(&"RB103"), "{:?}", report.codes());
+    assert_eq!(report.verdict, Verdict::Broken);
+
+    let mut snapshot = healthy(&plan);
+    snapshot.bucket = Known::unknown("no profile for account 222222222222");
+    snapshot.kms_key = Some(Known::unknown("no profile for account 222222222222"));
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(report.verdict, Verdict::Unknown, "{:#?}", report.findings);
+    assert_eq!(report.verdict.exit_code(), 3);
+    assert!(report.findings.iter().all(|f| f.code == "RB199"));
+}
+
+#[test]
+fn snapshots_round_trip_and_refuse_other_versions() {
+    let plan = plan(SERVERLESS);
+    let snapshot = healthy(&plan);
+    let json = serde_json::to_string_pretty(&snapshot).unwrap();
+    assert_eq!(Snapshot::from_json(&json).unwrap(), snapshot);
+    let other = json.replacen("\"version\": 1", "\"version\": 7", 1);
+    assert!(Snapshot::from_json(&other).unwrap_err().contains("format version 7"));
+    assert!(Snapshot::from_json("{}").unwrap_err().contains("no `version`"));
+}
+
+#[test]
+fn redshift_error_texts_are_classified() {
+    let cases = [
+        ("User arn:aws:redshift:us-east-1:111111111111:dbuser:warehouse/etl is not authorized to assume IAM Role arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole", "RB101", Some("arn:aws:iam::111111111111:role/ClusterRole")),
+        ("Not authorized to get credentials of role arn:aws:iam::111111111111:role/ClusterRole", "RB111", Some("arn:aws:iam::111111111111:role/ClusterRole")),
+        ("UnauthorizedException, error type : 135", "RB111", None),
+        ("User etl does not have ASSUMEROLE permission on IAM role \"arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole\" for COPY", "RB182", Some("arn:aws:iam::111111111111:role/ClusterRole")),
+        ("S3ServiceException:Access Denied,Status 403,Error AccessDenied", "RB131", None),
+        ("S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/BucketRole/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::acme-lake/exports/x_0000_part_00 with an explicit deny", "RB132", Some("BucketRole")),
+        ("S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/BucketRole/RedshiftIamRoleSession is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::acme-lake/exports/x", "RB131", Some("BucketRole")),
+        ("S3ServiceException:The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.,Status 301,Error PermanentRedirect", "RB151", None),
+        ("S3ServiceException:The specified bucket does not exist,Status 404,Error NoSuchBucket", "RB153", None),
+        ("The specified S3 prefix 'exports/none' does not exist", "RB184", Some("exports/none")),
+        ("Specified unload destination on S3 is not empty. Consider using a different bucket / prefix, manually removing the target files in S3, or using the ALLOWOVERWRITE option.", "RB183", None),
+        ("something else entirely", "RB190", None),
+    ];
+    for (text, code, subject) in cases {
+        let c = classify(text);
+        assert_eq!(c.code, code, "{text}");
+        assert_eq!(c.subject.as_deref(), subject, "{text}");
+        assert!(redbridge_core::doctor::CODES.iter().any(|(k, _)| *k == c.code));
+    }
+}
+
+#[test]
+fn every_code_is_documented_once() {
+    let codes = redbridge_core::doctor::CODES;
+    for (i, (code, meaning)) in codes.iter().enumerate() {
+        assert!(code.starts_with("RB") && code.len() == 5, "{code}");
+        assert!(!meaning.is_empty());
+        assert!(!codes[..i].iter().any(|(c, _)| c == code), "{code} twice");
+    }
+    let _ = Statement::allow(["s3:GetObject"], ["*"]);
+}
