@@ -3,6 +3,7 @@
 //! This binary is thin: it parses arguments, resolves settings, calls the libraries and renders
 //! the result, as text for people or JSON (`--output json`) for machines.
 
+mod doctor;
 mod explain;
 mod lint;
 mod output;
@@ -33,6 +34,8 @@ enum Command {
     Explain(explain::Args),
     /// Check COPY and UNLOAD statements before Redshift runs them.
     Lint(lint::Args),
+    /// Find the broken hop of the chain, with evidence and the fix.
+    Doctor(doctor::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::Sql(command) => sql::run(command),
         Command::Explain(args) => explain::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Doctor(args) => doctor::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! Tests of the `redbridge` binary as users run it.
 
+mod doctor;
 mod plan;
 mod sql;
 

@@ -42,15 +42,12 @@ struct Judged {
 
 impl Doctor<'_> {
     fn run(&mut self) {
+        // Every hop is judged even after a broken one, so one run names every broken link.
         let roles = self.plan.chain.roles().to_vec();
-        let mut blocked = !self.attachment(&roles[0]);
-        blocked |= !self.service_hop(&roles[0]);
+        self.attachment(&roles[0]);
+        self.service_hop(&roles[0]);
         for pair in roles.windows(2) {
-            if blocked {
-                self.skip(Hop::Role { from: pair[0].to_string(), to: pair[1].to_string() });
-                continue;
-            }
-            blocked |= !self.role_hop(&pair[0], &pair[1]);
+            self.role_hop(&pair[0], &pair[1]);
         }
         let last = roles[roles.len() - 1].clone();
         self.s3_hop(&last);
@@ -58,10 +55,6 @@ impl Doctor<'_> {
             self.kms_hop(&last);
         }
         self.statement_checks(&last);
-    }
-
-    fn skip(&mut self, hop: Hop) {
-        self.hops.push(HopReport { hop, status: HopStatus::Skipped, checks: Vec::new() });
     }
 
     fn finding(&mut self, code: &'static str, severity: Severity, hop: Hop, message: String, evidence: Vec<String>, fix: String) {
@@ -226,12 +219,21 @@ impl Doctor<'_> {
             Target::Provisioned { cluster } => {
                 self.spec.db_users.iter().map(|u| Some(format!("{base}{cluster}/{u}"))).collect()
             }
-            Target::Serverless { workgroup, .. } => self
-                .spec
-                .db_users
-                .iter()
-                .flat_map(|u| [Some(format!("{base}{workgroup}/{u}")), Some(format!("{base}serverless-{}-workgroup/{u}", self.spec.redshift_account))])
-                .collect(),
+            Target::Serverless { workgroup, .. } => {
+                // Both documented forms; the id form only when the snapshot knows the workgroup id.
+                let workgroup_id = self.snapshot.redshift.value().and_then(|r| r.workgroup_id.clone());
+                self.spec
+                    .db_users
+                    .iter()
+                    .flat_map(|u| {
+                        let id_form = workgroup_id
+                            .as_ref()
+                            .map(|id| format!("{base}serverless-{}-{id}/{u}", self.spec.redshift_account));
+                        [Some(Some(format!("{base}{workgroup}/{u}"))), id_form.map(Some)]
+                    })
+                    .flatten()
+                    .collect()
+            }
         }
     }
 

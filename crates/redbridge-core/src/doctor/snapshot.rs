@@ -113,6 +113,9 @@ pub struct RedshiftState {
     /// Whether enhanced VPC routing is on (COPY/UNLOAD traffic then goes through the VPC).
     #[serde(default)]
     pub enhanced_vpc_routing: bool,
+    /// Serverless only: the workgroup id, which one documented form of the database-user ARN uses.
+    #[serde(default)]
+    pub workgroup_id: Option<String>,
 }
 
 /// A role attached to a cluster or namespace.

@@ -46,6 +46,7 @@ fn healthy(plan: &Plan) -> Snapshot {
         region: spec.region.clone(),
         attached_roles: vec![AttachedRole { arn: plan.chain.first().to_string(), apply_status: Some("in-sync".into()) }],
         enhanced_vpc_routing: false,
+        workgroup_id: spec.target.is_serverless().then(|| "0e3c4a5b-1234-4c5d-9e8f-0a1b2c3d4e5f".to_owned()),
     });
     for step in plan.accounts.iter().flat_map(|a| &a.steps) {
         match step {
