@@ -1,11 +1,223 @@
-//! `redbridge lint`: not written yet.
+//! `redbridge lint`: check COPY and UNLOAD statements before Redshift runs them.
+//!
+//! Reads a file (or standard input), runs `redbridge_sql::lint` with the facts of the plan's spec
+//! when `--spec` is given, and prints rustc-like diagnostics or JSON. Exit 0 when there is no
+//! error-severity diagnostic, 1 when there is one; usage errors exit 2 through `main`.
 
+use std::io::Read as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context as _;
+use redbridge_iam::{AccountId, BucketName, Region};
+use redbridge_sql::{LineIndex, LintContext, Severity, StatementKind, StatementReport};
+
+use crate::output::OutputFormat;
 
 /// Arguments of `redbridge lint`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The SQL file to check; `-` or nothing reads standard input.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// The plan's spec (TOML): also check accounts, bucket, prefixes, region and KMS key against it.
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t)]
+    output: OutputFormat,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`redbridge lint` is not available yet")
+/// Runs the command.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let (name, text) = read_input(args.file.as_ref())?;
+    let context = match &args.spec {
+        Some(path) => {
+            let spec = std::fs::read_to_string(path).with_context(|| format!("reading spec `{}`", path.display()))?;
+            lint_context_from_spec(&spec).with_context(|| format!("in spec `{}`", path.display()))?
+        }
+        None => LintContext::default(),
+    };
+    let reports = redbridge_sql::lint(&text, &context);
+    let rendered = match args.output {
+        OutputFormat::Text => render_text(&name, &text, &reports),
+        OutputFormat::Json => render_json(&text, &reports),
+    };
+    print!("{rendered}");
+    let failed = reports.iter().any(StatementReport::has_errors);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn read_input(file: Option<&PathBuf>) -> anyhow::Result<(String, String)> {
+    match file {
+        Some(path) if path.as_os_str() != "-" => {
+            let bytes = std::fs::read(path).with_context(|| format!("reading `{}`", path.display()))?;
+            let text = String::from_utf8(bytes).with_context(|| format!("`{}` is not UTF-8 text", path.display()))?;
+            Ok((path.display().to_string(), text))
+        }
+        _ => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
+            Ok(("<stdin>".to_owned(), text))
+        }
+    }
+}
+
+/// The spec fields the linter needs. Kept private and in one place so it can be replaced by
+/// `redbridge_core::spec::Spec` once that lands.
+#[derive(Debug, serde::Deserialize)]
+struct SpecFacts {
+    redshift_account: Option<String>,
+    s3_account: Option<String>,
+    bucket: Option<String>,
+    #[serde(default)]
+    prefixes: Vec<String>,
+    kms_key: Option<String>,
+    region: Option<String>,
+    bucket_region: Option<String>,
+}
+
+/// Reads the linter's facts from the plan's spec (TOML).
+fn lint_context_from_spec(text: &str) -> anyhow::Result<LintContext> {
+    let facts: SpecFacts = toml::from_str(text).context("the spec is not valid TOML")?;
+    let account = |field: &str, value: &Option<String>| -> anyhow::Result<Option<AccountId>> {
+        value.as_deref().map(AccountId::parse).transpose().with_context(|| format!("field `{field}`"))
+    };
+    let region = |field: &str, value: &Option<String>| -> anyhow::Result<Option<Region>> {
+        value.as_deref().map(Region::parse).transpose().with_context(|| format!("field `{field}`"))
+    };
+    let redshift_region = region("region", &facts.region)?;
+    let bucket_region = region("bucket_region", &facts.bucket_region)?.or_else(|| redshift_region.clone());
+    Ok(LintContext {
+        redshift_account: account("redshift_account", &facts.redshift_account)?,
+        s3_account: account("s3_account", &facts.s3_account)?,
+        bucket: facts.bucket.as_deref().map(BucketName::parse).transpose().context("field `bucket`")?,
+        prefixes: facts.prefixes,
+        redshift_region,
+        bucket_region,
+        kms_key: facts.kms_key,
+    })
+}
+
+/// rustc-like text: a header per diagnostic, the source line, a caret under the span, the help.
+fn render_text(name: &str, text: &str, reports: &[StatementReport]) -> String {
+    use std::fmt::Write as _;
+    let index = LineIndex::new(text);
+    let mut out = String::new();
+    let (mut errors, mut warnings) = (0, 0);
+    for diagnostic in reports.iter().flat_map(|r| &r.diagnostics) {
+        match diagnostic.severity {
+            Severity::Error => errors += 1,
+            Severity::Warning => warnings += 1,
+        }
+        let start = index.position(diagnostic.span.start);
+        let line = index.line_text(start.line);
+        let gutter = " ".repeat(start.line.to_string().len());
+        // The caret covers the span on its first line, at least one column.
+        let end = index.position(diagnostic.span.end);
+        let line_chars = line.chars().count();
+        let width = if end.line == start.line { end.column.saturating_sub(start.column) } else { 0 };
+        let width = width.max(1).min(line_chars.saturating_sub(start.column - 1).max(1));
+        let pad: String = line.chars().take(start.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let _ = writeln!(out, "{}[{}]: {}", diagnostic.severity.as_str(), diagnostic.code, diagnostic.message);
+        let _ = writeln!(out, "{gutter}--> {name}:{}:{}", start.line, start.column);
+        let _ = writeln!(out, "{gutter} |");
+        let _ = writeln!(out, "{} | {line}", start.line);
+        let _ = writeln!(out, "{gutter} | {pad}{}", "^".repeat(width));
+        let _ = writeln!(out, "{gutter} = help: {}", diagnostic.help);
+        out.push('\n');
+    }
+    let checked = reports.iter().filter(|r| r.kind != StatementKind::Other).count();
+    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let _ = writeln!(
+        out,
+        "{}: {}, {} in {}",
+        if errors > 0 { "failed" } else { "ok" },
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        plural(checked, "statement"),
+    );
+    out
+}
+
+/// `{"statements":[{"kind","line","iam_roles","options","diagnostics":[…]}]}`.
+fn render_json(text: &str, reports: &[StatementReport]) -> String {
+    let index = LineIndex::new(text);
+    let statements: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|report| {
+            let diagnostics: Vec<serde_json::Value> = report
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let position = index.position(d.span.start);
+                    serde_json::json!({
+                        "code": d.code,
+                        "severity": d.severity.as_str(),
+                        "line": position.line,
+                        "column": position.column,
+                        "message": d.message,
+                        "help": d.help,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "kind": report.kind.as_str(),
+                "line": index.position(report.span.start).line,
+                "iam_roles": report.statement.as_ref().map(|s| s.iam_roles()).unwrap_or_default(),
+                "options": report.statement.as_ref().map(|s| s.options_json()).unwrap_or_default(),
+                "diagnostics": diagnostics,
+            })
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&serde_json::json!({ "statements": statements })).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARTICLE_PARQUET: &str = "COPY table_name FROM 's3://awsexamplebucket/crosscopy1.csv' IAM_ROLE \
+        'arn:aws:iam::Amazon_Redshift_Account_ID:role/RoleB,arn:aws:iam::Amazon_S3_Account_ID:role/RoleA FORMAT AS PARQUET;\n";
+
+    #[test]
+    fn text_output_points_a_caret_at_the_unclosed_iam_role_quote() {
+        let reports = redbridge_sql::lint(ARTICLE_PARQUET, &LintContext::default());
+        insta::assert_snapshot!(render_text("article.sql", ARTICLE_PARQUET, &reports));
+    }
+
+    #[test]
+    fn json_output_has_the_documented_shape() {
+        let sql = "unload ('select 1') to 's3://data-bucket/out/' \
+                   iam_role 'arn:aws:iam::111111111111:role/A,arn:aws:iam::222222222222:role/B' \
+                   format parquet gzip;";
+        let reports = redbridge_sql::lint(sql, &LintContext::default());
+        insta::assert_snapshot!(render_json(sql, &reports));
+    }
+
+    #[test]
+    fn spec_facts_become_a_lint_context() {
+        let spec = r#"
+            redshift_account = "111111111111"
+            s3_account = "222222222222"
+            bucket = "data-bucket"
+            prefixes = ["in/", "out/"]
+            access = "both"
+            region = "us-east-1"
+            bucket_region = "eu-west-1"
+            kms_key = "arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+            cluster = "analytics"
+            cluster_role_name = "ClusterRole"
+            bucket_role_name = "BucketRole"
+            db_users = ["etl"]
+        "#;
+        let context = lint_context_from_spec(spec).unwrap();
+        assert_eq!(context.redshift_account.unwrap().as_str(), "111111111111");
+        assert_eq!(context.bucket_region.unwrap().as_str(), "eu-west-1");
+        assert_eq!(context.prefixes, ["in/", "out/"]);
+        let error = lint_context_from_spec("s3_account = \"2222\"").unwrap_err();
+        assert!(format!("{error:#}").contains("s3_account"), "{error:#}");
+    }
 }

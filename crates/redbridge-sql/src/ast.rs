@@ -959,13 +959,30 @@ impl Statement {
     }
 
     /// The options as a JSON object: the keyword in lowercase (`null_as`, `partition_by`) to
-    /// the argument, `true` for flags. A repeated option keeps its last value.
+    /// the argument, `true` for flags; the format as `"format": "csv"` (its argument, if any,
+    /// under the format's name) and the codec as `"compression": "gzip"`. A repeated option
+    /// keeps its last value.
     pub fn options_json(&self) -> serde_json::Map<String, serde_json::Value> {
-        let pairs: Vec<(&'static str, serde_json::Value)> = match self {
-            Self::Copy(copy) => copy.options.iter().map(|o| (o.keyword(), o.json_value())).collect(),
-            Self::Unload(unload) => unload.options.iter().map(|o| (o.keyword(), o.json_value())).collect(),
+        let options: Vec<(&'static str, &'static str, serde_json::Value)> = match self {
+            Self::Copy(copy) => copy.options.iter().map(|o| (o.slot(), o.keyword(), o.json_value())).collect(),
+            Self::Unload(unload) => unload.options.iter().map(|o| (o.slot(), o.keyword(), o.json_value())).collect(),
         };
-        pairs.into_iter().map(|(k, v)| (k.to_ascii_lowercase().replace(' ', "_"), v)).collect()
+        let mut map = serde_json::Map::new();
+        for (slot, keyword, value) in options {
+            let name = keyword.to_ascii_lowercase().replace(' ', "_");
+            match slot {
+                "format" | "compression" => {
+                    map.insert(slot.to_owned(), serde_json::Value::from(name.clone()));
+                    if value != serde_json::Value::Bool(true) {
+                        map.insert(name, value);
+                    }
+                }
+                _ => {
+                    map.insert(name, value);
+                }
+            }
+        }
+        map
     }
 }
 

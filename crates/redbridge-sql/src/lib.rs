@@ -4,7 +4,7 @@
 //!
 //! # What we parse ourselves, and why
 //!
-//! COPY and UNLOAD are parsed by the hand-written lexer ([`lexer`](crate::parse)) and
+//! COPY and UNLOAD are parsed by the hand-written lexer and
 //! recursive-descent parser in this crate, not by `sqlparser`:
 //!
 //! - the linter needs the byte span of every clause, every option and every element *inside*

@@ -219,6 +219,9 @@ fn parse_one(text: &str, tokens: &[Token], lex_error: Option<LexError>) -> Parse
 fn lex_error_diagnostic(text: &str, tokens: &[Token], error: LexError) -> Diagnostic {
     match error {
         LexError::UnterminatedString(span) => {
+            if let Some(diagnostic) = earlier_unclosed_string(text, tokens) {
+                return diagnostic;
+            }
             let content = &text[span.start + 1..];
             let previous = tokens.last().map(|t| &text[t.span.start..t.span.end]).unwrap_or("");
             // Values other than the UNLOAD query (ARNs, URIs, regions, keys) contain no spaces, so the
@@ -261,6 +264,57 @@ fn lex_error_diagnostic(text: &str, tokens: &[Token], error: LexError) -> Diagno
             help: "close the comment with `*/`".into(),
         },
     }
+}
+
+/// When a string reaches the end of the input, the quote that is really missing is often an
+/// earlier one: a FROM, TO or IAM_ROLE value that swallowed the following parameter up to its
+/// opening quote (`FROM 's3://b/p IAM_ROLE 'arn…'`), or an UNLOAD query that swallowed `) TO`.
+fn earlier_unclosed_string(text: &str, tokens: &[Token]) -> Option<Diagnostic> {
+    for (index, token) in tokens.iter().enumerate() {
+        let TokenKind::Str(value) = &token.kind else { continue };
+        let previous = index.checked_sub(1).map(|i| &tokens[i]);
+        let after_paren = previous.is_some_and(|t| t.kind == TokenKind::LParen);
+        if after_paren {
+            // `('select … from t) TO '`: the query ran into the TO clause.
+            let lower = value.to_ascii_lowercase();
+            let Some(close) = lower.find(')').filter(|&i| lower[i + 1..].trim_start().starts_with("to")) else {
+                continue;
+            };
+            let query_end = source_offset(text, token.span.start, value, close);
+            return Some(Diagnostic {
+                code: codes::UNTERMINATED_STRING,
+                severity: Severity::Error,
+                span: Span::new(token.span.start, query_end),
+                message: "the UNLOAD query string is not closed before `)`: it runs into the `TO` clause".into(),
+                help: format!("add `'` before the `)` that ends the query: `('{}')`", &value[..close]),
+            });
+        }
+        let keyword_before = previous.is_some_and(|t| t.kind == TokenKind::Word);
+        let Some(space) = value.find(char::is_whitespace) else { continue };
+        let rest = value[space..].trim_start();
+        let next_word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let swallowed = COPY_KEYWORDS.iter().chain(UNLOAD_KEYWORDS).any(|k| next_word.eq_ignore_ascii_case(k));
+        if keyword_before && swallowed && space > 0 {
+            let end = source_offset(text, token.span.start, value, space);
+            return Some(Diagnostic {
+                code: codes::UNTERMINATED_STRING,
+                severity: Severity::Error,
+                span: Span::new(token.span.start, end),
+                message: format!(
+                    "the string is not closed before `{}`: it swallows the next parameter",
+                    next_word.to_ascii_uppercase()
+                ),
+                help: format!("add `'` after `{}`", &value[..space]),
+            });
+        }
+    }
+    None
+}
+
+/// The source offset of byte `value_byte` of the unescaped `value` of the literal at `start`.
+fn source_offset(text: &str, start: usize, value: &str, value_byte: usize) -> usize {
+    let chars = value.get(..value_byte).map_or(0, |v| v.chars().count());
+    crate::lexer::source_offset_in_string(text, start, chars)
 }
 
 /// Every COPY option keyword, for unknown-option suggestions.
@@ -591,7 +645,7 @@ impl<'a> Parser<'a> {
         let raw = self.raw(token);
         let upper = raw.to_ascii_uppercase();
         let help = if other.contains(&upper.as_str()) {
-            format!("`{upper}` is an {other_name} option; {statement} does not accept it, remove it")
+            format!("`{upper}` is a{} {other_name} option; {statement} does not accept it, remove it", if other_name == "UNLOAD" { "n" } else { "" })
         } else if let Some(suggestion) = closest(&upper, own) {
             format!("did you mean `{suggestion}`?")
         } else {
