@@ -59,10 +59,10 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
     let mut cold = 0u64;
     while start.elapsed() < budget / 3 {
         for v in &inputs {
-            if let Ok((request, policies)) = parse_case(v, &[]) {
-                if let Ok(set) = PolicySet::compile(&policies) {
-                    let _ = evaluate(&request, &set);
-                }
+            if let Ok((request, policies)) = parse_case(v, &[])
+                && let Ok(set) = PolicySet::compile(&policies)
+            {
+                let _ = evaluate(&request, &set);
             }
             cold += 1;
         }
