@@ -170,14 +170,19 @@ impl PrincipalMatcher {
 
     /// How the listed principals match the caller, ignoring `NotPrincipal`.
     fn grant(&self, principal: &RequestPrincipal) -> Option<Grant> {
+        // A wildcard does not name a role session, so session policies and boundaries still cap it.
+        let wildcard = match principal {
+            RequestPrincipal::AssumedRole { .. } | RequestPrincipal::Role { .. } => Grant::Role,
+            _ => Grant::Exact,
+        };
         if self.everyone {
-            return Some(Grant::Exact);
+            return Some(wildcard);
         }
         if let RequestPrincipal::Service(name) = principal {
             return self.services.iter().any(|s| s == name).then_some(Grant::Exact);
         }
         if self.aws_everyone {
-            return Some(Grant::Exact);
+            return Some(wildcard);
         }
         let mut best = None;
         match principal {

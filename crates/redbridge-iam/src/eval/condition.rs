@@ -245,7 +245,7 @@ impl Condition {
         let value = request.context_value(&self.key);
         if let Test::Null { absent } = &self.test {
             let is_absent = matches!(value, None | Some(ValueRef::Many([])));
-            return absent.iter().any(|a| *a == is_absent);
+            return absent.contains(&is_absent);
         }
         match self.set {
             SetMode::Single => match value {
@@ -288,7 +288,7 @@ impl Condition {
             },
             Test::Bool { values } => {
                 let lower = value.to_ascii_lowercase();
-                values.iter().any(|p| *p == lower)
+                values.contains(&lower)
             }
             Test::Binary { values } => values.iter().any(|p| p == value),
             Test::Ip { networks } => match Network::parse(value) {
