@@ -1,0 +1,195 @@
+//! The role chain of a COPY or UNLOAD: judged hop by hop with the redbridge evaluator, then
+//! really assumed through the cloud; and every S3 and KMS call checked before it is made.
+
+use redbridge_iam::eval::redshift::{SESSION_NAME, access_request, role_assume_request, service_assume_request, session_arn};
+use redbridge_iam::eval::{Outcome, Policies, PolicySet, evaluate};
+use redbridge_iam::policy::PolicyDocument;
+use redbridge_iam::{AccountId, RoleArn};
+
+use crate::cloud::{BucketInfo, Caller, CloudError, RolePolicies, SessionCredentials};
+use crate::data::Target;
+use crate::engine::ExecContext;
+use crate::state::{self, Service};
+use crate::texts;
+
+/// The most roles a chain may have.
+const MAX_CHAIN: usize = 10;
+
+/// The last hop of an assumed chain: whose session it is, its credentials and its policies.
+#[derive(Debug)]
+pub(crate) struct Access {
+    pub role: RoleArn,
+    pub session: SessionCredentials,
+    pub policies: RolePolicies,
+    /// Every account of the chain, to find the bucket's owner.
+    pub accounts: Vec<AccountId>,
+}
+
+fn cloud_text(error: &CloudError) -> String {
+    format!("the cloud backend failed: {error}")
+}
+
+/// Checks the chain and assumes it; errors are Redshift's texts.
+pub(crate) async fn assume_chain(service: &Service, context: &ExecContext, chain: &[String]) -> Result<Access, String> {
+    let written = chain.join(",");
+    if chain.is_empty() {
+        return Err(texts::not_emulated("`IAM_ROLE default` and access-key credentials; name the role chain"));
+    }
+    if chain.len() > MAX_CHAIN {
+        return Err(format!("Role chain exceeds the maximum of {MAX_CHAIN} roles: {written}"));
+    }
+    let mut roles = Vec::with_capacity(chain.len());
+    for element in chain {
+        match RoleArn::parse(element) {
+            Ok(role) if element.trim() == element => roles.push(role),
+            // Redshift matches the string as written: a space or a typo names no attached role.
+            _ => return Err(texts::not_authorized_to_assume(&context.db_user_arn, &written)),
+        }
+    }
+    let first = &roles[0];
+    let attached = {
+        let registry = service.registry();
+        let delay = service.config.role_apply_delay;
+        let roles = match &context.target {
+            Target::Cluster(c) => registry.clusters.get(&state::key(&context.account, &context.region, c)).map(|c| c.roles.clone()),
+            Target::Workgroup(w) => registry
+                .workgroups
+                .get(&state::key(&context.account, &context.region, w))
+                .and_then(|w| registry.namespaces.get(&state::key(&context.account, &context.region, &w.namespace)))
+                .map(|n| n.roles.clone()),
+        };
+        roles.unwrap_or_default().iter().any(|r| r.arn == first.to_string() && r.apply_status(delay) == Some("in-sync"))
+    };
+    if !attached {
+        return Err(texts::not_authorized_to_assume(&context.db_user_arn, &first.to_string()));
+    }
+    let source_account = AccountId::parse(&context.account).map_err(|e| e.to_string())?;
+    let external_id = context.db_user_arn.as_str();
+
+    // Judge every hop before assuming anything.
+    let mut all_policies = Vec::with_capacity(roles.len());
+    for role in &roles {
+        let policies = service.cloud.role(role).await.map_err(|e| cloud_text(&e))?;
+        let Some(policies) = policies else {
+            return Err(texts::not_authorized_to_get_credentials(&role.to_string()));
+        };
+        all_policies.push(policies);
+    }
+    let services: &[&str] = if context.serverless {
+        &["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"]
+    } else {
+        &["redshift.amazonaws.com"]
+    };
+    let trust = compile(&Policies { resource_policy: Some(all_policies[0].trust.clone()), ..Policies::default() })?;
+    for principal in services {
+        let request = service_assume_request(principal, first, source_account, Some(external_id));
+        if !allowed(&request, &trust)? {
+            return Err(texts::not_authorized_to_get_credentials(&first.to_string()));
+        }
+    }
+    for hop in 1..roles.len() {
+        let (previous, next) = (&all_policies[hop - 1], &all_policies[hop]);
+        let set = compile(&Policies {
+            identity_policies: previous.identity.clone(),
+            resource_policy: Some(next.trust.clone()),
+            permissions_boundary: previous.boundary.clone(),
+            ..Policies::default()
+        })?;
+        let request = role_assume_request(&roles[hop - 1], &roles[hop], Some(external_id));
+        if !allowed(&request, &set)? {
+            return Err(texts::not_authorized_to_get_credentials(&roles[hop].to_string()));
+        }
+    }
+
+    // Then assume it for real.
+    let assume_error = |role: &RoleArn, error: CloudError| match error {
+        CloudError::NotFound(_) | CloudError::AccessDenied(_) => texts::not_authorized_to_get_credentials(&role.to_string()),
+        other => cloud_text(&other),
+    };
+    let mut session = service
+        .cloud
+        .assume_role(Caller::Service(source_account), first, SESSION_NAME, Some(external_id))
+        .await
+        .map_err(|e| assume_error(first, e))?;
+    for role in &roles[1..] {
+        session = service
+            .cloud
+            .assume_role(Caller::Session(&session), role, SESSION_NAME, Some(external_id))
+            .await
+            .map_err(|e| assume_error(role, e))?;
+    }
+    let mut accounts: Vec<AccountId> = roles.iter().rev().map(RoleArn::account).collect();
+    accounts.push(source_account);
+    accounts.dedup();
+    let role = roles.pop().ok_or("empty chain")?;
+    let policies = all_policies.pop().ok_or("empty chain")?;
+    Ok(Access { role, session, policies, accounts })
+}
+
+fn compile(policies: &Policies) -> Result<PolicySet, String> {
+    PolicySet::compile(policies).map_err(|e| format!("a policy cannot be evaluated: {e}"))
+}
+
+fn allowed(request: &redbridge_iam::eval::Request, set: &PolicySet) -> Result<bool, String> {
+    Ok(evaluate(request, set).map_err(|e| format!("a request cannot be evaluated: {e}"))?.outcome == Outcome::Allowed)
+}
+
+impl Access {
+    /// Checks an S3 or KMS call of the last hop; `resource_policy` is the bucket or key policy.
+    pub fn check(
+        &self,
+        action: &str,
+        resource: &str,
+        resource_account: AccountId,
+        resource_policy: Option<&PolicyDocument>,
+        context: &[(&str, String)],
+    ) -> Result<(), String> {
+        let set = compile(&Policies {
+            identity_policies: self.policies.identity.clone(),
+            resource_policy: resource_policy.cloned(),
+            permissions_boundary: self.policies.boundary.clone(),
+            ..Policies::default()
+        })?;
+        let mut request = access_request(&self.role, action, resource, resource_account);
+        for (key, value) in context {
+            request = request.with_context(key, value.clone());
+        }
+        let decision = evaluate(&request, &set).map_err(|e| format!("a request cannot be evaluated: {e}"))?;
+        let session = session_arn(&self.role);
+        match decision.outcome {
+            Outcome::Allowed => Ok(()),
+            Outcome::ExplicitDeny => Err(texts::not_authorized_to_perform(&session, action, resource, true)),
+            Outcome::ImplicitDeny if action.starts_with("kms:") => {
+                Err(texts::not_authorized_to_perform(&session, action, resource, false))
+            }
+            Outcome::ImplicitDeny => Err(texts::s3_access_denied()),
+        }
+    }
+
+    /// Finds the bucket and checks its region against `region` (the statement's REGION or the cluster's).
+    pub async fn bucket(&self, service: &Service, bucket: &str, region: &str) -> Result<BucketInfo, String> {
+        let info = service.cloud.bucket(bucket, &self.accounts).await.map_err(|e| match e {
+            CloudError::NoSuchBucket(_) => texts::no_such_bucket(),
+            other => cloud_text(&other),
+        })?;
+        let info = info.ok_or_else(texts::no_such_bucket)?;
+        if info.region != region {
+            return Err(texts::wrong_region());
+        }
+        Ok(info)
+    }
+
+    /// Checks `kms:<action>` on a key given by ARN, against its key policy.
+    pub async fn check_key(&self, service: &Service, action: &str, key: &str) -> Result<(), String> {
+        let arn = redbridge_iam::Arn::parse(key)
+            .ok()
+            .filter(|a| a.service() == "kms")
+            .ok_or_else(|| texts::not_emulated(&format!("KMS key `{key}` given by id or alias; give the key ARN")))?;
+        let account = arn.account_id().ok_or_else(|| format!("the KMS key ARN `{key}` names no account"))?;
+        let policy = service.cloud.key_policy(key).await.map_err(|e| cloud_text(&e))?;
+        let Some(policy) = policy else {
+            return Err(format!("S3ServiceException:Invalid arn {key} (the KMS key does not exist),Status 400,Error KMS.NotFoundException"));
+        };
+        self.check(action, key, account, Some(&policy), &[])
+    }
+}

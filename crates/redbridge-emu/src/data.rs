@@ -1,0 +1,565 @@
+//! The Redshift Data API (AWS JSON 1.1): statements run asynchronously, SUBMITTED → PICKED →
+//! STARTED → FINISHED | FAILED | ABORTED, against the cluster's or workgroup's database.
+
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use serde_json::{Value, json};
+
+use crate::engine::{self, ExecContext, ResultSet, SqlValue};
+use crate::error::ApiError;
+use crate::http::Caller;
+use crate::serverless::Input;
+use crate::state::{self, Service};
+
+/// Where a statement runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    Cluster(String),
+    Workgroup(String),
+}
+
+/// One SQL text of a statement (a batch has several).
+#[derive(Debug, Clone)]
+pub(crate) struct SubStatement {
+    pub sql: String,
+    pub status: &'static str,
+    pub error: Option<String>,
+    pub result_rows: i64,
+    pub result: Option<ResultSet>,
+    pub query_id: i64,
+    pub created: SystemTime,
+    pub updated: SystemTime,
+    pub duration_ns: i64,
+}
+
+/// A statement and everything DescribeStatement tells about it.
+#[derive(Debug, Clone)]
+pub(crate) struct StatementRecord {
+    pub id: String,
+    pub account: String,
+    pub region: String,
+    pub target: Target,
+    pub database: String,
+    pub db_user: Option<String>,
+    pub secret_arn: Option<String>,
+    pub statement_name: Option<String>,
+    pub is_batch: bool,
+    pub status: &'static str,
+    pub error: Option<String>,
+    pub created: SystemTime,
+    pub updated: SystemTime,
+    pub pid: i64,
+    pub subs: Vec<SubStatement>,
+}
+
+impl StatementRecord {
+    fn finished(&self) -> bool {
+        matches!(self.status, "FINISHED" | "FAILED" | "ABORTED")
+    }
+}
+
+fn validation(message: impl Into<String>) -> ApiError {
+    ApiError::client("ValidationException", message)
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::client("ResourceNotFoundException", "Query does not exist.").with("ResourceId", id)
+}
+
+/// Handles one `RedshiftData.*` operation.
+pub(crate) async fn handle(service: &Arc<Service>, caller: &Caller, operation: &str, input: &Value) -> Result<Value, ApiError> {
+    let input = Input(input);
+    match operation {
+        "ExecuteStatement" => {
+            let sql = input.required("Sql", "ValidationException")?.to_owned();
+            submit(service, caller, &input, vec![sql], false)
+        }
+        "BatchExecuteStatement" => {
+            let sqls = input.strings("Sqls")?.unwrap_or_default();
+            if sqls.is_empty() || sqls.len() > 40 || sqls.iter().any(|s| s.trim().is_empty()) {
+                return Err(validation("Sqls must contain between 1 and 40 non-empty SQL statements."));
+            }
+            submit(service, caller, &input, sqls, true)
+        }
+        "DescribeStatement" => describe(service, caller, &input),
+        "GetStatementResult" => get_result(service, caller, &input),
+        "ListStatements" => list(service, caller, &input),
+        "CancelStatement" => cancel(service, caller, &input),
+        other => Err(ApiError::client("UnknownOperationException", format!("the operation `{other}` is not emulated by redbridge-emu"))),
+    }
+}
+
+fn submit(service: &Arc<Service>, caller: &Caller, input: &Input<'_>, sqls: Vec<String>, is_batch: bool) -> Result<Value, ApiError> {
+    let cluster = input.string("ClusterIdentifier")?;
+    let workgroup = input.string("WorkgroupName")?;
+    let db_user = input.string("DbUser")?.map(str::to_owned);
+    let secret_arn = input.string("SecretArn")?.map(str::to_owned);
+    if input.string("SessionId")?.is_some() || input.integer("SessionKeepAliveSeconds")?.is_some() {
+        return Err(validation(crate::texts::not_emulated("Data API sessions (`SessionId`, `SessionKeepAliveSeconds`)")));
+    }
+    if input.0.get("Parameters").is_some_and(|p| !p.is_null()) {
+        return Err(validation(crate::texts::not_emulated("statement `Parameters`")));
+    }
+    let target = match (cluster, workgroup) {
+        (Some(c), None) => Target::Cluster(c.to_ascii_lowercase()),
+        (None, Some(w)) => Target::Workgroup(w.to_owned()),
+        (Some(_), Some(_)) => {
+            return Err(validation("Either ClusterIdentifier or WorkgroupName must be specified, but not both."));
+        }
+        (None, None) => return Err(validation("Either ClusterIdentifier or WorkgroupName must be specified.")),
+    };
+    if db_user.is_some() && secret_arn.is_some() {
+        return Err(validation("Either DbUser or SecretArn can be specified, but not both."));
+    }
+    if db_user.is_some() && matches!(target, Target::Workgroup(_)) {
+        return Err(validation("DbUser is not supported for serverless workgroups. Use SecretArn or IAM authentication."));
+    }
+    let database = input.required("Database", "ValidationException")?.to_owned();
+    {
+        let registry = service.registry();
+        let exists = match &target {
+            Target::Cluster(c) => registry.clusters.contains_key(&state::key(caller.account.as_str(), &caller.region, c)),
+            Target::Workgroup(w) => registry.workgroups.contains_key(&state::key(caller.account.as_str(), &caller.region, w)),
+        };
+        if !exists {
+            return Err(match &target {
+                Target::Cluster(_) => validation("Redshift endpoint doesn't exist in this region."),
+                Target::Workgroup(w) => validation(format!("Workgroup {w} does not exist.")),
+            });
+        }
+    }
+    let now = SystemTime::now();
+    let id = crate::time::uuid();
+    let record = StatementRecord {
+        id: id.clone(),
+        account: caller.account.to_string(),
+        region: caller.region.clone(),
+        target: target.clone(),
+        database: database.clone(),
+        db_user: db_user.clone(),
+        secret_arn: secret_arn.clone(),
+        statement_name: input.string("StatementName")?.map(str::to_owned),
+        is_batch,
+        status: "SUBMITTED",
+        error: None,
+        created: now,
+        updated: now,
+        pid: (crate::time::next_number() % 100_000) as i64 + 1_073_741_824,
+        subs: sqls
+            .into_iter()
+            .map(|sql| SubStatement {
+                sql,
+                status: "SUBMITTED",
+                error: None,
+                result_rows: -1,
+                result: None,
+                query_id: 0,
+                created: now,
+                updated: now,
+                duration_ns: 0,
+            })
+            .collect(),
+    };
+    {
+        let mut registry = service.registry();
+        registry.statements.insert(id.clone(), record);
+        registry.statement_order.push(id.clone());
+    }
+    tokio::spawn(run(Arc::clone(service), id.clone()));
+    let mut output = json!({
+        "Id": id,
+        "CreatedAt": crate::time::epoch_seconds(now),
+        "Database": database,
+    });
+    match &target {
+        Target::Cluster(c) => output["ClusterIdentifier"] = json!(c),
+        Target::Workgroup(w) => output["WorkgroupName"] = json!(w),
+    }
+    if let Some(u) = db_user {
+        output["DbUser"] = json!(u);
+    }
+    if let Some(s) = secret_arn {
+        output["SecretArn"] = json!(s);
+    }
+    Ok(output)
+}
+
+/// Moves a statement to `status` unless it was cancelled; returns whether it may go on.
+fn advance(service: &Service, id: &str, status: &'static str) -> bool {
+    let mut registry = service.registry();
+    let Some(record) = registry.statements.get_mut(id) else { return false };
+    if record.finished() {
+        return false;
+    }
+    record.status = status;
+    record.updated = SystemTime::now();
+    true
+}
+
+/// Runs a statement to its end.
+async fn run(service: Arc<Service>, id: String) {
+    let step = service.config.statement_step_delay;
+    tokio::time::sleep(step).await;
+    if !advance(&service, &id, "PICKED") {
+        return;
+    }
+    tokio::time::sleep(step).await;
+    if !advance(&service, &id, "STARTED") {
+        return;
+    }
+    tokio::time::sleep(step).await;
+    let Some(context) = context_for(&service, &id) else { return };
+    let (sqls, is_batch) = {
+        let registry = service.registry();
+        let Some(record) = registry.statements.get(&id) else { return };
+        (record.subs.iter().map(|s| s.sql.clone()).collect::<Vec<_>>(), record.is_batch)
+    };
+    let context = match context {
+        Ok(context) => context,
+        Err(error) => return finish(&service, &id, Some(format!("ERROR: {error}"))),
+    };
+    if is_batch {
+        let _ = engine::run_plain(&context, "BEGIN");
+    }
+    let mut failure = None;
+    for (index, sql) in sqls.iter().enumerate() {
+        let started = Instant::now();
+        {
+            let mut registry = service.registry();
+            let Some(record) = registry.statements.get_mut(&id) else { return };
+            if record.finished() {
+                failure = Some(None);
+                break;
+            }
+            record.subs[index].status = "STARTED";
+            record.subs[index].updated = SystemTime::now();
+        }
+        let outcome = engine::execute(&service, &context, sql).await;
+        let mut registry = service.registry();
+        let Some(record) = registry.statements.get_mut(&id) else { return };
+        let sub = &mut record.subs[index];
+        sub.updated = SystemTime::now();
+        sub.duration_ns = i64::try_from(started.elapsed().as_nanos()).unwrap_or(i64::MAX);
+        sub.query_id = crate::time::next_number() as i64;
+        match outcome {
+            Ok(done) => {
+                sub.status = "FINISHED";
+                sub.result_rows = done.result_rows;
+                sub.result = done.result;
+            }
+            Err(text) => {
+                let text = format!("ERROR: {text}");
+                sub.status = "FAILED";
+                sub.error = Some(text.clone());
+                for later in record.subs.iter_mut().skip(index + 1) {
+                    later.status = "ABORTED";
+                }
+                failure = Some(Some(text));
+                break;
+            }
+        }
+    }
+    if is_batch {
+        let _ = engine::run_plain(&context, if failure.is_some() { "ROLLBACK" } else { "COMMIT" });
+    }
+    match failure {
+        Some(None) => {}
+        Some(Some(text)) => finish(&service, &id, Some(text)),
+        None => finish(&service, &id, None),
+    }
+}
+
+fn finish(service: &Service, id: &str, error: Option<String>) {
+    let mut registry = service.registry();
+    let Some(record) = registry.statements.get_mut(id) else { return };
+    if record.finished() {
+        return;
+    }
+    record.updated = SystemTime::now();
+    match error {
+        Some(text) => {
+            record.status = "FAILED";
+            if let Some(first) = record.subs.iter_mut().find(|s| s.status != "FINISHED" && s.status != "FAILED" && s.status != "ABORTED") {
+                first.status = "FAILED";
+                first.error = Some(text.clone());
+            }
+            record.error = Some(text);
+        }
+        None => record.status = "FINISHED",
+    }
+}
+
+/// The execution context of a statement: its database, user and target.
+fn context_for(service: &Service, id: &str) -> Option<Result<ExecContext, String>> {
+    let mut registry = service.registry();
+    let record = registry.statements.get(id)?.clone();
+    let account = record.account.clone();
+    let region = record.region.clone();
+    let (database_key, user, db_user_arn, serverless) = match &record.target {
+        Target::Cluster(c) => {
+            let Some(cluster) = registry.clusters.get(&state::key(&account, &region, c)) else {
+                return Some(Err(format!("cluster `{c}` was deleted")));
+            };
+            let user = record.db_user.clone().unwrap_or_else(|| cluster.master_username.clone());
+            let arn = format!("arn:aws:redshift:{region}:{account}:dbuser:{c}/{user}");
+            (state::cluster_database(&account, &region, c), user, arn, false)
+        }
+        Target::Workgroup(w) => {
+            let Some(workgroup) = registry.workgroups.get(&state::key(&account, &region, w)) else {
+                return Some(Err(format!("workgroup `{w}` was deleted")));
+            };
+            let user = registry
+                .namespaces
+                .get(&state::key(&account, &region, &workgroup.namespace))
+                .map(|n| n.admin_username.clone())
+                .unwrap_or_else(|| "admin".to_owned());
+            let arn = format!("arn:aws:redshift:{region}:{account}:dbuser:serverless-{account}-{}/{user}", workgroup.id);
+            (state::workgroup_database(&account, &region, w), user, arn, true)
+        }
+    };
+    let database = match registry.database(&database_key) {
+        Ok(db) => db,
+        Err(e) => return Some(Err(e.message)),
+    };
+    Some(Ok(ExecContext {
+        account,
+        region,
+        target: record.target.clone(),
+        db_user: user,
+        db_user_arn,
+        serverless,
+        database,
+    }))
+}
+
+fn record_for(service: &Service, caller: &Caller, id: &str) -> Result<StatementRecord, ApiError> {
+    let base = id.split(':').next().unwrap_or(id);
+    let registry = service.registry();
+    registry
+        .statements
+        .get(base)
+        .filter(|r| r.account == caller.account.as_str())
+        .cloned()
+        .ok_or_else(|| not_found(id))
+}
+
+fn sub_index(id: &str, record: &StatementRecord) -> Result<Option<usize>, ApiError> {
+    match id.split_once(':') {
+        None => Ok(None),
+        Some((_, n)) => {
+            let n: usize = n.parse().map_err(|_| not_found(id))?;
+            if n == 0 || n > record.subs.len() || !record.is_batch {
+                return Err(not_found(id));
+            }
+            Ok(Some(n - 1))
+        }
+    }
+}
+
+fn describe(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let id = input.required("Id", "ValidationException")?;
+    let record = record_for(service, caller, id)?;
+    if let Some(index) = sub_index(id, &record)? {
+        let mut value = sub_json(&record, index);
+        value["Id"] = json!(id);
+        return Ok(value);
+    }
+    let duration: i64 = record.subs.iter().map(|s| s.duration_ns).sum();
+    let mut output = json!({
+        "Id": record.id,
+        "Status": record.status,
+        "CreatedAt": crate::time::epoch_seconds(record.created),
+        "UpdatedAt": crate::time::epoch_seconds(record.updated),
+        "Database": record.database,
+        "RedshiftPid": record.pid,
+        "Duration": if record.finished() { duration } else { -1 },
+        "HasResultSet": record.subs.iter().any(|s| s.result.is_some()),
+        "ResultRows": if record.is_batch { -1 } else { record.subs[0].result_rows },
+        "ResultSize": 0,
+        "ResultFormat": "JSON",
+        "RedshiftQueryId": if record.is_batch { 0 } else { record.subs[0].query_id },
+    });
+    if !record.is_batch {
+        output["QueryString"] = json!(record.subs[0].sql);
+    } else {
+        output["SubStatements"] = Value::Array((0..record.subs.len()).map(|i| sub_json(&record, i)).collect());
+    }
+    if let Some(error) = &record.error {
+        output["Error"] = json!(error);
+    }
+    add_target(&mut output, &record);
+    Ok(output)
+}
+
+fn add_target(output: &mut Value, record: &StatementRecord) {
+    match &record.target {
+        Target::Cluster(c) => output["ClusterIdentifier"] = json!(c),
+        Target::Workgroup(w) => output["WorkgroupName"] = json!(w),
+    }
+    if let Some(u) = &record.db_user {
+        output["DbUser"] = json!(u);
+    }
+    if let Some(s) = &record.secret_arn {
+        output["SecretArn"] = json!(s);
+    }
+}
+
+fn sub_json(record: &StatementRecord, index: usize) -> Value {
+    let sub = &record.subs[index];
+    let mut value = json!({
+        "Id": format!("{}:{}", record.id, index + 1),
+        "Status": sub.status,
+        "QueryString": sub.sql,
+        "CreatedAt": crate::time::epoch_seconds(sub.created),
+        "UpdatedAt": crate::time::epoch_seconds(sub.updated),
+        "Duration": sub.duration_ns,
+        "HasResultSet": sub.result.is_some(),
+        "ResultRows": sub.result_rows,
+        "ResultSize": 0,
+        "RedshiftQueryId": sub.query_id,
+    });
+    if let Some(e) = &sub.error {
+        value["Error"] = json!(e);
+    }
+    value
+}
+
+/// Rows per GetStatementResult page.
+const PAGE: usize = 1000;
+
+fn get_result(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let id = input.required("Id", "ValidationException")?;
+    let record = record_for(service, caller, id)?;
+    let index = match sub_index(id, &record)? {
+        Some(i) => i,
+        None if record.is_batch => {
+            return Err(validation("For a batch statement, get the result of a sub-statement with its Id, such as `<id>:1`."));
+        }
+        None => 0,
+    };
+    let sub = &record.subs[index];
+    if sub.status != "FINISHED" {
+        return Err(validation(format!("Query has not finished yet. Its status is {}. Check the status with DescribeStatement.", sub.status)));
+    }
+    let Some(result) = &sub.result else {
+        return Err(validation("Query does not have result. Please check query status with DescribeStatement."));
+    };
+    let start: usize = match input.string("NextToken")? {
+        None => 0,
+        Some(t) => t.parse().map_err(|_| validation("The NextToken is invalid."))?,
+    };
+    let end = (start + PAGE).min(result.rows.len());
+    let records: Vec<Value> = result.rows.get(start..end).unwrap_or_default().iter().map(|row| Value::Array(row.iter().map(field_json).collect())).collect();
+    let columns: Vec<Value> = result
+        .columns
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c.name, "label": c.name, "typeName": c.type_name, "nullable": 1,
+                "isCaseSensitive": c.type_name == "varchar", "isCurrency": false, "isSigned": c.type_name != "varchar",
+                "length": 0, "precision": 0, "scale": 0, "schemaName": "", "tableName": "",
+            })
+        })
+        .collect();
+    let mut output = json!({ "Records": records, "ColumnMetadata": columns, "TotalNumRows": result.rows.len() });
+    if end < result.rows.len() {
+        output["NextToken"] = json!(end.to_string());
+    }
+    Ok(output)
+}
+
+fn field_json(value: &SqlValue) -> Value {
+    match value {
+        SqlValue::Null => json!({ "isNull": true }),
+        SqlValue::Long(n) => json!({ "longValue": n }),
+        SqlValue::Double(d) => json!({ "doubleValue": d }),
+        SqlValue::Text(s) => json!({ "stringValue": s }),
+        SqlValue::Bool(b) => json!({ "booleanValue": b }),
+    }
+}
+
+fn list(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let status = input.string("Status")?.unwrap_or("ALL");
+    if !["ABORTED", "ALL", "FAILED", "FINISHED", "PICKED", "STARTED", "SUBMITTED"].contains(&status) {
+        return Err(validation(format!("Status {status} is invalid.")));
+    }
+    let max = input.integer("MaxResults")?.unwrap_or(100);
+    if !(0..=100).contains(&max) {
+        return Err(validation("MaxResults must be between 0 and 100."));
+    }
+    let max = if max == 0 { 100 } else { max as usize };
+    let start: usize = match input.string("NextToken")? {
+        None => 0,
+        Some(t) => t.parse().map_err(|_| validation("The NextToken is invalid."))?,
+    };
+    let name = input.string("StatementName")?;
+    let cluster = input.string("ClusterIdentifier")?.map(str::to_ascii_lowercase);
+    let workgroup = input.string("WorkgroupName")?;
+    let database = input.string("Database")?;
+    let registry = service.registry();
+    // Newest first, as the Data API lists them.
+    let matching: Vec<&StatementRecord> = registry
+        .statement_order
+        .iter()
+        .rev()
+        .filter_map(|id| registry.statements.get(id))
+        .filter(|r| r.account == caller.account.as_str() && r.region == caller.region)
+        .filter(|r| status == "ALL" || r.status == status)
+        .filter(|r| name.is_none_or(|n| r.statement_name.as_deref().is_some_and(|s| s.starts_with(n))))
+        .filter(|r| cluster.as_deref().is_none_or(|c| r.target == Target::Cluster(c.to_owned())))
+        .filter(|r| workgroup.is_none_or(|w| r.target == Target::Workgroup(w.to_owned())))
+        .filter(|r| database.is_none_or(|d| r.database == d))
+        .collect();
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(start)
+        .take(max)
+        .map(|r| {
+            let mut v = json!({
+                "Id": r.id,
+                "Status": r.status,
+                "CreatedAt": crate::time::epoch_seconds(r.created),
+                "UpdatedAt": crate::time::epoch_seconds(r.updated),
+                "IsBatchStatement": r.is_batch,
+                "ResultFormat": "JSON",
+            });
+            if r.is_batch {
+                v["QueryStrings"] = json!(r.subs.iter().map(|s| s.sql.clone()).collect::<Vec<_>>());
+            } else {
+                v["QueryString"] = json!(r.subs[0].sql);
+            }
+            if let Some(n) = &r.statement_name {
+                v["StatementName"] = json!(n);
+            }
+            if let Some(s) = &r.secret_arn {
+                v["SecretArn"] = json!(s);
+            }
+            v
+        })
+        .collect();
+    let mut output = json!({ "Statements": page });
+    if start + max < matching.len() {
+        output["NextToken"] = json!((start + max).to_string());
+    }
+    Ok(output)
+}
+
+fn cancel(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let id = input.required("Id", "ValidationException")?;
+    let record = record_for(service, caller, id)?;
+    if record.finished() {
+        return Err(validation(format!("Could not cancel a query that is already in {} state.", record.status)));
+    }
+    let mut registry = service.registry();
+    if let Some(r) = registry.statements.get_mut(&record.id) {
+        r.status = "ABORTED";
+        r.updated = SystemTime::now();
+        for sub in &mut r.subs {
+            if !matches!(sub.status, "FINISHED" | "FAILED") {
+                sub.status = "ABORTED";
+            }
+        }
+    }
+    Ok(json!({ "Status": true }))
+}

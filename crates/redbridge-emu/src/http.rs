@@ -1,0 +1,206 @@
+//! The HTTP front: accepts connections, tells the three protocols apart, finds the caller's
+//! account in the SigV4 header, and renders answers and errors in each protocol's shape.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use redbridge_iam::AccountId;
+
+use crate::error::ApiError;
+use crate::state::Service;
+
+/// Requests larger than this are refused.
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// The account LocalStack assigns to access keys that are not 12-digit account ids.
+pub(crate) const DEFAULT_ACCOUNT: &str = "000000000000";
+
+/// Who is calling, from the request's SigV4 `Authorization` header.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    /// The account: a 12-digit access key id is the account, as in LocalStack.
+    pub account: AccountId,
+    /// The region of the credential scope.
+    pub region: String,
+}
+
+impl Caller {
+    /// Reads `Credential=KEY/DATE/REGION/SERVICE/aws4_request` from an `Authorization` header.
+    pub fn from_authorization(header: &str) -> Option<Self> {
+        let credential = header.split(['=', ',', ' ']).skip_while(|part| *part != "Credential").nth(1)?;
+        let mut scope = credential.split('/');
+        let key = scope.next()?;
+        let _date = scope.next()?;
+        let region = scope.next().filter(|r| !r.is_empty())?;
+        let account = if key.len() == 12 && key.bytes().all(|b| b.is_ascii_digit()) { key } else { DEFAULT_ACCOUNT };
+        Some(Self { account: AccountId::parse(account).ok()?, region: region.to_owned() })
+    }
+}
+
+/// Serves connections until `stopped` fires.
+pub(crate) async fn serve(
+    listener: tokio::net::TcpListener,
+    service: Arc<Service>,
+    mut stopped: tokio::sync::oneshot::Receiver<()>,
+) {
+    loop {
+        tokio::select! {
+            _ = &mut stopped => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let service = Arc::clone(&service);
+                tokio::spawn(async move {
+                    let handler = service_fn(move |request| {
+                        let service = Arc::clone(&service);
+                        async move { Ok::<_, Infallible>(handle(&service, request).await) }
+                    });
+                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), handler).await;
+                });
+            }
+        }
+    }
+}
+
+enum Protocol {
+    Query,
+    Serverless(String),
+    Data(String),
+}
+
+async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let request_id = crate::time::uuid();
+    if request.method() == Method::GET && request.uri().path() == "/_emu/health" {
+        return respond(StatusCode::OK, "application/json", r#"{"status":"ok"}"#.to_owned(), &request_id);
+    }
+    let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let protocol = match target.as_deref() {
+        Some(t) if t.starts_with("RedshiftServerless.") => Protocol::Serverless(t["RedshiftServerless.".len()..].to_owned()),
+        Some(t) if t.starts_with("RedshiftData.") => Protocol::Data(t["RedshiftData.".len()..].to_owned()),
+        Some(t) => {
+            let error = ApiError::client("UnknownOperationException", format!("unknown target `{t}`"));
+            return json_error(&error, "message", &request_id);
+        }
+        None => Protocol::Query,
+    };
+    let caller = request
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Caller::from_authorization);
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let error = ApiError::client("RequestEntityTooLarge", "the request body is too large or was cut off").with_status(413);
+            return render_error(&protocol, &error, &request_id);
+        }
+    };
+    let Some(caller) = caller else {
+        let error = ApiError::client("MissingAuthenticationToken", "Request is missing Authentication Token").with_status(403);
+        return render_error(&protocol, &error, &request_id);
+    };
+    match protocol {
+        Protocol::Query => {
+            let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+            params.extend(form_urlencoded::parse(&body).into_owned());
+            match crate::redshift::handle(service, &caller, &params).await {
+                Ok((action, result)) => {
+                    let xml = format!(
+                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><{action}Response xmlns=\"http://redshift.amazonaws.com/doc/2012-12-01/\"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{action}Response>"
+                    );
+                    respond(StatusCode::OK, "text/xml", xml, &request_id)
+                }
+                Err(error) => render_error(&Protocol::Query, &error, &request_id),
+            }
+        }
+        Protocol::Serverless(operation) => {
+            let input = match parse_json(&body) {
+                Ok(input) => input,
+                Err(error) => return json_error(&error, "message", &request_id),
+            };
+            match crate::serverless::handle(service, &caller, &operation, &input).await {
+                Ok(output) => respond(StatusCode::OK, "application/x-amz-json-1.1", output.to_string(), &request_id),
+                Err(error) => json_error(&error, "message", &request_id),
+            }
+        }
+        Protocol::Data(operation) => {
+            let input = match parse_json(&body) {
+                Ok(input) => input,
+                Err(error) => return json_error(&error, "Message", &request_id),
+            };
+            match crate::data::handle(service, &caller, &operation, &input).await {
+                Ok(output) => respond(StatusCode::OK, "application/x-amz-json-1.1", output.to_string(), &request_id),
+                Err(error) => json_error(&error, "Message", &request_id),
+            }
+        }
+    }
+}
+
+fn parse_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
+    if body.is_empty() {
+        return Ok(serde_json::Value::Object(serde_json::Map::new()));
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value @ serde_json::Value::Object(_)) => Ok(value),
+        Ok(_) => Err(ApiError::client("SerializationException", "the request body is not a JSON object")),
+        Err(error) => Err(ApiError::client("SerializationException", format!("the request body is not JSON: {error}"))),
+    }
+}
+
+fn render_error(protocol: &Protocol, error: &ApiError, request_id: &str) -> Response<Full<Bytes>> {
+    match protocol {
+        Protocol::Query => respond(status(error.status), "text/xml", error.to_xml(request_id), request_id),
+        Protocol::Serverless(_) => json_error(error, "message", request_id),
+        Protocol::Data(_) => json_error(error, "Message", request_id),
+    }
+}
+
+fn json_error(error: &ApiError, message_key: &str, request_id: &str) -> Response<Full<Bytes>> {
+    let mut response = respond(status(error.status), "application/x-amz-json-1.1", error.to_json(message_key), request_id);
+    if let Ok(value) = HeaderValue::from_str(&error.code) {
+        response.headers_mut().insert("x-amzn-errortype", value);
+    }
+    response
+}
+
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn respond(status: StatusCode, content_type: &'static str, body: String, request_id: &str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        response.headers_mut().insert("x-amzn-requestid", value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_twelve_digit_key_is_the_account_and_the_scope_gives_the_region() {
+        let header = "AWS4-HMAC-SHA256 Credential=111111111111/20260101/eu-west-1/redshift/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc";
+        let caller = Caller::from_authorization(header).unwrap();
+        assert_eq!(caller.account.as_str(), "111111111111");
+        assert_eq!(caller.region, "eu-west-1");
+    }
+
+    #[test]
+    fn other_keys_map_to_localstacks_default_account() {
+        let header = "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/us-east-1/redshift-data/aws4_request, Signature=x";
+        assert_eq!(Caller::from_authorization(header).unwrap().account.as_str(), DEFAULT_ACCOUNT);
+        assert!(Caller::from_authorization("Bearer nothing").is_none());
+    }
+}

@@ -1,0 +1,122 @@
+//! A stateful Amazon Redshift emulator for rehearsing cross-account COPY and UNLOAD locally.
+//!
+//! One HTTP server on a loopback address answers three AWS APIs, as the unmodified AWS SDK
+//! expects them through endpoint overrides:
+//! - Redshift (query protocol): `CreateCluster`, `DescribeClusters`, `ModifyClusterIamRoles`,
+//!   `DeleteCluster`;
+//! - Redshift Serverless (JSON, `X-Amz-Target: RedshiftServerless.*`): namespaces and workgroups;
+//! - Redshift Data (JSON, `X-Amz-Target: RedshiftData.*`): statements that run asynchronously
+//!   against an embedded SQLite database per cluster or workgroup, including COPY and UNLOAD.
+//!
+//! COPY and UNLOAD are judged hop by hop by the redbridge IAM evaluator over the policies read
+//! from a [`Cloud`] (LocalStack or in memory), then the chain is really assumed and the objects
+//! are really read or written. Failures carry Redshift's own error texts.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use std::sync::Arc;
+//! use redbridge_emu::{Config, Emulator, cloud::memory::MemoryCloud};
+//!
+//! let cloud = Arc::new(MemoryCloud::new());
+//! let emulator = Emulator::start(Config::default(), cloud).await?;
+//! println!("endpoint: {}", emulator.endpoint_url());
+//! emulator.stop().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod chain;
+pub mod cloud;
+mod data;
+mod engine;
+mod error;
+mod http;
+mod load;
+mod redshift;
+mod serverless;
+mod state;
+pub mod texts;
+mod time;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use cloud::Cloud;
+
+/// How the emulator behaves; every delay is configurable so tests stay fast.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen; must be a loopback address. Port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// How long an attached role stays `adding` (and a detached one `removing`) before it is `in-sync`.
+    pub role_apply_delay: Duration,
+    /// How long a statement stays in each of SUBMITTED, PICKED and STARTED before the next state.
+    pub statement_step_delay: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            role_apply_delay: Duration::from_secs(2),
+            statement_step_delay: Duration::from_millis(20),
+        }
+    }
+}
+
+/// A running emulator. Dropping it stops the server; [`Emulator::stop`] waits for it.
+#[derive(Debug)]
+pub struct Emulator {
+    address: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds `config.listen` and serves on the current tokio runtime until stopped.
+    ///
+    /// Fails when the address is not a loopback address or cannot be bound.
+    pub async fn start(config: Config, cloud: Arc<dyn Cloud>) -> std::io::Result<Self> {
+        if !config.listen.ip().is_loopback() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("the emulator listens on loopback addresses only, not `{}`", config.listen),
+            ));
+        }
+        let listener = tokio::net::TcpListener::bind(config.listen).await?;
+        let address = listener.local_addr()?;
+        let service = Arc::new(state::Service::new(config, cloud));
+        let (shutdown, stopped) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(http::serve(listener, service, stopped));
+        Ok(Self { address, shutdown: Some(shutdown), task: Some(task) })
+    }
+
+    /// The bound address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://127.0.0.1:PORT`, for endpoint overrides.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}

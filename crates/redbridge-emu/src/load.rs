@@ -1,0 +1,623 @@
+//! COPY and UNLOAD: delimited text and CSV in and out of S3, with Redshift's file names,
+//! manifests, compression and encryption, every S3 and KMS call checked first.
+
+use std::io::{Read as _, Write as _};
+
+use redbridge_sql::{CopyFormat, CopyOption, CopyStatement, UnloadFormat, UnloadOption, UnloadStatement};
+use serde_json::json;
+
+use crate::chain::{self, Access};
+use crate::cloud::{BucketInfo, Encryption};
+use crate::engine::{self, Done, ExecContext, ResultSet};
+use crate::state::Service;
+use crate::texts;
+
+/// How COPY reads its files.
+#[derive(Debug, Clone)]
+struct CopySettings {
+    csv: bool,
+    quote: char,
+    delimiter: char,
+    remove_quotes: bool,
+    escape: bool,
+    ignore_header: u64,
+    null_as: Option<String>,
+    empty_as_null: bool,
+    blanks_as_null: bool,
+    trim_blanks: bool,
+    fill_record: bool,
+    ignore_blank_lines: bool,
+    gzip: bool,
+    manifest: bool,
+    no_load: bool,
+    region: Option<String>,
+}
+
+fn single_char(option: &str, value: &str) -> Result<char, String> {
+    let mut chars = value.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Ok(c),
+        _ => Err(format!("{option} must be a single character, not `{value}`")),
+    }
+}
+
+impl CopySettings {
+    fn from_options(options: &[CopyOption]) -> Result<Self, String> {
+        let mut s = Self {
+            csv: false,
+            quote: '"',
+            delimiter: '|',
+            remove_quotes: false,
+            escape: false,
+            ignore_header: 0,
+            null_as: None,
+            empty_as_null: false,
+            blanks_as_null: false,
+            trim_blanks: false,
+            fill_record: false,
+            ignore_blank_lines: false,
+            gzip: false,
+            manifest: false,
+            no_load: false,
+            region: None,
+        };
+        let mut delimiter = None;
+        for option in options {
+            match option {
+                CopyOption::Format(CopyFormat::Csv { quote }) => {
+                    s.csv = true;
+                    if let Some(q) = quote {
+                        s.quote = single_char("QUOTE", q)?;
+                    }
+                }
+                CopyOption::Format(other) => return Err(texts::not_emulated(&format!("COPY from `{}`", other.keyword()))),
+                CopyOption::Delimiter(d) => delimiter = Some(single_char("DELIMITER", d)?),
+                CopyOption::RemoveQuotes => s.remove_quotes = true,
+                CopyOption::Escape => s.escape = true,
+                CopyOption::IgnoreHeader(n) => s.ignore_header = *n,
+                CopyOption::NullAs(n) => s.null_as = Some(n.clone()),
+                CopyOption::EmptyAsNull => s.empty_as_null = true,
+                CopyOption::BlanksAsNull => s.blanks_as_null = true,
+                CopyOption::TrimBlanks => s.trim_blanks = true,
+                CopyOption::FillRecord => s.fill_record = true,
+                CopyOption::IgnoreBlankLines => s.ignore_blank_lines = true,
+                CopyOption::Compression(redbridge_sql::Compression::Gzip) => s.gzip = true,
+                CopyOption::Manifest => s.manifest = true,
+                CopyOption::NoLoad => s.no_load = true,
+                CopyOption::Region(r) => s.region = Some(r.clone()),
+                CopyOption::Encoding(redbridge_sql::Encoding::Utf8) => {}
+                // Accepted and without effect here: they tune types, statistics and error tolerance.
+                CopyOption::AcceptAnyDate
+                | CopyOption::AcceptInvChars(_)
+                | CopyOption::DateFormat(_)
+                | CopyOption::TimeFormat(_)
+                | CopyOption::CompRows(_)
+                | CopyOption::CompUpdate(_)
+                | CopyOption::StatUpdate(_)
+                | CopyOption::MaxError(_)
+                | CopyOption::TruncateColumns
+                | CopyOption::RoundDec
+                | CopyOption::ExplicitIds => {}
+                other => return Err(texts::not_emulated(&format!("COPY option `{}`", other.keyword()))),
+            }
+        }
+        if s.csv && s.remove_quotes {
+            return Err("REMOVEQUOTES cannot be used with CSV".to_owned());
+        }
+        if s.csv && s.escape {
+            return Err("ESCAPE cannot be used with CSV".to_owned());
+        }
+        s.delimiter = delimiter.unwrap_or(if s.csv { ',' } else { '|' });
+        Ok(s)
+    }
+}
+
+/// Splits delimited text into records of raw fields; `Some` marks a field that was quoted.
+fn parse_text(text: &str, s: &CopySettings) -> Vec<Vec<(String, bool)>> {
+    let mut records = Vec::new();
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let mut fields = Vec::new();
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut in_quotes = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            if s.escape && c == '\\' {
+                if let Some(next) = chars.next() {
+                    field.push(next);
+                }
+                continue;
+            }
+            if s.remove_quotes && c == '"' {
+                in_quotes = !in_quotes;
+                quoted = true;
+                continue;
+            }
+            if c == s.delimiter && !in_quotes {
+                fields.push((std::mem::take(&mut field), quoted));
+                quoted = false;
+                continue;
+            }
+            field.push(c);
+        }
+        fields.push((field, quoted));
+        records.push(fields);
+    }
+    if text.ends_with('\n') {
+        records.pop();
+    }
+    records
+}
+
+/// Splits CSV into records of raw fields, honouring quotes (which may span lines).
+fn parse_csv(text: &str, s: &CopySettings) -> Result<Vec<Vec<(String, bool)>>, ()> {
+    let mut records = Vec::new();
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut in_quotes = false;
+    let mut chars = text.chars().peekable();
+    let mut pending = false;
+    while let Some(c) = chars.next() {
+        pending = true;
+        if in_quotes {
+            if c == s.quote {
+                if chars.peek() == Some(&s.quote) {
+                    chars.next();
+                    field.push(s.quote);
+                } else {
+                    in_quotes = false;
+                }
+            } else {
+                field.push(c);
+            }
+            continue;
+        }
+        if c == s.quote && field.is_empty() {
+            in_quotes = true;
+            quoted = true;
+        } else if c == s.delimiter {
+            fields.push((std::mem::take(&mut field), quoted));
+            quoted = false;
+        } else if c == '\n' {
+            if field.ends_with('\r') && !quoted {
+                field.pop();
+            }
+            fields.push((std::mem::take(&mut field), quoted));
+            records.push(std::mem::take(&mut fields));
+            quoted = false;
+            pending = false;
+        } else if c == '\r' && chars.peek() == Some(&'\n') {
+            continue;
+        } else {
+            field.push(c);
+        }
+    }
+    if in_quotes {
+        return Err(());
+    }
+    if pending {
+        fields.push((field, quoted));
+        records.push(fields);
+    }
+    Ok(records)
+}
+
+fn is_char_type(declared: &str) -> bool {
+    declared.contains("char") || declared.contains("text") || declared.is_empty()
+}
+
+/// Turns a raw field into the value to insert.
+fn field_value(raw: &str, quoted: bool, declared: &str, s: &CopySettings) -> Option<String> {
+    let value = if s.trim_blanks { raw.trim_end() } else { raw };
+    if !quoted {
+        let null = s.null_as.as_deref().unwrap_or(if s.csv { "" } else { "\\N" });
+        if (s.null_as.is_some() || !s.csv) && value == null {
+            return None;
+        }
+    }
+    if value.is_empty() && (s.empty_as_null || !is_char_type(declared)) {
+        return None;
+    }
+    if s.blanks_as_null && value.trim().is_empty() {
+        return None;
+    }
+    Some(value.to_owned())
+}
+
+fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("gzip: the file is not valid gzip data ({e})"))?;
+    Ok(out)
+}
+
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).map_err(|e| e.to_string())?;
+    encoder.finish().map_err(|e| e.to_string())
+}
+
+fn object_arn(bucket: &str, key: &str) -> String {
+    format!("arn:aws:s3:::{bucket}/{key}")
+}
+
+fn bucket_arn(bucket: &str) -> String {
+    format!("arn:aws:s3:::{bucket}")
+}
+
+/// Lists `prefix` after checking `s3:ListBucket` with its `s3:prefix`.
+async fn list(service: &Service, access: &Access, info: &BucketInfo, bucket: &str, prefix: &str) -> Result<Vec<crate::cloud::ObjectSummary>, String> {
+    access.check("s3:ListBucket", &bucket_arn(bucket), info.owner, info.policy.as_ref(), &[("s3:prefix", prefix.to_owned())])?;
+    service.cloud.list_objects(&access.session, bucket, prefix).await.map_err(|e| format!("the cloud backend failed: {e}"))
+}
+
+/// Reads an object after checking `s3:GetObject` (and `kms:Decrypt` for SSE-KMS objects).
+async fn read(service: &Service, access: &Access, info: &BucketInfo, bucket: &str, key: &str) -> Result<Vec<u8>, String> {
+    access.check("s3:GetObject", &object_arn(bucket, key), info.owner, info.policy.as_ref(), &[])?;
+    let object = service.cloud.get_object(&access.session, bucket, key).await.map_err(|e| match e {
+        crate::cloud::CloudError::NotFound(_) => "S3ServiceException:The specified key does not exist.,Status 404,Error NoSuchKey".to_owned(),
+        other => format!("the cloud backend failed: {other}"),
+    })?;
+    if let Some(key_id) = &object.kms_key_id {
+        access.check_key(service, "kms:Decrypt", key_id).await?;
+    }
+    Ok(object.body)
+}
+
+/// Writes an object after checking `s3:PutObject` with its encryption headers (and
+/// `kms:GenerateDataKey` for SSE-KMS).
+async fn write(
+    service: &Service,
+    access: &Access,
+    info: &BucketInfo,
+    bucket: &str,
+    key: &str,
+    body: Vec<u8>,
+    encryption: &Encryption,
+) -> Result<(), String> {
+    let mut context = Vec::new();
+    if let Some(header) = encryption.header() {
+        context.push(("s3:x-amz-server-side-encryption", header.to_owned()));
+    }
+    if let Encryption::Kms(key_id) = encryption {
+        context.push(("s3:x-amz-server-side-encryption-aws-kms-key-id", key_id.clone()));
+    }
+    access.check("s3:PutObject", &object_arn(bucket, key), info.owner, info.policy.as_ref(), &context)?;
+    if let Encryption::Kms(key_id) = encryption {
+        access.check_key(service, "kms:GenerateDataKey", key_id).await?;
+    }
+    service
+        .cloud
+        .put_object(&access.session, bucket, key, body, encryption.clone())
+        .await
+        .map_err(|e| format!("the cloud backend failed: {e}"))
+}
+
+/// Runs a COPY.
+pub(crate) async fn copy(service: &Service, context: &ExecContext, statement: &CopyStatement) -> Result<Done, String> {
+    let settings = CopySettings::from_options(&statement.options)?;
+    let table = engine::table_name(&statement.table);
+    let table_columns = engine::table_columns(&context.connection(), &table)?;
+    let columns: Vec<(String, String)> = if statement.columns.is_empty() {
+        table_columns
+    } else {
+        statement
+            .columns
+            .iter()
+            .map(|c| {
+                let name = if c.quoted { c.value.clone() } else { c.value.to_ascii_lowercase() };
+                table_columns
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(&name))
+                    .cloned()
+                    .ok_or_else(|| format!("column \"{name}\" of relation \"{table}\" does not exist"))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let from = engine::s3_location(&statement.from)?;
+    let access = chain::assume_chain(service, context, &statement.iam_roles()).await?;
+    let bucket = from.bucket().as_str();
+    let region = settings.region.clone().unwrap_or_else(|| context.region.clone());
+    let info = access.bucket(service, bucket, &region).await?;
+
+    let mut files: Vec<(String, String)> = Vec::new();
+    if settings.manifest {
+        let manifest = read(service, &access, &info, bucket, from.key()).await?;
+        let value: serde_json::Value = serde_json::from_slice(&manifest).map_err(|e| format!("Manifest file is not in correct json format: {e}"))?;
+        let entries = value.get("entries").and_then(|e| e.as_array()).ok_or("Manifest file is not in correct json format: no `entries`")?;
+        for entry in entries {
+            let url = entry.get("url").and_then(|u| u.as_str()).ok_or("Manifest file is not in correct json format: an entry has no `url`")?;
+            let location = engine::s3_location(url)?;
+            let mandatory = entry.get("mandatory").and_then(serde_json::Value::as_bool).unwrap_or(false);
+            if location.bucket().as_str() != bucket {
+                return Err(texts::not_emulated("manifest entries in another bucket than the manifest"));
+            }
+            let present = list(service, &access, &info, bucket, location.key()).await?.iter().any(|o| o.key == location.key());
+            if present {
+                files.push((bucket.to_owned(), location.key().to_owned()));
+            } else if mandatory {
+                return Err(format!("Manifest file entry {url} is mandatory but the file does not exist"));
+            }
+        }
+    } else {
+        let objects = list(service, &access, &info, bucket, from.key()).await?;
+        if objects.is_empty() {
+            return Err(texts::empty_prefix(from.key()));
+        }
+        files.extend(objects.into_iter().filter(|o| !o.key.ends_with('/')).map(|o| (bucket.to_owned(), o.key)));
+    }
+
+    let mut rows: Vec<Vec<Option<String>>> = Vec::new();
+    for (bucket, key) in &files {
+        let mut body = read(service, &access, &info, bucket, key).await?;
+        if settings.gzip {
+            body = gunzip(&body)?;
+        }
+        let text = String::from_utf8(body).map_err(|_| texts::load_failed(&table))?;
+        let records = if settings.csv { parse_csv(&text, &settings).map_err(|()| texts::load_failed(&table))? } else { parse_text(&text, &settings) };
+        let skip = usize::try_from(settings.ignore_header).unwrap_or(usize::MAX);
+        for mut record in records.into_iter().skip(skip) {
+            if settings.ignore_blank_lines && record.len() == 1 && record[0].0.is_empty() {
+                continue;
+            }
+            if record.len() < columns.len() && settings.fill_record {
+                record.resize(columns.len(), (String::new(), false));
+            }
+            if record.len() != columns.len() {
+                return Err(texts::load_failed(&table));
+            }
+            rows.push(record.iter().zip(&columns).map(|((raw, quoted), (_, declared))| field_value(raw, *quoted, declared, &settings)).collect());
+        }
+    }
+    if settings.no_load {
+        return Ok(Done { result_rows: 0, result: None });
+    }
+    let connection = context.connection();
+    let column_list = columns.iter().map(|(n, _)| format!("\"{}\"", n.replace('"', "\"\""))).collect::<Vec<_>>().join(", ");
+    let placeholders = vec!["?"; columns.len()].join(", ");
+    let insert = format!("INSERT INTO \"{}\" ({column_list}) VALUES ({placeholders})", table.replace('"', "\"\""));
+    connection.execute_batch("SAVEPOINT redbridge_copy").map_err(|e| engine::sqlite_text(&e))?;
+    let loaded = (|| -> Result<usize, String> {
+        let mut prepared = connection.prepare(&insert).map_err(|e| engine::sqlite_text(&e))?;
+        for row in &rows {
+            prepared.execute(rusqlite::params_from_iter(row.iter())).map_err(|_| texts::load_failed(&table))?;
+        }
+        Ok(rows.len())
+    })();
+    match loaded {
+        Ok(n) => {
+            connection.execute_batch("RELEASE redbridge_copy").map_err(|e| engine::sqlite_text(&e))?;
+            Ok(Done { result_rows: i64::try_from(n).unwrap_or(i64::MAX), result: None })
+        }
+        Err(error) => {
+            let _ = connection.execute_batch("ROLLBACK TO redbridge_copy; RELEASE redbridge_copy");
+            Err(error)
+        }
+    }
+}
+
+/// How UNLOAD writes its files.
+#[derive(Debug, Clone, Default)]
+struct UnloadSettings {
+    csv: bool,
+    header: bool,
+    delimiter: Option<char>,
+    null_as: String,
+    add_quotes: bool,
+    escape: bool,
+    gzip: bool,
+    parallel: bool,
+    manifest: Option<bool>,
+    encrypted: Option<bool>,
+    kms_key_id: Option<String>,
+    allow_overwrite: bool,
+    clean_path: bool,
+    extension: Option<String>,
+    region: Option<String>,
+}
+
+impl UnloadSettings {
+    fn from_options(options: &[UnloadOption]) -> Result<Self, String> {
+        let mut s = Self { parallel: true, ..Self::default() };
+        for option in options {
+            match option {
+                UnloadOption::Format(UnloadFormat::Csv) => s.csv = true,
+                UnloadOption::Format(other) => return Err(texts::not_emulated(&format!("UNLOAD to `{}`", other.keyword()))),
+                UnloadOption::Header => s.header = true,
+                UnloadOption::Delimiter(d) => s.delimiter = Some(single_char("DELIMITER", d)?),
+                UnloadOption::NullAs(n) => s.null_as = n.clone(),
+                UnloadOption::AddQuotes => s.add_quotes = true,
+                UnloadOption::Escape => s.escape = true,
+                UnloadOption::Compression(redbridge_sql::Compression::Gzip) => s.gzip = true,
+                UnloadOption::Parallel(on) => s.parallel = *on,
+                UnloadOption::Manifest { verbose } => s.manifest = Some(*verbose),
+                UnloadOption::Encrypted { auto } => s.encrypted = Some(*auto),
+                UnloadOption::KmsKeyId(k) => s.kms_key_id = Some(k.clone()),
+                UnloadOption::AllowOverwrite => s.allow_overwrite = true,
+                UnloadOption::CleanPath => s.clean_path = true,
+                UnloadOption::Extension(e) => s.extension = Some(e.trim_start_matches('.').to_owned()),
+                UnloadOption::Region(r) => s.region = Some(r.clone()),
+                UnloadOption::MaxFileSize(_) => {}
+                other => return Err(texts::not_emulated(&format!("UNLOAD option `{}`", other.keyword()))),
+            }
+        }
+        if s.kms_key_id.is_some() && s.encrypted.is_none() {
+            return Err("KMS_KEY_ID requires the ENCRYPTED option".to_owned());
+        }
+        if s.allow_overwrite && s.clean_path {
+            return Err("CLEANPATH cannot be used with ALLOWOVERWRITE".to_owned());
+        }
+        if s.csv && (s.add_quotes || s.escape) {
+            return Err("ADDQUOTES and ESCAPE cannot be used with CSV".to_owned());
+        }
+        Ok(s)
+    }
+
+    fn encryption(&self) -> Encryption {
+        match (&self.encrypted, &self.kms_key_id) {
+            (Some(_), Some(key)) => Encryption::Kms(key.clone()),
+            (Some(true), None) => Encryption::BucketDefault,
+            _ => Encryption::S3,
+        }
+    }
+}
+
+/// Renders rows as UNLOAD writes them.
+fn render(result: &ResultSet, s: &UnloadSettings) -> String {
+    let delimiter = s.delimiter.unwrap_or(if s.csv { ',' } else { '|' });
+    let field = |value: Option<String>| -> String {
+        let Some(text) = value else { return s.null_as.clone() };
+        if s.csv {
+            if text.contains(delimiter) || text.contains('"') || text.contains('\n') || text.contains('\r') {
+                return format!("\"{}\"", text.replace('"', "\"\""));
+            }
+            return text;
+        }
+        let mut text = text;
+        if s.escape {
+            let mut escaped = String::with_capacity(text.len());
+            for c in text.chars() {
+                if c == delimiter || c == '\\' || c == '\n' || c == '\r' || c == '"' || c == '\'' {
+                    escaped.push('\\');
+                }
+                escaped.push(c);
+            }
+            text = escaped;
+        }
+        if s.add_quotes { format!("\"{text}\"") } else { text }
+    };
+    let mut out = String::new();
+    let separator = delimiter.to_string();
+    if s.header {
+        out.push_str(&result.columns.iter().map(|c| field(Some(c.name.clone()))).collect::<Vec<_>>().join(&separator));
+        out.push('\n');
+    }
+    for row in &result.rows {
+        out.push_str(&row.iter().map(|v| field(v.render())).collect::<Vec<_>>().join(&separator));
+        out.push('\n');
+    }
+    out
+}
+
+/// Runs an UNLOAD.
+pub(crate) async fn unload(service: &Service, context: &ExecContext, statement: &UnloadStatement) -> Result<Done, String> {
+    let settings = UnloadSettings::from_options(&statement.options)?;
+    let result = {
+        let connection = context.connection();
+        engine::run_sql(&connection, &engine::translate(&statement.query))?
+    };
+    let result = result.result.ok_or("UNLOAD needs a query that returns rows")?;
+    let to = engine::s3_location(&statement.to)?;
+    let access = chain::assume_chain(service, context, &statement.iam_roles()).await?;
+    let bucket = to.bucket().as_str();
+    let prefix = to.key();
+    let region = settings.region.clone().unwrap_or_else(|| context.region.clone());
+    let info = access.bucket(service, bucket, &region).await?;
+
+    let existing = list(service, &access, &info, bucket, prefix).await?;
+    if !existing.is_empty() {
+        if settings.clean_path {
+            for object in &existing {
+                access.check("s3:DeleteObject", &object_arn(bucket, &object.key), info.owner, info.policy.as_ref(), &[])?;
+                service.cloud.delete_object(&access.session, bucket, &object.key).await.map_err(|e| format!("the cloud backend failed: {e}"))?;
+            }
+        } else if !settings.allow_overwrite {
+            return Err(texts::unload_not_empty());
+        }
+    }
+
+    let mut name = if settings.parallel { format!("{prefix}0000_part_00") } else { format!("{prefix}000") };
+    if let Some(extension) = &settings.extension {
+        name.push('.');
+        name.push_str(extension);
+    }
+    if settings.gzip && !name.ends_with(".gz") {
+        name.push_str(".gz");
+    }
+    let text = render(&result, &settings);
+    let body = if settings.gzip { gzip(text.as_bytes())? } else { text.into_bytes() };
+    let length = body.len();
+    let encryption = settings.encryption();
+    write(service, &access, &info, bucket, &name, body, &encryption).await?;
+
+    if let Some(verbose) = settings.manifest {
+        let mut manifest = json!({
+            "entries": [{ "url": format!("s3://{bucket}/{name}"), "meta": { "content_length": length } }]
+        });
+        if verbose {
+            manifest["entries"][0]["meta"]["record_count"] = json!(result.rows.len());
+            manifest["schema"] = json!({
+                "elements": result.columns.iter().map(|c| json!({ "name": c.name, "type": { "base": c.type_name } })).collect::<Vec<_>>()
+            });
+            manifest["meta"] = json!({ "content_length": length, "record_count": result.rows.len() });
+            manifest["author"] = json!({ "name": "Amazon Redshift", "version": "1.0.0" });
+        }
+        let manifest_key = format!("{prefix}manifest");
+        write(service, &access, &info, bucket, &manifest_key, manifest.to_string().into_bytes(), &encryption).await?;
+    }
+    Ok(Done { result_rows: i64::try_from(result.rows.len()).unwrap_or(i64::MAX), result: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_settings(sql_options: &str) -> CopySettings {
+        let sql = format!("COPY t FROM 's3://b/p' IAM_ROLE 'arn:aws:iam::111111111111:role/R' {sql_options}");
+        let Ok(redbridge_sql::Statement::Copy(copy)) = redbridge_sql::parse_statement(&sql) else { panic!("{sql}") };
+        CopySettings::from_options(&copy.options).unwrap()
+    }
+
+    fn values(records: &[Vec<(String, bool)>], s: &CopySettings, declared: &str) -> Vec<Vec<Option<String>>> {
+        records.iter().map(|r| r.iter().map(|(raw, q)| field_value(raw, *q, declared, s)).collect()).collect()
+    }
+
+    #[test]
+    fn text_fields_split_on_the_delimiter_with_nulls_and_removequotes() {
+        let s = copy_settings("DELIMITER ',' REMOVEQUOTES EMPTYASNULL");
+        let records = parse_text("1,\"a,b\",\\N\n2,,x\n", &s);
+        assert_eq!(
+            values(&records, &s, "varchar"),
+            [vec![Some("1".into()), Some("a,b".into()), None], vec![Some("2".into()), None, Some("x".into())]]
+        );
+    }
+
+    #[test]
+    fn csv_honours_quotes_across_lines_and_doubled_quotes() {
+        let s = copy_settings("CSV QUOTE AS '\"' NULL AS 'NULL'");
+        let records = parse_csv("1,\"say \"\"hi\"\"\nthere\",NULL\r\n2,\"NULL\",\n", &s).unwrap();
+        assert_eq!(
+            values(&records, &s, "varchar"),
+            [vec![Some("1".into()), Some("say \"hi\"\nthere".into()), None], vec![Some("2".into()), Some("NULL".into()), Some(String::new())]]
+        );
+        assert!(parse_csv("\"open", &s).is_err());
+    }
+
+    #[test]
+    fn unsupported_formats_are_refused_as_not_emulated() {
+        let sql = "COPY t FROM 's3://b/p' IAM_ROLE 'arn:aws:iam::111111111111:role/R' FORMAT AS PARQUET";
+        let Ok(redbridge_sql::Statement::Copy(copy)) = redbridge_sql::parse_statement(sql) else { panic!() };
+        assert!(CopySettings::from_options(&copy.options).unwrap_err().starts_with("not emulated: COPY from `PARQUET`"));
+    }
+
+    #[test]
+    fn unload_renders_csv_and_text_with_headers_and_nulls() {
+        let result = ResultSet {
+            columns: vec![
+                crate::engine::Column { name: "id".into(), type_name: "int4".into() },
+                crate::engine::Column { name: "name".into(), type_name: "varchar".into() },
+            ],
+            rows: vec![
+                vec![crate::engine::SqlValue::Long(1), crate::engine::SqlValue::Text("a,b".into())],
+                vec![crate::engine::SqlValue::Long(2), crate::engine::SqlValue::Null],
+            ],
+        };
+        let csv = UnloadSettings { csv: true, header: true, ..UnloadSettings::default() };
+        assert_eq!(render(&result, &csv), "id,name\n1,\"a,b\"\n2,\n");
+        let text = UnloadSettings { null_as: "\\N".into(), ..UnloadSettings::default() };
+        assert_eq!(render(&result, &text), "1|a,b\n2|\\N\n");
+    }
+}

@@ -1,0 +1,333 @@
+//! Redshift Serverless (AWS JSON 1.1): namespaces and workgroups. `UpdateNamespace` replaces
+//! the whole role list, as AWS does; roles come back as `IamRole(applyStatus=…, iamRoleArn=…)`.
+
+use std::time::SystemTime;
+
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::http::Caller;
+use crate::state::{self, AttachedRole, Namespace, Service, Workgroup};
+
+/// The service principals a serverless namespace role may trust.
+pub(crate) const SERVERLESS_SERVICES: [&str; 2] = ["redshift-serverless.amazonaws.com", "redshift.amazonaws.com"];
+
+/// Reads typed members of a JSON input.
+pub(crate) struct Input<'a>(pub &'a Value);
+
+impl Input<'_> {
+    pub fn string(&self, name: &str) -> Result<Option<&str>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(ApiError::client("SerializationException", format!("`{name}` must be a string"))),
+        }
+    }
+
+    pub fn required(&self, name: &str, code: &str) -> Result<&str, ApiError> {
+        self.string(name)?
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| ApiError::client(code, format!("1 validation error detected: Value null at '{name}' failed to satisfy constraint: Member must not be null")))
+    }
+
+    pub fn strings(&self, name: &str) -> Result<Option<Vec<String>>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .map(Some)
+                .ok_or_else(|| ApiError::client("SerializationException", format!("`{name}` must be a list of strings"))),
+            Some(_) => Err(ApiError::client("SerializationException", format!("`{name}` must be a list"))),
+        }
+    }
+
+    pub fn integer(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| ApiError::client("SerializationException", format!("`{name}` must be an integer"))),
+        }
+    }
+
+    pub fn boolean(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(ApiError::client("SerializationException", format!("`{name}` must be a boolean"))),
+        }
+    }
+}
+
+fn validation(message: impl Into<String>) -> ApiError {
+    ApiError::client("ValidationException", message)
+}
+
+fn namespace_not_found(name: &str) -> ApiError {
+    ApiError::client("ResourceNotFoundException", format!("Namespace {name} does not exist."))
+        .with_status(404)
+        .with("resourceName", name)
+}
+
+fn workgroup_not_found(name: &str) -> ApiError {
+    ApiError::client("ResourceNotFoundException", format!("Workgroup {name} does not exist."))
+        .with_status(404)
+        .with("resourceName", name)
+}
+
+/// Namespace and workgroup names: 3–64 lowercase letters, digits and hyphens.
+fn check_name(kind: &str, name: &str) -> Result<(), ApiError> {
+    let valid = (3..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if valid {
+        Ok(())
+    } else {
+        Err(validation(format!("{kind} name {name} is invalid: use 3 to 64 lowercase letters, digits or hyphens")))
+    }
+}
+
+/// Handles one `RedshiftServerless.*` operation.
+pub(crate) async fn handle(service: &Service, caller: &Caller, operation: &str, input: &Value) -> Result<Value, ApiError> {
+    let input = Input(input);
+    match operation {
+        "CreateNamespace" => create_namespace(service, caller, &input).await,
+        "GetNamespace" => get_namespace(service, caller, &input),
+        "UpdateNamespace" => update_namespace(service, caller, &input).await,
+        "DeleteNamespace" => delete_namespace(service, caller, &input),
+        "CreateWorkgroup" => create_workgroup(service, caller, &input),
+        "GetWorkgroup" => get_workgroup(service, caller, &input),
+        "DeleteWorkgroup" => delete_workgroup(service, caller, &input),
+        other => Err(ApiError::client("UnknownOperationException", format!("the operation `{other}` is not emulated by redbridge-emu"))),
+    }
+}
+
+async fn check_roles(service: &Service, roles: &[String]) -> Result<(), ApiError> {
+    if roles.len() > 10 {
+        return Err(validation("A namespace can have at most 10 IAM roles per request."));
+    }
+    for role in roles {
+        // The same words as provisioned Redshift, in the JSON protocol's error code.
+        state::check_attachable(service, role, &SERVERLESS_SERVICES)
+            .await
+            .map_err(|e| if e.code == "InvalidParameterValue" { validation(e.message) } else { e })?;
+    }
+    Ok(())
+}
+
+async fn create_namespace(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let name = input.required("namespaceName", "ValidationException")?.to_owned();
+    check_name("Namespace", &name)?;
+    let roles = input.strings("iamRoles")?.unwrap_or_default();
+    let default = input.string("defaultIamRoleArn")?.map(str::to_owned);
+    if let Some(d) = &default
+        && !roles.contains(d)
+    {
+        return Err(validation(format!("The default IAM role {d} must be one of the namespace's IAM roles.")));
+    }
+    let key = state::key(caller.account.as_str(), &caller.region, &name);
+    if service.registry().namespaces.contains_key(&key) {
+        return Err(ApiError::client("ConflictException", format!("Namespace {name} already exists.")));
+    }
+    check_roles(service, &roles).await?;
+    let delay = service.config.role_apply_delay;
+    let namespace = Namespace {
+        name: name.clone(),
+        id: crate::time::uuid(),
+        admin_username: input.string("adminUsername")?.unwrap_or("admin").to_owned(),
+        db_name: input.string("dbName")?.unwrap_or("dev").to_owned(),
+        created: SystemTime::now(),
+        roles: roles.iter().map(|r| AttachedRole::in_sync(r, delay)).collect(),
+        default_iam_role: default,
+        kms_key_id: input.string("kmsKeyId")?.map(str::to_owned),
+    };
+    let output = json!({ "namespace": namespace_json(&namespace, caller, service, "AVAILABLE") });
+    let mut registry = service.registry();
+    if registry.namespaces.contains_key(&key) {
+        return Err(ApiError::client("ConflictException", format!("Namespace {name} already exists.")));
+    }
+    registry.namespaces.insert(key, namespace);
+    Ok(output)
+}
+
+fn get_namespace(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let name = input.required("namespaceName", "ValidationException")?;
+    let registry = service.registry();
+    let namespace = registry
+        .namespaces
+        .get(&state::key(caller.account.as_str(), &caller.region, name))
+        .ok_or_else(|| namespace_not_found(name))?;
+    Ok(json!({ "namespace": namespace_json(namespace, caller, service, "AVAILABLE") }))
+}
+
+async fn update_namespace(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let name = input.required("namespaceName", "ValidationException")?.to_owned();
+    let key = state::key(caller.account.as_str(), &caller.region, &name);
+    if !service.registry().namespaces.contains_key(&key) {
+        return Err(namespace_not_found(&name));
+    }
+    let roles = input.strings("iamRoles")?;
+    let default = input.string("defaultIamRoleArn")?.map(str::to_owned);
+    if input.string("adminUsername")?.is_some() != input.string("adminUserPassword")?.is_some() {
+        return Err(validation("You must specify both the admin username and the admin user password."));
+    }
+    if let Some(roles) = &roles {
+        check_roles(service, roles).await?;
+    }
+    let delay = service.config.role_apply_delay;
+    let mut registry = service.registry();
+    let namespace = registry.namespaces.get_mut(&key).ok_or_else(|| namespace_not_found(&name))?;
+    if let Some(roles) = roles {
+        // The list replaces the current one: roles kept keep their state, new ones start `adding`.
+        let mut next = Vec::with_capacity(roles.len());
+        for arn in &roles {
+            match namespace.roles.iter().find(|r| &r.arn == arn && !r.removing) {
+                Some(kept) => next.push(kept.clone()),
+                None => next.push(AttachedRole::adding(arn)),
+            }
+        }
+        namespace.roles = next;
+    }
+    let visible: Vec<String> = state::role_statuses(&namespace.roles, delay).into_iter().map(|(a, _)| a).collect();
+    if let Some(d) = default {
+        if !visible.contains(&d) {
+            return Err(validation(format!("The default IAM role {d} must be one of the namespace's IAM roles.")));
+        }
+        namespace.default_iam_role = Some(d);
+    }
+    if let Some(user) = input.string("adminUsername")? {
+        namespace.admin_username = user.to_owned();
+    }
+    if let Some(key_id) = input.string("kmsKeyId")? {
+        namespace.kms_key_id = Some(key_id.to_owned());
+    }
+    let namespace = namespace.clone();
+    drop(registry);
+    Ok(json!({ "namespace": namespace_json(&namespace, caller, service, "AVAILABLE") }))
+}
+
+fn delete_namespace(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let name = input.required("namespaceName", "ValidationException")?;
+    let mut registry = service.registry();
+    let key = state::key(caller.account.as_str(), &caller.region, name);
+    if !registry.namespaces.contains_key(&key) {
+        return Err(namespace_not_found(name));
+    }
+    if let Some(((_, _, workgroup), _)) = registry
+        .workgroups
+        .iter()
+        .find(|((a, r, _), w)| a == caller.account.as_str() && *r == caller.region && w.namespace == name)
+    {
+        return Err(ApiError::client(
+            "ConflictException",
+            format!("There is a workgroup {workgroup} associated with the namespace {name}. Delete the workgroup first."),
+        ));
+    }
+    let namespace = registry.namespaces.remove(&key).ok_or_else(|| namespace_not_found(name))?;
+    Ok(json!({ "namespace": namespace_json(&namespace, caller, service, "DELETING") }))
+}
+
+fn create_workgroup(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let name = input.required("workgroupName", "ValidationException")?.to_owned();
+    check_name("Workgroup", &name)?;
+    let namespace = input.required("namespaceName", "ValidationException")?.to_owned();
+    let base_capacity = input.integer("baseCapacity")?.unwrap_or(128);
+    if !(8..=1024).contains(&base_capacity) || base_capacity % 8 != 0 {
+        return Err(validation(format!("Base capacity {base_capacity} is invalid: use a multiple of 8 from 8 to 1024.")));
+    }
+    let port = match input.integer("port")? {
+        None => 5439,
+        Some(p) => u16::try_from(p).ok().filter(|p| *p >= 5431).ok_or_else(|| validation(format!("Port {p} is invalid.")))?,
+    };
+    let mut registry = service.registry();
+    if !registry.namespaces.contains_key(&state::key(caller.account.as_str(), &caller.region, &namespace)) {
+        return Err(namespace_not_found(&namespace));
+    }
+    let key = state::key(caller.account.as_str(), &caller.region, &name);
+    if registry.workgroups.contains_key(&key) {
+        return Err(ApiError::client("ConflictException", format!("Workgroup {name} already exists.")));
+    }
+    if registry
+        .workgroups
+        .iter()
+        .any(|((a, r, _), w)| a == caller.account.as_str() && *r == caller.region && w.namespace == namespace)
+    {
+        return Err(ApiError::client("ConflictException", format!("Namespace {namespace} already has a workgroup.")));
+    }
+    let workgroup = Workgroup {
+        name,
+        id: crate::time::uuid(),
+        namespace,
+        base_capacity,
+        port,
+        created: SystemTime::now(),
+        publicly_accessible: input.boolean("publiclyAccessible")?.unwrap_or(false),
+        enhanced_vpc_routing: input.boolean("enhancedVpcRouting")?.unwrap_or(false),
+    };
+    let output = json!({ "workgroup": workgroup_json(&workgroup, caller, "AVAILABLE") });
+    registry.workgroups.insert(key, workgroup);
+    Ok(output)
+}
+
+fn get_workgroup(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let name = input.required("workgroupName", "ValidationException")?;
+    let registry = service.registry();
+    let workgroup = registry
+        .workgroups
+        .get(&state::key(caller.account.as_str(), &caller.region, name))
+        .ok_or_else(|| workgroup_not_found(name))?;
+    Ok(json!({ "workgroup": workgroup_json(workgroup, caller, "AVAILABLE") }))
+}
+
+fn delete_workgroup(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let name = input.required("workgroupName", "ValidationException")?;
+    let mut registry = service.registry();
+    let workgroup = registry
+        .workgroups
+        .remove(&state::key(caller.account.as_str(), &caller.region, name))
+        .ok_or_else(|| workgroup_not_found(name))?;
+    registry.databases.remove(&state::workgroup_database(caller.account.as_str(), &caller.region, name));
+    Ok(json!({ "workgroup": workgroup_json(&workgroup, caller, "DELETING") }))
+}
+
+fn namespace_json(namespace: &Namespace, caller: &Caller, service: &Service, status: &str) -> Value {
+    let roles: Vec<String> = state::role_statuses(&namespace.roles, service.config.role_apply_delay)
+        .into_iter()
+        .map(|(arn, status)| format!("IamRole(applyStatus={status}, iamRoleArn={arn})"))
+        .collect();
+    let mut value = json!({
+        "namespaceName": namespace.name,
+        "namespaceId": namespace.id,
+        "namespaceArn": format!("arn:aws:redshift-serverless:{}:{}:namespace/{}", caller.region, caller.account, namespace.id),
+        "adminUsername": namespace.admin_username,
+        "dbName": namespace.db_name,
+        "iamRoles": roles,
+        "logExports": [],
+        "status": status,
+        "creationDate": crate::time::iso8601(namespace.created),
+    });
+    if let Some(d) = &namespace.default_iam_role {
+        value["defaultIamRoleArn"] = json!(d);
+    }
+    if let Some(k) = &namespace.kms_key_id {
+        value["kmsKeyId"] = json!(k);
+    }
+    value
+}
+
+fn workgroup_json(workgroup: &Workgroup, caller: &Caller, status: &str) -> Value {
+    json!({
+        "workgroupName": workgroup.name,
+        "workgroupId": workgroup.id,
+        "workgroupArn": format!("arn:aws:redshift-serverless:{}:{}:workgroup/{}", caller.region, caller.account, workgroup.id),
+        "namespaceName": workgroup.namespace,
+        "baseCapacity": workgroup.base_capacity,
+        "enhancedVpcRouting": workgroup.enhanced_vpc_routing,
+        "publiclyAccessible": workgroup.publicly_accessible,
+        "status": status,
+        "port": workgroup.port,
+        "endpoint": { "address": "127.0.0.1", "port": workgroup.port },
+        "creationDate": crate::time::iso8601(workgroup.created),
+    })
+}

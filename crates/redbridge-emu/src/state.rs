@@ -1,0 +1,222 @@
+//! What the emulator remembers: clusters, namespaces, workgroups, statements and databases.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Instant, SystemTime};
+
+use redbridge_iam::policy::{ActionBlock, Effect, PolicyDocument, PrincipalBlock};
+
+use crate::Config;
+use crate::cloud::Cloud;
+use crate::error::ApiError;
+
+/// The shared state behind every request.
+pub(crate) struct Service {
+    pub config: Config,
+    pub cloud: Arc<dyn Cloud>,
+    registry: Mutex<Registry>,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+impl Service {
+    pub fn new(config: Config, cloud: Arc<dyn Cloud>) -> Self {
+        Self { config, cloud, registry: Mutex::new(Registry::default()) }
+    }
+
+    /// Locks the registry; never held across an `.await`.
+    pub fn registry(&self) -> MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Resource key: the owning account, the region and the name.
+pub(crate) type Key = (String, String, String);
+
+pub(crate) fn key(account: &str, region: &str, name: &str) -> Key {
+    (account.to_owned(), region.to_owned(), name.to_owned())
+}
+
+#[derive(Default)]
+pub(crate) struct Registry {
+    pub clusters: BTreeMap<Key, Cluster>,
+    pub namespaces: BTreeMap<Key, Namespace>,
+    pub workgroups: BTreeMap<Key, Workgroup>,
+    pub statements: BTreeMap<String, crate::data::StatementRecord>,
+    /// Statement ids in creation order.
+    pub statement_order: Vec<String>,
+    /// One SQLite database per cluster or workgroup, by [`database_key`].
+    pub databases: HashMap<String, Arc<Mutex<rusqlite::Connection>>>,
+}
+
+impl Registry {
+    /// The database of a cluster or workgroup, created on first use.
+    pub fn database(&mut self, database_key: &str) -> Result<Arc<Mutex<rusqlite::Connection>>, ApiError> {
+        if let Some(db) = self.databases.get(database_key) {
+            return Ok(Arc::clone(db));
+        }
+        let connection = rusqlite::Connection::open_in_memory()
+            .map_err(|e| ApiError::internal(format!("cannot open the embedded database: {e}")))?;
+        let db = Arc::new(Mutex::new(connection));
+        self.databases.insert(database_key.to_owned(), Arc::clone(&db));
+        Ok(db)
+    }
+}
+
+/// The database key of a provisioned cluster.
+pub(crate) fn cluster_database(account: &str, region: &str, cluster: &str) -> String {
+    format!("cluster/{account}/{region}/{cluster}")
+}
+
+/// The database key of a serverless workgroup.
+pub(crate) fn workgroup_database(account: &str, region: &str, workgroup: &str) -> String {
+    format!("workgroup/{account}/{region}/{workgroup}")
+}
+
+/// A role attached to a cluster or namespace, with when its state last changed.
+#[derive(Debug, Clone)]
+pub(crate) struct AttachedRole {
+    pub arn: String,
+    pub since: Instant,
+    pub removing: bool,
+}
+
+impl AttachedRole {
+    pub fn adding(arn: &str) -> Self {
+        Self { arn: arn.to_owned(), since: Instant::now(), removing: false }
+    }
+
+    /// Attached from the start (roles given at creation are in sync when the resource is).
+    pub fn in_sync(arn: &str, delay: std::time::Duration) -> Self {
+        let since = Instant::now().checked_sub(delay).unwrap_or_else(Instant::now);
+        Self { arn: arn.to_owned(), since, removing: false }
+    }
+
+    /// `adding`, `in-sync` or `removing`; `None` once a removal has completed.
+    pub fn apply_status(&self, delay: std::time::Duration) -> Option<&'static str> {
+        let settled = self.since.elapsed() >= delay;
+        match (self.removing, settled) {
+            (false, false) => Some("adding"),
+            (false, true) => Some("in-sync"),
+            (true, false) => Some("removing"),
+            (true, true) => None,
+        }
+    }
+}
+
+/// The roles visible now, with their status.
+pub(crate) fn role_statuses(roles: &[AttachedRole], delay: std::time::Duration) -> Vec<(String, &'static str)> {
+    roles.iter().filter_map(|r| Some((r.arn.clone(), r.apply_status(delay)?))).collect()
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Cluster {
+    pub identifier: String,
+    pub node_type: String,
+    pub master_username: String,
+    pub db_name: String,
+    pub number_of_nodes: u32,
+    pub port: u16,
+    pub created: SystemTime,
+    pub namespace_id: String,
+    pub roles: Vec<AttachedRole>,
+    pub default_iam_role: Option<String>,
+    pub publicly_accessible: bool,
+    pub encrypted: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Namespace {
+    pub name: String,
+    pub id: String,
+    pub admin_username: String,
+    pub db_name: String,
+    pub created: SystemTime,
+    pub roles: Vec<AttachedRole>,
+    pub default_iam_role: Option<String>,
+    pub kms_key_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Workgroup {
+    pub name: String,
+    pub id: String,
+    pub namespace: String,
+    pub base_capacity: i64,
+    pub port: u16,
+    pub created: SystemTime,
+    pub publicly_accessible: bool,
+    pub enhanced_vpc_routing: bool,
+}
+
+/// Whether a trust policy lets one of `services` assume the role, as Redshift checks when a role
+/// is attached (conditions cannot be judged then, so only the principal and action are).
+pub(crate) fn trust_allows_service(trust: &PolicyDocument, services: &[&str]) -> bool {
+    trust.statements.iter().any(|statement| {
+        if statement.effect != Effect::Allow {
+            return false;
+        }
+        let principal = match &statement.principal {
+            Some(PrincipalBlock::Principal(p)) => p.any || p.aws.iter().any(|a| a == "*") || p.service.iter().any(|s| services.contains(&s.as_str())),
+            _ => false,
+        };
+        let action = match &statement.action {
+            ActionBlock::Action(patterns) => patterns.iter().any(|p| redbridge_iam::eval::matches_wildcard(p, "sts:assumerole", true)),
+            ActionBlock::NotAction(patterns) => !patterns.iter().any(|p| redbridge_iam::eval::matches_wildcard(p, "sts:assumerole", true)),
+        };
+        principal && action
+    })
+}
+
+/// The text Redshift answers when a role cannot be attached.
+pub(crate) fn invalid_role(arn: &str) -> ApiError {
+    ApiError::client(
+        "InvalidParameterValue",
+        format!("The IAM role {arn} is not valid. The IAM role must delegate access to an Amazon Redshift account."),
+    )
+}
+
+/// Checks that a role exists and trusts one of `services`, as attaching does.
+pub(crate) async fn check_attachable(service: &Service, arn: &str, services: &[&str]) -> Result<(), ApiError> {
+    let role = redbridge_iam::RoleArn::parse(arn).map_err(|_| invalid_role(arn))?;
+    let policies = service.cloud.role(&role).await.map_err(|e| ApiError::internal(format!("cannot read role `{arn}`: {e}")))?;
+    match policies {
+        Some(p) if trust_allows_service(&p.trust, services) => Ok(()),
+        _ => Err(invalid_role(arn)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn roles_go_from_adding_to_in_sync_and_removals_disappear() {
+        let delay = Duration::from_millis(30);
+        let mut role = AttachedRole::adding("arn:aws:iam::111111111111:role/R");
+        assert_eq!(role.apply_status(delay), Some("adding"));
+        std::thread::sleep(delay);
+        assert_eq!(role.apply_status(delay), Some("in-sync"));
+        role.removing = true;
+        role.since = Instant::now();
+        assert_eq!(role.apply_status(delay), Some("removing"));
+        std::thread::sleep(delay);
+        assert_eq!(role.apply_status(delay), None);
+    }
+
+    #[test]
+    fn trust_must_name_a_redshift_service_for_sts_assume_role() {
+        let doc = |json: &str| PolicyDocument::from_json(json).unwrap();
+        let redshift = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#);
+        let ec2 = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#);
+        let denied = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:*"}]}"#);
+        assert!(trust_allows_service(&redshift, &["redshift.amazonaws.com"]));
+        assert!(!trust_allows_service(&ec2, &["redshift.amazonaws.com"]));
+        assert!(!trust_allows_service(&denied, &["redshift.amazonaws.com"]));
+    }
+}

@@ -1,0 +1,62 @@
+//! Redshift's error texts for COPY and UNLOAD, worded as in the project's reference
+//! (`redshift-cross-account.md`) so that `redbridge_core::doctor::classify` recognises them.
+//!
+//! The Data API puts them in `DescribeStatement.Error` behind `ERROR: `, as Redshift does.
+
+/// The first role is not attached to the cluster or namespace, or not yet `in-sync` (code 8001).
+pub fn not_authorized_to_assume(db_user_arn: &str, role: &str) -> String {
+    format!("User {db_user_arn} is not authorized to assume IAM Role {role}")
+}
+
+/// A role's trust refused the assume, or (unconfirmed wording) a later hop was refused (code 30000).
+pub fn not_authorized_to_get_credentials(role: &str) -> String {
+    format!("Not authorized to get credentials of role {role}")
+}
+
+/// S3 refused without an explicit deny.
+pub fn s3_access_denied() -> String {
+    "S3ServiceException:Access Denied,Status 403,Error AccessDenied".to_owned()
+}
+
+/// S3 or KMS refused; the session ARN names the hop. `explicit` adds AWS's explicit-deny wording.
+pub fn not_authorized_to_perform(session_arn: &str, action: &str, resource: &str, explicit: bool) -> String {
+    let why = if explicit { " with an explicit deny" } else { "" };
+    format!(
+        "S3ServiceException:User: {session_arn} is not authorized to perform: {action} on resource: \"{resource}\"{why},Status 403,Error AccessDenied"
+    )
+}
+
+/// The bucket is in another region than the statement assumes.
+pub fn wrong_region() -> String {
+    "S3ServiceException:The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.,Status 301,Error PermanentRedirect".to_owned()
+}
+
+/// The bucket does not exist.
+pub fn no_such_bucket() -> String {
+    "S3ServiceException:The specified bucket does not exist,Status 404,Error NoSuchBucket".to_owned()
+}
+
+/// COPY found nothing under the prefix.
+pub fn empty_prefix(prefix: &str) -> String {
+    format!("The specified S3 prefix '{prefix}' does not exist")
+}
+
+/// UNLOAD into a prefix that has objects, without ALLOWOVERWRITE.
+pub fn unload_not_empty() -> String {
+    "Specified unload destination on S3 is not empty. Consider using a different bucket / prefix, manually removing the target files in S3, or using the ALLOWOVERWRITE option.".to_owned()
+}
+
+/// A table that does not exist.
+pub fn no_such_relation(table: &str) -> String {
+    format!("relation \"{table}\" does not exist")
+}
+
+/// A data error while loading.
+pub fn load_failed(table: &str) -> String {
+    format!("Load into table '{table}' failed.  Check 'stl_load_errors' system table for details.")
+}
+
+/// A feature of the statement that the emulator does not reproduce.
+pub fn not_emulated(what: &str) -> String {
+    format!("not emulated: {what} (see the redbridge-emu README)")
+}

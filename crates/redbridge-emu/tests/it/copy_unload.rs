@@ -1,0 +1,254 @@
+//! COPY and UNLOAD across two accounts through a role chain: the happy path end to end, and
+//! Redshift's error texts (as `redbridge_core::doctor::classify` reads them) for each failure.
+
+use std::io::{Read as _, Write as _};
+
+use aws_sdk_redshiftdata::types::Field;
+use redbridge_core::doctor::classify::classify;
+use redbridge_emu::cloud::Encryption;
+use redbridge_iam::{AccountId, RoleArn};
+
+use crate::support::{Harness, create_cluster, policy, run_err, run_ok};
+
+const CLUSTER_ROLE: &str = "arn:aws:iam::111111111111:role/ClusterRole";
+const BUCKET_ROLE: &str = "arn:aws:iam::222222222222:role/BucketRole";
+const DB_USER: &str = "arn:aws:redshift:us-east-1:111111111111:dbuser:main/awsuser";
+const KEY: &str = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const CHAIN: &str = "arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole";
+
+fn bucket_role_policy(actions: &str) -> redbridge_iam::policy::PolicyDocument {
+    policy(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[
+            {{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::data-bucket"}},
+            {{"Effect":"Allow","Action":[{actions}],"Resource":"arn:aws:s3:::data-bucket/*"}},
+            {{"Effect":"Allow","Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":"{KEY}"}}]}}"#
+    ))
+}
+
+fn assume_bucket_role() -> redbridge_iam::policy::PolicyDocument {
+    policy(&format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"{BUCKET_ROLE}"}}]}}"#))
+}
+
+/// Two accounts wired as the seed article does; the cluster `main` has the cluster role in sync.
+async fn setup(attach: bool) -> Harness {
+    let h = Harness::start().await;
+    let cluster_trust = policy(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"redshift.amazonaws.com"}},"Action":"sts:AssumeRole",
+            "Condition":{{"StringEquals":{{"aws:SourceAccount":"111111111111","sts:ExternalId":"{DB_USER}"}}}}}}]}}"#
+    ));
+    h.cloud.put_role(&RoleArn::parse(CLUSTER_ROLE).unwrap(), cluster_trust, vec![assume_bucket_role()]);
+    let bucket_trust = policy(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{CLUSTER_ROLE}"}},"Action":"sts:AssumeRole",
+            "Condition":{{"StringEquals":{{"sts:ExternalId":"{DB_USER}"}}}}}}]}}"#
+    ));
+    h.cloud.put_role(
+        &RoleArn::parse(BUCKET_ROLE).unwrap(),
+        bucket_trust,
+        vec![bucket_role_policy(r#""s3:GetObject","s3:PutObject","s3:DeleteObject""#)],
+    );
+    let bucket_account = AccountId::parse("222222222222").unwrap();
+    h.cloud.create_bucket(bucket_account, "data-bucket", "us-east-1");
+    h.cloud.put_key(
+        KEY,
+        policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:*","Resource":"*"}]}"#),
+    );
+    create_cluster(&h.redshift("111111111111"), "main", if attach { &[CLUSTER_ROLE] } else { &[] }).await;
+    h
+}
+
+fn gzip(text: &str) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(text.as_bytes()).unwrap();
+    encoder.finish().unwrap()
+}
+
+async fn rows(data: &aws_sdk_redshiftdata::Client, sql: &str) -> Vec<Vec<Field>> {
+    let done = run_ok(data, "main", sql).await;
+    data.get_statement_result().id(done.id()).send().await.unwrap().records().to_vec()
+}
+
+#[tokio::test]
+async fn copy_unload_copy_round_trip_through_a_two_account_chain() {
+    let h = setup(true).await;
+    let data = h.data("111111111111");
+    h.cloud.put_object_raw("data-bucket", "in/part-1.csv.gz", gzip("id,name,note\n1,alpha,\"a,b\"\n2,beta,\n"));
+    h.cloud.put_object_raw("data-bucket", "in/part-2.csv.gz", gzip("id,name,note\n3,\"gam\"\"ma\",x\n"));
+    run_ok(&data, "main", "create table src (id integer, name varchar(20), note varchar(20))").await;
+
+    let copied = run_ok(&data, "main", &format!("COPY public.src FROM 's3://data-bucket/in/' IAM_ROLE '{CHAIN}' CSV IGNOREHEADER 1 GZIP EMPTYASNULL")).await;
+    assert_eq!(copied.result_rows(), 3);
+    assert_eq!(copied.has_result_set(), Some(false));
+
+    let unload = format!(
+        "UNLOAD ('select * from src where id > 0 order by id') TO 's3://data-bucket/out/src_' IAM_ROLE '{CHAIN}' CSV HEADER MANIFEST ENCRYPTED KMS_KEY_ID '{KEY}' PARALLEL OFF"
+    );
+    let unloaded = run_ok(&data, "main", &unload).await;
+    assert_eq!(unloaded.result_rows(), 3);
+    let part = h.cloud.object("data-bucket", "out/src_000").expect("the part file is written");
+    assert_eq!(String::from_utf8(part.body).unwrap(), "id,name,note\n1,alpha,\"a,b\"\n2,beta,\n3,\"gam\"\"ma\",x\n");
+    assert_eq!(part.encryption, Encryption::Kms(KEY.to_owned()));
+    let manifest: serde_json::Value = serde_json::from_slice(&h.cloud.object("data-bucket", "out/src_manifest").unwrap().body).unwrap();
+    assert_eq!(manifest["entries"][0]["url"], "s3://data-bucket/out/src_000");
+
+    run_ok(&data, "main", "create table back (id integer, name varchar(20), note varchar(20))").await;
+    let reloaded = run_ok(&data, "main", &format!("COPY back FROM 's3://data-bucket/out/src_manifest' IAM_ROLE '{CHAIN}' CSV IGNOREHEADER 1 MANIFEST EMPTYASNULL")).await;
+    assert_eq!(reloaded.result_rows(), 3);
+    let original = rows(&data, "select * from src order by id").await;
+    assert_eq!(original, rows(&data, "select * from back order by id").await);
+    assert_eq!(original[1][2], Field::IsNull(true));
+
+    // Every hop was really assumed, with the database user's ARN as the external id.
+    let assumed = h.cloud.assumed_roles();
+    assert!(assumed.iter().any(|(_, role, id)| role == BUCKET_ROLE && id.as_deref() == Some(DB_USER)), "{assumed:?}");
+}
+
+#[tokio::test]
+async fn unload_names_part_files_compresses_and_guards_the_prefix() {
+    let h = setup(true).await;
+    let data = h.data("111111111111");
+    run_ok(&data, "main", "create table t (id integer, name varchar(20))").await;
+    run_ok(&data, "main", "insert into t values (1, 'a|b'), (2, null)").await;
+    let target = format!("UNLOAD ('select * from t order by id') TO 's3://data-bucket/u/t_' IAM_ROLE '{CHAIN}'");
+    run_ok(&data, "main", &format!("{target} GZIP")).await;
+    let part = h.cloud.object("data-bucket", "u/t_0000_part_00.gz").expect("parallel unload names the part file");
+    assert_eq!(part.encryption, Encryption::S3);
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&part.body[..]).read_to_string(&mut text).unwrap();
+    assert_eq!(text, "1|a|b\n2|\n");
+
+    let not_empty = run_err(&data, "main", &target).await;
+    assert!(not_empty.starts_with("ERROR: Specified unload destination on S3 is not empty."), "{not_empty}");
+    assert_eq!(classify(&not_empty).code, "RB183");
+
+    run_ok(&data, "main", &format!("{target} ALLOWOVERWRITE DELIMITER ',' NULL AS 'NULL'")).await;
+    assert_eq!(h.cloud.object("data-bucket", "u/t_0000_part_00").unwrap().body, b"1,a|b\n2,NULL\n");
+    run_ok(&data, "main", &format!("{target} CLEANPATH PARALLEL OFF")).await;
+    assert_eq!(h.cloud.keys("data-bucket"), ["u/t_000"]);
+}
+
+#[tokio::test]
+async fn copy_reads_delimited_text_with_options() {
+    let h = setup(true).await;
+    let data = h.data("111111111111");
+    run_ok(&data, "main", "create table t (id integer, name varchar(20), score integer)").await;
+    h.cloud.put_object_raw("data-bucket", "txt/a.txt", "header line\n1;\"x;y\";10\n2;\\N;\n\n3;z;30\n");
+    let done = run_ok(
+        &data,
+        "main",
+        &format!("COPY t FROM 's3://data-bucket/txt/' IAM_ROLE '{CHAIN}' DELIMITER ';' REMOVEQUOTES IGNOREHEADER 1 IGNOREBLANKLINES NULL AS '\\\\N'"),
+    )
+    .await;
+    assert_eq!(done.result_rows(), 3);
+    let got = rows(&data, "select id, name, score from t order by id").await;
+    assert_eq!(got[0], [Field::LongValue(1), Field::StringValue("x;y".into()), Field::LongValue(10)]);
+    assert_eq!(got[1], [Field::LongValue(2), Field::IsNull(true), Field::IsNull(true)]);
+}
+
+#[tokio::test]
+async fn chain_failures_give_redshifts_texts() {
+    let h = setup(false).await;
+    let data = h.data("111111111111");
+    run_ok(&data, "main", "create table t (id integer)").await;
+    h.cloud.put_object_raw("data-bucket", "in/a.csv", "1\n");
+    let copy = format!("COPY t FROM 's3://data-bucket/in/' IAM_ROLE '{CHAIN}' CSV");
+
+    let not_attached = run_err(&data, "main", &copy).await;
+    assert_eq!(not_attached, format!("ERROR: User {DB_USER} is not authorized to assume IAM Role {CLUSTER_ROLE}"));
+    assert_eq!(classify(&not_attached).code, "RB101");
+
+    let redshift = h.redshift("111111111111");
+    redshift.modify_cluster_iam_roles().cluster_identifier("main").add_iam_roles(CLUSTER_ROLE).send().await.unwrap();
+    let adding = run_err(&data, "main", &copy).await;
+    assert_eq!(classify(&adding).code, "RB101", "a role still `adding` is not usable: {adding}");
+    tokio::time::sleep(crate::support::APPLY_DELAY).await;
+    run_ok(&data, "main", &copy).await;
+
+    let spaced = run_err(&data, "main", &copy.replace(",arn", ", arn")).await;
+    assert_eq!(classify(&spaced).code, "RB101", "{spaced}");
+
+    h.cloud.set_identity_policies(&RoleArn::parse(CLUSTER_ROLE).unwrap(), vec![]);
+    let no_assume = run_err(&data, "main", &copy).await;
+    assert_eq!(no_assume, format!("ERROR: Not authorized to get credentials of role {BUCKET_ROLE}"));
+    assert_eq!(classify(&no_assume).code, "RB111");
+}
+
+#[tokio::test]
+async fn trust_conditions_are_judged_with_the_database_users_arn() {
+    let h = setup(true).await;
+    let data = h.data("111111111111");
+    run_ok(&data, "main", "create table t (id integer)").await;
+    h.cloud.put_object_raw("data-bucket", "in/a.csv", "1\n");
+    // Another database user gives another external id, which the cluster role's trust refuses.
+    let id = data
+        .execute_statement()
+        .cluster_identifier("main")
+        .database("dev")
+        .db_user("analyst")
+        .sql(format!("COPY t FROM 's3://data-bucket/in/' IAM_ROLE '{CHAIN}' CSV"))
+        .send()
+        .await
+        .unwrap()
+        .id
+        .unwrap();
+    let done = crate::support::wait(&data, &id).await;
+    assert_eq!(done.error(), Some(format!("ERROR: Not authorized to get credentials of role {CLUSTER_ROLE}").as_str()));
+}
+
+#[tokio::test]
+async fn s3_and_kms_failures_give_redshifts_texts() {
+    let h = setup(true).await;
+    let data = h.data("111111111111");
+    run_ok(&data, "main", "create table t (id integer)").await;
+    run_ok(&data, "main", "insert into t values (1)").await;
+    let unload = |prefix: &str, extra: &str| format!("UNLOAD ('select * from t') TO 's3://data-bucket/{prefix}' IAM_ROLE '{CHAIN}' {extra}");
+
+    h.cloud.set_identity_policies(&RoleArn::parse(BUCKET_ROLE).unwrap(), vec![bucket_role_policy(r#""s3:GetObject""#)]);
+    let denied = run_err(&data, "main", &unload("a/", "")).await;
+    assert_eq!(denied, "ERROR: S3ServiceException:Access Denied,Status 403,Error AccessDenied");
+    assert_eq!(classify(&denied).code, "RB131");
+    h.cloud.set_identity_policies(&RoleArn::parse(BUCKET_ROLE).unwrap(), vec![bucket_role_policy(r#""s3:GetObject","s3:PutObject""#)]);
+
+    h.cloud.set_bucket_policy(
+        "data-bucket",
+        Some(policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::data-bucket/*",
+                "Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}]}"#,
+        )),
+    );
+    let explicit = run_err(&data, "main", &unload("b/", "")).await;
+    assert!(explicit.contains("User: arn:aws:sts::222222222222:assumed-role/BucketRole/RedshiftIamRoleSession is not authorized to perform: s3:PutObject"), "{explicit}");
+    let classification = classify(&explicit);
+    assert_eq!((classification.code, classification.subject.as_deref()), ("RB132", Some("BucketRole")));
+    run_ok(&data, "main", &unload("b/", &format!("ENCRYPTED KMS_KEY_ID '{KEY}'"))).await;
+
+    h.cloud.put_key(KEY, policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:*","Resource":"*"}]}"#));
+    let key_denied = run_err(&data, "main", &unload("c/", &format!("ENCRYPTED KMS_KEY_ID '{KEY}'"))).await;
+    assert_eq!(classify(&key_denied).code, "RB141", "{key_denied}");
+}
+
+#[tokio::test]
+async fn missing_buckets_prefixes_regions_and_formats() {
+    let h = setup(true).await;
+    let data = h.data("111111111111");
+    run_ok(&data, "main", "create table t (id integer)").await;
+    let copy = |from: &str, extra: &str| format!("COPY t FROM '{from}' IAM_ROLE '{CHAIN}' {extra}");
+
+    let empty = run_err(&data, "main", &copy("s3://data-bucket/nothing/", "")).await;
+    assert_eq!(empty, "ERROR: The specified S3 prefix 'nothing/' does not exist");
+    assert_eq!(classify(&empty).code, "RB184");
+    let no_bucket = run_err(&data, "main", &copy("s3://no-such-bucket/x", "")).await;
+    assert_eq!(classify(&no_bucket).code, "RB153", "{no_bucket}");
+
+    h.cloud.create_bucket(AccountId::parse("222222222222").unwrap(), "eu-bucket", "eu-west-1");
+    h.cloud.put_object_raw("eu-bucket", "x/a", "1\n");
+    let region = run_err(&data, "main", &copy("s3://eu-bucket/x/", "")).await;
+    assert_eq!(classify(&region).code, "RB151", "{region}");
+    // The bucket role's policy covers only `data-bucket`: with REGION the region is right but S3 refuses.
+    let other_bucket = run_err(&data, "main", &copy("s3://eu-bucket/x/", "REGION 'eu-west-1'")).await;
+    assert_eq!(classify(&other_bucket).code, "RB131");
+
+    let parquet = run_err(&data, "main", &copy("s3://data-bucket/x/", "FORMAT AS PARQUET")).await;
+    assert!(parquet.starts_with("ERROR: not emulated: COPY from `PARQUET`"), "{parquet}");
+    let missing_table = run_err(&data, "main", "COPY nope FROM 's3://data-bucket/x/' IAM_ROLE 'arn:aws:iam::111111111111:role/ClusterRole'").await;
+    assert_eq!(missing_table, "ERROR: relation \"nope\" does not exist");
+}

@@ -1,0 +1,7 @@
+//! The emulator through the real AWS SDK clients, against the in-memory cloud.
+
+mod control_plane;
+mod copy_unload;
+mod data_api;
+mod serverless;
+mod support;
