@@ -5,8 +5,10 @@
 mod bench_iam;
 mod bench_lint;
 mod check_policies;
+mod emu_smoke;
 mod fuzz_lint;
 mod iam_diff;
+mod localstack;
 mod tidy;
 mod util;
 
@@ -22,7 +24,8 @@ tasks:
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
   bench iam        IAM evaluator throughput against iam-simulate
   bench lint       COPY/UNLOAD linter throughput
-  fuzz-lint [N]    run the linter over N generated and mutated statements";
+  fuzz-lint [N]    run the linter over N generated and mutated statements
+  emu-smoke        LocalStack + redbridge-emu: one COPY/UNLOAD happy path and one failure through the AWS SDK";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         ["bench", "iam", rest @ ..] => bench_iam::run(rest),
         ["bench", "lint", rest @ ..] => bench_lint::run(rest),
         ["fuzz-lint", rest @ ..] => fuzz_lint::run(rest),
+        ["emu-smoke", rest @ ..] => emu_smoke::run(rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
