@@ -296,14 +296,14 @@ fn context_for(service: &Service, id: &str) -> Option<Result<ExecContext, String
     let record = registry.statements.get(id)?.clone();
     let account = record.account.clone();
     let region = record.region.clone();
-    let (database_key, user, db_user_arn, serverless) = match &record.target {
+    let (database_key, db_user_arn, serverless) = match &record.target {
         Target::Cluster(c) => {
             let Some(cluster) = registry.clusters.get(&state::key(&account, &region, c)) else {
                 return Some(Err(format!("cluster `{c}` was deleted")));
             };
             let user = record.db_user.clone().unwrap_or_else(|| cluster.master_username.clone());
             let arn = format!("arn:aws:redshift:{region}:{account}:dbuser:{c}/{user}");
-            (state::cluster_database(&account, &region, c), user, arn, false)
+            (state::cluster_database(&account, &region, c), arn, false)
         }
         Target::Workgroup(w) => {
             let Some(workgroup) = registry.workgroups.get(&state::key(&account, &region, w)) else {
@@ -315,7 +315,7 @@ fn context_for(service: &Service, id: &str) -> Option<Result<ExecContext, String
                 .map(|n| n.admin_username.clone())
                 .unwrap_or_else(|| "admin".to_owned());
             let arn = format!("arn:aws:redshift:{region}:{account}:dbuser:serverless-{account}-{}/{user}", workgroup.id);
-            (state::workgroup_database(&account, &region, w), user, arn, true)
+            (state::workgroup_database(&account, &region, w), arn, true)
         }
     };
     let database = match registry.database(&database_key) {
@@ -326,7 +326,6 @@ fn context_for(service: &Service, id: &str) -> Option<Result<ExecContext, String
         account,
         region,
         target: record.target.clone(),
-        db_user: user,
         db_user_arn,
         serverless,
         database,

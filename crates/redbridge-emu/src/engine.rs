@@ -17,8 +17,6 @@ pub(crate) struct ExecContext {
     pub account: String,
     pub region: String,
     pub target: Target,
-    #[allow(dead_code)]
-    pub db_user: String,
     /// `arn:aws:redshift:REGION:ACCOUNT:dbuser:CLUSTER/USER` (or the serverless form): the external id.
     pub db_user_arn: String,
     pub serverless: bool,

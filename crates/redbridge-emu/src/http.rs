@@ -32,16 +32,45 @@ pub(crate) struct Caller {
     pub region: String,
 }
 
-impl Caller {
+/// The parts of a SigV4 `Authorization` header the emulator uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Signature {
+    pub access_key_id: String,
+    pub region: String,
+}
+
+impl Signature {
     /// Reads `Credential=KEY/DATE/REGION/SERVICE/aws4_request` from an `Authorization` header.
-    pub fn from_authorization(header: &str) -> Option<Self> {
+    pub fn parse(header: &str) -> Option<Self> {
         let credential = header.split(['=', ',', ' ']).skip_while(|part| *part != "Credential").nth(1)?;
         let mut scope = credential.split('/');
-        let key = scope.next()?;
+        let key = scope.next().filter(|k| !k.is_empty())?;
         let _date = scope.next()?;
         let region = scope.next().filter(|r| !r.is_empty())?;
-        let account = if key.len() == 12 && key.bytes().all(|b| b.is_ascii_digit()) { key } else { DEFAULT_ACCOUNT };
-        Some(Self { account: AccountId::parse(account).ok()?, region: region.to_owned() })
+        Some(Self { access_key_id: key.to_owned(), region: region.to_owned() })
+    }
+}
+
+impl Caller {
+    /// The caller of a signed request: a 12-digit key id is the account; session keys are
+    /// mapped back through the cloud (cached); anything else is LocalStack's default account.
+    pub async fn resolve(service: &Service, signature: Signature, session_token: Option<&str>) -> Option<Self> {
+        let key = signature.access_key_id.as_str();
+        let direct = (key.len() == 12 && key.bytes().all(|b| b.is_ascii_digit())).then(|| AccountId::parse(key).ok()).flatten();
+        let account = match direct {
+            Some(account) => account,
+            None => match service.session_account(key) {
+                Some(account) => account,
+                None => {
+                    let found = service.cloud.account_of(key, session_token).await.ok().flatten();
+                    if let Some(account) = found {
+                        service.remember_session(key, account);
+                    }
+                    found.or_else(|| AccountId::parse(DEFAULT_ACCOUNT).ok())?
+                }
+            },
+        };
+        Some(Self { account, region: signature.region })
     }
 }
 
@@ -90,11 +119,12 @@ async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<
         }
         None => Protocol::Query,
     };
-    let caller = request
+    let signature = request
         .headers()
         .get(hyper::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(Caller::from_authorization);
+        .and_then(Signature::parse);
+    let session_token = request.headers().get("x-amz-security-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let query = request.uri().query().unwrap_or_default().to_owned();
     let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -103,9 +133,12 @@ async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<
             return render_error(&protocol, &error, &request_id);
         }
     };
-    let Some(caller) = caller else {
+    let Some(signature) = signature else {
         let error = ApiError::client("MissingAuthenticationToken", "Request is missing Authentication Token").with_status(403);
         return render_error(&protocol, &error, &request_id);
+    };
+    let Some(caller) = Caller::resolve(service, signature, session_token.as_deref()).await else {
+        return render_error(&protocol, &ApiError::internal("the caller's account cannot be determined"), &request_id);
     };
     match protocol {
         Protocol::Query => {
@@ -190,17 +223,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_twelve_digit_key_is_the_account_and_the_scope_gives_the_region() {
+    fn the_signature_gives_the_key_and_the_region() {
         let header = "AWS4-HMAC-SHA256 Credential=111111111111/20260101/eu-west-1/redshift/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc";
-        let caller = Caller::from_authorization(header).unwrap();
-        assert_eq!(caller.account.as_str(), "111111111111");
-        assert_eq!(caller.region, "eu-west-1");
+        let signature = Signature::parse(header).unwrap();
+        assert_eq!(signature, Signature { access_key_id: "111111111111".into(), region: "eu-west-1".into() });
+        assert!(Signature::parse("Bearer nothing").is_none());
     }
 
-    #[test]
-    fn other_keys_map_to_localstacks_default_account() {
-        let header = "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20260101/us-east-1/redshift-data/aws4_request, Signature=x";
-        assert_eq!(Caller::from_authorization(header).unwrap().account.as_str(), DEFAULT_ACCOUNT);
-        assert!(Caller::from_authorization("Bearer nothing").is_none());
+    #[tokio::test]
+    async fn twelve_digit_keys_are_accounts_session_keys_map_back_and_others_are_the_default() {
+        use std::sync::Arc;
+        let cloud = Arc::new(crate::cloud::memory::MemoryCloud::new());
+        let role = redbridge_iam::RoleArn::parse("arn:aws:iam::222222222222:role/R").unwrap();
+        cloud.put_role(&role, redbridge_iam::policy::PolicyDocument::new(vec![]), vec![]);
+        let session = crate::cloud::Cloud::assume_role(
+            cloud.as_ref(),
+            crate::cloud::Caller::Service(AccountId::parse("111111111111").unwrap()),
+            &role,
+            "s",
+            None,
+        )
+        .await
+        .unwrap();
+        let service = Service::new(crate::Config::default(), cloud);
+        let signed = |key: &str| Signature { access_key_id: key.to_owned(), region: "us-east-1".to_owned() };
+        assert_eq!(Caller::resolve(&service, signed("111111111111"), None).await.unwrap().account.as_str(), "111111111111");
+        assert_eq!(Caller::resolve(&service, signed(&session.access_key_id), Some("t")).await.unwrap().account.as_str(), "222222222222");
+        assert_eq!(Caller::resolve(&service, signed("AKIAEXAMPLE"), None).await.unwrap().account.as_str(), DEFAULT_ACCOUNT);
     }
 }

@@ -15,6 +15,8 @@ pub(crate) struct Service {
     pub config: Config,
     pub cloud: Arc<dyn Cloud>,
     registry: Mutex<Registry>,
+    /// Accounts of session access keys, as the cloud told them.
+    sessions: Mutex<HashMap<String, redbridge_iam::AccountId>>,
 }
 
 impl std::fmt::Debug for Service {
@@ -25,7 +27,17 @@ impl std::fmt::Debug for Service {
 
 impl Service {
     pub fn new(config: Config, cloud: Arc<dyn Cloud>) -> Self {
-        Self { config, cloud, registry: Mutex::new(Registry::default()) }
+        Self { config, cloud, registry: Mutex::new(Registry::default()), sessions: Mutex::new(HashMap::new()) }
+    }
+
+    /// The account of a session key seen before.
+    pub fn session_account(&self, access_key_id: &str) -> Option<redbridge_iam::AccountId> {
+        self.sessions.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(access_key_id).copied()
+    }
+
+    /// Remembers the account of a session key.
+    pub fn remember_session(&self, access_key_id: &str, account: redbridge_iam::AccountId) {
+        self.sessions.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(access_key_id.to_owned(), account);
     }
 
     /// Locks the registry; never held across an `.await`.

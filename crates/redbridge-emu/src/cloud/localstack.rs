@@ -355,6 +355,19 @@ impl Cloud for LocalStackCloud {
         })
     }
 
+    fn account_of<'a>(&'a self, access_key_id: &'a str, session_token: Option<&'a str>) -> CloudFuture<'a, Option<AccountId>> {
+        Box::pin(async move {
+            // LocalStack does not check signatures, so the key and token alone identify the session.
+            let keys = Keys {
+                access_key_id: access_key_id.to_owned(),
+                secret_access_key: "unused".to_owned(),
+                session_token: session_token.map(str::to_owned),
+            };
+            let identity = self.sts(&keys).get_caller_identity().send().await.map_err(|e| sdk_error(access_key_id, e))?;
+            Ok(identity.account().and_then(|a| AccountId::parse(a).ok()))
+        })
+    }
+
     fn delete_object<'a>(&'a self, credentials: &'a SessionCredentials, bucket: &'a str, key: &'a str) -> CloudFuture<'a, ()> {
         Box::pin(async move {
             let what = format!("s3://{bucket}/{key}");

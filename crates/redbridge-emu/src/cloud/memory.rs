@@ -37,6 +37,8 @@ struct State {
     keys: HashMap<String, PolicyDocument>,
     /// Every AssumeRole made, as `(caller, role, external id)`.
     assumed: Vec<(String, String, Option<String>)>,
+    /// The account of every session key issued.
+    issued: HashMap<String, AccountId>,
 }
 
 /// The in-memory cloud. Cheap to share behind an `Arc`.
@@ -153,6 +155,7 @@ impl Cloud for MemoryCloud {
         };
         state.assumed.push((caller, role.to_string(), external_id.map(str::to_owned)));
         let n = self.sessions.fetch_add(1, Ordering::Relaxed);
+        state.issued.insert(format!("ASIAMEMORY{n:010}"), role.account());
         ready(Ok(SessionCredentials {
             access_key_id: format!("ASIAMEMORY{n:010}"),
             secret_access_key: "memory".to_owned(),
@@ -202,6 +205,10 @@ impl Cloud for MemoryCloud {
         ready(Self::bucket_mut(&mut state, bucket).map(|b| {
             b.objects.insert(key.to_owned(), StoredObject { body, encryption });
         }))
+    }
+
+    fn account_of<'a>(&'a self, access_key_id: &'a str, _session_token: Option<&'a str>) -> CloudFuture<'a, Option<AccountId>> {
+        ready(Ok(self.state().issued.get(access_key_id).copied()))
     }
 
     fn delete_object<'a>(&'a self, _credentials: &'a SessionCredentials, bucket: &'a str, key: &'a str) -> CloudFuture<'a, ()> {

@@ -252,3 +252,47 @@ async fn missing_buckets_prefixes_regions_and_formats() {
     let missing_table = run_err(&data, "main", "COPY nope FROM 's3://data-bucket/x/' IAM_ROLE 'arn:aws:iam::111111111111:role/ClusterRole'").await;
     assert_eq!(missing_table, "ERROR: relation \"nope\" does not exist");
 }
+
+#[tokio::test]
+async fn serverless_copy_needs_both_service_principals_in_the_trust() {
+    let h = Harness::start().await;
+    let role = "arn:aws:iam::111111111111:role/ServerlessRole";
+    let s3_access = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::own-bucket","arn:aws:s3:::own-bucket/*"]}]}"#,
+    );
+    let only_redshift = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+    );
+    h.cloud.put_role(&RoleArn::parse(role).unwrap(), only_redshift, vec![s3_access.clone()]);
+    h.cloud.create_bucket(AccountId::parse("111111111111").unwrap(), "own-bucket", "us-east-1");
+    h.cloud.put_object_raw("own-bucket", "in/a.txt", "1|one\n2|two\n");
+    let serverless = h.serverless("111111111111");
+    serverless.create_namespace().namespace_name("main-ns").iam_roles(role).send().await.unwrap();
+    serverless.create_workgroup().workgroup_name("main-wg").namespace_name("main-ns").send().await.unwrap();
+
+    let data = h.data("111111111111");
+    let run = |sql: String| {
+        let data = data.clone();
+        async move {
+            let id = data.execute_statement().workgroup_name("main-wg").database("dev").sql(sql).send().await.unwrap().id.unwrap();
+            crate::support::wait(&data, &id).await
+        }
+    };
+    let created = run("create table t (id integer, name varchar(10))".to_owned()).await;
+    assert_eq!(created.status().map(|s| s.as_str()), Some("FINISHED"));
+    let copy = format!("COPY t FROM 's3://own-bucket/in/' IAM_ROLE '{role}'");
+    let refused = run(copy.clone()).await;
+    assert_eq!(refused.error(), Some(format!("ERROR: Not authorized to get credentials of role {role}").as_str()));
+    assert_eq!(classify(refused.error().unwrap()).code, "RB111");
+
+    h.cloud.put_role(&RoleArn::parse(role).unwrap(), crate::support::redshift_trust("111111111111"), vec![s3_access]);
+    let loaded = run(copy).await;
+    assert_eq!(loaded.status().map(|s| s.as_str()), Some("FINISHED"), "{:?}", loaded.error());
+    assert_eq!(loaded.result_rows(), 2);
+    let assumed = h.cloud.assumed_roles();
+    let (_, _, external_id) = assumed.last().unwrap();
+    assert!(
+        external_id.as_deref().is_some_and(|id| id.starts_with("arn:aws:redshift:us-east-1:111111111111:dbuser:serverless-111111111111-") && id.ends_with("/admin")),
+        "{external_id:?}"
+    );
+}
