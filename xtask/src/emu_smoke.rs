@@ -206,6 +206,33 @@ async fn scenario(aws: &str, emu: &str) -> anyhow::Result<()> {
     ensure!(in_sync, "the cluster role never became `in-sync`");
     steps.done("cluster created, cluster role attached (adding → in-sync)");
 
+    // A caller signing with LocalStack session credentials is placed in the session's account.
+    let cluster_sts = client!(aws_sdk_sts, CLUSTER_ACCOUNT, aws);
+    let session = cluster_sts.assume_role().role_arn(&cluster_role).role_session_name("smoke").send().await?;
+    let keys = session.credentials().context("STS returned no credentials")?;
+    let session_redshift = {
+        let config = aws_sdk_redshift::Config::builder()
+            .behavior_version(aws_sdk_redshift::config::BehaviorVersion::latest())
+            .region(aws_sdk_redshift::config::Region::new(REGION))
+            .endpoint_url(emu)
+            .credentials_provider(aws_sdk_s3::config::Credentials::new(
+                keys.access_key_id(),
+                keys.secret_access_key(),
+                Some(keys.session_token().to_owned()),
+                None,
+                "xtask",
+            ))
+            .build();
+        aws_sdk_redshift::Client::from_conf(config)
+    };
+    let seen = session_redshift.describe_clusters().send().await?;
+    ensure!(
+        seen.clusters().iter().any(|c| c.cluster_identifier() == Some(CLUSTER)),
+        "a session of account {CLUSTER_ACCOUNT} (key `{}`) does not see its cluster",
+        keys.access_key_id()
+    );
+    steps.done("a LocalStack session key is mapped back to its account");
+
     let chain = format!("{cluster_role},{bucket_role}");
     let run = |sql: String| {
         let data = data.clone();
