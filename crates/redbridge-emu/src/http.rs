@@ -74,28 +74,40 @@ impl Caller {
     }
 }
 
-/// Serves connections until `stopped` fires.
+/// Serves connections until `stopped` fires; then open connections finish their current
+/// request and close.
 pub(crate) async fn serve(
     listener: tokio::net::TcpListener,
     service: Arc<Service>,
     mut stopped: tokio::sync::oneshot::Receiver<()>,
 ) {
+    let (closing, _) = tokio::sync::watch::channel(false);
     loop {
         tokio::select! {
             _ = &mut stopped => break,
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
                 let service = Arc::clone(&service);
+                let mut closing = closing.subscribe();
                 tokio::spawn(async move {
                     let handler = service_fn(move |request| {
                         let service = Arc::clone(&service);
                         async move { Ok::<_, Infallible>(handle(&service, request).await) }
                     });
-                    let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), handler).await;
+                    let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), handler);
+                    tokio::pin!(connection);
+                    tokio::select! {
+                        _ = connection.as_mut() => {}
+                        _ = closing.changed() => {
+                            connection.as_mut().graceful_shutdown();
+                            let _ = tokio::time::timeout(std::time::Duration::from_secs(10), connection).await;
+                        }
+                    }
                 });
             }
         }
     }
+    let _ = closing.send(true);
 }
 
 enum Protocol {

@@ -58,6 +58,21 @@ fn parse(args: &[String]) -> Result<Args, String> {
     Ok(parsed)
 }
 
+/// Waits for SIGINT or SIGTERM (how the xtask launchers stop it, by PID).
+async fn wait_for_stop_signal() {
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(mut terminate) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args = match parse(&args) {
@@ -88,7 +103,7 @@ fn main() -> ExitCode {
         };
         println!("{}", emulator.address());
         let _ = std::io::stdout().flush();
-        let _ = tokio::signal::ctrl_c().await;
+        wait_for_stop_signal().await;
         emulator.stop().await;
         ExitCode::SUCCESS
     })

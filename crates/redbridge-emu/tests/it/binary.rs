@@ -35,8 +35,9 @@ fn the_binary_prints_its_address_and_answers_in_aws_shapes() {
             body.len()
         ),
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "SIGTERM stops the emulator cleanly: {status}");
     assert!(address.starts_with("127.0.0.1:"), "{address}");
     assert!(health.starts_with("HTTP/1.0 200") && health.ends_with(r#"{"status":"ok"}"#), "{health}");
     assert!(unsigned.starts_with("HTTP/1.0 403") && unsigned.contains("<Code>MissingAuthenticationToken</Code>"), "{unsigned}");

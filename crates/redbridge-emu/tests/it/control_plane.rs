@@ -99,3 +99,13 @@ async fn roles_given_at_creation_are_in_sync_and_checked() {
     let described = redshift.describe_clusters().cluster_identifier("main").send().await.unwrap();
     assert_eq!(statuses(&described.clusters()[0]), [(role.to_owned(), "in-sync".to_owned())]);
 }
+
+#[tokio::test]
+async fn a_stopped_emulator_closes_its_connections() {
+    let h = Harness::start().await;
+    let redshift = h.redshift("111111111111");
+    assert!(redshift.describe_clusters().send().await.unwrap().clusters().is_empty());
+    h.emulator.stop().await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert!(redshift.describe_clusters().send().await.is_err(), "the pooled connection must not outlive the server");
+}
