@@ -151,8 +151,18 @@ async fn create_cluster(service: &Service, caller: &Caller, params: &Params<'_>)
 }
 
 fn describe_clusters(service: &Service, caller: &Caller, params: &Params<'_>) -> Result<String, ApiError> {
+    let max_records = match params.get("MaxRecords") {
+        None => 100,
+        Some(n) => n.parse::<usize>().ok().filter(|n| (20..=100).contains(n)).ok_or_else(|| {
+            ApiError::client("InvalidParameterValue", format!("MaxRecords {n} is invalid: use a value from 20 to 100."))
+        })?,
+    };
+    let start = match params.get("Marker") {
+        None => 0,
+        Some(m) => m.parse::<usize>().map_err(|_| ApiError::client("InvalidParameterValue", format!("Marker {m} is invalid.")))?,
+    };
     let registry = service.registry();
-    let mut out = String::from("<Clusters>");
+    let mut out = String::new();
     match params.get("ClusterIdentifier") {
         Some(raw) => {
             let id = raw.to_ascii_lowercase();
@@ -160,17 +170,27 @@ fn describe_clusters(service: &Service, caller: &Caller, params: &Params<'_>) ->
                 .clusters
                 .get(&state::key(caller.account.as_str(), &caller.region, &id))
                 .ok_or_else(|| not_found(raw))?;
+            out.push_str("<Clusters>");
             out.push_str(&cluster_xml(cluster, caller, service, "available"));
+            out.push_str("</Clusters>");
         }
         None => {
-            for ((account, region, _), cluster) in &registry.clusters {
-                if account == caller.account.as_str() && *region == caller.region {
-                    out.push_str(&cluster_xml(cluster, caller, service, "available"));
-                }
+            let own: Vec<&Cluster> = registry
+                .clusters
+                .iter()
+                .filter(|((account, region, _), _)| account == caller.account.as_str() && *region == caller.region)
+                .map(|(_, cluster)| cluster)
+                .collect();
+            out.push_str("<Clusters>");
+            for cluster in own.iter().skip(start).take(max_records) {
+                out.push_str(&cluster_xml(cluster, caller, service, "available"));
+            }
+            out.push_str("</Clusters>");
+            if start + max_records < own.len() {
+                let _ = write!(out, "<Marker>{}</Marker>", start + max_records);
             }
         }
     }
-    out.push_str("</Clusters>");
     Ok(out)
 }
 

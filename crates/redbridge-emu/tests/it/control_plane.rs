@@ -103,9 +103,27 @@ async fn roles_given_at_creation_are_in_sync_and_checked() {
 #[tokio::test]
 async fn a_stopped_emulator_closes_its_connections() {
     let h = Harness::start().await;
-    let redshift = h.redshift("111111111111");
+    let no_retries = h.redshift("111111111111").config().to_builder().retry_config(aws_sdk_redshift::config::retry::RetryConfig::disabled()).build();
+    let redshift = aws_sdk_redshift::Client::from_conf(no_retries);
     assert!(redshift.describe_clusters().send().await.unwrap().clusters().is_empty());
     h.emulator.stop().await;
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     assert!(redshift.describe_clusters().send().await.is_err(), "the pooled connection must not outlive the server");
+}
+
+#[tokio::test]
+async fn describe_clusters_pages_with_markers() {
+    let h = Harness::start().await;
+    let redshift = h.redshift("111111111111");
+    for n in 0..25 {
+        create_cluster(&redshift, &format!("c{n:02}"), &[]).await;
+    }
+    let first = redshift.describe_clusters().max_records(20).send().await.unwrap();
+    assert_eq!(first.clusters().len(), 20);
+    let marker = first.marker().expect("a marker for the next page");
+    let second = redshift.describe_clusters().max_records(20).marker(marker).send().await.unwrap();
+    assert_eq!(second.clusters().len(), 5);
+    assert!(second.marker().is_none());
+    let bad = redshift.describe_clusters().max_records(5).send().await.unwrap_err();
+    assert_eq!(bad.code(), Some("InvalidParameterValue"));
 }
