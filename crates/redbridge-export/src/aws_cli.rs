@@ -14,7 +14,7 @@ use redbridge_core::plan::Step;
 use redbridge_iam::policy::PolicyDocument;
 
 use crate::model::{AccountPart, Bundle, RoleRef, policy_text};
-use crate::text::{access_words, shell_heredoc_escape, shell_quote, target_words};
+use crate::text::{access_words, shell_double_quote, shell_heredoc_escape, shell_quote, target_words};
 
 /// Renders one account's script.
 pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
@@ -85,7 +85,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
                 let names = bundle.names(role);
                 let variable = format!("{}_policy", names.snake);
                 out.push_str(&heredoc(&variable, policy));
-                let _ = writeln!(out, "echo {}", shell_quote(&format!("putting inline policy `{policy_name}` on role `{}`", role.name())));
+                let _ = writeln!(out, "echo {}", shell_double_quote(&format!("putting inline policy `{policy_name}` on role `{}`", role.name())));
                 let _ = writeln!(
                     out,
                     "awscli iam put-role-policy --role-name {} --policy-name {} --policy-document \"${variable}\"",
@@ -94,12 +94,13 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
                 );
             }
             Step::MergeKeyPolicy { key, statements, reason } => {
-                out.push_str(&heredoc("key_policy_statements", &PolicyDocument::new(statements.clone())));
                 let _ = writeln!(out, "# A key policy is one document: this script never rewrites it.");
+                let _ = writeln!(out, "key_arn={}", shell_quote(&key.to_string()));
+                out.push_str(&heredoc("key_policy_statements", &PolicyDocument::new(statements.clone())));
                 let _ = writeln!(
                     out,
-                    "echo {}",
-                    shell_quote(&format!("manual step: key policy of `{key}`: {reason}; merge these statements into it:"))
+                    "echo \"manual step: key policy of \\`$key_arn\\`:\" {}",
+                    shell_double_quote(&format!("{reason}; merge these statements into it:"))
                 );
                 let _ = writeln!(out, "printf '%s\\n' \"$key_policy_statements\"");
             }

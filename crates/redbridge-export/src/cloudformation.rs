@@ -35,10 +35,13 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
             }
             Step::MergeKeyPolicy { key, statements, reason } => {
                 manual.push(format!(
-                    "merge the statements in Metadata.Redbridge.KeyPolicyStatements into the key policy of `{key}` ({reason}); \
+                    "merge Metadata.Redbridge.KeyPolicy.StatementsToMerge into the key policy of `{key}` ({reason}); \
                      a key policy is one document, so this template does not replace it"
                 ));
-                key_statements = Some(PolicyDocument::new(statements.clone()).to_value());
+                key_statements = Some(json!({
+                    "KeyArn": key.to_string(),
+                    "StatementsToMerge": PolicyDocument::new(statements.clone()).to_value(),
+                }));
             }
             _ => {}
         }
@@ -145,7 +148,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
         redbridge.insert("ManualSteps".to_owned(), json!(manual));
     }
     if let Some(statements) = key_statements {
-        redbridge.insert("KeyPolicyStatements".to_owned(), statements);
+        redbridge.insert("KeyPolicy".to_owned(), statements);
     }
     let template = json!({
         "AWSTemplateFormatVersion": "2010-09-09",

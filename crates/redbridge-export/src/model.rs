@@ -201,7 +201,8 @@ impl<'a> Bundle<'a> {
         Some(if created { RoleRef::Created(names) } else { RoleRef::External(names) })
     }
 
-    /// The roles in other accounts that `part`'s policies name and that it must take as inputs.
+    /// The roles in other accounts that `part` names (in its policies, or in the chain it outputs)
+    /// and must therefore take as inputs.
     pub fn external_roles(&self, part: &AccountPart<'_>) -> Vec<&RoleNames> {
         let mut out: Vec<&RoleNames> = Vec::new();
         for step in &part.steps {
@@ -214,6 +215,16 @@ impl<'a> Bundle<'a> {
                     {
                         out.push(names);
                     }
+                }
+            }
+        }
+        // The file that attaches the first role also outputs the whole chain.
+        if part.steps.iter().any(|s| matches!(s, Step::AttachRole { .. })) {
+            for role in self.chain_refs(part) {
+                if let RoleRef::External(names) = role
+                    && !out.iter().any(|n| n.arn == names.arn)
+                {
+                    out.push(names);
                 }
             }
         }

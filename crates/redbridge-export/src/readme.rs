@@ -117,19 +117,15 @@ pub fn render(bundle: &Bundle<'_>) -> String {
         }
         let inputs: Vec<String> = bundle.external_roles(part).into_iter().map(|names| input_text(format, names)).collect();
         if !inputs.is_empty() {
-            let _ = writeln!(out, "Inputs of your file, already set to the plan's values: {}.\n", inputs.join("; "));
+            let _ = writeln!(out, "Inputs of your file, already set to the plan's values: {}.", inputs.join("; "));
         }
-        let sends: Vec<String> = part
-            .roles()
-            .filter(|role| bundle.selected().any(|selected| refers_to(bundle, selected, role)))
-            .map(|role| send_back(bundle, bundle.names(role)))
-            .collect();
-        let mut back = sends;
+        // The chain string needs every role, so every role's ARN comes back.
+        let mut back: Vec<String> = part.roles().map(|role| send_back(bundle, bundle.names(role))).collect();
         if part.steps.iter().any(|s| matches!(s, Step::MergeKeyPolicy { .. })) {
             back.push("whether the key-policy statements were merged, or the key policy already delegates to IAM".to_owned());
         }
         if !back.is_empty() {
-            let _ = writeln!(out, "Send back: {}.", back.join("; "));
+            let _ = writeln!(out, "\nSend back: {}.", back.join("; "));
         }
     }
     if !plan.notes.is_empty() {
@@ -240,7 +236,7 @@ fn manual_steps(format: Format, part: &AccountPart<'_>) -> Vec<String> {
             Step::MergeKeyPolicy { key, reason, .. } => {
                 let place = match format {
                     Format::Terraform => "the file has them in `local.key_policy_statements`",
-                    Format::CloudFormation => "the template has them in `Metadata.Redbridge.KeyPolicyStatements`",
+                    Format::CloudFormation => "the template has them in `Metadata.Redbridge.KeyPolicy`",
                     Format::AwsCli => "the script prints them",
                 };
                 out.push(format!(

@@ -148,6 +148,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
                     "# ",
                 ));
                 let _ = writeln!(out, "locals {{");
+                let _ = writeln!(out, "  key_policy_key_arn    = {}", hcl_string(&key.to_string()));
                 let _ = writeln!(out, "  key_policy_statements = {}", heredoc(&PolicyDocument::new(statements.clone())));
                 let _ = writeln!(out, "}}");
                 let _ = writeln!(out, "\noutput \"key_policy_statements\" {{");

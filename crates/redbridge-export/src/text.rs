@@ -18,6 +18,11 @@ pub fn shell_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
 
+/// A double-quoted shell word, for messages: `\`, `"`, `$` and `` ` `` are escaped.
+pub fn shell_double_quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"").replace('$', "\\$").replace('`', "\\`"))
+}
+
 /// Escapes text for an unquoted shell here-document: `\`, `$` and `` ` `` are special there.
 pub fn shell_heredoc_escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('$', "\\$").replace('`', "\\`")
@@ -64,6 +69,11 @@ mod tests {
     #[test]
     fn shell_quote_survives_single_quotes() {
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn double_quote_escapes_expansions() {
+        assert_eq!(shell_double_quote(r#"a `b` $c "d" \e"#), r#""a \`b\` \$c \"d\" \\e""#);
     }
 
     #[test]
