@@ -1,0 +1,3 @@
+//! Integration tests of the `redbridge` binary, one module per command area.
+
+mod export;
