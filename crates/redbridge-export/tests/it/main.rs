@@ -21,7 +21,9 @@ pub const SPECS: &[&str] = &[
 
 /// The plan of a snapshot spec.
 pub fn plan(name: &str) -> Plan {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs").join(format!("{name}.toml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/specs")
+        .join(format!("{name}.toml"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let spec = Spec::from_toml(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Plan::new(&spec).unwrap_or_else(|e| panic!("{name}: {e}"))
