@@ -9,6 +9,7 @@ mod fuzz_lint;
 mod iam_diff;
 mod tidy;
 mod util;
+mod validate_exports;
 
 use std::process::ExitCode;
 
@@ -22,7 +23,8 @@ tasks:
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
   bench iam        IAM evaluator throughput against iam-simulate
   bench lint       COPY/UNLOAD linter throughput
-  fuzz-lint [N]    run the linter over N generated and mutated statements";
+  fuzz-lint [N]    run the linter over N generated and mutated statements
+  validate-exports lint every export format (cfn-lint, python-hcl2, checkov, shellcheck)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         ["bench", "iam", rest @ ..] => bench_iam::run(rest),
         ["bench", "lint", rest @ ..] => bench_lint::run(rest),
         ["fuzz-lint", rest @ ..] => fuzz_lint::run(rest),
+        ["validate-exports", ..] => validate_exports::run(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

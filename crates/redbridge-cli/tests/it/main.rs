@@ -1,6 +1,7 @@
 //! Tests of the `redbridge` binary as users run it.
 
 mod doctor;
+mod export;
 mod plan;
 mod sql;
 
