@@ -17,7 +17,7 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci               run the whole test suite as CI does (cargo test + check-policies)
+  ci               run the whole test suite as CI does (cargo test, check-policies, validate-exports)
   tidy             check the codebase itself (also run by `cargo test`)
   check-policies   run parliament over every policy the example specs produce
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
