@@ -3,6 +3,8 @@
 //! This binary is thin: it parses arguments, resolves settings, calls the libraries and renders
 //! the result, as text for people or JSON (`--output json`) for machines.
 
+mod apply;
+mod destroy;
 mod explain;
 mod lint;
 mod output;
@@ -33,6 +35,10 @@ enum Command {
     Explain(explain::Args),
     /// Check COPY and UNLOAD statements before Redshift runs them.
     Lint(lint::Args),
+    /// Create or converge the roles, policies and attachment of the plan in both accounts.
+    Apply(apply::Args),
+    /// Remove what redbridge created or added, and nothing else.
+    Destroy(destroy::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +48,8 @@ fn main() -> ExitCode {
         Command::Sql(command) => sql::run(command),
         Command::Explain(args) => explain::run(args),
         Command::Lint(args) => lint::run(args),
+        Command::Apply(args) => apply::run(args),
+        Command::Destroy(args) => destroy::run(args),
     };
     match result {
         Ok(code) => code,
