@@ -132,7 +132,7 @@ fn parse_denial(message: &str) -> (Option<String>, Option<String>) {
 pub(crate) fn map_sdk<E, R>(operation: &str, err: aws_smithy_runtime_api::client::result::SdkError<E, R>) -> AwsError
 where
     E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: fmt::Debug,
+    R: fmt::Debug + 'static,
 {
     use aws_smithy_runtime_api::client::result::SdkError;
     let mapped = match &err {
@@ -143,8 +143,22 @@ where
                 None => AwsError::other(format!("{operation}: {}", aws_smithy_types::error::display::DisplayErrorContext(service_error))),
             }
         }
-        _ => AwsError::other(format!("{operation}: {}", aws_smithy_types::error::display::DisplayErrorContext(&err))),
+        _ => AwsError::other(format!("{operation}: {}", error_chain(&err))),
     };
     tracing::debug!(operation, error = %mapped, "aws call failed");
     mapped
+}
+
+/// An error and its sources, by their `Display` only (no `Debug` dumps), repeats removed.
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(current) = next {
+        let text = current.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = current.source();
+    }
+    parts.join(": ")
 }
