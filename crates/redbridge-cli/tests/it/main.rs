@@ -1,5 +1,6 @@
 //! Tests of the `redbridge` binary as users run it.
 
+mod apply;
 mod plan;
 mod sql;
 
