@@ -24,6 +24,7 @@ pub mod engine;
 mod error;
 pub mod fake;
 pub mod ports;
+pub mod redact;
 pub mod sdk;
 
 pub use error::AwsError;

@@ -642,3 +642,80 @@ pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
     out.extend(new[j..].iter().map(|l| DiffLine::Added((*l).to_owned())));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
+
+    use super::*;
+
+    fn foreign(sid: &str) -> Statement {
+        Statement::trust(Principal::service(["ec2.amazonaws.com"])).with_sid(sid)
+    }
+
+    fn ours(sid: &str, service: &str) -> Statement {
+        Statement::trust(Principal::service([service])).with_sid(format!("{SID_PREFIX}{sid}"))
+    }
+
+    #[test]
+    fn merge_keeps_foreign_statements_in_place_and_replaces_ours_where_they_were() {
+        let mut existing = PolicyDocument::new(vec![
+            foreign("A"),
+            ours("Old", "redshift.amazonaws.com"),
+            foreign("B"),
+            ours("Older", "x.amazonaws.com"),
+        ]);
+        existing.id = Some("keep-me".into());
+        let merged = merge_statements(&existing, &[ours("New", "redshift.amazonaws.com")]);
+        assert_eq!(merged.id.as_deref(), Some("keep-me"));
+        assert_eq!(merged.statements, [foreign("A"), ours("New", "redshift.amazonaws.com"), foreign("B")]);
+        // Idempotent: merging again changes nothing.
+        assert_eq!(merge_statements(&merged, &[ours("New", "redshift.amazonaws.com")]), merged);
+    }
+
+    #[test]
+    fn merge_appends_when_there_was_nothing_of_ours_and_remove_undoes_it() {
+        let existing = PolicyDocument::new(vec![foreign("A"), Statement::trust(Principal::aws(["*"]))]);
+        let merged = merge_statements(&existing, &[ours("X", "redshift.amazonaws.com")]);
+        assert_eq!(merged.statements.len(), 3);
+        assert_eq!(remove_statements(&merged), existing);
+    }
+
+    #[test]
+    fn a_sid_that_merely_contains_the_prefix_is_foreign() {
+        assert!(!is_ours(&foreign("NotRedbridge")));
+        assert!(is_ours(&ours("", "x")));
+    }
+
+    #[test]
+    fn role_lists_merge_as_a_union_and_remove_only_the_one_role() {
+        let current = vec!["arn:a".to_owned(), "arn:b".to_owned()];
+        assert_eq!(merge_roles(&current, "arn:c"), ["arn:a", "arn:b", "arn:c"]);
+        assert_eq!(merge_roles(&current, "arn:b"), ["arn:a", "arn:b"]);
+        assert_eq!(remove_role(&current, "arn:a"), ["arn:b"]);
+        assert_eq!(remove_role(&current, "arn:z"), current);
+    }
+
+    #[test]
+    fn apply_status_parses_aws_spellings() {
+        assert_eq!(ApplyStatus::parse("in-sync"), ApplyStatus::InSync);
+        assert_eq!(ApplyStatus::parse(" adding "), ApplyStatus::Adding);
+        assert_eq!(ApplyStatus::parse("removing"), ApplyStatus::Removing);
+        assert_eq!(ApplyStatus::parse("odd").to_string(), "odd");
+    }
+
+    #[test]
+    fn line_diff_marks_added_and_removed_lines() {
+        let diff = line_diff("a\nb\nc", "a\nx\nc");
+        assert_eq!(
+            diff,
+            [
+                DiffLine::Same("a".into()),
+                DiffLine::Removed("b".into()),
+                DiffLine::Added("x".into()),
+                DiffLine::Same("c".into())
+            ]
+        );
+        assert_eq!(line_diff("", "a"), [DiffLine::Added("a".into())]);
+    }
+}

@@ -1,5 +1,6 @@
 //! Tests of the `redbridge` binary as users run it.
 
+mod apply;
 mod doctor;
 mod export;
 mod plan;
