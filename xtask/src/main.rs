@@ -11,6 +11,7 @@ mod iam_diff;
 mod localstack;
 mod tidy;
 mod util;
+mod validate_exports;
 
 use std::process::ExitCode;
 
@@ -18,13 +19,14 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci               run the whole test suite as CI does (cargo test + check-policies)
+  ci               run the whole test suite as CI does (cargo test, check-policies, validate-exports)
   tidy             check the codebase itself (also run by `cargo test`)
   check-policies   run parliament over every policy the example specs produce
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
   bench iam        IAM evaluator throughput against iam-simulate
   bench lint       COPY/UNLOAD linter throughput
   fuzz-lint [N]    run the linter over N generated and mutated statements
+  validate-exports lint every export format (cfn-lint, python-hcl2, checkov, shellcheck)
   emu-smoke        LocalStack + redbridge-emu: one COPY/UNLOAD happy path and one failure through the AWS SDK";
 
 fn main() -> ExitCode {
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         ["bench", "iam", rest @ ..] => bench_iam::run(rest),
         ["bench", "lint", rest @ ..] => bench_lint::run(rest),
         ["fuzz-lint", rest @ ..] => fuzz_lint::run(rest),
+        ["validate-exports", ..] => validate_exports::run(),
         ["emu-smoke", rest @ ..] => emu_smoke::run(rest),
         _ => {
             eprintln!("{USAGE}");

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use redbridge_iam::{AccountId, BucketName, Region};
 use redbridge_sql::{LineIndex, LintContext, Severity, StatementKind, StatementReport};
 
 use crate::output::OutputFormat;
@@ -63,40 +62,10 @@ fn read_input(file: Option<&PathBuf>) -> anyhow::Result<(String, String)> {
     }
 }
 
-/// The spec fields the linter needs. Kept private and in one place so it can be replaced by
-/// `redbridge_core::spec::Spec` once that lands.
-#[derive(Debug, serde::Deserialize)]
-struct SpecFacts {
-    redshift_account: Option<String>,
-    s3_account: Option<String>,
-    bucket: Option<String>,
-    #[serde(default)]
-    prefixes: Vec<String>,
-    kms_key: Option<String>,
-    region: Option<String>,
-    bucket_region: Option<String>,
-}
-
-/// Reads the linter's facts from the plan's spec (TOML).
+/// Reads the linter's facts from the plan's spec (TOML): the same file `redbridge plan --spec` takes.
 fn lint_context_from_spec(text: &str) -> anyhow::Result<LintContext> {
-    let facts: SpecFacts = toml::from_str(text).context("the spec is not valid TOML")?;
-    let account = |field: &str, value: &Option<String>| -> anyhow::Result<Option<AccountId>> {
-        value.as_deref().map(AccountId::parse).transpose().with_context(|| format!("field `{field}`"))
-    };
-    let region = |field: &str, value: &Option<String>| -> anyhow::Result<Option<Region>> {
-        value.as_deref().map(Region::parse).transpose().with_context(|| format!("field `{field}`"))
-    };
-    let redshift_region = region("region", &facts.region)?;
-    let bucket_region = region("bucket_region", &facts.bucket_region)?.or_else(|| redshift_region.clone());
-    Ok(LintContext {
-        redshift_account: account("redshift_account", &facts.redshift_account)?,
-        s3_account: account("s3_account", &facts.s3_account)?,
-        bucket: facts.bucket.as_deref().map(BucketName::parse).transpose().context("field `bucket`")?,
-        prefixes: facts.prefixes,
-        redshift_region,
-        bucket_region,
-        kms_key: facts.kms_key,
-    })
+    let spec = redbridge_core::Spec::from_toml(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(redbridge_core::statements::lint_context(&spec))
 }
 
 /// rustc-like text: a header per diagnostic, the source line, a caret under the span, the help.
@@ -217,7 +186,7 @@ mod tests {
         assert_eq!(context.redshift_account.unwrap().as_str(), "111111111111");
         assert_eq!(context.bucket_region.unwrap().as_str(), "eu-west-1");
         assert_eq!(context.prefixes, ["in/", "out/"]);
-        let error = lint_context_from_spec("s3_account = \"2222\"").unwrap_err();
+        let error = lint_context_from_spec(&spec.replace("222222222222\"\n", "2222\"\n")).unwrap_err();
         assert!(format!("{error:#}").contains("s3_account"), "{error:#}");
     }
 }

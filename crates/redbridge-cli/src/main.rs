@@ -3,6 +3,8 @@
 //! This binary is thin: it parses arguments, resolves settings, calls the libraries and renders
 //! the result, as text for people or JSON (`--output json`) for machines.
 
+mod apply;
+mod destroy;
 mod doctor;
 mod explain;
 mod lint;
@@ -36,6 +38,10 @@ enum Command {
     Lint(lint::Args),
     /// Find the broken hop of the chain, with evidence and the fix.
     Doctor(doctor::Args),
+    /// Create or converge the roles, policies and attachment of the plan in both accounts.
+    Apply(apply::Args),
+    /// Remove what redbridge created or added, and nothing else.
+    Destroy(destroy::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +52,8 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Doctor(args) => doctor::run(args),
+        Command::Apply(args) => apply::run(args),
+        Command::Destroy(args) => destroy::run(args),
     };
     match result {
         Ok(code) => code,

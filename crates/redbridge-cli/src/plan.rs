@@ -1,12 +1,22 @@
 //! `redbridge plan`: derive the whole cross-account setup offline and print it as a runbook
-//! (text) or as one JSON document whose policies are JSON objects.
+//! (text) or as one JSON document whose policies are JSON objects, or export it as Terraform,
+//! CloudFormation or AWS CLI scripts.
+//!
+//! Without `--format`, the plan is a runbook printed as `--output` says (text or JSON).
+//! With `--format`, `--output` is refused: the format decides. `--format json` is the plan JSON
+//! restricted to the accounts `--account` chooses. The other formats make one file per account
+//! plus a `README.md` for the other team; `--out DIR` writes them there, and without it they are
+//! printed one after another, each under a `==> NAME <==` line.
 
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use redbridge_core::Plan;
 use redbridge_core::plan::{NoteLevel, Side, Step, StatementKind};
 use redbridge_core::spec::Target;
+use redbridge_export::{AccountSelection, Format};
 
 use crate::output::OutputFormat;
 use crate::spec_args::SpecArgs;
@@ -16,20 +26,119 @@ use crate::spec_args::SpecArgs;
 pub struct Args {
     #[command(flatten)]
     pub spec: SpecArgs,
-    /// How to print the plan.
-    #[arg(long, value_enum, default_value_t)]
-    pub output: OutputFormat,
+    /// How to print the runbook (without `--format`; default text).
+    #[arg(long, value_enum, conflicts_with = "format")]
+    pub output: Option<OutputFormat>,
+    /// Export the plan as infrastructure code instead of a runbook.
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
+    /// Which accounts to export: `redshift`, `s3`, `both` (every account, the default) or an account id.
+    #[arg(long, value_name = "ACCOUNT", value_parser = AccountSelection::parse, requires = "format")]
+    pub account: Option<AccountSelection>,
+    /// Write one file per account and a README into this directory (created if missing).
+    #[arg(long, value_name = "DIR", requires = "format")]
+    pub out: Option<PathBuf>,
+}
+
+/// The forms `--format` offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Terraform HCL, one aliased `aws` provider per account.
+    Terraform,
+    /// One CloudFormation template per account.
+    Cloudformation,
+    /// One bash script per account, safe to run twice.
+    AwsCli,
+    /// The plan as JSON, restricted to the chosen accounts.
+    Json,
+}
+
+/// What the arguments resolve to.
+#[derive(Debug)]
+enum Rendering {
+    /// The runbook, as text or JSON.
+    Runbook(OutputFormat),
+    /// An export.
+    Export { format: ExportFormat, selection: AccountSelection, out: Option<PathBuf> },
+}
+
+impl Args {
+    fn rendering(&self) -> Rendering {
+        match self.format {
+            None => Rendering::Runbook(self.output.unwrap_or_default()),
+            Some(format) => Rendering::Export {
+                format,
+                selection: self.account.unwrap_or(AccountSelection::Both),
+                out: self.out.clone(),
+            },
+        }
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let spec = args.spec.resolve()?;
     let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan this spec: {e}"))?;
-    let text = match args.output {
-        OutputFormat::Text => render_text(&plan),
-        OutputFormat::Json => serde_json::to_string_pretty(&plan)? + "\n",
-    };
-    print!("{text}");
+    match args.rendering() {
+        Rendering::Runbook(OutputFormat::Text) => print!("{}", render_text(&plan)),
+        Rendering::Runbook(OutputFormat::Json) => print!("{}", serde_json::to_string_pretty(&plan)? + "\n"),
+        Rendering::Export { format, selection, out } => {
+            let files = export_files(&plan, format, selection)?;
+            match out {
+                Some(dir) => write_files(&dir, &files)?,
+                None if files.len() == 1 => print!("{}", files[0].1),
+                None => {
+                    for (index, (name, contents)) in files.iter().enumerate() {
+                        if index > 0 {
+                            println!();
+                        }
+                        println!("==> {name} <==");
+                        print!("{contents}");
+                    }
+                }
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The files of an export as (name, contents).
+fn export_files(plan: &Plan, format: ExportFormat, selection: AccountSelection) -> anyhow::Result<Vec<(String, String)>> {
+    let format = match format {
+        ExportFormat::Terraform => Format::Terraform,
+        ExportFormat::Cloudformation => Format::CloudFormation,
+        ExportFormat::AwsCli => Format::AwsCli,
+        ExportFormat::Json => {
+            let mut plan = plan.clone();
+            let accounts: Vec<_> = plan.accounts.iter().map(|a| a.account).collect();
+            plan.accounts.retain(|a| selection.includes(&plan.spec, a.account));
+            if plan.accounts.is_empty() {
+                let account = match selection {
+                    AccountSelection::Account(account) => account,
+                    _ => plan.spec.redshift_account,
+                };
+                return Err(redbridge_export::ExportError::AccountNotInPlan { account, accounts }.into());
+            }
+            return Ok(vec![("plan.json".to_owned(), serde_json::to_string_pretty(&plan)? + "\n")]);
+        }
+    };
+    let export = redbridge_export::export(plan, format, selection)?;
+    Ok(export.files.into_iter().map(|f| (f.name, f.contents)).collect())
+}
+
+fn write_files(dir: &Path, files: &[(String, String)]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    for (name, contents) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, contents).with_context(|| format!("cannot write `{}`", path.display()))?;
+        #[cfg(unix)]
+        if name.ends_with(".sh") {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+                .with_context(|| format!("cannot make `{}` executable", path.display()))?;
+        }
+        println!("wrote `{}`", path.display());
+    }
+    Ok(())
 }
 
 /// The plan as a short runbook: one section per account, numbered steps, pretty policies.

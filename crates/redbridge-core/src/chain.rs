@@ -47,6 +47,9 @@ pub enum ChainError {
         /// The bucket account.
         expected: AccountId,
     },
+    /// A role whose ARN contains `,`: IAM allows it in names, but it splits the chain string.
+    #[error("`{0}` contains `,`, which IAM allows in role names but Redshift reads as the separator between roles; use another name")]
+    CommaInRole(RoleArn),
     /// Roles from different partitions.
     #[error("`{0}` is in another partition than the first role; a chain cannot cross partitions")]
     MixedPartitions(RoleArn),
@@ -62,6 +65,9 @@ impl RoleChain {
         for (i, role) in roles.iter().enumerate() {
             if roles[..i].contains(role) {
                 return Err(ChainError::Duplicate(role.clone()));
+            }
+            if role.to_string().contains(',') {
+                return Err(ChainError::CommaInRole(role.clone()));
             }
             if role.partition() != first.partition() {
                 return Err(ChainError::MixedPartitions(role.clone()));

@@ -2,6 +2,7 @@
 //! ([`chain`]) and the plan derived from them ([`plan`]). No I/O, no AWS SDK, no async runtime.
 
 pub mod chain;
+pub mod converge;
 pub mod doctor;
 pub mod plan;
 pub mod spec;

@@ -236,13 +236,13 @@ fn account_plans(spec: &Spec, chain: &RoleChain, notes: &mut Vec<Note>) -> Vec<A
         }
         let trust = if is_first { cluster_role_trust(spec) } else { chained_role_trust(spec, chain.previous(role).unwrap_or(role)) };
         let description = if is_first && is_last {
-            format!("used by Redshift {} for s3://{}", spec.target.name(), spec.bucket)
+            format!("Used by Redshift {} for s3://{} (managed by redbridge)", spec.target.name(), spec.bucket)
         } else if is_first {
-            format!("attached to Redshift {}, chains to {}", spec.target.name(), roles[1].name())
+            format!("Attached to Redshift {}, chains to {} (managed by redbridge)", spec.target.name(), roles[1].name())
         } else if is_last {
-            format!("assumed by {} for Redshift access to s3://{}", roles[index - 1].name(), spec.bucket)
+            format!("Assumed by {} for Redshift access to s3://{} (managed by redbridge)", roles[index - 1].name(), spec.bucket)
         } else {
-            format!("chain hop from {} to {}", roles[index - 1].name(), roles[index + 1].name())
+            format!("Chain hop from {} to {} (managed by redbridge)", roles[index - 1].name(), roles[index + 1].name())
         };
         steps.push(Step::CreateRole {
             role: role.clone(),
@@ -283,7 +283,13 @@ fn account_plans(spec: &Spec, chain: &RoleChain, notes: &mut Vec<Note>) -> Vec<A
         };
         // Consecutive hops in one account form one visit; creation order is kept either way.
         match accounts.last_mut() {
-            Some(previous) if previous.account == role.account() => previous.steps.extend(steps),
+            Some(previous) if previous.account == role.account() => {
+                // An intermediate hop sharing an account with an end of the chain takes that end's part.
+                if previous.side == Side::Intermediate {
+                    previous.side = side;
+                }
+                previous.steps.extend(steps);
+            }
             _ => accounts.push(AccountPlan { account: role.account(), side, steps }),
         }
     }

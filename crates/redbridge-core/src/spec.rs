@@ -294,10 +294,10 @@ impl Spec {
         };
         let cluster_role_name =
             raw.cluster_role_name.clone().unwrap_or_else(|| default_role_name("redbridge-", target.name(), ""));
-        RoleArn::validate_name(&cluster_role_name).map_err(|message| SpecError { field: "cluster_role_name", message })?;
+        validate_chain_role_name(&cluster_role_name).map_err(|message| SpecError { field: "cluster_role_name", message })?;
         let bucket_role_name =
             raw.bucket_role_name.clone().unwrap_or_else(|| default_role_name("redbridge-", bucket.as_str(), ""));
-        RoleArn::validate_name(&bucket_role_name).map_err(|message| SpecError { field: "bucket_role_name", message })?;
+        validate_chain_role_name(&bucket_role_name).map_err(|message| SpecError { field: "bucket_role_name", message })?;
         if redshift_account == s3_account && !raw.intermediate_roles.is_empty() && cluster_role_name == bucket_role_name {
             return Err(SpecError { field: "bucket_role_name", message: "names the same role as `cluster_role_name`".to_owned() });
         }
@@ -318,6 +318,7 @@ impl Spec {
         let mut intermediate_roles = Vec::new();
         for role in &raw.intermediate_roles {
             let role = RoleArn::parse(role).map_err(field_err("intermediate_roles"))?;
+            validate_chain_role_name(role.name()).map_err(|message| SpecError { field: "intermediate_roles", message })?;
             if role.partition() != region.partition() {
                 return Err(SpecError {
                     field: "intermediate_roles",
@@ -409,6 +410,16 @@ fn default_role_name(prefix: &str, base: &str, suffix: &str) -> String {
     let room = ROLE_NAME_MAX - prefix.len() - suffix.len();
     let base: String = base.chars().filter(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)).take(room).collect();
     format!("{prefix}{base}{suffix}")
+}
+
+/// A role name that IAM accepts and that a chain string can carry: `,` separates the roles of
+/// `IAM_ROLE 'a,b'`, so a name containing one cannot be chained.
+fn validate_chain_role_name(name: &str) -> Result<(), String> {
+    RoleArn::validate_name(name)?;
+    if name.contains(',') {
+        return Err(format!("`{name}` contains `,`, which IAM allows but Redshift reads as the separator between chained roles"));
+    }
+    Ok(())
 }
 
 /// Normalizes a key prefix: strips a leading `/` and an `s3://bucket/` the user may have pasted

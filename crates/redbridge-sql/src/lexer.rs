@@ -36,6 +36,7 @@ pub(crate) struct Token {
 }
 
 /// Why lexing stopped early.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LexError {
     /// A `'` string runs to the end of the input; the span starts at the opening quote.

@@ -162,7 +162,7 @@ impl Linter<'_> {
                 )
             })
             .collect();
-        if let Some(role) = iam_role {
+        if iam_role.is_some() {
             for other in clauses.iter().filter(|c| c.keyword != AuthKeyword::IamRole) {
                 self.error(
                     codes::AUTH_CONFLICT,
@@ -171,8 +171,7 @@ impl Linter<'_> {
                     "remove this clause; with role chaining, `IAM_ROLE` alone gives Redshift its credentials".into(),
                 );
             }
-            let _ = role;
-        } else if let Some(credentials) = credentials {
+        } else if credentials.is_some() {
             for other in &keys {
                 self.error(
                     codes::AUTH_CONFLICT,
@@ -181,7 +180,6 @@ impl Linter<'_> {
                     "use either `CREDENTIALS` or the access key parameters, not both".into(),
                 );
             }
-            let _ = credentials;
         }
         if iam_role.is_none() && credentials.is_none() && !keys.is_empty() {
             let has = |k| keys.iter().any(|c| c.keyword == k);
@@ -478,8 +476,7 @@ impl Linter<'_> {
 
     fn copy(&mut self, copy: &CopyStatement) {
         self.authorization(copy.authorization.as_ref());
-        let uri = self.location(&copy.from);
-        let _ = uri;
+        self.location(&copy.from);
         let slots: Vec<_> = copy.options.iter().map(|o| (o.slot(), o.keyword())).collect();
         self.duplicates(&slots);
         let format = copy.options.iter().find_map(|o| match o {

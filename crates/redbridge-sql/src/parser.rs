@@ -96,22 +96,84 @@ pub struct ParsedStatement {
 }
 
 /// Parses every statement in `text`, separated by `;`. Empty statements are skipped.
+///
+/// A string left open runs on into the statements after it; when it reaches a `;` followed by
+/// another COPY or UNLOAD, the broken statement is reported as ending at that `;` and parsing
+/// resumes after it, so one missing quote does not hide the statements that follow.
 pub fn parse(text: &str) -> Vec<ParsedStatement> {
-    let (tokens, lex_error) = lex(text);
     let mut statements = Vec::new();
+    // `text` with what is already parsed blanked out: offsets stay those of `text`.
+    let mut rest = std::borrow::Cow::Borrowed(text);
+    loop {
+        let (tokens, lex_error) = lex(&rest);
+        if let Some(cut) = runaway_string_end(&rest, &tokens, lex_error.as_ref()) {
+            let head = &rest[..cut];
+            let (head_tokens, head_error) = lex(head);
+            push_statements(head, &head_tokens, head_error, &mut statements);
+            let mut blanked = " ".repeat(cut + 1);
+            blanked.push_str(&rest[cut + 1..]);
+            rest = std::borrow::Cow::Owned(blanked);
+            continue;
+        }
+        push_statements(&rest, &tokens, lex_error, &mut statements);
+        return statements;
+    }
+}
+
+/// Splits `tokens` on `;` and parses each statement.
+fn push_statements(text: &str, tokens: &[Token], lex_error: Option<LexError>, out: &mut Vec<ParsedStatement>) {
     let mut start = 0;
     for (i, token) in tokens.iter().enumerate() {
         if token.kind == TokenKind::Semicolon {
             if i > start {
-                statements.push(parse_one(text, &tokens[start..i], None));
+                out.push(parse_one(text, &tokens[start..i], None));
             }
             start = i + 1;
         }
     }
     if start < tokens.len() || lex_error.is_some() {
-        statements.push(parse_one(text, &tokens[start..], lex_error));
+        out.push(parse_one(text, &tokens[start..], lex_error));
     }
-    statements
+}
+
+/// The offset of the `;` at which a string that was never closed ran into the next COPY or
+/// UNLOAD: inside a string token (closed only by the next statement's first quote) or in an
+/// unterminated string at the end of the input.
+fn runaway_string_end(text: &str, tokens: &[Token], lex_error: Option<&LexError>) -> Option<usize> {
+    let open_strings = tokens
+        .iter()
+        .filter(|t| matches!(t.kind, TokenKind::Str(_)))
+        .map(|t| (t.span.start + 1, t.span.end.saturating_sub(1)))
+        .chain(lex_error.and_then(|e| match e {
+            LexError::UnterminatedString(span) => Some((span.start + 1, text.len())),
+            _ => None,
+        }));
+    for (start, end) in open_strings {
+        let Some(body) = text.get(start..end) else { continue };
+        for (i, _) in body.match_indices(';') {
+            let after = skip_blank_and_comments(&body[i + 1..]);
+            let word: String = after.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            let next = after[word.len()..].chars().next();
+            if (word.eq_ignore_ascii_case("copy") || word.eq_ignore_ascii_case("unload"))
+                && next.is_some_and(char::is_whitespace)
+                && body[..i].contains(['\n', ' '])
+            {
+                return Some(start + i);
+            }
+        }
+    }
+    None
+}
+
+/// `text` without leading white space and `--` comment lines.
+fn skip_blank_and_comments(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start();
+        match text.strip_prefix("--") {
+            Some(comment) => text = comment.split_once('\n').map_or("", |(_, rest)| rest),
+            None => return text,
+        }
+    }
 }
 
 /// Parses exactly one COPY or UNLOAD (an optional trailing `;` allowed) and fails on any syntax

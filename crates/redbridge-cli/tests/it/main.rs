@@ -1,6 +1,8 @@
 //! Tests of the `redbridge` binary as users run it.
 
+mod apply;
 mod doctor;
+mod export;
 mod plan;
 mod sql;
 

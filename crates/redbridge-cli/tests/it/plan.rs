@@ -156,3 +156,9 @@ fn same_account_says_no_chain_is_needed() {
     assert!(text.contains("no chain is needed"), "{text}");
     assert!(text.contains("Role chain (1 role)"), "{text}");
 }
+
+#[test]
+fn role_names_with_a_comma_are_refused() {
+    let (_, err) = stderr_err(&["plan", "--spec", "examples/provisioned-copy.toml", "--cluster-role-name", "a,b"]);
+    assert!(err.contains("`cluster_role_name`") && err.contains("separator between chained roles"), "{err}");
+}

@@ -175,7 +175,7 @@ impl Doctor<'_> {
         if self.spec.target.is_serverless() {
             services.push(REDSHIFT_SERVERLESS_SERVICE);
         }
-        let policies = Policies { resource_policy: Some(state.trust_policy.clone()), ..Policies::default() };
+        let caller = CallerPolicies::service(state.trust_policy.clone(), format!("trust policy of `{}`", first.name()));
         let mut checks = Vec::new();
         let mut ok = true;
         let external_ids = self.external_ids();
@@ -184,7 +184,7 @@ impl Doctor<'_> {
             let mut last: Option<Judged> = None;
             for external_id in &external_ids {
                 let request = service_assume_request(service, first, self.spec.redshift_account, external_id.as_deref());
-                let judged = self.judge(&request, &policies, |_| format!("trust policy of `{}`", first.name()));
+                let judged = self.judge(&request, &caller);
                 let allowed = judged.decision.outcome == Outcome::Allowed;
                 checks.push(Check {
                     what: format!(
@@ -344,25 +344,13 @@ impl Doctor<'_> {
             self.hops.push(HopReport { hop, status: if broken { HopStatus::Broken } else { HopStatus::Unknown }, checks: Vec::new() });
             return !broken;
         };
-        let identity: Vec<(String, &PolicyDocument)> = from_state.identity_policies();
-        let names: Vec<String> = identity.iter().map(|(n, _)| format!("{n} of `{}`", from.name())).collect();
-        let policies = Policies {
-            identity_policies: identity.iter().map(|(_, d)| (*d).clone()).collect(),
-            resource_policy: Some(to_state.trust_policy.clone()),
-            permissions_boundary: from_state.permissions_boundary.clone(),
-            ..Policies::default()
-        };
+        let caller = CallerPolicies::new(from, &from_state, Some(to_state.trust_policy.clone()), format!("trust policy of `{}`", to.name()));
         let mut checks = Vec::new();
         let mut allowed_any = false;
         let mut last = None;
         for external_id in self.external_ids() {
             let request = role_assume_request(from, to, external_id.as_deref());
-            let to_name = to.name().to_owned();
-            let judged = self.judge(&request, &policies, |kind_index| match kind_index {
-                (PolicyKind::Identity, i) => names.get(i).cloned().unwrap_or_default(),
-                (PolicyKind::PermissionsBoundary, _) => format!("permissions boundary of `{}`", from.name()),
-                _ => format!("trust policy of `{to_name}`"),
-            });
+            let judged = self.judge(&request, &caller);
             let allowed = judged.decision.outcome == Outcome::Allowed;
             checks.push(Check { what: format!("`{}` sts:AssumeRole on `{}`", from.name(), to.name()), ok: Some(allowed), detail: judged.decision.explain() });
             allowed_any |= allowed;
@@ -460,14 +448,7 @@ impl Doctor<'_> {
             }
         };
         let bucket_policy_known = self.snapshot.bucket.value().is_some();
-        let identity = state.identity_policies();
-        let names: Vec<String> = identity.iter().map(|(n, _)| format!("{n} of `{}`", last.name())).collect();
-        let policies = Policies {
-            identity_policies: identity.iter().map(|(_, d)| (*d).clone()).collect(),
-            resource_policy: bucket_policy,
-            permissions_boundary: state.permissions_boundary.clone(),
-            ..Policies::default()
-        };
+        let caller = CallerPolicies::new(last, &state, bucket_policy, format!("bucket policy of `{}`", self.spec.bucket));
         let partition = self.spec.region.partition();
         let bucket_arn = self.spec.bucket.arn(partition).to_string();
         let prefixes: Vec<String> = if self.spec.prefixes.is_empty() { vec![String::new()] } else { self.spec.prefixes.clone() };
@@ -497,11 +478,7 @@ impl Doctor<'_> {
         let mut checks = Vec::new();
         let mut broken = false;
         for (request, purpose, target) in requests {
-            let judged = self.judge(&request, &policies, |kind_index| match kind_index {
-                (PolicyKind::Identity, i) => names.get(i).cloned().unwrap_or_default(),
-                (PolicyKind::PermissionsBoundary, _) => format!("permissions boundary of `{}`", last.name()),
-                _ => format!("bucket policy of `{}`", self.spec.bucket),
-            });
+            let judged = self.judge(&request, &caller);
             let allowed = judged.decision.outcome == Outcome::Allowed;
             let what = format!("{} on {target}", request.action());
             checks.push(Check { what: what.clone(), ok: Some(allowed), detail: judged.decision.explain() });
@@ -518,8 +495,8 @@ impl Doctor<'_> {
             if judged.decision.outcome == Outcome::ExplicitDeny {
                 let sse_deny = purpose == "write" && self.spec.kms_key.is_none() && {
                     let with_kms = request.clone().with_context("s3:x-amz-server-side-encryption", "aws:kms");
-                    evaluate(&with_kms, &PolicySet::compile(&policies).unwrap_or_else(|_| PolicySet::compile(&Policies::default()).expect("empty set compiles")))
-                        .is_ok_and(|d| d.outcome != Outcome::ExplicitDeny)
+                    PolicySet::compile(&caller.policies)
+                        .is_ok_and(|set| evaluate(&with_kms, &set).is_ok_and(|d| d.outcome != Outcome::ExplicitDeny))
                 };
                 if sse_deny {
                     self.finding(
@@ -614,14 +591,7 @@ impl Doctor<'_> {
                 "encrypt the bucket with a customer managed key whose key policy allows the bucket role".to_owned(),
             );
         }
-        let identity = state.identity_policies();
-        let names: Vec<String> = identity.iter().map(|(n, _)| format!("{n} of `{}`", last.name())).collect();
-        let policies = Policies {
-            identity_policies: identity.iter().map(|(_, d)| (*d).clone()).collect(),
-            resource_policy: Some(key_state.policy.clone()),
-            permissions_boundary: state.permissions_boundary.clone(),
-            ..Policies::default()
-        };
+        let caller = CallerPolicies::new(last, &state, Some(key_state.policy.clone()), "key policy".to_owned());
         let mut actions = Vec::new();
         if self.spec.access.copy() || self.spec.access.unload() {
             actions.push("kms:Decrypt");
@@ -634,11 +604,7 @@ impl Doctor<'_> {
             let request = access_request(last, action, &key.to_string(), key.account())
                 .with_context("kms:ViaService", format!("s3.{}.amazonaws.com", self.spec.bucket_region))
                 .with_context("kms:CallerAccount", last.account().to_string());
-            let judged = self.judge(&request, &policies, |kind_index| match kind_index {
-                (PolicyKind::Identity, i) => names.get(i).cloned().unwrap_or_default(),
-                (PolicyKind::PermissionsBoundary, _) => format!("permissions boundary of `{}`", last.name()),
-                _ => "key policy".to_owned(),
-            });
+            let judged = self.judge(&request, &caller);
             let allowed = judged.decision.outcome == Outcome::Allowed;
             checks.push(Check { what: format!("{action} on {key}"), ok: Some(allowed), detail: judged.decision.explain() });
             if !allowed {
@@ -763,55 +729,80 @@ impl Doctor<'_> {
         self.hops.push(HopReport { hop, status: if broken { HopStatus::Broken } else { HopStatus::Ok }, checks });
     }
 
-    /// Evaluates a request and names the deciding statements with `name(kind, index)`.
-    fn judge(&self, request: &Request, policies: &Policies, name: impl Fn((PolicyKind, usize)) -> String) -> Judged {
-        let set = match PolicySet::compile(policies) {
+    /// Evaluates a request and names the deciding statements after the policies they are in.
+    fn judge(&self, request: &Request, caller: &CallerPolicies) -> Judged {
+        let unevaluated = |why: String| Judged {
+            decision: Decision {
+                outcome: Outcome::ImplicitDeny,
+                deciding: Vec::new(),
+                missing: None,
+                path: None,
+                same_account: false,
+                service_principal: false,
+            },
+            evidence: vec![why],
+        };
+        let set = match PolicySet::compile(&caller.policies) {
             Ok(set) => set,
-            Err(e) => {
-                return Judged {
-                    decision: Decision {
-                        outcome: Outcome::ImplicitDeny,
-                        deciding: Vec::new(),
-                        missing: None,
-                        path: None,
-                        same_account: false,
-                        service_principal: false,
-                    },
-                    evidence: vec![format!("a policy cannot be evaluated: {e}")],
-                };
-            }
+            Err(e) => return unevaluated(format!("a policy cannot be evaluated: {e}")),
         };
         match evaluate(request, &set) {
             Ok(decision) => {
-                let mut evidence: Vec<String> = decision.deciding.iter().map(|s| describe(s, &name)).collect();
+                let mut evidence: Vec<String> = decision.deciding.iter().map(|s| caller.describe(s)).collect();
                 if let Some(missing) = decision.missing {
                     evidence.push(missing.to_string());
                 }
                 Judged { decision, evidence }
             }
-            Err(e) => Judged {
-                decision: Decision {
-                    outcome: Outcome::ImplicitDeny,
-                    deciding: Vec::new(),
-                    missing: None,
-                    path: None,
-                    same_account: false,
-                    service_principal: false,
-                },
-                evidence: vec![format!("the request cannot be evaluated: {e}")],
-            },
+            Err(e) => unevaluated(format!("the request cannot be evaluated: {e}")),
         }
     }
 }
 
-fn describe(statement: &StatementRef, name: &impl Fn((PolicyKind, usize)) -> String) -> String {
-    let sid = statement.sid.as_deref().map(|s| format!(" `{s}`")).unwrap_or_default();
-    format!(
-        "{} statement {}{sid} ({})",
-        name((statement.policy.kind, statement.policy.index)),
-        statement.statement,
-        statement.effect
-    )
+/// The policies that apply to one caller's requests, with the names to report them by.
+struct CallerPolicies {
+    policies: Policies,
+    identity_names: Vec<String>,
+    boundary_name: String,
+    resource_name: String,
+}
+
+impl CallerPolicies {
+    /// A role session's policies (identity, boundary) against a resource policy.
+    fn new(role: &RoleArn, state: &RoleState, resource_policy: Option<PolicyDocument>, resource_name: String) -> Self {
+        let identity = state.identity_policies();
+        Self {
+            identity_names: identity.iter().map(|(n, _)| format!("{n} of `{}`", role.name())).collect(),
+            boundary_name: format!("permissions boundary of `{}`", role.name()),
+            policies: Policies {
+                identity_policies: identity.into_iter().map(|(_, d)| d.clone()).collect(),
+                resource_policy,
+                permissions_boundary: state.permissions_boundary.clone(),
+                ..Policies::default()
+            },
+            resource_name,
+        }
+    }
+
+    /// A service principal: only the resource policy counts.
+    fn service(resource_policy: PolicyDocument, resource_name: String) -> Self {
+        Self {
+            policies: Policies { resource_policy: Some(resource_policy), ..Policies::default() },
+            identity_names: Vec::new(),
+            boundary_name: String::new(),
+            resource_name,
+        }
+    }
+
+    fn describe(&self, statement: &StatementRef) -> String {
+        let policy = match statement.policy.kind {
+            PolicyKind::Identity => self.identity_names.get(statement.policy.index).cloned().unwrap_or_default(),
+            PolicyKind::PermissionsBoundary => self.boundary_name.clone(),
+            _ => self.resource_name.clone(),
+        };
+        let sid = statement.sid.as_deref().map(|s| format!(" `{s}`")).unwrap_or_default();
+        format!("{policy} statement {}{sid} ({})", statement.statement, statement.effect)
+    }
 }
 
 /// Whether a trust policy allows `account` as a whole (`123…` or `arn:…:root`).

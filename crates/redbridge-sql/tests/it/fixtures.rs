@@ -124,3 +124,18 @@ fn article_parquet_example_reports_the_unclosed_quote_with_its_fix() {
     assert!(text[diagnostic.span.start..diagnostic.span.end].ends_with("role/RoleA"));
     assert!(diagnostic.help.contains("add `'` after") && diagnostic.help.contains("role/RoleA"), "{}", diagnostic.help);
 }
+
+/// Regression: an unclosed quote used to swallow every statement after it, so the article's
+/// other two statements were never checked.
+#[test]
+fn an_unclosed_quote_does_not_hide_the_next_statements() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/seed-article.sql")).unwrap();
+    let reports = redbridge_sql::lint(&text, &redbridge_sql::LintContext::default());
+    assert_eq!(reports.len(), 3, "{reports:#?}");
+    let codes: Vec<Vec<&str>> = reports.iter().map(|r| r.diagnostics.iter().map(|d| d.code).collect()).collect();
+    assert_eq!(codes, vec![vec!["RB-SQL-001"], vec![], vec![]]);
+    assert!(reports[1].statement.is_some() && reports[2].statement.is_some());
+    let index = redbridge_sql::LineIndex::new(&text);
+    assert_eq!(index.position(reports[0].diagnostics[0].span.start).line, 3);
+    assert_eq!(index.position(reports[2].span.start).line, 7);
+}

@@ -1,0 +1,171 @@
+//! Contract suites: the behaviour every implementation of a port must show, as async functions
+//! taking any implementation. `cargo test` runs them against the fakes; the end-to-end run
+//! runs them against LocalStack. They panic, with a message saying which rule broke.
+//!
+//! ```
+//! use redbridge_aws::{contract, fake::FakeAws};
+//! use redbridge_iam::{AccountId, Partition};
+//!
+//! let aws = FakeAws::new();
+//! let account = AccountId::parse("111111111111").unwrap();
+//! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! rt.block_on(contract::iam(&aws.account(account), Partition::Aws, account, "contract"));
+//! rt.block_on(contract::sts(&aws.account(account), account));
+//! ```
+
+use redbridge_core::converge::{merge_statements, remove_statements};
+use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
+use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
+
+use crate::AwsError;
+use crate::ports::{Iam, Kms, NewRole, Redshift, RedshiftServerless, Sts};
+
+/// IAM: roles with tags and trust, inline policies, listing, deletion, not-found and conflicts.
+/// Creates and deletes roles named `<prefix>-…` in `account`.
+pub async fn iam(iam: &impl Iam, partition: Partition, account: AccountId, prefix: &str) {
+    let name = format!("{prefix}-contract-role");
+    let arn = RoleArn::new(partition, account, "/", &name).expect("contract role name is valid");
+    assert_eq!(iam.get_role(&name).await.expect("get_role of a missing role"), None, "a missing role is `None`");
+    let trust = PolicyDocument::new(vec![
+        Statement::trust(Principal::service(["redshift.amazonaws.com"])).with_sid("RedbridgeContract"),
+    ]);
+    let tags = vec![("managed-by".to_owned(), "redbridge".to_owned())];
+    let new_role = NewRole { arn: arn.clone(), trust_policy: trust.clone(), description: "contract".into(), tags: tags.clone() };
+    iam.create_role(&new_role).await.expect("create_role");
+    let found = iam.get_role(&name).await.expect("get_role").expect("a created role is found");
+    assert_eq!(found.arn, arn, "the role's ARN");
+    assert_eq!(found.trust_policy, trust, "the trust policy reads back as written");
+    assert!(found.tags.contains(&tags[0]), "the tags read back: {:?}", found.tags);
+    match iam.create_role(&new_role).await {
+        Err(AwsError::Conflict { .. }) => {}
+        other => panic!("creating an existing role is a conflict, got {other:?}"),
+    }
+    let updated = merge_statements(
+        &trust,
+        &[Statement::trust(Principal::service(["redshift.amazonaws.com", "redshift-serverless.amazonaws.com"]))
+            .with_sid("RedbridgeContract")],
+    );
+    iam.update_trust_policy(&name, &updated).await.expect("update_trust_policy");
+    assert_eq!(iam.get_role(&name).await.expect("get_role").map(|r| r.trust_policy), Some(updated), "updated trust");
+    iam.tag_role(&name, &[("adopted-by".into(), "redbridge".into())]).await.expect("tag_role");
+    let tags_now = iam.get_role(&name).await.expect("get_role").map(|r| r.tags).unwrap_or_default();
+    assert!(tags_now.contains(&("adopted-by".into(), "redbridge".into())), "tag_role adds: {tags_now:?}");
+    assert!(tags_now.contains(&tags[0]), "tag_role keeps other tags: {tags_now:?}");
+
+    assert_eq!(iam.get_role_policy(&name, "missing").await.expect("get_role_policy"), None, "a missing policy is `None`");
+    let policy = PolicyDocument::new(vec![
+        Statement::allow(["sts:AssumeRole"], [format!("arn:{partition}:iam::{account}:role/next")]).with_sid("RedbridgeContract"),
+    ]);
+    for n in 0..3 {
+        iam.put_role_policy(&name, &format!("redbridge-contract-{n}"), &policy).await.expect("put_role_policy");
+    }
+    assert_eq!(iam.get_role_policy(&name, "redbridge-contract-0").await.expect("get_role_policy"), Some(policy.clone()));
+    let mut names = iam.list_role_policies(&name).await.expect("list_role_policies");
+    names.sort();
+    assert_eq!(names, ["redbridge-contract-0", "redbridge-contract-1", "redbridge-contract-2"], "every inline policy listed");
+    match iam.delete_role(&name).await {
+        Err(AwsError::Conflict { .. }) => {}
+        other => panic!("deleting a role with inline policies is a conflict, got {other:?}"),
+    }
+    for n in 0..3 {
+        iam.delete_role_policy(&name, &format!("redbridge-contract-{n}")).await.expect("delete_role_policy");
+    }
+    assert!(iam.list_role_policies(&name).await.expect("list_role_policies").is_empty(), "no policy left");
+    match iam.delete_role_policy(&name, "redbridge-contract-0").await {
+        Err(AwsError::NotFound { .. }) => {}
+        other => panic!("deleting a missing inline policy is not found, got {other:?}"),
+    }
+    iam.delete_role(&name).await.expect("delete_role");
+    assert_eq!(iam.get_role(&name).await.expect("get_role"), None, "a deleted role is gone");
+    match iam.update_trust_policy(&name, &trust).await {
+        Err(AwsError::NotFound { .. }) => {}
+        other => panic!("updating a missing role is not found, got {other:?}"),
+    }
+}
+
+/// STS: the caller is in `account`.
+pub async fn sts(sts: &impl Sts, account: AccountId) {
+    let identity = sts.caller_identity().await.expect("caller_identity");
+    assert_eq!(identity.account, account, "the credentials' account");
+    assert!(identity.arn.starts_with("arn:"), "the caller ARN: {}", identity.arn);
+}
+
+/// KMS: a key policy reads back as written; merging a statement in and out restores it.
+/// `key` must exist, be customer managed and be in the port's account and region.
+pub async fn kms(kms: &impl Kms, key: &KmsKeyArn) {
+    let info = kms.describe_key(key).await.expect("describe_key");
+    assert!(info.customer_managed, "the contract key is customer managed");
+    let original = kms.get_key_policy(key).await.expect("get_key_policy");
+    let ours = Statement::allow(["kms:Decrypt"], ["*"])
+        .with_sid("RedbridgeContract")
+        .with_principal(Principal::aws([format!("arn:{}:iam::{}:root", key.partition(), key.account())]));
+    let merged = merge_statements(&original, &[ours]);
+    kms.put_key_policy(key, &merged).await.expect("put_key_policy");
+    assert_eq!(kms.get_key_policy(key).await.expect("get_key_policy"), merged, "the merged policy reads back");
+    let restored = remove_statements(&merged);
+    kms.put_key_policy(key, &restored).await.expect("put_key_policy");
+    assert_eq!(kms.get_key_policy(key).await.expect("get_key_policy"), original, "removing ours restores the original");
+    let missing = KmsKeyArn::parse(&format!(
+        "arn:{}:kms:{}:{}:key/00000000-0000-0000-0000-000000000000",
+        key.partition(),
+        key.region(),
+        key.account()
+    ))
+    .expect("valid key ARN");
+    match kms.get_key_policy(&missing).await {
+        Err(AwsError::NotFound { .. }) => {}
+        other => panic!("a missing key is not found, got {other:?}"),
+    }
+}
+
+/// Provisioned Redshift: adding a role keeps the others and reaches `in-sync`; removing it
+/// keeps the others. `role` must exist and trust Redshift.
+pub async fn redshift(redshift: &impl Redshift, cluster: &str, role: &str) {
+    let before = redshift.cluster_roles(cluster).await.expect("cluster_roles");
+    assert!(!before.iter().any(|r| r.arn == role), "the contract role starts detached");
+    redshift.add_cluster_role(cluster, role).await.expect("add_cluster_role");
+    let mut in_sync = false;
+    for _ in 0..100 {
+        let roles = redshift.cluster_roles(cluster).await.expect("cluster_roles");
+        for old in &before {
+            assert!(roles.iter().any(|r| r.arn == old.arn), "adding keeps `{}`", old.arn);
+        }
+        if roles.iter().any(|r| r.arn == role && r.status == redbridge_core::converge::ApplyStatus::InSync) {
+            in_sync = true;
+            break;
+        }
+    }
+    assert!(in_sync, "the added role reaches `in-sync`");
+    redshift.remove_cluster_role(cluster, role).await.expect("remove_cluster_role");
+    let after = redshift.cluster_roles(cluster).await.expect("cluster_roles");
+    assert!(!after.iter().any(|r| r.arn == role), "the removed role is gone");
+    assert_eq!(after.len(), before.len(), "the other roles stay");
+    match redshift.cluster_roles("redbridge-contract-missing").await {
+        Err(AwsError::NotFound { .. }) => {}
+        other => panic!("a missing cluster is not found, got {other:?}"),
+    }
+}
+
+/// Redshift Serverless: the role list reads back as written (with the statuses settling to
+/// `in-sync`) and writing the old list restores it. `role` must exist and trust Redshift.
+pub async fn serverless(serverless: &impl RedshiftServerless, namespace: &str, role: &str) {
+    let before: Vec<String> =
+        serverless.namespace_roles(namespace).await.expect("namespace_roles").into_iter().map(|r| r.arn).collect();
+    let merged = redbridge_core::converge::merge_roles(&before, role);
+    serverless.set_namespace_roles(namespace, &merged).await.expect("set_namespace_roles");
+    let mut settled = false;
+    for _ in 0..100 {
+        let roles = serverless.namespace_roles(namespace).await.expect("namespace_roles");
+        let arns: Vec<&str> = roles.iter().map(|r| r.arn.as_str()).collect();
+        assert_eq!(arns, merged.iter().map(String::as_str).collect::<Vec<_>>(), "the list reads back as written");
+        if roles.iter().all(|r| r.status == redbridge_core::converge::ApplyStatus::InSync) {
+            settled = true;
+            break;
+        }
+    }
+    assert!(settled, "the roles reach `in-sync`");
+    serverless.set_namespace_roles(namespace, &before).await.expect("set_namespace_roles");
+    let after: Vec<String> =
+        serverless.namespace_roles(namespace).await.expect("namespace_roles").into_iter().map(|r| r.arn).collect();
+    assert_eq!(after, before, "writing the old list restores it");
+}

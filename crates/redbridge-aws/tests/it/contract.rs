@@ -1,0 +1,57 @@
+//! The contract suites against the fakes.
+
+use redbridge_aws::contract;
+use redbridge_aws::fake::FakeAws;
+use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
+use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
+
+use crate::block_on;
+
+fn account() -> AccountId {
+    AccountId::parse("111111111111").unwrap()
+}
+
+#[test]
+fn fake_iam_passes_the_iam_contract() {
+    let aws = FakeAws::new();
+    block_on(contract::iam(&aws.account(account()), Partition::Aws, account(), "rb"));
+}
+
+#[test]
+fn fake_sts_passes_the_sts_contract() {
+    let aws = FakeAws::new();
+    block_on(contract::sts(&aws.account(account()), account()));
+}
+
+#[test]
+fn fake_kms_passes_the_kms_contract() {
+    let aws = FakeAws::new();
+    let key = KmsKeyArn::parse("arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab").unwrap();
+    aws.seed_key(
+        &key,
+        PolicyDocument::new(vec![
+            Statement::allow(["kms:*"], ["*"]).with_sid("EnableRoot").with_principal(Principal::aws(["arn:aws:iam::111111111111:root"])),
+        ]),
+    );
+    block_on(contract::kms(&aws.account(account()), &key));
+}
+
+#[test]
+fn fake_redshift_passes_the_redshift_contract_with_a_slow_attach() {
+    let aws = FakeAws::new();
+    let role = RoleArn::parse("arn:aws:iam::111111111111:role/contract").unwrap();
+    aws.seed_role(&role, PolicyDocument::new(vec![]), &[]);
+    aws.seed_cluster("analytics", &["arn:aws:iam::111111111111:role/foreign"]);
+    aws.set_attach_delay(3);
+    block_on(contract::redshift(&aws.redshift(), "analytics", &role.to_string()));
+}
+
+#[test]
+fn fake_serverless_passes_the_serverless_contract_with_a_slow_attach() {
+    let aws = FakeAws::new();
+    let role = RoleArn::parse("arn:aws:iam::111111111111:role/contract").unwrap();
+    aws.seed_role(&role, PolicyDocument::new(vec![]), &[]);
+    aws.seed_namespace("analytics-ns", &["arn:aws:iam::111111111111:role/foreign"]);
+    aws.set_attach_delay(2);
+    block_on(contract::serverless(&aws.redshift(), "analytics-ns", &role.to_string()));
+}

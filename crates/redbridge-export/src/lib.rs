@@ -1,0 +1,195 @@
+//! Renders a [`Plan`] as the infrastructure code teams already use: Terraform, CloudFormation and
+//! AWS CLI scripts, one file per account, plus a README for the team on the other side.
+//!
+//! Rendering only: every output is a `String`; writing files is the caller's business. The policy
+//! documents in every output are exactly the plan's (the crate's tests extract them back and
+//! compare). Two things are never emitted as resources because they would overwrite what others
+//! own: a whole KMS key policy, and a serverless namespace's role list. Both come as documented
+//! snippets instead.
+
+mod aws_cli;
+mod cloudformation;
+mod model;
+mod readme;
+mod terraform;
+mod text;
+
+use std::fmt;
+
+use redbridge_core::Plan;
+use redbridge_iam::AccountId;
+
+pub use model::AccountKind;
+
+/// The infrastructure-code form to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Terraform HCL with one aliased `aws` provider per account.
+    Terraform,
+    /// One CloudFormation template (JSON) per account.
+    CloudFormation,
+    /// One bash script per account that calls the AWS CLI and is safe to run twice.
+    AwsCli,
+}
+
+impl Format {
+    /// The name users type: `terraform`, `cloudformation` or `aws-cli`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Terraform => "terraform",
+            Self::CloudFormation => "cloudformation",
+            Self::AwsCli => "aws-cli",
+        }
+    }
+
+    /// The file name ending of an account file in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Terraform => "tf",
+            Self::CloudFormation => "template.json",
+            Self::AwsCli => "sh",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which accounts to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccountSelection {
+    /// The Redshift account only.
+    Redshift,
+    /// The bucket account only.
+    S3,
+    /// Every account of the plan, intermediate ones included.
+    Both,
+    /// One account by id (for an intermediate hop's account).
+    Account(AccountId),
+}
+
+impl AccountSelection {
+    /// Parses `redshift`, `s3`, `both` or a 12-digit account id.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        match input {
+            "redshift" => Ok(Self::Redshift),
+            "s3" => Ok(Self::S3),
+            "both" => Ok(Self::Both),
+            other => AccountId::parse(other).map(Self::Account).map_err(|_| {
+                format!("`{other}` is not an account choice; use redshift, s3, both or a 12-digit account id")
+            }),
+        }
+    }
+
+    /// Whether `account` of the plan of `spec` is chosen.
+    pub fn includes(self, spec: &redbridge_core::Spec, account: AccountId) -> bool {
+        match self {
+            Self::Both => true,
+            Self::Redshift => account == spec.redshift_account,
+            Self::S3 => account == spec.s3_account,
+            Self::Account(chosen) => account == chosen,
+        }
+    }
+}
+
+/// What a rendered file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// The resources of one account.
+    Account {
+        /// The account.
+        account: AccountId,
+        /// Its part in the setup.
+        kind: AccountKind,
+    },
+    /// The README: deployment order, what each team deploys and sends back.
+    Readme,
+}
+
+/// One rendered file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    /// The file name, without a directory (`redshift-111111111111.tf`, `README.md`).
+    pub name: String,
+    /// What it holds.
+    pub kind: FileKind,
+    /// The text.
+    pub contents: String,
+}
+
+/// Every file of one export: the account files in deployment order, then the README.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    /// The files.
+    pub files: Vec<ExportFile>,
+}
+
+impl Export {
+    /// The account files, without the README.
+    pub fn account_files(&self) -> impl Iterator<Item = &ExportFile> {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.kind, FileKind::Account { .. }))
+    }
+
+    /// The README.
+    pub fn readme(&self) -> Option<&ExportFile> {
+        self.files.iter().find(|f| f.kind == FileKind::Readme)
+    }
+}
+
+/// Why a plan cannot be exported as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// `--account` named an account the plan does not touch.
+    #[error("account `{account}` has nothing to deploy in this plan; its accounts are {}", list(.accounts))]
+    AccountNotInPlan {
+        /// The account asked for.
+        account: AccountId,
+        /// The plan's accounts.
+        accounts: Vec<AccountId>,
+    },
+}
+
+fn list(accounts: &[AccountId]) -> String {
+    accounts
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Renders the accounts of `plan` chosen by `selection` in `format`, plus the README.
+pub fn export(
+    plan: &Plan,
+    format: Format,
+    selection: AccountSelection,
+) -> Result<Export, ExportError> {
+    let bundle = model::Bundle::new(plan, format, selection)?;
+    let mut files = Vec::new();
+    for (index, part) in bundle.selected().enumerate() {
+        let contents = match format {
+            Format::Terraform => terraform::render(&bundle, part, index == 0),
+            Format::CloudFormation => cloudformation::render(&bundle, part),
+            Format::AwsCli => aws_cli::render(&bundle, part),
+        };
+        files.push(ExportFile {
+            name: bundle.file_name(part),
+            kind: FileKind::Account {
+                account: part.account,
+                kind: part.kind,
+            },
+            contents,
+        });
+    }
+    files.push(ExportFile {
+        name: "README.md".to_owned(),
+        kind: FileKind::Readme,
+        contents: readme::render(&bundle),
+    });
+    Ok(Export { files })
+}
