@@ -33,7 +33,7 @@ pub fn run() -> anyhow::Result<()> {
 pub fn problems(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
-    for dir in ["crates", "xtask"] {
+    for dir in ["crates", "xtask", "tests"] {
         rust_files(&root.join(dir), &mut files);
     }
     for file in &files {
