@@ -4,6 +4,8 @@
 mod contract;
 mod engine;
 mod mocks;
+mod mocks_doctor;
+mod snapshot;
 
 use redbridge_core::{Plan, RawSpec, Spec};
 
