@@ -21,6 +21,7 @@
 
 pub mod config;
 pub mod contract;
+pub mod data_api;
 pub mod engine;
 mod error;
 pub mod fake;

@@ -2,6 +2,7 @@
 //! suites, and the engine (apply, destroy, faults) over the fakes.
 
 mod contract;
+mod data_api;
 mod engine;
 mod mocks;
 mod mocks_doctor;
