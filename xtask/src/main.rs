@@ -2,6 +2,7 @@
 //!
 //! Every task is a module; this file only dispatches. Tasks print what they do and fail loudly.
 
+mod bench_doctor;
 mod bench_iam;
 mod bench_lint;
 mod check_policies;
@@ -23,6 +24,7 @@ tasks:
   tidy             check the codebase itself (also run by `cargo test`)
   check-policies   run parliament over every policy the example specs produce
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
+  bench doctor     doctor's reads against fakes with 50 ms per call: wall time, calls, depth, serial ratio
   bench iam        IAM evaluator throughput against iam-simulate
   bench lint       COPY/UNLOAD linter throughput
   fuzz-lint [N]    run the linter over N generated and mutated statements
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         ["tidy", ..] => tidy::run(),
         ["check-policies", ..] => check_policies::run(),
         ["iam-diff", rest @ ..] => iam_diff::run(rest),
+        ["bench", "doctor", rest @ ..] => bench_doctor::run(rest),
         ["bench", "iam", rest @ ..] => bench_iam::run(rest),
         ["bench", "lint", rest @ ..] => bench_lint::run(rest),
         ["fuzz-lint", rest @ ..] => fuzz_lint::run(rest),

@@ -88,14 +88,15 @@ impl AwsError {
         match code {
             "NoSuchEntity" | "NoSuchEntityException" | "NotFoundException" | "ResourceNotFoundException"
             | "ClusterNotFound" | "ClusterNotFoundFault" | "NoSuchBucket" | "NoSuchKey" | "NoSuchBucketPolicy"
-            | "NotFound" => Self::NotFound { message },
+            | "NotFound" | "OwnershipControlsNotFoundError" | "ServerSideEncryptionConfigurationNotFoundError" => Self::NotFound { message },
             "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "UnauthorizedException"
             | "UnrecognizedClientException" | "InvalidClientTokenId" | "ExpiredToken" | "ExpiredTokenException" => {
                 let (action, principal) = parse_denial(&message);
                 Self::AccessDenied { action, principal, message }
             }
             "Throttling" | "ThrottlingException" | "TooManyRequestsException" | "RequestLimitExceeded"
-            | "SlowDown" | "RequestThrottled" | "RequestThrottledException" | "LimitExceededException" => {
+            | "SlowDown" | "RequestThrottled" | "RequestThrottledException" | "LimitExceededException"
+            | "ActiveStatementsExceededException" | "ActiveSessionsExceededException" => {
                 Self::Throttled { message }
             }
             "MalformedPolicyDocument" | "MalformedPolicyDocumentException" | "InvalidInput" | "ValidationError"

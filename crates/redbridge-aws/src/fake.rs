@@ -18,8 +18,9 @@
 //! assert_eq!(identity.account, account);
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use redbridge_core::converge::{ApplyStatus, AttachedRole};
 use redbridge_iam::policy::PolicyDocument;
@@ -27,8 +28,8 @@ use redbridge_iam::{AccountId, KmsKeyArn, Region, RoleArn};
 
 use crate::AwsError;
 use crate::ports::{
-    AwsResult, CallerIdentity, DataTarget, Iam, KeyInfo, Kms, NewRole, Redshift, RedshiftData, RedshiftServerless,
-    RoleInfo, S3, StatementState, Sts,
+    AwsResult, CallerIdentity, ClusterInfo, DataTarget, DefaultEncryption, Iam, KeyInfo, Kms, NewRole, Redshift,
+    RedshiftData, RedshiftServerless, RoleInfo, S3, StatementDetail, StatementState, Sts, SubStatement, WorkgroupInfo,
 };
 
 /// A role in the fake world.
@@ -68,6 +69,77 @@ pub struct FakeState {
     pub namespaces: BTreeMap<String, Vec<AttachedRole>>,
     /// Buckets by name: region and policy.
     pub buckets: BTreeMap<String, (Region, Option<PolicyDocument>)>,
+    /// Buckets by name: object ownership and default encryption.
+    pub bucket_settings: BTreeMap<String, FakeBucketSettings>,
+    /// Objects by bucket, then key.
+    pub objects: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    /// Managed policies by ARN: their default version.
+    pub managed_policies: BTreeMap<String, PolicyDocument>,
+    /// Managed policy ARNs attached to each role, by role ARN.
+    pub attached_policies: BTreeMap<String, Vec<String>>,
+    /// Permissions boundary policy ARN of each role, by role ARN.
+    pub boundaries: BTreeMap<String, String>,
+    /// Clusters and workgroups with enhanced VPC routing on.
+    pub enhanced_vpc_routing: BTreeSet<String>,
+    /// Serverless workgroups by name.
+    pub workgroups: BTreeMap<String, FakeWorkgroup>,
+    /// Key states other than `Enabled`, by key ARN.
+    pub key_states: BTreeMap<String, String>,
+}
+
+/// A bucket's ownership and encryption settings in the fake world.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FakeBucketSettings {
+    /// `BucketOwnerEnforced`, `BucketOwnerPreferred`, `ObjectWriter`, or `None` (no controls).
+    pub object_ownership: Option<String>,
+    /// The default encryption, if any.
+    pub default_encryption: Option<DefaultEncryption>,
+}
+
+/// A serverless workgroup in the fake world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeWorkgroup {
+    /// Its id.
+    pub id: String,
+    /// Its namespace.
+    pub namespace: String,
+}
+
+/// How a Data API statement submitted to the fake ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FakeOutcome {
+    /// `FINISHED`, returning these rows from the last statement.
+    Finished {
+        /// The rows of the last (sub-)statement.
+        records: Vec<Vec<Option<String>>>,
+    },
+    /// `FAILED` at the statement of this index (0-based; always 0 for a single statement).
+    Failed {
+        /// Which sub-statement fails.
+        at: usize,
+        /// Redshift's error text.
+        error: String,
+    },
+    /// `ABORTED`.
+    Aborted,
+}
+
+/// A scripted Data API statement: how many polls it stays running, then how it ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeStatement {
+    /// Polls answered `SUBMITTED`, `PICKED`, then `STARTED` before the outcome.
+    pub running_polls: u32,
+    /// The end.
+    pub outcome: FakeOutcome,
+}
+
+#[derive(Debug, Clone)]
+struct SubmittedStatement {
+    sqls: Vec<String>,
+    batch: bool,
+    polls: u32,
+    script: FakeStatement,
+    cancelled: bool,
 }
 
 impl FakeState {
@@ -94,6 +166,12 @@ struct World {
     adding_polls: u32,
     pending: BTreeMap<(String, String), u32>,
     statements: u64,
+    latency: Duration,
+    serial: bool,
+    busy: bool,
+    denials: Vec<(Option<AccountId>, String)>,
+    scripts: VecDeque<FakeStatement>,
+    submitted: BTreeMap<String, SubmittedStatement>,
 }
 
 /// The fake world: several accounts, one region's Redshift.
@@ -192,14 +270,93 @@ impl FakeAws {
         self.lock().adding_polls = reads;
     }
 
-    /// Counts a call, fails it when asked to.
-    fn call(&self, operation: &str, target: &str) -> AwsResult<MutexGuard<'_, World>> {
+    /// Every call waits this long first, like a round trip to AWS (needs a runtime with time).
+    pub fn set_latency(&self, latency: Duration) {
+        self.lock().latency = latency;
+    }
+
+    /// With `true`, calls wait for one another: each waits until no other call is in its
+    /// latency, as if every read were made one after another (for comparing with concurrency).
+    pub fn set_serial(&self, serial: bool) {
+        self.lock().serial = serial;
+    }
+
+    /// Denies `operation` (`iam:GetRole`, a service prefix such as `iam:`, or `*`) in `account`
+    /// (`None`: every account, including Redshift's ports) with `AccessDenied`.
+    pub fn deny(&self, account: Option<AccountId>, operation: &str) {
+        self.lock().denials.push((account, operation.to_owned()));
+    }
+
+    /// Adds a bucket in `region` with this policy.
+    pub fn seed_bucket(&self, bucket: &str, region: Region, policy: Option<PolicyDocument>) {
+        self.edit(|s| {
+            s.buckets.insert(bucket.to_owned(), (region, policy));
+        });
+    }
+
+    /// Adds a workgroup of `namespace` with this id.
+    pub fn seed_workgroup(&self, workgroup: &str, namespace: &str, id: &str) {
+        self.edit(|s| {
+            s.workgroups.insert(workgroup.to_owned(), FakeWorkgroup { id: id.to_owned(), namespace: namespace.to_owned() });
+        });
+    }
+
+    /// The next Data API statement (or batch) submitted runs as scripted; unscripted ones
+    /// finish at once.
+    pub fn script_statement(&self, statement: FakeStatement) {
+        self.lock().scripts.push_back(statement);
+    }
+
+    /// The SQL of every statement or batch submitted, in order.
+    pub fn submitted_sql(&self) -> Vec<Vec<String>> {
+        let world = self.lock();
+        let mut submitted: Vec<(u64, Vec<String>)> = world
+            .submitted
+            .iter()
+            .filter_map(|(id, s)| id.strip_prefix("fake-statement-")?.parse().ok().map(|n: u64| (n, s.sqls.clone())))
+            .collect();
+        submitted.sort();
+        submitted.into_iter().map(|(_, sqls)| sqls).collect()
+    }
+
+    /// Counts a call after the injected latency; fails it when asked to or when denied.
+    async fn call_in(&self, account: Option<AccountId>, operation: &str, target: &str) -> AwsResult<MutexGuard<'_, World>> {
+        let latency = self.lock().latency;
+        if !latency.is_zero() {
+            loop {
+                {
+                    let mut world = self.lock();
+                    if !world.serial || !world.busy {
+                        world.busy = world.serial;
+                        break;
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            tokio::time::sleep(latency).await;
+            self.lock().busy = false;
+        }
         let mut world = self.lock();
         world.calls += 1;
         let number = world.calls;
         world.log.push(format!("{operation} {target}"));
         if world.fail_at.contains(&number) {
             return Err(AwsError::other(format!("{operation}: injected failure of call {number}")));
+        }
+        let denied = world.denials.iter().any(|(denied_account, denied_operation)| {
+            let account_matches = denied_account.is_none() || *denied_account == account;
+            let operation_matches = denied_operation == "*"
+                || denied_operation == operation
+                || (denied_operation.ends_with(':') && operation.starts_with(denied_operation.as_str()));
+            account_matches && operation_matches
+        });
+        if denied {
+            let caller = account.map(|a| format!("arn:aws:iam::{a}:user/fake")).unwrap_or_else(|| "arn:aws:iam::000000000000:user/fake".to_owned());
+            return Err(AwsError::AccessDenied {
+                action: Some(operation.to_owned()),
+                principal: Some(caller.clone()),
+                message: format!("User: {caller} is not authorized to perform: {operation} on resource: {target}"),
+            });
         }
         Ok(world)
     }
@@ -285,17 +442,18 @@ impl FakeAccount {
 
 impl Iam for FakeAccount {
     async fn get_role(&self, name: &str) -> AwsResult<Option<RoleInfo>> {
-        let world = self.aws.call("iam:GetRole", name)?;
+        let world = self.aws.call_in(Some(self.account), "iam:GetRole", name).await?;
         Ok(self.role_key(&world, name).and_then(|k| world.state.roles.get(&k)).map(|r| RoleInfo {
             arn: r.arn.clone(),
             trust_policy: r.trust_policy.clone(),
             tags: r.tags.clone(),
             description: r.description.clone(),
+            permissions_boundary: world.state.boundaries.get(&r.arn.to_string()).cloned(),
         }))
     }
 
     async fn create_role(&self, role: &NewRole) -> AwsResult<()> {
-        let mut world = self.aws.call("iam:CreateRole", role.arn.name())?;
+        let mut world = self.aws.call_in(Some(self.account), "iam:CreateRole", role.arn.name()).await?;
         if role.arn.account() != self.account {
             return Err(AwsError::Invalid { code: "InvalidInput".into(), message: format!("`{}` is not in this account", role.arn) });
         }
@@ -323,7 +481,7 @@ impl Iam for FakeAccount {
     }
 
     async fn update_trust_policy(&self, name: &str, policy: &PolicyDocument) -> AwsResult<()> {
-        let mut world = self.aws.call("iam:UpdateAssumeRolePolicy", name)?;
+        let mut world = self.aws.call_in(Some(self.account), "iam:UpdateAssumeRolePolicy", name).await?;
         let key = self.role_key(&world, name).ok_or_else(|| Self::no_role(name))?;
         world.validate_principals(policy, "MalformedPolicyDocument")?;
         if let Some(role) = world.state.roles.get_mut(&key) {
@@ -333,7 +491,7 @@ impl Iam for FakeAccount {
     }
 
     async fn tag_role(&self, name: &str, tags: &[(String, String)]) -> AwsResult<()> {
-        let mut world = self.aws.call("iam:TagRole", name)?;
+        let mut world = self.aws.call_in(Some(self.account), "iam:TagRole", name).await?;
         let key = self.role_key(&world, name).ok_or_else(|| Self::no_role(name))?;
         if let Some(role) = world.state.roles.get_mut(&key) {
             for (k, v) in tags {
@@ -347,7 +505,7 @@ impl Iam for FakeAccount {
     }
 
     async fn delete_role(&self, name: &str) -> AwsResult<()> {
-        let mut world = self.aws.call("iam:DeleteRole", name)?;
+        let mut world = self.aws.call_in(Some(self.account), "iam:DeleteRole", name).await?;
         let key = self.role_key(&world, name).ok_or_else(|| Self::no_role(name))?;
         if world.state.roles.get(&key).is_some_and(|r| !r.inline_policies.is_empty()) {
             return Err(AwsError::Conflict {
@@ -360,13 +518,13 @@ impl Iam for FakeAccount {
     }
 
     async fn get_role_policy(&self, role: &str, policy: &str) -> AwsResult<Option<PolicyDocument>> {
-        let world = self.aws.call("iam:GetRolePolicy", role)?;
+        let world = self.aws.call_in(Some(self.account), "iam:GetRolePolicy", role).await?;
         let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
         Ok(world.state.roles.get(&key).and_then(|r| r.inline_policies.get(policy)).cloned())
     }
 
     async fn put_role_policy(&self, role: &str, policy: &str, document: &PolicyDocument) -> AwsResult<()> {
-        let mut world = self.aws.call("iam:PutRolePolicy", role)?;
+        let mut world = self.aws.call_in(Some(self.account), "iam:PutRolePolicy", role).await?;
         let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
         if let Some(found) = world.state.roles.get_mut(&key) {
             found.inline_policies.insert(policy.to_owned(), document.clone());
@@ -375,7 +533,7 @@ impl Iam for FakeAccount {
     }
 
     async fn delete_role_policy(&self, role: &str, policy: &str) -> AwsResult<()> {
-        let mut world = self.aws.call("iam:DeleteRolePolicy", role)?;
+        let mut world = self.aws.call_in(Some(self.account), "iam:DeleteRolePolicy", role).await?;
         let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
         match world.state.roles.get_mut(&key).and_then(|r| r.inline_policies.remove(policy)) {
             Some(_) => Ok(()),
@@ -384,27 +542,46 @@ impl Iam for FakeAccount {
     }
 
     async fn list_role_policies(&self, role: &str) -> AwsResult<Vec<String>> {
-        let world = self.aws.call("iam:ListRolePolicies", role)?;
+        let world = self.aws.call_in(Some(self.account), "iam:ListRolePolicies", role).await?;
         let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
         Ok(world.state.roles.get(&key).map(|r| r.inline_policies.keys().cloned().collect()).unwrap_or_default())
+    }
+
+    async fn list_attached_role_policies(&self, role: &str) -> AwsResult<Vec<String>> {
+        let world = self.aws.call_in(Some(self.account), "iam:ListAttachedRolePolicies", role).await?;
+        let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
+        Ok(world.state.attached_policies.get(&key).cloned().unwrap_or_default())
+    }
+
+    async fn managed_policy_default_version(&self, policy_arn: &str) -> AwsResult<Option<String>> {
+        let world = self.aws.call_in(Some(self.account), "iam:GetPolicy", policy_arn).await?;
+        Ok(world.state.managed_policies.contains_key(policy_arn).then(|| "v1".to_owned()))
+    }
+
+    async fn managed_policy_version(&self, policy_arn: &str, version: &str) -> AwsResult<PolicyDocument> {
+        let world = self.aws.call_in(Some(self.account), "iam:GetPolicyVersion", policy_arn).await?;
+        match (version, world.state.managed_policies.get(policy_arn)) {
+            ("v1", Some(document)) => Ok(document.clone()),
+            _ => Err(AwsError::not_found(format!("Policy {policy_arn} version {version} does not exist or is not attachable."))),
+        }
     }
 }
 
 impl Sts for FakeAccount {
     async fn caller_identity(&self) -> AwsResult<CallerIdentity> {
-        let _world = self.aws.call("sts:GetCallerIdentity", self.account.as_str())?;
+        let _world = self.aws.call_in(Some(self.account), "sts:GetCallerIdentity", self.account.as_str()).await?;
         Ok(CallerIdentity { account: self.account, arn: format!("arn:aws:iam::{}:user/fake", self.account) })
     }
 }
 
 impl Kms for FakeAccount {
     async fn get_key_policy(&self, key: &KmsKeyArn) -> AwsResult<PolicyDocument> {
-        let mut world = self.aws.call("kms:GetKeyPolicy", key.key_id())?;
+        let mut world = self.aws.call_in(Some(self.account), "kms:GetKeyPolicy", key.key_id()).await?;
         Ok(self.key(&mut world, key)?.policy.clone())
     }
 
     async fn put_key_policy(&self, key: &KmsKeyArn, policy: &PolicyDocument) -> AwsResult<()> {
-        let mut world = self.aws.call("kms:PutKeyPolicy", key.key_id())?;
+        let mut world = self.aws.call_in(Some(self.account), "kms:PutKeyPolicy", key.key_id()).await?;
         self.key(&mut world, key)?;
         world.validate_principals(policy, "MalformedPolicyDocumentException")?;
         self.key(&mut world, key)?.policy = policy.clone();
@@ -412,22 +589,82 @@ impl Kms for FakeAccount {
     }
 
     async fn describe_key(&self, key: &KmsKeyArn) -> AwsResult<KeyInfo> {
-        let mut world = self.aws.call("kms:DescribeKey", key.key_id())?;
+        let mut world = self.aws.call_in(Some(self.account), "kms:DescribeKey", key.key_id()).await?;
         let found = self.key(&mut world, key)?;
-        Ok(KeyInfo { arn: key.to_string(), enabled: true, customer_managed: found.customer_managed })
+        let customer_managed = found.customer_managed;
+        let state = world.state.key_states.get(&key.to_string()).cloned().unwrap_or_else(|| "Enabled".to_owned());
+        Ok(KeyInfo { arn: key.to_string(), enabled: state == "Enabled", customer_managed, state })
     }
 }
 
 impl S3 for FakeAccount {
     async fn bucket_region(&self, bucket: &str) -> AwsResult<Region> {
-        let world = self.aws.call("s3:GetBucketLocation", bucket)?;
+        let world = self.aws.call_in(Some(self.account), "s3:GetBucketLocation", bucket).await?;
         world.state.buckets.get(bucket).map(|b| b.0.clone()).ok_or_else(|| AwsError::not_found("The specified bucket does not exist"))
     }
 
     async fn bucket_policy(&self, bucket: &str) -> AwsResult<Option<PolicyDocument>> {
-        let world = self.aws.call("s3:GetBucketPolicy", bucket)?;
+        let world = self.aws.call_in(Some(self.account), "s3:GetBucketPolicy", bucket).await?;
         world.state.buckets.get(bucket).map(|b| b.1.clone()).ok_or_else(|| AwsError::not_found("The specified bucket does not exist"))
     }
+
+    async fn object_ownership(&self, bucket: &str) -> AwsResult<Option<String>> {
+        let world = self.aws.call_in(Some(self.account), "s3:GetBucketOwnershipControls", bucket).await?;
+        no_such_bucket(&world, bucket)?;
+        Ok(world.state.bucket_settings.get(bucket).and_then(|b| b.object_ownership.clone()))
+    }
+
+    async fn default_encryption(&self, bucket: &str) -> AwsResult<Option<DefaultEncryption>> {
+        let world = self.aws.call_in(Some(self.account), "s3:GetBucketEncryption", bucket).await?;
+        no_such_bucket(&world, bucket)?;
+        Ok(world.state.bucket_settings.get(bucket).and_then(|b| b.default_encryption.clone()))
+    }
+
+    async fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> AwsResult<()> {
+        let mut world = self.aws.call_in(Some(self.account), "s3:PutObject", key).await?;
+        no_such_bucket(&world, bucket)?;
+        world.state.objects.entry(bucket.to_owned()).or_default().insert(key.to_owned(), body);
+        Ok(())
+    }
+
+    async fn get_object(&self, bucket: &str, key: &str) -> AwsResult<Vec<u8>> {
+        let world = self.aws.call_in(Some(self.account), "s3:GetObject", key).await?;
+        no_such_bucket(&world, bucket)?;
+        world
+            .state
+            .objects
+            .get(bucket)
+            .and_then(|objects| objects.get(key))
+            .cloned()
+            .ok_or_else(|| AwsError::not_found("The specified key does not exist."))
+    }
+
+    async fn list_objects(&self, bucket: &str, prefix: &str) -> AwsResult<Vec<String>> {
+        let world = self.aws.call_in(Some(self.account), "s3:ListObjectsV2", prefix).await?;
+        no_such_bucket(&world, bucket)?;
+        Ok(world
+            .state
+            .objects
+            .get(bucket)
+            .map(|objects| objects.keys().filter(|k| k.starts_with(prefix)).cloned().collect())
+            .unwrap_or_default())
+    }
+
+    async fn delete_object(&self, bucket: &str, key: &str) -> AwsResult<()> {
+        let mut world = self.aws.call_in(Some(self.account), "s3:DeleteObject", key).await?;
+        no_such_bucket(&world, bucket)?;
+        if let Some(objects) = world.state.objects.get_mut(bucket) {
+            objects.remove(key);
+            if objects.is_empty() {
+                world.state.objects.remove(bucket);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn no_such_bucket(world: &World, bucket: &str) -> AwsResult<()> {
+    if world.state.buckets.contains_key(bucket) { Ok(()) } else { Err(AwsError::not_found("The specified bucket does not exist")) }
 }
 
 /// The Redshift ports of the fake world.
@@ -449,14 +686,21 @@ fn check_attachable(world: &World, role: &str) -> AwsResult<()> {
 
 impl Redshift for FakeRedshift {
     async fn cluster_roles(&self, cluster: &str) -> AwsResult<Vec<AttachedRole>> {
-        let mut world = self.aws.call("redshift:DescribeClusters", cluster)?;
+        let mut world = self.aws.call_in(None, "redshift:DescribeClusters", cluster).await?;
         let roles = world.state.clusters.get(cluster).cloned().ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
         world.settle(cluster, |s| &mut s.clusters);
         Ok(roles)
     }
 
+    async fn describe_cluster(&self, cluster: &str) -> AwsResult<ClusterInfo> {
+        let mut world = self.aws.call_in(None, "redshift:DescribeClusters", cluster).await?;
+        let roles = world.state.clusters.get(cluster).cloned().ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
+        world.settle(cluster, |s| &mut s.clusters);
+        Ok(ClusterInfo { roles, enhanced_vpc_routing: world.state.enhanced_vpc_routing.contains(cluster) })
+    }
+
     async fn add_cluster_role(&self, cluster: &str, role: &str) -> AwsResult<()> {
-        let mut world = self.aws.call("redshift:ModifyClusterIamRoles", cluster)?;
+        let mut world = self.aws.call_in(None, "redshift:ModifyClusterIamRoles", cluster).await?;
         check_attachable(&world, role)?;
         let delay = world.adding_polls;
         let roles = world.state.clusters.get_mut(cluster).ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
@@ -471,7 +715,7 @@ impl Redshift for FakeRedshift {
     }
 
     async fn remove_cluster_role(&self, cluster: &str, role: &str) -> AwsResult<()> {
-        let mut world = self.aws.call("redshift:ModifyClusterIamRoles", cluster)?;
+        let mut world = self.aws.call_in(None, "redshift:ModifyClusterIamRoles", cluster).await?;
         let roles = world.state.clusters.get_mut(cluster).ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
         roles.retain(|r| r.arn != role);
         Ok(())
@@ -480,7 +724,7 @@ impl Redshift for FakeRedshift {
 
 impl RedshiftServerless for FakeRedshift {
     async fn namespace_roles(&self, namespace: &str) -> AwsResult<Vec<AttachedRole>> {
-        let mut world = self.aws.call("redshift-serverless:GetNamespace", namespace)?;
+        let mut world = self.aws.call_in(None, "redshift-serverless:GetNamespace", namespace).await?;
         let roles = world
             .state
             .namespaces
@@ -492,7 +736,7 @@ impl RedshiftServerless for FakeRedshift {
     }
 
     async fn set_namespace_roles(&self, namespace: &str, roles: &[String]) -> AwsResult<()> {
-        let mut world = self.aws.call("redshift-serverless:UpdateNamespace", namespace)?;
+        let mut world = self.aws.call_in(None, "redshift-serverless:UpdateNamespace", namespace).await?;
         let current = world
             .state
             .namespaces
@@ -519,22 +763,148 @@ impl RedshiftServerless for FakeRedshift {
         world.state.namespaces.insert(namespace.to_owned(), next);
         Ok(())
     }
+
+    async fn workgroup(&self, workgroup: &str) -> AwsResult<WorkgroupInfo> {
+        let world = self.aws.call_in(None, "redshift-serverless:GetWorkgroup", workgroup).await?;
+        let found = world
+            .state
+            .workgroups
+            .get(workgroup)
+            .ok_or_else(|| AwsError::not_found(format!("Workgroup {workgroup} not found.")))?;
+        Ok(WorkgroupInfo {
+            workgroup_id: Some(found.id.clone()),
+            namespace: Some(found.namespace.clone()),
+            enhanced_vpc_routing: world.state.enhanced_vpc_routing.contains(workgroup),
+        })
+    }
+}
+
+impl FakeRedshift {
+    /// Records a statement or batch; an UNLOAD writes one object at its `TO` location.
+    fn submit(world: &mut World, sqls: Vec<String>, batch: bool) -> String {
+        world.statements += 1;
+        let id = format!("fake-statement-{}", world.statements);
+        let script = world.scripts.pop_front().unwrap_or(FakeStatement {
+            running_polls: 0,
+            outcome: FakeOutcome::Finished { records: Vec::new() },
+        });
+        let runs = match &script.outcome {
+            FakeOutcome::Finished { .. } => sqls.len(),
+            FakeOutcome::Failed { at, .. } => *at,
+            FakeOutcome::Aborted => 0,
+        };
+        for sql in sqls.iter().take(runs) {
+            if let Some((bucket, key)) = unload_location(sql) {
+                let body = format!("written by {id}\n").into_bytes();
+                world.state.objects.entry(bucket).or_default().insert(format!("{key}0000_part_00"), body);
+            }
+        }
+        world.submitted.insert(id.clone(), SubmittedStatement { sqls, batch, polls: 0, script, cancelled: false });
+        id
+    }
+
+    fn detail(world: &mut World, id: &str) -> AwsResult<StatementDetail> {
+        let submitted = world.submitted.get_mut(id).ok_or_else(|| AwsError::not_found(format!("Query does not exist: {id}")))?;
+        submitted.polls += 1;
+        let running = !submitted.cancelled && submitted.polls <= submitted.script.running_polls;
+        let (status, state) = if submitted.cancelled {
+            ("ABORTED", StatementState::Aborted)
+        } else if running {
+            let status = match submitted.polls {
+                1 => "SUBMITTED",
+                2 => "PICKED",
+                _ => "STARTED",
+            };
+            (status, StatementState::Running)
+        } else {
+            match &submitted.script.outcome {
+                FakeOutcome::Finished { records } => ("FINISHED", StatementState::Finished { rows: Some(records.len() as i64) }),
+                FakeOutcome::Failed { error, .. } => ("FAILED", StatementState::Failed { error: error.clone() }),
+                FakeOutcome::Aborted => ("ABORTED", StatementState::Aborted),
+            }
+        };
+        let last = submitted.sqls.len().saturating_sub(1);
+        let has_rows = |index: usize| index == last && submitted.sqls[index].trim_start().to_ascii_uppercase().starts_with("SELECT");
+        let sub_statements = if submitted.batch {
+            submitted
+                .sqls
+                .iter()
+                .enumerate()
+                .map(|(index, _)| {
+                    let (status, error) = match (&state, &submitted.script.outcome) {
+                        (StatementState::Running, _) => (status.to_owned(), None),
+                        (StatementState::Failed { error }, FakeOutcome::Failed { at, .. }) => match index.cmp(at) {
+                            std::cmp::Ordering::Less => ("FINISHED".to_owned(), None),
+                            std::cmp::Ordering::Equal => ("FAILED".to_owned(), Some(error.clone())),
+                            std::cmp::Ordering::Greater => ("ABORTED".to_owned(), None),
+                        },
+                        (StatementState::Finished { .. }, _) => ("FINISHED".to_owned(), None),
+                        _ => ("ABORTED".to_owned(), None),
+                    };
+                    SubStatement { id: format!("{id}:{}", index + 1), status, error, result_rows: None, has_result_set: has_rows(index) }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let has_result_set = matches!(state, StatementState::Finished { .. }) && !submitted.batch && has_rows(0);
+        Ok(StatementDetail { status: status.to_owned(), state, has_result_set, sub_statements })
+    }
+}
+
+/// The bucket and key an `UNLOAD (…) TO 's3://bucket/key'` writes to.
+fn unload_location(sql: &str) -> Option<(String, String)> {
+    if !sql.trim_start().to_ascii_uppercase().starts_with("UNLOAD") {
+        return None;
+    }
+    let start = sql.find("'s3://")? + "'s3://".len();
+    let rest = &sql[start..];
+    let end = rest.find('\'')?;
+    let (bucket, key) = rest[..end].split_once('/').unwrap_or((&rest[..end], ""));
+    Some((bucket.to_owned(), key.to_owned()))
 }
 
 impl RedshiftData for FakeRedshift {
-    async fn execute_statement(&self, target: &DataTarget, _database: &str, _sql: &str) -> AwsResult<String> {
-        let label = match target {
-            DataTarget::Cluster { cluster, .. } => cluster.clone(),
-            DataTarget::Workgroup { workgroup } => workgroup.clone(),
-        };
-        let mut world = self.aws.call("redshift-data:ExecuteStatement", &label)?;
-        world.statements += 1;
-        Ok(format!("fake-statement-{}", world.statements))
+    async fn execute_statement(&self, target: &DataTarget, _database: &str, sql: &str) -> AwsResult<String> {
+        let mut world = self.aws.call_in(None, "redshift-data:ExecuteStatement", target.name()).await?;
+        Ok(Self::submit(&mut world, vec![sql.to_owned()], false))
     }
 
     async fn describe_statement(&self, id: &str) -> AwsResult<StatementState> {
-        let world = self.aws.call("redshift-data:DescribeStatement", id)?;
-        let known = id.strip_prefix("fake-statement-").and_then(|n| n.parse::<u64>().ok()).is_some_and(|n| n <= world.statements);
-        if known { Ok(StatementState::Finished { rows: Some(0) }) } else { Err(AwsError::not_found(format!("statement {id}"))) }
+        let mut world = self.aws.call_in(None, "redshift-data:DescribeStatement", id).await?;
+        Ok(Self::detail(&mut world, id)?.state)
+    }
+
+    async fn batch_execute_statement(&self, target: &DataTarget, _database: &str, sqls: &[String]) -> AwsResult<String> {
+        let mut world = self.aws.call_in(None, "redshift-data:BatchExecuteStatement", target.name()).await?;
+        if sqls.is_empty() {
+            return Err(AwsError::Invalid { code: "ValidationException".into(), message: "Sqls must not be empty".into() });
+        }
+        Ok(Self::submit(&mut world, sqls.to_vec(), true))
+    }
+
+    async fn statement_detail(&self, id: &str) -> AwsResult<StatementDetail> {
+        let mut world = self.aws.call_in(None, "redshift-data:DescribeStatement", id).await?;
+        Self::detail(&mut world, id)
+    }
+
+    async fn get_statement_result(&self, id: &str) -> AwsResult<Vec<Vec<Option<String>>>> {
+        let world = self.aws.call_in(None, "redshift-data:GetStatementResult", id).await?;
+        let base = id.split(':').next().unwrap_or(id);
+        match world.submitted.get(base).map(|s| &s.script.outcome) {
+            Some(FakeOutcome::Finished { records }) => Ok(records.clone()),
+            Some(_) => Err(AwsError::Invalid { code: "ValidationException".into(), message: "Query does not have result. Please check query status with DescribeStatement.".into() }),
+            None => Err(AwsError::not_found(format!("Query does not exist: {id}"))),
+        }
+    }
+
+    async fn cancel_statement(&self, id: &str) -> AwsResult<bool> {
+        let mut world = self.aws.call_in(None, "redshift-data:CancelStatement", id).await?;
+        let submitted = world.submitted.get_mut(id).ok_or_else(|| AwsError::not_found(format!("Query does not exist: {id}")))?;
+        let running = !submitted.cancelled && submitted.polls < submitted.script.running_polls;
+        if running {
+            submitted.cancelled = true;
+        }
+        Ok(running)
     }
 }

@@ -1,7 +1,8 @@
 //! AWS for redbridge: ports (traits that speak domain types) for IAM, STS, S3, KMS, Redshift,
 //! Redshift Serverless and the Redshift Data API; their implementations with the AWS SDK for
 //! Rust ([`sdk`]); in-memory fakes ([`fake`]); contract suites any implementation must pass
-//! ([`contract`]); and the engine that applies and destroys a plan through them ([`engine`]).
+//! ([`contract`]); the engine that applies and destroys a plan through them ([`engine`]); and
+//! the reader of doctor's snapshot ([`snapshot`]).
 //!
 //! SDK types never leave [`sdk`] and [`config`]; every port returns [`AwsError`].
 //!
@@ -20,11 +21,13 @@
 
 pub mod config;
 pub mod contract;
+pub mod data_api;
 pub mod engine;
 mod error;
 pub mod fake;
 pub mod ports;
 pub mod redact;
 pub mod sdk;
+pub mod snapshot;
 
 pub use error::AwsError;

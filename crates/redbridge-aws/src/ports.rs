@@ -28,6 +28,8 @@ pub struct RoleInfo {
     pub tags: Vec<(String, String)>,
     /// Its description, if any.
     pub description: Option<String>,
+    /// The ARN of its permissions boundary policy, if any.
+    pub permissions_boundary: Option<String>,
 }
 
 /// A role to create.
@@ -63,6 +65,12 @@ pub trait Iam: Send + Sync {
     fn delete_role_policy(&self, role: &str, policy: &str) -> impl Future<Output = AwsResult<()>> + Send;
     /// The names of a role's inline policies, every page.
     fn list_role_policies(&self, role: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
+    /// The ARNs of the managed policies attached to a role, every page (`iam:ListAttachedRolePolicies`).
+    fn list_attached_role_policies(&self, role: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
+    /// A managed policy's default version id, or `None` when there is no such policy (`iam:GetPolicy`).
+    fn managed_policy_default_version(&self, policy_arn: &str) -> impl Future<Output = AwsResult<Option<String>>> + Send;
+    /// One version of a managed policy, decoded (`iam:GetPolicyVersion`).
+    fn managed_policy_version(&self, policy_arn: &str, version: &str) -> impl Future<Output = AwsResult<PolicyDocument>> + Send;
 }
 
 /// Who the credentials are.
@@ -89,6 +97,8 @@ pub struct KeyInfo {
     pub enabled: bool,
     /// Whether the customer manages it (an AWS managed key such as `aws/s3` cannot be shared).
     pub customer_managed: bool,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, … as KMS says it.
+    pub state: String,
 }
 
 /// KMS key policies (the `default` policy) in one account.
@@ -109,6 +119,28 @@ pub trait Redshift: Send + Sync {
     fn add_cluster_role(&self, cluster: &str, role: &str) -> impl Future<Output = AwsResult<()>> + Send;
     /// Removes one role, leaving the others (`ModifyClusterIamRoles` with `RemoveIamRoles`).
     fn remove_cluster_role(&self, cluster: &str, role: &str) -> impl Future<Output = AwsResult<()>> + Send;
+    /// What `doctor` needs of a cluster: its roles and enhanced VPC routing (`DescribeClusters`).
+    fn describe_cluster(&self, cluster: &str) -> impl Future<Output = AwsResult<ClusterInfo>> + Send;
+}
+
+/// What `DescribeClusters` says about a cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClusterInfo {
+    /// The attached roles with their apply status.
+    pub roles: Vec<AttachedRole>,
+    /// Whether enhanced VPC routing is on.
+    pub enhanced_vpc_routing: bool,
+}
+
+/// What `GetWorkgroup` says about a serverless workgroup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkgroupInfo {
+    /// The workgroup id (one documented form of the database-user ARN uses it).
+    pub workgroup_id: Option<String>,
+    /// The namespace it belongs to.
+    pub namespace: Option<String>,
+    /// Whether enhanced VPC routing is on.
+    pub enhanced_vpc_routing: bool,
 }
 
 /// Redshift Serverless namespaces: their attached roles.
@@ -117,14 +149,38 @@ pub trait RedshiftServerless: Send + Sync {
     fn namespace_roles(&self, namespace: &str) -> impl Future<Output = AwsResult<Vec<AttachedRole>>> + Send;
     /// Writes the whole role list (`UpdateNamespace` replaces it: pass the merged list).
     fn set_namespace_roles(&self, namespace: &str, roles: &[String]) -> impl Future<Output = AwsResult<()>> + Send;
+    /// A workgroup's id, namespace and enhanced VPC routing (`GetWorkgroup`).
+    fn workgroup(&self, workgroup: &str) -> impl Future<Output = AwsResult<WorkgroupInfo>> + Send;
 }
 
-/// S3 (thin for now: what `doctor` needs first).
+/// A bucket's default encryption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DefaultEncryption {
+    /// `AES256`, `aws:kms` or `aws:kms:dsse`.
+    pub algorithm: String,
+    /// The default key, when KMS.
+    pub kms_key: Option<String>,
+}
+
+/// S3: the bucket settings `doctor` reads and the objects `redbridge test` writes and removes.
 pub trait S3: Send + Sync {
     /// The bucket's region (`GetBucketLocation`; an empty constraint means `us-east-1`).
     fn bucket_region(&self, bucket: &str) -> impl Future<Output = AwsResult<Region>> + Send;
     /// The bucket policy, or `None` when the bucket has none.
     fn bucket_policy(&self, bucket: &str) -> impl Future<Output = AwsResult<Option<PolicyDocument>>> + Send;
+    /// The object ownership setting, or `None` when the bucket has no ownership controls
+    /// (`GetBucketOwnershipControls`).
+    fn object_ownership(&self, bucket: &str) -> impl Future<Output = AwsResult<Option<String>>> + Send;
+    /// The default encryption, or `None` when none is configured (`GetBucketEncryption`).
+    fn default_encryption(&self, bucket: &str) -> impl Future<Output = AwsResult<Option<DefaultEncryption>>> + Send;
+    /// Writes an object (`PutObject`).
+    fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> impl Future<Output = AwsResult<()>> + Send;
+    /// Reads an object (`GetObject`).
+    fn get_object(&self, bucket: &str, key: &str) -> impl Future<Output = AwsResult<Vec<u8>>> + Send;
+    /// The keys under a prefix, every page (`ListObjectsV2`).
+    fn list_objects(&self, bucket: &str, prefix: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
+    /// Deletes one object (`DeleteObject`).
+    fn delete_object(&self, bucket: &str, key: &str) -> impl Future<Output = AwsResult<()>> + Send;
 }
 
 /// Where a Data API statement runs.
@@ -142,6 +198,58 @@ pub enum DataTarget {
         /// The workgroup name.
         workgroup: String,
     },
+    /// A provisioned cluster, with database credentials from Secrets Manager.
+    ClusterWithSecret {
+        /// The cluster identifier.
+        cluster: String,
+        /// The secret's ARN.
+        secret_arn: String,
+    },
+    /// A serverless workgroup, with database credentials from Secrets Manager.
+    WorkgroupWithSecret {
+        /// The workgroup name.
+        workgroup: String,
+        /// The secret's ARN.
+        secret_arn: String,
+    },
+}
+
+impl DataTarget {
+    /// The cluster identifier or workgroup name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Cluster { cluster, .. } | Self::ClusterWithSecret { cluster, .. } => cluster,
+            Self::Workgroup { workgroup } | Self::WorkgroupWithSecret { workgroup, .. } => workgroup,
+        }
+    }
+}
+
+/// One statement of a batch, as `DescribeStatement` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubStatement {
+    /// Its id (`<batch id>:<n>`).
+    pub id: String,
+    /// `SUBMITTED`, `PICKED`, `STARTED`, `FINISHED`, `FAILED` or `ABORTED`.
+    pub status: String,
+    /// Redshift's error text when it failed.
+    pub error: Option<String>,
+    /// Rows affected or returned, when Redshift says.
+    pub result_rows: Option<i64>,
+    /// Whether it returned rows.
+    pub has_result_set: bool,
+}
+
+/// Everything `DescribeStatement` says about a statement or batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementDetail {
+    /// The raw status: `SUBMITTED`, `PICKED`, `STARTED`, `FINISHED`, `FAILED` or `ABORTED`.
+    pub status: String,
+    /// The status as a state.
+    pub state: StatementState,
+    /// Whether it returned rows.
+    pub has_result_set: bool,
+    /// The statements of a batch, in order (empty for a single statement).
+    pub sub_statements: Vec<SubStatement>,
 }
 
 /// Where a Data API statement is.
@@ -170,4 +278,13 @@ pub trait RedshiftData: Send + Sync {
     fn execute_statement(&self, target: &DataTarget, database: &str, sql: &str) -> impl Future<Output = AwsResult<String>> + Send;
     /// Where the statement is.
     fn describe_statement(&self, id: &str) -> impl Future<Output = AwsResult<StatementState>> + Send;
+    /// Submits statements to run one after another in one transaction and one session
+    /// (`BatchExecuteStatement`: temporary tables live across them) and returns the batch id.
+    fn batch_execute_statement(&self, target: &DataTarget, database: &str, sqls: &[String]) -> impl Future<Output = AwsResult<String>> + Send;
+    /// Where the statement or batch is, with its sub-statements.
+    fn statement_detail(&self, id: &str) -> impl Future<Output = AwsResult<StatementDetail>> + Send;
+    /// The rows a statement returned, every page, each field as text (`None` for SQL NULL).
+    fn get_statement_result(&self, id: &str) -> impl Future<Output = AwsResult<Vec<Vec<Option<String>>>>> + Send;
+    /// Cancels a running statement; `false` when it had already ended.
+    fn cancel_statement(&self, id: &str) -> impl Future<Output = AwsResult<bool>> + Send;
 }

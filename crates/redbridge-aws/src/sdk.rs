@@ -9,8 +9,8 @@ use redbridge_iam::{AccountId, KmsKeyArn, Region, RoleArn};
 
 use crate::error::map_sdk;
 use crate::ports::{
-    AwsResult, CallerIdentity, DataTarget, Iam, KeyInfo, Kms, NewRole, Redshift, RedshiftData, RedshiftServerless,
-    RoleInfo, S3, StatementState, Sts,
+    AwsResult, CallerIdentity, ClusterInfo, DataTarget, DefaultEncryption, Iam, KeyInfo, Kms, NewRole, Redshift,
+    RedshiftData, RedshiftServerless, RoleInfo, S3, StatementDetail, StatementState, Sts, SubStatement, WorkgroupInfo,
 };
 use crate::AwsError;
 
@@ -89,6 +89,7 @@ impl Iam for SdkIam {
             trust_policy,
             tags: role.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect(),
             description: role.description().map(str::to_owned),
+            permissions_boundary: role.permissions_boundary().and_then(|b| b.permissions_boundary_arn()).map(str::to_owned),
         }))
     }
 
@@ -186,6 +187,50 @@ impl Iam for SdkIam {
         }
         Err(AwsError::other(format!("iam:ListRolePolicies for `{role}` did not stop after 100 pages")))
     }
+
+    async fn list_attached_role_policies(&self, role: &str) -> AwsResult<Vec<String>> {
+        let mut arns = Vec::new();
+        let mut marker: Option<String> = None;
+        for _ in 0..100 {
+            let output = self
+                .client
+                .list_attached_role_policies()
+                .role_name(role)
+                .set_marker(marker.take())
+                .send()
+                .await
+                .map_err(|e| map_sdk("iam:ListAttachedRolePolicies", e))?;
+            arns.extend(output.attached_policies().iter().filter_map(|p| p.policy_arn()).map(str::to_owned));
+            match (output.is_truncated(), output.marker()) {
+                (true, Some(next)) => marker = Some(next.to_owned()),
+                _ => return Ok(arns),
+            }
+        }
+        Err(AwsError::other(format!("iam:ListAttachedRolePolicies for `{role}` did not stop after 100 pages")))
+    }
+
+    async fn managed_policy_default_version(&self, policy_arn: &str) -> AwsResult<Option<String>> {
+        match self.client.get_policy().policy_arn(policy_arn).send().await {
+            Ok(output) => Ok(output.policy().and_then(|p| p.default_version_id()).map(str::to_owned)),
+            Err(err) => {
+                let err = map_sdk("iam:GetPolicy", err);
+                if is_not_found(&err) { Ok(None) } else { Err(err) }
+            }
+        }
+    }
+
+    async fn managed_policy_version(&self, policy_arn: &str, version: &str) -> AwsResult<PolicyDocument> {
+        let output = self
+            .client
+            .get_policy_version()
+            .policy_arn(policy_arn)
+            .version_id(version)
+            .send()
+            .await
+            .map_err(|e| map_sdk("iam:GetPolicyVersion", e))?;
+        let document = output.policy_version().and_then(|v| v.document()).unwrap_or("{}");
+        parse_policy("managed policy", document)
+    }
 }
 
 /// STS through `aws-sdk-sts`.
@@ -268,6 +313,9 @@ impl Kms for SdkKms {
             arn: metadata.arn().unwrap_or_default().to_owned(),
             enabled: metadata.enabled(),
             customer_managed: metadata.key_manager().map(|m| m.as_str() == "CUSTOMER").unwrap_or(false),
+            state: metadata.key_state().map(|s| s.as_str().to_owned()).unwrap_or_else(|| {
+                if metadata.enabled() { "Enabled" } else { "Disabled" }.to_owned()
+            }),
         })
     }
 }
@@ -338,6 +386,33 @@ impl Redshift for SdkRedshift {
             .map_err(|e| map_sdk("redshift:ModifyClusterIamRoles", e))?;
         Ok(())
     }
+
+    async fn describe_cluster(&self, cluster: &str) -> AwsResult<ClusterInfo> {
+        let output = self
+            .client
+            .describe_clusters()
+            .cluster_identifier(cluster)
+            .send()
+            .await
+            .map_err(|e| map_sdk("redshift:DescribeClusters", e))?;
+        let found = output
+            .clusters()
+            .iter()
+            .find(|c| c.cluster_identifier() == Some(cluster))
+            .or_else(|| output.clusters().first())
+            .ok_or_else(|| AwsError::not_found(format!("cluster `{cluster}`")))?;
+        let roles = found
+            .iam_roles()
+            .iter()
+            .filter_map(|r| {
+                Some(AttachedRole {
+                    arn: r.iam_role_arn()?.to_owned(),
+                    status: ApplyStatus::parse(r.apply_status().unwrap_or("in-sync")),
+                })
+            })
+            .collect();
+        Ok(ClusterInfo { roles, enhanced_vpc_routing: found.enhanced_vpc_routing().unwrap_or(false) })
+    }
 }
 
 /// Parses one entry of a namespace's `iamRoles`: either a plain ARN (then `in-sync`) or
@@ -404,6 +479,22 @@ impl RedshiftServerless for SdkRedshiftServerless {
             .map_err(|e| map_sdk("redshift-serverless:UpdateNamespace", e))?;
         Ok(())
     }
+
+    async fn workgroup(&self, workgroup: &str) -> AwsResult<WorkgroupInfo> {
+        let output = self
+            .client
+            .get_workgroup()
+            .workgroup_name(workgroup)
+            .send()
+            .await
+            .map_err(|e| map_sdk("redshift-serverless:GetWorkgroup", e))?;
+        let found = output.workgroup().ok_or_else(|| AwsError::not_found(format!("workgroup `{workgroup}`")))?;
+        Ok(WorkgroupInfo {
+            workgroup_id: found.workgroup_id().map(str::to_owned),
+            namespace: found.namespace_name().map(str::to_owned),
+            enhanced_vpc_routing: found.enhanced_vpc_routing().unwrap_or(false),
+        })
+    }
 }
 
 /// S3 through `aws-sdk-s3`.
@@ -456,6 +547,87 @@ impl S3 for SdkS3 {
             }
         }
     }
+
+    async fn object_ownership(&self, bucket: &str) -> AwsResult<Option<String>> {
+        match self.client.get_bucket_ownership_controls().bucket(bucket).send().await {
+            Ok(output) => Ok(output
+                .ownership_controls()
+                .and_then(|c| c.rules().first())
+                .map(|r| r.object_ownership().as_str().to_owned())),
+            Err(err) => {
+                let err = map_sdk("s3:GetBucketOwnershipControls", err);
+                match &err {
+                    AwsError::NotFound { message } if !message.contains("bucket does not exist") => Ok(None),
+                    _ => Err(err),
+                }
+            }
+        }
+    }
+
+    async fn default_encryption(&self, bucket: &str) -> AwsResult<Option<DefaultEncryption>> {
+        match self.client.get_bucket_encryption().bucket(bucket).send().await {
+            Ok(output) => Ok(output
+                .server_side_encryption_configuration()
+                .and_then(|c| c.rules().iter().find_map(|r| r.apply_server_side_encryption_by_default()))
+                .map(|d| DefaultEncryption {
+                    algorithm: d.sse_algorithm().as_str().to_owned(),
+                    kms_key: d.kms_master_key_id().map(str::to_owned),
+                })),
+            Err(err) => {
+                let err = map_sdk("s3:GetBucketEncryption", err);
+                match &err {
+                    AwsError::NotFound { message } if !message.contains("bucket does not exist") => Ok(None),
+                    _ => Err(err),
+                }
+            }
+        }
+    }
+
+    async fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> AwsResult<()> {
+        self.client
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(aws_sdk_s3::primitives::ByteStream::from(body))
+            .send()
+            .await
+            .map_err(|e| map_sdk("s3:PutObject", e))?;
+        Ok(())
+    }
+
+    async fn get_object(&self, bucket: &str, key: &str) -> AwsResult<Vec<u8>> {
+        let output = self.client.get_object().bucket(bucket).key(key).send().await.map_err(|e| map_sdk("s3:GetObject", e))?;
+        let bytes = output.body.collect().await.map_err(|e| AwsError::other(format!("s3:GetObject: reading the body: {e}")))?;
+        Ok(bytes.into_bytes().to_vec())
+    }
+
+    async fn list_objects(&self, bucket: &str, prefix: &str) -> AwsResult<Vec<String>> {
+        let mut keys = Vec::new();
+        let mut token: Option<String> = None;
+        // A page is at most 1000 keys; the test's prefix holds a handful.
+        for _ in 0..1000 {
+            let output = self
+                .client
+                .list_objects_v2()
+                .bucket(bucket)
+                .prefix(prefix)
+                .set_continuation_token(token.take())
+                .send()
+                .await
+                .map_err(|e| map_sdk("s3:ListObjectsV2", e))?;
+            keys.extend(output.contents().iter().filter_map(|o| o.key()).map(str::to_owned));
+            match (output.is_truncated(), output.next_continuation_token()) {
+                (Some(true), Some(next)) => token = Some(next.to_owned()),
+                _ => return Ok(keys),
+            }
+        }
+        Err(AwsError::other(format!("s3:ListObjectsV2 under `{prefix}` did not stop after 1000 pages")))
+    }
+
+    async fn delete_object(&self, bucket: &str, key: &str) -> AwsResult<()> {
+        self.client.delete_object().bucket(bucket).key(key).send().await.map_err(|e| map_sdk("s3:DeleteObject", e))?;
+        Ok(())
+    }
 }
 
 /// The Redshift Data API through `aws-sdk-redshiftdata`.
@@ -482,6 +654,8 @@ impl RedshiftData for SdkRedshiftData {
         request = match target {
             DataTarget::Cluster { cluster, db_user } => request.cluster_identifier(cluster).set_db_user(db_user.clone()),
             DataTarget::Workgroup { workgroup } => request.workgroup_name(workgroup),
+            DataTarget::ClusterWithSecret { cluster, secret_arn } => request.cluster_identifier(cluster).secret_arn(secret_arn),
+            DataTarget::WorkgroupWithSecret { workgroup, secret_arn } => request.workgroup_name(workgroup).secret_arn(secret_arn),
         };
         let output = request.send().await.map_err(|e| map_sdk("redshift-data:ExecuteStatement", e))?;
         output.id().map(str::to_owned).ok_or_else(|| AwsError::other("redshift-data:ExecuteStatement returned no id"))
@@ -501,5 +675,98 @@ impl RedshiftData for SdkRedshiftData {
             "ABORTED" => StatementState::Aborted,
             _ => StatementState::Running,
         })
+    }
+
+    async fn batch_execute_statement(&self, target: &DataTarget, database: &str, sqls: &[String]) -> AwsResult<String> {
+        let mut request = self.client.batch_execute_statement().database(database).set_sqls(Some(sqls.to_vec()));
+        request = match target {
+            DataTarget::Cluster { cluster, db_user } => request.cluster_identifier(cluster).set_db_user(db_user.clone()),
+            DataTarget::Workgroup { workgroup } => request.workgroup_name(workgroup),
+            DataTarget::ClusterWithSecret { cluster, secret_arn } => request.cluster_identifier(cluster).secret_arn(secret_arn),
+            DataTarget::WorkgroupWithSecret { workgroup, secret_arn } => request.workgroup_name(workgroup).secret_arn(secret_arn),
+        };
+        let output = request.send().await.map_err(|e| map_sdk("redshift-data:BatchExecuteStatement", e))?;
+        output.id().map(str::to_owned).ok_or_else(|| AwsError::other("redshift-data:BatchExecuteStatement returned no id"))
+    }
+
+    async fn statement_detail(&self, id: &str) -> AwsResult<StatementDetail> {
+        let output = self
+            .client
+            .describe_statement()
+            .id(id)
+            .send()
+            .await
+            .map_err(|e| map_sdk("redshift-data:DescribeStatement", e))?;
+        let status = output.status().map(|s| s.as_str().to_owned()).unwrap_or_default();
+        let state = statement_state(&status, output.error(), output.result_rows());
+        let sub_statements = output
+            .sub_statements()
+            .iter()
+            .map(|sub| SubStatement {
+                id: sub.id().to_owned(),
+                status: sub.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+                error: sub.error().map(str::to_owned).filter(|e| !e.is_empty()),
+                result_rows: Some(sub.result_rows()).filter(|r| *r >= 0),
+                has_result_set: sub.has_result_set().unwrap_or(false),
+            })
+            .collect();
+        Ok(StatementDetail { status, state, has_result_set: output.has_result_set().unwrap_or(false), sub_statements })
+    }
+
+    async fn get_statement_result(&self, id: &str) -> AwsResult<Vec<Vec<Option<String>>>> {
+        use aws_sdk_redshiftdata::types::Field;
+        let mut rows = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..1000 {
+            let output = self
+                .client
+                .get_statement_result()
+                .id(id)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| map_sdk("redshift-data:GetStatementResult", e))?;
+            for record in output.records() {
+                rows.push(
+                    record
+                        .iter()
+                        .map(|field| match field {
+                            Field::StringValue(v) => Some(v.clone()),
+                            Field::LongValue(v) => Some(v.to_string()),
+                            Field::DoubleValue(v) => Some(v.to_string()),
+                            Field::BooleanValue(v) => Some(v.to_string()),
+                            Field::BlobValue(v) => Some(String::from_utf8_lossy(v.as_ref()).into_owned()),
+                            _ => None,
+                        })
+                        .collect(),
+                );
+            }
+            match output.next_token() {
+                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+                _ => return Ok(rows),
+            }
+        }
+        Err(AwsError::other(format!("redshift-data:GetStatementResult for `{id}` did not stop after 1000 pages")))
+    }
+
+    async fn cancel_statement(&self, id: &str) -> AwsResult<bool> {
+        let output = self
+            .client
+            .cancel_statement()
+            .id(id)
+            .send()
+            .await
+            .map_err(|e| map_sdk("redshift-data:CancelStatement", e))?;
+        Ok(output.status().unwrap_or(false))
+    }
+}
+
+/// A Data API status, error and row count as a [`StatementState`].
+fn statement_state(status: &str, error: Option<&str>, result_rows: i64) -> StatementState {
+    match status {
+        "FINISHED" => StatementState::Finished { rows: Some(result_rows).filter(|r| *r >= 0) },
+        "FAILED" => StatementState::Failed { error: error.unwrap_or_default().to_owned() },
+        "ABORTED" => StatementState::Aborted,
+        _ => StatementState::Running,
     }
 }

@@ -115,7 +115,7 @@ pub fn run_mode(spec: &Spec, aws: &AwsArgs, mode: Mode) -> anyhow::Result<ExitCo
     })
 }
 
-fn init_tracing() {
+pub(crate) fn init_tracing() {
     // `REDBRIDGE_LOG=debug` shows what the SDK does; logs go to standard error.
     let filter = tracing_subscriber::EnvFilter::try_from_env("REDBRIDGE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));

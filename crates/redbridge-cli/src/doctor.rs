@@ -1,13 +1,20 @@
 //! `redbridge doctor`: judge every hop of the chain against what the accounts hold (or a saved
 //! snapshot), and print each broken link with its evidence and fix.
+//!
+//! Without `--snapshot` it reads both accounts live (the only case that starts a runtime and
+//! reads AWS configuration), concurrently, with `redbridge_aws::snapshot::read_snapshot`.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use redbridge_core::Plan;
+use redbridge_aws::config::{self, AccountSettings};
+use redbridge_aws::engine::{AccountPorts, Ports};
+use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
+use redbridge_aws::snapshot::{ReadStats, read_snapshot};
 use redbridge_core::doctor::{HopStatus, Report, Severity, Snapshot, Verdict, analyze};
+use redbridge_core::{Plan, Spec};
 
 use crate::output::OutputFormat;
 use crate::spec_args::SpecArgs;
@@ -22,6 +29,19 @@ pub struct Args {
     /// Analyse a snapshot saved with `--save` instead of reading the accounts.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+    /// Write what was read to FILE (versioned JSON, see `docs/snapshot.md`) to analyse later or hand on.
+    #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
+    pub save: Option<PathBuf>,
+    /// Print how many AWS calls were made and the longest dependent sequence of them.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// The AWS profile of the Redshift account (default: the standard credential chain).
+    #[arg(long, value_name = "PROFILE", conflicts_with = "snapshot")]
+    pub redshift_profile: Option<String>,
+    /// The AWS profile of the bucket account (default: the standard credential chain; what it
+    /// cannot read, or reads in another account, is reported as unknown).
+    #[arg(long, value_name = "PROFILE", conflicts_with = "snapshot")]
+    pub s3_profile: Option<String>,
     /// How to print the report.
     #[arg(long, value_enum, default_value_t)]
     pub output: OutputFormat,
@@ -30,17 +50,92 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let spec = args.spec.resolve()?;
     let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan this spec: {e}"))?;
-    let Some(path) = &args.snapshot else {
-        anyhow::bail!("reading both accounts live is not available in this build yet; give a saved snapshot with `--snapshot FILE`")
+    let report = match &args.snapshot {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read snapshot `{}`", path.display()))?;
+            let snapshot = Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
+            analyze(&plan, &snapshot)
+        }
+        None => {
+            let (snapshot, stats) = read_live(&plan, &args)?;
+            if let Some(path) = &args.save {
+                let json = serde_json::to_string_pretty(&snapshot)? + "\n";
+                std::fs::write(path, json).with_context(|| format!("cannot write snapshot `{}`", path.display()))?;
+                eprintln!("saved the snapshot to `{}`", path.display());
+            }
+            if args.verbose {
+                eprintln!("{}", render_stats(&stats));
+            }
+            analyze(&plan, &snapshot)
+        }
     };
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read snapshot `{}`", path.display()))?;
-    let snapshot = Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
-    let report = analyze(&plan, &snapshot);
     match args.output {
         OutputFormat::Text => print!("{}", render_text(&plan, &report)),
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
     }
     Ok(ExitCode::from(report.verdict.exit_code()))
+}
+
+/// What reading cost, for `--verbose`.
+pub fn render_stats(stats: &ReadStats) -> String {
+    format!("read both accounts with {} AWS calls; longest dependent sequence: {} round trip(s)", stats.calls, stats.depth)
+}
+
+type LivePorts = Ports<SdkIam, SdkSts, SdkKms, SdkRedshift, SdkRedshiftServerless>;
+
+/// Reads both accounts with the SDK: the only place `doctor` starts a runtime.
+fn read_live(plan: &Plan, args: &Args) -> anyhow::Result<(Snapshot, ReadStats)> {
+    crate::apply::init_tracing();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    Ok(runtime.block_on(async {
+        let (ports, s3) = live_ports(&plan.spec, args.redshift_profile.as_deref(), args.s3_profile.as_deref()).await;
+        read_snapshot(plan, &ports, Some(&s3)).await
+    }))
+}
+
+/// SDK ports for the Redshift and bucket accounts (intermediate accounts stay unread), and the
+/// bucket account's S3 in the bucket's region.
+pub async fn live_ports(spec: &Spec, redshift_profile: Option<&str>, s3_profile: Option<&str>) -> (LivePorts, SdkS3) {
+    let settings = |profile: Option<&str>, region: &redbridge_iam::Region| AccountSettings {
+        profile: profile.map(str::to_owned),
+        region: Some(region.clone()),
+    };
+    let redshift_config = config::load(&settings(redshift_profile, &spec.region)).await;
+    let s3_config = if spec.s3_account == spec.redshift_account && s3_profile.is_none() {
+        config::in_region(&redshift_config, &spec.bucket_region)
+    } else {
+        let profile = s3_profile.or(if spec.s3_account == spec.redshift_account { redshift_profile } else { None });
+        config::load(&settings(profile, &spec.bucket_region)).await
+    };
+    let mut sides = vec![(spec.redshift_account, redshift_config.clone())];
+    if spec.s3_account != spec.redshift_account {
+        sides.push((spec.s3_account, s3_config.clone()));
+    }
+    let accounts = sides
+        .into_iter()
+        .map(|(account, sdk_config)| {
+            let kms_config = match &spec.kms_key {
+                Some(key) if key.account() == account => config::in_region(&sdk_config, key.region()),
+                _ => sdk_config.clone(),
+            };
+            AccountPorts {
+                account,
+                iam: SdkIam::from_conf(&sdk_config),
+                sts: SdkSts::from_conf(&sdk_config),
+                kms: SdkKms::from_conf(&kms_config),
+            }
+        })
+        .collect();
+    let ports = Ports {
+        accounts,
+        redshift: SdkRedshift::from_conf(&redshift_config),
+        serverless: SdkRedshiftServerless::from_conf(&redshift_config),
+    };
+    let s3 = SdkS3::from_conf(&s3_config, config::s3_endpoint_overridden(&s3_config));
+    (ports, s3)
 }
 
 /// The report as the chain reads, top to bottom: each hop with ✓ or ✗ and its findings.
@@ -110,4 +205,83 @@ pub fn render_text(plan: &Plan, report: &Report) -> String {
         count(Severity::Unknown)
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use redbridge_aws::engine::{self, NoSleep, RunSettings, Silent};
+    use redbridge_aws::fake::FakeAws;
+    use redbridge_core::converge::{ApplyOptions, apply_diff};
+    use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
+
+    use super::*;
+
+    fn plan() -> Plan {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml")).unwrap();
+        Plan::new(&Spec::from_toml(&text).unwrap()).unwrap()
+    }
+
+    /// The example's world after a clean apply.
+    fn applied(plan: &Plan) -> FakeAws {
+        let aws = FakeAws::new();
+        aws.seed_namespace("analytics-ns", &[]);
+        aws.seed_workgroup("analytics-wg", "analytics-ns", "0e3c4a5b-1234-4c5d-9e8f-0a1b2c3d4e5f");
+        let key = plan.spec.kms_key.clone().unwrap();
+        aws.seed_key(&key, PolicyDocument::new(vec![
+            Statement::allow(["kms:*"], ["*"]).with_principal(Principal::aws([format!("arn:aws:iam::{}:root", key.account())])),
+        ]));
+        aws.seed_bucket(plan.spec.bucket.as_str(), plan.spec.bucket_region.clone(), None);
+        aws.edit(|s| {
+            s.bucket_settings.insert(plan.spec.bucket.to_string(), redbridge_aws::fake::FakeBucketSettings {
+                object_ownership: Some("BucketOwnerEnforced".into()),
+                default_encryption: Some(redbridge_aws::ports::DefaultEncryption { algorithm: "aws:kms".into(), kms_key: Some(key.to_string()) }),
+            });
+        });
+        let ports = Ports::for_fake(&aws, plan);
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(async {
+            let current = engine::read_current(plan, &ports).await.unwrap();
+            let diff = apply_diff(plan, &current, ApplyOptions::default());
+            assert!(engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent).await.succeeded());
+        });
+        aws
+    }
+
+    fn diagnose(plan: &Plan, aws: &FakeAws) -> (Report, ReadStats) {
+        let ports = Ports::for_fake(aws, plan);
+        let s3 = aws.account(plan.spec.s3_account);
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let (snapshot, stats) = runtime.block_on(read_snapshot(plan, &ports, Some(&s3)));
+        (analyze(plan, &snapshot), stats)
+    }
+
+    #[test]
+    fn live_reads_of_a_clean_apply_print_every_hop_ok_and_exit_0() {
+        let plan = plan();
+        let aws = applied(&plan);
+        let (report, stats) = diagnose(&plan, &aws);
+        let text = render_text(&plan, &report);
+        assert_eq!(report.verdict.exit_code(), 0, "{text}");
+        assert!(!text.contains('✗'), "{text}");
+        assert!(text.contains("healthy: every action COPY and UNLOAD need is allowed"), "{text}");
+        assert_eq!(render_stats(&stats), format!("read both accounts with {} AWS calls; longest dependent sequence: 2 round trip(s)", stats.calls));
+    }
+
+    #[test]
+    fn a_detached_role_and_a_denied_account_read_as_the_chain_reads() {
+        let plan = plan();
+        let aws = applied(&plan);
+        aws.edit(|s| s.namespaces.values_mut().for_each(Vec::clear));
+        let (report, _) = diagnose(&plan, &aws);
+        let text = render_text(&plan, &report);
+        assert_eq!(report.verdict.exit_code(), 1);
+        assert!(text.contains("✗ attachment"), "{text}");
+        assert!(text.contains("error[RB101]"), "{text}");
+
+        let aws = applied(&plan);
+        aws.deny(Some(plan.spec.s3_account), "*");
+        let (report, _) = diagnose(&plan, &aws);
+        assert_eq!(report.verdict.exit_code(), 3, "{:#?}", report.findings);
+        assert!(render_text(&plan, &report).contains("unknown[RB199]"));
+    }
 }

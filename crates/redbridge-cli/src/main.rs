@@ -12,6 +12,7 @@ mod output;
 mod plan;
 mod spec_args;
 mod sql;
+mod test_cmd;
 
 use std::process::ExitCode;
 
@@ -42,6 +43,8 @@ enum Command {
     Apply(apply::Args),
     /// Remove what redbridge created or added, and nothing else.
     Destroy(destroy::Args),
+    /// Prove the chain with real statements through the Redshift Data API (UNLOAD, COPY back, compare).
+    Test(test_cmd::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Doctor(args) => doctor::run(args),
         Command::Apply(args) => apply::run(args),
         Command::Destroy(args) => destroy::run(args),
+        Command::Test(args) => test_cmd::run(args),
     };
     match result {
         Ok(code) => code,

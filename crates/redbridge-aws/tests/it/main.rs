@@ -2,8 +2,11 @@
 //! suites, and the engine (apply, destroy, faults) over the fakes.
 
 mod contract;
+mod data_api;
 mod engine;
 mod mocks;
+mod mocks_doctor;
+mod snapshot;
 
 use redbridge_core::{Plan, RawSpec, Spec};
 

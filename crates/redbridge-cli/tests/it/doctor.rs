@@ -43,3 +43,28 @@ fn bad_snapshots_are_refused_clearly() {
     let (_, err) = stderr_err(&["doctor", "--spec", "examples/serverless-unload-kms.toml", "--snapshot", "does-not-exist.json"]);
     assert!(err.contains("cannot read snapshot `does-not-exist.json`"), "{err}");
 }
+
+#[test]
+fn save_and_profiles_do_not_mix_with_an_offline_snapshot() {
+    for flag in ["--save", "--s3-profile", "--redshift-profile"] {
+        let (code, err) = stderr_err(&[
+            "doctor",
+            "--spec",
+            "examples/serverless-unload-kms.toml",
+            "--snapshot",
+            "examples/serverless-broken.snapshot.json",
+            flag,
+            "x",
+        ]);
+        assert_eq!(code, 2, "{flag}: {err}");
+        assert!(err.contains("cannot be used with"), "{flag}: {err}");
+    }
+}
+
+#[test]
+fn help_documents_the_live_flags() {
+    let help = crate::stdout_ok(&["doctor", "--help"]);
+    for flag in ["--save <FILE>", "--verbose", "--redshift-profile <PROFILE>", "--s3-profile <PROFILE>", "--snapshot <FILE>"] {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+}

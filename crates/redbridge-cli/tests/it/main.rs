@@ -5,6 +5,7 @@ mod doctor;
 mod export;
 mod plan;
 mod sql;
+mod test_cmd;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

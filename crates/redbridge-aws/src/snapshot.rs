@@ -1,0 +1,356 @@
+//! Reading doctor's [`Snapshot`] from both accounts, concurrently and in as few dependent round
+//! trips as the APIs allow.
+//!
+//! The reads form three levels at most:
+//! 1. in parallel: STS in every account, the cluster (or namespace and workgroup), every role's
+//!    `GetRole` + `ListRolePolicies` + `ListAttachedRolePolicies`, the bucket's location, policy,
+//!    ownership and encryption, and the key's description and policy;
+//! 2. every inline policy document, and every managed policy's (and permissions boundary's)
+//!    default version id;
+//! 3. every managed policy's default version document.
+//!
+//! The account check runs alongside the reads rather than before them: what was read with
+//! credentials of another account is thrown away and recorded as unknown. Access denied, a
+//! missing profile and any other failure become [`Known::Unknown`] with the reason; only
+//! "does not exist" becomes [`Known::Absent`].
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use futures_util::future::join_all;
+use redbridge_core::doctor::{
+    AttachedRole, BucketState, KeyState, Known, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
+};
+use redbridge_core::Plan;
+use redbridge_core::spec::Target;
+use redbridge_iam::policy::PolicyDocument;
+use redbridge_iam::{AccountId, RoleArn};
+use serde::Serialize;
+
+use crate::AwsError;
+use crate::engine::{AccountPorts, Ports};
+use crate::ports::{AwsResult, Iam, Kms, Redshift, RedshiftServerless, S3, Sts};
+
+/// How much reading cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ReadStats {
+    /// AWS calls made.
+    pub calls: u32,
+    /// The longest chain of calls that had to wait for one another (round trips of wall time).
+    pub depth: u32,
+}
+
+/// Counts calls.
+#[derive(Debug, Default)]
+struct Tally {
+    calls: AtomicU32,
+}
+
+impl Tally {
+    async fn call<T>(&self, call: impl Future<Output = T>) -> T {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        call.await
+    }
+}
+
+/// A value and the depth of the calls that produced it.
+type Deep<T> = (T, u32);
+
+/// Why a failed read is unknown, in words.
+fn reason(what: &str, error: &AwsError) -> String {
+    match error {
+        AwsError::AccessDenied { action: Some(action), .. } => format!("access denied for `{action}` reading {what}"),
+        AwsError::AccessDenied { .. } => format!("access denied reading {what}"),
+        other => format!("cannot read {what}: {other}"),
+    }
+}
+
+/// `Ok(Some)` → known, `Ok(None)` or not found → absent, anything else → unknown.
+fn known_or<T>(what: &str, result: AwsResult<Option<T>>) -> Known<T> {
+    match result {
+        Ok(Some(value)) => Known::known(value),
+        Ok(None) | Err(AwsError::NotFound { .. }) => Known::Absent,
+        Err(error) => Known::unknown(reason(what, &error)),
+    }
+}
+
+/// Reads everything doctor's analysis needs for `plan`. `s3` is the bucket account's S3 port,
+/// `None` when there are no credentials for it. Accounts without ports, and accounts whose
+/// credentials turn out to belong to another account, are recorded as unknown.
+pub async fn read_snapshot<I, S, K, R, N, B>(plan: &Plan, ports: &Ports<I, S, K, R, N>, s3: Option<&B>) -> (Snapshot, ReadStats)
+where
+    I: Iam,
+    S: Sts,
+    K: Kms,
+    R: Redshift,
+    N: RedshiftServerless,
+    B: S3,
+{
+    let tally_owned = Tally::default();
+    let tally = &tally_owned;
+    let spec = &plan.spec;
+    let port_of = |account: AccountId| ports.accounts.iter().find(|a| a.account == account);
+
+    let checks = join_all(ports.accounts.iter().map(|a| check_account(a, tally)));
+    let redshift = read_redshift(plan, ports, tally);
+    let roles = join_all(plan.chain.roles().iter().map(|role| async move {
+        let state = match port_of(role.account()) {
+            Some(account) => read_role(&account.iam, role, tally).await,
+            None => (Known::unknown(no_profile(role.account())), 0),
+        };
+        (role.clone(), state)
+    }));
+    let bucket = async {
+        match s3 {
+            Some(s3) => read_bucket(s3, spec.bucket.as_str(), tally).await,
+            None => (Known::unknown(no_profile(spec.s3_account)), 0),
+        }
+    };
+    let key = async {
+        match &spec.kms_key {
+            None => (None, 0),
+            Some(key) => match port_of(key.account()) {
+                Some(account) => {
+                    let (describe, policy) =
+                        tokio::join!(tally.call(account.kms.describe_key(key)), tally.call(account.kms.get_key_policy(key)));
+                    let state = match (describe, policy) {
+                        (Ok(info), Ok(policy)) => Known::known(KeyState {
+                            arn: key.clone(),
+                            key_state: info.state,
+                            key_manager: if info.customer_managed { "CUSTOMER" } else { "AWS" }.to_owned(),
+                            policy,
+                        }),
+                        (Err(AwsError::NotFound { .. }), _) | (_, Err(AwsError::NotFound { .. })) => Known::Absent,
+                        (Err(error), _) | (_, Err(error)) => Known::unknown(reason(&format!("key `{key}`"), &error)),
+                    };
+                    (Some(state), 1)
+                }
+                None => (Some(Known::unknown(no_profile(key.account()))), 0),
+            },
+        }
+    };
+    let (checks, (redshift, redshift_depth), roles, (bucket, bucket_depth), (kms_key, key_depth)) =
+        tokio::join!(checks, redshift, roles, bucket, key);
+
+    // Throw away what was read with the wrong credentials.
+    let wrong: BTreeMap<AccountId, String> = checks.into_iter().filter_map(|(account, problem)| Some((account, problem?))).collect();
+    let mask = |account: AccountId| wrong.get(&account).cloned();
+    let mut snapshot = Snapshot::empty();
+    snapshot.redshift = match mask(spec.redshift_account) {
+        Some(problem) => Known::unknown(problem),
+        None => redshift,
+    };
+    let mut depth = redshift_depth.max(bucket_depth).max(key_depth);
+    for (role, (state, role_depth)) in roles {
+        depth = depth.max(role_depth);
+        let state = match mask(role.account()) {
+            Some(problem) => Known::unknown(problem),
+            None => state,
+        };
+        snapshot.roles.insert(role.to_string(), state);
+    }
+    snapshot.bucket = match mask(spec.s3_account) {
+        Some(problem) => Known::unknown(problem),
+        None => bucket,
+    };
+    snapshot.kms_key = match (&spec.kms_key, kms_key) {
+        (Some(key), Some(state)) => Some(match mask(key.account()) {
+            Some(problem) => Known::unknown(problem),
+            None => state,
+        }),
+        (_, state) => state,
+    };
+    snapshot.version = SNAPSHOT_VERSION;
+    if !ports.accounts.is_empty() {
+        depth = depth.max(1);
+    }
+    (snapshot, ReadStats { calls: tally_owned.calls.load(Ordering::Relaxed), depth })
+}
+
+fn no_profile(account: AccountId) -> String {
+    format!("no credentials for account `{account}` (pass its profile)")
+}
+
+/// `None` when the credentials are this account's; otherwise what is wrong with them.
+async fn check_account<I: Iam, S: Sts, K: Kms>(account: &AccountPorts<I, S, K>, tally: &Tally) -> (AccountId, Option<String>) {
+    let problem = match tally.call(account.sts.caller_identity()).await {
+        Ok(identity) if identity.account == account.account => None,
+        Ok(identity) => Some(format!(
+            "the credentials for account `{}` belong to account `{}` (`{}`); pass the profile of account `{}`",
+            account.account, identity.account, identity.arn, account.account
+        )),
+        Err(error) => Some(format!("cannot check the credentials for account `{}`: {error}", account.account)),
+    };
+    (account.account, problem)
+}
+
+async fn read_redshift<I, S, K, R, N>(plan: &Plan, ports: &Ports<I, S, K, R, N>, tally: &Tally) -> Deep<Known<RedshiftState>>
+where
+    I: Iam,
+    S: Sts,
+    K: Kms,
+    R: Redshift,
+    N: RedshiftServerless,
+{
+    let spec = &plan.spec;
+    if !ports.accounts.iter().any(|a| a.account == spec.redshift_account) {
+        return (Known::unknown(no_profile(spec.redshift_account)), 0);
+    }
+    let region = spec.region.clone();
+    let attached = |roles: Vec<redbridge_core::converge::AttachedRole>| -> Vec<AttachedRole> {
+        roles.into_iter().map(|r| AttachedRole { arn: r.arn, apply_status: Some(r.status.to_string()) }).collect()
+    };
+    let state = match &spec.target {
+        Target::Provisioned { cluster } => match tally.call(ports.redshift.describe_cluster(cluster)).await {
+            Ok(info) => Known::known(RedshiftState {
+                region,
+                attached_roles: attached(info.roles),
+                enhanced_vpc_routing: info.enhanced_vpc_routing,
+                workgroup_id: None,
+            }),
+            Err(AwsError::NotFound { .. }) => Known::Absent,
+            Err(error) => Known::unknown(reason(&format!("cluster `{cluster}`"), &error)),
+        },
+        Target::Serverless { workgroup, namespace } => {
+            let (roles, group) = tokio::join!(
+                tally.call(ports.serverless.namespace_roles(namespace)),
+                tally.call(ports.serverless.workgroup(workgroup))
+            );
+            match roles {
+                Ok(roles) => {
+                    // The workgroup only adds its id and routing: without it, the attachment can still be judged.
+                    let group = group.ok();
+                    Known::known(RedshiftState {
+                        region,
+                        attached_roles: attached(roles),
+                        enhanced_vpc_routing: group.as_ref().is_some_and(|g| g.enhanced_vpc_routing),
+                        workgroup_id: group.and_then(|g| g.workgroup_id),
+                    })
+                }
+                Err(AwsError::NotFound { .. }) => Known::Absent,
+                Err(error) => Known::unknown(reason(&format!("namespace `{namespace}`"), &error)),
+            }
+        }
+    };
+    (state, 1)
+}
+
+/// A managed policy's default version: `GetPolicy` then `GetPolicyVersion`.
+async fn read_managed<I: Iam>(iam: &I, arn: &str, tally: &Tally) -> Deep<Known<PolicyDocument>> {
+    match tally.call(iam.managed_policy_default_version(arn)).await {
+        Ok(Some(version)) => {
+            let document = tally.call(iam.managed_policy_version(arn, &version)).await;
+            (known_or(&format!("managed policy `{arn}`"), document.map(Some)), 2)
+        }
+        other => (known_or(&format!("managed policy `{arn}`"), other.map(|_| None)), 1),
+    }
+}
+
+async fn read_role<I: Iam>(iam: &I, role: &RoleArn, tally: &Tally) -> Deep<Known<RoleState>> {
+    let name = role.name();
+    let (info, inline_names, attached) = tokio::join!(
+        tally.call(iam.get_role(name)),
+        tally.call(iam.list_role_policies(name)),
+        tally.call(iam.list_attached_role_policies(name))
+    );
+    let what = format!("role `{role}`");
+    let info = match known_or(&what, info) {
+        Known::Known { value } => value,
+        Known::Absent => return (Known::Absent, 1),
+        Known::Unknown { reason } => return (Known::unknown(reason), 1),
+    };
+    let inline_names = match inline_names {
+        Ok(names) => names,
+        Err(error) => return (Known::unknown(reason(&format!("the inline policies of {what}"), &error)), 1),
+    };
+    let attached = match attached {
+        Ok(arns) => arns,
+        Err(error) => return (Known::unknown(reason(&format!("the managed policies of {what}"), &error)), 1),
+    };
+    let inline = join_all(inline_names.iter().map(|policy| async move {
+        (policy.clone(), tally.call(iam.get_role_policy(name, policy)).await)
+    }));
+    let managed = join_all(attached.iter().map(|arn| async move { (arn.clone(), read_managed(iam, arn, tally).await) }));
+    let boundary = async {
+        match &info.permissions_boundary {
+            Some(arn) => Some(read_managed(iam, arn, tally).await),
+            None => None,
+        }
+    };
+    let (inline, managed, boundary) = tokio::join!(inline, managed, boundary);
+    let mut depth = 1;
+    let mut state = RoleState {
+        trust_policy: info.trust_policy,
+        inline_policies: BTreeMap::new(),
+        managed_policies: BTreeMap::new(),
+        permissions_boundary: None,
+        tags: info.tags.into_iter().collect(),
+    };
+    for (policy, document) in inline {
+        depth = depth.max(2);
+        match document {
+            Ok(Some(document)) => {
+                state.inline_policies.insert(policy, document);
+            }
+            // Deleted between the listing and the read: it no longer applies.
+            Ok(None) | Err(AwsError::NotFound { .. }) => {}
+            Err(error) => return (Known::unknown(reason(&format!("inline policy `{policy}` of {what}"), &error)), depth),
+        }
+    }
+    for (arn, (document, managed_depth)) in managed {
+        depth = depth.max(1 + managed_depth);
+        match document {
+            Known::Known { value } => {
+                state.managed_policies.insert(arn, value);
+            }
+            Known::Absent => {}
+            Known::Unknown { reason } => return (Known::unknown(reason), depth),
+        }
+    }
+    if let Some((document, boundary_depth)) = boundary {
+        depth = depth.max(1 + boundary_depth);
+        match document {
+            Known::Known { value } => state.permissions_boundary = Some(value),
+            // IAM refuses to delete a policy in use as a boundary; if it happens anyway, say so.
+            Known::Absent => {
+                let reason = format!("the permissions boundary of {what} names a policy that does not exist");
+                return (Known::unknown(reason), depth);
+            }
+            Known::Unknown { reason } => return (Known::unknown(reason), depth),
+        }
+    }
+    (Known::known(state), depth)
+}
+
+async fn read_bucket<B: S3>(s3: &B, bucket: &str, tally: &Tally) -> Deep<Known<BucketState>> {
+    let (region, policy, ownership, encryption) = tokio::join!(
+        tally.call(s3.bucket_region(bucket)),
+        tally.call(s3.bucket_policy(bucket)),
+        tally.call(s3.object_ownership(bucket)),
+        tally.call(s3.default_encryption(bucket))
+    );
+    let what = format!("bucket `{bucket}`");
+    let region = match region {
+        Ok(region) => region,
+        Err(AwsError::NotFound { .. }) => return (Known::Absent, 1),
+        Err(error) => return (Known::unknown(reason(&what, &error)), 1),
+    };
+    let policy = match policy {
+        Ok(policy) => policy,
+        Err(error) => return (Known::unknown(reason(&format!("the policy of {what} (in `{region}`)"), &error)), 1),
+    };
+    // Ownership and encryption refine findings; when they cannot be read the analysis says so.
+    let object_ownership = ownership.ok().flatten();
+    let encryption = encryption.ok().flatten();
+    (
+        Known::known(BucketState {
+            region,
+            policy,
+            object_ownership,
+            default_encryption: encryption.as_ref().map(|e| e.algorithm.clone()),
+            default_kms_key: encryption.and_then(|e| e.kms_key),
+        }),
+        1,
+    )
+}
