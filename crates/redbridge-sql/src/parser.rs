@@ -636,6 +636,20 @@ impl<'a> Parser<'a> {
         }
         let Ok((from, from_span)) = self.string("a quoted `s3://` path after `FROM`") else { return };
         parsed.location_span = Some(from_span);
+        let options = self.options(parsed, COPY_KEYWORDS, Self::copy_option);
+        let authorization = combine_auth(&parsed.auth);
+        parsed.statement = Some(Statement::Copy(CopyStatement { table, columns, from, authorization, options }));
+    }
+
+    /// The parameters after the location, in any order: authorization clauses go to
+    /// `parsed.auth`, everything else is read by `option`; after an error, parsing resumes at
+    /// the next of `keywords`.
+    fn options<T>(
+        &mut self,
+        parsed: &mut ParsedStatement,
+        keywords: &[&str],
+        option: fn(&mut Self) -> Result<T, Reported>,
+    ) -> Vec<T> {
         let mut options = Vec::new();
         while self.pos < self.tokens.len() {
             let start = self.peek().map_or(0, |t| t.span.start);
@@ -643,20 +657,19 @@ impl<'a> Parser<'a> {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(Reported) => {
-                    self.recover(COPY_KEYWORDS);
+                    self.recover(keywords);
                     continue;
                 }
             }
-            match self.copy_option() {
+            match option(self) {
                 Ok(option) => {
                     options.push(option);
                     parsed.option_spans.push(Span::new(start, self.end_of_previous()));
                 }
-                Err(Reported) => self.recover(COPY_KEYWORDS),
+                Err(Reported) => self.recover(keywords),
             }
         }
-        let authorization = combine_auth(&parsed.auth);
-        parsed.statement = Some(Statement::Copy(CopyStatement { table, columns, from, authorization, options }));
+        options
     }
 
     fn unload(&mut self, parsed: &mut ParsedStatement) {
@@ -675,25 +688,7 @@ impl<'a> Parser<'a> {
         }
         let Ok((to, to_span)) = self.string("a quoted `s3://` prefix after `TO`") else { return };
         parsed.location_span = Some(to_span);
-        let mut options = Vec::new();
-        while self.pos < self.tokens.len() {
-            let start = self.peek().map_or(0, |t| t.span.start);
-            match self.authorization(parsed) {
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(Reported) => {
-                    self.recover(UNLOAD_KEYWORDS);
-                    continue;
-                }
-            }
-            match self.unload_option() {
-                Ok(option) => {
-                    options.push(option);
-                    parsed.option_spans.push(Span::new(start, self.end_of_previous()));
-                }
-                Err(Reported) => self.recover(UNLOAD_KEYWORDS),
-            }
-        }
+        let options = self.options(parsed, UNLOAD_KEYWORDS, Self::unload_option);
         let authorization = combine_auth(&parsed.auth);
         parsed.statement = Some(Statement::Unload(UnloadStatement { query, to, authorization, options }));
     }
