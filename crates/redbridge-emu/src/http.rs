@@ -121,6 +121,9 @@ async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<
     if request.method() == Method::GET && request.uri().path() == "/_emu/health" {
         return respond(StatusCode::OK, "application/json", r#"{"status":"ok"}"#.to_owned(), &request_id);
     }
+    if request.method() == Method::POST && request.uri().path() == "/_emu/hold-role" {
+        return hold_role(service, request.uri().query().unwrap_or_default(), &request_id);
+    }
     let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let protocol = match target.as_deref() {
         Some(t) if t.starts_with("RedshiftServerless.") => Protocol::Serverless(t["RedshiftServerless.".len()..].to_owned()),
@@ -187,6 +190,20 @@ async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<
             }
         }
     }
+}
+
+/// `POST /_emu/hold-role?role=ARN&seconds=N`: keeps the role's attachments `adding` for N
+/// seconds, so a scenario can show a role that is attached but not yet in sync.
+fn hold_role(service: &Service, query: &str, request_id: &str) -> Response<Full<Bytes>> {
+    let params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let (Some(role), Some(Ok(seconds))) = (get("role"), get("seconds").map(str::parse::<u64>)) else {
+        let body = r#"{"message":"usage: POST /_emu/hold-role?role=ARN&seconds=N"}"#.to_owned();
+        return respond(StatusCode::BAD_REQUEST, "application/json", body, request_id);
+    };
+    let held = service.registry().hold_role(role, std::time::Duration::from_secs(seconds));
+    let status = if held == 0 { StatusCode::NOT_FOUND } else { StatusCode::OK };
+    respond(status, "application/json", serde_json::json!({ "role": role, "held": held, "seconds": seconds }).to_string(), request_id)
 }
 
 fn parse_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {

@@ -66,6 +66,20 @@ pub(crate) struct Registry {
 }
 
 impl Registry {
+    /// Holds every attachment of `arn` (clusters and namespaces, any account) `adding` for
+    /// `duration` from now, as a role Redshift is slow to sync; returns how many it found.
+    pub fn hold_role(&mut self, arn: &str, duration: std::time::Duration) -> usize {
+        let until = Instant::now() + duration;
+        let clusters = self.clusters.values_mut().flat_map(|c| c.roles.iter_mut());
+        let namespaces = self.namespaces.values_mut().flat_map(|n| n.roles.iter_mut());
+        let mut held = 0;
+        for role in clusters.chain(namespaces).filter(|r| r.arn == arn && !r.removing) {
+            role.held_until = Some(until);
+            held += 1;
+        }
+        held
+    }
+
     /// The database of a cluster or workgroup, created on first use.
     pub fn database(&mut self, database_key: &str) -> Result<Arc<Mutex<rusqlite::Connection>>, ApiError> {
         if let Some(db) = self.databases.get(database_key) {
@@ -95,22 +109,25 @@ pub(crate) struct AttachedRole {
     pub arn: String,
     pub since: Instant,
     pub removing: bool,
+    /// Held `adding` until then (`POST /_emu/hold-role`), whatever the delay says.
+    pub held_until: Option<Instant>,
 }
 
 impl AttachedRole {
     pub fn adding(arn: &str) -> Self {
-        Self { arn: arn.to_owned(), since: Instant::now(), removing: false }
+        Self { arn: arn.to_owned(), since: Instant::now(), removing: false, held_until: None }
     }
 
     /// Attached from the start (roles given at creation are in sync when the resource is).
     pub fn in_sync(arn: &str, delay: std::time::Duration) -> Self {
         let since = Instant::now().checked_sub(delay).unwrap_or_else(Instant::now);
-        Self { arn: arn.to_owned(), since, removing: false }
+        Self { arn: arn.to_owned(), since, removing: false, held_until: None }
     }
 
     /// `adding`, `in-sync` or `removing`; `None` once a removal has completed.
     pub fn apply_status(&self, delay: std::time::Duration) -> Option<&'static str> {
-        let settled = self.since.elapsed() >= delay;
+        let held = self.held_until.is_some_and(|until| Instant::now() < until);
+        let settled = self.since.elapsed() >= delay && !held;
         match (self.removing, settled) {
             (false, false) => Some("adding"),
             (false, true) => Some("in-sync"),

@@ -127,3 +127,44 @@ async fn describe_clusters_pages_with_markers() {
     let bad = redshift.describe_clusters().max_records(5).send().await.unwrap_err();
     assert_eq!(bad.code(), Some("InvalidParameterValue"));
 }
+
+/// `POST /_emu/hold-role` over a plain TCP connection; returns the status line.
+async fn hold_role(endpoint: &str, query: &str) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let address = endpoint.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!("POST /_emu/hold-role?{query} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn a_held_role_stays_adding_until_the_hold_ends() {
+    let h = Harness::start().await;
+    let role = "arn:aws:iam::111111111111:role/ClusterRole";
+    h.cloud.put_role(&RoleArn::parse(role).unwrap(), redshift_trust("111111111111"), vec![]);
+    let redshift = h.redshift("111111111111");
+    create_cluster(&redshift, "held", &[role]).await;
+    let described = redshift.describe_clusters().cluster_identifier("held").send().await.unwrap();
+    assert_eq!(statuses(&described.clusters()[0]), [(role.to_owned(), "in-sync".to_owned())]);
+
+    let endpoint = h.emulator.endpoint_url();
+    let encoded: String = url_encode(role);
+    assert_eq!(hold_role(&endpoint, &format!("role={encoded}&seconds=1")).await, "HTTP/1.1 200 OK");
+    let described = redshift.describe_clusters().cluster_identifier("held").send().await.unwrap();
+    assert_eq!(statuses(&described.clusters()[0]), [(role.to_owned(), "adding".to_owned())]);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let described = redshift.describe_clusters().cluster_identifier("held").send().await.unwrap();
+    assert_eq!(statuses(&described.clusters()[0]), [(role.to_owned(), "in-sync".to_owned())]);
+
+    assert_eq!(hold_role(&endpoint, "role=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2FOther&seconds=1").await, "HTTP/1.1 404 Not Found");
+    assert_eq!(hold_role(&endpoint, "seconds=x").await, "HTTP/1.1 400 Bad Request");
+}
+
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
