@@ -6,7 +6,7 @@ mod bench_doctor;
 mod bench_iam;
 mod bench_lint;
 mod check_policies;
-mod emu_smoke;
+mod e2e;
 mod fuzz_lint;
 mod iam_diff;
 mod localstack;
@@ -29,7 +29,8 @@ tasks:
   bench lint       COPY/UNLOAD linter throughput
   fuzz-lint [N]    run the linter over N generated and mutated statements
   validate-exports lint every export format (cfn-lint, python-hcl2, checkov, shellcheck)
-  emu-smoke        LocalStack + redbridge-emu: one COPY/UNLOAD happy path and one failure through the AWS SDK";
+  e2e [--filter T] LocalStack + redbridge-emu: the contract suites and the scenarios of tests/scenarios/
+  emu-smoke        LocalStack + redbridge-emu: one COPY/UNLOAD happy path and one failure through the bare AWS SDK";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,7 +45,8 @@ fn main() -> ExitCode {
         ["bench", "lint", rest @ ..] => bench_lint::run(rest),
         ["fuzz-lint", rest @ ..] => fuzz_lint::run(rest),
         ["validate-exports", ..] => validate_exports::run(),
-        ["emu-smoke", rest @ ..] => emu_smoke::run(rest),
+        ["e2e", rest @ ..] => e2e::run(rest),
+        ["emu-smoke", ..] => e2e::smoke(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -18,7 +18,11 @@ use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
 
 use crate::AwsError;
+use crate::engine::Sleeper;
 use crate::ports::{Iam, Kms, NewRole, Redshift, RedshiftServerless, Sts};
+
+/// Time between polls of an attachment's status.
+const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// IAM: roles with tags and trust, inline policies, listing, deletion, not-found and conflicts.
 /// Creates and deletes roles named `<prefix>-…` in `account`.
@@ -119,8 +123,9 @@ pub async fn kms(kms: &impl Kms, key: &KmsKeyArn) {
 }
 
 /// Provisioned Redshift: adding a role keeps the others and reaches `in-sync`; removing it
-/// keeps the others. `role` must exist and trust Redshift.
-pub async fn redshift(redshift: &impl Redshift, cluster: &str, role: &str) {
+/// keeps the others. `role` must exist and trust Redshift. `sleeper` paces the polls (100 of
+/// them, 100 ms apart on a real clock).
+pub async fn redshift(redshift: &impl Redshift, sleeper: &impl Sleeper, cluster: &str, role: &str) {
     let before = redshift.cluster_roles(cluster).await.expect("cluster_roles");
     assert!(!before.iter().any(|r| r.arn == role), "the contract role starts detached");
     redshift.add_cluster_role(cluster, role).await.expect("add_cluster_role");
@@ -134,6 +139,7 @@ pub async fn redshift(redshift: &impl Redshift, cluster: &str, role: &str) {
             in_sync = true;
             break;
         }
+        sleeper.sleep(POLL).await;
     }
     assert!(in_sync, "the added role reaches `in-sync`");
     redshift.remove_cluster_role(cluster, role).await.expect("remove_cluster_role");
@@ -148,7 +154,7 @@ pub async fn redshift(redshift: &impl Redshift, cluster: &str, role: &str) {
 
 /// Redshift Serverless: the role list reads back as written (with the statuses settling to
 /// `in-sync`) and writing the old list restores it. `role` must exist and trust Redshift.
-pub async fn serverless(serverless: &impl RedshiftServerless, namespace: &str, role: &str) {
+pub async fn serverless(serverless: &impl RedshiftServerless, sleeper: &impl Sleeper, namespace: &str, role: &str) {
     let before: Vec<String> =
         serverless.namespace_roles(namespace).await.expect("namespace_roles").into_iter().map(|r| r.arn).collect();
     let merged = redbridge_core::converge::merge_roles(&before, role);
@@ -162,6 +168,7 @@ pub async fn serverless(serverless: &impl RedshiftServerless, namespace: &str, r
             settled = true;
             break;
         }
+        sleeper.sleep(POLL).await;
     }
     assert!(settled, "the roles reach `in-sync`");
     serverless.set_namespace_roles(namespace, &before).await.expect("set_namespace_roles");

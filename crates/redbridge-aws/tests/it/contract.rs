@@ -1,6 +1,7 @@
 //! The contract suites against the fakes.
 
 use redbridge_aws::contract;
+use redbridge_aws::engine::NoSleep;
 use redbridge_aws::fake::FakeAws;
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
@@ -43,7 +44,7 @@ fn fake_redshift_passes_the_redshift_contract_with_a_slow_attach() {
     aws.seed_role(&role, PolicyDocument::new(vec![]), &[]);
     aws.seed_cluster("analytics", &["arn:aws:iam::111111111111:role/foreign"]);
     aws.set_attach_delay(3);
-    block_on(contract::redshift(&aws.redshift(), "analytics", &role.to_string()));
+    block_on(contract::redshift(&aws.redshift(), &NoSleep::default(), "analytics", &role.to_string()));
 }
 
 #[test]
@@ -53,5 +54,5 @@ fn fake_serverless_passes_the_serverless_contract_with_a_slow_attach() {
     aws.seed_role(&role, PolicyDocument::new(vec![]), &[]);
     aws.seed_namespace("analytics-ns", &["arn:aws:iam::111111111111:role/foreign"]);
     aws.set_attach_delay(2);
-    block_on(contract::serverless(&aws.redshift(), "analytics-ns", &role.to_string()));
+    block_on(contract::serverless(&aws.redshift(), &NoSleep::default(), "analytics-ns", &role.to_string()));
 }

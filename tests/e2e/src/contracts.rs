@@ -1,0 +1,92 @@
+//! The adapters' contract suites (`redbridge_aws::contract`) against LocalStack (IAM, STS, KMS)
+//! and the emulator (Redshift, Redshift Serverless), through the same SDK adapters `redbridge`
+//! uses. `cargo test` runs the same suites against the in-memory fakes.
+
+use std::time::Instant;
+
+use anyhow::Context;
+use aws_config::SdkConfig;
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use futures_util::FutureExt as _;
+use redbridge_aws::contract;
+use redbridge_aws::engine::TokioSleeper;
+use redbridge_aws::ports::{Iam as _, NewRole};
+use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkSts};
+use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
+use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
+
+/// An account no scenario uses.
+const ACCOUNT: &str = "300000000001";
+const REGION: &str = "us-east-1";
+
+fn config(endpoint: &str) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(ACCOUNT, "test", None, None, "redbridge-e2e")))
+        .build()
+}
+
+/// Runs one suite, turning its panic into an error that names it.
+async fn suite(name: &str, future: impl Future<Output = ()>) -> anyhow::Result<()> {
+    let started = Instant::now();
+    match std::panic::AssertUnwindSafe(future).catch_unwind().await {
+        Ok(()) => {
+            eprintln!("   contract {name}: ok ({:.1}s)", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Err(panic) => {
+            let message = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()));
+            anyhow::bail!("contract {name} broke: {}", message.unwrap_or_default())
+        }
+    }
+}
+
+/// Every suite; the first failure stops the run.
+pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
+    let account = AccountId::parse(ACCOUNT).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let cloud = config(aws);
+    let redshift_api = config(emu);
+    let iam = SdkIam::from_conf(&cloud);
+    suite("iam (LocalStack)", contract::iam(&iam, Partition::Aws, account, "e2e")).await?;
+    suite("sts (LocalStack)", contract::sts(&SdkSts::from_conf(&cloud), account)).await?;
+
+    let key = aws_sdk_kms::Client::new(&cloud).create_key().description("redbridge contract").send().await?;
+    let key = key.key_metadata().and_then(|m| m.arn()).context("KMS returned no key ARN")?;
+    let key = KmsKeyArn::parse(key).map_err(|e| anyhow::anyhow!("{e}"))?;
+    suite("kms (LocalStack)", contract::kms(&SdkKms::from_conf(&cloud), &key)).await?;
+
+    // The emulator checks, through LocalStack, that an attached role trusts Redshift.
+    let role = RoleArn::new(Partition::Aws, account, "/", "e2e-contract-attached").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let trust = PolicyDocument::new(vec![Statement::trust(Principal::service([
+        "redshift.amazonaws.com",
+        "redshift-serverless.amazonaws.com",
+    ]))]);
+    iam.create_role(&NewRole { arn: role.clone(), trust_policy: trust, description: "contract".into(), tags: Vec::new() }).await?;
+    let foreign = RoleArn::new(Partition::Aws, account, "/", "e2e-contract-foreign").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let trust = PolicyDocument::new(vec![Statement::trust(Principal::service(["redshift.amazonaws.com"]))]);
+    iam.create_role(&NewRole { arn: foreign.clone(), trust_policy: trust, description: "contract".into(), tags: Vec::new() }).await?;
+
+    let redshift = aws_sdk_redshift::Client::new(&redshift_api);
+    redshift
+        .create_cluster()
+        .cluster_identifier("contract")
+        .node_type("ra3.large")
+        .master_username("awsuser")
+        .master_user_password("Passw0rd!")
+        .iam_roles(foreign.to_string())
+        .send()
+        .await?;
+    suite("redshift (emulator)", contract::redshift(&SdkRedshift::from_conf(&redshift_api), &TokioSleeper, "contract", &role.to_string())).await?;
+
+    let serverless = aws_sdk_redshiftserverless::Client::new(&redshift_api);
+    serverless.create_namespace().namespace_name("contract-ns").iam_roles(foreign.to_string()).send().await?;
+    suite(
+        "serverless (emulator)",
+        contract::serverless(&SdkRedshiftServerless::from_conf(&redshift_api), &TokioSleeper, "contract-ns", &role.to_string()),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,395 @@
+//! Runs scenarios with the real `redbridge` binary against LocalStack and the emulator, and
+//! prints the summary table.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail, ensure};
+use serde_json::Value;
+
+use crate::scenario::{ApplyExpect, Scenario, Step};
+use crate::world::{Services, World};
+
+/// How to run the scenarios.
+pub struct Settings {
+    /// The `redbridge` binary.
+    pub redbridge: PathBuf,
+    /// Where each scenario writes its spec, AWS config and command outputs.
+    pub work: PathBuf,
+    pub services: Services,
+}
+
+/// One scenario's result.
+pub struct Outcome {
+    pub name: String,
+    pub steps: usize,
+    pub seconds: f64,
+    pub error: Option<String>,
+}
+
+/// Runs every scenario (a failure does not stop the others) and prints the table.
+pub async fn run_all(scenarios: &[Scenario], settings: &Settings) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    for (index, scenario) in scenarios.iter().enumerate() {
+        let started = Instant::now();
+        eprintln!("\n== {} — {}", scenario.name, scenario.description);
+        let mut done = 0;
+        let result = run_one(scenario, index + 1, settings, &mut done).await;
+        let seconds = started.elapsed().as_secs_f64();
+        let error = result.err().map(|e| format!("step {}: {e:#}", done + 1));
+        match &error {
+            None => eprintln!("== {}: passed in {seconds:.1}s", scenario.name),
+            Some(e) => eprintln!("== {}: FAILED in {seconds:.1}s: {e}", scenario.name),
+        }
+        outcomes.push(Outcome { name: scenario.name.clone(), steps: scenario.steps.len(), seconds, error });
+    }
+    outcomes
+}
+
+/// The summary table.
+pub fn table(outcomes: &[Outcome]) -> String {
+    let width = outcomes.iter().map(|o| o.name.len()).max().unwrap_or(8).max(8);
+    let mut out = format!("{:<width$}  {:<6}  {:>5}  {:>7}\n", "scenario", "result", "steps", "seconds");
+    for o in outcomes {
+        let result = if o.error.is_none() { "ok" } else { "FAILED" };
+        out.push_str(&format!("{:<width$}  {:<6}  {:>5}  {:>7.1}\n", o.name, result, o.steps, o.seconds));
+    }
+    let total: f64 = outcomes.iter().map(|o| o.seconds).sum();
+    let passed = outcomes.iter().filter(|o| o.error.is_none()).count();
+    out.push_str(&format!("{passed} of {} passed in {total:.1}s\n", outcomes.len()));
+    for o in outcomes.iter().filter(|o| o.error.is_some()) {
+        out.push_str(&format!("\n{}: {}\n", o.name, o.error.as_deref().unwrap_or_default()));
+    }
+    out
+}
+
+async fn run_one(scenario: &Scenario, index: usize, settings: &Settings, done: &mut usize) -> anyhow::Result<()> {
+    let mut world = World::new(scenario, index, &settings.services, &settings.work)?;
+    world.set_up(scenario).await.context("setting up")?;
+    refresh_chain(&mut world, settings)?;
+    let mut runner = Runner { world, settings, calls: 0 };
+    for step in &scenario.steps {
+        let started = Instant::now();
+        let what = runner.step(step).await?;
+        eprintln!("   {:>2}. {what} ({:.1}s)", *done + 1, started.elapsed().as_secs_f64());
+        *done += 1;
+    }
+    Ok(())
+}
+
+/// Reads the chain from `redbridge plan --output json`.
+fn refresh_chain(world: &mut World, settings: &Settings) -> anyhow::Result<()> {
+    let output = Command::new(&settings.redbridge)
+        .args(["plan", "--output", "json", "--spec"])
+        .arg(world.spec_path())
+        .output()
+        .context("running `redbridge plan`")?;
+    ensure!(output.status.success(), "`redbridge plan` failed: {}", String::from_utf8_lossy(&output.stderr));
+    let plan: Value = serde_json::from_slice(&output.stdout).context("`redbridge plan --output json` is not JSON")?;
+    world.chain = plan["chain"].as_array().context("the plan has no chain")?.iter().filter_map(|r| r.as_str().map(str::to_owned)).collect();
+    Ok(())
+}
+
+struct Runner<'a> {
+    world: World,
+    settings: &'a Settings,
+    calls: usize,
+}
+
+/// What one `redbridge` run gave.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> anyhow::Result<Value> {
+        serde_json::from_str(&self.stdout).with_context(|| format!("not JSON: {}\nstderr: {}", self.stdout, self.stderr))
+    }
+}
+
+impl Runner<'_> {
+    /// `redbridge <args>` with the scenario's AWS config and nothing from the caller's AWS environment.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.settings.redbridge);
+        command.args(args);
+        for (key, _) in std::env::vars_os() {
+            if key.to_str().is_some_and(|k| k.starts_with("AWS_")) {
+                command.env_remove(key);
+            }
+        }
+        command
+            .env("AWS_CONFIG_FILE", self.world.aws_config())
+            .env("AWS_SHARED_CREDENTIALS_FILE", self.world.dir.join("credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
+        command
+    }
+
+    fn with_spec(&self, command: &str) -> Vec<String> {
+        vec![command.to_owned(), "--spec".to_owned(), self.world.spec_path().display().to_string()]
+    }
+
+    fn profiles() -> [&'static str; 4] {
+        ["--redshift-profile", "redshift", "--s3-profile", "s3"]
+    }
+
+    /// Runs and keeps the outputs in the scenario's directory.
+    fn run(&mut self, args: &[String]) -> anyhow::Result<Run> {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = self.command(&refs).output().with_context(|| format!("running `redbridge {}`", args.join(" ")))?;
+        let run = Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        self.record(args, &run)?;
+        Ok(run)
+    }
+
+    fn record(&mut self, args: &[String], run: &Run) -> anyhow::Result<()> {
+        self.calls += 1;
+        let path = self.world.dir.join(format!("{:02}-{}.log", self.calls, args[0]));
+        let text = format!("$ redbridge {}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}", args.join(" "), run.code, run.stdout, run.stderr);
+        std::fs::write(path, text)?;
+        // Nothing redbridge prints may carry a secret: the scenario's secret key is `test`, so
+        // check the session tokens LocalStack hands out instead (they start `FQoG`).
+        ensure!(!run.stdout.contains("FQoG") && !run.stderr.contains("FQoG"), "`redbridge {}` printed a session token", args[0]);
+        Ok(())
+    }
+
+    async fn step(&mut self, step: &Step) -> anyhow::Result<String> {
+        match step {
+            Step::Apply { expect, interrupt_after } => self.apply(*expect, *interrupt_after),
+            Step::Doctor { verdict, findings, sql } => {
+                let mut args = self.with_spec("doctor");
+                args.extend(Self::profiles().map(str::to_owned));
+                args.extend(["--output".to_owned(), "json".to_owned()]);
+                for statement in sql {
+                    args.extend(["--sql".to_owned(), self.world.template(statement)]);
+                }
+                let run = self.run(&args)?;
+                let report = run.json()?;
+                let found: Vec<(String, String, String)> = report["findings"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|f| {
+                        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+                        (text(&f["code"]), text(&f["hop"]["kind"]), text(&f["severity"]))
+                    })
+                    .collect();
+                let listing = found.iter().map(|(c, h, s)| format!("{c} ({h}, {s})")).collect::<Vec<_>>().join(", ");
+                ensure!(report["verdict"] == verdict.as_str(), "doctor says `{}`, expected `{verdict}`; findings: [{listing}]", report["verdict"]);
+                for expected in findings {
+                    ensure!(
+                        found.iter().any(|(c, h, _)| *c == expected.code && *h == expected.hop),
+                        "doctor did not report {} on the {} hop; findings: [{listing}]",
+                        expected.code,
+                        expected.hop
+                    );
+                }
+                for (code, hop, severity) in &found {
+                    ensure!(
+                        severity != "error" || findings.iter().any(|e| e.code == *code),
+                        "doctor reported an unexpected error {code} on the {hop} hop; findings: [{listing}]"
+                    );
+                }
+                Ok(format!("doctor: {verdict} [{listing}]"))
+            }
+            Step::Test { sql, pass, code, hop, error } => {
+                let mut args = self.with_spec("test");
+                args.extend(Self::profiles().map(str::to_owned));
+                args.extend(["--output".to_owned(), "json".to_owned(), "--timeout".to_owned(), "60".to_owned()]);
+                if let Some(sql) = sql {
+                    args.extend(["--sql".to_owned(), self.world.template(sql)]);
+                }
+                let run = self.run(&args)?;
+                let report = run.json()?;
+                let passed = report["passed"].as_bool().unwrap_or(false);
+                let text = report["outcome"]["error"].as_str().unwrap_or_default().to_owned();
+                let diagnosis = &report["diagnosis"];
+                let got_code = diagnosis["code"].as_str().unwrap_or_default();
+                let got_hop = diagnosis["hop"].as_str().unwrap_or_default();
+                ensure!(passed == *pass, "test passed: {passed}, expected {pass}; error `{text}`, diagnosis {got_code} on `{got_hop}`");
+                ensure!(run.code == Some(if *pass { 0 } else { 1 }), "test exited {:?}", run.code);
+                if let Some(code) = code {
+                    ensure!(got_code == code, "test diagnosed {got_code} on `{got_hop}`, expected {code}; error `{text}`");
+                }
+                if let Some(hop) = hop {
+                    ensure!(got_hop.contains(hop.as_str()), "test's hop is `{got_hop}`, expected one with `{hop}`");
+                }
+                if let Some(error) = error {
+                    let error = self.world.template(error);
+                    ensure!(text.contains(&error), "Redshift's error `{text}` does not contain `{error}`");
+                }
+                Ok(if passed { "test: passed".to_owned() } else { format!("test: failed as expected, {got_code} on `{got_hop}`: {text}") })
+            }
+            Step::Lint { sql, codes } => {
+                let path = self.world.dir.join(format!("lint-{}.sql", self.calls + 1));
+                std::fs::write(&path, self.world.template(sql))?;
+                let args = vec![
+                    "lint".to_owned(),
+                    "--spec".to_owned(),
+                    self.world.spec_path().display().to_string(),
+                    "--output".to_owned(),
+                    "json".to_owned(),
+                    path.display().to_string(),
+                ];
+                let run = self.run(&args)?;
+                let report = run.json()?;
+                let mut got: Vec<String> = report["statements"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|s| s["diagnostics"].as_array().into_iter().flatten())
+                    .filter_map(|d| d["code"].as_str().map(str::to_owned))
+                    .collect();
+                got.sort();
+                let mut want = codes.clone();
+                want.sort();
+                ensure!(got == want, "lint reported {got:?}, expected {want:?}");
+                Ok(format!("lint: {got:?}"))
+            }
+            Step::RoundTrip { csv } => self.round_trip(csv).await,
+            Step::Fault(fault) => self.world.inject(fault).await.map(|what| format!("fault: {what}")),
+            Step::SetSpec { fields } => {
+                for (key, value) in fields {
+                    let value = match value {
+                        toml::Value::String(s) => toml::Value::String(self.world.template(s)),
+                        other => other.clone(),
+                    };
+                    self.world.spec.insert(key.clone(), value);
+                }
+                self.world.write_spec()?;
+                refresh_chain(&mut self.world, self.settings)?;
+                Ok(format!("spec: set {}", fields.keys().cloned().collect::<Vec<_>>().join(", ")))
+            }
+            Step::Sleep { seconds } => {
+                tokio::time::sleep(Duration::from_secs(*seconds)).await;
+                Ok(format!("slept {seconds}s"))
+            }
+        }
+    }
+
+    fn apply(&mut self, expect: ApplyExpect, interrupt_after: Option<usize>) -> anyhow::Result<String> {
+        let mut args = self.with_spec("apply");
+        args.extend(Self::profiles().map(str::to_owned));
+        args.extend(["--yes", "--output", "json", "--attach-timeout", "60"].map(str::to_owned));
+        if let Some(limit) = interrupt_after {
+            ensure!(expect == ApplyExpect::Interrupted, "`interrupt_after` needs `expect = \"interrupted\"`");
+            return self.interrupted_apply(&args, limit);
+        }
+        let run = self.run(&args)?;
+        ensure!(run.code == Some(0), "apply exited {:?}: {}", run.code, run.stderr.trim());
+        let result = run.json()?;
+        let status = result["status"].as_str().unwrap_or_default();
+        let changes: Vec<String> = result["diff"]["accounts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|a| a["changes"].as_array().into_iter().flatten())
+            .map(|c| format!("{} {}", c["kind"].as_str().unwrap_or_default(), c["subject"].as_str().unwrap_or_default()))
+            .collect();
+        match expect {
+            ApplyExpect::NoChanges => ensure!(status == "no_changes", "apply's status is `{status}`, expected no changes"),
+            ApplyExpect::Changes => ensure!(status == "done" && !changes.is_empty(), "apply's status is `{status}`, expected changes"),
+            ApplyExpect::Interrupted => bail!("`expect = \"interrupted\"` needs `interrupt_after`"),
+        }
+        Ok(format!("apply: {status}, {} change(s): {}", changes.len(), changes.join("; ")))
+    }
+
+    /// Starts `apply` and kills it (SIGKILL) once `limit` steps reported `done`.
+    fn interrupted_apply(&mut self, args: &[String], limit: usize) -> anyhow::Result<String> {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut child = self.command(&refs).stdout(Stdio::null()).stderr(Stdio::piped()).spawn()?;
+        let stderr = child.stderr.take().context("no stderr")?;
+        let mut seen = String::new();
+        let mut done = 0;
+        for line in BufReader::new(stderr).lines() {
+            let line = line?;
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.ends_with(": done") {
+                done += 1;
+                if done == limit {
+                    child.kill()?;
+                    break;
+                }
+            }
+        }
+        let status = child.wait()?;
+        let run = Run { code: status.code(), stdout: String::new(), stderr: seen };
+        self.record(args, &run)?;
+        ensure!(done == limit, "apply ended after {done} steps, before it could be interrupted after {limit}");
+        ensure!(status.code().is_none(), "apply was not killed: {status}");
+        Ok(format!("apply: killed after {limit} steps"))
+    }
+
+    /// COPY → UNLOAD → COPY with statements from `redbridge sql`, run by `redbridge test --sql`.
+    async fn round_trip(&mut self, csv: &str) -> anyhow::Result<String> {
+        let header = csv.lines().next().context("the CSV has no header")?;
+        let columns: Vec<&str> = header.split(',').map(str::trim).collect();
+        let base = format!("s3://{}/{}rt-{}/", self.world.bucket, self.world.template("{prefix}"), std::process::id());
+        let input_key = format!("{}in/part-1.csv", base.splitn(4, '/').nth(3).unwrap_or_default());
+        self.world.put_object(&input_key, csv).await?;
+        let definition = columns.iter().map(|c| format!("{c} VARCHAR(256)")).collect::<Vec<_>>().join(", ");
+        for table in ["rt_source", "rt_back"] {
+            self.sql_ok(&format!("CREATE TABLE {table} ({definition})"))?;
+        }
+        let spec = self.world.spec_path().display().to_string();
+        let generate = |args: &[&str]| -> anyhow::Result<String> {
+            let output = Command::new(&self.settings.redbridge).args(args).output()?;
+            ensure!(output.status.success(), "`redbridge {}` failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr));
+            Ok(String::from_utf8(output.stdout)?.trim().to_owned())
+        };
+        let copy_in = generate(&["sql", "copy", "--spec", &spec, "--format", "csv", "--table", "rt_source", "--from", &format!("{base}in/"), "--option", "IGNOREHEADER 1"])?;
+        let unload = generate(&["sql", "unload", "--spec", &spec, "--format", "csv", "--query", "SELECT * FROM rt_source", "--to", &format!("{base}out/part_"), "--option", "HEADER"])?;
+        let copy_back = generate(&["sql", "copy", "--spec", &spec, "--format", "csv", "--table", "rt_back", "--from", &format!("{base}out/part_"), "--option", "IGNOREHEADER 1"])?;
+        for statement in [&copy_in, &unload, &copy_back] {
+            self.sql_ok(statement)?;
+        }
+        let order = (1..=columns.len()).map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
+        let source = self.world.query(&format!("SELECT * FROM rt_source ORDER BY {order}")).await?;
+        let back = self.world.query(&format!("SELECT * FROM rt_back ORDER BY {order}")).await?;
+        let expected_rows = csv.lines().skip(1).filter(|l| !l.trim().is_empty()).count();
+        ensure!(source.len() == expected_rows, "COPY loaded {} rows, the CSV has {expected_rows}", source.len());
+        ensure!(source == back, "the round trip changed the rows:\n  before {source:?}\n  after  {back:?}");
+        Ok(format!("round trip: {expected_rows} rows identical after COPY → UNLOAD → COPY"))
+    }
+
+    fn sql_ok(&mut self, statement: &str) -> anyhow::Result<()> {
+        let mut args = self.with_spec("test");
+        args.extend(Self::profiles().map(str::to_owned));
+        args.extend(["--output".to_owned(), "json".to_owned(), "--sql".to_owned(), statement.to_owned()]);
+        let run = self.run(&args)?;
+        let report = run.json()?;
+        ensure!(
+            report["passed"].as_bool() == Some(true),
+            "`{statement}` failed: {}",
+            report["outcome"]["error"].as_str().unwrap_or(run.stderr.trim())
+        );
+        Ok(())
+    }
+}
+
+/// The `redbridge` binary next to this one.
+pub fn sibling_binary(name: &str) -> anyhow::Result<PathBuf> {
+    let me = std::env::current_exe()?;
+    let path = me.parent().map(|d| d.join(name)).context("no directory")?;
+    ensure!(path.exists(), "`{}` is not built (run `cargo build --bin {name}`)", path.display());
+    Ok(path)
+}
+
+/// Removes a work directory left from an earlier run.
+pub fn fresh_dir(path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        std::fs::remove_dir_all(path)?;
+    }
+    std::fs::create_dir_all(path)?;
+    Ok(())
+}

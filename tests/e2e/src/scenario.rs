@@ -1,0 +1,252 @@
+//! Scenario files (`tests/scenarios/*.toml`): data, not Rust. Each names the spec to set up, what
+//! exists before `redbridge apply` (bucket, key, objects, the cluster or workgroup), and the steps:
+//! commands of the real `redbridge` binary with what they must report, faults injected into
+//! LocalStack or the emulator, and spec edits. See `tests/scenarios/README.md`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// One scenario file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// What the scenario proves, in one sentence.
+    pub description: String,
+    /// The spec fields, without the accounts (each scenario gets two accounts of its own) and
+    /// without `kms_key` when `setup.kms` creates the key. `{redshift_account}` and
+    /// `{s3_account}` in strings are replaced.
+    pub spec: toml::Table,
+    /// What exists before the first step.
+    #[serde(default)]
+    pub setup: Setup,
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+    /// The file's stem, set when loaded.
+    #[serde(skip)]
+    pub name: String,
+}
+
+/// What the scenario's accounts hold before `redbridge apply`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Setup {
+    /// Create a customer managed key in the bucket account and put its ARN in the spec.
+    #[serde(default)]
+    pub kms: bool,
+    /// The region the bucket is really created in (default: the spec's `bucket_region`, else
+    /// its `region`).
+    pub bucket_region: Option<String>,
+    /// Objects to put into the bucket: key → body.
+    #[serde(default)]
+    pub objects: BTreeMap<String, String>,
+}
+
+/// One step.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    /// `redbridge apply --yes`.
+    Apply {
+        /// `changes` (something was changed), `no_changes`, or `interrupted` with `interrupt_after`.
+        expect: ApplyExpect,
+        /// Kill the process (SIGKILL) after this many steps reported `done`.
+        interrupt_after: Option<usize>,
+    },
+    /// `redbridge doctor`.
+    Doctor {
+        /// `healthy`, `broken` or `unknown`.
+        verdict: String,
+        /// Findings that must be reported: code and hop kind (`attachment`, `service`, `role`, `s3`,
+        /// `kms`, `statement`). No other error may be reported.
+        #[serde(default)]
+        findings: Vec<ExpectedFinding>,
+        /// `--sql` statements for doctor to judge too (templated).
+        #[serde(default)]
+        sql: Vec<String>,
+    },
+    /// `redbridge test` (the round trip), or `--sql` when given.
+    Test {
+        /// The statement to run instead of the round trip (templated).
+        sql: Option<String>,
+        /// Whether it must pass.
+        pass: bool,
+        /// The diagnosis code of a failure.
+        code: Option<String>,
+        /// Text the diagnosis' hop label must contain.
+        hop: Option<String>,
+        /// Text Redshift's error must contain (templated).
+        error: Option<String>,
+    },
+    /// `redbridge lint` over a statement.
+    Lint {
+        /// The statement (templated).
+        sql: String,
+        /// The codes that must be reported (`[]`: lint clean).
+        codes: Vec<String>,
+    },
+    /// COPY → UNLOAD → COPY of `rows` (CSV with a header) through the chain with statements from
+    /// `redbridge sql`, run by `redbridge test --sql`; the tables are compared row for row.
+    RoundTrip {
+        /// The CSV input, header first.
+        csv: String,
+    },
+    /// Change the world behind redbridge's back.
+    Fault(Fault),
+    /// Change spec fields (templated), as a user fixing the spec would.
+    SetSpec {
+        /// The fields to set.
+        fields: toml::Table,
+    },
+    /// Wait.
+    Sleep {
+        /// Seconds.
+        seconds: u64,
+    },
+}
+
+/// What `apply` must report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplyExpect {
+    /// It changed something and succeeded.
+    Changes,
+    /// AWS already matched the plan.
+    NoChanges,
+    /// It was killed part-way (`interrupt_after`).
+    Interrupted,
+}
+
+/// A finding doctor must report.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedFinding {
+    /// The code, e.g. `RB121`.
+    pub code: String,
+    /// The hop kind.
+    pub hop: String,
+}
+
+/// Which role of the chain a fault edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Which {
+    /// The first role (attached to Redshift).
+    Cluster,
+    /// The last role (in the bucket account).
+    Bucket,
+}
+
+/// A change made behind redbridge's back, as people make them by hand.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "fault", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Fault {
+    /// Detach the cluster role from the cluster or namespace.
+    Detach,
+    /// Keep the cluster role `adding` for this long (the emulator's hold).
+    HoldAdding {
+        /// Seconds.
+        seconds: u64,
+    },
+    /// Remove a service principal from the role's trust policy.
+    TrustRemoveService {
+        /// The role.
+        role: Which,
+        /// e.g. `redshift-serverless.amazonaws.com`.
+        service: String,
+    },
+    /// Make the role's trust name another AWS principal instead of the ones it names.
+    TrustPrincipal {
+        /// The role.
+        role: Which,
+        /// The principal ARN (templated).
+        principal: String,
+    },
+    /// Remove an action from every inline policy of the role.
+    RemoveAction {
+        /// The role.
+        role: Which,
+        /// e.g. `s3:PutObject`.
+        action: String,
+    },
+    /// Replace the KMS key's policy (templated JSON).
+    KeyPolicy {
+        /// The document.
+        document: String,
+    },
+    /// Put a bucket policy (templated JSON).
+    BucketPolicy {
+        /// The document.
+        document: String,
+    },
+    /// Put an object into the bucket.
+    PutObject {
+        /// The key (templated).
+        key: String,
+        /// The body.
+        body: String,
+    },
+}
+
+/// Loads every `*.toml` of `dir`, sorted by name, keeping those whose name contains `filter`.
+pub fn load_all(dir: &Path, filter: Option<&str>) -> anyhow::Result<Vec<Scenario>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading `{}`", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    let mut scenarios = Vec::new();
+    let mut buckets = BTreeMap::new();
+    for path in paths {
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading `{}`", path.display()))?;
+        let mut scenario: Scenario =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end())).with_context(|| format!("`{}` is not a valid scenario", path.display()))?;
+        scenario.name = name.clone();
+        for field in ["redshift_account", "s3_account"] {
+            if scenario.spec.contains_key(field) {
+                bail!("`{}`: leave `{field}` out of the spec; every scenario gets accounts of its own", path.display());
+            }
+        }
+        if scenario.setup.kms && scenario.spec.contains_key("kms_key") {
+            bail!("`{}`: `setup.kms` creates the key; leave `kms_key` out of the spec", path.display());
+        }
+        // Bucket names are global in S3 (and in LocalStack): one scenario, one bucket.
+        let bucket = scenario.spec.get("bucket").and_then(toml::Value::as_str).unwrap_or_default().to_owned();
+        if let Some(other) = buckets.insert(bucket.clone(), name.clone()) {
+            bail!("`{}` and `{other}` both use bucket `{bucket}`; give each scenario its own", path.display());
+        }
+        if filter.is_none_or(|f| name.contains(f)) {
+            scenarios.push(scenario);
+        }
+    }
+    if scenarios.is_empty() {
+        bail!("no scenario in `{}` matches", dir.display());
+    }
+    Ok(scenarios)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_checked_in_scenario_loads() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+        let scenarios = load_all(&dir, None).unwrap();
+        assert!(scenarios.len() >= 10, "{} scenarios", scenarios.len());
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_with_the_file_name() {
+        let dir = std::env::temp_dir().join(format!("redbridge-e2e-scenario-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("bad.toml"), "description = \"x\"\nspec = {}\nstesp = []\n").unwrap();
+        let error = format!("{:#}", load_all(&dir, None).unwrap_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(error.contains("bad.toml") && error.contains("stesp"), "{error}");
+    }
+}
