@@ -143,8 +143,21 @@ pub async fn redshift(redshift: &impl Redshift, sleeper: &impl Sleeper, cluster:
     }
     assert!(in_sync, "the added role reaches `in-sync`");
     redshift.remove_cluster_role(cluster, role).await.expect("remove_cluster_role");
-    let after = redshift.cluster_roles(cluster).await.expect("cluster_roles");
-    assert!(!after.iter().any(|r| r.arn == role), "the removed role is gone");
+    // Redshift lists a removed role as `removing` for a while, then drops it.
+    let mut after = Vec::new();
+    let mut gone = false;
+    for _ in 0..100 {
+        after = redshift.cluster_roles(cluster).await.expect("cluster_roles");
+        match after.iter().find(|r| r.arn == role) {
+            None => {
+                gone = true;
+                break;
+            }
+            Some(r) => assert_eq!(r.status, redbridge_core::converge::ApplyStatus::Removing, "a removed role is `removing` until it is gone"),
+        }
+        sleeper.sleep(POLL).await;
+    }
+    assert!(gone, "the removed role is gone");
     assert_eq!(after.len(), before.len(), "the other roles stay");
     match redshift.cluster_roles("redbridge-contract-missing").await {
         Err(AwsError::NotFound { .. }) => {}

@@ -263,6 +263,7 @@ async fn run(service: Arc<Service>, id: String) {
     if is_batch {
         let _ = engine::run_plain(&context, if failure.is_some() { "ROLLBACK" } else { "COMMIT" });
     }
+    let _ = engine::end_session(&context);
     match failure {
         Some(None) => {}
         Some(Some(text)) => finish(&service, &id, Some(text)),

@@ -78,6 +78,24 @@ pub(crate) fn run_plain(context: &ExecContext, sql: &str) -> Result<(), String> 
     context.connection().execute_batch(sql).map_err(|e| sqlite_text(&e))
 }
 
+/// Ends the statement's session: its temporary tables go away, as in Redshift, where every
+/// Data API statement or batch runs in a session of its own (unless a session is kept alive,
+/// which the emulator does not do).
+pub(crate) fn end_session(context: &ExecContext) -> Result<(), String> {
+    let connection = context.connection();
+    let names: Vec<String> = {
+        let mut query = connection
+            .prepare("SELECT name FROM sqlite_temp_master WHERE type = 'table'")
+            .map_err(|e| sqlite_text(&e))?;
+        let rows = query.query_map([], |row| row.get::<_, String>(0)).map_err(|e| sqlite_text(&e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| sqlite_text(&e))?
+    };
+    for name in names {
+        connection.execute_batch(&format!("DROP TABLE temp.\"{}\"", name.replace('"', "\"\""))).map_err(|e| sqlite_text(&e))?;
+    }
+    Ok(())
+}
+
 /// Runs one SQL text; the error is the text Redshift would put after `ERROR: `.
 pub(crate) async fn execute(service: &Service, context: &ExecContext, sql: &str) -> Result<Done, String> {
     let text = sql.trim().trim_end_matches(';').trim();

@@ -30,18 +30,32 @@ pub struct Scenario {
 }
 
 /// What the scenario's accounts hold before `redbridge apply`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Setup {
     /// Create a customer managed key in the bucket account and put its ARN in the spec.
     #[serde(default)]
     pub kms: bool,
+    /// Put the key's ARN in the spec (default); `false` leaves it for a later `set_spec` with
+    /// `kms_key = "{kms_key}"`.
+    #[serde(default = "yes")]
+    pub kms_in_spec: bool,
     /// The region the bucket is really created in (default: the spec's `bucket_region`, else
     /// its `region`).
     pub bucket_region: Option<String>,
     /// Objects to put into the bucket: key → body.
     #[serde(default)]
     pub objects: BTreeMap<String, String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self { kms: false, kms_in_spec: true, bucket_region: None, objects: BTreeMap::new() }
+    }
 }
 
 /// One step.

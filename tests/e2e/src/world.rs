@@ -50,6 +50,8 @@ pub struct World {
     pub target: Target,
     pub spec: toml::Table,
     pub kms_key: Option<String>,
+    /// Whether `write_spec` puts the key in.
+    kms_in_spec: bool,
     /// The chain as the plan names it, refreshed after every spec change.
     pub chain: Vec<String>,
     redshift_config: SdkConfig,
@@ -111,6 +113,7 @@ impl World {
             target,
             spec,
             kms_key: None,
+            kms_in_spec: scenario.setup.kms_in_spec,
             chain: Vec::new(),
             redshift_config,
             s3_config,
@@ -161,7 +164,7 @@ impl World {
         let mut spec = self.spec.clone();
         spec.insert("redshift_account".to_owned(), self.redshift_account.clone().into());
         spec.insert("s3_account".to_owned(), self.s3_account.clone().into());
-        if let Some(key) = &self.kms_key {
+        if let Some(key) = self.kms_key.as_ref().filter(|_| self.kms_in_spec) {
             spec.entry("kms_key").or_insert_with(|| key.clone().into());
         }
         let text = self.template(&toml::to_string(&spec)?);
@@ -334,8 +337,13 @@ impl World {
                         statements.retain(|s| s.get("Action").is_none_or(|a| !matches!(a, Value::Array(v) if v.is_empty())));
                     }
                     if value.to_string() != before {
-                        let document: PolicyDocument = serde_json::from_value(value)?;
-                        iam.put_role_policy(&name, &policy, &document).await?;
+                        if value.get("Statement").is_some_and(|s| matches!(s, Value::Array(v) if v.is_empty())) {
+                            // Nothing left: people delete the policy, as IAM refuses an empty one.
+                            iam.delete_role_policy(&name, &policy).await?;
+                        } else {
+                            let document: PolicyDocument = serde_json::from_value(value)?;
+                            iam.put_role_policy(&name, &policy, &document).await?;
+                        }
                         removed += 1;
                     }
                 }

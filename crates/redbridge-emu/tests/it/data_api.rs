@@ -129,3 +129,26 @@ async fn requests_are_validated_as_aws_does() {
     let no_result = data.get_statement_result().id(command.id()).send().await.unwrap_err();
     assert!(no_result.as_service_error().is_some_and(|e| e.is_validation_exception()));
 }
+
+#[tokio::test]
+async fn temporary_tables_live_for_one_statement_or_batch() {
+    let h = Harness::start().await;
+    create_cluster(&h.redshift("111111111111"), "main", &[]).await;
+    let data = h.data("111111111111");
+    for round in 0..2 {
+        let batch = data
+            .batch_execute_statement()
+            .cluster_identifier("main")
+            .database("dev")
+            .sqls("create temp table scratch (x integer)")
+            .sqls("insert into scratch values (1)")
+            .sqls("select count(*) from scratch")
+            .send()
+            .await
+            .unwrap();
+        let done = wait(&data, batch.id().unwrap()).await;
+        assert_eq!(done.status().map(|s| s.as_str()), Some("FINISHED"), "round {round}: {:?}", done.error());
+    }
+    let gone = crate::support::run_err(&data, "main", "select * from scratch").await;
+    assert!(gone.contains("does not exist"), "{gone}");
+}
