@@ -86,7 +86,7 @@ fn several_statements_in_one_text_are_numbered_in_order() {
 fn rb181_a_space_in_the_chain_string() {
     let plan = plan(PROVISIONED);
     let sql = planned(&plan, StatementKind::Copy).replace(&chain(&plan), &chain(&plan).replace(',', ", "));
-    let report = judge(&plan, &listed(&plan, &[sql.clone()]), &sql);
+    let report = judge(&plan, &listed(&plan, std::slice::from_ref(&sql)), &sql);
     assert_eq!(sql_findings(&report), vec![("RB181", 1)], "{:#?}", report.findings);
     let rb181 = finding(&report, "RB181");
     assert!(
@@ -106,7 +106,7 @@ fn rb181_the_chain_in_reverse_order() {
     let plan = plan(PROVISIONED);
     let reversed = plan.chain.roles().iter().rev().map(ToString::to_string).collect::<Vec<_>>().join(",");
     let sql = planned(&plan, StatementKind::Unload).replace(&chain(&plan), &reversed);
-    let report = judge(&plan, &listed(&plan, &[sql.clone()]), &sql);
+    let report = judge(&plan, &listed(&plan, std::slice::from_ref(&sql)), &sql);
     // The linter's first/last-role account errors say the same thing: only RB181 remains.
     assert_eq!(sql_findings(&report), vec![("RB181", 1)], "{:#?}", report.findings);
     let rb181 = finding(&report, "RB181");
@@ -118,7 +118,7 @@ fn rb181_the_chain_in_reverse_order() {
 fn rb181_a_partial_chain() {
     let plan = plan(PROVISIONED);
     let sql = planned(&plan, StatementKind::Copy).replace(&chain(&plan), &plan.chain.last().to_string());
-    let report = judge(&plan, &listed(&plan, &[sql.clone()]), &sql);
+    let report = judge(&plan, &listed(&plan, std::slice::from_ref(&sql)), &sql);
     assert_eq!(sql_findings(&report), vec![("RB181", 1)], "{:#?}", report.findings);
     let rb181 = finding(&report, "RB181");
     assert!(rb181.message.contains("names only 1 of the chain's 2 roles"), "{}", rb181.message);
@@ -130,7 +130,7 @@ fn rb181_in_legacy_credentials_keeps_the_credentials_form() {
     let plan = plan(PROVISIONED);
     let sql = planned(&plan, StatementKind::Copy)
         .replace(&format!("IAM_ROLE '{}'", chain(&plan)), &format!("CREDENTIALS 'aws_iam_role={}'", plan.chain.last()));
-    let report = judge(&plan, &listed(&plan, &[sql.clone()]), &sql);
+    let report = judge(&plan, &listed(&plan, std::slice::from_ref(&sql)), &sql);
     assert!(sql_findings(&report).contains(&("RB181", 1)), "{:#?}", report.findings);
     assert!(finding(&report, "RB181").fix.ends_with(&format!("CREDENTIALS 'aws_iam_role={}'", chain(&plan))));
 }
@@ -214,14 +214,14 @@ fn rb133_without_a_key_in_the_spec_suggests_encrypted_auto() {
 fn rb183_an_unload_into_a_prefix_that_has_objects() {
     let plan = plan(PROVISIONED);
     let sql = planned(&plan, StatementKind::Unload);
-    let mut snapshot = listed(&plan, &[sql.clone()]);
+    let mut snapshot = listed(&plan, std::slice::from_ref(&sql));
     snapshot.prefix_objects.insert("exports/example_".to_owned(), Known::known(vec!["exports/example_0000_part_00".to_owned()]));
     let report = judge(&plan, &snapshot, &sql);
     assert_eq!(sql_findings(&report), vec![("RB183", 1)], "{:#?}", report.findings);
     assert!(finding(&report, "RB183").evidence[0].contains("`exports/example_0000_part_00`"));
 
     let overwriting = format!("{sql} ALLOWOVERWRITE");
-    assert_eq!(listed_prefixes(&plan.spec, &[overwriting.clone()]), Vec::<String>::new());
+    assert_eq!(listed_prefixes(&plan.spec, std::slice::from_ref(&overwriting)), Vec::<String>::new());
     let report = judge(&plan, &snapshot, &overwriting);
     assert_eq!(sql_findings(&report), vec![], "{:#?}", report.findings);
     assert_eq!(report.verdict, Verdict::Healthy);
