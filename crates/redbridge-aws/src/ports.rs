@@ -179,6 +179,15 @@ pub trait S3: Send + Sync {
     fn get_object(&self, bucket: &str, key: &str) -> impl Future<Output = AwsResult<Vec<u8>>> + Send;
     /// The keys under a prefix, every page (`ListObjectsV2`).
     fn list_objects(&self, bucket: &str, prefix: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
+    /// The first `max` keys under a prefix: what `doctor` keeps to tell an empty prefix from one
+    /// with objects. By default [`S3::list_objects`] cut short; the SDK asks for one page of `max`.
+    fn list_first_objects(&self, bucket: &str, prefix: &str, max: usize) -> impl Future<Output = AwsResult<Vec<String>>> + Send {
+        async move {
+            let mut keys = self.list_objects(bucket, prefix).await?;
+            keys.truncate(max);
+            Ok(keys)
+        }
+    }
     /// Deletes one object (`DeleteObject`).
     fn delete_object(&self, bucket: &str, key: &str) -> impl Future<Output = AwsResult<()>> + Send;
 }

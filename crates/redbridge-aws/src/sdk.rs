@@ -624,6 +624,19 @@ impl S3 for SdkS3 {
         Err(AwsError::other(format!("s3:ListObjectsV2 under `{prefix}` did not stop after 1000 pages")))
     }
 
+    async fn list_first_objects(&self, bucket: &str, prefix: &str, max: usize) -> AwsResult<Vec<String>> {
+        let output = self
+            .client
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .max_keys(i32::try_from(max).unwrap_or(1000))
+            .send()
+            .await
+            .map_err(|e| map_sdk("s3:ListObjectsV2", e))?;
+        Ok(output.contents().iter().filter_map(|o| o.key()).map(str::to_owned).take(max).collect())
+    }
+
     async fn delete_object(&self, bucket: &str, key: &str) -> AwsResult<()> {
         self.client.delete_object().bucket(bucket).key(key).send().await.map_err(|e| map_sdk("s3:DeleteObject", e))?;
         Ok(())

@@ -4,7 +4,8 @@
 //! The reads form three levels at most:
 //! 1. in parallel: STS in every account, the cluster (or namespace and workgroup), every role's
 //!    `GetRole` + `ListRolePolicies` + `ListAttachedRolePolicies`, the bucket's location, policy,
-//!    ownership and encryption, and the key's description and policy;
+//!    ownership and encryption, the first keys under each prefix `doctor --sql` needs listed,
+//!    and the key's description and policy;
 //! 2. every inline policy document, and every managed policy's (and permissions boundary's)
 //!    default version id;
 //! 3. every managed policy's default version document.
@@ -20,7 +21,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use futures_util::future::join_all;
 use redbridge_core::doctor::{
-    AttachedRole, BucketState, KeyState, Known, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
+    AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
 };
 use redbridge_core::Plan;
 use redbridge_core::spec::Target;
@@ -87,6 +88,26 @@ where
     N: RedshiftServerless,
     B: S3,
 {
+    read_snapshot_listing(plan, ports, s3, &[]).await
+}
+
+/// [`read_snapshot`], and also the first keys under each of `prefixes` of the spec's bucket
+/// (`redbridge_core::doctor::listed_prefixes` of the statements given to `doctor --sql`), with
+/// the bucket account's S3 port, alongside the other reads.
+pub async fn read_snapshot_listing<I, S, K, R, N, B>(
+    plan: &Plan,
+    ports: &Ports<I, S, K, R, N>,
+    s3: Option<&B>,
+    prefixes: &[String],
+) -> (Snapshot, ReadStats)
+where
+    I: Iam,
+    S: Sts,
+    K: Kms,
+    R: Redshift,
+    N: RedshiftServerless,
+    B: S3,
+{
     let tally_owned = Tally::default();
     let tally = &tally_owned;
     let spec = &plan.spec;
@@ -130,8 +151,22 @@ where
             },
         }
     };
-    let (checks, (redshift, redshift_depth), roles, (bucket, bucket_depth), (kms_key, key_depth)) =
-        tokio::join!(checks, redshift, roles, bucket, key);
+    let listings = join_all(prefixes.iter().map(|prefix| async move {
+        let listing = match s3 {
+            Some(s3) => {
+                let result = tally.call(s3.list_first_objects(spec.bucket.as_str(), prefix, LISTED_KEYS)).await;
+                match result {
+                    Ok(keys) => Known::known(keys),
+                    Err(AwsError::NotFound { .. }) => Known::Absent,
+                    Err(error) => Known::unknown(reason(&format!("the objects under `s3://{}/{prefix}`", spec.bucket), &error)),
+                }
+            }
+            None => Known::unknown(no_profile(spec.s3_account)),
+        };
+        (prefix.clone(), listing)
+    }));
+    let (checks, (redshift, redshift_depth), roles, (bucket, bucket_depth), (kms_key, key_depth), listings) =
+        tokio::join!(checks, redshift, roles, bucket, key, listings);
 
     // Throw away what was read with the wrong credentials.
     let wrong: BTreeMap<AccountId, String> = checks.into_iter().filter_map(|(account, problem)| Some((account, problem?))).collect();
@@ -161,6 +196,16 @@ where
         }),
         (_, state) => state,
     };
+    for (prefix, listing) in listings {
+        let listing = match mask(spec.s3_account) {
+            Some(problem) => Known::unknown(problem),
+            None => listing,
+        };
+        snapshot.prefix_objects.insert(prefix, listing);
+    }
+    if s3.is_some() && !prefixes.is_empty() {
+        depth = depth.max(1);
+    }
     snapshot.version = SNAPSHOT_VERSION;
     if !ports.accounts.is_empty() {
         depth = depth.max(1);

@@ -2,7 +2,8 @@
 //! snapshot), and print each broken link with its evidence and fix.
 //!
 //! Without `--snapshot` it reads both accounts live (the only case that starts a runtime and
-//! reads AWS configuration), concurrently, with `redbridge_aws::snapshot::read_snapshot`.
+//! reads AWS configuration), concurrently, with `redbridge_aws::snapshot::read_snapshot_listing`,
+//! which also lists the prefixes the `--sql` statements read from or unload to.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -12,8 +13,8 @@ use anyhow::Context;
 use redbridge_aws::config::{self, AccountSettings};
 use redbridge_aws::engine::{AccountPorts, Ports};
 use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
-use redbridge_aws::snapshot::{ReadStats, read_snapshot};
-use redbridge_core::doctor::{HopStatus, Report, Severity, Snapshot, Verdict, analyze};
+use redbridge_aws::snapshot::{ReadStats, read_snapshot_listing};
+use redbridge_core::doctor::{HopStatus, Report, Severity, Snapshot, Verdict, analyze_with_sql, listed_prefixes};
 use redbridge_core::{Plan, Spec};
 
 use crate::output::OutputFormat;
@@ -42,6 +43,14 @@ pub struct Args {
     /// cannot read, or reads in another account, is reported as unknown).
     #[arg(long, value_name = "PROFILE", conflicts_with = "snapshot")]
     pub s3_profile: Option<String>,
+    /// Also judge a COPY or UNLOAD you will run: its IAM_ROLE chain, REGION, encryption, the
+    /// objects under its prefix, and the linter's diagnostics. Repeatable; one value may hold
+    /// several statements separated by `;`.
+    #[arg(long, value_name = "STATEMENT")]
+    pub sql: Vec<String>,
+    /// Like `--sql`, with the statements read from FILE. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub sql_file: Vec<PathBuf>,
     /// How to print the report.
     #[arg(long, value_enum, default_value_t)]
     pub output: OutputFormat,
@@ -50,14 +59,15 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let spec = args.spec.resolve()?;
     let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan this spec: {e}"))?;
+    let sql = user_sql(&args)?;
     let report = match &args.snapshot {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read snapshot `{}`", path.display()))?;
             let snapshot = Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
-            analyze(&plan, &snapshot)
+            analyze_with_sql(&plan, &snapshot, &sql)
         }
         None => {
-            let (snapshot, stats) = read_live(&plan, &args)?;
+            let (snapshot, stats) = read_live(&plan, &args, &listed_prefixes(&plan.spec, &sql))?;
             if let Some(path) = &args.save {
                 let json = serde_json::to_string_pretty(&snapshot)? + "\n";
                 std::fs::write(path, json).with_context(|| format!("cannot write snapshot `{}`", path.display()))?;
@@ -66,7 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if args.verbose {
                 eprintln!("{}", render_stats(&stats));
             }
-            analyze(&plan, &snapshot)
+            analyze_with_sql(&plan, &snapshot, &sql)
         }
     };
     match args.output {
@@ -74,6 +84,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
     }
     Ok(ExitCode::from(report.verdict.exit_code()))
+}
+
+/// The texts of `--sql` and `--sql-file`, in that order; each must hold at least one statement.
+fn user_sql(args: &Args) -> anyhow::Result<Vec<String>> {
+    let mut texts = Vec::new();
+    for (number, text) in args.sql.iter().enumerate() {
+        if redbridge_sql::parse(text).is_empty() {
+            anyhow::bail!("`--sql` number {} holds no statement", number + 1);
+        }
+        texts.push(text.clone());
+    }
+    for path in &args.sql_file {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        if redbridge_sql::parse(&text).is_empty() {
+            anyhow::bail!("`{}` holds no statement", path.display());
+        }
+        texts.push(text);
+    }
+    Ok(texts)
 }
 
 /// What reading cost, for `--verbose`.
@@ -84,7 +113,7 @@ pub fn render_stats(stats: &ReadStats) -> String {
 type LivePorts = Ports<SdkIam, SdkSts, SdkKms, SdkRedshift, SdkRedshiftServerless>;
 
 /// Reads both accounts with the SDK: the only place `doctor` starts a runtime.
-fn read_live(plan: &Plan, args: &Args) -> anyhow::Result<(Snapshot, ReadStats)> {
+fn read_live(plan: &Plan, args: &Args, prefixes: &[String]) -> anyhow::Result<(Snapshot, ReadStats)> {
     crate::apply::init_tracing();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -92,7 +121,7 @@ fn read_live(plan: &Plan, args: &Args) -> anyhow::Result<(Snapshot, ReadStats)> 
         .context("cannot start the async runtime")?;
     Ok(runtime.block_on(async {
         let (ports, s3) = live_ports(&plan.spec, args.redshift_profile.as_deref(), args.s3_profile.as_deref()).await;
-        read_snapshot(plan, &ports, Some(&s3)).await
+        read_snapshot_listing(plan, &ports, Some(&s3), prefixes).await
     }))
 }
 
@@ -211,10 +240,12 @@ pub fn render_text(plan: &Plan, report: &Report) -> String {
 mod tests {
     use redbridge_aws::engine::{self, NoSleep, RunSettings, Silent};
     use redbridge_aws::fake::FakeAws;
+    use redbridge_aws::snapshot::read_snapshot;
     use redbridge_core::converge::{ApplyOptions, apply_diff};
     use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 
     use super::*;
+    use redbridge_core::doctor::analyze;
 
     fn plan() -> Plan {
         let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml")).unwrap();

@@ -7,10 +7,13 @@ use std::time::{Duration, Instant};
 use redbridge_aws::engine::{self, AccountPorts, NoSleep, Ports, RunSettings, Silent};
 use redbridge_aws::fake::{FakeAccount, FakeAws, FakeBucketSettings};
 use redbridge_aws::ports::DefaultEncryption;
-use redbridge_aws::snapshot::{ReadStats, read_snapshot};
+use redbridge_aws::ports::S3 as _;
+use redbridge_aws::snapshot::{ReadStats, read_snapshot, read_snapshot_listing};
 use redbridge_core::Plan;
 use redbridge_core::converge::{ApplyOptions, apply_diff};
-use redbridge_core::doctor::{Hop, Known, Report, Severity, Snapshot, Verdict, analyze};
+use redbridge_core::doctor::{
+    Hop, Known, LISTED_KEYS, Report, Severity, Snapshot, Verdict, analyze, analyze_with_sql, listed_prefixes,
+};
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 use redbridge_iam::{AccountId, KmsKeyArn, Region};
 
@@ -273,4 +276,68 @@ fn with_latency_the_reads_take_as_long_as_their_depth_not_their_count() {
     assert!(stats.calls >= 18, "{stats:?}");
     // Serial would be calls × 20 ms ≥ 360 ms; concurrent is depth × 20 ms plus scheduling.
     assert!(elapsed < Duration::from_millis(20 * u64::from(stats.depth) + 150), "{elapsed:?} for {stats:?}");
+}
+
+/// The plan's own UNLOAD, as a user would pass it to `doctor --sql`.
+fn planned_unload(plan: &Plan) -> String {
+    redbridge_core::statements::planned_statements(&plan.spec, &plan.chain)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.kind == redbridge_core::plan::StatementKind::Unload)
+        .unwrap()
+        .sql
+}
+
+#[test]
+fn the_live_read_lists_the_target_prefix_of_a_given_unload_alongside_the_other_reads() {
+    let plan = serverless_plan();
+    let aws = applied(&plan);
+    let s3 = aws.account(plan.spec.s3_account);
+    let bucket = plan.spec.bucket.to_string();
+    let sql = vec![planned_unload(&plan)];
+    let prefixes = listed_prefixes(&plan.spec, &sql);
+    assert_eq!(prefixes, vec!["unload/example_".to_owned()]);
+    let ports = Ports::for_fake(&aws, &plan);
+
+    // Empty target: healthy, and the listing adds one call but no round trip.
+    let before = aws.calls().len();
+    let (snapshot, stats) = block_on(read_snapshot_listing(&plan, &ports, Some(&s3), &prefixes));
+    let made = aws.calls()[before..].to_vec();
+    assert!(made.iter().any(|c| c.contains("s3:ListObjectsV2") && c.contains("unload/example_")), "{made:#?}");
+    assert_eq!(stats.calls, 2 + 2 + 2 * 4 + 4 + 2 + 1, "{made:#?}");
+    assert_eq!(stats.depth, 2);
+    assert_eq!(snapshot.prefix_objects["unload/example_"], Known::known(Vec::new()));
+    let report = analyze_with_sql(&plan, &snapshot, &sql);
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.findings);
+
+    // Objects under the target: RB183 on the statement, with the keys as evidence.
+    for n in 0..7 {
+        block_on(s3.put_object(&bucket, &format!("unload/example_000{n}_part_00"), b"x".to_vec())).unwrap();
+    }
+    block_on(s3.put_object(&bucket, "unload/other", b"x".to_vec())).unwrap();
+    let (snapshot, _) = block_on(read_snapshot_listing(&plan, &ports, Some(&s3), &prefixes));
+    let Known::Known { value: keys } = &snapshot.prefix_objects["unload/example_"] else { panic!("{:?}", snapshot.prefix_objects) };
+    assert_eq!(keys.len(), LISTED_KEYS);
+    assert!(keys.iter().all(|k| k.starts_with("unload/example_")), "{keys:?}");
+    let report = analyze_with_sql(&plan, &snapshot, &sql);
+    assert_eq!(report.codes(), vec!["RB183"], "{:#?}", report.findings);
+    assert!(matches!(report.findings[0].hop, Hop::UserStatement { number: 1, .. }));
+
+    // A denied listing is unknown, not empty.
+    aws.deny(Some(account("222222222222")), "s3:ListObjectsV2");
+    let (snapshot, _) = block_on(read_snapshot_listing(&plan, &ports, Some(&s3), &prefixes));
+    let Known::Unknown { reason } = &snapshot.prefix_objects["unload/example_"] else { panic!("{:?}", snapshot.prefix_objects) };
+    assert!(reason.contains("s3:ListObjectsV2"), "{reason}");
+    assert_eq!(analyze_with_sql(&plan, &snapshot, &sql).verdict, Verdict::Unknown);
+}
+
+#[test]
+fn without_statements_nothing_is_listed_and_the_snapshot_has_no_listings() {
+    let plan = serverless_plan();
+    let aws = applied(&plan);
+    let before = aws.calls().len();
+    let (snapshot, _) = read(&plan, &aws);
+    assert!(!aws.calls()[before..].iter().any(|c| c.contains("s3:ListObjectsV2")));
+    assert!(snapshot.prefix_objects.is_empty());
+    assert!(!serde_json::to_string(&snapshot).unwrap().contains("prefix_objects"));
 }

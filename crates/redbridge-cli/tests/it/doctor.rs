@@ -64,7 +64,78 @@ fn save_and_profiles_do_not_mix_with_an_offline_snapshot() {
 #[test]
 fn help_documents_the_live_flags() {
     let help = crate::stdout_ok(&["doctor", "--help"]);
-    for flag in ["--save <FILE>", "--verbose", "--redshift-profile <PROFILE>", "--s3-profile <PROFILE>", "--snapshot <FILE>"] {
+    for flag in ["--save <FILE>", "--verbose", "--redshift-profile <PROFILE>", "--s3-profile <PROFILE>", "--snapshot <FILE>", "--sql <STATEMENT>", "--sql-file <FILE>"] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
+}
+
+const SQL_SNAPSHOT: &str = "crates/redbridge-cli/tests/fixtures/serverless-sql.snapshot.json";
+const CHAIN: &str = "arn:aws:iam::111111111111:role/redbridge-analytics-wg,arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports";
+const KEY: &str = "arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+fn doctor_sql(extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["doctor", "--spec", "examples/serverless-unload-kms.toml", "--snapshot", SQL_SNAPSHOT];
+    args.extend_from_slice(extra);
+    redbridge(&args)
+}
+
+#[test]
+fn sql_the_planned_unload_is_healthy() {
+    let unload = format!(
+        "UNLOAD ('SELECT * FROM public.daily_sales') TO 's3://acme-analytics-exports/unload/daily/daily_sales_' IAM_ROLE '{CHAIN}' KMS_KEY_ID '{KEY}' ENCRYPTED"
+    );
+    let output = doctor_sql(&["--sql", &unload]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    insta::assert_snapshot!("doctor-sql-healthy", text);
+}
+
+#[test]
+fn sql_a_users_statements_with_every_statement_level_mistake() {
+    let spaced = CHAIN.replace(',', ", ");
+    let unload = format!("UNLOAD ('SELECT * FROM public.daily_sales') TO 's3://acme-analytics-exports/unload/daily/old_' IAM_ROLE '{spaced}'");
+    let copy = format!("COPY public.daily_sales FROM 's3://acme-analytics-exports/unload/daily/incoming/' IAM_ROLE '{CHAIN}' REGION 'us-east-1'");
+    let output = doctor_sql(&["--sql", &unload, "--sql", &copy]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    insta::assert_snapshot!("doctor-sql-broken", text);
+
+    let output = doctor_sql(&["--sql", &unload, "--sql", &copy, "--output", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut codes: Vec<(String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["hop"]["kind"] == "user_statement")
+        .map(|f| (f["code"].as_str().unwrap().to_owned(), f["hop"]["number"].as_u64().unwrap()))
+        .collect();
+    codes.sort();
+    let expected: Vec<(String, u64)> =
+        [("RB133", 1), ("RB151", 2), ("RB181", 1), ("RB183", 1), ("RB184", 2)].iter().map(|(c, n)| ((*c).to_owned(), *n)).collect();
+    assert_eq!(codes, expected, "{report:#}");
+    let hop = &report["hops"].as_array().unwrap().iter().find(|h| h["hop"]["kind"] == "user_statement").unwrap()["hop"];
+    assert_eq!(hop["operation"], "UNLOAD");
+    assert_eq!(hop["location"], "s3://acme-analytics-exports/unload/daily/old_");
+}
+
+#[test]
+fn sql_file_with_a_statement_that_does_not_parse_names_the_position() {
+    let dir = std::env::temp_dir().join(format!("redbridge-doctor-sql-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.sql");
+    std::fs::write(&file, "-- nightly export\nUNLOAD ('select 1') TO 's3://acme-analytics-exports/unload/daily/x_\nIAM_ROLE 'arn';\n").unwrap();
+    let output = doctor_sql(&["--sql-file", file.to_str().unwrap()]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("✗ your statement 1: UNLOAD"), "{text}");
+    assert!(text.contains("error[RB-SQL-001]") && text.contains("(line 2, column "), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sql_without_a_statement_is_a_usage_error() {
+    let output = doctor_sql(&["--sql", "  "]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`--sql` number 1 holds no statement"));
 }

@@ -12,7 +12,13 @@ use crate::spec::{DataFormat, Spec, Target};
 
 /// Judges `snapshot` against what `plan` needs for the operations its spec asks for.
 pub fn analyze(plan: &Plan, snapshot: &Snapshot) -> Report {
-    let mut doctor = Doctor { plan, spec: &plan.spec, snapshot, hops: Vec::new(), findings: Vec::new() };
+    analyze_with_sql(plan, snapshot, &[])
+}
+
+/// [`analyze`], and also judges the user's own COPY and UNLOAD statements in `sql` (each text
+/// may hold several, separated by `;`): each gets a [`Hop::UserStatement`] after the chain's hops.
+pub fn analyze_with_sql(plan: &Plan, snapshot: &Snapshot, sql: &[String]) -> Report {
+    let mut doctor = Doctor { plan, spec: &plan.spec, snapshot, sql, hops: Vec::new(), findings: Vec::new() };
     doctor.run();
     let Doctor { hops, mut findings, .. } = doctor;
     findings.sort_by(|a, b| b.severity.cmp(&a.severity));
@@ -26,18 +32,20 @@ pub fn analyze(plan: &Plan, snapshot: &Snapshot) -> Report {
     Report { verdict, hops, findings }
 }
 
-struct Doctor<'a> {
-    plan: &'a Plan,
-    spec: &'a Spec,
-    snapshot: &'a Snapshot,
-    hops: Vec<HopReport>,
-    findings: Vec<Finding>,
+pub(super) struct Doctor<'a> {
+    pub(super) plan: &'a Plan,
+    pub(super) spec: &'a Spec,
+    pub(super) snapshot: &'a Snapshot,
+    /// The user's statements given with `--sql`.
+    pub(super) sql: &'a [String],
+    pub(super) hops: Vec<HopReport>,
+    pub(super) findings: Vec<Finding>,
 }
 
 /// The outcome of evaluating one request, with its evidence already named.
-struct Judged {
-    decision: Decision,
-    evidence: Vec<String>,
+pub(super) struct Judged {
+    pub(super) decision: Decision,
+    pub(super) evidence: Vec<String>,
 }
 
 impl Doctor<'_> {
@@ -55,13 +63,14 @@ impl Doctor<'_> {
             self.kms_hop(&last);
         }
         self.statement_checks(&last);
+        self.user_statements(&last);
     }
 
-    fn finding(&mut self, code: &'static str, severity: Severity, hop: Hop, message: String, evidence: Vec<String>, fix: String) {
+    pub(super) fn finding(&mut self, code: &'static str, severity: Severity, hop: Hop, message: String, evidence: Vec<String>, fix: String) {
         self.findings.push(Finding { code, severity, hop, message, evidence, fix });
     }
 
-    fn unknown(&mut self, hop: Hop, what: &str, reason: &str) {
+    pub(super) fn unknown(&mut self, hop: Hop, what: &str, reason: &str) {
         self.finding(
             "RB199",
             Severity::Unknown,
@@ -730,7 +739,7 @@ impl Doctor<'_> {
     }
 
     /// Evaluates a request and names the deciding statements after the policies they are in.
-    fn judge(&self, request: &Request, caller: &CallerPolicies) -> Judged {
+    pub(super) fn judge(&self, request: &Request, caller: &CallerPolicies) -> Judged {
         let unevaluated = |why: String| Judged {
             decision: Decision {
                 outcome: Outcome::ImplicitDeny,
@@ -760,7 +769,7 @@ impl Doctor<'_> {
 }
 
 /// The policies that apply to one caller's requests, with the names to report them by.
-struct CallerPolicies {
+pub(super) struct CallerPolicies {
     policies: Policies,
     identity_names: Vec<String>,
     boundary_name: String,
@@ -784,8 +793,8 @@ impl CallerPolicies {
         }
     }
 
-    /// A service principal: only the resource policy counts.
-    fn service(resource_policy: PolicyDocument, resource_name: String) -> Self {
+    /// A service principal, or any caller judged by a resource policy alone.
+    pub(super) fn service(resource_policy: PolicyDocument, resource_name: String) -> Self {
         Self {
             policies: Policies { resource_policy: Some(resource_policy), ..Policies::default() },
             identity_names: Vec::new(),

@@ -78,6 +78,15 @@ pub enum Hop {
     },
     /// Where the bucket is, how traffic reaches it, and the statement itself.
     Statement,
+    /// A COPY or UNLOAD the user gave with `doctor --sql`, judged against the chain and the state.
+    UserStatement {
+        /// Its number among the statements given, from 1.
+        number: usize,
+        /// `COPY`, `UNLOAD`, or `statement` when it is neither or did not parse.
+        operation: String,
+        /// The FROM or TO location as written, when it parsed.
+        location: Option<String>,
+    },
 }
 
 impl Hop {
@@ -90,6 +99,10 @@ impl Hop {
             Self::S3 { role } => format!("{} → S3", short(role)),
             Self::Kms { role } => format!("{} → KMS", short(role)),
             Self::Statement => "statement".to_owned(),
+            Self::UserStatement { number, operation, location } => match location {
+                Some(location) => format!("your statement {number}: {operation} `{location}`"),
+                None => format!("your statement {number}: {operation}"),
+            },
         }
     }
 }
@@ -101,7 +114,8 @@ fn short(role: &str) -> &str {
 /// One thing that is wrong or worth knowing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// Stable code from [`CODES`].
+    /// Stable code from [`CODES`]; for a statement given with `doctor --sql`, also the linter's
+    /// `RB-SQL-NNN` codes (`redbridge_sql::codes`).
     pub code: &'static str,
     /// How much it matters.
     pub severity: Severity,

@@ -3,11 +3,13 @@
 //! module only judges it.
 
 mod analysis;
+mod user_sql;
 pub mod classify;
 mod findings;
 pub mod snapshot;
 
-pub use analysis::analyze;
+pub use analysis::{analyze, analyze_with_sql};
+pub use user_sql::listed_prefixes;
 pub use classify::{Classification, classify};
 pub use findings::{Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict, CODES};
-pub use snapshot::{AttachedRole, BucketState, KeyState, Known, RedshiftState, RoleState, Snapshot, SNAPSHOT_VERSION};
+pub use snapshot::{AttachedRole, BucketState, KeyState, Known, RedshiftState, RoleState, Snapshot, LISTED_KEYS, SNAPSHOT_VERSION};

@@ -15,6 +15,10 @@ use serde::{Deserialize, Serialize};
 /// The snapshot format version this build reads and writes.
 pub const SNAPSHOT_VERSION: u32 = 1;
 
+/// How many keys a snapshot keeps per listed prefix: enough to show what is there, and to
+/// tell an empty prefix from one with objects.
+pub const LISTED_KEYS: usize = 5;
+
 /// A value read from AWS, or why it could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -67,6 +71,11 @@ pub struct Snapshot {
     /// The KMS key, when the spec names one.
     #[serde(default)]
     pub kms_key: Option<Known<KeyState>>,
+    /// The first keys (at most [`LISTED_KEYS`]) under each key prefix of the bucket that a
+    /// statement given to `doctor --sql` reads from or unloads to, by prefix. Optional and
+    /// written only when something was listed, so snapshots without it still load.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefix_objects: BTreeMap<String, Known<Vec<String>>>,
 }
 
 impl Snapshot {
@@ -78,6 +87,7 @@ impl Snapshot {
             roles: BTreeMap::new(),
             bucket: Known::unknown("not read"),
             kms_key: None,
+            prefix_objects: BTreeMap::new(),
         }
     }
 

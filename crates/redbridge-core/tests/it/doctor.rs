@@ -11,7 +11,7 @@ use redbridge_core::plan::Step;
 use redbridge_core::{Plan, Spec};
 use redbridge_iam::policy::{PolicyDocument, Statement};
 
-const PROVISIONED: &str = r#"
+pub(crate) const PROVISIONED: &str = r#"
 redshift_account = "111111111111"
 s3_account = "222222222222"
 bucket = "acme-lake"
@@ -22,7 +22,7 @@ region = "us-east-1"
 kms_key = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 "#;
 
-const SERVERLESS: &str = r#"
+pub(crate) const SERVERLESS: &str = r#"
 redshift_account = "111111111111"
 s3_account = "222222222222"
 bucket = "acme-lake"
@@ -34,12 +34,12 @@ region = "us-east-1"
 db_users = ["etl"]
 "#;
 
-fn plan(spec: &str) -> Plan {
+pub(crate) fn plan(spec: &str) -> Plan {
     Plan::new(&Spec::from_toml(spec).unwrap()).unwrap()
 }
 
 /// What both accounts hold right after a clean `apply` of `plan`, with a default key policy.
-fn healthy(plan: &Plan) -> Snapshot {
+pub(crate) fn healthy(plan: &Plan) -> Snapshot {
     let mut snapshot = Snapshot::empty();
     let spec = &plan.spec;
     snapshot.redshift = Known::known(RedshiftState {
@@ -92,7 +92,7 @@ fn healthy(plan: &Plan) -> Snapshot {
     snapshot
 }
 
-fn doc(json: &str) -> PolicyDocument {
+pub(crate) fn doc(json: &str) -> PolicyDocument {
     PolicyDocument::from_json(json).unwrap()
 }
 

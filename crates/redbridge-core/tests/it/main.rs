@@ -1,4 +1,5 @@
 //! Integration tests of redbridge-core: properties of plans over random valid specs.
 
 mod doctor;
+mod doctor_sql;
 mod plan_properties;
