@@ -67,12 +67,18 @@ fn build() -> anyhow::Result<()> {
     ]))
 }
 
+/// The AWS CLI (v1, from PyPI) the exported scripts and templates are deployed with; pinned
+/// like every tool the tasks install, in a venv under `target/xtask/awscli`.
+const AWS_CLI: &str = "awscli==1.45.11";
+
 /// Runs `redbridge-e2e <command> --aws … --emu …` with the services up.
 fn e2e(command: &str, extra: &[&str], emulator: &EmulatorProcess) -> anyhow::Result<()> {
     let binary = target_dir().join("debug").join("redbridge-e2e");
+    let aws_cli = crate::util::python_venv("awscli", &[AWS_CLI])?.join("aws");
     crate::util::run(
         Command::new(binary)
             .current_dir(project_root())
+            .env("REDBRIDGE_E2E_AWS_CLI", aws_cli)
             .args([command, "--aws", localstack::ENDPOINT, "--emu", &emulator.endpoint])
             .args(extra),
     )

@@ -99,6 +99,7 @@ async fn scenarios(args: &Args) -> anyhow::Result<()> {
         redbridge: run::sibling_binary("redbridge")?,
         work: args.work.clone(),
         services: world::Services { aws: args.aws.clone(), emu: args.emu.clone() },
+        aws_cli: std::env::var_os("REDBRIDGE_E2E_AWS_CLI").map_or_else(|| PathBuf::from("aws"), PathBuf::from),
     };
     let outcomes = run::run_all(&scenarios, &settings).await;
     let table = run::table(&outcomes);

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail, ensure};
 use serde_json::Value;
 
-use crate::scenario::{ApplyExpect, Scenario, Step};
-use crate::world::{Services, World};
+use crate::scenario::{ApplyExpect, DeployHow, Scenario, Step};
+use crate::world::{Services, Target, World};
 
 /// How to run the scenarios.
 pub struct Settings {
@@ -19,6 +19,8 @@ pub struct Settings {
     /// Where each scenario writes its spec, AWS config and command outputs.
     pub work: PathBuf,
     pub services: Services,
+    /// The `aws` command (AWS CLI v1) for exported scripts and templates.
+    pub aws_cli: PathBuf,
 }
 
 /// One scenario's result.
@@ -116,6 +118,12 @@ impl Runner<'_> {
     fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(&self.settings.redbridge);
         command.args(args);
+        self.environment(&mut command);
+        command
+    }
+
+    /// The scenario's AWS config and nothing from the caller's AWS environment.
+    fn environment(&self, command: &mut Command) {
         for (key, _) in std::env::vars_os() {
             if key.to_str().is_some_and(|k| k.starts_with("AWS_")) {
                 command.env_remove(key);
@@ -127,7 +135,6 @@ impl Runner<'_> {
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null());
-        command
     }
 
     fn with_spec(&self, command: &str) -> Vec<String> {
@@ -269,6 +276,7 @@ impl Runner<'_> {
                 refresh_chain(&mut self.world, self.settings)?;
                 Ok(format!("spec: set {}", fields.keys().cloned().collect::<Vec<_>>().join(", ")))
             }
+            Step::Deploy { how } => self.deploy(*how).await,
             Step::Sleep { seconds } => {
                 tokio::time::sleep(Duration::from_secs(*seconds)).await;
                 Ok(format!("slept {seconds}s"))
@@ -293,10 +301,11 @@ impl Runner<'_> {
             .into_iter()
             .flatten()
             .flat_map(|a| a["changes"].as_array().into_iter().flatten())
+            .filter(|c| c["kind"] != "unchanged")
             .map(|c| format!("{} {}", c["kind"].as_str().unwrap_or_default(), c["subject"].as_str().unwrap_or_default()))
             .collect();
         match expect {
-            ApplyExpect::NoChanges => ensure!(status == "no_changes", "apply's status is `{status}`, expected no changes"),
+            ApplyExpect::NoChanges => ensure!(status == "no_changes", "apply's status is `{status}`, expected no changes: {}", changes.join("; ")),
             ApplyExpect::Changes => ensure!(status == "done" && !changes.is_empty(), "apply's status is `{status}`, expected changes"),
             ApplyExpect::Interrupted => bail!("`expect = \"interrupted\"` needs `interrupt_after`"),
         }
@@ -328,6 +337,114 @@ impl Runner<'_> {
         ensure!(done == limit, "apply ended after {done} steps, before it could be interrupted after {limit}");
         ensure!(status.code().is_none(), "apply was not killed: {status}");
         Ok(format!("apply: killed after {limit} steps"))
+    }
+
+    /// `aws <args>` (or `bash script`) with the scenario's AWS config and the AWS CLI first on `PATH`.
+    fn shell(&mut self, program: &str, args: &[String], env: &[(&str, &str)]) -> anyhow::Result<String> {
+        let cli_dir = self.settings.aws_cli.parent().map(Path::to_path_buf).unwrap_or_default();
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut paths = vec![cli_dir];
+        paths.extend(std::env::split_paths(&path));
+        let program = if program == "aws" { self.settings.aws_cli.display().to_string() } else { program.to_owned() };
+        let mut command = Command::new(&program);
+        self.environment(&mut command);
+        let output = command
+            .args(args)
+            .env("PATH", std::env::join_paths(paths)?)
+            .envs(env.iter().copied())
+            .output()
+            .with_context(|| format!("running `{program}`"))?;
+        let run = Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        let name = Path::new(&program).file_name().and_then(|n| n.to_str()).unwrap_or("cmd").to_owned();
+        let mut shown = vec![name];
+        shown.extend(args.iter().cloned());
+        self.record(&shown, &run)?;
+        ensure!(run.code == Some(0), "`{}` exited {:?}: {}", shown.join(" "), run.code, run.stderr.trim());
+        Ok(run.stdout)
+    }
+
+    /// Deploys the plan's CloudFormation templates or AWS CLI scripts into both accounts.
+    async fn deploy(&mut self, how: DeployHow) -> anyhow::Result<String> {
+        let format = match how {
+            DeployHow::Cloudformation => "cloudformation",
+            DeployHow::AwsCli => "aws-cli",
+        };
+        let out = self.world.dir.join(format);
+        let mut args = self.with_spec("plan");
+        args.extend(["--format".to_owned(), format.to_owned(), "--out".to_owned(), out.display().to_string()]);
+        let run = self.run(&args)?;
+        ensure!(run.code == Some(0), "`redbridge plan --format {format}` failed: {}", run.stderr.trim());
+        // The Redshift account first: the bucket role's trust names the cluster role, and IAM
+        // refuses a principal that does not exist yet.
+        let sides = [
+            ("redshift", self.world.redshift_account.clone(), self.world.region.clone()),
+            ("s3", self.world.s3_account.clone(), self.world.bucket_region.clone()),
+        ];
+        let mut done = Vec::new();
+        for (side, account, region) in &sides {
+            match how {
+                DeployHow::Cloudformation => {
+                    // `create-stack` and a 1 s poll: `cloudformation deploy` waits in 30 s steps.
+                    let template = out.join(format!("{side}-{account}.template.json"));
+                    let stack = format!("redbridge-{side}");
+                    let common = ["--profile", side, "--region", region, "--stack-name", &stack].map(str::to_owned);
+                    let mut args: Vec<String> = ["cloudformation", "create-stack"].map(str::to_owned).to_vec();
+                    args.extend(common.iter().cloned());
+                    args.extend(["--capabilities".to_owned(), "CAPABILITY_NAMED_IAM".to_owned()]);
+                    args.extend(["--template-body".to_owned(), format!("file://{}", template.display())]);
+                    self.shell("aws", &args, &[])?;
+                    let mut status = String::new();
+                    for _ in 0..120 {
+                        let mut args: Vec<String> = ["cloudformation", "describe-stacks"].map(str::to_owned).to_vec();
+                        args.extend(common.iter().cloned());
+                        args.extend(["--query", "Stacks[0].StackStatus", "--output", "text"].map(str::to_owned));
+                        status = self.shell("aws", &args, &[])?.trim().to_owned();
+                        if !status.ends_with("_IN_PROGRESS") {
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                    ensure!(status == "CREATE_COMPLETE", "stack `{stack}` in {account} ended `{status}`");
+                    done.push(format!("stack {stack} in {account}"));
+                }
+                DeployHow::AwsCli => {
+                    let script = out.join(format!("{side}-{account}.sh"));
+                    for _ in 0..2 {
+                        self.shell("bash", &[script.display().to_string()], &[("PROFILE", side), ("REGION", region)])?;
+                    }
+                    done.push(format!("{side}-{account}.sh twice"));
+                    // The script prints the key-policy statements for people to merge (a key
+                    // policy is one document; it never rewrites it): merge them as a person would.
+                    let text = std::fs::read_to_string(&script)?;
+                    if let Some(start) = text.find("key_policy_statements=$(cat <<JSON\n") {
+                        let rest = &text[start + "key_policy_statements=$(cat <<JSON\n".len()..];
+                        let json = &rest[..rest.find("\nJSON").context("the key-policy heredoc does not end")?];
+                        let merged = self.world.merge_key_statements(json).await?;
+                        done.push(format!("merged {merged} printed key-policy statement(s) by hand"));
+                    }
+                }
+            }
+        }
+        if how == DeployHow::Cloudformation {
+            // The templates leave the attachment to people (Metadata.Redbridge.ManualSteps):
+            // CloudFormation would otherwise own, and replace, the cluster's whole role list.
+            let role = self.world.chain.first().context("no chain")?.clone();
+            let Target::Cluster { id, .. } = self.world.target.clone() else {
+                bail!("the CloudFormation scenario attaches to a provisioned cluster; give it a `cluster`");
+            };
+            let args: Vec<String> = ["redshift", "modify-cluster-iam-roles", "--profile", "redshift", "--cluster-identifier", &id, "--add-iam-roles", &role]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect();
+            self.shell("aws", &args, &[])?;
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            done.push(format!("attached with `aws redshift modify-cluster-iam-roles` ({id})"));
+        }
+        Ok(format!("deploy {format}: {}", done.join(", ")))
     }
 
     /// COPY → UNLOAD → COPY with statements from `redbridge sql`, run by `redbridge test --sql`.

@@ -114,11 +114,28 @@ pub enum Step {
         /// The fields to set.
         fields: toml::Table,
     },
+    /// Deploy the plan's export instead of `redbridge apply`: `cloudformation` (both templates
+    /// with `aws cloudformation deploy`, then the attach step the templates leave to people) or
+    /// `aws_cli` (both scripts, each run twice: they must be safe to rerun).
+    Deploy {
+        /// `cloudformation` or `aws_cli`.
+        how: DeployHow,
+    },
     /// Wait.
     Sleep {
         /// Seconds.
         seconds: u64,
     },
+}
+
+/// How `deploy` deploys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeployHow {
+    /// `redbridge plan --format cloudformation`.
+    Cloudformation,
+    /// `redbridge plan --format aws-cli`.
+    AwsCli,
 }
 
 /// What `apply` must report.

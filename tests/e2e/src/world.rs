@@ -394,6 +394,26 @@ impl World {
         Ok(roles.iter().any(|r| r.arn == role))
     }
 
+    /// Merges the statements of a policy document (as `redbridge plan` prints them for people)
+    /// into the key policy: statements with a new `Sid` are appended, the others kept.
+    pub async fn merge_key_statements(&self, json: &str) -> anyhow::Result<usize> {
+        let key = KmsKeyArn::parse(self.kms_key.as_deref().context("the scenario has no key (setup.kms)")?)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let printed: Value = serde_json::from_str(json).context("the printed key-policy statements are not JSON")?;
+        let kms = SdkKms::from_conf(&self.s3_config);
+        let mut policy = serde_json::to_value(kms.get_key_policy(&key).await?)?;
+        let statements = policy.get_mut("Statement").and_then(Value::as_array_mut).context("the key policy has no statements")?;
+        let mut merged = 0;
+        for statement in printed["Statement"].as_array().context("no `Statement` array in the printed document")? {
+            if !statements.iter().any(|s| s.get("Sid").is_some() && s.get("Sid") == statement.get("Sid")) {
+                statements.push(statement.clone());
+                merged += 1;
+            }
+        }
+        kms.put_key_policy(&key, &serde_json::from_value(policy)?).await?;
+        Ok(merged)
+    }
+
     /// Puts an object with the bucket account's credentials.
     pub async fn put_object(&self, key: &str, body: &str) -> anyhow::Result<()> {
         self.s3().put_object(&self.bucket, key, body.as_bytes().to_vec()).await?;
