@@ -118,6 +118,17 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
     result
 }
 
+/// `cargo xtask demo`: one happy path, shown as `redbridge` prints it.
+pub fn demo() -> anyhow::Result<()> {
+    build()?;
+    let localstack = localstack::start()?;
+    let emulator = start_emulator()?;
+    let result = e2e("demo", &["--work", "target/e2e-demo"], &emulator);
+    drop(emulator);
+    drop(localstack);
+    result
+}
+
 /// `cargo xtask emu-smoke`: the bare-SDK smoke scenario.
 pub fn smoke() -> anyhow::Result<()> {
     build()?;

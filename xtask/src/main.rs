@@ -20,7 +20,7 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci               run the whole test suite as CI does (cargo test, check-policies, validate-exports)
+  ci               run the whole test suite as CI does (cargo test, check-policies, validate-exports, e2e)
   tidy             check the codebase itself (also run by `cargo test`)
   check-policies   run parliament over every policy the example specs produce
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
@@ -30,6 +30,7 @@ tasks:
   fuzz-lint [N]    run the linter over N generated and mutated statements
   validate-exports lint every export format (cfn-lint, python-hcl2, checkov, shellcheck)
   e2e [--filter T] LocalStack + redbridge-emu: the contract suites and the scenarios of tests/scenarios/
+  demo             LocalStack + redbridge-emu: plan, apply, doctor and test of one setup, as redbridge prints them
   emu-smoke        LocalStack + redbridge-emu: one COPY/UNLOAD happy path and one failure through the bare AWS SDK";
 
 fn main() -> ExitCode {
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
         ["validate-exports", ..] => validate_exports::run(),
         ["e2e", rest @ ..] => e2e::run(rest),
         ["emu-smoke", ..] => e2e::smoke(),
+        ["demo", ..] => e2e::demo(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

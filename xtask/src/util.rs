@@ -48,12 +48,14 @@ pub fn python_venv(name: &str, packages: &[&str]) -> anyhow::Result<PathBuf> {
     Ok(bin)
 }
 
-/// `cargo xtask ci`: everything CI runs, in order: the test suite, then the external linters
-/// over every policy and every exported file.
+/// `cargo xtask ci`: everything CI runs, in order: the test suite, the external linters over
+/// every policy and every exported file, then the end-to-end run against LocalStack and the
+/// emulator (contract suites and every scenario).
 pub fn ci() -> anyhow::Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     run(Command::new(&cargo).current_dir(project_root()).args(["test", "--workspace", "--locked"]))?;
     crate::check_policies::run()?;
     crate::validate_exports::run()?;
+    crate::e2e::run(&[])?;
     Ok(())
 }

@@ -5,6 +5,8 @@
 //! - `scenarios --aws URL --emu URL [--dir DIR] [--filter TEXT] [--work DIR]`: the scenario files
 //!   (`tests/scenarios/`) with the real `redbridge` binary; prints the summary table.
 //! - `contracts --aws URL --emu URL`: the adapters' contract suites against the services.
+//! - `demo --aws URL --emu URL [--filter NAME]`: one scenario's happy path (default
+//!   `serverless-kms-happy`) shown as `redbridge plan`, `apply`, `doctor` and `test` print it.
 //! - `smoke --aws URL --emu URL`: one happy path and one failure through the bare AWS SDK.
 
 mod contracts;
@@ -18,7 +20,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-const USAGE: &str = "usage: redbridge-e2e (scenarios|contracts|smoke) --aws URL --emu URL [--dir DIR] [--filter TEXT] [--work DIR]";
+const USAGE: &str = "usage: redbridge-e2e (scenarios|contracts|smoke|demo) --aws URL --emu URL [--dir DIR] [--filter TEXT] [--work DIR]";
 
 struct Args {
     command: String,
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
             "smoke" => smoke::scenario(&args.aws, &args.emu).await,
             "contracts" => contracts::run(&args.aws, &args.emu).await,
             "scenarios" => scenarios(&args).await,
+            "demo" => demo(&args).await,
             other => bail!("unknown command `{other}`\n{USAGE}"),
         }
     });
@@ -92,15 +95,27 @@ fn main() -> ExitCode {
     }
 }
 
-async fn scenarios(args: &Args) -> anyhow::Result<()> {
-    let scenarios = scenario::load_all(&args.dir, args.filter.as_deref())?;
-    run::fresh_dir(&args.work)?;
-    let settings = run::Settings {
+fn settings(args: &Args) -> anyhow::Result<run::Settings> {
+    Ok(run::Settings {
         redbridge: run::sibling_binary("redbridge")?,
         work: args.work.clone(),
         services: world::Services { aws: args.aws.clone(), emu: args.emu.clone() },
         aws_cli: std::env::var_os("REDBRIDGE_E2E_AWS_CLI").map_or_else(|| PathBuf::from("aws"), PathBuf::from),
-    };
+    })
+}
+
+async fn demo(args: &Args) -> anyhow::Result<()> {
+    let name = args.filter.as_deref().unwrap_or("serverless-kms-happy");
+    let scenarios = scenario::load_all(&args.dir, Some(name))?;
+    let scenario = scenarios.iter().find(|s| s.name == name).context("no such scenario")?;
+    run::fresh_dir(&args.work)?;
+    run::demo(scenario, &settings(args)?).await
+}
+
+async fn scenarios(args: &Args) -> anyhow::Result<()> {
+    let scenarios = scenario::load_all(&args.dir, args.filter.as_deref())?;
+    run::fresh_dir(&args.work)?;
+    let settings = settings(args)?;
     let outcomes = run::run_all(&scenarios, &settings).await;
     let table = run::table(&outcomes);
     println!("\n{table}");

@@ -510,3 +510,28 @@ pub fn fresh_dir(path: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(path)?;
     Ok(())
 }
+
+/// `redbridge-e2e demo`: one scenario's world set up, then `redbridge plan`, `apply`, `doctor`
+/// and `test` in their text form, each command shown before it runs.
+pub async fn demo(scenario: &Scenario, settings: &Settings) -> anyhow::Result<()> {
+    let mut world = World::new(scenario, 90, &settings.services, &settings.work)?;
+    world.set_up(scenario).await.context("setting up")?;
+    refresh_chain(&mut world, settings)?;
+    println!("# {}\n# accounts: Redshift {}, bucket {}; spec: {}", scenario.description, world.redshift_account, world.s3_account, world.spec_path().display());
+    let runner = Runner { world, settings, calls: 0 };
+    let spec = runner.world.spec_path().display().to_string();
+    let profiles = Runner::profiles().map(str::to_owned).to_vec();
+    let commands: Vec<Vec<String>> = vec![
+        vec!["plan".into(), "--spec".into(), spec.clone()],
+        [vec!["apply".into(), "--spec".into(), spec.clone(), "--yes".into()], profiles.clone()].concat(),
+        [vec!["doctor".into(), "--spec".into(), spec.clone()], profiles.clone()].concat(),
+        [vec!["test".into(), "--spec".into(), spec], profiles].concat(),
+    ];
+    for args in commands {
+        println!("\n$ AWS_CONFIG_FILE={} redbridge {}", runner.world.aws_config().display(), args.join(" "));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let status = runner.command(&refs).stdout(Stdio::inherit()).stderr(Stdio::inherit()).status()?;
+        ensure!(status.success(), "`redbridge {}` failed: {status}", args[0]);
+    }
+    Ok(())
+}
