@@ -1,5 +1,6 @@
-//! `cargo xtask e2e [--filter TEXT]`: builds `redbridge`, `redbridge-emu` and `redbridge-e2e`,
-//! starts LocalStack (a host process from the venv under `target/`) and the emulator, runs the
+//! `cargo xtask e2e [--docker] [--filter TEXT]`: builds `redbridge`, `redbridge-emu` and `redbridge-e2e`,
+//! starts LocalStack (a host process from the venv under `target/`, or with `--docker` the
+//! community image through testcontainers) and the emulator, runs the
 //! adapters' contract suites and then the scenario files of `tests/scenarios/` with the real
 //! `redbridge` binary, prints the summary table, and stops both services by PID.
 //!
@@ -31,85 +32,144 @@ fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| project_root().join("target"), PathBuf::from)
 }
 
-fn start_emulator() -> anyhow::Result<EmulatorProcess> {
-    let binary = target_dir().join("debug").join("redbridge-emu");
-    let mut child = Command::new(&binary)
-        .args(["--aws-endpoint", localstack::ENDPOINT, "--listen", "127.0.0.1:0", "--role-apply-delay-ms", "1000", "--statement-step-ms", "10"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .with_context(|| format!("starting `{}`", binary.display()))?;
-    let stdout = child.stdout.take().context("no stdout from redbridge-emu")?;
-    let mut line = String::new();
-    let read = BufReader::new(stdout).read_line(&mut line);
-    let address = line.trim().to_owned();
-    let process = EmulatorProcess { child, endpoint: format!("http://{address}") };
-    if read.is_err() || !address.starts_with("127.0.0.1:") {
-        bail!("redbridge-emu did not print its address (got `{address}`)");
-    }
-    Ok(process)
+/// Where LocalStack runs: a host process (default) or a container (`--docker`).
+enum Cloud {
+    Host(localstack::LocalStack),
+    /// `redbridge-e2e localstack-docker`, which removes its container when its stdin closes.
+    Docker { child: Child, endpoint: String },
 }
 
-/// Builds the three binaries in one cargo run, so the services never wait on the compiler.
-fn build() -> anyhow::Result<()> {
+impl Cloud {
+    fn start(docker: bool) -> anyhow::Result<Self> {
+        if !docker {
+            return Ok(Self::Host(localstack::start()?));
+        }
+        let binary = target_dir().join("debug").join("redbridge-e2e");
+        let (child, endpoint) = spawn_announcing(Command::new(&binary).arg("localstack-docker").stdin(Stdio::piped()), "http://127.0.0.1:")
+            .context("LocalStack's container did not start (see the error above)")?;
+        let cloud = Self::Docker { child, endpoint: endpoint.clone() };
+        eprintln!("xtask: LocalStack's image runs at {endpoint}");
+        Ok(cloud)
+    }
+
+    fn endpoint(&self) -> &str {
+        match self {
+            Self::Host(localstack) => localstack.endpoint(),
+            Self::Docker { endpoint, .. } => endpoint,
+        }
+    }
+}
+
+impl Drop for Cloud {
+    fn drop(&mut self) {
+        if let Self::Docker { child, .. } = self {
+            // Closing stdin asks it to remove the container; SIGTERM would skip that.
+            drop(child.stdin.take());
+            let deadline = Instant::now() + std::time::Duration::from_secs(60);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            localstack::stop(child, "redbridge-e2e localstack-docker");
+        }
+    }
+}
+
+/// Spawns a program that prints one line once it is ready (its address) and returns it, or
+/// stops the program and fails when the line does not start with `prefix`.
+fn spawn_announcing(command: &mut Command, prefix: &str) -> anyhow::Result<(Child, String)> {
+    let shown = format!("{command:?}");
+    let mut child =
+        command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().with_context(|| format!("starting {shown}"))?;
+    let mut line = String::new();
+    let read = child.stdout.take().map(|out| BufReader::new(out).read_line(&mut line));
+    let line = line.trim().to_owned();
+    if !matches!(read, Some(Ok(_))) || !line.starts_with(prefix) {
+        localstack::stop(&mut child, &shown);
+        bail!("{shown} did not print its address (got `{line}`)");
+    }
+    Ok((child, line))
+}
+
+fn start_emulator(aws: &str) -> anyhow::Result<EmulatorProcess> {
+    let binary = target_dir().join("debug").join("redbridge-emu");
+    let (child, address) = spawn_announcing(
+        Command::new(&binary)
+            .args(["--aws-endpoint", aws, "--listen", "127.0.0.1:0", "--role-apply-delay-ms", "1000", "--statement-step-ms", "10"])
+            .stdin(Stdio::null()),
+        "127.0.0.1:",
+    )?;
+    Ok(EmulatorProcess { child, endpoint: format!("http://{address}") })
+}
+
+/// Builds `redbridge`, `redbridge-emu` and `redbridge-e2e` so the services never wait on the
+/// compiler; `docker` adds testcontainers to `redbridge-e2e`. Every target of the workspace is
+/// built, as `cargo test` builds them: the same features, so after `cargo test` (in CI) nothing
+/// is built twice.
+fn build(docker: bool) -> anyhow::Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    crate::util::run(Command::new(&cargo).current_dir(project_root()).args([
-        "build",
-        "--locked",
-        "--quiet",
-        "-p",
-        "redbridge-e2e",
-        "-p",
-        "redbridge-emu",
-        "-p",
-        "redbridge-cli",
-    ]))
+    let features: &[&str] = if docker { &["--features", "redbridge-e2e/docker"] } else { &[] };
+    crate::util::run(
+        Command::new(&cargo)
+            .current_dir(project_root())
+            .args(["build", "--locked", "--quiet", "--workspace", "--all-targets"])
+            .args(features),
+    )
 }
 
 /// The AWS CLI (v1, from PyPI) the exported scripts and templates are deployed with; pinned
 /// like every tool the tasks install, in a venv under `target/xtask/awscli`.
 const AWS_CLI: &str = "awscli==1.45.11";
 
+/// The AWS CLI's `aws`, installed the first time.
+fn aws_cli() -> anyhow::Result<PathBuf> {
+    Ok(crate::util::python_venv("awscli", &[AWS_CLI])?.join("aws"))
+}
+
 /// Runs `redbridge-e2e <command> --aws … --emu …` with the services up.
-fn e2e(command: &str, extra: &[&str], emulator: &EmulatorProcess) -> anyhow::Result<()> {
+fn e2e(command: &str, extra: &[&str], aws: &str, emulator: &EmulatorProcess) -> anyhow::Result<()> {
     let binary = target_dir().join("debug").join("redbridge-e2e");
-    let aws_cli = crate::util::python_venv("awscli", &[AWS_CLI])?.join("aws");
+    let aws_cli = aws_cli()?;
     crate::util::run(
         Command::new(binary)
             .current_dir(project_root())
             .env("REDBRIDGE_E2E_AWS_CLI", aws_cli)
-            .args([command, "--aws", localstack::ENDPOINT, "--emu", &emulator.endpoint])
+            .args([command, "--aws", aws, "--emu", &emulator.endpoint])
             .args(extra),
     )
 }
 
 pub fn run(args: &[&str]) -> anyhow::Result<()> {
     let mut filter = None;
+    let mut docker = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match *arg {
             "--filter" => filter = Some(*rest.next().context("`--filter` needs a value")?),
-            other => bail!("unknown argument `{other}`; usage: cargo xtask e2e [--filter TEXT]"),
+            "--docker" => docker = true,
+            other => bail!("unknown argument `{other}`; usage: cargo xtask e2e [--docker] [--filter TEXT]"),
         }
     }
     let started = Instant::now();
-    build()?;
+    build(docker)?;
+    aws_cli()?;
     let built = started.elapsed();
-    let localstack = localstack::start()?;
-    let emulator = start_emulator()?;
-    eprintln!("xtask: e2e: LocalStack at {}, redbridge-emu at {}", localstack.endpoint(), emulator.endpoint);
+    let cloud = Cloud::start(docker)?;
+    let emulator = start_emulator(cloud.endpoint())?;
+    eprintln!("xtask: e2e: LocalStack at {}, redbridge-emu at {}", cloud.endpoint(), emulator.endpoint);
     let services = Instant::now();
     let mut result = Ok(());
     if filter.is_none() {
-        result = e2e("contracts", &[], &emulator);
+        result = e2e("contracts", &[], cloud.endpoint(), &emulator);
     }
     if result.is_ok() {
         let extra: Vec<&str> = filter.map(|f| vec!["--filter", f]).unwrap_or_default();
-        result = e2e("scenarios", &extra, &emulator);
+        result = e2e("scenarios", &extra, cloud.endpoint(), &emulator);
     }
     drop(emulator);
-    drop(localstack);
+    drop(cloud);
     eprintln!(
         "xtask: e2e: build {:.1}s, services and scenarios {:.1}s",
         built.as_secs_f64(),
@@ -120,22 +180,22 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
 
 /// `cargo xtask demo`: one happy path, shown as `redbridge` prints it.
 pub fn demo() -> anyhow::Result<()> {
-    build()?;
-    let localstack = localstack::start()?;
-    let emulator = start_emulator()?;
-    let result = e2e("demo", &["--work", "target/e2e-demo"], &emulator);
+    build(false)?;
+    let cloud = Cloud::start(false)?;
+    let emulator = start_emulator(cloud.endpoint())?;
+    let result = e2e("demo", &["--work", "target/e2e-demo"], cloud.endpoint(), &emulator);
     drop(emulator);
-    drop(localstack);
+    drop(cloud);
     result
 }
 
 /// `cargo xtask emu-smoke`: the bare-SDK smoke scenario.
 pub fn smoke() -> anyhow::Result<()> {
-    build()?;
-    let localstack = localstack::start()?;
-    let emulator = start_emulator()?;
-    let result = e2e("smoke", &[], &emulator);
+    build(false)?;
+    let cloud = Cloud::start(false)?;
+    let emulator = start_emulator(cloud.endpoint())?;
+    let result = e2e("smoke", &[], cloud.endpoint(), &emulator);
     drop(emulator);
-    drop(localstack);
+    drop(cloud);
     result
 }

@@ -29,7 +29,8 @@ tasks:
   bench lint       COPY/UNLOAD linter throughput
   fuzz-lint [N]    run the linter over N generated and mutated statements
   validate-exports lint every export format (cfn-lint, python-hcl2, checkov, shellcheck)
-  e2e [--filter T] LocalStack + redbridge-emu: the contract suites and the scenarios of tests/scenarios/
+  e2e [--docker] [--filter T]
+                   LocalStack + redbridge-emu: the contract suites and the scenarios of tests/scenarios/
   demo             LocalStack + redbridge-emu: plan, apply, doctor and test of one setup, as redbridge prints them
   emu-smoke        LocalStack + redbridge-emu: one COPY/UNLOAD happy path and one failure through the bare AWS SDK";
 

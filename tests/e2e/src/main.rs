@@ -7,9 +7,13 @@
 //! - `contracts --aws URL --emu URL`: the adapters' contract suites against the services.
 //! - `demo --aws URL --emu URL [--filter NAME]`: one scenario's happy path (default
 //!   `serverless-kms-happy`) shown as `redbridge plan`, `apply`, `doctor` and `test` print it.
+//! - `localstack-docker` (feature `docker`): LocalStack's image through testcontainers; prints its
+//!   endpoint and keeps it until standard input closes.
 //! - `smoke --aws URL --emu URL`: one happy path and one failure through the bare AWS SDK.
 
 mod contracts;
+#[cfg(feature = "docker")]
+mod docker;
 mod run;
 mod scenario;
 mod smoke;
@@ -63,6 +67,9 @@ fn parse(args: &[String]) -> anyhow::Result<Args> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "localstack-docker") {
+        return localstack_docker();
+    }
     let args = match parse(&args) {
         Ok(args) => args,
         Err(e) => {
@@ -92,6 +99,25 @@ fn main() -> ExitCode {
             eprintln!("redbridge-e2e: error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `localstack-docker`: needs the `docker` feature.
+fn localstack_docker() -> ExitCode {
+    #[cfg(feature = "docker")]
+    {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build();
+        let result = runtime.map_err(anyhow::Error::from).and_then(|r| r.block_on(docker::run()));
+        if let Err(e) = result {
+            eprintln!("redbridge-e2e: error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+        ExitCode::SUCCESS
+    }
+    #[cfg(not(feature = "docker"))]
+    {
+        eprintln!("redbridge-e2e: `localstack-docker` needs the `docker` feature (`cargo xtask e2e --docker` builds it)");
+        ExitCode::from(2)
     }
 }
 

@@ -134,6 +134,7 @@ impl Runner<'_> {
             .env("AWS_SHARED_CREDENTIALS_FILE", self.world.dir.join("credentials"))
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("NO_COLOR", "1")
+            .env("REDBRIDGE_LOG", "debug")
             .stdin(Stdio::null());
     }
 
@@ -163,9 +164,9 @@ impl Runner<'_> {
         let path = self.world.dir.join(format!("{:02}-{}.log", self.calls, args[0]));
         let text = format!("$ redbridge {}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}", args.join(" "), run.code, run.stdout, run.stderr);
         std::fs::write(path, text)?;
-        // Nothing redbridge prints may carry a secret: the scenario's secret key is `test`, so
-        // check the session tokens LocalStack hands out instead (they start `FQoG`).
-        ensure!(!run.stdout.contains("FQoG") && !run.stderr.contains("FQoG"), "`redbridge {}` printed a session token", args[0]);
+        // Nothing printed may carry a secret, even with the SDK's debug logs on (`REDBRIDGE_LOG`).
+        let secret = self.world.secret();
+        ensure!(!run.stdout.contains(&secret) && !run.stderr.contains(&secret), "`{}` printed the secret access key", args.join(" "));
         Ok(())
     }
 
@@ -530,7 +531,7 @@ pub async fn demo(scenario: &Scenario, settings: &Settings) -> anyhow::Result<()
     for args in commands {
         println!("\n$ AWS_CONFIG_FILE={} redbridge {}", runner.world.aws_config().display(), args.join(" "));
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let status = runner.command(&refs).stdout(Stdio::inherit()).stderr(Stdio::inherit()).status()?;
+        let status = runner.command(&refs).env_remove("REDBRIDGE_LOG").stdout(Stdio::inherit()).stderr(Stdio::inherit()).status()?;
         ensure!(status.success(), "`redbridge {}` failed: {status}", args[0]);
     }
     Ok(())

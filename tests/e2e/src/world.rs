@@ -126,9 +126,10 @@ impl World {
     fn write_aws_config(&self) -> anyhow::Result<()> {
         let profile = |name: &str, account: &str, region: &str| {
             format!(
-                "[profile {name}]\naws_access_key_id = {account}\naws_secret_access_key = test\nregion = {region}\n\
+                "[profile {name}]\naws_access_key_id = {account}\naws_secret_access_key = {secret}\nregion = {region}\n\
                  endpoint_url = {aws}\nservices = redbridge-emu\n\n",
-                aws = self.services.aws
+                aws = self.services.aws,
+                secret = self.secret(),
             )
         };
         // The AWS documentation and the AWS CLI name services in snake case (`redshift_data`);
@@ -147,6 +148,12 @@ impl World {
         std::fs::write(self.aws_config(), text)?;
         std::fs::write(self.dir.join("credentials"), "")?;
         Ok(())
+    }
+
+    /// The secret access key of the scenario's profiles: LocalStack accepts any, and one that
+    /// is unique lets every output be checked for it.
+    pub fn secret(&self) -> String {
+        format!("redbridge-e2e-secret-{}", self.redshift_account)
     }
 
     /// The AWS config file path.
