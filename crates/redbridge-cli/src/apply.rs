@@ -12,16 +12,15 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::Context;
-use redbridge_aws::engine::{self, AccountPorts, Event, Outcome, Ports, Progress, Report, RunSettings, Sleeper};
+use redbridge_aws::engine::{self, Event, Outcome, Ports, Progress, Report, RunSettings, Sleeper};
 use redbridge_aws::ports::{Iam, Kms, Redshift, RedshiftServerless, Sts};
-use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkSts};
-use redbridge_aws::config::{self, AccountSettings};
 use redbridge_core::Plan;
 use redbridge_core::converge::{ApplyOptions, ChangeKind, Diff, DiffLine, apply_diff, destroy_diff};
 use redbridge_core::plan::Side;
 use redbridge_core::Spec;
 use serde::Serialize;
 
+use crate::accounts::{self, HopProfile, Profiles, parse_hop_profile};
 use crate::output::OutputFormat;
 use crate::spec_args::SpecArgs;
 
@@ -34,6 +33,10 @@ pub struct AwsArgs {
     /// The AWS profile of the bucket account (default: the standard credential chain).
     #[arg(long, value_name = "PROFILE")]
     pub s3_profile: Option<String>,
+    /// The profile of an account the chain passes through (a hop role outside the Redshift and
+    /// bucket accounts), as `ACCOUNT=PROFILE`; repeatable.
+    #[arg(long, value_name = "ACCOUNT=PROFILE", value_parser = parse_hop_profile)]
+    pub hop_profile: Vec<HopProfile>,
     /// Show the diff and stop.
     #[arg(long)]
     pub dry_run: bool,
@@ -91,22 +94,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 pub fn run_mode(spec: &Spec, aws: &AwsArgs, mode: Mode) -> anyhow::Result<ExitCode> {
     init_tracing();
     let plan = Plan::new(spec).map_err(|e| anyhow::anyhow!("cannot plan this spec: {e}"))?;
-    for account in &plan.accounts {
-        if account.account != spec.redshift_account && account.account != spec.s3_account {
-            anyhow::bail!(
-                "the chain goes through account `{}`, but `redbridge {}` only has credentials for the Redshift and bucket accounts; \
-                 set up that hop by hand (see `redbridge plan`)",
-                account.account,
-                mode.verb()
-            );
-        }
+    if let Some(account) = accounts::unreachable_accounts(plan.accounts.iter().map(|a| a.account), spec, &aws.hop_profile).first() {
+        anyhow::bail!(
+            "the chain goes through account `{account}`; give `redbridge {}` its profile with `--hop-profile {account}=PROFILE`, \
+             or set up that hop by hand (see `redbridge plan`)",
+            mode.verb()
+        );
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let ports = sdk_ports(spec, aws).await;
+        let profiles = Profiles { redshift: aws.redshift_profile.as_deref(), s3: aws.s3_profile.as_deref(), hops: &aws.hop_profile };
+        let (ports, _) = accounts::live_ports(spec, profiles).await;
         let settings = RunSettings { attach_timeout: Duration::from_secs(aws.attach_timeout), ..RunSettings::default() };
         let progress = TerminalProgress::new();
         let mut ui = Terminal;
@@ -126,37 +127,6 @@ pub(crate) fn init_tracing() {
         .with_writer(move || redbridge_aws::redact::RedactingWriter::new(std::io::stderr(), secrets.clone()))
         .with_ansi(std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal())
         .try_init();
-}
-
-type SdkPorts = Ports<SdkIam, SdkSts, SdkKms, SdkRedshift, SdkRedshiftServerless>;
-
-/// One set of SDK ports per account, each from its profile and region.
-async fn sdk_ports(spec: &Spec, aws: &AwsArgs) -> SdkPorts {
-    let redshift_settings = AccountSettings { profile: aws.redshift_profile.clone(), region: Some(spec.region.clone()) };
-    let redshift_config = config::load(&redshift_settings).await;
-    let mut accounts = Vec::new();
-    let mut sides = vec![(spec.redshift_account, redshift_config.clone())];
-    if spec.s3_account != spec.redshift_account {
-        let s3_settings = AccountSettings { profile: aws.s3_profile.clone(), region: Some(spec.bucket_region.clone()) };
-        sides.push((spec.s3_account, config::load(&s3_settings).await));
-    }
-    for (account, sdk_config) in sides {
-        let kms_config = match &spec.kms_key {
-            Some(key) if key.account() == account => config::in_region(&sdk_config, key.region()),
-            _ => sdk_config.clone(),
-        };
-        accounts.push(AccountPorts {
-            account,
-            iam: SdkIam::from_conf(&sdk_config),
-            sts: SdkSts::from_conf(&sdk_config),
-            kms: SdkKms::from_conf(&kms_config),
-        });
-    }
-    Ports {
-        accounts,
-        redshift: SdkRedshift::from_conf(&redshift_config),
-        serverless: SdkRedshiftServerless::from_conf(&redshift_config),
-    }
 }
 
 /// What the user asked for, resolved.

@@ -10,13 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use redbridge_aws::config::{self, AccountSettings};
-use redbridge_aws::engine::{AccountPorts, Ports};
-use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
 use redbridge_aws::snapshot::{ReadStats, read_snapshot_listing};
 use redbridge_core::doctor::{HopStatus, Report, Severity, Snapshot, Verdict, analyze_with_sql, listed_prefixes};
-use redbridge_core::{Plan, Spec};
+use redbridge_core::Plan;
 
+use crate::accounts::{HopProfile, Profiles, live_ports, parse_hop_profile};
 use crate::output::OutputFormat;
 use crate::spec_args::SpecArgs;
 
@@ -43,6 +41,10 @@ pub struct Args {
     /// cannot read, or reads in another account, is reported as unknown).
     #[arg(long, value_name = "PROFILE", conflicts_with = "snapshot")]
     pub s3_profile: Option<String>,
+    /// The profile of an account the chain passes through (a hop role outside the Redshift and
+    /// bucket accounts), as `ACCOUNT=PROFILE`; repeatable. Without it that hop reads as unknown.
+    #[arg(long, value_name = "ACCOUNT=PROFILE", value_parser = parse_hop_profile, conflicts_with = "snapshot")]
+    pub hop_profile: Vec<HopProfile>,
     /// Also judge a COPY or UNLOAD you will run: its IAM_ROLE chain, REGION, encryption, the
     /// objects under its prefix, and the linter's diagnostics. Repeatable; one value may hold
     /// several statements separated by `;`.
@@ -110,8 +112,6 @@ pub fn render_stats(stats: &ReadStats) -> String {
     format!("read both accounts with {} AWS calls; longest dependent sequence: {} round trip(s)", stats.calls, stats.depth)
 }
 
-type LivePorts = Ports<SdkIam, SdkSts, SdkKms, SdkRedshift, SdkRedshiftServerless>;
-
 /// Reads both accounts with the SDK: the only place `doctor` starts a runtime.
 fn read_live(plan: &Plan, args: &Args, prefixes: &[String]) -> anyhow::Result<(Snapshot, ReadStats)> {
     crate::apply::init_tracing();
@@ -120,51 +120,10 @@ fn read_live(plan: &Plan, args: &Args, prefixes: &[String]) -> anyhow::Result<(S
         .build()
         .context("cannot start the async runtime")?;
     Ok(runtime.block_on(async {
-        let (ports, s3) = live_ports(&plan.spec, args.redshift_profile.as_deref(), args.s3_profile.as_deref()).await;
+        let profiles = Profiles { redshift: args.redshift_profile.as_deref(), s3: args.s3_profile.as_deref(), hops: &args.hop_profile };
+        let (ports, s3) = live_ports(&plan.spec, profiles).await;
         read_snapshot_listing(plan, &ports, Some(&s3), prefixes).await
     }))
-}
-
-/// SDK ports for the Redshift and bucket accounts (intermediate accounts stay unread), and the
-/// bucket account's S3 in the bucket's region.
-pub async fn live_ports(spec: &Spec, redshift_profile: Option<&str>, s3_profile: Option<&str>) -> (LivePorts, SdkS3) {
-    let settings = |profile: Option<&str>, region: &redbridge_iam::Region| AccountSettings {
-        profile: profile.map(str::to_owned),
-        region: Some(region.clone()),
-    };
-    let redshift_config = config::load(&settings(redshift_profile, &spec.region)).await;
-    let s3_config = if spec.s3_account == spec.redshift_account && s3_profile.is_none() {
-        config::in_region(&redshift_config, &spec.bucket_region)
-    } else {
-        let profile = s3_profile.or(if spec.s3_account == spec.redshift_account { redshift_profile } else { None });
-        config::load(&settings(profile, &spec.bucket_region)).await
-    };
-    let mut sides = vec![(spec.redshift_account, redshift_config.clone())];
-    if spec.s3_account != spec.redshift_account {
-        sides.push((spec.s3_account, s3_config.clone()));
-    }
-    let accounts = sides
-        .into_iter()
-        .map(|(account, sdk_config)| {
-            let kms_config = match &spec.kms_key {
-                Some(key) if key.account() == account => config::in_region(&sdk_config, key.region()),
-                _ => sdk_config.clone(),
-            };
-            AccountPorts {
-                account,
-                iam: SdkIam::from_conf(&sdk_config),
-                sts: SdkSts::from_conf(&sdk_config),
-                kms: SdkKms::from_conf(&kms_config),
-            }
-        })
-        .collect();
-    let ports = Ports {
-        accounts,
-        redshift: SdkRedshift::from_conf(&redshift_config),
-        serverless: SdkRedshiftServerless::from_conf(&redshift_config),
-    };
-    let s3 = SdkS3::from_conf(&s3_config, config::s3_endpoint_overridden(&s3_config));
-    (ports, s3)
 }
 
 /// The report as the chain reads, top to bottom: each hop with ✓ or ✗ and its findings.
@@ -238,13 +197,14 @@ pub fn render_text(plan: &Plan, report: &Report) -> String {
 
 #[cfg(test)]
 mod tests {
-    use redbridge_aws::engine::{self, NoSleep, RunSettings, Silent};
+    use redbridge_aws::engine::{self, NoSleep, Ports, RunSettings, Silent};
     use redbridge_aws::fake::FakeAws;
     use redbridge_aws::snapshot::read_snapshot;
     use redbridge_core::converge::{ApplyOptions, apply_diff};
     use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 
     use super::*;
+    use redbridge_core::Spec;
     use redbridge_core::doctor::analyze;
 
     fn plan() -> Plan {

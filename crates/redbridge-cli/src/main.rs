@@ -3,6 +3,7 @@
 //! This binary is thin: it parses arguments, resolves settings, calls the libraries and renders
 //! the result, as text for people or JSON (`--output json`) for machines.
 
+mod accounts;
 mod apply;
 mod destroy;
 mod doctor;

@@ -142,8 +142,16 @@ impl Runner<'_> {
         vec![command.to_owned(), "--spec".to_owned(), self.world.spec_path().display().to_string()]
     }
 
-    fn profiles() -> [&'static str; 4] {
-        ["--redshift-profile", "redshift", "--s3-profile", "s3"]
+    /// The two accounts' profiles (`test` takes no more).
+    fn profiles(&self) -> Vec<String> {
+        ["--redshift-profile", "redshift", "--s3-profile", "s3"].map(str::to_owned).to_vec()
+    }
+
+    /// The profiles and the hop account's (`apply`, `doctor`).
+    fn all_profiles(&self) -> Vec<String> {
+        let mut profiles = self.profiles();
+        profiles.extend(["--hop-profile".to_owned(), format!("{}=hop", self.world.hop_account)]);
+        profiles
     }
 
     /// Runs and keeps the outputs in the scenario's directory.
@@ -175,7 +183,7 @@ impl Runner<'_> {
             Step::Apply { expect, interrupt_after } => self.apply(*expect, *interrupt_after),
             Step::Doctor { verdict, findings, sql } => {
                 let mut args = self.with_spec("doctor");
-                args.extend(Self::profiles().map(str::to_owned));
+                args.extend(self.all_profiles());
                 args.extend(["--output".to_owned(), "json".to_owned()]);
                 for statement in sql {
                     args.extend(["--sql".to_owned(), self.world.template(statement)]);
@@ -211,7 +219,7 @@ impl Runner<'_> {
             }
             Step::Test { sql, pass, code, hop, error } => {
                 let mut args = self.with_spec("test");
-                args.extend(Self::profiles().map(str::to_owned));
+                args.extend(self.profiles());
                 args.extend(["--output".to_owned(), "json".to_owned(), "--timeout".to_owned(), "60".to_owned()]);
                 if let Some(sql) = sql {
                     args.extend(["--sql".to_owned(), self.world.template(sql)]);
@@ -287,7 +295,7 @@ impl Runner<'_> {
 
     fn apply(&mut self, expect: ApplyExpect, interrupt_after: Option<usize>) -> anyhow::Result<String> {
         let mut args = self.with_spec("apply");
-        args.extend(Self::profiles().map(str::to_owned));
+        args.extend(self.all_profiles());
         args.extend(["--yes", "--output", "json", "--attach-timeout", "60"].map(str::to_owned));
         if let Some(limit) = interrupt_after {
             ensure!(expect == ApplyExpect::Interrupted, "`interrupt_after` needs `expect = \"interrupted\"`");
@@ -482,7 +490,7 @@ impl Runner<'_> {
 
     fn sql_ok(&mut self, statement: &str) -> anyhow::Result<()> {
         let mut args = self.with_spec("test");
-        args.extend(Self::profiles().map(str::to_owned));
+        args.extend(self.profiles());
         args.extend(["--output".to_owned(), "json".to_owned(), "--sql".to_owned(), statement.to_owned()]);
         let run = self.run(&args)?;
         let report = run.json()?;
@@ -521,7 +529,7 @@ pub async fn demo(scenario: &Scenario, settings: &Settings) -> anyhow::Result<()
     println!("# {}\n# accounts: Redshift {}, bucket {}; spec: {}", scenario.description, world.redshift_account, world.s3_account, world.spec_path().display());
     let runner = Runner { world, settings, calls: 0 };
     let spec = runner.world.spec_path().display().to_string();
-    let profiles = Runner::profiles().map(str::to_owned).to_vec();
+    let profiles = runner.profiles();
     let commands: Vec<Vec<String>> = vec![
         vec!["plan".into(), "--spec".into(), spec.clone()],
         [vec!["apply".into(), "--spec".into(), spec.clone(), "--yes".into()], profiles.clone()].concat(),

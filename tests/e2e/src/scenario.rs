@@ -168,6 +168,8 @@ pub enum Which {
     Cluster,
     /// The last role (in the bucket account).
     Bucket,
+    /// The role before the last (a hop role, in a three-role chain).
+    Hop,
 }
 
 /// A change made behind redbridge's back, as people make them by hand.

@@ -44,6 +44,8 @@ pub struct World {
     pub dir: PathBuf,
     pub redshift_account: String,
     pub s3_account: String,
+    /// A third account for hop roles (`{hop_account}`, profile `hop`).
+    pub hop_account: String,
     pub region: String,
     pub bucket_region: String,
     pub bucket: String,
@@ -76,6 +78,7 @@ impl World {
     pub fn new(scenario: &Scenario, index: usize, services: &Services, work: &Path) -> anyhow::Result<Self> {
         let redshift_account = format!("1{index:011}");
         let s3_account = format!("2{index:011}");
+        let hop_account = format!("3{index:011}");
         let dir = work.join(&scenario.name);
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
@@ -107,6 +110,7 @@ impl World {
             dir,
             redshift_account,
             s3_account,
+            hop_account,
             region,
             bucket_region,
             bucket,
@@ -145,6 +149,7 @@ impl World {
             profile("redshift", &self.redshift_account, &self.region),
             profile("s3", &self.s3_account, &self.bucket_region),
         );
+        let text = format!("{text}{}", profile("hop", &self.hop_account, &self.region));
         std::fs::write(self.aws_config(), text)?;
         std::fs::write(self.dir.join("credentials"), "")?;
         Ok(())
@@ -184,6 +189,7 @@ impl World {
         let mut out = text
             .replace("{redshift_account}", &self.redshift_account)
             .replace("{s3_account}", &self.s3_account)
+            .replace("{hop_account}", &self.hop_account)
             .replace("{bucket}", &self.bucket)
             .replace("{region}", &self.region)
             .replace("{bucket_region}", &self.bucket_region)
@@ -214,8 +220,13 @@ impl World {
     }
 
     fn iam(&self, account: &str) -> SdkIam {
-        let config = if account == self.s3_account { &self.s3_config } else { &self.redshift_config };
-        SdkIam::from_conf(config)
+        if account == self.s3_account {
+            SdkIam::from_conf(&self.s3_config)
+        } else if account == self.hop_account {
+            SdkIam::from_conf(&sdk_config(&self.hop_account, &self.region, &self.services.aws))
+        } else {
+            SdkIam::from_conf(&self.redshift_config)
+        }
     }
 
     /// The bucket (in its real region), its objects, the key, and the cluster or workgroup.
@@ -264,6 +275,7 @@ impl World {
         let arn = match which {
             Which::Cluster => self.chain.first(),
             Which::Bucket => self.chain.last(),
+            Which::Hop => self.chain.len().checked_sub(2).filter(|i| *i > 0).and_then(|i| self.chain.get(i)),
         }
         .context("the chain is not known yet")?;
         let account = arn.split(':').nth(4).unwrap_or_default().to_owned();

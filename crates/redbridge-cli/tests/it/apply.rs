@@ -71,7 +71,7 @@ fn apply_and_destroy_document_their_flags() {
     for command in ["apply", "destroy"] {
         let output = redbridge(&[command, "--help"]);
         let help = String::from_utf8(output.stdout).unwrap();
-        for flag in ["--redshift-profile", "--s3-profile", "--dry-run", "--yes", "--output", "--spec"] {
+        for flag in ["--redshift-profile", "--s3-profile", "--hop-profile", "--dry-run", "--yes", "--output", "--spec"] {
             assert!(help.contains(flag), "`{command} --help` lacks {flag}");
         }
         assert_eq!(help.contains("--adopt"), command == "apply");
@@ -135,4 +135,21 @@ fn missing_credentials_are_reported_for_the_account_without_debug_dumps() {
 fn plan_still_runs_without_any_aws_configuration() {
     let output = redbridge(&["plan", "--spec", "examples/provisioned-copy.toml"]);
     assert!(output.status.success());
+}
+
+#[test]
+fn a_chain_through_a_third_account_needs_its_hop_profile_before_anything_is_read() {
+    // No AWS configuration exists: the refusal comes before any credential is looked for.
+    let output = redbridge(&["apply", "--spec", "tests/specs/three-role-chain.toml", "--yes"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the chain goes through account `333333333333`")
+            && stderr.contains("--hop-profile 333333333333=PROFILE"),
+        "{stderr}"
+    );
+    let output = redbridge(&["destroy", "--spec", "tests/specs/three-role-chain.toml", "--hop-profile", "33333333333=partner"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("invalid account id `33333333333`: expected 12 digits"), "{stderr}");
 }
