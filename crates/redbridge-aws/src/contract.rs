@@ -19,7 +19,7 @@ use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
 
 use crate::AwsError;
 use crate::engine::Sleeper;
-use crate::ports::{Iam, Kms, NewRole, Redshift, RedshiftServerless, Sts};
+use crate::ports::{Iam, Kms, NewRole, Redshift, RedshiftServerless, S3, Sts};
 
 /// Time between polls of an attachment's status.
 const POLL: std::time::Duration = std::time::Duration::from_millis(100);
@@ -119,6 +119,37 @@ pub async fn kms(kms: &impl Kms, key: &KmsKeyArn) {
     match kms.get_key_policy(&missing).await {
         Err(AwsError::NotFound { .. }) => {}
         other => panic!("a missing key is not found, got {other:?}"),
+    }
+}
+
+/// S3: a bucket's region and (absent) policy; objects written, listed under their prefix only,
+/// read back, listed short, deleted; missing objects and buckets are not found. `bucket` must
+/// exist in `region`, without a policy and without objects under `contract/`.
+pub async fn s3(s3: &impl S3, bucket: &str, region: &redbridge_iam::Region) {
+    assert_eq!(&s3.bucket_region(bucket).await.expect("bucket_region"), region, "the bucket's region");
+    assert_eq!(s3.bucket_policy(bucket).await.expect("bucket_policy"), None, "no policy is `None`");
+    assert!(s3.list_objects(bucket, "contract/").await.expect("list_objects").is_empty(), "the prefix starts empty");
+    let keys = ["contract/a.csv", "contract/b/c.csv", "contract/d.csv"];
+    for key in keys {
+        s3.put_object(bucket, key, format!("body of {key}\n").into_bytes()).await.expect("put_object");
+    }
+    s3.put_object(bucket, "contractor/outside.csv", b"outside\n".to_vec()).await.expect("put_object");
+    let mut listed = s3.list_objects(bucket, "contract/").await.expect("list_objects");
+    listed.sort();
+    assert_eq!(listed, keys, "only the keys under the prefix, every one");
+    assert_eq!(s3.list_first_objects(bucket, "contract/", 2).await.expect("list_first_objects").len(), 2, "a short listing");
+    assert_eq!(s3.get_object(bucket, "contract/b/c.csv").await.expect("get_object"), b"body of contract/b/c.csv\n", "the body reads back");
+    for key in keys.iter().chain(&["contractor/outside.csv"]) {
+        s3.delete_object(bucket, key).await.expect("delete_object");
+    }
+    assert!(s3.list_objects(bucket, "contract").await.expect("list_objects").is_empty(), "deleted objects are gone");
+    match s3.get_object(bucket, "contract/a.csv").await {
+        Err(AwsError::NotFound { .. }) => {}
+        other => panic!("a missing object is not found, got {other:?}"),
+    }
+    match s3.bucket_region("redbridge-contract-missing-bucket").await {
+        Err(AwsError::NotFound { .. }) => {}
+        other => panic!("a missing bucket is not found, got {other:?}"),
     }
 }
 

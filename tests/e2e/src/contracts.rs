@@ -12,7 +12,7 @@ use futures_util::FutureExt as _;
 use redbridge_aws::contract;
 use redbridge_aws::engine::TokioSleeper;
 use redbridge_aws::ports::{Iam as _, NewRole};
-use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkSts};
+use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
 
@@ -57,6 +57,22 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
     let key = key.key_metadata().and_then(|m| m.arn()).context("KMS returned no key ARN")?;
     let key = KmsKeyArn::parse(key).map_err(|e| anyhow::anyhow!("{e}"))?;
     suite("kms (LocalStack)", contract::kms(&SdkKms::from_conf(&cloud), &key)).await?;
+
+    // A bucket outside us-east-1, so the region answer means something.
+    let bucket = "redbridge-e2e-contract";
+    let region = redbridge_iam::Region::parse("eu-west-1").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let s3_config = cloud.to_builder().region(aws_config::Region::new(region.as_str().to_owned())).build();
+    let raw = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&s3_config).force_path_style(true).build());
+    raw.create_bucket()
+        .bucket(bucket)
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region.as_str()))
+                .build(),
+        )
+        .send()
+        .await?;
+    suite("s3 (LocalStack)", contract::s3(&SdkS3::from_conf(&s3_config, true), bucket, &region)).await?;
 
     // The emulator checks, through LocalStack, that an attached role trusts Redshift.
     let role = RoleArn::new(Partition::Aws, account, "/", "e2e-contract-attached").map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -56,3 +56,11 @@ fn fake_serverless_passes_the_serverless_contract_with_a_slow_attach() {
     aws.set_attach_delay(2);
     block_on(contract::serverless(&aws.redshift(), &NoSleep::default(), "analytics-ns", &role.to_string()));
 }
+
+#[test]
+fn fake_s3_passes_the_s3_contract() {
+    let aws = FakeAws::new();
+    let region = redbridge_iam::Region::parse("eu-west-1").unwrap();
+    aws.seed_bucket("contract-bucket", region.clone(), None);
+    block_on(contract::s3(&aws.account(account()), "contract-bucket", &region));
+}
