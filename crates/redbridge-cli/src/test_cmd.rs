@@ -232,7 +232,7 @@ where
         let outcome = data_api::run(data, &settings.target, &settings.database, &statements, &settings.poll, sleeper, progress)
             .await
             .map_err(|e| anyhow::anyhow!("cannot run the statement: {e}"))?;
-        let diagnosis = failure(plan, &outcome);
+        let diagnosis = failure(plan, &outcome).map(|d| refine_for_statement(plan, sql, d));
         let passed = outcome.succeeded();
         return Ok(TestReport { mode: "sql", location: None, statements, outcome, passed, problem: None, diagnosis, cleanup: None });
     }
@@ -279,6 +279,32 @@ where
         diagnosis,
         cleanup: Some(cleanup),
     })
+}
+
+/// Redshift says only "not authorized to assume IAM Role <the string as written>" when the
+/// statement's own chain is wrong (a space after a comma, another order, a partial chain): the
+/// statement tells which, so the diagnosis can be certain.
+fn refine_for_statement(plan: &Plan, sql: &str, diagnosis: Diagnosis) -> Diagnosis {
+    if diagnosis.code != "RB101" {
+        return diagnosis;
+    }
+    let authorization = match redbridge_sql::parse_statement(sql) {
+        Ok(redbridge_sql::Statement::Copy(copy)) => copy.authorization,
+        Ok(redbridge_sql::Statement::Unload(unload)) => unload.authorization,
+        Err(_) => None,
+    };
+    let written = authorization.map(|a| a.iam_roles()).unwrap_or_default();
+    let planned: Vec<String> = plan.chain.roles().iter().map(ToString::to_string).collect();
+    let fixed = planned.join(",");
+    let meaning = if written.iter().any(|role| role.trim() != role) {
+        format!("the statement's IAM_ROLE string has a space around a comma, so Redshift looks for a role named with it; write `IAM_ROLE '{fixed}'`")
+    } else if !written.is_empty() && written != planned {
+        format!("the statement's chain `{}` is not the plan's (order, a missing hop, or other roles); write `IAM_ROLE '{fixed}'`", written.join(","))
+    } else {
+        return diagnosis;
+    };
+    let title = CODES.iter().find(|(code, _)| *code == "RB181").map(|(_, title)| *title).unwrap_or("");
+    Diagnosis { code: "RB181", title, hop: Hop::Statement.label(), meaning, certain: true }
 }
 
 fn failure(plan: &Plan, outcome: &RunOutcome) -> Option<Diagnosis> {
@@ -549,6 +575,16 @@ mod tests {
         let first = plan.chain.first().to_string();
         let assume = redbridge_core::doctor::classify(&format!("User arn:aws:redshift:eu-west-1:1:dbuser:c/u is not authorized to assume IAM Role {first}"));
         assert_eq!(diagnose(&plan, &assume).hop, "attachment");
+        let chain: Vec<String> = plan.chain.roles().iter().map(ToString::to_string).collect();
+        let spaced = format!("COPY t FROM 's3://{}/x/' IAM_ROLE '{}' CSV", plan.spec.bucket, chain.join(", "));
+        let refined = refine_for_statement(&plan, &spaced, diagnose(&plan, &assume));
+        assert_eq!((refined.code, refined.hop.as_str(), refined.certain), ("RB181", "statement", true));
+        assert!(refined.meaning.contains(&format!("IAM_ROLE '{}'", chain.join(","))), "{}", refined.meaning);
+        let reversed: Vec<String> = chain.iter().rev().cloned().collect();
+        let reversed = format!("COPY t FROM 's3://{}/x/' IAM_ROLE '{}' CSV", plan.spec.bucket, reversed.join(","));
+        assert_eq!(refine_for_statement(&plan, &reversed, diagnose(&plan, &assume)).code, "RB181");
+        let right = format!("COPY t FROM 's3://{}/x/' IAM_ROLE '{}' CSV", plan.spec.bucket, chain.join(","));
+        assert_eq!(refine_for_statement(&plan, &right, diagnose(&plan, &assume)).code, "RB101", "a right chain stays RB101");
         let credentials = redbridge_core::doctor::classify(&format!("Not authorized to get credentials of role {first}"));
         let diagnosis = diagnose(&plan, &credentials);
         assert_eq!((diagnosis.code, diagnosis.certain), ("RB111", false));
