@@ -58,17 +58,41 @@ fn parse(args: &[String]) -> Result<Args, String> {
     Ok(parsed)
 }
 
-/// Waits for SIGINT or SIGTERM (how the xtask launchers stop it, by PID).
-async fn wait_for_stop_signal() {
-    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(mut terminate) => {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = terminate.recv() => {}
+/// SIGINT and SIGTERM (how the xtask launchers stop it, by PID), registered before the address
+/// is printed: a caller may stop the emulator as soon as it has read the address, and a signal
+/// that comes before its handler would kill the process instead of stopping it.
+struct StopSignals {
+    terminate: Option<tokio::signal::unix::Signal>,
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    fn register() -> Self {
+        use tokio::signal::unix::{SignalKind, signal};
+        Self { terminate: signal(SignalKind::terminate()).ok(), interrupt: signal(SignalKind::interrupt()).ok() }
+    }
+
+    /// Waits for either.
+    async fn wait(mut self) {
+        let terminate = async {
+            match self.terminate.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-        }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
+        };
+        let interrupt = async {
+            match self.interrupt.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = terminate => {}
+            () = interrupt => {}
         }
     }
 }
@@ -101,9 +125,10 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        let signals = StopSignals::register();
         println!("{}", emulator.address());
         let _ = std::io::stdout().flush();
-        wait_for_stop_signal().await;
+        signals.wait().await;
         emulator.stop().await;
         ExitCode::SUCCESS
     })

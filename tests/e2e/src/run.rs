@@ -381,12 +381,16 @@ impl Runner<'_> {
         let format = match how {
             DeployHow::Cloudformation => "cloudformation",
             DeployHow::AwsCli => "aws-cli",
+            DeployHow::Terraform => "terraform",
         };
         let out = self.world.dir.join(format);
         let mut args = self.with_spec("plan");
         args.extend(["--format".to_owned(), format.to_owned(), "--out".to_owned(), out.display().to_string()]);
         let run = self.run(&args)?;
         ensure!(run.code == Some(0), "`redbridge plan --format {format}` failed: {}", run.stderr.trim());
+        if how == DeployHow::Terraform {
+            return self.terraform(&out);
+        }
         // The Redshift account first: the bucket role's trust names the cluster role, and IAM
         // refuses a principal that does not exist yet.
         let sides = [
@@ -420,6 +424,7 @@ impl Runner<'_> {
                     ensure!(status == "CREATE_COMPLETE", "stack `{stack}` in {account} ended `{status}`");
                     done.push(format!("stack {stack} in {account}"));
                 }
+                DeployHow::Terraform => bail!("terraform deploys both accounts in one module, above"),
                 DeployHow::AwsCli => {
                     let script = out.join(format!("{side}-{account}.sh"));
                     for _ in 0..2 {
@@ -454,6 +459,58 @@ impl Runner<'_> {
             done.push(format!("attached with `aws redshift modify-cluster-iam-roles` ({id})"));
         }
         Ok(format!("deploy {format}: {}", done.join(", ")))
+    }
+
+    /// `terraform init` and `apply` of the exported module (both accounts' files, one module:
+    /// the outputs join their ARNs), then a second `apply` that must change nothing. The AWS
+    /// provider comes from a filesystem mirror; endpoints from `AWS_ENDPOINT_URL` and
+    /// `AWS_ENDPOINT_URL_REDSHIFT`, which the provider reads like every AWS SDK.
+    fn terraform(&mut self, out: &Path) -> anyhow::Result<String> {
+        let plugins = std::env::var_os("REDBRIDGE_TF_PLUGINS").map_or_else(|| PathBuf::from("/opt/tf-plugins"), PathBuf::from);
+        ensure!(
+            plugins.join("registry.terraform.io/hashicorp/aws").is_dir(),
+            "no AWS provider mirror at `{}` (set REDBRIDGE_TF_PLUGINS to a directory holding registry.terraform.io/hashicorp/aws)",
+            plugins.display()
+        );
+        let rc = out.join("terraformrc");
+        std::fs::write(
+            &rc,
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n    include = [\"registry.terraform.io/hashicorp/aws\"]\n  }}\n}}\n",
+                plugins.display()
+            ),
+        )?;
+        let rc = rc.display().to_string();
+        let emu = self.world.services.emu.clone();
+        let aws = self.world.services.aws.clone();
+        let env = [
+            ("TF_CLI_CONFIG_FILE", rc.as_str()),
+            ("TF_IN_AUTOMATION", "1"),
+            ("CHECKPOINT_DISABLE", "1"),
+            ("AWS_ENDPOINT_URL", aws.as_str()),
+            ("AWS_ENDPOINT_URL_REDSHIFT", emu.as_str()),
+        ];
+        let dir = format!("-chdir={}", out.display());
+        self.shell("terraform", &[dir.clone(), "init".into(), "-input=false".into(), "-no-color".into()], &env)?;
+        let (region, bucket_region) = (self.world.region.clone(), self.world.bucket_region.clone());
+        let apply = |detailed: bool| {
+            let mut args = vec![dir.clone()];
+            args.extend(if detailed { ["plan", "-detailed-exitcode"] } else { ["apply", "-auto-approve"] }.map(str::to_owned));
+            args.extend(["-input=false", "-no-color"].map(str::to_owned));
+            for (name, value) in [
+                ("redshift_profile", "redshift"),
+                ("s3_profile", "s3"),
+                ("redshift_region", region.as_str()),
+                ("s3_region", bucket_region.as_str()),
+            ] {
+                args.extend(["-var".to_owned(), format!("{name}={value}")]);
+            }
+            args
+        };
+        self.shell("terraform", &apply(false), &env)?;
+        // `plan -detailed-exitcode` exits 0 only when nothing would change.
+        self.shell("terraform", &apply(true), &env).context("a second terraform run would change something")?;
+        Ok("deploy terraform: `terraform apply` of both accounts' files, then `terraform plan` with no changes".to_owned())
     }
 
     /// COPY → UNLOAD → COPY with statements from `redbridge sql`, run by `redbridge test --sql`.

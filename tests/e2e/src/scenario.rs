@@ -115,8 +115,9 @@ pub enum Step {
         fields: toml::Table,
     },
     /// Deploy the plan's export instead of `redbridge apply`: `cloudformation` (both templates
-    /// with `aws cloudformation deploy`, then the attach step the templates leave to people) or
-    /// `aws_cli` (both scripts, each run twice: they must be safe to rerun).
+    /// with `aws cloudformation create-stack`, then the attach step the templates leave to
+    /// people), `aws_cli` (both scripts, each run twice: they must be safe to rerun) or
+    /// `terraform` (`terraform apply` twice: the second must change nothing).
     Deploy {
         /// `cloudformation` or `aws_cli`.
         how: DeployHow,
@@ -136,6 +137,9 @@ pub enum DeployHow {
     Cloudformation,
     /// `redbridge plan --format aws-cli`.
     AwsCli,
+    /// `redbridge plan --format terraform`, applied with `terraform` and the AWS provider from
+    /// a filesystem mirror (`REDBRIDGE_TF_PLUGINS`, default `/opt/tf-plugins`).
+    Terraform,
 }
 
 /// What `apply` must report.
