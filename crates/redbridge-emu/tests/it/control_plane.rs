@@ -152,10 +152,10 @@ async fn a_held_role_stays_adding_until_the_hold_ends() {
 
     let endpoint = h.emulator.endpoint_url();
     let encoded: String = url_encode(role);
-    assert_eq!(hold_role(&endpoint, &format!("role={encoded}&seconds=1")).await, "HTTP/1.1 200 OK");
+    assert_eq!(hold_role(&endpoint, &format!("role={encoded}&seconds=3")).await, "HTTP/1.1 200 OK");
     let described = redshift.describe_clusters().cluster_identifier("held").send().await.unwrap();
     assert_eq!(statuses(&described.clusters()[0]), [(role.to_owned(), "adding".to_owned())]);
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
     let described = redshift.describe_clusters().cluster_identifier("held").send().await.unwrap();
     assert_eq!(statuses(&described.clusters()[0]), [(role.to_owned(), "in-sync".to_owned())]);
 

@@ -51,7 +51,8 @@ async fn statements_move_through_the_states_and_return_rows() {
 
 #[tokio::test]
 async fn failures_batches_and_cancellation() {
-    let h = Harness::start().await;
+    // Statements take 3 × 300 ms: the cancel below always finds this one running.
+    let h = Harness::with_statement_steps(Duration::from_millis(300)).await;
     create_cluster(&h.redshift("111111111111"), "main", &[]).await;
     let data = h.data("111111111111");
 
@@ -96,7 +97,6 @@ async fn failures_batches_and_cancellation() {
     let submitted = data.execute_statement().cluster_identifier("main").database("dev").sql("select 1").send().await.unwrap();
     let cancelled = data.cancel_statement().id(submitted.id().unwrap()).send().await.unwrap();
     assert_eq!(cancelled.status(), Some(true));
-    tokio::time::sleep(Duration::from_millis(40)).await;
     let described = data.describe_statement().id(submitted.id().unwrap()).send().await.unwrap();
     assert_eq!(described.status().map(|s| s.as_str()), Some("ABORTED"));
     let again = data.cancel_statement().id(submitted.id().unwrap()).send().await.unwrap_err();

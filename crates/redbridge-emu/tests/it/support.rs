@@ -17,8 +17,14 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start() -> Self {
+        Self::with_statement_steps(Duration::from_millis(5)).await
+    }
+
+    /// With statements spending `step` in each of SUBMITTED, PICKED and STARTED: long enough,
+    /// a test can act on a running statement however loaded the machine is.
+    pub async fn with_statement_steps(step: Duration) -> Self {
         let cloud = Arc::new(MemoryCloud::new());
-        let config = Config { role_apply_delay: APPLY_DELAY, statement_step_delay: Duration::from_millis(5), ..Config::default() };
+        let config = Config { role_apply_delay: APPLY_DELAY, statement_step_delay: step, ..Config::default() };
         let emulator = Emulator::start(config, cloud.clone()).await.expect("the emulator starts");
         Self { emulator, cloud }
     }
