@@ -131,14 +131,12 @@ fn aws_cli() -> anyhow::Result<PathBuf> {
 /// Runs `redbridge-e2e <command> --aws … --emu …` with the services up.
 fn e2e(command: &str, extra: &[&str], aws: &str, emulator: &EmulatorProcess) -> anyhow::Result<()> {
     let binary = target_dir().join("debug").join("redbridge-e2e");
-    let aws_cli = aws_cli()?;
-    crate::util::run(
-        Command::new(binary)
-            .current_dir(project_root())
-            .env("REDBRIDGE_E2E_AWS_CLI", aws_cli)
-            .args([command, "--aws", aws, "--emu", &emulator.endpoint])
-            .args(extra),
-    )
+    let mut run = Command::new(binary);
+    // Only the scenarios deploy exports with the AWS CLI; the demo and the smoke run need none.
+    if command == "scenarios" {
+        run.env("REDBRIDGE_E2E_AWS_CLI", aws_cli()?);
+    }
+    crate::util::run(run.current_dir(project_root()).args([command, "--aws", aws, "--emu", &emulator.endpoint]).args(extra))
 }
 
 pub fn run(args: &[&str]) -> anyhow::Result<()> {
