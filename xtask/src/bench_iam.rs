@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use redbridge_iam::eval::{PolicySet, Policies, evaluate, input::parse_case, redshift};
+use redbridge_iam::eval::{Policies, PolicySet, evaluate, input::parse_case, redshift};
 use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{AccountId, RoleArn};
 use serde_json::Value;
@@ -100,22 +100,41 @@ fn chain_cost() -> anyhow::Result<f64> {
     let db_user = "arn:aws:redshift:us-east-1:444444444444:dbuser:cluster1/etl";
     let doc = |json: &str| PolicyDocument::from_json(json).map_err(|e| anyhow::anyhow!("{e}"));
     let hop1 = PolicySet::compile(&Policies {
-        resource_policy: Some(doc(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"444444444444"}}}}"#)?),
+        resource_policy: Some(doc(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:SourceAccount":"444444444444"}}}}"#,
+        )?),
         ..Policies::default()
     })?;
     let hop2 = PolicySet::compile(&Policies {
-        identity_policies: vec![doc(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::555555555555:role/BucketRole"}}"#)?],
-        resource_policy: Some(doc(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444444444444:role/ClusterRole"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"arn:aws:redshift:us-east-1:444444444444:dbuser:cluster1/etl"}}}}"#)?),
+        identity_policies: vec![doc(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::555555555555:role/BucketRole"}}"#,
+        )?],
+        resource_policy: Some(doc(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444444444444:role/ClusterRole"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"arn:aws:redshift:us-east-1:444444444444:dbuser:cluster1/etl"}}}}"#,
+        )?),
         ..Policies::default()
     })?;
     let hop3 = PolicySet::compile(&Policies {
-        identity_policies: vec![doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::target-bucket/*"},{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::target-bucket"}]}"#)?],
+        identity_policies: vec![doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::target-bucket/*"},{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::target-bucket"}]}"#,
+        )?],
         ..Policies::default()
     })?;
     let hops = [
-        (redshift::service_assume_request("redshift.amazonaws.com", &cluster_role, cluster_account, Some(db_user)), &hop1),
+        (
+            redshift::service_assume_request("redshift.amazonaws.com", &cluster_role, cluster_account, Some(db_user)),
+            &hop1,
+        ),
         (redshift::role_assume_request(&cluster_role, &bucket_role, Some(db_user)), &hop2),
-        (redshift::access_request(&bucket_role, "s3:GetObject", "arn:aws:s3:::target-bucket/unload/part_000", bucket_account), &hop3),
+        (
+            redshift::access_request(
+                &bucket_role,
+                "s3:GetObject",
+                "arn:aws:s3:::target-bucket/unload/part_000",
+                bucket_account,
+            ),
+            &hop3,
+        ),
     ];
     let check = redshift::evaluate_chain(&hops)?;
     anyhow::ensure!(check.allowed(), "the benchmark chain should be allowed: {:?}", check.first_denied);

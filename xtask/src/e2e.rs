@@ -36,7 +36,10 @@ fn target_dir() -> PathBuf {
 enum Cloud {
     Host(localstack::LocalStack),
     /// `redbridge-e2e localstack-docker`, which removes its container when its stdin closes.
-    Docker { child: Child, endpoint: String },
+    Docker {
+        child: Child,
+        endpoint: String,
+    },
 }
 
 impl Cloud {
@@ -45,8 +48,9 @@ impl Cloud {
             return Ok(Self::Host(localstack::start()?));
         }
         let binary = target_dir().join("debug").join("redbridge-e2e");
-        let (child, endpoint) = spawn_announcing(Command::new(&binary).arg("localstack-docker").stdin(Stdio::piped()), "http://127.0.0.1:")
-            .context("LocalStack's container did not start (see the error above)")?;
+        let (child, endpoint) =
+            spawn_announcing(Command::new(&binary).arg("localstack-docker").stdin(Stdio::piped()), "http://127.0.0.1:")
+                .context("LocalStack's container did not start (see the error above)")?;
         let cloud = Self::Docker { child, endpoint: endpoint.clone() };
         eprintln!("xtask: LocalStack's image runs at {endpoint}");
         Ok(cloud)
@@ -97,7 +101,16 @@ fn start_emulator(aws: &str) -> anyhow::Result<EmulatorProcess> {
     let binary = target_dir().join("debug").join("redbridge-emu");
     let (child, address) = spawn_announcing(
         Command::new(&binary)
-            .args(["--aws-endpoint", aws, "--listen", "127.0.0.1:0", "--role-apply-delay-ms", "1000", "--statement-step-ms", "10"])
+            .args([
+                "--aws-endpoint",
+                aws,
+                "--listen",
+                "127.0.0.1:0",
+                "--role-apply-delay-ms",
+                "1000",
+                "--statement-step-ms",
+                "10",
+            ])
             .stdin(Stdio::null()),
         "127.0.0.1:",
     )?;
@@ -136,7 +149,9 @@ fn e2e(command: &str, extra: &[&str], aws: &str, emulator: &EmulatorProcess) -> 
     if command == "scenarios" {
         run.env("REDBRIDGE_E2E_AWS_CLI", aws_cli()?);
     }
-    crate::util::run(run.current_dir(project_root()).args([command, "--aws", aws, "--emu", &emulator.endpoint]).args(extra))
+    crate::util::run(
+        run.current_dir(project_root()).args([command, "--aws", aws, "--emu", &emulator.endpoint]).args(extra),
+    )
 }
 
 pub fn run(args: &[&str]) -> anyhow::Result<()> {

@@ -28,13 +28,15 @@ pub fn install_iam_simulate() -> anyhow::Result<PathBuf> {
         .and_then(|v| v["version"].as_str().map(str::to_owned));
     if installed.as_deref() != Some(IAM_SIMULATE_VERSION) {
         std::fs::create_dir_all(&prefix)?;
-        util::run(Command::new("npm")
-            .arg("install")
-            .arg("--no-audit")
-            .arg("--no-fund")
-            .arg("--prefix")
-            .arg(&prefix)
-            .arg(format!("@cloud-copilot/iam-simulate@{IAM_SIMULATE_VERSION}")))?;
+        util::run(
+            Command::new("npm")
+                .arg("install")
+                .arg("--no-audit")
+                .arg("--no-fund")
+                .arg("--prefix")
+                .arg(&prefix)
+                .arg(format!("@cloud-copilot/iam-simulate@{IAM_SIMULATE_VERSION}")),
+        )?;
     }
     Ok(prefix)
 }
@@ -68,7 +70,11 @@ pub fn corpus_inputs() -> anyhow::Result<Vec<(String, Value)>> {
             if item["expect"] == "error" {
                 continue;
             }
-            let name = format!("{}: {}", path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default(), item["name"].as_str().unwrap_or_default());
+            let name = format!(
+                "{}: {}",
+                path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default(),
+                item["name"].as_str().unwrap_or_default()
+            );
             if let Value::Object(map) = &mut item {
                 for k in ["name", "rule", "expect"] {
                     map.remove(k);
@@ -211,9 +217,13 @@ pub fn generate(rng: &mut Rng) -> Value {
         None
     };
     let boundary = rng.chance(15).then(|| policy(rng, false, true));
-    let session: Vec<Value> = if rng.chance(10) && principal.contains("assumed-role") { vec![policy(rng, false, true)] } else { vec![] };
+    let session: Vec<Value> =
+        if rng.chance(10) && principal.contains("assumed-role") { vec![policy(rng, false, true)] } else { vec![] };
     let scps: Vec<Vec<Value>> = if rng.chance(15) {
-        vec![vec![json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})], vec![policy(rng, false, true)]]
+        vec![
+            vec![json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})],
+            vec![policy(rng, false, true)],
+        ]
     } else {
         vec![]
     };
@@ -285,7 +295,9 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
         let theirs_decision = theirs["decision"].as_str().map(str::to_owned);
         if theirs_decision.is_none() {
             peer_errors[group] += 1;
-            lines.push(json!({"case": name, "ours": ours, "iam_simulate_error": theirs["error"], "input": input}).to_string());
+            lines.push(
+                json!({"case": name, "ours": ours, "iam_simulate_error": theirs["error"], "input": input}).to_string(),
+            );
             continue;
         }
         total[group] += 1;
@@ -303,11 +315,17 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
     println!("iam-diff against @cloud-copilot/iam-simulate {IAM_SIMULATE_VERSION}");
     println!(
         "  corpus:    {}/{} agree ({:.2}%), {} rejected by iam-simulate",
-        agree[0], total[0], pct(agree[0], total[0]), peer_errors[0]
+        agree[0],
+        total[0],
+        pct(agree[0], total[0]),
+        peer_errors[0]
     );
     println!(
         "  generated: {}/{} agree ({:.2}%), {} rejected by iam-simulate",
-        agree[1], total[1], pct(agree[1], total[1]), peer_errors[1]
+        agree[1],
+        total[1],
+        pct(agree[1], total[1]),
+        peer_errors[1]
     );
     for (kind, n) in &kinds {
         println!("  {n:>6}  {kind}");

@@ -127,7 +127,8 @@ fn remove_s3_storage() -> anyhow::Result<()> {
 /// The venv's python, creating the venv when it is missing or the pins changed.
 fn venv(dir: &Path) -> anyhow::Result<PathBuf> {
     let requirements = project_root().join("localstack").join("requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements).with_context(|| format!("reading `{}`", requirements.display()))?;
+    let wanted =
+        std::fs::read_to_string(&requirements).with_context(|| format!("reading `{}`", requirements.display()))?;
     let venv = dir.join("venv");
     let python = venv.join("bin").join("python");
     let stamp = venv.join(".redbridge-requirements");

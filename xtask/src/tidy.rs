@@ -43,7 +43,10 @@ pub fn problems(root: &Path) -> Vec<String> {
         };
         let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
         if !first.starts_with("//!") {
-            problems.push(format!("{}: the file does not start with a `//!` comment saying what it is for", relative(root, file)));
+            problems.push(format!(
+                "{}: the file does not start with a `//!` comment saying what it is for",
+                relative(root, file)
+            ));
         }
     }
     for name in DOMAIN_CRATES {
@@ -54,7 +57,9 @@ pub fn problems(root: &Path) -> Vec<String> {
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
         for dependency in normal_dependencies(&manifest) {
             if FORBIDDEN_DEPENDENCIES.iter().any(|f| dependency.starts_with(f)) {
-                problems.push(format!("crates/{name}: domain crate depends on `{dependency}`; I/O belongs in redbridge-aws or the CLI"));
+                problems.push(format!(
+                    "crates/{name}: domain crate depends on `{dependency}`; I/O belongs in redbridge-aws or the CLI"
+                ));
             }
         }
         let mut sources = Vec::new();
@@ -75,11 +80,7 @@ pub fn problems(root: &Path) -> Vec<String> {
 /// Names under `[dependencies]` (not dev- or build-dependencies) of a manifest.
 fn normal_dependencies(manifest: &str) -> Vec<String> {
     let value: toml::Table = toml::from_str(manifest).unwrap_or_default();
-    value
-        .get("dependencies")
-        .and_then(|d| d.as_table())
-        .map(|t| t.keys().cloned().collect())
-        .unwrap_or_default()
+    value.get("dependencies").and_then(|d| d.as_table()).map(|t| t.keys().cloned().collect()).unwrap_or_default()
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -117,7 +118,8 @@ mod tests {
         let root = std::env::temp_dir().join(format!("redbridge-tidy-{}", std::process::id()));
         let src = root.join("crates/redbridge-core/src");
         std::fs::create_dir_all(&src).unwrap();
-        std::fs::write(root.join("crates/redbridge-core/Cargo.toml"), "[dependencies]\ntokio = \"1\"\nserde = \"1\"\n").unwrap();
+        std::fs::write(root.join("crates/redbridge-core/Cargo.toml"), "[dependencies]\ntokio = \"1\"\nserde = \"1\"\n")
+            .unwrap();
         std::fs::write(src.join("lib.rs"), "use std::fs::read;\n").unwrap();
         let found = problems(&root);
         std::fs::remove_dir_all(&root).unwrap();

@@ -41,9 +41,7 @@ pub fn python_venv(name: &str, packages: &[&str]) -> anyhow::Result<PathBuf> {
         std::fs::remove_dir_all(&dir).with_context(|| format!("removing stale {}", dir.display()))?;
     }
     run(Command::new(&python).arg("-m").arg("venv").arg(&dir))?;
-    run(Command::new(bin.join("pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check"])
-        .args(packages))?;
+    run(Command::new(bin.join("pip")).args(["install", "--quiet", "--disable-pip-version-check"]).args(packages))?;
     std::fs::write(&stamp, wanted)?;
     Ok(bin)
 }

@@ -44,32 +44,16 @@ pub fn run() -> anyhow::Result<()> {
     let cfn = python_venv("cfn-lint", &[CFN_LINT])?;
     let hcl2 = python_venv("python-hcl2", &[PYTHON_HCL2])?;
     let checkov = python_venv("checkov", &[CHECKOV])?;
-    summary.push(format!(
-        "python tools ready in {:.0?} ({CFN_LINT}, {PYTHON_HCL2}, {CHECKOV})",
-        step.elapsed()
-    ));
+    summary.push(format!("python tools ready in {:.0?} ({CFN_LINT}, {PYTHON_HCL2}, {CHECKOV})", step.elapsed()));
 
     // cfn-lint: errors, warnings (and informational findings, if any are enabled) all count.
     let step = Instant::now();
-    let output = Command::new(cfn.join("cfn-lint"))
-        .arg("--format")
-        .arg("parseable")
-        .args(&files.cloudformation)
-        .output()?;
-    let findings = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .count();
+    let output =
+        Command::new(cfn.join("cfn-lint")).arg("--format").arg("parseable").args(&files.cloudformation).output()?;
+    let findings = String::from_utf8_lossy(&output.stdout).lines().filter(|l| !l.trim().is_empty()).count();
     if findings > 0 || !output.status.success() {
-        eprintln!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        failures.push(format!(
-            "cfn-lint: {findings} findings (exit {})",
-            output.status
-        ));
+        eprintln!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        failures.push(format!("cfn-lint: {findings} findings (exit {})", output.status));
     }
     summary.push(format!(
         "cfn-lint: {} templates, {findings} errors or warnings ({:.1?})",
@@ -80,17 +64,9 @@ pub fn run() -> anyhow::Result<()> {
     // python-hcl2: every file parses.
     let step = Instant::now();
     let script = "import sys, hcl2\nbad = 0\nfor path in sys.argv[1:]:\n    try:\n        with open(path) as f:\n            hcl2.load(f)\n    except Exception as e:\n        bad += 1\n        print(f'{path}: {e}')\nprint(bad)\n";
-    let output = Command::new(hcl2.join("python"))
-        .arg("-c")
-        .arg(script)
-        .args(&files.terraform)
-        .output()?;
+    let output = Command::new(hcl2.join("python")).arg("-c").arg(script).args(&files.terraform).output()?;
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let unparsed: usize = stdout
-        .lines()
-        .last()
-        .and_then(|l| l.trim().parse().ok())
-        .unwrap_or(usize::MAX);
+    let unparsed: usize = stdout.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(usize::MAX);
     if unparsed != 0 || !output.status.success() {
         eprintln!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
         failures.push(format!("python-hcl2: {unparsed} files do not parse"));
@@ -105,28 +81,15 @@ pub fn run() -> anyhow::Result<()> {
     // checkov: every module directory; then a canary proves it reads the heredoc policies.
     let step = Instant::now();
     let report = checkov_report(&checkov, &out.join("terraform"))?;
-    let deliberate: Vec<&str> = DELIBERATE_CHECKOV_FAILURES
-        .iter()
-        .map(|(id, _)| *id)
-        .collect();
-    let unexplained: Vec<&String> = report
-        .failed
-        .iter()
-        .filter(|f| !deliberate.iter().any(|id| f.starts_with(id)))
-        .collect();
-    let iam_failed = report
-        .failed
-        .iter()
-        .filter(|f| f.contains("aws_iam"))
-        .count();
+    let deliberate: Vec<&str> = DELIBERATE_CHECKOV_FAILURES.iter().map(|(id, _)| *id).collect();
+    let unexplained: Vec<&String> =
+        report.failed.iter().filter(|f| !deliberate.iter().any(|id| f.starts_with(id))).collect();
+    let iam_failed = report.failed.iter().filter(|f| f.contains("aws_iam")).count();
     if !unexplained.is_empty() {
         for failure in &unexplained {
             eprintln!("checkov: {failure}");
         }
-        failures.push(format!(
-            "checkov: {} failed checks not explained as deliberate",
-            unexplained.len()
-        ));
+        failures.push(format!("checkov: {} failed checks not explained as deliberate", unexplained.len()));
     }
     let canary_dir = out.join("checkov-canary");
     write_canary(&files.terraform, &canary_dir)?;
@@ -146,46 +109,22 @@ pub fn run() -> anyhow::Result<()> {
     // shellcheck at its strictest default severity (style).
     let step = Instant::now();
     let shellcheck = ensure_shellcheck()?;
-    let output = Command::new(&shellcheck)
-        .args(["--severity=style", "--format=gcc"])
-        .args(&files.scripts)
-        .output()?;
-    let findings = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .count();
+    let output = Command::new(&shellcheck).args(["--severity=style", "--format=gcc"]).args(&files.scripts).output()?;
+    let findings = String::from_utf8_lossy(&output.stdout).lines().filter(|l| !l.trim().is_empty()).count();
     if findings > 0 || !output.status.success() {
-        eprintln!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        eprintln!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
         failures.push(format!("shellcheck: {findings} findings"));
     }
-    summary.push(format!(
-        "shellcheck: {} scripts, {findings} findings ({:.1?})",
-        files.scripts.len(),
-        step.elapsed()
-    ));
+    summary.push(format!("shellcheck: {} scripts, {findings} findings ({:.1?})", files.scripts.len(), step.elapsed()));
 
     // terraform fmt: optional, only when terraform is installed (it needs no providers).
-    match Command::new("terraform")
-        .arg("fmt")
-        .arg("-check")
-        .arg("-recursive")
-        .arg(out.join("terraform"))
-        .output()
-    {
-        Ok(output) if output.status.success() => {
-            summary.push("terraform fmt -check: clean".to_owned())
-        }
+    match Command::new("terraform").arg("fmt").arg("-check").arg("-recursive").arg(out.join("terraform")).output() {
+        Ok(output) if output.status.success() => summary.push("terraform fmt -check: clean".to_owned()),
         Ok(output) => {
             eprintln!("{}", String::from_utf8_lossy(&output.stdout));
             failures.push("terraform fmt -check: files are not formatted canonically".to_owned());
         }
-        Err(_) => {
-            summary.push("terraform fmt -check: skipped, `terraform` is not installed".to_owned())
-        }
+        Err(_) => summary.push("terraform fmt -check: skipped, `terraform` is not installed".to_owned()),
     }
 
     eprintln!("\nvalidate-exports summary:");
@@ -194,10 +133,7 @@ pub fn run() -> anyhow::Result<()> {
     }
     eprintln!("  total {:.1?}", started.elapsed());
     if !failures.is_empty() {
-        bail!(
-            "validate-exports found problems:\n  {}",
-            failures.join("\n  ")
-        );
+        bail!("validate-exports found problems:\n  {}", failures.join("\n  "));
     }
     Ok(())
 }
@@ -216,21 +152,13 @@ fn generate(out: &Path) -> anyhow::Result<Generated> {
     let specs = crate::check_policies::spec_files()?;
     let mut generated = Generated::default();
     for path in specs {
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_owned();
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
         let text = std::fs::read_to_string(&path)?;
-        let spec =
-            Spec::from_toml(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
+        let spec = Spec::from_toml(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
         let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
         let mut selections = vec![("both".to_owned(), AccountSelection::Both)];
         for account in &plan.accounts {
-            selections.push((
-                account.account.to_string(),
-                AccountSelection::Account(account.account),
-            ));
+            selections.push((account.account.to_string(), AccountSelection::Account(account.account)));
         }
         for format in [Format::Terraform, Format::CloudFormation, Format::AwsCli] {
             for (choice, selection) in &selections {
@@ -264,41 +192,23 @@ fn checkov_report(venv_bin: &Path, dir: &Path) -> anyhow::Result<CheckovReport> 
     let output = Command::new(venv_bin.join("checkov"))
         .arg("--directory")
         .arg(dir)
-        .args([
-            "--framework",
-            "terraform",
-            "--skip-download",
-            "--quiet",
-            "--output",
-            "json",
-        ])
+        .args(["--framework", "terraform", "--skip-download", "--quiet", "--output", "json"])
         .env("BC_SKIP_MAPPING", "TRUE")
         .output()
         .context("could not start checkov")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let json: serde_json::Value = serde_json::from_str(&stdout).with_context(|| {
-        format!(
-            "checkov did not print JSON: {}{}",
-            stdout,
-            String::from_utf8_lossy(&output.stderr)
-        )
+        format!("checkov did not print JSON: {}{}", stdout, String::from_utf8_lossy(&output.stderr))
     })?;
     // One report object per framework, or a list of them.
     let reports = match json {
         serde_json::Value::Array(items) => items,
         other => vec![other],
     };
-    let mut report = CheckovReport {
-        passed: 0,
-        failed: Vec::new(),
-    };
+    let mut report = CheckovReport { passed: 0, failed: Vec::new() };
     for item in reports {
         report.passed += item["summary"]["passed"].as_u64().unwrap_or(0) as usize;
-        for failed in item["results"]["failed_checks"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
+        for failed in item["results"]["failed_checks"].as_array().into_iter().flatten() {
             report.failed.push(format!(
                 "{} {} in {}: {}",
                 failed["check_id"].as_str().unwrap_or("?"),
@@ -317,10 +227,7 @@ fn write_canary(terraform: &[PathBuf], dir: &Path) -> anyhow::Result<()> {
         let text = std::fs::read_to_string(path)?;
         if text.contains("\"Action\": \"s3:GetObject\"") && text.contains("terraform {") {
             std::fs::create_dir_all(dir)?;
-            std::fs::write(
-                dir.join("main.tf"),
-                text.replacen("\"Action\": \"s3:GetObject\"", "\"Action\": \"*\"", 1),
-            )?;
+            std::fs::write(dir.join("main.tf"), text.replacen("\"Action\": \"s3:GetObject\"", "\"Action\": \"*\"", 1))?;
             return Ok(());
         }
     }
@@ -329,19 +236,11 @@ fn write_canary(terraform: &[PathBuf], dir: &Path) -> anyhow::Result<()> {
 
 /// `shellcheck` from PATH, installed with apt-get (Debian package `shellcheck`) when missing.
 fn ensure_shellcheck() -> anyhow::Result<PathBuf> {
-    if Command::new("shellcheck")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
+    if Command::new("shellcheck").arg("--version").output().is_ok_and(|o| o.status.success()) {
         return Ok(PathBuf::from("shellcheck"));
     }
     eprintln!("shellcheck is not installed; installing the Debian package");
-    let install = || {
-        Command::new("apt-get")
-            .args(["install", "-y", "-q", "shellcheck"])
-            .status()
-    };
+    let install = || Command::new("apt-get").args(["install", "-y", "-q", "shellcheck"]).status();
     if !install().is_ok_and(|s| s.success()) {
         crate::util::run(Command::new("apt-get").args(["update", "-q"]))?;
         crate::util::run(Command::new("apt-get").args(["install", "-y", "-q", "shellcheck"]))?;

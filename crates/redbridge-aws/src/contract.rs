@@ -18,7 +18,7 @@ use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
 
 use crate::AwsError;
-use crate::engine::Sleeper;
+use crate::apply_engine::Sleeper;
 use crate::ports::{Iam, Kms, NewRole, Redshift, RedshiftServerless, S3, Sts};
 
 /// Time between polls of an attachment's status.
@@ -34,7 +34,8 @@ pub async fn iam(iam: &impl Iam, partition: Partition, account: AccountId, prefi
         Statement::trust(Principal::service(["redshift.amazonaws.com"])).with_sid("RedbridgeContract"),
     ]);
     let tags = vec![("managed-by".to_owned(), "redbridge".to_owned())];
-    let new_role = NewRole { arn: arn.clone(), trust_policy: trust.clone(), description: "contract".into(), tags: tags.clone() };
+    let new_role =
+        NewRole { arn: arn.clone(), trust_policy: trust.clone(), description: "contract".into(), tags: tags.clone() };
     iam.create_role(&new_role).await.expect("create_role");
     let found = iam.get_role(&name).await.expect("get_role").expect("a created role is found");
     assert_eq!(found.arn, arn, "the role's ARN");
@@ -56,17 +57,29 @@ pub async fn iam(iam: &impl Iam, partition: Partition, account: AccountId, prefi
     assert!(tags_now.contains(&("adopted-by".into(), "redbridge".into())), "tag_role adds: {tags_now:?}");
     assert!(tags_now.contains(&tags[0]), "tag_role keeps other tags: {tags_now:?}");
 
-    assert_eq!(iam.get_role_policy(&name, "missing").await.expect("get_role_policy"), None, "a missing policy is `None`");
+    assert_eq!(
+        iam.get_role_policy(&name, "missing").await.expect("get_role_policy"),
+        None,
+        "a missing policy is `None`"
+    );
     let policy = PolicyDocument::new(vec![
-        Statement::allow(["sts:AssumeRole"], [format!("arn:{partition}:iam::{account}:role/next")]).with_sid("RedbridgeContract"),
+        Statement::allow(["sts:AssumeRole"], [format!("arn:{partition}:iam::{account}:role/next")])
+            .with_sid("RedbridgeContract"),
     ]);
     for n in 0..3 {
         iam.put_role_policy(&name, &format!("redbridge-contract-{n}"), &policy).await.expect("put_role_policy");
     }
-    assert_eq!(iam.get_role_policy(&name, "redbridge-contract-0").await.expect("get_role_policy"), Some(policy.clone()));
+    assert_eq!(
+        iam.get_role_policy(&name, "redbridge-contract-0").await.expect("get_role_policy"),
+        Some(policy.clone())
+    );
     let mut names = iam.list_role_policies(&name).await.expect("list_role_policies");
     names.sort();
-    assert_eq!(names, ["redbridge-contract-0", "redbridge-contract-1", "redbridge-contract-2"], "every inline policy listed");
+    assert_eq!(
+        names,
+        ["redbridge-contract-0", "redbridge-contract-1", "redbridge-contract-2"],
+        "every inline policy listed"
+    );
     match iam.delete_role(&name).await {
         Err(AwsError::Conflict { .. }) => {}
         other => panic!("deleting a role with inline policies is a conflict, got {other:?}"),
@@ -137,8 +150,16 @@ pub async fn s3(s3: &impl S3, bucket: &str, region: &redbridge_iam::Region) {
     let mut listed = s3.list_objects(bucket, "contract/").await.expect("list_objects");
     listed.sort();
     assert_eq!(listed, keys, "only the keys under the prefix, every one");
-    assert_eq!(s3.list_first_objects(bucket, "contract/", 2).await.expect("list_first_objects").len(), 2, "a short listing");
-    assert_eq!(s3.get_object(bucket, "contract/b/c.csv").await.expect("get_object"), b"body of contract/b/c.csv\n", "the body reads back");
+    assert_eq!(
+        s3.list_first_objects(bucket, "contract/", 2).await.expect("list_first_objects").len(),
+        2,
+        "a short listing"
+    );
+    assert_eq!(
+        s3.get_object(bucket, "contract/b/c.csv").await.expect("get_object"),
+        b"body of contract/b/c.csv\n",
+        "the body reads back"
+    );
     for key in keys.iter().chain(&["contractor/outside.csv"]) {
         s3.delete_object(bucket, key).await.expect("delete_object");
     }
@@ -184,7 +205,11 @@ pub async fn redshift(redshift: &impl Redshift, sleeper: &impl Sleeper, cluster:
                 gone = true;
                 break;
             }
-            Some(r) => assert_eq!(r.status, redbridge_core::converge::ApplyStatus::Removing, "a removed role is `removing` until it is gone"),
+            Some(r) => assert_eq!(
+                r.status,
+                redbridge_core::converge::ApplyStatus::Removing,
+                "a removed role is `removing` until it is gone"
+            ),
         }
         sleeper.sleep(POLL).await;
     }

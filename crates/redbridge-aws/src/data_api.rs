@@ -12,7 +12,7 @@ use redbridge_core::doctor::{Classification, classify};
 use serde::Serialize;
 
 use crate::AwsError;
-use crate::engine::Sleeper;
+use crate::apply_engine::Sleeper;
 use crate::ports::{AwsResult, DataTarget, RedshiftData, StatementDetail, StatementState};
 
 /// How to poll.
@@ -108,7 +108,13 @@ impl RunOutcome {
 
 /// Calls `call`, retrying AWS throttling with exponential backoff (starting at the poll
 /// interval) up to `settings.max_attempts` times.
-async fn throttled<T, F, Fut, Z>(operation: &str, settings: &PollSettings, sleeper: &Z, progress: &(dyn Fn(&DataEvent) + Sync), mut call: F) -> AwsResult<T>
+async fn throttled<T, F, Fut, Z>(
+    operation: &str,
+    settings: &PollSettings,
+    sleeper: &Z,
+    progress: &(dyn Fn(&DataEvent) + Sync),
+    mut call: F,
+) -> AwsResult<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = AwsResult<T>>,
@@ -147,10 +153,17 @@ where
 {
     let batch = sqls.len() > 1;
     let id = match sqls {
-        [] => return Err(AwsError::Invalid { code: "NoStatement".into(), message: "there is no statement to run".into() }),
+        [] => {
+            return Err(AwsError::Invalid {
+                code: "NoStatement".into(),
+                message: "there is no statement to run".into(),
+            });
+        }
         [single] => {
-            throttled("redshift-data:ExecuteStatement", settings, sleeper, progress, || data.execute_statement(target, database, single))
-                .await?
+            throttled("redshift-data:ExecuteStatement", settings, sleeper, progress, || {
+                data.execute_statement(target, database, single)
+            })
+            .await?
         }
         _ => {
             throttled("redshift-data:BatchExecuteStatement", settings, sleeper, progress, || {
@@ -163,11 +176,17 @@ where
     let mut waited = Duration::ZERO;
     let mut last_seen = String::new();
     loop {
-        let detail = throttled("redshift-data:DescribeStatement", settings, sleeper, progress, || data.statement_detail(&id)).await?;
+        let detail =
+            throttled("redshift-data:DescribeStatement", settings, sleeper, progress, || data.statement_detail(&id))
+                .await?;
         let running_statement = running_statement(&detail, batch);
         let seen = format!("{} {running_statement:?}", detail.status);
         if seen != last_seen {
-            progress(&DataEvent::Status { status: detail.status.clone(), statement: running_statement, waited_ms: waited.as_millis() as u64 });
+            progress(&DataEvent::Status {
+                status: detail.status.clone(),
+                statement: running_statement,
+                waited_ms: waited.as_millis() as u64,
+            });
             last_seen = seen;
         }
         match &detail.state {
@@ -176,8 +195,10 @@ where
                 let (result_id, rows_affected) = result_of(&id, &detail, *rows);
                 let records = match result_id {
                     Some(result_id) => {
-                        throttled("redshift-data:GetStatementResult", settings, sleeper, progress, || data.get_statement_result(&result_id))
-                            .await?
+                        throttled("redshift-data:GetStatementResult", settings, sleeper, progress, || {
+                            data.get_statement_result(&result_id)
+                        })
+                        .await?
                     }
                     None => Vec::new(),
                 };

@@ -86,27 +86,58 @@ impl AwsError {
     pub fn from_code(code: &str, message: &str) -> Self {
         let message = message.to_owned();
         match code {
-            "NoSuchEntity" | "NoSuchEntityException" | "NotFoundException" | "ResourceNotFoundException"
-            | "ClusterNotFound" | "ClusterNotFoundFault" | "NoSuchBucket" | "NoSuchKey" | "NoSuchBucketPolicy"
-            | "NotFound" | "OwnershipControlsNotFoundError" | "ServerSideEncryptionConfigurationNotFoundError" => Self::NotFound { message },
-            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "UnauthorizedException"
-            | "UnrecognizedClientException" | "InvalidClientTokenId" | "ExpiredToken" | "ExpiredTokenException" => {
+            "NoSuchEntity"
+            | "NoSuchEntityException"
+            | "NotFoundException"
+            | "ResourceNotFoundException"
+            | "ClusterNotFound"
+            | "ClusterNotFoundFault"
+            | "NoSuchBucket"
+            | "NoSuchKey"
+            | "NoSuchBucketPolicy"
+            | "NotFound"
+            | "OwnershipControlsNotFoundError"
+            | "ServerSideEncryptionConfigurationNotFoundError" => Self::NotFound { message },
+            "AccessDenied"
+            | "AccessDeniedException"
+            | "UnauthorizedOperation"
+            | "UnauthorizedException"
+            | "UnrecognizedClientException"
+            | "InvalidClientTokenId"
+            | "ExpiredToken"
+            | "ExpiredTokenException" => {
                 let (action, principal) = parse_denial(&message);
                 Self::AccessDenied { action, principal, message }
             }
-            "Throttling" | "ThrottlingException" | "TooManyRequestsException" | "RequestLimitExceeded"
-            | "SlowDown" | "RequestThrottled" | "RequestThrottledException" | "LimitExceededException"
-            | "ActiveStatementsExceededException" | "ActiveSessionsExceededException" => {
-                Self::Throttled { message }
-            }
-            "MalformedPolicyDocument" | "MalformedPolicyDocumentException" | "InvalidInput" | "ValidationError"
-            | "ValidationException" | "InvalidParameterValue" | "InvalidParameterValueException"
-            | "InvalidParameterCombination" | "InvalidClusterState" | "InvalidClusterStateFault"
-            | "InvalidArnException" | "UnsupportedOperation" | "KMSInvalidStateException" => {
-                Self::Invalid { code: code.to_owned(), message }
-            }
-            "EntityAlreadyExists" | "ConflictException" | "ConcurrentModification" | "DeleteConflict"
-            | "OperationAborted" | "InvalidNamespaceState" => Self::Conflict { code: code.to_owned(), message },
+            "Throttling"
+            | "ThrottlingException"
+            | "TooManyRequestsException"
+            | "RequestLimitExceeded"
+            | "SlowDown"
+            | "RequestThrottled"
+            | "RequestThrottledException"
+            | "LimitExceededException"
+            | "ActiveStatementsExceededException"
+            | "ActiveSessionsExceededException" => Self::Throttled { message },
+            "MalformedPolicyDocument"
+            | "MalformedPolicyDocumentException"
+            | "InvalidInput"
+            | "ValidationError"
+            | "ValidationException"
+            | "InvalidParameterValue"
+            | "InvalidParameterValueException"
+            | "InvalidParameterCombination"
+            | "InvalidClusterState"
+            | "InvalidClusterStateFault"
+            | "InvalidArnException"
+            | "UnsupportedOperation"
+            | "KMSInvalidStateException" => Self::Invalid { code: code.to_owned(), message },
+            "EntityAlreadyExists"
+            | "ConflictException"
+            | "ConcurrentModification"
+            | "DeleteConflict"
+            | "OperationAborted"
+            | "InvalidNamespaceState" => Self::Conflict { code: code.to_owned(), message },
             other => Self::Other { message: format!("{other}: {message}") },
         }
     }
@@ -141,7 +172,10 @@ where
             let service_error = context.err();
             match service_error.code() {
                 Some(code) => AwsError::from_code(code, service_error.message().unwrap_or("")),
-                None => AwsError::other(format!("{operation}: {}", aws_smithy_types::error::display::DisplayErrorContext(service_error))),
+                None => AwsError::other(format!(
+                    "{operation}: {}",
+                    aws_smithy_types::error::display::DisplayErrorContext(service_error)
+                )),
             }
         }
         _ => AwsError::other(format!("{operation}: {}", error_chain(&err))),

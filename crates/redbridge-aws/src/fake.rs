@@ -297,7 +297,8 @@ impl FakeAws {
     /// Adds a workgroup of `namespace` with this id.
     pub fn seed_workgroup(&self, workgroup: &str, namespace: &str, id: &str) {
         self.edit(|s| {
-            s.workgroups.insert(workgroup.to_owned(), FakeWorkgroup { id: id.to_owned(), namespace: namespace.to_owned() });
+            s.workgroups
+                .insert(workgroup.to_owned(), FakeWorkgroup { id: id.to_owned(), namespace: namespace.to_owned() });
         });
     }
 
@@ -320,7 +321,12 @@ impl FakeAws {
     }
 
     /// Counts a call after the injected latency; fails it when asked to or when denied.
-    async fn call_in(&self, account: Option<AccountId>, operation: &str, target: &str) -> AwsResult<MutexGuard<'_, World>> {
+    async fn call_in(
+        &self,
+        account: Option<AccountId>,
+        operation: &str,
+        target: &str,
+    ) -> AwsResult<MutexGuard<'_, World>> {
         let latency = self.lock().latency;
         if !latency.is_zero() {
             loop {
@@ -351,7 +357,9 @@ impl FakeAws {
             account_matches && operation_matches
         });
         if denied {
-            let caller = account.map(|a| format!("arn:aws:iam::{a}:user/fake")).unwrap_or_else(|| "arn:aws:iam::000000000000:user/fake".to_owned());
+            let caller = account
+                .map(|a| format!("arn:aws:iam::{a}:user/fake"))
+                .unwrap_or_else(|| "arn:aws:iam::000000000000:user/fake".to_owned());
             return Err(AwsError::AccessDenied {
                 action: Some(operation.to_owned()),
                 principal: Some(caller.clone()),
@@ -367,7 +375,10 @@ impl World {
     fn validate_principals(&mut self, policy: &PolicyDocument, code: &str) -> AwsResult<()> {
         for statement in &policy.statements {
             let principal = match &statement.principal {
-                Some(redbridge_iam::policy::PrincipalBlock::Principal(p) | redbridge_iam::policy::PrincipalBlock::NotPrincipal(p)) => p,
+                Some(
+                    redbridge_iam::policy::PrincipalBlock::Principal(p)
+                    | redbridge_iam::policy::PrincipalBlock::NotPrincipal(p),
+                ) => p,
                 None => continue,
             };
             for arn in &principal.aws {
@@ -421,7 +432,12 @@ pub struct FakeAccount {
 
 impl FakeAccount {
     fn role_key(&self, world: &World, name: &str) -> Option<String> {
-        world.state.roles.iter().find(|(_, r)| r.arn.account() == self.account && r.arn.name() == name).map(|(k, _)| k.clone())
+        world
+            .state
+            .roles
+            .iter()
+            .find(|(_, r)| r.arn.account() == self.account && r.arn.name() == name)
+            .map(|(k, _)| k.clone())
     }
 
     fn no_role(name: &str) -> AwsError {
@@ -436,7 +452,11 @@ impl FakeAccount {
                 message: format!("key `{key}` is in another account"),
             });
         }
-        world.state.keys.get_mut(&key.to_string()).ok_or_else(|| AwsError::not_found(format!("Key '{key}' does not exist")))
+        world
+            .state
+            .keys
+            .get_mut(&key.to_string())
+            .ok_or_else(|| AwsError::not_found(format!("Key '{key}' does not exist")))
     }
 }
 
@@ -455,7 +475,10 @@ impl Iam for FakeAccount {
     async fn create_role(&self, role: &NewRole) -> AwsResult<()> {
         let mut world = self.aws.call_in(Some(self.account), "iam:CreateRole", role.arn.name()).await?;
         if role.arn.account() != self.account {
-            return Err(AwsError::Invalid { code: "InvalidInput".into(), message: format!("`{}` is not in this account", role.arn) });
+            return Err(AwsError::Invalid {
+                code: "InvalidInput".into(),
+                message: format!("`{}` is not in this account", role.arn),
+            });
         }
         if self.role_key(&world, role.arn.name()).is_some() {
             return Err(AwsError::Conflict {
@@ -562,7 +585,9 @@ impl Iam for FakeAccount {
         let world = self.aws.call_in(Some(self.account), "iam:GetPolicyVersion", policy_arn).await?;
         match (version, world.state.managed_policies.get(policy_arn)) {
             ("v1", Some(document)) => Ok(document.clone()),
-            _ => Err(AwsError::not_found(format!("Policy {policy_arn} version {version} does not exist or is not attachable."))),
+            _ => Err(AwsError::not_found(format!(
+                "Policy {policy_arn} version {version} does not exist or is not attachable."
+            ))),
         }
     }
 }
@@ -600,12 +625,22 @@ impl Kms for FakeAccount {
 impl S3 for FakeAccount {
     async fn bucket_region(&self, bucket: &str) -> AwsResult<Region> {
         let world = self.aws.call_in(Some(self.account), "s3:GetBucketLocation", bucket).await?;
-        world.state.buckets.get(bucket).map(|b| b.0.clone()).ok_or_else(|| AwsError::not_found("The specified bucket does not exist"))
+        world
+            .state
+            .buckets
+            .get(bucket)
+            .map(|b| b.0.clone())
+            .ok_or_else(|| AwsError::not_found("The specified bucket does not exist"))
     }
 
     async fn bucket_policy(&self, bucket: &str) -> AwsResult<Option<PolicyDocument>> {
         let world = self.aws.call_in(Some(self.account), "s3:GetBucketPolicy", bucket).await?;
-        world.state.buckets.get(bucket).map(|b| b.1.clone()).ok_or_else(|| AwsError::not_found("The specified bucket does not exist"))
+        world
+            .state
+            .buckets
+            .get(bucket)
+            .map(|b| b.1.clone())
+            .ok_or_else(|| AwsError::not_found("The specified bucket does not exist"))
     }
 
     async fn object_ownership(&self, bucket: &str) -> AwsResult<Option<String>> {
@@ -664,7 +699,11 @@ impl S3 for FakeAccount {
 }
 
 fn no_such_bucket(world: &World, bucket: &str) -> AwsResult<()> {
-    if world.state.buckets.contains_key(bucket) { Ok(()) } else { Err(AwsError::not_found("The specified bucket does not exist")) }
+    if world.state.buckets.contains_key(bucket) {
+        Ok(())
+    } else {
+        Err(AwsError::not_found("The specified bucket does not exist"))
+    }
 }
 
 /// The Redshift ports of the fake world.
@@ -679,7 +718,9 @@ fn check_attachable(world: &World, role: &str) -> AwsResult<()> {
     } else {
         Err(AwsError::Invalid {
             code: "InvalidParameterValue".into(),
-            message: format!("The IAM role {role} is not valid. The IAM role must delegate access to an Amazon Redshift account."),
+            message: format!(
+                "The IAM role {role} is not valid. The IAM role must delegate access to an Amazon Redshift account."
+            ),
         })
     }
 }
@@ -687,14 +728,24 @@ fn check_attachable(world: &World, role: &str) -> AwsResult<()> {
 impl Redshift for FakeRedshift {
     async fn cluster_roles(&self, cluster: &str) -> AwsResult<Vec<AttachedRole>> {
         let mut world = self.aws.call_in(None, "redshift:DescribeClusters", cluster).await?;
-        let roles = world.state.clusters.get(cluster).cloned().ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
+        let roles = world
+            .state
+            .clusters
+            .get(cluster)
+            .cloned()
+            .ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
         world.settle(cluster, |s| &mut s.clusters);
         Ok(roles)
     }
 
     async fn describe_cluster(&self, cluster: &str) -> AwsResult<ClusterInfo> {
         let mut world = self.aws.call_in(None, "redshift:DescribeClusters", cluster).await?;
-        let roles = world.state.clusters.get(cluster).cloned().ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
+        let roles = world
+            .state
+            .clusters
+            .get(cluster)
+            .cloned()
+            .ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
         world.settle(cluster, |s| &mut s.clusters);
         Ok(ClusterInfo { roles, enhanced_vpc_routing: world.state.enhanced_vpc_routing.contains(cluster) })
     }
@@ -703,7 +754,11 @@ impl Redshift for FakeRedshift {
         let mut world = self.aws.call_in(None, "redshift:ModifyClusterIamRoles", cluster).await?;
         check_attachable(&world, role)?;
         let delay = world.adding_polls;
-        let roles = world.state.clusters.get_mut(cluster).ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
+        let roles = world
+            .state
+            .clusters
+            .get_mut(cluster)
+            .ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
         if !roles.iter().any(|r| r.arn == role) {
             let status = if delay == 0 { ApplyStatus::InSync } else { ApplyStatus::Adding };
             roles.push(AttachedRole { arn: role.to_owned(), status });
@@ -716,7 +771,11 @@ impl Redshift for FakeRedshift {
 
     async fn remove_cluster_role(&self, cluster: &str, role: &str) -> AwsResult<()> {
         let mut world = self.aws.call_in(None, "redshift:ModifyClusterIamRoles", cluster).await?;
-        let roles = world.state.clusters.get_mut(cluster).ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
+        let roles = world
+            .state
+            .clusters
+            .get_mut(cluster)
+            .ok_or_else(|| AwsError::not_found(format!("Cluster {cluster} not found.")))?;
         roles.retain(|r| r.arn != role);
         Ok(())
     }
@@ -784,10 +843,10 @@ impl FakeRedshift {
     fn submit(world: &mut World, sqls: Vec<String>, batch: bool) -> String {
         world.statements += 1;
         let id = format!("fake-statement-{}", world.statements);
-        let script = world.scripts.pop_front().unwrap_or(FakeStatement {
-            running_polls: 0,
-            outcome: FakeOutcome::Finished { records: Vec::new() },
-        });
+        let script = world
+            .scripts
+            .pop_front()
+            .unwrap_or(FakeStatement { running_polls: 0, outcome: FakeOutcome::Finished { records: Vec::new() } });
         let runs = match &script.outcome {
             FakeOutcome::Finished { .. } => sqls.len(),
             FakeOutcome::Failed { at, .. } => *at,
@@ -804,7 +863,8 @@ impl FakeRedshift {
     }
 
     fn detail(world: &mut World, id: &str) -> AwsResult<StatementDetail> {
-        let submitted = world.submitted.get_mut(id).ok_or_else(|| AwsError::not_found(format!("Query does not exist: {id}")))?;
+        let submitted =
+            world.submitted.get_mut(id).ok_or_else(|| AwsError::not_found(format!("Query does not exist: {id}")))?;
         submitted.polls += 1;
         let running = !submitted.cancelled && submitted.polls <= submitted.script.running_polls;
         let (status, state) = if submitted.cancelled {
@@ -818,13 +878,17 @@ impl FakeRedshift {
             (status, StatementState::Running)
         } else {
             match &submitted.script.outcome {
-                FakeOutcome::Finished { records } => ("FINISHED", StatementState::Finished { rows: Some(records.len() as i64) }),
+                FakeOutcome::Finished { records } => {
+                    ("FINISHED", StatementState::Finished { rows: Some(records.len() as i64) })
+                }
                 FakeOutcome::Failed { error, .. } => ("FAILED", StatementState::Failed { error: error.clone() }),
                 FakeOutcome::Aborted => ("ABORTED", StatementState::Aborted),
             }
         };
         let last = submitted.sqls.len().saturating_sub(1);
-        let has_rows = |index: usize| index == last && submitted.sqls[index].trim_start().to_ascii_uppercase().starts_with("SELECT");
+        let has_rows = |index: usize| {
+            index == last && submitted.sqls[index].trim_start().to_ascii_uppercase().starts_with("SELECT")
+        };
         let sub_statements = if submitted.batch {
             submitted
                 .sqls
@@ -841,7 +905,13 @@ impl FakeRedshift {
                         (StatementState::Finished { .. }, _) => ("FINISHED".to_owned(), None),
                         _ => ("ABORTED".to_owned(), None),
                     };
-                    SubStatement { id: format!("{id}:{}", index + 1), status, error, result_rows: None, has_result_set: has_rows(index) }
+                    SubStatement {
+                        id: format!("{id}:{}", index + 1),
+                        status,
+                        error,
+                        result_rows: None,
+                        has_result_set: has_rows(index),
+                    }
                 })
                 .collect()
         } else {
@@ -875,10 +945,18 @@ impl RedshiftData for FakeRedshift {
         Ok(Self::detail(&mut world, id)?.state)
     }
 
-    async fn batch_execute_statement(&self, target: &DataTarget, _database: &str, sqls: &[String]) -> AwsResult<String> {
+    async fn batch_execute_statement(
+        &self,
+        target: &DataTarget,
+        _database: &str,
+        sqls: &[String],
+    ) -> AwsResult<String> {
         let mut world = self.aws.call_in(None, "redshift-data:BatchExecuteStatement", target.name()).await?;
         if sqls.is_empty() {
-            return Err(AwsError::Invalid { code: "ValidationException".into(), message: "Sqls must not be empty".into() });
+            return Err(AwsError::Invalid {
+                code: "ValidationException".into(),
+                message: "Sqls must not be empty".into(),
+            });
         }
         Ok(Self::submit(&mut world, sqls.to_vec(), true))
     }
@@ -893,14 +971,18 @@ impl RedshiftData for FakeRedshift {
         let base = id.split(':').next().unwrap_or(id);
         match world.submitted.get(base).map(|s| &s.script.outcome) {
             Some(FakeOutcome::Finished { records }) => Ok(records.clone()),
-            Some(_) => Err(AwsError::Invalid { code: "ValidationException".into(), message: "Query does not have result. Please check query status with DescribeStatement.".into() }),
+            Some(_) => Err(AwsError::Invalid {
+                code: "ValidationException".into(),
+                message: "Query does not have result. Please check query status with DescribeStatement.".into(),
+            }),
             None => Err(AwsError::not_found(format!("Query does not exist: {id}"))),
         }
     }
 
     async fn cancel_statement(&self, id: &str) -> AwsResult<bool> {
         let mut world = self.aws.call_in(None, "redshift-data:CancelStatement", id).await?;
-        let submitted = world.submitted.get_mut(id).ok_or_else(|| AwsError::not_found(format!("Query does not exist: {id}")))?;
+        let submitted =
+            world.submitted.get_mut(id).ok_or_else(|| AwsError::not_found(format!("Query does not exist: {id}")))?;
         let running = !submitted.cancelled && submitted.polls < submitted.script.running_polls;
         if running {
             submitted.cancelled = true;

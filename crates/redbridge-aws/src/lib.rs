@@ -1,8 +1,8 @@
 //! AWS for redbridge: ports (traits that speak domain types) for IAM, STS, S3, KMS, Redshift,
 //! Redshift Serverless and the Redshift Data API; their implementations with the AWS SDK for
 //! Rust ([`sdk`]); in-memory fakes ([`fake`]); contract suites any implementation must pass
-//! ([`contract`]); the engine that applies and destroys a plan through them ([`engine`]); and
-//! the reader of doctor's snapshot ([`snapshot`]).
+//! ([`contract`]); the engine that applies and destroys a plan through them ([`apply_engine`]); and
+//! the reader of doctor's snapshot ([`snapshot_reader`]).
 //!
 //! SDK types never leave [`sdk`] and [`config`]; every port returns [`AwsError`].
 //!
@@ -19,15 +19,15 @@
 
 #![deny(missing_docs)]
 
+pub mod apply_engine;
 pub mod config;
 pub mod contract;
 pub mod data_api;
-pub mod engine;
 mod error;
 pub mod fake;
 pub mod ports;
 pub mod redact;
 pub mod sdk;
-pub mod snapshot;
+pub mod snapshot_reader;
 
 pub use error::AwsError;

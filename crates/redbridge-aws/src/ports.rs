@@ -58,9 +58,18 @@ pub trait Iam: Send + Sync {
     /// Deletes a role (`iam:DeleteRole`); its inline policies must be gone.
     fn delete_role(&self, name: &str) -> impl Future<Output = AwsResult<()>> + Send;
     /// An inline policy, or `None` when there is none.
-    fn get_role_policy(&self, role: &str, policy: &str) -> impl Future<Output = AwsResult<Option<PolicyDocument>>> + Send;
+    fn get_role_policy(
+        &self,
+        role: &str,
+        policy: &str,
+    ) -> impl Future<Output = AwsResult<Option<PolicyDocument>>> + Send;
     /// Creates or replaces an inline policy (`iam:PutRolePolicy`).
-    fn put_role_policy(&self, role: &str, policy: &str, document: &PolicyDocument) -> impl Future<Output = AwsResult<()>> + Send;
+    fn put_role_policy(
+        &self,
+        role: &str,
+        policy: &str,
+        document: &PolicyDocument,
+    ) -> impl Future<Output = AwsResult<()>> + Send;
     /// Deletes an inline policy (`iam:DeleteRolePolicy`).
     fn delete_role_policy(&self, role: &str, policy: &str) -> impl Future<Output = AwsResult<()>> + Send;
     /// The names of a role's inline policies, every page.
@@ -68,9 +77,16 @@ pub trait Iam: Send + Sync {
     /// The ARNs of the managed policies attached to a role, every page (`iam:ListAttachedRolePolicies`).
     fn list_attached_role_policies(&self, role: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
     /// A managed policy's default version id, or `None` when there is no such policy (`iam:GetPolicy`).
-    fn managed_policy_default_version(&self, policy_arn: &str) -> impl Future<Output = AwsResult<Option<String>>> + Send;
+    fn managed_policy_default_version(
+        &self,
+        policy_arn: &str,
+    ) -> impl Future<Output = AwsResult<Option<String>>> + Send;
     /// One version of a managed policy, decoded (`iam:GetPolicyVersion`).
-    fn managed_policy_version(&self, policy_arn: &str, version: &str) -> impl Future<Output = AwsResult<PolicyDocument>> + Send;
+    fn managed_policy_version(
+        &self,
+        policy_arn: &str,
+        version: &str,
+    ) -> impl Future<Output = AwsResult<PolicyDocument>> + Send;
 }
 
 /// Who the credentials are.
@@ -181,7 +197,12 @@ pub trait S3: Send + Sync {
     fn list_objects(&self, bucket: &str, prefix: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
     /// The first `max` keys under a prefix: what `doctor` keeps to tell an empty prefix from one
     /// with objects. By default [`S3::list_objects`] cut short; the SDK asks for one page of `max`.
-    fn list_first_objects(&self, bucket: &str, prefix: &str, max: usize) -> impl Future<Output = AwsResult<Vec<String>>> + Send {
+    fn list_first_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        max: usize,
+    ) -> impl Future<Output = AwsResult<Vec<String>>> + Send {
         async move {
             let mut keys = self.list_objects(bucket, prefix).await?;
             keys.truncate(max);
@@ -284,12 +305,22 @@ pub enum StatementState {
 /// The Redshift Data API (thin for now: what the live test needs first).
 pub trait RedshiftData: Send + Sync {
     /// Submits one statement and returns its id.
-    fn execute_statement(&self, target: &DataTarget, database: &str, sql: &str) -> impl Future<Output = AwsResult<String>> + Send;
+    fn execute_statement(
+        &self,
+        target: &DataTarget,
+        database: &str,
+        sql: &str,
+    ) -> impl Future<Output = AwsResult<String>> + Send;
     /// Where the statement is.
     fn describe_statement(&self, id: &str) -> impl Future<Output = AwsResult<StatementState>> + Send;
     /// Submits statements to run one after another in one transaction and one session
     /// (`BatchExecuteStatement`: temporary tables live across them) and returns the batch id.
-    fn batch_execute_statement(&self, target: &DataTarget, database: &str, sqls: &[String]) -> impl Future<Output = AwsResult<String>> + Send;
+    fn batch_execute_statement(
+        &self,
+        target: &DataTarget,
+        database: &str,
+        sqls: &[String],
+    ) -> impl Future<Output = AwsResult<String>> + Send;
     /// Where the statement or batch is, with its sub-statements.
     fn statement_detail(&self, id: &str) -> impl Future<Output = AwsResult<StatementDetail>> + Send;
     /// The rows a statement returned, every page, each field as text (`None` for SQL NULL).

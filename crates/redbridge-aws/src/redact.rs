@@ -43,7 +43,8 @@ pub fn redact(text: &str, secrets: &[String]) -> String {
         result.push_str(rest);
         out = result;
     }
-    for marker in ["session_token: \"", "x-amz-security-token\": \"", "X-Amz-Security-Token=", "x-amz-security-token: "] {
+    for marker in ["session_token: \"", "x-amz-security-token\": \"", "X-Amz-Security-Token=", "x-amz-security-token: "]
+    {
         let mut result = String::with_capacity(out.len());
         let mut rest = out.as_str();
         while let Some(position) = rest.find(marker) {

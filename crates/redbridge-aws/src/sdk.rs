@@ -7,12 +7,12 @@ use redbridge_core::converge::{ApplyStatus, AttachedRole};
 use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{AccountId, KmsKeyArn, Region, RoleArn};
 
+use crate::AwsError;
 use crate::error::map_sdk;
 use crate::ports::{
     AwsResult, CallerIdentity, ClusterInfo, DataTarget, DefaultEncryption, Iam, KeyInfo, Kms, NewRole, Redshift,
     RedshiftData, RedshiftServerless, RoleInfo, S3, StatementDetail, StatementState, Sts, SubStatement, WorkgroupInfo,
 };
-use crate::AwsError;
 
 /// Decodes the percent-encoding IAM applies to policy documents it returns.
 pub fn percent_decode(input: &str) -> String {
@@ -89,7 +89,10 @@ impl Iam for SdkIam {
             trust_policy,
             tags: role.tags().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect(),
             description: role.description().map(str::to_owned),
-            permissions_boundary: role.permissions_boundary().and_then(|b| b.permissions_boundary_arn()).map(str::to_owned),
+            permissions_boundary: role
+                .permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn())
+                .map(str::to_owned),
         }))
     }
 
@@ -253,8 +256,7 @@ impl SdkSts {
 
 impl Sts for SdkSts {
     async fn caller_identity(&self) -> AwsResult<CallerIdentity> {
-        let output =
-            self.client.get_caller_identity().send().await.map_err(|e| map_sdk("sts:GetCallerIdentity", e))?;
+        let output = self.client.get_caller_identity().send().await.map_err(|e| map_sdk("sts:GetCallerIdentity", e))?;
         let account = output.account().unwrap_or_default();
         let account = AccountId::parse(account)
             .map_err(|e| AwsError::other(format!("STS returned account `{account}` that does not parse: {e}")))?;
@@ -306,16 +308,22 @@ impl Kms for SdkKms {
     }
 
     async fn describe_key(&self, key: &KmsKeyArn) -> AwsResult<KeyInfo> {
-        let output =
-            self.client.describe_key().key_id(key.to_string()).send().await.map_err(|e| map_sdk("kms:DescribeKey", e))?;
+        let output = self
+            .client
+            .describe_key()
+            .key_id(key.to_string())
+            .send()
+            .await
+            .map_err(|e| map_sdk("kms:DescribeKey", e))?;
         let metadata = output.key_metadata().ok_or_else(|| AwsError::other("kms:DescribeKey returned no metadata"))?;
         Ok(KeyInfo {
             arn: metadata.arn().unwrap_or_default().to_owned(),
             enabled: metadata.enabled(),
             customer_managed: metadata.key_manager().map(|m| m.as_str() == "CUSTOMER").unwrap_or(false),
-            state: metadata.key_state().map(|s| s.as_str().to_owned()).unwrap_or_else(|| {
-                if metadata.enabled() { "Enabled" } else { "Disabled" }.to_owned()
-            }),
+            state: metadata
+                .key_state()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_else(|| if metadata.enabled() { "Enabled" } else { "Disabled" }.to_owned()),
         })
     }
 }
@@ -532,7 +540,8 @@ impl S3 for SdkS3 {
             "EU" => "eu-west-1",
             other => other,
         };
-        Region::parse(name).map_err(|e| AwsError::other(format!("S3 returned region `{name}` that does not parse: {e}")))
+        Region::parse(name)
+            .map_err(|e| AwsError::other(format!("S3 returned region `{name}` that does not parse: {e}")))
     }
 
     async fn bucket_policy(&self, bucket: &str) -> AwsResult<Option<PolicyDocument>> {
@@ -596,8 +605,10 @@ impl S3 for SdkS3 {
     }
 
     async fn get_object(&self, bucket: &str, key: &str) -> AwsResult<Vec<u8>> {
-        let output = self.client.get_object().bucket(bucket).key(key).send().await.map_err(|e| map_sdk("s3:GetObject", e))?;
-        let bytes = output.body.collect().await.map_err(|e| AwsError::other(format!("s3:GetObject: reading the body: {e}")))?;
+        let output =
+            self.client.get_object().bucket(bucket).key(key).send().await.map_err(|e| map_sdk("s3:GetObject", e))?;
+        let bytes =
+            output.body.collect().await.map_err(|e| AwsError::other(format!("s3:GetObject: reading the body: {e}")))?;
         Ok(bytes.into_bytes().to_vec())
     }
 
@@ -665,10 +676,16 @@ impl RedshiftData for SdkRedshiftData {
     async fn execute_statement(&self, target: &DataTarget, database: &str, sql: &str) -> AwsResult<String> {
         let mut request = self.client.execute_statement().database(database).sql(sql);
         request = match target {
-            DataTarget::Cluster { cluster, db_user } => request.cluster_identifier(cluster).set_db_user(db_user.clone()),
+            DataTarget::Cluster { cluster, db_user } => {
+                request.cluster_identifier(cluster).set_db_user(db_user.clone())
+            }
             DataTarget::Workgroup { workgroup } => request.workgroup_name(workgroup),
-            DataTarget::ClusterWithSecret { cluster, secret_arn } => request.cluster_identifier(cluster).secret_arn(secret_arn),
-            DataTarget::WorkgroupWithSecret { workgroup, secret_arn } => request.workgroup_name(workgroup).secret_arn(secret_arn),
+            DataTarget::ClusterWithSecret { cluster, secret_arn } => {
+                request.cluster_identifier(cluster).secret_arn(secret_arn)
+            }
+            DataTarget::WorkgroupWithSecret { workgroup, secret_arn } => {
+                request.workgroup_name(workgroup).secret_arn(secret_arn)
+            }
         };
         let output = request.send().await.map_err(|e| map_sdk("redshift-data:ExecuteStatement", e))?;
         output.id().map(str::to_owned).ok_or_else(|| AwsError::other("redshift-data:ExecuteStatement returned no id"))
@@ -693,13 +710,22 @@ impl RedshiftData for SdkRedshiftData {
     async fn batch_execute_statement(&self, target: &DataTarget, database: &str, sqls: &[String]) -> AwsResult<String> {
         let mut request = self.client.batch_execute_statement().database(database).set_sqls(Some(sqls.to_vec()));
         request = match target {
-            DataTarget::Cluster { cluster, db_user } => request.cluster_identifier(cluster).set_db_user(db_user.clone()),
+            DataTarget::Cluster { cluster, db_user } => {
+                request.cluster_identifier(cluster).set_db_user(db_user.clone())
+            }
             DataTarget::Workgroup { workgroup } => request.workgroup_name(workgroup),
-            DataTarget::ClusterWithSecret { cluster, secret_arn } => request.cluster_identifier(cluster).secret_arn(secret_arn),
-            DataTarget::WorkgroupWithSecret { workgroup, secret_arn } => request.workgroup_name(workgroup).secret_arn(secret_arn),
+            DataTarget::ClusterWithSecret { cluster, secret_arn } => {
+                request.cluster_identifier(cluster).secret_arn(secret_arn)
+            }
+            DataTarget::WorkgroupWithSecret { workgroup, secret_arn } => {
+                request.workgroup_name(workgroup).secret_arn(secret_arn)
+            }
         };
         let output = request.send().await.map_err(|e| map_sdk("redshift-data:BatchExecuteStatement", e))?;
-        output.id().map(str::to_owned).ok_or_else(|| AwsError::other("redshift-data:BatchExecuteStatement returned no id"))
+        output
+            .id()
+            .map(str::to_owned)
+            .ok_or_else(|| AwsError::other("redshift-data:BatchExecuteStatement returned no id"))
     }
 
     async fn statement_detail(&self, id: &str) -> AwsResult<StatementDetail> {

@@ -2,8 +2,8 @@
 //! profile, the bucket account's, and `--hop-profile ACCOUNT=PROFILE` for a hop role in a third
 //! account. `apply`, `destroy` and `doctor` build their ports here.
 
+use redbridge_aws::apply_engine::{AccountPorts, Ports};
 use redbridge_aws::config::{self, AccountSettings};
-use redbridge_aws::engine::{AccountPorts, Ports};
 use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
 use redbridge_core::Spec;
 use redbridge_iam::AccountId;
@@ -42,7 +42,11 @@ pub type LivePorts = Ports<SdkIam, SdkSts, SdkKms, SdkRedshift, SdkRedshiftServe
 
 /// The accounts of the chain no profile reaches: the Redshift and bucket accounts always have
 /// one (the default chain when no profile is named); a third account needs `--hop-profile`.
-pub fn unreachable_accounts(accounts: impl IntoIterator<Item = AccountId>, spec: &Spec, hops: &[HopProfile]) -> Vec<AccountId> {
+pub fn unreachable_accounts(
+    accounts: impl IntoIterator<Item = AccountId>,
+    spec: &Spec,
+    hops: &[HopProfile],
+) -> Vec<AccountId> {
     accounts
         .into_iter()
         .filter(|a| *a != spec.redshift_account && *a != spec.s3_account && !hops.iter().any(|h| h.account == *a))

@@ -12,12 +12,12 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::Context;
-use redbridge_aws::engine::{self, Event, Outcome, Ports, Progress, Report, RunSettings, Sleeper};
+use redbridge_aws::apply_engine::{self, Event, Outcome, Ports, Progress, Report, RunSettings, Sleeper};
 use redbridge_aws::ports::{Iam, Kms, Redshift, RedshiftServerless, Sts};
 use redbridge_core::Plan;
+use redbridge_core::Spec;
 use redbridge_core::converge::{ApplyOptions, ChangeKind, Diff, DiffLine, apply_diff, destroy_diff};
 use redbridge_core::plan::Side;
-use redbridge_core::Spec;
 use serde::Serialize;
 
 use crate::accounts::{self, HopProfile, Profiles, parse_hop_profile};
@@ -94,25 +94,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 pub fn run_mode(spec: &Spec, aws: &AwsArgs, mode: Mode) -> anyhow::Result<ExitCode> {
     init_tracing();
     let plan = Plan::new(spec).map_err(|e| anyhow::anyhow!("cannot plan this spec: {e}"))?;
-    if let Some(account) = accounts::unreachable_accounts(plan.accounts.iter().map(|a| a.account), spec, &aws.hop_profile).first() {
+    if let Some(account) =
+        accounts::unreachable_accounts(plan.accounts.iter().map(|a| a.account), spec, &aws.hop_profile).first()
+    {
         anyhow::bail!(
             "the chain goes through account `{account}`; give `redbridge {}` its profile with `--hop-profile {account}=PROFILE`, \
              or set up that hop by hand (see `redbridge plan`)",
             mode.verb()
         );
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let profiles = Profiles { redshift: aws.redshift_profile.as_deref(), s3: aws.s3_profile.as_deref(), hops: &aws.hop_profile };
+        let profiles = Profiles {
+            redshift: aws.redshift_profile.as_deref(),
+            s3: aws.s3_profile.as_deref(),
+            hops: &aws.hop_profile,
+        };
         let (ports, _) = accounts::live_ports(spec, profiles).await;
-        let settings = RunSettings { attach_timeout: Duration::from_secs(aws.attach_timeout), ..RunSettings::default() };
+        let settings =
+            RunSettings { attach_timeout: Duration::from_secs(aws.attach_timeout), ..RunSettings::default() };
         let progress = TerminalProgress::new();
         let mut ui = Terminal;
         let options = Options { dry_run: aws.dry_run, yes: aws.yes, output: aws.output, mode };
-        converge(&plan, &ports, &options, &settings, &engine::TokioSleeper, &progress, &mut ui).await
+        converge(&plan, &ports, &options, &settings, &apply_engine::TokioSleeper, &progress, &mut ui).await
     })
 }
 
@@ -258,8 +263,10 @@ where
     P: Progress,
 {
     let verb = options.mode.verb();
-    engine::verify_accounts(ports).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let current = engine::read_current(plan, ports).await.map_err(|e| anyhow::anyhow!("cannot read the current state: {e}"))?;
+    apply_engine::verify_accounts(ports).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let current = apply_engine::read_current(plan, ports)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the current state: {e}"))?;
     let diff = match options.mode {
         Mode::Apply { adopt } => apply_diff(plan, &current, ApplyOptions { adopt }),
         Mode::Destroy => destroy_diff(plan, &current),
@@ -303,7 +310,7 @@ where
         }
         return Ok(ExitCode::from(1));
     }
-    let report = engine::execute(&diff, ports, settings, sleeper, progress).await;
+    let report = apply_engine::execute(&diff, ports, settings, sleeper, progress).await;
     if json {
         emit_json(ui, Some(&report), if report.succeeded() { "done" } else { "failed" });
     } else {
@@ -344,7 +351,8 @@ pub fn render_diff(diff: &Diff, verb: &str) -> String {
         }
     }
     let (create, update, delete, unchanged) = diff.counts();
-    let _ = writeln!(out, "\n{verb}: {create} to create, {update} to update, {delete} to delete, {unchanged} unchanged");
+    let _ =
+        writeln!(out, "\n{verb}: {create} to create, {update} to update, {delete} to delete, {unchanged} unchanged");
     for blocker in &diff.blockers {
         let _ = writeln!(out, "blocked: {}", blocker.message);
     }
@@ -375,7 +383,7 @@ pub fn render_report(report: &Report, verb: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use redbridge_aws::engine::{NoSleep, Ports, RunSettings, Silent};
+    use redbridge_aws::apply_engine::{NoSleep, Ports, RunSettings, Silent};
     use redbridge_aws::fake::FakeAws;
     use redbridge_core::{Plan, Spec};
 
@@ -399,7 +407,9 @@ mod tests {
     }
 
     fn plan() -> Plan {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml"))
+                .unwrap();
         Plan::new(&Spec::from_toml(&text).unwrap()).unwrap()
     }
 
@@ -437,12 +447,22 @@ mod tests {
         assert!(ui.out.contains("  ~ key policy of arn:aws:kms:"), "{}", ui.out);
         assert!(ui.out.contains("      + "), "policy diff lines: {}", ui.out);
         assert!(ui.out.contains("apply: 5 to create, 1 to update, 0 to delete, 0 unchanged"), "{}", ui.out);
-        assert!(ui.out.contains("done      + role arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports"), "{}", ui.out);
+        assert!(
+            ui.out.contains("done      + role arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports"),
+            "{}",
+            ui.out
+        );
         assert!(ui.out.ends_with("apply complete\n"), "{}", ui.out);
 
         let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
         assert_eq!(code, ExitCode::SUCCESS);
-        assert!(ui.out.contains("  = role arn:aws:iam::111111111111:role/redbridge-analytics-wg attached to namespace `analytics-ns`"), "{}", ui.out);
+        assert!(
+            ui.out.contains(
+                "  = role arn:aws:iam::111111111111:role/redbridge-analytics-wg attached to namespace `analytics-ns`"
+            ),
+            "{}",
+            ui.out
+        );
         assert!(ui.out.ends_with("no changes: AWS already matches the plan\n"), "{}", ui.out);
     }
 
@@ -466,7 +486,8 @@ mod tests {
     fn json_output_carries_the_diff_and_the_report() {
         let plan = plan();
         let aws = world(&plan);
-        let (_, ui) = run(&aws, &plan, Options { output: OutputFormat::Json, ..options(Mode::Apply { adopt: false }) }, true);
+        let (_, ui) =
+            run(&aws, &plan, Options { output: OutputFormat::Json, ..options(Mode::Apply { adopt: false }) }, true);
         let value: serde_json::Value = serde_json::from_str(&ui.out).unwrap();
         assert_eq!(value["status"], "done");
         assert_eq!(value["diff"]["accounts"][0]["changes"][0]["kind"], "create");
@@ -486,7 +507,11 @@ mod tests {
         let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
         assert_eq!(code, ExitCode::from(1), "{}", ui.out);
         assert!(ui.out.contains("FAILED    + role arn:aws:iam::111111111111:role/redbridge-analytics-wg: iam:CreateRole: injected failure"), "{}", ui.out);
-        assert!(ui.out.contains("not run   + role arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports"), "{}", ui.out);
+        assert!(
+            ui.out.contains("not run   + role arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports"),
+            "{}",
+            ui.out
+        );
         assert!(ui.out.contains("apply failed: the steps marked `done` were made"), "{}", ui.out);
     }
 
@@ -498,7 +523,11 @@ mod tests {
         run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
         let (code, ui) = run(&aws, &plan, options(Mode::Destroy), true);
         assert_eq!(code, ExitCode::SUCCESS, "{}", ui.out);
-        assert!(ui.out.contains("  - role arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports"), "{}", ui.out);
+        assert!(
+            ui.out.contains("  - role arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports"),
+            "{}",
+            ui.out
+        );
         assert!(ui.out.contains("destroy complete"), "{}", ui.out);
         assert_eq!(aws.state().settled(), before.settled());
     }
@@ -512,9 +541,22 @@ mod tests {
         let mut ui = Scripted { out: String::new(), answer: true, asked: 0 };
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let error = runtime
-            .block_on(converge(&plan, &ports, &options(Mode::Apply { adopt: false }), &RunSettings::default(), &NoSleep::default(), &Silent, &mut ui))
+            .block_on(converge(
+                &plan,
+                &ports,
+                &options(Mode::Apply { adopt: false }),
+                &RunSettings::default(),
+                &NoSleep::default(),
+                &Silent,
+                &mut ui,
+            ))
             .unwrap_err();
-        assert!(error.to_string().starts_with("nothing was changed: role `arn:aws:iam::111111111111:role/redbridge-analytics-wg` exists"), "{error}");
+        assert!(
+            error.to_string().starts_with(
+                "nothing was changed: role `arn:aws:iam::111111111111:role/redbridge-analytics-wg` exists"
+            ),
+            "{error}"
+        );
         assert!(error.to_string().contains("`--adopt`"));
     }
 }

@@ -2,7 +2,7 @@
 //! snapshot), and print each broken link with its evidence and fix.
 //!
 //! Without `--snapshot` it reads both accounts live (the only case that starts a runtime and
-//! reads AWS configuration), concurrently, with `redbridge_aws::snapshot::read_snapshot_listing`,
+//! reads AWS configuration), concurrently, with `redbridge_aws::snapshot_reader::read_snapshot_listing`,
 //! which also lists the prefixes the `--sql` statements read from or unload to.
 
 use std::fmt::Write as _;
@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use redbridge_aws::snapshot::{ReadStats, read_snapshot_listing};
-use redbridge_core::doctor::{HopStatus, Report, Severity, Snapshot, Verdict, analyze_with_sql, listed_prefixes};
+use redbridge_aws::snapshot_reader::{ReadStats, read_snapshot_listing};
 use redbridge_core::Plan;
+use redbridge_core::doctor::{HopStatus, Report, Severity, Snapshot, Verdict, analyze_with_sql, listed_prefixes};
 
 use crate::accounts::{HopProfile, Profiles, live_ports, parse_hop_profile};
 use crate::output::OutputFormat;
@@ -64,7 +64,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sql = user_sql(&args)?;
     let report = match &args.snapshot {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read snapshot `{}`", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("cannot read snapshot `{}`", path.display()))?;
             let snapshot = Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
             analyze_with_sql(&plan, &snapshot, &sql)
         }
@@ -109,18 +110,23 @@ fn user_sql(args: &Args) -> anyhow::Result<Vec<String>> {
 
 /// What reading cost, for `--verbose`.
 pub fn render_stats(stats: &ReadStats) -> String {
-    format!("read both accounts with {} AWS calls; longest dependent sequence: {} round trip(s)", stats.calls, stats.depth)
+    format!(
+        "read both accounts with {} AWS calls; longest dependent sequence: {} round trip(s)",
+        stats.calls, stats.depth
+    )
 }
 
 /// Reads both accounts with the SDK: the only place `doctor` starts a runtime.
 fn read_live(plan: &Plan, args: &Args, prefixes: &[String]) -> anyhow::Result<(Snapshot, ReadStats)> {
     crate::apply::init_tracing();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
     Ok(runtime.block_on(async {
-        let profiles = Profiles { redshift: args.redshift_profile.as_deref(), s3: args.s3_profile.as_deref(), hops: &args.hop_profile };
+        let profiles = Profiles {
+            redshift: args.redshift_profile.as_deref(),
+            s3: args.s3_profile.as_deref(),
+            hops: &args.hop_profile,
+        };
         let (ports, s3) = live_ports(&plan.spec, profiles).await;
         read_snapshot_listing(plan, &ports, Some(&s3), prefixes).await
     }))
@@ -197,9 +203,9 @@ pub fn render_text(plan: &Plan, report: &Report) -> String {
 
 #[cfg(test)]
 mod tests {
-    use redbridge_aws::engine::{self, NoSleep, Ports, RunSettings, Silent};
+    use redbridge_aws::apply_engine::{self, NoSleep, Ports, RunSettings, Silent};
     use redbridge_aws::fake::FakeAws;
-    use redbridge_aws::snapshot::read_snapshot;
+    use redbridge_aws::snapshot_reader::read_snapshot;
     use redbridge_core::converge::{ApplyOptions, apply_diff};
     use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 
@@ -208,7 +214,9 @@ mod tests {
     use redbridge_core::doctor::analyze;
 
     fn plan() -> Plan {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml"))
+                .unwrap();
         Plan::new(&Spec::from_toml(&text).unwrap()).unwrap()
     }
 
@@ -218,22 +226,36 @@ mod tests {
         aws.seed_namespace("analytics-ns", &[]);
         aws.seed_workgroup("analytics-wg", "analytics-ns", "0e3c4a5b-1234-4c5d-9e8f-0a1b2c3d4e5f");
         let key = plan.spec.kms_key.clone().unwrap();
-        aws.seed_key(&key, PolicyDocument::new(vec![
-            Statement::allow(["kms:*"], ["*"]).with_principal(Principal::aws([format!("arn:aws:iam::{}:root", key.account())])),
-        ]));
+        aws.seed_key(
+            &key,
+            PolicyDocument::new(vec![
+                Statement::allow(["kms:*"], ["*"])
+                    .with_principal(Principal::aws([format!("arn:aws:iam::{}:root", key.account())])),
+            ]),
+        );
         aws.seed_bucket(plan.spec.bucket.as_str(), plan.spec.bucket_region.clone(), None);
         aws.edit(|s| {
-            s.bucket_settings.insert(plan.spec.bucket.to_string(), redbridge_aws::fake::FakeBucketSettings {
-                object_ownership: Some("BucketOwnerEnforced".into()),
-                default_encryption: Some(redbridge_aws::ports::DefaultEncryption { algorithm: "aws:kms".into(), kms_key: Some(key.to_string()) }),
-            });
+            s.bucket_settings.insert(
+                plan.spec.bucket.to_string(),
+                redbridge_aws::fake::FakeBucketSettings {
+                    object_ownership: Some("BucketOwnerEnforced".into()),
+                    default_encryption: Some(redbridge_aws::ports::DefaultEncryption {
+                        algorithm: "aws:kms".into(),
+                        kms_key: Some(key.to_string()),
+                    }),
+                },
+            );
         });
         let ports = Ports::for_fake(&aws, plan);
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         runtime.block_on(async {
-            let current = engine::read_current(plan, &ports).await.unwrap();
+            let current = apply_engine::read_current(plan, &ports).await.unwrap();
             let diff = apply_diff(plan, &current, ApplyOptions::default());
-            assert!(engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent).await.succeeded());
+            assert!(
+                apply_engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent)
+                    .await
+                    .succeeded()
+            );
         });
         aws
     }
@@ -255,7 +277,10 @@ mod tests {
         assert_eq!(report.verdict.exit_code(), 0, "{text}");
         assert!(!text.contains('✗'), "{text}");
         assert!(text.contains("healthy: every action COPY and UNLOAD need is allowed"), "{text}");
-        assert_eq!(render_stats(&stats), format!("read both accounts with {} AWS calls; longest dependent sequence: 2 round trip(s)", stats.calls));
+        assert_eq!(
+            render_stats(&stats),
+            format!("read both accounts with {} AWS calls; longest dependent sequence: 2 round trip(s)", stats.calls)
+        );
     }
 
     #[test]

@@ -19,7 +19,9 @@ use crate::output::OutputFormat;
 /// or could not be evaluated (its error is printed in place; the others are still evaluated),
 /// 2 when the input file cannot be read.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "exit status: 0 every input evaluated (allowed or denied); 1 some input malformed; 2 input unreadable")]
+#[command(
+    after_help = "exit status: 0 every input evaluated (allowed or denied); 1 some input malformed; 2 input unreadable"
+)]
 pub struct Args {
     /// The input file, or `-` for standard input.
     #[arg(long, short, value_name = "FILE|-")]
@@ -106,12 +108,8 @@ fn decision_json(position: usize, request: &Request, set: &PolicySet, decision: 
 }
 
 fn decision_text(label: &str, request: &Request, _set: &PolicySet, decision: &Decision) -> String {
-    let mut out = format!(
-        "{label}: `{}` → `{}` on `{}`\n",
-        request.principal().display(),
-        request.action(),
-        request.resource()
-    );
+    let mut out =
+        format!("{label}: `{}` → `{}` on `{}`\n", request.principal().display(), request.action(), request.resource());
     for line in decision.explain() {
         out.push_str("  ");
         out.push_str(&line);

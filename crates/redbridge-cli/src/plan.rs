@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use redbridge_core::Plan;
-use redbridge_core::plan::{NoteLevel, Side, Step, StatementKind};
+use redbridge_core::plan::{NoteLevel, Side, StatementKind, Step};
 use redbridge_core::spec::Target;
 use redbridge_export::{AccountSelection, Format};
 
@@ -102,7 +102,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// The files of an export as (name, contents).
-fn export_files(plan: &Plan, format: ExportFormat, selection: AccountSelection) -> anyhow::Result<Vec<(String, String)>> {
+fn export_files(
+    plan: &Plan,
+    format: ExportFormat,
+    selection: AccountSelection,
+) -> anyhow::Result<Vec<(String, String)>> {
     let format = match format {
         ExportFormat::Terraform => Format::Terraform,
         ExportFormat::Cloudformation => Format::CloudFormation,
@@ -147,16 +151,27 @@ pub fn render_text(plan: &Plan) -> String {
     let mut out = String::new();
     let target = match &spec.target {
         Target::Provisioned { cluster } => format!("cluster `{cluster}`"),
-        Target::Serverless { workgroup, namespace } => format!("serverless workgroup `{workgroup}` (namespace `{namespace}`)"),
+        Target::Serverless { workgroup, namespace } => {
+            format!("serverless workgroup `{workgroup}` (namespace `{namespace}`)")
+        }
     };
     let access = match (spec.access.copy(), spec.access.unload()) {
         (true, true) => "COPY and UNLOAD",
         (true, false) => "COPY",
         _ => "UNLOAD",
     };
-    let _ = writeln!(out, "Plan: {access} between Redshift {target} in account {} ({})", spec.redshift_account, spec.region);
+    let _ = writeln!(
+        out,
+        "Plan: {access} between Redshift {target} in account {} ({})",
+        spec.redshift_account, spec.region
+    );
     let _ = writeln!(out, "      and s3://{} in account {} ({})", spec.bucket, spec.s3_account, spec.bucket_region);
-    let _ = writeln!(out, "Role chain ({} role{}):", plan.chain.roles().len(), if plan.chain.roles().len() == 1 { "" } else { "s" });
+    let _ = writeln!(
+        out,
+        "Role chain ({} role{}):",
+        plan.chain.roles().len(),
+        if plan.chain.roles().len() == 1 { "" } else { "s" }
+    );
     for (i, role) in plan.chain.roles().iter().enumerate() {
         let _ = writeln!(out, "  {}. {role}", i + 1);
     }

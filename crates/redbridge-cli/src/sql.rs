@@ -117,14 +117,20 @@ fn statement_kind(statement: &Statement) -> &'static str {
 
 /// The chain, the statement settings and the lint context: from `--spec` (its plan's chain,
 /// region and key), or from `--iam-role` flags; `--format`, `--region` and `--kms-key` override.
-fn resolve(common: &CommonArgs, kms_key: Option<&str>) -> anyhow::Result<(Vec<RoleArn>, StatementSettings, LintContext)> {
+fn resolve(
+    common: &CommonArgs,
+    kms_key: Option<&str>,
+) -> anyhow::Result<(Vec<RoleArn>, StatementSettings, LintContext)> {
     let (chain, mut settings, context) = if let Some(path) = &common.spec {
         anyhow::ensure!(common.iam_roles.is_empty(), "give either `--iam-role` or `--spec`, not both");
         let spec = SpecArgs { spec: Some(path.clone()), ..SpecArgs::default() }.resolve()?;
         let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan `{}`: {e}", path.display()))?;
         (plan.chain.roles().to_vec(), StatementSettings::from_spec(&spec), lint_context(&spec))
     } else {
-        anyhow::ensure!(!common.iam_roles.is_empty(), "give the chain with `--iam-role ARN` (once per hop) or `--spec FILE`");
+        anyhow::ensure!(
+            !common.iam_roles.is_empty(),
+            "give the chain with `--iam-role ARN` (once per hop) or `--spec FILE`"
+        );
         let roles = common
             .iam_roles
             .iter()
@@ -153,5 +159,6 @@ fn with_options(common: &CommonArgs, statement: Statement) -> anyhow::Result<Sta
         return Ok(statement);
     }
     let text = format!("{statement} {}", common.options.join(" "));
-    redbridge_sql::parse_statement(&text).map_err(|e| anyhow::anyhow!("an `--option` does not fit the statement: {e}\n  {text}"))
+    redbridge_sql::parse_statement(&text)
+        .map_err(|e| anyhow::anyhow!("an `--option` does not fit the statement: {e}\n  {text}"))
 }

@@ -16,11 +16,11 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
+use redbridge_aws::apply_engine::{Sleeper, TokioSleeper};
+use redbridge_aws::config::{self, AccountSettings};
 use redbridge_aws::data_api::{self, DataEvent, PollSettings, RunOutcome};
-use redbridge_aws::engine::{Sleeper, TokioSleeper};
 use redbridge_aws::ports::{DataTarget, RedshiftData, S3};
 use redbridge_aws::sdk::SdkRedshiftData;
-use redbridge_aws::config::{self, AccountSettings};
 use redbridge_core::Plan;
 use redbridge_core::doctor::{CODES, Classification, Hop};
 use redbridge_core::spec::{DataFormat, Target};
@@ -34,8 +34,10 @@ use crate::spec_args::SpecArgs;
 
 /// Arguments of `redbridge test`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "runs as the first `--db-user` of the spec (provisioned), as `--secret-arn`, or as the caller's IAM identity\n\n\
-                        exit status: 0 the round trip (or `--sql`) succeeded; 1 it failed, was aborted or timed out; 2 usage or input errors")]
+#[command(
+    after_help = "runs as the first `--db-user` of the spec (provisioned), as `--secret-arn`, or as the caller's IAM identity\n\n\
+                        exit status: 0 the round trip (or `--sql`) succeeded; 1 it failed, was aborted or timed out; 2 usage or input errors"
+)]
 pub struct Args {
     #[command(flatten)]
     pub spec: SpecArgs,
@@ -96,7 +98,10 @@ pub fn round_trip(plan: &Plan, unique: &str) -> anyhow::Result<TestPlan> {
     if spec.access.unload() {
         statements.push(format!("CREATE TEMP TABLE {source} (marker VARCHAR(64))"));
         statements.push(format!("INSERT INTO {source} VALUES ('{marker}')"));
-        statements.push(unload_statement(&format!("SELECT marker FROM {source}"), &location, plan.chain.roles(), &settings).to_string());
+        statements.push(
+            unload_statement(&format!("SELECT marker FROM {source}"), &location, plan.chain.roles(), &settings)
+                .to_string(),
+        );
     } else {
         let body = match spec.format {
             DataFormat::Csv | DataFormat::Text => format!("{marker}\n"),
@@ -180,20 +185,28 @@ pub fn diagnose(plan: &Plan, classification: &Classification) -> Diagnosis {
     });
     let hop = match classification.code {
         "RB101" | "RB102" => Hop::Attachment.label(),
-        "RB111" | "RB112" | "RB113" => match named_role.as_ref().and_then(|r| plan.chain.roles().iter().find(|x| x.to_string() == *r)) {
-            Some(role) => match plan.chain.previous(role) {
-                Some(previous) => Hop::Role { from: previous.to_string(), to: role.to_string() }.label(),
-                None => Hop::Service { role: role.to_string() }.label(),
-            },
-            None => Hop::Service { role: first }.label(),
-        },
+        "RB111" | "RB112" | "RB113" => {
+            match named_role.as_ref().and_then(|r| plan.chain.roles().iter().find(|x| x.to_string() == *r)) {
+                Some(role) => match plan.chain.previous(role) {
+                    Some(previous) => Hop::Role { from: previous.to_string(), to: role.to_string() }.label(),
+                    None => Hop::Service { role: role.to_string() }.label(),
+                },
+                None => Hop::Service { role: first }.label(),
+            }
+        }
         "RB131" | "RB132" | "RB133" => Hop::S3 { role: named_role.unwrap_or(last) }.label(),
         "RB141" | "RB142" | "RB143" => Hop::Kms { role: named_role.unwrap_or(last) }.label(),
         "RB182" => "database privilege".to_owned(),
         _ => Hop::Statement.label(),
     };
     let title = CODES.iter().find(|(code, _)| *code == classification.code).map(|(_, title)| *title).unwrap_or("");
-    Diagnosis { code: classification.code, title, hop, meaning: classification.meaning.clone(), certain: classification.certain }
+    Diagnosis {
+        code: classification.code,
+        title,
+        hop,
+        meaning: classification.meaning.clone(),
+        certain: classification.certain,
+    }
 }
 
 /// Settings `run_test` needs besides the ports.
@@ -229,27 +242,44 @@ where
     let bucket = plan.spec.bucket.as_str();
     if let Some(sql) = &settings.sql {
         let statements = vec![sql.clone()];
-        let outcome = data_api::run(data, &settings.target, &settings.database, &statements, &settings.poll, sleeper, progress)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot run the statement: {e}"))?;
+        let outcome =
+            data_api::run(data, &settings.target, &settings.database, &statements, &settings.poll, sleeper, progress)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot run the statement: {e}"))?;
         let diagnosis = failure(plan, &outcome).map(|d| refine_for_statement(plan, sql, d));
         let passed = outcome.succeeded();
-        return Ok(TestReport { mode: "sql", location: None, statements, outcome, passed, problem: None, diagnosis, cleanup: None });
+        return Ok(TestReport {
+            mode: "sql",
+            location: None,
+            statements,
+            outcome,
+            passed,
+            problem: None,
+            diagnosis,
+            cleanup: None,
+        });
     }
     let test = round_trip(plan, &settings.unique)?;
     let location = format!("s3://{bucket}/{}", test.prefix);
     if let Some((key, body)) = &test.marker_object {
         let Some(s3) = s3 else {
-            anyhow::bail!("a COPY-only chain needs the bucket account's profile (`--s3-profile`) to write the marker object");
+            anyhow::bail!(
+                "a COPY-only chain needs the bucket account's profile (`--s3-profile`) to write the marker object"
+            );
         };
-        s3.put_object(bucket, key, body.clone())
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot write the marker object `{key}` with the bucket account's profile: {e}"))?;
+        s3.put_object(bucket, key, body.clone()).await.map_err(|e| {
+            anyhow::anyhow!("cannot write the marker object `{key}` with the bucket account's profile: {e}")
+        })?;
     }
-    let run = data_api::run(data, &settings.target, &settings.database, &test.statements, &settings.poll, sleeper, progress).await;
+    let run =
+        data_api::run(data, &settings.target, &settings.database, &test.statements, &settings.poll, sleeper, progress)
+            .await;
     let cleanup = match s3 {
         Some(s3) => clean(s3, bucket, &test.prefix).await,
-        None => Cleanup { deleted: Vec::new(), problem: Some(format!("no bucket account profile: delete `{location}` by hand")) },
+        None => Cleanup {
+            deleted: Vec::new(),
+            problem: Some(format!("no bucket account profile: delete `{location}` by hand")),
+        },
     };
     let outcome = run.map_err(|e| anyhow::anyhow!("cannot run the test statements: {e}"))?;
     let mut problem = None;
@@ -297,9 +327,14 @@ fn refine_for_statement(plan: &Plan, sql: &str, diagnosis: Diagnosis) -> Diagnos
     let planned: Vec<String> = plan.chain.roles().iter().map(ToString::to_string).collect();
     let fixed = planned.join(",");
     let meaning = if written.iter().any(|role| role.trim() != role) {
-        format!("the statement's IAM_ROLE string has a space around a comma, so Redshift looks for a role named with it; write `IAM_ROLE '{fixed}'`")
+        format!(
+            "the statement's IAM_ROLE string has a space around a comma, so Redshift looks for a role named with it; write `IAM_ROLE '{fixed}'`"
+        )
     } else if !written.is_empty() && written != planned {
-        format!("the statement's chain `{}` is not the plan's (order, a missing hop, or other roles); write `IAM_ROLE '{fixed}'`", written.join(","))
+        format!(
+            "the statement's chain `{}` is not the plan's (order, a missing hop, or other roles); write `IAM_ROLE '{fixed}'`",
+            written.join(",")
+        )
     } else {
         return diagnosis;
     };
@@ -371,7 +406,10 @@ pub fn render_text(report: &TestReport) -> String {
         let _ = writeln!(out, "  error[{}] at {}: {}", diagnosis.code, diagnosis.hop, diagnosis.title);
         let _ = writeln!(out, "    {}", diagnosis.meaning);
         if !diagnosis.certain {
-            let _ = writeln!(out, "    the text fits more than one hop: run `redbridge doctor` with the same flags to tell which");
+            let _ = writeln!(
+                out,
+                "    the text fits more than one hop: run `redbridge doctor` with the same flags to tell which"
+            );
         }
     }
     if let Some(problem) = &report.problem {
@@ -393,7 +431,9 @@ pub fn data_target(plan: &Plan, secret_arn: Option<&str>) -> DataTarget {
         (Target::Provisioned { cluster }, Some(secret)) => {
             DataTarget::ClusterWithSecret { cluster: cluster.clone(), secret_arn: secret.to_owned() }
         }
-        (Target::Provisioned { cluster }, None) => DataTarget::Cluster { cluster: cluster.clone(), db_user: plan.spec.db_users.first().cloned() },
+        (Target::Provisioned { cluster }, None) => {
+            DataTarget::Cluster { cluster: cluster.clone(), db_user: plan.spec.db_users.first().cloned() }
+        }
         (Target::Serverless { workgroup, .. }, Some(secret)) => {
             DataTarget::WorkgroupWithSecret { workgroup: workgroup.clone(), secret_arn: secret.to_owned() }
         }
@@ -415,10 +455,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         unique: unique_name(),
     };
     crate::apply::init_tracing();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
     let interactive = std::io::stderr().is_terminal() && args.output == OutputFormat::Text;
     let progress = move |event: &DataEvent| match event {
         DataEvent::Submitted { id } => eprintln!("submitted `{id}`"),
@@ -433,11 +471,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let report = runtime.block_on(async {
-        let redshift_config =
-            config::load(&AccountSettings { profile: args.redshift_profile.clone(), region: Some(spec.region.clone()) }).await;
+        let redshift_config = config::load(&AccountSettings {
+            profile: args.redshift_profile.clone(),
+            region: Some(spec.region.clone()),
+        })
+        .await;
         let data = SdkRedshiftData::from_conf(&redshift_config);
         let s3_config = config::load(&AccountSettings {
-            profile: args.s3_profile.clone().or_else(|| (spec.s3_account == spec.redshift_account).then(|| args.redshift_profile.clone()).flatten()),
+            profile: args.s3_profile.clone().or_else(|| {
+                (spec.s3_account == spec.redshift_account).then(|| args.redshift_profile.clone()).flatten()
+            }),
             region: Some(spec.bucket_region.clone()),
         })
         .await;
@@ -453,14 +496,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
-    use redbridge_aws::engine::NoSleep;
+    use redbridge_aws::apply_engine::NoSleep;
     use redbridge_aws::fake::{FakeAws, FakeOutcome, FakeStatement};
     use redbridge_core::Spec;
 
     use super::*;
 
     fn plan(access: &str) -> Plan {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml"))
+                .unwrap();
         let mut spec = Spec::from_toml(&text).unwrap();
         spec.access = redbridge_core::spec::Access::parse(access).unwrap();
         Plan::new(&spec).unwrap()
@@ -482,7 +527,10 @@ mod tests {
         // Someone else's object under the spec's prefix: the test must leave it.
         let base = plan.spec.prefixes.first().cloned().unwrap_or_default();
         aws.edit(|s| {
-            s.objects.entry(plan.spec.bucket.to_string()).or_default().insert(format!("{base}keep-me.csv"), b"x".to_vec());
+            s.objects
+                .entry(plan.spec.bucket.to_string())
+                .or_default()
+                .insert(format!("{base}keep-me.csv"), b"x".to_vec());
         });
         aws
     }
@@ -507,14 +555,21 @@ mod tests {
         assert!(test.statements[0].starts_with("CREATE TEMP TABLE redbridge_test_source"));
         let unload = &test.statements[2];
         assert!(unload.starts_with("UNLOAD ('SELECT marker FROM redbridge_test_source')"), "{unload}");
-        assert!(unload.contains(&format!("TO 's3://{}/{}redbridge-test-1/part_'", plan.spec.bucket, plan.spec.prefixes[0])), "{unload}");
+        assert!(
+            unload.contains(&format!("TO 's3://{}/{}redbridge-test-1/part_'", plan.spec.bucket, plan.spec.prefixes[0])),
+            "{unload}"
+        );
         assert!(unload.contains(&format!("IAM_ROLE '{chain}'")), "{unload}");
         assert!(unload.contains("KMS_KEY_ID") && unload.contains("ENCRYPTED"), "{unload}");
         assert!(test.statements[4].starts_with("COPY redbridge_test_target FROM"), "{}", test.statements[4]);
         assert_eq!(test.statements[5], "SELECT COUNT(*) FROM redbridge_test_target WHERE marker = 'redbridge-test-1'");
         for statement in &test.statements[2..=4] {
             let reports = redbridge_sql::lint(statement, &redbridge_core::statements::lint_context(&plan.spec));
-            let errors: Vec<_> = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == redbridge_sql::Severity::Error).collect();
+            let errors: Vec<_> = reports
+                .iter()
+                .flat_map(|r| &r.diagnostics)
+                .filter(|d| d.severity == redbridge_sql::Severity::Error)
+                .collect();
             assert!(errors.is_empty(), "{statement}: {errors:?}");
         }
     }
@@ -523,7 +578,10 @@ mod tests {
     fn a_passing_round_trip_deletes_only_what_it_wrote() {
         let plan = plan("both");
         let aws = world(&plan);
-        aws.script_statement(FakeStatement { running_polls: 3, outcome: FakeOutcome::Finished { records: vec![vec![Some("1".into())]] } });
+        aws.script_statement(FakeStatement {
+            running_polls: 3,
+            outcome: FakeOutcome::Finished { records: vec![vec![Some("1".into())]] },
+        });
         let report = run_on(&plan, &aws, &settings(&plan));
         assert!(report.passed, "{}", render_text(&report));
         let submitted = aws.submitted_sql();
@@ -532,14 +590,21 @@ mod tests {
         let cleanup = report.cleanup.clone().unwrap();
         assert_eq!(cleanup.deleted, [format!("{}redbridge-test-1/part_0000_part_00", plan.spec.prefixes[0])]);
         assert_eq!(objects(&aws), [format!("{}keep-me.csv", plan.spec.prefixes[0])], "the foreign object stays");
-        assert!(render_text(&report).ends_with("cleanup: deleted 1 object(s) the test wrote\npassed\n"), "{}", render_text(&report));
+        assert!(
+            render_text(&report).ends_with("cleanup: deleted 1 object(s) the test wrote\npassed\n"),
+            "{}",
+            render_text(&report)
+        );
     }
 
     #[test]
     fn a_missing_marker_fails_the_test() {
         let plan = plan("both");
         let aws = world(&plan);
-        aws.script_statement(FakeStatement { running_polls: 0, outcome: FakeOutcome::Finished { records: vec![vec![Some("0".into())]] } });
+        aws.script_statement(FakeStatement {
+            running_polls: 0,
+            outcome: FakeOutcome::Finished { records: vec![vec![Some("0".into())]] },
+        });
         let report = run_on(&plan, &aws, &settings(&plan));
         assert!(!report.passed);
         assert!(report.problem.unwrap().contains("COPY loaded `0` rows"));
@@ -554,7 +619,10 @@ mod tests {
             "S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/{role}/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::{}/x",
             plan.spec.bucket
         );
-        aws.script_statement(FakeStatement { running_polls: 1, outcome: FakeOutcome::Failed { at: 2, error: error.clone() } });
+        aws.script_statement(FakeStatement {
+            running_polls: 1,
+            outcome: FakeOutcome::Failed { at: 2, error: error.clone() },
+        });
         let report = run_on(&plan, &aws, &settings(&plan));
         assert!(!report.passed);
         let diagnosis = report.diagnosis.clone().unwrap();
@@ -573,7 +641,9 @@ mod tests {
     fn first_hop_errors_point_at_the_attachment_and_the_service() {
         let plan = plan("both");
         let first = plan.chain.first().to_string();
-        let assume = redbridge_core::doctor::classify(&format!("User arn:aws:redshift:eu-west-1:1:dbuser:c/u is not authorized to assume IAM Role {first}"));
+        let assume = redbridge_core::doctor::classify(&format!(
+            "User arn:aws:redshift:eu-west-1:1:dbuser:c/u is not authorized to assume IAM Role {first}"
+        ));
         assert_eq!(diagnose(&plan, &assume).hop, "attachment");
         let chain: Vec<String> = plan.chain.roles().iter().map(ToString::to_string).collect();
         let spaced = format!("COPY t FROM 's3://{}/x/' IAM_ROLE '{}' CSV", plan.spec.bucket, chain.join(", "));
@@ -584,8 +654,13 @@ mod tests {
         let reversed = format!("COPY t FROM 's3://{}/x/' IAM_ROLE '{}' CSV", plan.spec.bucket, reversed.join(","));
         assert_eq!(refine_for_statement(&plan, &reversed, diagnose(&plan, &assume)).code, "RB181");
         let right = format!("COPY t FROM 's3://{}/x/' IAM_ROLE '{}' CSV", plan.spec.bucket, chain.join(","));
-        assert_eq!(refine_for_statement(&plan, &right, diagnose(&plan, &assume)).code, "RB101", "a right chain stays RB101");
-        let credentials = redbridge_core::doctor::classify(&format!("Not authorized to get credentials of role {first}"));
+        assert_eq!(
+            refine_for_statement(&plan, &right, diagnose(&plan, &assume)).code,
+            "RB101",
+            "a right chain stays RB101"
+        );
+        let credentials =
+            redbridge_core::doctor::classify(&format!("Not authorized to get credentials of role {first}"));
         let diagnosis = diagnose(&plan, &credentials);
         assert_eq!((diagnosis.code, diagnosis.certain), ("RB111", false));
         assert_eq!(diagnosis.hop, format!("Redshift → {}", plan.chain.first().name()));
@@ -595,7 +670,10 @@ mod tests {
     fn timeout_and_abort_fail_the_test() {
         let plan = plan("both");
         let aws = world(&plan);
-        aws.script_statement(FakeStatement { running_polls: 1000, outcome: FakeOutcome::Finished { records: Vec::new() } });
+        aws.script_statement(FakeStatement {
+            running_polls: 1000,
+            outcome: FakeOutcome::Finished { records: Vec::new() },
+        });
         let report = run_on(&plan, &aws, &settings(&plan));
         assert!(matches!(report.outcome, RunOutcome::TimedOut { cancelled: true, .. }), "{:?}", report.outcome);
         assert!(render_text(&report).contains("✗ timed out while `STARTED`"));
@@ -609,7 +687,10 @@ mod tests {
     fn a_copy_only_chain_writes_the_marker_itself_and_removes_it() {
         let plan = plan("copy");
         let aws = world(&plan);
-        aws.script_statement(FakeStatement { running_polls: 0, outcome: FakeOutcome::Finished { records: vec![vec![Some("1".into())]] } });
+        aws.script_statement(FakeStatement {
+            running_polls: 0,
+            outcome: FakeOutcome::Finished { records: vec![vec![Some("1".into())]] },
+        });
         let report = run_on(&plan, &aws, &settings(&plan));
         assert!(report.passed, "{}", render_text(&report));
         assert_eq!(report.statements.len(), 3);
@@ -624,9 +705,13 @@ mod tests {
         let aws = world(&plan);
         aws.script_statement(FakeStatement {
             running_polls: 0,
-            outcome: FakeOutcome::Failed { at: 0, error: "S3ServiceException:The specified bucket does not exist,Status 404,Error NoSuchBucket".into() },
+            outcome: FakeOutcome::Failed {
+                at: 0,
+                error: "S3ServiceException:The specified bucket does not exist,Status 404,Error NoSuchBucket".into(),
+            },
         });
-        let settings = TestSettings { sql: Some("COPY t FROM 's3://nope/x' IAM_ROLE default".into()), ..settings(&plan) };
+        let settings =
+            TestSettings { sql: Some("COPY t FROM 's3://nope/x' IAM_ROLE default".into()), ..settings(&plan) };
         let report = run_on(&plan, &aws, &settings);
         assert_eq!(report.mode, "sql");
         assert_eq!(report.diagnosis.unwrap().code, "RB153");

@@ -48,7 +48,9 @@ pub enum ChainError {
         expected: AccountId,
     },
     /// A role whose ARN contains `,`: IAM allows it in names, but it splits the chain string.
-    #[error("`{0}` contains `,`, which IAM allows in role names but Redshift reads as the separator between roles; use another name")]
+    #[error(
+        "`{0}` contains `,`, which IAM allows in role names but Redshift reads as the separator between roles; use another name"
+    )]
     CommaInRole(RoleArn),
     /// Roles from different partitions.
     #[error("`{0}` is in another partition than the first role; a chain cannot cross partitions")]

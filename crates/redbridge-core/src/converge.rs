@@ -417,8 +417,11 @@ pub fn apply_diff(plan: &Plan, current: &Current, options: ApplyOptions) -> Diff
                 },
                 Step::PutRolePolicy { role, policy_name, policy } => {
                     let subject = format!("inline policy `{policy_name}` on {role}");
-                    let action =
-                        Action::PutRolePolicy { role: role.clone(), policy_name: policy_name.clone(), policy: policy.clone() };
+                    let action = Action::PutRolePolicy {
+                        role: role.clone(),
+                        policy_name: policy_name.clone(),
+                        policy: policy.clone(),
+                    };
                     match current.inline_policy(role, policy_name) {
                         None => changes.push(Change {
                             kind: ChangeKind::Create,

@@ -192,7 +192,9 @@ impl Plan {
         for account in &self.accounts {
             for step in &account.steps {
                 match step {
-                    Step::CreateRole { role, trust_policy, .. } => out.push((format!("{role} trust"), trust_policy.clone())),
+                    Step::CreateRole { role, trust_policy, .. } => {
+                        out.push((format!("{role} trust"), trust_policy.clone()))
+                    }
                     Step::PutRolePolicy { role, policy_name, policy } => {
                         out.push((format!("{role} inline {policy_name}"), policy.clone()))
                     }
@@ -234,13 +236,21 @@ fn account_plans(spec: &Spec, chain: &RoleChain, notes: &mut Vec<Note>) -> Vec<A
                 ),
             });
         }
-        let trust = if is_first { cluster_role_trust(spec) } else { chained_role_trust(spec, chain.previous(role).unwrap_or(role)) };
+        let trust = if is_first {
+            cluster_role_trust(spec)
+        } else {
+            chained_role_trust(spec, chain.previous(role).unwrap_or(role))
+        };
         let description = if is_first && is_last {
             format!("Used by Redshift {} for s3://{} (managed by redbridge)", spec.target.name(), spec.bucket)
         } else if is_first {
             format!("Attached to Redshift {}, chains to {} (managed by redbridge)", spec.target.name(), roles[1].name())
         } else if is_last {
-            format!("Assumed by {} for Redshift access to s3://{} (managed by redbridge)", roles[index - 1].name(), spec.bucket)
+            format!(
+                "Assumed by {} for Redshift access to s3://{} (managed by redbridge)",
+                roles[index - 1].name(),
+                spec.bucket
+            )
         } else {
             format!("Chain hop from {} to {} (managed by redbridge)", roles[index - 1].name(), roles[index + 1].name())
         };
@@ -255,7 +265,8 @@ fn account_plans(spec: &Spec, chain: &RoleChain, notes: &mut Vec<Note>) -> Vec<A
                 role: role.clone(),
                 policy_name: format!("redbridge-assume-{}", truncate(next.name(), 40)),
                 policy: PolicyDocument::new(vec![
-                    Statement::allow(["sts:AssumeRole"], [next.to_string()]).with_sid(format!("{SID_PREFIX}AssumeNextRole")),
+                    Statement::allow(["sts:AssumeRole"], [next.to_string()])
+                        .with_sid(format!("{SID_PREFIX}AssumeNextRole")),
                 ]),
             });
         }
@@ -379,9 +390,8 @@ pub fn bucket_access_policy(spec: &Spec) -> PolicyDocument {
         list = list.with_condition("StringLike", "s3:prefix", spec.prefixes.iter().map(|p| format!("{p}*")));
     }
     statements.push(list);
-    statements.push(
-        Statement::allow(["s3:GetObject"], object_arns.clone()).with_sid(format!("{SID_PREFIX}ReadObjects")),
-    );
+    statements
+        .push(Statement::allow(["s3:GetObject"], object_arns.clone()).with_sid(format!("{SID_PREFIX}ReadObjects")));
     if spec.access.unload() {
         let mut actions = vec!["s3:PutObject"];
         if spec.cleanpath {
@@ -463,9 +473,10 @@ fn add_general_notes(spec: &Spec, chain: &RoleChain, notes: &mut Vec<Note>) {
     notes.push(Note {
         level: NoteLevel::Info,
         code: "no-source-arn",
-        message: "the cluster role's trust pins `aws:SourceAccount`; `aws:SourceArn` is not added because with a serverless \
+        message:
+            "the cluster role's trust pins `aws:SourceAccount`; `aws:SourceArn` is not added because with a serverless \
                   workgroup ARN it has been reported to break COPY (unconfirmed)"
-            .to_owned(),
+                .to_owned(),
     });
     if spec.target.is_serverless() && !spec.db_users.is_empty() {
         notes.push(Note {

@@ -226,8 +226,8 @@ impl Spec {
 
     /// Validates a raw spec.
     pub fn from_raw(raw: &RawSpec) -> Result<Self, SpecError> {
-        let redshift_account =
-            AccountId::parse(required("redshift_account", &raw.redshift_account)?).map_err(field_err("redshift_account"))?;
+        let redshift_account = AccountId::parse(required("redshift_account", &raw.redshift_account)?)
+            .map_err(field_err("redshift_account"))?;
         let s3_account = AccountId::parse(required("s3_account", &raw.s3_account)?).map_err(field_err("s3_account"))?;
         let bucket = BucketName::parse(required("bucket", &raw.bucket)?).map_err(field_err("bucket"))?;
         let region = Region::parse(required("region", &raw.region)?).map_err(field_err("region"))?;
@@ -280,26 +280,44 @@ impl Spec {
                 Target::Serverless { workgroup: workgroup.clone(), namespace: namespace.clone() }
             }
             (None, Some(_), None) => {
-                return Err(SpecError { field: "namespace", message: "is required with `workgroup` (roles attach to the namespace)".to_owned() });
+                return Err(SpecError {
+                    field: "namespace",
+                    message: "is required with `workgroup` (roles attach to the namespace)".to_owned(),
+                });
             }
             (None, None, Some(_)) => {
-                return Err(SpecError { field: "workgroup", message: "is required with `namespace` (statements run in the workgroup)".to_owned() });
+                return Err(SpecError {
+                    field: "workgroup",
+                    message: "is required with `namespace` (statements run in the workgroup)".to_owned(),
+                });
             }
             (Some(_), _, _) => {
-                return Err(SpecError { field: "cluster", message: "give either `cluster` or `workgroup` and `namespace`, not both".to_owned() });
+                return Err(SpecError {
+                    field: "cluster",
+                    message: "give either `cluster` or `workgroup` and `namespace`, not both".to_owned(),
+                });
             }
             (None, None, None) => {
-                return Err(SpecError { field: "cluster", message: "is required (or `workgroup` and `namespace` for Redshift Serverless)".to_owned() });
+                return Err(SpecError {
+                    field: "cluster",
+                    message: "is required (or `workgroup` and `namespace` for Redshift Serverless)".to_owned(),
+                });
             }
         };
         let cluster_role_name =
             raw.cluster_role_name.clone().unwrap_or_else(|| default_role_name("redbridge-", target.name(), ""));
-        validate_chain_role_name(&cluster_role_name).map_err(|message| SpecError { field: "cluster_role_name", message })?;
+        validate_chain_role_name(&cluster_role_name)
+            .map_err(|message| SpecError { field: "cluster_role_name", message })?;
         let bucket_role_name =
             raw.bucket_role_name.clone().unwrap_or_else(|| default_role_name("redbridge-", bucket.as_str(), ""));
-        validate_chain_role_name(&bucket_role_name).map_err(|message| SpecError { field: "bucket_role_name", message })?;
-        if redshift_account == s3_account && !raw.intermediate_roles.is_empty() && cluster_role_name == bucket_role_name {
-            return Err(SpecError { field: "bucket_role_name", message: "names the same role as `cluster_role_name`".to_owned() });
+        validate_chain_role_name(&bucket_role_name)
+            .map_err(|message| SpecError { field: "bucket_role_name", message })?;
+        if redshift_account == s3_account && !raw.intermediate_roles.is_empty() && cluster_role_name == bucket_role_name
+        {
+            return Err(SpecError {
+                field: "bucket_role_name",
+                message: "names the same role as `cluster_role_name`".to_owned(),
+            });
         }
         let mut prefixes = Vec::new();
         for p in &raw.prefixes {
@@ -318,11 +336,16 @@ impl Spec {
         let mut intermediate_roles = Vec::new();
         for role in &raw.intermediate_roles {
             let role = RoleArn::parse(role).map_err(field_err("intermediate_roles"))?;
-            validate_chain_role_name(role.name()).map_err(|message| SpecError { field: "intermediate_roles", message })?;
+            validate_chain_role_name(role.name())
+                .map_err(|message| SpecError { field: "intermediate_roles", message })?;
             if role.partition() != region.partition() {
                 return Err(SpecError {
                     field: "intermediate_roles",
-                    message: format!("`{role}` is in partition `{}`, Redshift in `{}`", role.partition(), region.partition()),
+                    message: format!(
+                        "`{role}` is in partition `{}`, Redshift in `{}`",
+                        role.partition(),
+                        region.partition()
+                    ),
                 });
             }
             intermediate_roles.push(role);
@@ -408,7 +431,8 @@ impl std::error::Error for SpecFileError {}
 
 fn default_role_name(prefix: &str, base: &str, suffix: &str) -> String {
     let room = ROLE_NAME_MAX - prefix.len() - suffix.len();
-    let base: String = base.chars().filter(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)).take(room).collect();
+    let base: String =
+        base.chars().filter(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)).take(room).collect();
     format!("{prefix}{base}{suffix}")
 }
 
@@ -417,7 +441,9 @@ fn default_role_name(prefix: &str, base: &str, suffix: &str) -> String {
 fn validate_chain_role_name(name: &str) -> Result<(), String> {
     RoleArn::validate_name(name)?;
     if name.contains(',') {
-        return Err(format!("`{name}` contains `,`, which IAM allows but Redshift reads as the separator between chained roles"));
+        return Err(format!(
+            "`{name}` contains `,`, which IAM allows but Redshift reads as the separator between chained roles"
+        ));
     }
     Ok(())
 }

@@ -78,7 +78,12 @@ impl StatementSettings {
 
 /// COPY from `from`, with REGION when the bucket is elsewhere. SSE-KMS objects need nothing in
 /// the statement: S3 decrypts for a caller allowed `kms:Decrypt`.
-pub fn copy_statement(table: &TableName, from: &S3Uri, chain: &[RoleArn], settings: &StatementSettings) -> CopyStatement {
+pub fn copy_statement(
+    table: &TableName,
+    from: &S3Uri,
+    chain: &[RoleArn],
+    settings: &StatementSettings,
+) -> CopyStatement {
     let mut statement = CopyStatement::new(table.clone(), from, chain);
     let format = match settings.format {
         DataFormat::Csv => Some(CopyFormat::Csv { quote: None }),
@@ -110,7 +115,8 @@ pub fn unload_statement(query: &str, to: &S3Uri, chain: &[RoleArn], settings: &S
         statement = statement.option(UnloadOption::Format(format));
     }
     if let Some(key) = &settings.kms_key {
-        statement = statement.option(UnloadOption::KmsKeyId(key.to_string())).option(UnloadOption::Encrypted { auto: false });
+        statement =
+            statement.option(UnloadOption::KmsKeyId(key.to_string())).option(UnloadOption::Encrypted { auto: false });
     }
     if settings.cleanpath {
         statement = statement.option(UnloadOption::CleanPath);

@@ -85,13 +85,18 @@ mod tests {
     #[test]
     fn xml_errors_escape_their_text() {
         let xml = ApiError::client("InvalidParameterValue", "a <b> & 'c'").to_xml("r-1");
-        assert!(xml.contains("<Code>InvalidParameterValue</Code><Message>a &lt;b&gt; &amp; &apos;c&apos;</Message>"), "{xml}");
+        assert!(
+            xml.contains("<Code>InvalidParameterValue</Code><Message>a &lt;b&gt; &amp; &apos;c&apos;</Message>"),
+            "{xml}"
+        );
         assert!(xml.contains("<Type>Sender</Type>"));
     }
 
     #[test]
     fn json_errors_carry_type_message_and_extras() {
-        let json = ApiError::client("ResourceNotFoundException", "Query does not exist.").with("ResourceId", "x").to_json("Message");
+        let json = ApiError::client("ResourceNotFoundException", "Query does not exist.")
+            .with("ResourceId", "x")
+            .to_json("Message");
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(value["__type"], "ResourceNotFoundException");
         assert_eq!(value["Message"], "Query does not exist.");

@@ -56,7 +56,8 @@ impl Caller {
     /// mapped back through the cloud (cached); anything else is LocalStack's default account.
     pub async fn resolve(service: &Service, signature: Signature, session_token: Option<&str>) -> Option<Self> {
         let key = signature.access_key_id.as_str();
-        let direct = (key.len() == 12 && key.bytes().all(|b| b.is_ascii_digit())).then(|| AccountId::parse(key).ok()).flatten();
+        let direct =
+            (key.len() == 12 && key.bytes().all(|b| b.is_ascii_digit())).then(|| AccountId::parse(key).ok()).flatten();
         let account = match direct {
             Some(account) => account,
             None => match service.session_account(key) {
@@ -126,7 +127,9 @@ async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<
     }
     let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let protocol = match target.as_deref() {
-        Some(t) if t.starts_with("RedshiftServerless.") => Protocol::Serverless(t["RedshiftServerless.".len()..].to_owned()),
+        Some(t) if t.starts_with("RedshiftServerless.") => {
+            Protocol::Serverless(t["RedshiftServerless.".len()..].to_owned())
+        }
         Some(t) if t.starts_with("RedshiftData.") => Protocol::Data(t["RedshiftData.".len()..].to_owned()),
         Some(t) => {
             let error = ApiError::client("UnknownOperationException", format!("unknown target `{t}`"));
@@ -134,22 +137,21 @@ async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<
         }
         None => Protocol::Query,
     };
-    let signature = request
-        .headers()
-        .get(hyper::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Signature::parse);
+    let signature =
+        request.headers().get(hyper::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(Signature::parse);
     let session_token = request.headers().get("x-amz-security-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let query = request.uri().query().unwrap_or_default().to_owned();
     let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            let error = ApiError::client("RequestEntityTooLarge", "the request body is too large or was cut off").with_status(413);
+            let error = ApiError::client("RequestEntityTooLarge", "the request body is too large or was cut off")
+                .with_status(413);
             return render_error(&protocol, &error, &request_id);
         }
     };
     let Some(signature) = signature else {
-        let error = ApiError::client("MissingAuthenticationToken", "Request is missing Authentication Token").with_status(403);
+        let error =
+            ApiError::client("MissingAuthenticationToken", "Request is missing Authentication Token").with_status(403);
         return render_error(&protocol, &error, &request_id);
     };
     let Some(caller) = Caller::resolve(service, signature, session_token.as_deref()).await else {
@@ -159,7 +161,7 @@ async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<
         Protocol::Query => {
             let mut params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
             params.extend(form_urlencoded::parse(&body).into_owned());
-            match crate::redshift::handle(service, &caller, &params).await {
+            match crate::api::provisioned::handle(service, &caller, &params).await {
                 Ok((action, result)) => {
                     let xml = format!(
                         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><{action}Response xmlns=\"http://redshift.amazonaws.com/doc/2012-12-01/\"><{action}Result>{result}</{action}Result><ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata></{action}Response>"
@@ -174,7 +176,7 @@ async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<
                 Ok(input) => input,
                 Err(error) => return json_error(&error, "message", &request_id),
             };
-            match crate::serverless::handle(service, &caller, &operation, &input).await {
+            match crate::api::serverless::handle(service, &caller, &operation, &input).await {
                 Ok(output) => respond(StatusCode::OK, "application/x-amz-json-1.1", output.to_string(), &request_id),
                 Err(error) => json_error(&error, "message", &request_id),
             }
@@ -184,7 +186,7 @@ async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<
                 Ok(input) => input,
                 Err(error) => return json_error(&error, "Message", &request_id),
             };
-            match crate::data::handle(service, &caller, &operation, &input).await {
+            match crate::api::data::handle(service, &caller, &operation, &input).await {
                 Ok(output) => respond(StatusCode::OK, "application/x-amz-json-1.1", output.to_string(), &request_id),
                 Err(error) => json_error(&error, "Message", &request_id),
             }
@@ -203,7 +205,12 @@ fn hold_role(service: &Service, query: &str, request_id: &str) -> Response<Full<
     };
     let held = service.registry().hold_role(role, std::time::Duration::from_secs(seconds));
     let status = if held == 0 { StatusCode::NOT_FOUND } else { StatusCode::OK };
-    respond(status, "application/json", serde_json::json!({ "role": role, "held": held, "seconds": seconds }).to_string(), request_id)
+    respond(
+        status,
+        "application/json",
+        serde_json::json!({ "role": role, "held": held, "seconds": seconds }).to_string(),
+        request_id,
+    )
 }
 
 fn parse_json(body: &[u8]) -> Result<serde_json::Value, ApiError> {
@@ -226,7 +233,8 @@ fn render_error(protocol: &Protocol, error: &ApiError, request_id: &str) -> Resp
 }
 
 fn json_error(error: &ApiError, message_key: &str, request_id: &str) -> Response<Full<Bytes>> {
-    let mut response = respond(status(error.status), "application/x-amz-json-1.1", error.to_json(message_key), request_id);
+    let mut response =
+        respond(status(error.status), "application/x-amz-json-1.1", error.to_json(message_key), request_id);
     if let Ok(value) = HeaderValue::from_str(&error.code) {
         response.headers_mut().insert("x-amzn-errortype", value);
     }
@@ -276,8 +284,17 @@ mod tests {
         .unwrap();
         let service = Service::new(crate::Config::default(), cloud);
         let signed = |key: &str| Signature { access_key_id: key.to_owned(), region: "us-east-1".to_owned() };
-        assert_eq!(Caller::resolve(&service, signed("111111111111"), None).await.unwrap().account.as_str(), "111111111111");
-        assert_eq!(Caller::resolve(&service, signed(&session.access_key_id), Some("t")).await.unwrap().account.as_str(), "222222222222");
-        assert_eq!(Caller::resolve(&service, signed("AKIAEXAMPLE"), None).await.unwrap().account.as_str(), DEFAULT_ACCOUNT);
+        assert_eq!(
+            Caller::resolve(&service, signed("111111111111"), None).await.unwrap().account.as_str(),
+            "111111111111"
+        );
+        assert_eq!(
+            Caller::resolve(&service, signed(&session.access_key_id), Some("t")).await.unwrap().account.as_str(),
+            "222222222222"
+        );
+        assert_eq!(
+            Caller::resolve(&service, signed("AKIAEXAMPLE"), None).await.unwrap().account.as_str(),
+            DEFAULT_ACCOUNT
+        );
     }
 }

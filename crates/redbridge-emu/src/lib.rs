@@ -25,15 +25,13 @@
 //! # }
 //! ```
 
-mod chain;
+mod api;
+mod chain_access;
 pub mod cloud;
-mod data;
-mod engine;
 mod error;
 mod http;
 mod load;
-mod redshift;
-mod serverless;
+mod sql_engine;
 mod state;
 pub mod texts;
 mod time;

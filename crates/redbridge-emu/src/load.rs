@@ -6,9 +6,9 @@ use std::io::{Read as _, Write as _};
 use redbridge_sql::{CopyFormat, CopyOption, CopyStatement, UnloadFormat, UnloadOption, UnloadStatement};
 use serde_json::json;
 
-use crate::chain::{self, Access};
+use crate::chain_access::{self, Access};
 use crate::cloud::{BucketInfo, Encryption};
-use crate::engine::{self, Done, ExecContext, ResultSet};
+use crate::sql_engine::{self, Done, ExecContext, ResultSet};
 use crate::state::Service;
 use crate::texts;
 
@@ -70,7 +70,9 @@ impl CopySettings {
                         s.quote = single_char("QUOTE", q)?;
                     }
                 }
-                CopyOption::Format(other) => return Err(texts::not_emulated(&format!("COPY from `{}`", other.keyword()))),
+                CopyOption::Format(other) => {
+                    return Err(texts::not_emulated(&format!("COPY from `{}`", other.keyword())));
+                }
                 CopyOption::Delimiter(d) => delimiter = Some(single_char("DELIMITER", d)?),
                 CopyOption::RemoveQuotes => s.remove_quotes = true,
                 CopyOption::Escape => s.escape = true,
@@ -249,16 +251,40 @@ fn bucket_arn(bucket: &str) -> String {
 }
 
 /// Lists `prefix` after checking `s3:ListBucket` with its `s3:prefix`.
-async fn list(service: &Service, access: &Access, info: &BucketInfo, bucket: &str, prefix: &str) -> Result<Vec<crate::cloud::ObjectSummary>, String> {
-    access.check("s3:ListBucket", &bucket_arn(bucket), info.owner, info.policy.as_ref(), &[("s3:prefix", prefix.to_owned())])?;
-    service.cloud.list_objects(&access.session, bucket, prefix).await.map_err(|e| format!("the cloud backend failed: {e}"))
+async fn list(
+    service: &Service,
+    access: &Access,
+    info: &BucketInfo,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Vec<crate::cloud::ObjectSummary>, String> {
+    access.check(
+        "s3:ListBucket",
+        &bucket_arn(bucket),
+        info.owner,
+        info.policy.as_ref(),
+        &[("s3:prefix", prefix.to_owned())],
+    )?;
+    service
+        .cloud
+        .list_objects(&access.session, bucket, prefix)
+        .await
+        .map_err(|e| format!("the cloud backend failed: {e}"))
 }
 
 /// Reads an object after checking `s3:GetObject` (and `kms:Decrypt` for SSE-KMS objects).
-async fn read(service: &Service, access: &Access, info: &BucketInfo, bucket: &str, key: &str) -> Result<Vec<u8>, String> {
+async fn read(
+    service: &Service,
+    access: &Access,
+    info: &BucketInfo,
+    bucket: &str,
+    key: &str,
+) -> Result<Vec<u8>, String> {
     access.check("s3:GetObject", &object_arn(bucket, key), info.owner, info.policy.as_ref(), &[])?;
     let object = service.cloud.get_object(&access.session, bucket, key).await.map_err(|e| match e {
-        crate::cloud::CloudError::NotFound(_) => "S3ServiceException:The specified key does not exist.,Status 404,Error NoSuchKey".to_owned(),
+        crate::cloud::CloudError::NotFound(_) => {
+            "S3ServiceException:The specified key does not exist.,Status 404,Error NoSuchKey".to_owned()
+        }
         other => format!("the cloud backend failed: {other}"),
     })?;
     if let Some(key_id) = &object.kms_key_id {
@@ -299,8 +325,8 @@ async fn write(
 /// Runs a COPY.
 pub(crate) async fn copy(service: &Service, context: &ExecContext, statement: &CopyStatement) -> Result<Done, String> {
     let settings = CopySettings::from_options(&statement.options)?;
-    let table = engine::table_name(&statement.table);
-    let table_columns = engine::table_columns(&context.connection(), &table)?;
+    let table = sql_engine::table_name(&statement.table);
+    let table_columns = sql_engine::table_columns(&context.connection(), &table)?;
     let columns: Vec<(String, String)> = if statement.columns.is_empty() {
         table_columns
     } else {
@@ -317,8 +343,8 @@ pub(crate) async fn copy(service: &Service, context: &ExecContext, statement: &C
             })
             .collect::<Result<_, _>>()?
     };
-    let from = engine::s3_location(&statement.from)?;
-    let access = chain::assume_chain(service, context, &statement.iam_roles()).await?;
+    let from = sql_engine::s3_location(&statement.from)?;
+    let access = chain_access::assume_chain(service, context, &statement.iam_roles()).await?;
     let bucket = from.bucket().as_str();
     let region = settings.region.clone().unwrap_or_else(|| context.region.clone());
     let info = access.bucket(service, bucket, &region).await?;
@@ -326,16 +352,24 @@ pub(crate) async fn copy(service: &Service, context: &ExecContext, statement: &C
     let mut files: Vec<(String, String)> = Vec::new();
     if settings.manifest {
         let manifest = read(service, &access, &info, bucket, from.key()).await?;
-        let value: serde_json::Value = serde_json::from_slice(&manifest).map_err(|e| format!("Manifest file is not in correct json format: {e}"))?;
-        let entries = value.get("entries").and_then(|e| e.as_array()).ok_or("Manifest file is not in correct json format: no `entries`")?;
+        let value: serde_json::Value = serde_json::from_slice(&manifest)
+            .map_err(|e| format!("Manifest file is not in correct json format: {e}"))?;
+        let entries = value
+            .get("entries")
+            .and_then(|e| e.as_array())
+            .ok_or("Manifest file is not in correct json format: no `entries`")?;
         for entry in entries {
-            let url = entry.get("url").and_then(|u| u.as_str()).ok_or("Manifest file is not in correct json format: an entry has no `url`")?;
-            let location = engine::s3_location(url)?;
+            let url = entry
+                .get("url")
+                .and_then(|u| u.as_str())
+                .ok_or("Manifest file is not in correct json format: an entry has no `url`")?;
+            let location = sql_engine::s3_location(url)?;
             let mandatory = entry.get("mandatory").and_then(serde_json::Value::as_bool).unwrap_or(false);
             if location.bucket().as_str() != bucket {
                 return Err(texts::not_emulated("manifest entries in another bucket than the manifest"));
             }
-            let present = list(service, &access, &info, bucket, location.key()).await?.iter().any(|o| o.key == location.key());
+            let present =
+                list(service, &access, &info, bucket, location.key()).await?.iter().any(|o| o.key == location.key());
             if present {
                 files.push((bucket.to_owned(), location.key().to_owned()));
             } else if mandatory {
@@ -357,7 +391,11 @@ pub(crate) async fn copy(service: &Service, context: &ExecContext, statement: &C
             body = gunzip(&body)?;
         }
         let text = String::from_utf8(body).map_err(|_| texts::load_failed(&table))?;
-        let records = if settings.csv { parse_csv(&text, &settings).map_err(|()| texts::load_failed(&table))? } else { parse_text(&text, &settings) };
+        let records = if settings.csv {
+            parse_csv(&text, &settings).map_err(|()| texts::load_failed(&table))?
+        } else {
+            parse_text(&text, &settings)
+        };
         let skip = usize::try_from(settings.ignore_header).unwrap_or(usize::MAX);
         for mut record in records.into_iter().skip(skip) {
             if settings.ignore_blank_lines && record.len() == 1 && record[0].0.is_empty() {
@@ -369,19 +407,26 @@ pub(crate) async fn copy(service: &Service, context: &ExecContext, statement: &C
             if record.len() != columns.len() {
                 return Err(texts::load_failed(&table));
             }
-            rows.push(record.iter().zip(&columns).map(|((raw, quoted), (_, declared))| field_value(raw, *quoted, declared, &settings)).collect());
+            rows.push(
+                record
+                    .iter()
+                    .zip(&columns)
+                    .map(|((raw, quoted), (_, declared))| field_value(raw, *quoted, declared, &settings))
+                    .collect(),
+            );
         }
     }
     if settings.no_load {
         return Ok(Done { result_rows: 0, result: None });
     }
     let connection = context.connection();
-    let column_list = columns.iter().map(|(n, _)| format!("\"{}\"", n.replace('"', "\"\""))).collect::<Vec<_>>().join(", ");
+    let column_list =
+        columns.iter().map(|(n, _)| format!("\"{}\"", n.replace('"', "\"\""))).collect::<Vec<_>>().join(", ");
     let placeholders = vec!["?"; columns.len()].join(", ");
     let insert = format!("INSERT INTO \"{}\" ({column_list}) VALUES ({placeholders})", table.replace('"', "\"\""));
-    connection.execute_batch("SAVEPOINT redbridge_copy").map_err(|e| engine::sqlite_text(&e))?;
+    connection.execute_batch("SAVEPOINT redbridge_copy").map_err(|e| sql_engine::sqlite_text(&e))?;
     let loaded = (|| -> Result<usize, String> {
-        let mut prepared = connection.prepare(&insert).map_err(|e| engine::sqlite_text(&e))?;
+        let mut prepared = connection.prepare(&insert).map_err(|e| sql_engine::sqlite_text(&e))?;
         for row in &rows {
             prepared.execute(rusqlite::params_from_iter(row.iter())).map_err(|_| texts::load_failed(&table))?;
         }
@@ -389,7 +434,7 @@ pub(crate) async fn copy(service: &Service, context: &ExecContext, statement: &C
     })();
     match loaded {
         Ok(n) => {
-            connection.execute_batch("RELEASE redbridge_copy").map_err(|e| engine::sqlite_text(&e))?;
+            connection.execute_batch("RELEASE redbridge_copy").map_err(|e| sql_engine::sqlite_text(&e))?;
             Ok(Done { result_rows: i64::try_from(n).unwrap_or(i64::MAX), result: None })
         }
         Err(error) => {
@@ -425,7 +470,9 @@ impl UnloadSettings {
         for option in options {
             match option {
                 UnloadOption::Format(UnloadFormat::Csv) => s.csv = true,
-                UnloadOption::Format(other) => return Err(texts::not_emulated(&format!("UNLOAD to `{}`", other.keyword()))),
+                UnloadOption::Format(other) => {
+                    return Err(texts::not_emulated(&format!("UNLOAD to `{}`", other.keyword())));
+                }
                 UnloadOption::Header => s.header = true,
                 UnloadOption::Delimiter(d) => s.delimiter = Some(single_char("DELIMITER", d)?),
                 UnloadOption::NullAs(n) => s.null_as = n.clone(),
@@ -503,15 +550,19 @@ fn render(result: &ResultSet, s: &UnloadSettings) -> String {
 }
 
 /// Runs an UNLOAD.
-pub(crate) async fn unload(service: &Service, context: &ExecContext, statement: &UnloadStatement) -> Result<Done, String> {
+pub(crate) async fn unload(
+    service: &Service,
+    context: &ExecContext,
+    statement: &UnloadStatement,
+) -> Result<Done, String> {
     let settings = UnloadSettings::from_options(&statement.options)?;
     let result = {
         let connection = context.connection();
-        engine::run_sql(&connection, &engine::translate(&statement.query))?
+        sql_engine::run_sql(&connection, &sql_engine::translate(&statement.query))?
     };
     let result = result.result.ok_or("UNLOAD needs a query that returns rows")?;
-    let to = engine::s3_location(&statement.to)?;
-    let access = chain::assume_chain(service, context, &statement.iam_roles()).await?;
+    let to = sql_engine::s3_location(&statement.to)?;
+    let access = chain_access::assume_chain(service, context, &statement.iam_roles()).await?;
     let bucket = to.bucket().as_str();
     let prefix = to.key();
     let region = settings.region.clone().unwrap_or_else(|| context.region.clone());
@@ -521,8 +572,18 @@ pub(crate) async fn unload(service: &Service, context: &ExecContext, statement: 
     if !existing.is_empty() {
         if settings.clean_path {
             for object in &existing {
-                access.check("s3:DeleteObject", &object_arn(bucket, &object.key), info.owner, info.policy.as_ref(), &[])?;
-                service.cloud.delete_object(&access.session, bucket, &object.key).await.map_err(|e| format!("the cloud backend failed: {e}"))?;
+                access.check(
+                    "s3:DeleteObject",
+                    &object_arn(bucket, &object.key),
+                    info.owner,
+                    info.policy.as_ref(),
+                    &[],
+                )?;
+                service
+                    .cloud
+                    .delete_object(&access.session, bucket, &object.key)
+                    .await
+                    .map_err(|e| format!("the cloud backend failed: {e}"))?;
             }
         } else if !settings.allow_overwrite {
             return Err(texts::unload_not_empty());
@@ -591,7 +652,10 @@ mod tests {
         let records = parse_csv("1,\"say \"\"hi\"\"\nthere\",NULL\r\n2,\"NULL\",\n", &s).unwrap();
         assert_eq!(
             values(&records, &s, "varchar"),
-            [vec![Some("1".into()), Some("say \"hi\"\nthere".into()), None], vec![Some("2".into()), Some("NULL".into()), Some(String::new())]]
+            [
+                vec![Some("1".into()), Some("say \"hi\"\nthere".into()), None],
+                vec![Some("2".into()), Some("NULL".into()), Some(String::new())]
+            ]
         );
         assert!(parse_csv("\"open", &s).is_err());
     }
@@ -600,19 +664,21 @@ mod tests {
     fn unsupported_formats_are_refused_as_not_emulated() {
         let sql = "COPY t FROM 's3://b/p' IAM_ROLE 'arn:aws:iam::111111111111:role/R' FORMAT AS PARQUET";
         let Ok(redbridge_sql::Statement::Copy(copy)) = redbridge_sql::parse_statement(sql) else { panic!() };
-        assert!(CopySettings::from_options(&copy.options).unwrap_err().starts_with("not emulated: COPY from `PARQUET`"));
+        assert!(
+            CopySettings::from_options(&copy.options).unwrap_err().starts_with("not emulated: COPY from `PARQUET`")
+        );
     }
 
     #[test]
     fn unload_renders_csv_and_text_with_headers_and_nulls() {
         let result = ResultSet {
             columns: vec![
-                crate::engine::Column { name: "id".into(), type_name: "int4".into() },
-                crate::engine::Column { name: "name".into(), type_name: "varchar".into() },
+                crate::sql_engine::Column { name: "id".into(), type_name: "int4".into() },
+                crate::sql_engine::Column { name: "name".into(), type_name: "varchar".into() },
             ],
             rows: vec![
-                vec![crate::engine::SqlValue::Long(1), crate::engine::SqlValue::Text("a,b".into())],
-                vec![crate::engine::SqlValue::Long(2), crate::engine::SqlValue::Null],
+                vec![crate::sql_engine::SqlValue::Long(1), crate::sql_engine::SqlValue::Text("a,b".into())],
+                vec![crate::sql_engine::SqlValue::Long(2), crate::sql_engine::SqlValue::Null],
             ],
         };
         let csv = UnloadSettings { csv: true, header: true, ..UnloadSettings::default() };

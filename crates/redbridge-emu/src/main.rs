@@ -28,7 +28,11 @@ struct Args {
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
-    let mut parsed = Args { endpoint: "http://127.0.0.1:4566".to_owned(), region: "us-east-1".to_owned(), config: Config::default() };
+    let mut parsed = Args {
+        endpoint: "http://127.0.0.1:4566".to_owned(),
+        region: "us-east-1".to_owned(),
+        config: Config::default(),
+    };
     let mut iter = args.iter();
     while let Some(flag) = iter.next() {
         let mut value = || iter.next().cloned().ok_or_else(|| format!("`{flag}` needs a value"));
@@ -41,11 +45,15 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--region" => parsed.region = value()?,
             "--role-apply-delay-ms" => {
                 let text = value()?;
-                parsed.config.role_apply_delay = Duration::from_millis(text.parse().map_err(|_| format!("`{text}` is not a number of milliseconds"))?);
+                parsed.config.role_apply_delay = Duration::from_millis(
+                    text.parse().map_err(|_| format!("`{text}` is not a number of milliseconds"))?,
+                );
             }
             "--statement-step-ms" => {
                 let text = value()?;
-                parsed.config.statement_step_delay = Duration::from_millis(text.parse().map_err(|_| format!("`{text}` is not a number of milliseconds"))?);
+                parsed.config.statement_step_delay = Duration::from_millis(
+                    text.parse().map_err(|_| format!("`{text}` is not a number of milliseconds"))?,
+                );
             }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),

@@ -37,7 +37,10 @@ impl Service {
 
     /// Remembers the account of a session key.
     pub fn remember_session(&self, access_key_id: &str, account: redbridge_iam::AccountId) {
-        self.sessions.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(access_key_id.to_owned(), account);
+        self.sessions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(access_key_id.to_owned(), account);
     }
 
     /// Locks the registry; never held across an `.await`.
@@ -58,7 +61,7 @@ pub(crate) struct Registry {
     pub clusters: BTreeMap<Key, Cluster>,
     pub namespaces: BTreeMap<Key, Namespace>,
     pub workgroups: BTreeMap<Key, Workgroup>,
-    pub statements: BTreeMap<String, crate::data::StatementRecord>,
+    pub statements: BTreeMap<String, crate::api::data::StatementRecord>,
     /// Statement ids in creation order.
     pub statement_order: Vec<String>,
     /// One SQLite database per cluster or workgroup, by [`database_key`].
@@ -190,12 +193,18 @@ pub(crate) fn trust_allows_service(trust: &PolicyDocument, services: &[&str]) ->
             return false;
         }
         let principal = match &statement.principal {
-            Some(PrincipalBlock::Principal(p)) => p.any || p.aws.iter().any(|a| a == "*") || p.service.iter().any(|s| services.contains(&s.as_str())),
+            Some(PrincipalBlock::Principal(p)) => {
+                p.any || p.aws.iter().any(|a| a == "*") || p.service.iter().any(|s| services.contains(&s.as_str()))
+            }
             _ => false,
         };
         let action = match &statement.action {
-            ActionBlock::Action(patterns) => patterns.iter().any(|p| redbridge_iam::eval::matches_wildcard(p, "sts:assumerole", true)),
-            ActionBlock::NotAction(patterns) => !patterns.iter().any(|p| redbridge_iam::eval::matches_wildcard(p, "sts:assumerole", true)),
+            ActionBlock::Action(patterns) => {
+                patterns.iter().any(|p| redbridge_iam::eval::matches_wildcard(p, "sts:assumerole", true))
+            }
+            ActionBlock::NotAction(patterns) => {
+                !patterns.iter().any(|p| redbridge_iam::eval::matches_wildcard(p, "sts:assumerole", true))
+            }
         };
         principal && action
     })
@@ -212,7 +221,8 @@ pub(crate) fn invalid_role(arn: &str) -> ApiError {
 /// Checks that a role exists and trusts one of `services`, as attaching does.
 pub(crate) async fn check_attachable(service: &Service, arn: &str, services: &[&str]) -> Result<(), ApiError> {
     let role = redbridge_iam::RoleArn::parse(arn).map_err(|_| invalid_role(arn))?;
-    let policies = service.cloud.role(&role).await.map_err(|e| ApiError::internal(format!("cannot read role `{arn}`: {e}")))?;
+    let policies =
+        service.cloud.role(&role).await.map_err(|e| ApiError::internal(format!("cannot read role `{arn}`: {e}")))?;
     match policies {
         Some(p) if trust_allows_service(&p.trust, services) => Ok(()),
         _ => Err(invalid_role(arn)),
@@ -241,9 +251,15 @@ mod tests {
     #[test]
     fn trust_must_name_a_redshift_service_for_sts_assume_role() {
         let doc = |json: &str| PolicyDocument::from_json(json).unwrap();
-        let redshift = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#);
-        let ec2 = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#);
-        let denied = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:*"}]}"#);
+        let redshift = doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        );
+        let ec2 = doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        );
+        let denied = doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:*"}]}"#,
+        );
         assert!(trust_allows_service(&redshift, &["redshift.amazonaws.com"]));
         assert!(!trust_allows_service(&ec2, &["redshift.amazonaws.com"]));
         assert!(!trust_allows_service(&denied, &["redshift.amazonaws.com"]));

@@ -14,21 +14,14 @@ use redbridge_core::plan::Step;
 use redbridge_iam::policy::PolicyDocument;
 
 use crate::model::{AccountPart, Bundle, RoleRef, policy_text};
-use crate::text::{
-    access_words, shell_double_quote, shell_heredoc_escape, shell_quote, target_words,
-};
+use crate::text::{access_words, shell_double_quote, shell_heredoc_escape, shell_quote, target_words};
 
 /// Renders one account's script.
 pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
     let spec = &bundle.plan.spec;
     let mut out = String::new();
     let _ = writeln!(out, "#!/usr/bin/env bash");
-    let _ = writeln!(
-        out,
-        "# redbridge export: AWS CLI script for the {} {}.",
-        part.describe(),
-        part.account
-    );
+    let _ = writeln!(out, "# redbridge export: AWS CLI script for the {} {}.", part.describe(), part.account);
     let _ = writeln!(
         out,
         "# Plan: {} between Redshift {} in account {} and s3://{} in account {}.",
@@ -38,31 +31,15 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
         spec.bucket,
         spec.s3_account
     );
-    let _ = writeln!(
-        out,
-        "# Safe to run twice: it checks before creating, and every write converges to the plan."
-    );
-    let _ = writeln!(
-        out,
-        "# No credentials here: the AWS CLI finds them; set PROFILE to use a named profile."
-    );
-    let _ = writeln!(
-        out,
-        "# Deployment order and what the other team needs: README.md."
-    );
+    let _ = writeln!(out, "# Safe to run twice: it checks before creating, and every write converges to the plan.");
+    let _ = writeln!(out, "# No credentials here: the AWS CLI finds them; set PROFILE to use a named profile.");
+    let _ = writeln!(out, "# Deployment order and what the other team needs: README.md.");
     let _ = writeln!(out, "set -euo pipefail");
     let _ = writeln!(out);
-    let region = if part.kind == crate::AccountKind::S3 {
-        &spec.bucket_region
-    } else {
-        &spec.region
-    };
+    let region = if part.kind == crate::AccountKind::S3 { &spec.bucket_region } else { &spec.region };
     let _ = writeln!(out, "PROFILE=\"${{PROFILE:-}}\"");
     let _ = writeln!(out, "REGION=\"${{REGION:-{region}}}\"");
-    let _ = writeln!(
-        out,
-        "# ARN of a permissions boundary to put on new roles, if your organization requires one."
-    );
+    let _ = writeln!(out, "# ARN of a permissions boundary to put on new roles, if your organization requires one.");
     let _ = writeln!(out, "PERMISSIONS_BOUNDARY=\"${{PERMISSIONS_BOUNDARY:-}}\"");
     for names in bundle.external_roles(part) {
         let _ = writeln!(
@@ -74,11 +51,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
         let variable = names.shell_variable();
         let _ = writeln!(out, "{variable}=\"${{{variable}:-{}}}\"", names.arn);
     }
-    let _ = writeln!(
-        out,
-        "readonly EXPECTED_ACCOUNT={}",
-        shell_quote(part.account.as_str())
-    );
+    let _ = writeln!(out, "readonly EXPECTED_ACCOUNT={}", shell_quote(part.account.as_str()));
     out.push_str(HELPERS);
 
     let reference = |role: RoleRef<'_>| match role {
@@ -94,19 +67,11 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
     for step in &part.steps {
         let _ = writeln!(out);
         match step {
-            Step::CreateRole {
-                role,
-                description,
-                trust_policy,
-                tags,
-            } => {
+            Step::CreateRole { role, description, trust_policy, tags } => {
                 let names = bundle.names(role);
                 let variable = format!("{}_trust", names.snake);
                 out.push_str(&heredoc(&variable, trust_policy));
-                let tags: Vec<String> = tags
-                    .iter()
-                    .map(|(k, v)| shell_quote(&format!("Key={k},Value={v}")))
-                    .collect();
+                let tags: Vec<String> = tags.iter().map(|(k, v)| shell_quote(&format!("Key={k},Value={v}"))).collect();
                 let _ = writeln!(
                     out,
                     "ensure_role {} {} {} \"${variable}\" {}",
@@ -116,21 +81,14 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
                     tags.join(" ")
                 );
             }
-            Step::PutRolePolicy {
-                role,
-                policy_name,
-                policy,
-            } => {
+            Step::PutRolePolicy { role, policy_name, policy } => {
                 let names = bundle.names(role);
                 let variable = format!("{}_policy", names.snake);
                 out.push_str(&heredoc(&variable, policy));
                 let _ = writeln!(
                     out,
                     "echo {}",
-                    shell_double_quote(&format!(
-                        "putting inline policy `{policy_name}` on role `{}`",
-                        role.name()
-                    ))
+                    shell_double_quote(&format!("putting inline policy `{policy_name}` on role `{}`", role.name()))
                 );
                 let _ = writeln!(
                     out,
@@ -139,20 +97,10 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
                     shell_quote(policy_name)
                 );
             }
-            Step::MergeKeyPolicy {
-                key,
-                statements,
-                reason,
-            } => {
-                let _ = writeln!(
-                    out,
-                    "# A key policy is one document: this script never rewrites it."
-                );
+            Step::MergeKeyPolicy { key, statements, reason } => {
+                let _ = writeln!(out, "# A key policy is one document: this script never rewrites it.");
                 let _ = writeln!(out, "key_arn={}", shell_quote(&key.to_string()));
-                out.push_str(&heredoc(
-                    "key_policy_statements",
-                    &PolicyDocument::new(statements.clone()),
-                ));
+                out.push_str(&heredoc("key_policy_statements", &PolicyDocument::new(statements.clone())));
                 let _ = writeln!(
                     out,
                     "echo \"manual step: key policy of \\`$key_arn\\`:\" {}",
@@ -162,12 +110,8 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
             }
             Step::AttachRole { target, role, .. } => match target {
                 Target::Provisioned { cluster } => {
-                    let _ = writeln!(
-                        out,
-                        "attach_to_cluster {} {}",
-                        shell_quote(cluster),
-                        shell_quote(&role.to_string())
-                    );
+                    let _ =
+                        writeln!(out, "attach_to_cluster {} {}", shell_quote(cluster), shell_quote(&role.to_string()));
                 }
                 Target::Serverless { namespace, .. } => {
                     let _ = writeln!(
@@ -181,16 +125,9 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
         }
     }
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "echo 'done; send these role ARNs to the teams of the other accounts:'"
-    );
+    let _ = writeln!(out, "echo 'done; send these role ARNs to the teams of the other accounts:'");
     for role in part.roles() {
-        let _ = writeln!(
-            out,
-            "echo {}",
-            shell_quote(&format!("  {}: {role}", bundle.names(role).words))
-        );
+        let _ = writeln!(out, "echo {}", shell_quote(&format!("  {}: {role}", bundle.names(role).words)));
     }
     out
 }

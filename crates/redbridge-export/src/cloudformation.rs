@@ -33,15 +33,9 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
                         format!("serverless namespace `{namespace}`")
                     }
                 };
-                manual.push(format!(
-                    "attach `{role}` to {what} after the stack is created: {how}"
-                ));
+                manual.push(format!("attach `{role}` to {what} after the stack is created: {how}"));
             }
-            Step::MergeKeyPolicy {
-                key,
-                statements,
-                reason,
-            } => {
+            Step::MergeKeyPolicy { key, statements, reason } => {
                 manual.push(format!(
                     "merge Metadata.Redbridge.KeyPolicy.StatementsToMerge into the key policy of `{key}` ({reason}); \
                      a key policy is one document, so this template does not replace it"
@@ -95,12 +89,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
     let mut outputs = Map::new();
     for step in &part.steps {
         match step {
-            Step::CreateRole {
-                role,
-                description,
-                trust_policy,
-                tags,
-            } => {
+            Step::CreateRole { role, description, trust_policy, tags } => {
                 let names = bundle.names(role);
                 let mut properties = Map::new();
                 properties.insert("RoleName".to_owned(), json!(role.name()));
@@ -108,19 +97,12 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
                     properties.insert("Path".to_owned(), json!(role.path()));
                 }
                 properties.insert("Description".to_owned(), json!(description));
-                properties.insert(
-                    "AssumeRolePolicyDocument".to_owned(),
-                    policy(bundle, part, trust_policy),
-                );
+                properties.insert("AssumeRolePolicyDocument".to_owned(), policy(bundle, part, trust_policy));
                 let policies: Vec<Value> = part
                     .steps
                     .iter()
                     .filter_map(|s| match s {
-                        Step::PutRolePolicy {
-                            role: r,
-                            policy_name,
-                            policy: document,
-                        } if r == role => Some(json!({
+                        Step::PutRolePolicy { role: r, policy_name, policy: document } if r == role => Some(json!({
                             "PolicyName": policy_name,
                             "PolicyDocument": policy(bundle, part, document),
                         })),
@@ -136,16 +118,9 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
                 );
                 properties.insert(
                     "Tags".to_owned(),
-                    Value::Array(
-                        tags.iter()
-                            .map(|(k, v)| json!({"Key": k, "Value": v}))
-                            .collect(),
-                    ),
+                    Value::Array(tags.iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()),
                 );
-                resources.insert(
-                    names.pascal.clone(),
-                    json!({"Type": "AWS::IAM::Role", "Properties": properties}),
-                );
+                resources.insert(names.pascal.clone(), json!({"Type": "AWS::IAM::Role", "Properties": properties}));
                 outputs.insert(
                     format!("{}Arn", names.pascal),
                     json!({
@@ -155,8 +130,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
                 );
             }
             Step::AttachRole { .. } => {
-                let elements: Vec<Value> =
-                    bundle.chain_refs(part).into_iter().map(reference).collect();
+                let elements: Vec<Value> = bundle.chain_refs(part).into_iter().map(reference).collect();
                 outputs.insert(
                     "IamRoleChain".to_owned(),
                     json!({
@@ -195,9 +169,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
 /// A policy document with chain roles written as references: own roles by `Fn::GetAtt`
 /// (which also orders creation), other accounts' by parameter.
 fn policy(bundle: &Bundle<'_>, part: &AccountPart<'_>, document: &PolicyDocument) -> Value {
-    map_strings(&document.to_value(), &mut |text| {
-        bundle.role_ref(part, text).map(reference)
-    })
+    map_strings(&document.to_value(), &mut |text| bundle.role_ref(part, text).map(reference))
 }
 
 fn reference(role: RoleRef<'_>) -> Value {

@@ -130,9 +130,7 @@ pub struct Export {
 impl Export {
     /// The account files, without the README.
     pub fn account_files(&self) -> impl Iterator<Item = &ExportFile> {
-        self.files
-            .iter()
-            .filter(|f| matches!(f.kind, FileKind::Account { .. }))
+        self.files.iter().filter(|f| matches!(f.kind, FileKind::Account { .. }))
     }
 
     /// The README.
@@ -156,19 +154,11 @@ pub enum ExportError {
 }
 
 fn list(accounts: &[AccountId]) -> String {
-    accounts
-        .iter()
-        .map(|a| format!("`{a}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    accounts.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// Renders the accounts of `plan` chosen by `selection` in `format`, plus the README.
-pub fn export(
-    plan: &Plan,
-    format: Format,
-    selection: AccountSelection,
-) -> Result<Export, ExportError> {
+pub fn export(plan: &Plan, format: Format, selection: AccountSelection) -> Result<Export, ExportError> {
     let bundle = model::Bundle::new(plan, format, selection)?;
     let mut files = Vec::new();
     for (index, part) in bundle.selected().enumerate() {
@@ -179,17 +169,10 @@ pub fn export(
         };
         files.push(ExportFile {
             name: bundle.file_name(part),
-            kind: FileKind::Account {
-                account: part.account,
-                kind: part.kind,
-            },
+            kind: FileKind::Account { account: part.account, kind: part.kind },
             contents,
         });
     }
-    files.push(ExportFile {
-        name: "README.md".to_owned(),
-        kind: FileKind::Readme,
-        contents: readme::render(&bundle),
-    });
+    files.push(ExportFile { name: "README.md".to_owned(), kind: FileKind::Readme, contents: readme::render(&bundle) });
     Ok(Export { files })
 }

@@ -116,11 +116,7 @@ pub struct Bundle<'a> {
 
 impl<'a> Bundle<'a> {
     /// Groups the plan's accounts and names its roles.
-    pub fn new(
-        plan: &'a Plan,
-        format: Format,
-        selection: AccountSelection,
-    ) -> Result<Self, ExportError> {
+    pub fn new(plan: &'a Plan, format: Format, selection: AccountSelection) -> Result<Self, ExportError> {
         let spec = &plan.spec;
         let mut parts: Vec<AccountPart<'a>> = Vec::new();
         for account_plan in &plan.accounts {
@@ -128,35 +124,24 @@ impl<'a> Bundle<'a> {
                 Some(part) => part.steps.extend(account_plan.steps.iter()),
                 None => {
                     let account = account_plan.account;
-                    let kind = match (account == spec.redshift_account, account == spec.s3_account)
-                    {
+                    let kind = match (account == spec.redshift_account, account == spec.s3_account) {
                         (true, true) => AccountKind::RedshiftAndS3,
                         (true, false) => AccountKind::Redshift,
                         (false, true) => AccountKind::S3,
                         (false, false) => AccountKind::Intermediate,
                     };
-                    parts.push(AccountPart {
-                        account,
-                        kind,
-                        steps: account_plan.steps.iter().collect(),
-                    });
+                    parts.push(AccountPart { account, kind, steps: account_plan.steps.iter().collect() });
                 }
             }
         }
-        let selected: Vec<bool> = parts
-            .iter()
-            .map(|part| selection.includes(spec, part.account))
-            .collect();
+        let selected: Vec<bool> = parts.iter().map(|part| selection.includes(spec, part.account)).collect();
         if !selected.contains(&true) {
             let account = match selection {
                 AccountSelection::Account(account) => account,
                 AccountSelection::Redshift => spec.redshift_account,
                 AccountSelection::S3 | AccountSelection::Both => spec.s3_account,
             };
-            return Err(ExportError::AccountNotInPlan {
-                account,
-                accounts: parts.iter().map(|p| p.account).collect(),
-            });
+            return Err(ExportError::AccountNotInPlan { account, accounts: parts.iter().map(|p| p.account).collect() });
         }
         let chain = plan.chain.roles();
         let roles = chain
@@ -164,65 +149,31 @@ impl<'a> Bundle<'a> {
             .enumerate()
             .map(|(index, arn)| {
                 let (snake, pascal, words) = if index == 0 {
-                    (
-                        "cluster_role".to_owned(),
-                        "ClusterRole".to_owned(),
-                        "cluster role".to_owned(),
-                    )
+                    ("cluster_role".to_owned(), "ClusterRole".to_owned(), "cluster role".to_owned())
                 } else if index == chain.len() - 1 {
-                    (
-                        "bucket_role".to_owned(),
-                        "BucketRole".to_owned(),
-                        "bucket role".to_owned(),
-                    )
+                    ("bucket_role".to_owned(), "BucketRole".to_owned(), "bucket role".to_owned())
                 } else {
-                    (
-                        format!("hop_{index}_role"),
-                        format!("Hop{index}Role"),
-                        format!("hop {index} role"),
-                    )
+                    (format!("hop_{index}_role"), format!("Hop{index}Role"), format!("hop {index} role"))
                 };
-                RoleNames {
-                    arn: arn.clone(),
-                    snake,
-                    pascal,
-                    words,
-                }
+                RoleNames { arn: arn.clone(), snake, pascal, words }
             })
             .collect();
-        Ok(Self {
-            plan,
-            format,
-            parts,
-            selected,
-            roles,
-        })
+        Ok(Self { plan, format, parts, selected, roles })
     }
 
     /// The accounts to render, in deployment order.
     pub fn selected(&self) -> impl Iterator<Item = &AccountPart<'a>> {
-        self.parts
-            .iter()
-            .zip(&self.selected)
-            .filter(|(_, s)| **s)
-            .map(|(p, _)| p)
+        self.parts.iter().zip(&self.selected).filter(|(_, s)| **s).map(|(p, _)| p)
     }
 
     /// The accounts not rendered: another team deploys them.
     pub fn others(&self) -> impl Iterator<Item = &AccountPart<'a>> {
-        self.parts
-            .iter()
-            .zip(&self.selected)
-            .filter(|(_, s)| !**s)
-            .map(|(p, _)| p)
+        self.parts.iter().zip(&self.selected).filter(|(_, s)| !**s).map(|(p, _)| p)
     }
 
     /// Whether an account is rendered.
     pub fn is_selected(&self, account: AccountId) -> bool {
-        self.parts
-            .iter()
-            .zip(&self.selected)
-            .any(|(p, s)| *s && p.account == account)
+        self.parts.iter().zip(&self.selected).any(|(p, s)| *s && p.account == account)
     }
 
     /// The file name of an account's code in this format.
@@ -233,10 +184,7 @@ impl<'a> Bundle<'a> {
     /// The names of a role of the chain.
     pub fn names(&self, role: &RoleArn) -> &RoleNames {
         // Every role a plan step names is in the chain; fall back to the last name otherwise.
-        self.roles
-            .iter()
-            .find(|r| &r.arn == role)
-            .unwrap_or_else(|| &self.roles[self.roles.len() - 1])
+        self.roles.iter().find(|r| &r.arn == role).unwrap_or_else(|| &self.roles[self.roles.len() - 1])
     }
 
     /// How `part`'s file refers to the role whose ARN is `text`, if `text` is a chain role's ARN.
@@ -247,13 +195,8 @@ impl<'a> Bundle<'a> {
     pub fn role_ref(&self, part: &AccountPart<'_>, text: &str) -> Option<RoleRef<'_>> {
         let names = self.roles.iter().find(|r| r.arn.to_string() == text)?;
         let account = names.arn.account();
-        let created = account == part.account
-            || (self.format == Format::Terraform && self.is_selected(account));
-        Some(if created {
-            RoleRef::Created(names)
-        } else {
-            RoleRef::External(names)
-        })
+        let created = account == part.account || (self.format == Format::Terraform && self.is_selected(account));
+        Some(if created { RoleRef::Created(names) } else { RoleRef::External(names) })
     }
 
     /// The roles in other accounts that `part` names (in its policies, or in the chain it outputs)
@@ -274,11 +217,7 @@ impl<'a> Bundle<'a> {
             }
         }
         // The file that attaches the first role also outputs the whole chain.
-        if part
-            .steps
-            .iter()
-            .any(|s| matches!(s, Step::AttachRole { .. }))
-        {
+        if part.steps.iter().any(|s| matches!(s, Step::AttachRole { .. })) {
             for role in self.chain_refs(part) {
                 if let RoleRef::External(names) = role
                     && !out.iter().any(|n| n.arn == names.arn)
@@ -295,10 +234,7 @@ impl<'a> Bundle<'a> {
     pub fn chain_refs(&self, part: &AccountPart<'_>) -> Vec<RoleRef<'_>> {
         self.roles
             .iter()
-            .map(|names| {
-                self.role_ref(part, &names.arn.to_string())
-                    .unwrap_or(RoleRef::External(names))
-            })
+            .map(|names| self.role_ref(part, &names.arn.to_string()).unwrap_or(RoleRef::External(names)))
             .collect()
     }
 }
@@ -337,14 +273,8 @@ fn collect_strings(value: &Value, out: &mut Vec<String>) {
 pub fn map_strings(value: &Value, replace: &mut impl FnMut(&str) -> Option<Value>) -> Value {
     match value {
         Value::String(s) => replace(s).unwrap_or_else(|| value.clone()),
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|v| map_strings(v, replace)).collect())
-        }
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), map_strings(v, replace)))
-                .collect(),
-        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| map_strings(v, replace)).collect()),
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), map_strings(v, replace))).collect()),
         other => other.clone(),
     }
 }

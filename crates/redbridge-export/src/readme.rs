@@ -29,15 +29,8 @@ pub fn render(bundle: &Bundle<'_>) -> String {
         spec.s3_account,
         spec.bucket_region
     );
-    let _ = writeln!(
-        out,
-        "Role chain, the `IAM_ROLE` value of COPY and UNLOAD: `{}`\n",
-        plan.chain
-    );
-    let _ = writeln!(
-        out,
-        "Every policy below and in the files is exactly what `redbridge apply` would create.\n"
-    );
+    let _ = writeln!(out, "Role chain, the `IAM_ROLE` value of COPY and UNLOAD: `{}`\n", plan.chain);
+    let _ = writeln!(out, "Every policy below and in the files is exactly what `redbridge apply` would create.\n");
 
     let _ = writeln!(out, "## Deployment order\n");
     if bundle.parts.len() > 1 {
@@ -71,12 +64,7 @@ pub fn render(bundle: &Bundle<'_>) -> String {
     for part in bundle.selected() {
         let manual = manual_steps(format, part);
         if !manual.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nNot automated for the {} `{}`:\n",
-                part.describe(),
-                part.account
-            );
+            let _ = writeln!(out, "\nNot automated for the {} `{}`:\n", part.describe(), part.account);
             for step in manual {
                 let _ = writeln!(out, "- {step}");
             }
@@ -87,21 +75,12 @@ pub fn render(bundle: &Bundle<'_>) -> String {
             .map(|role| send_back(bundle, bundle.names(role)))
             .collect();
         if !sends.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nSend to the other team once deployed: {}.",
-                sends.join("; ")
-            );
+            let _ = writeln!(out, "\nSend to the other team once deployed: {}.", sends.join("; "));
         }
     }
 
     for part in bundle.others() {
-        let _ = writeln!(
-            out,
-            "\n## For the team of the {} `{}`\n",
-            part.describe(),
-            part.account
-        );
+        let _ = writeln!(out, "\n## For the team of the {} `{}`\n", part.describe(), part.account);
         let _ = writeln!(
             out,
             "Get your file by running the same `redbridge plan` command with `--format {format} --account {}`, \
@@ -111,14 +90,8 @@ pub fn render(bundle: &Bundle<'_>) -> String {
         );
         for step in &part.steps {
             match step {
-                Step::CreateRole {
-                    role,
-                    description,
-                    trust_policy,
-                    tags,
-                } => {
-                    let tags: Vec<String> =
-                        tags.iter().map(|(k, v)| format!("`{k}={v}`")).collect();
+                Step::CreateRole { role, description, trust_policy, tags } => {
+                    let tags: Vec<String> = tags.iter().map(|(k, v)| format!("`{k}={v}`")).collect();
                     let _ = writeln!(
                         out,
                         "- Role `{}` (`{role}`), description \"{description}\", tags {}; trust policy:\n",
@@ -127,23 +100,11 @@ pub fn render(bundle: &Bundle<'_>) -> String {
                     );
                     push_json(&mut out, trust_policy);
                 }
-                Step::PutRolePolicy {
-                    role,
-                    policy_name,
-                    policy,
-                } => {
-                    let _ = writeln!(
-                        out,
-                        "- Inline policy `{policy_name}` on role `{}`:\n",
-                        role.name()
-                    );
+                Step::PutRolePolicy { role, policy_name, policy } => {
+                    let _ = writeln!(out, "- Inline policy `{policy_name}` on role `{}`:\n", role.name());
                     push_json(&mut out, policy);
                 }
-                Step::MergeKeyPolicy {
-                    key,
-                    statements,
-                    reason,
-                } => {
+                Step::MergeKeyPolicy { key, statements, reason } => {
                     let _ = writeln!(
                         out,
                         "- Merge these statements into the key policy of `{key}` ({reason}); keep every other statement:\n"
@@ -159,29 +120,17 @@ pub fn render(bundle: &Bundle<'_>) -> String {
                 }
             }
         }
-        let inputs: Vec<String> = bundle
-            .external_roles(part)
-            .into_iter()
-            .map(|names| input_text(format, names))
-            .collect();
+        let inputs: Vec<String> =
+            bundle.external_roles(part).into_iter().map(|names| input_text(format, names)).collect();
         if !inputs.is_empty() {
-            let _ = writeln!(
-                out,
-                "Inputs of your file, already set to the plan's values: {}.",
-                inputs.join("; ")
-            );
+            let _ = writeln!(out, "Inputs of your file, already set to the plan's values: {}.", inputs.join("; "));
         }
         // The chain string needs every role, so every role's ARN comes back.
-        let mut back: Vec<String> = part
-            .roles()
-            .map(|role| send_back(bundle, bundle.names(role)))
-            .collect();
-        if part
-            .steps
-            .iter()
-            .any(|s| matches!(s, Step::MergeKeyPolicy { .. }))
-        {
-            back.push("whether the key-policy statements were merged, or the key policy already delegates to IAM".to_owned());
+        let mut back: Vec<String> = part.roles().map(|role| send_back(bundle, bundle.names(role))).collect();
+        if part.steps.iter().any(|s| matches!(s, Step::MergeKeyPolicy { .. })) {
+            back.push(
+                "whether the key-policy statements were merged, or the key policy already delegates to IAM".to_owned(),
+            );
         }
         if !back.is_empty() {
             let _ = writeln!(out, "\nSend back: {}.", back.join("; "));
@@ -198,10 +147,7 @@ pub fn render(bundle: &Bundle<'_>) -> String {
 
 fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
 fn selection_flag(part: &AccountPart<'_>) -> String {
@@ -214,10 +160,7 @@ fn selection_flag(part: &AccountPart<'_>) -> String {
 
 /// Whether any policy of `part` names `role`.
 fn refers_to(bundle: &Bundle<'_>, part: &AccountPart<'_>, role: &redbridge_iam::RoleArn) -> bool {
-    bundle
-        .external_roles(part)
-        .iter()
-        .any(|names| &names.arn == role)
+    bundle.external_roles(part).iter().any(|names| &names.arn == role)
 }
 
 fn send_back(bundle: &Bundle<'_>, names: &RoleNames) -> String {
@@ -240,10 +183,7 @@ fn input_text(format: Format, names: &RoleNames) -> String {
 
 fn deploy_text(bundle: &Bundle<'_>) -> String {
     let mut out = String::new();
-    let files: Vec<String> = bundle
-        .selected()
-        .map(|p| format!("`{}`", bundle.file_name(p)))
-        .collect();
+    let files: Vec<String> = bundle.selected().map(|p| format!("`{}`", bundle.file_name(p))).collect();
     match bundle.format {
         Format::Terraform => {
             let _ = writeln!(

@@ -21,12 +21,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
     let prefix = part.prefix();
     let provider = format!("aws.{prefix}");
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# redbridge export: Terraform for the {} `{}`.",
-        part.describe(),
-        part.account
-    );
+    let _ = writeln!(out, "# redbridge export: Terraform for the {} `{}`.", part.describe(), part.account);
     let _ = writeln!(
         out,
         "# Plan: {} between Redshift {} in account `{}` and s3://{} in account `{}`.",
@@ -36,14 +31,9 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
         spec.bucket,
         spec.s3_account
     );
-    let _ = writeln!(
-        out,
-        "# The policy documents are exactly the plan's: regenerate this file instead of editing them."
-    );
-    let _ = writeln!(
-        out,
-        "# Deployment order and what the other team needs: README.md."
-    );
+    let _ =
+        writeln!(out, "# The policy documents are exactly the plan's: regenerate this file instead of editing them.");
+    let _ = writeln!(out, "# Deployment order and what the other team needs: README.md.");
     if first {
         out.push_str(
             "\nterraform {\n  required_version = \">= 1.3\"\n  required_providers {\n    aws = {\n      source  = \"hashicorp/aws\"\n      version = \">= 5.0\"\n    }\n  }\n}\n",
@@ -51,11 +41,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
     }
 
     // Variables: what a team may want to change without touching the policies.
-    let region = if part.kind == AccountKind::S3 {
-        &spec.bucket_region
-    } else {
-        &spec.region
-    };
+    let region = if part.kind == AccountKind::S3 { &spec.bucket_region } else { &spec.region };
     variable(
         &mut out,
         &format!("{prefix}_region"),
@@ -66,10 +52,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
     variable(
         &mut out,
         &format!("{prefix}_profile"),
-        &format!(
-            "AWS CLI profile with credentials for account {} (null: the default credential chain)",
-            part.account
-        ),
+        &format!("AWS CLI profile with credentials for account {} (null: the default credential chain)", part.account),
         "string",
         "null",
     );
@@ -101,37 +84,19 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
             ))
         );
         let _ = writeln!(out, "  type        = string");
-        let _ = writeln!(
-            out,
-            "  default     = {}",
-            hcl_string(&names.arn.to_string())
-        );
+        let _ = writeln!(out, "  default     = {}", hcl_string(&names.arn.to_string()));
         let _ = writeln!(out, "\n  validation {{");
         let pattern = format!("^arn:{}:iam::{account}:role/", names.arn.partition());
-        let _ = writeln!(
-            out,
-            "    condition     = can(regex({}, var.{name}))",
-            hcl_string(&pattern)
-        );
+        let _ = writeln!(out, "    condition     = can(regex({}, var.{name}))", hcl_string(&pattern));
         let _ = writeln!(
             out,
             "    error_message = {}",
-            hcl_string(&format!(
-                "The {} must be a role ARN in account {account}.",
-                names.words
-            ))
+            hcl_string(&format!("The {} must be a role ARN in account {account}.", names.words))
         );
         let _ = writeln!(out, "  }}\n}}");
     }
-    let provisioned_attach = part.steps.iter().any(|s| {
-        matches!(
-            s,
-            Step::AttachRole {
-                target: Target::Provisioned { .. },
-                ..
-            }
-        )
-    });
+    let provisioned_attach =
+        part.steps.iter().any(|s| matches!(s, Step::AttachRole { target: Target::Provisioned { .. }, .. }));
     if provisioned_attach {
         variable(
             &mut out,
@@ -154,20 +119,12 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
         RoleRef::External(names) => format!("${{var.{}}}", names.tf_variable()),
     };
     let heredoc = |document: &PolicyDocument| {
-        format!(
-            "<<EOT\n{}\nEOT",
-            policy_text(bundle, part, document, hcl_template_escape, reference)
-        )
+        format!("<<EOT\n{}\nEOT", policy_text(bundle, part, document, hcl_template_escape, reference))
     };
     let mut policy_labels: Vec<String> = Vec::new();
     for step in &part.steps {
         match step {
-            Step::CreateRole {
-                role,
-                description,
-                trust_policy,
-                tags,
-            } => {
+            Step::CreateRole { role, description, trust_policy, tags } => {
                 let names = bundle.names(role);
                 let _ = writeln!(out, "\nresource \"aws_iam_role\" \"{}\" {{", names.snake);
                 let _ = writeln!(out, "  provider             = {provider}");
@@ -176,27 +133,15 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
                     let _ = writeln!(out, "  path                 = {}", hcl_string(role.path()));
                 }
                 let _ = writeln!(out, "  description          = {}", hcl_string(description));
-                let _ = writeln!(
-                    out,
-                    "  permissions_boundary = var.{prefix}_permissions_boundary"
-                );
-                let tags: Vec<String> = tags
-                    .iter()
-                    .map(|(k, v)| format!("{} = {}", hcl_string(k), hcl_string(v)))
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "  tags                 = merge(var.{prefix}_extra_tags, {{ {} }})",
-                    tags.join(", ")
-                );
+                let _ = writeln!(out, "  permissions_boundary = var.{prefix}_permissions_boundary");
+                let tags: Vec<String> =
+                    tags.iter().map(|(k, v)| format!("{} = {}", hcl_string(k), hcl_string(v))).collect();
+                let _ =
+                    writeln!(out, "  tags                 = merge(var.{prefix}_extra_tags, {{ {} }})", tags.join(", "));
                 let _ = writeln!(out, "  assume_role_policy   = {}", heredoc(trust_policy));
                 let _ = writeln!(out, "}}");
             }
-            Step::PutRolePolicy {
-                role,
-                policy_name,
-                policy,
-            } => {
+            Step::PutRolePolicy { role, policy_name, policy } => {
                 let names = bundle.names(role);
                 let kind = if policy_name.starts_with("redbridge-assume-") {
                     "assume_next".to_owned()
@@ -205,13 +150,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
                 } else {
                     policy_name
                         .chars()
-                        .map(|c| {
-                            if c.is_ascii_alphanumeric() {
-                                c.to_ascii_lowercase()
-                            } else {
-                                '_'
-                            }
-                        })
+                        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
                         .collect()
                 };
                 let mut label = format!("{}_{kind}", names.snake);
@@ -228,11 +167,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
                 let _ = writeln!(out, "  policy   = {}", heredoc(policy));
                 let _ = writeln!(out, "}}");
             }
-            Step::MergeKeyPolicy {
-                key,
-                statements,
-                reason,
-            } => {
+            Step::MergeKeyPolicy { key, statements, reason } => {
                 let _ = writeln!(out);
                 let _ = writeln!(out, "# Key policy of {key}: {reason}.");
                 out.push_str(&prefix_lines(
@@ -244,16 +179,9 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
                     "# ",
                 ));
                 let _ = writeln!(out, "locals {{");
-                let _ = writeln!(
-                    out,
-                    "  key_policy_key_arn    = {}",
-                    hcl_string(&key.to_string())
-                );
-                let _ = writeln!(
-                    out,
-                    "  key_policy_statements = {}",
-                    heredoc(&PolicyDocument::new(statements.clone()))
-                );
+                let _ = writeln!(out, "  key_policy_key_arn    = {}", hcl_string(&key.to_string()));
+                let _ =
+                    writeln!(out, "  key_policy_statements = {}", heredoc(&PolicyDocument::new(statements.clone())));
                 let _ = writeln!(out, "}}");
                 let _ = writeln!(out, "\noutput \"key_policy_statements\" {{");
                 let _ = writeln!(
@@ -285,22 +213,11 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
                             ),
                             "# ",
                         ));
-                        let _ = writeln!(
-                            out,
-                            "resource \"aws_redshift_cluster_iam_roles\" \"{}\" {{",
-                            names.snake
-                        );
-                        let _ = writeln!(
-                            out,
-                            "  count              = var.redshift_attach_cluster_role ? 1 : 0"
-                        );
+                        let _ = writeln!(out, "resource \"aws_redshift_cluster_iam_roles\" \"{}\" {{", names.snake);
+                        let _ = writeln!(out, "  count              = var.redshift_attach_cluster_role ? 1 : 0");
                         let _ = writeln!(out, "  provider           = {provider}");
                         let _ = writeln!(out, "  cluster_identifier = {}", hcl_string(cluster));
-                        let _ = writeln!(
-                            out,
-                            "  iam_role_arns      = [aws_iam_role.{}.arn]",
-                            names.snake
-                        );
+                        let _ = writeln!(out, "  iam_role_arns      = [aws_iam_role.{}.arn]", names.snake);
                         let _ = writeln!(
                             out,
                             "\n  lifecycle {{\n    ignore_changes  = [iam_role_arns]\n    prevent_destroy = true\n  }}\n}}"
@@ -333,19 +250,12 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
         let _ = writeln!(
             out,
             "  description = {}",
-            hcl_string(&format!(
-                "ARN of the {} (send it to the teams of the other accounts)",
-                names.words
-            ))
+            hcl_string(&format!("ARN of the {} (send it to the teams of the other accounts)", names.words))
         );
         let _ = writeln!(out, "  value       = aws_iam_role.{}.arn", names.snake);
         let _ = writeln!(out, "}}");
     }
-    if part
-        .steps
-        .iter()
-        .any(|s| matches!(s, Step::AttachRole { .. }))
-    {
+    if part.steps.iter().any(|s| matches!(s, Step::AttachRole { .. })) {
         let elements: Vec<String> = bundle
             .chain_refs(part)
             .into_iter()
@@ -359,11 +269,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
             out,
             "  description = \"The IAM_ROLE value of COPY and UNLOAD: the chain's ARNs, comma separated, no spaces\""
         );
-        let _ = writeln!(
-            out,
-            "  value       = join(\",\", [{}])",
-            elements.join(", ")
-        );
+        let _ = writeln!(out, "  value       = join(\",\", [{}])", elements.join(", "));
         let _ = writeln!(out, "}}");
     }
     out

@@ -3,12 +3,7 @@
 /// A double-quoted HCL string literal.
 pub fn hcl_string(text: &str) -> String {
     let mut out = String::from("\"");
-    out.push_str(&hcl_template_escape(
-        &text
-            .replace('\\', "\\\\")
-            .replace('"', "\\\"")
-            .replace('\n', "\\n"),
-    ));
+    out.push_str(&hcl_template_escape(&text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")));
     out.push('"');
     out
 }
@@ -25,20 +20,12 @@ pub fn shell_quote(text: &str) -> String {
 
 /// A double-quoted shell word, for messages: `\`, `"`, `$` and `` ` `` are escaped.
 pub fn shell_double_quote(text: &str) -> String {
-    format!(
-        "\"{}\"",
-        text.replace('\\', "\\\\")
-            .replace('"', "\\\"")
-            .replace('$', "\\$")
-            .replace('`', "\\`")
-    )
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\"").replace('$', "\\$").replace('`', "\\`"))
 }
 
 /// Escapes text for an unquoted shell here-document: `\`, `$` and `` ` `` are special there.
 pub fn shell_heredoc_escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('$', "\\$")
-        .replace('`', "\\`")
+    text.replace('\\', "\\\\").replace('$', "\\$").replace('`', "\\`")
 }
 
 /// Prefixes every line of `text` with `prefix` (trailing spaces trimmed).
@@ -64,10 +51,7 @@ pub fn access_words(access: redbridge_core::Access) -> &'static str {
 pub fn target_words(target: &redbridge_core::Target) -> String {
     match target {
         redbridge_core::Target::Provisioned { cluster } => format!("cluster `{cluster}`"),
-        redbridge_core::Target::Serverless {
-            workgroup,
-            namespace,
-        } => {
+        redbridge_core::Target::Serverless { workgroup, namespace } => {
             format!("serverless namespace `{namespace}` (workgroup `{workgroup}`)")
         }
     }
@@ -79,10 +63,7 @@ mod tests {
 
     #[test]
     fn hcl_strings_escape_quotes_backslashes_and_templates() {
-        assert_eq!(
-            hcl_string(r#"a "b" \ ${c} %{d}"#),
-            r#""a \"b\" \\ $${c} %%{d}""#
-        );
+        assert_eq!(hcl_string(r#"a "b" \ ${c} %{d}"#), r#""a \"b\" \\ $${c} %%{d}""#);
     }
 
     #[test]
@@ -92,10 +73,7 @@ mod tests {
 
     #[test]
     fn double_quote_escapes_expansions() {
-        assert_eq!(
-            shell_double_quote(r#"a `b` $c "d" \e"#),
-            r#""a \`b\` \$c \"d\" \\e""#
-        );
+        assert_eq!(shell_double_quote(r#"a `b` $c "d" \e"#), r#""a \`b\` \$c \"d\" \\e""#);
     }
 
     #[test]

@@ -23,9 +23,10 @@ impl AccountId {
             };
             return Err(IdError::new(WHAT, input, reason).at(offset, input));
         }
-        let bytes: [u8; 12] = input.as_bytes().try_into().map_err(|_| {
-            IdError::new(WHAT, input, format!("expected 12 digits, found {}", input.len()))
-        })?;
+        let bytes: [u8; 12] = input
+            .as_bytes()
+            .try_into()
+            .map_err(|_| IdError::new(WHAT, input, format!("expected 12 digits, found {}", input.len())))?;
         Ok(Self(bytes))
     }
 

@@ -58,19 +58,22 @@ impl Arn {
             return Err(IdError::new(
                 what,
                 input,
-                format!("an ARN has at least five `:` separators (arn:partition:service:region:account:resource), found {found}"),
+                format!(
+                    "an ARN has at least five `:` separators (arn:partition:service:region:account:resource), found {found}"
+                ),
             ));
         };
-        let offset_of = |field_index: usize| -> usize {
-            input.match_indices(':').nth(field_index - 1).map_or(0, |(i, _)| i + 1)
-        };
+        let offset_of =
+            |field_index: usize| -> usize { input.match_indices(':').nth(field_index - 1).map_or(0, |(i, _)| i + 1) };
         let partition = Partition::parse(partition)
             .map_err(|e| IdError::new(what, input, format!("partition: {}", e.reason())).at(offset_of(1), input))?;
-        if service.is_empty()
-            || !service.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            return Err(IdError::new(what, input, format!("`{service}` is not a service namespace such as `iam` or `s3`"))
-                .at(offset_of(2), input));
+        if service.is_empty() || !service.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return Err(IdError::new(
+                what,
+                input,
+                format!("`{service}` is not a service namespace such as `iam` or `s3`"),
+            )
+            .at(offset_of(2), input));
         }
         let region = if region.is_empty() {
             None
@@ -87,14 +90,14 @@ impl Arn {
             }
             Some(region)
         };
-        let account = match account {
-            "" => ArnAccount::None,
-            "aws" => ArnAccount::Aws,
-            id => ArnAccount::Id(
-                AccountId::parse(id)
-                    .map_err(|e| IdError::new(what, input, format!("account: {}", e.reason())).at(offset_of(4), input))?,
-            ),
-        };
+        let account =
+            match account {
+                "" => ArnAccount::None,
+                "aws" => ArnAccount::Aws,
+                id => ArnAccount::Id(AccountId::parse(id).map_err(|e| {
+                    IdError::new(what, input, format!("account: {}", e.reason())).at(offset_of(4), input)
+                })?),
+            };
         if resource.is_empty() {
             return Err(IdError::new(what, input, "the resource part after the fifth `:` is empty"));
         }
@@ -204,7 +207,8 @@ impl RoleArn {
         let arn = Arn::parse_as(WHAT, input)?;
         if arn.service() != "iam" {
             let hint = if arn.service() == "sts" && arn.resource().starts_with("assumed-role/") {
-                "this is an assumed-role session ARN; the role ARN is `arn:<partition>:iam::<account>:role/<name>`".to_owned()
+                "this is an assumed-role session ARN; the role ARN is `arn:<partition>:iam::<account>:role/<name>`"
+                    .to_owned()
             } else {
                 format!("the service is `{}`, a role ARN has `iam`", arn.service())
             };

@@ -492,11 +492,7 @@ mod raw {
 
     impl From<PolicyDocument> for Document {
         fn from(doc: PolicyDocument) -> Self {
-            Document {
-                version: doc.version,
-                id: doc.id,
-                statement: OneOrMany::Many(doc.statements),
-            }
+            Document { version: doc.version, id: doc.id, statement: OneOrMany::Many(doc.statements) }
         }
     }
 
@@ -656,7 +652,6 @@ mod raw {
             }
         }
     }
-
 }
 
 // Public conversions between the statement model and its JSON form.

@@ -527,9 +527,8 @@ impl CopyOption {
             Self::StatUpdate(Some(b)) => Value::from(*b),
             Self::Format(format) => match format {
                 CopyFormat::Csv { quote: Some(q) } => serde_json::json!({ "quote": q }),
-                CopyFormat::Json { source: JsonSource::Value(v) } | CopyFormat::Avro { source: JsonSource::Value(v) } => {
-                    Value::from(v.as_str())
-                }
+                CopyFormat::Json { source: JsonSource::Value(v) }
+                | CopyFormat::Avro { source: JsonSource::Value(v) } => Value::from(v.as_str()),
                 CopyFormat::Parquet { serialize_to_json: true } | CopyFormat::Orc { serialize_to_json: true } => {
                     Value::from("serializetojson")
                 }
@@ -1034,8 +1033,9 @@ mod tests {
 
     #[test]
     fn unload_doubles_quotes_inside_the_query() {
-        let unload = UnloadStatement::new("select * from t where s = 'NV'", &S3Uri::parse("s3://b-1/out/").unwrap(), &[])
-            .option(UnloadOption::Encrypted { auto: false });
+        let unload =
+            UnloadStatement::new("select * from t where s = 'NV'", &S3Uri::parse("s3://b-1/out/").unwrap(), &[])
+                .option(UnloadOption::Encrypted { auto: false });
         let sql = format!("{unload:#}");
         assert_eq!(sql, "UNLOAD ('select * from t where s = ''NV''')\nTO 's3://b-1/out/'\nIAM_ROLE DEFAULT\nENCRYPTED");
         assert_eq!(crate::parse_statement(&sql).unwrap(), Statement::Unload(unload));

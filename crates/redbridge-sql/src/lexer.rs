@@ -258,12 +258,15 @@ mod tests {
 
     #[test]
     fn strings_unescape_doubled_quotes_and_backslashes() {
-        assert_eq!(kinds(r"'it''s' 'a\'b' '\\' '\t'"), vec![
-            TokenKind::Str("it's".into()),
-            TokenKind::Str("a'b".into()),
-            TokenKind::Str("\\".into()),
-            TokenKind::Str("\t".into()),
-        ]);
+        assert_eq!(
+            kinds(r"'it''s' 'a\'b' '\\' '\t'"),
+            vec![
+                TokenKind::Str("it's".into()),
+                TokenKind::Str("a'b".into()),
+                TokenKind::Str("\\".into()),
+                TokenKind::Str("\t".into()),
+            ]
+        );
     }
 
     #[test]

@@ -156,10 +156,7 @@ impl Linter<'_> {
         let keys: Vec<&AuthClause> = clauses
             .iter()
             .filter(|c| {
-                matches!(
-                    c.keyword,
-                    AuthKeyword::AccessKeyId | AuthKeyword::SecretAccessKey | AuthKeyword::SessionToken
-                )
+                matches!(c.keyword, AuthKeyword::AccessKeyId | AuthKeyword::SecretAccessKey | AuthKeyword::SessionToken)
             })
             .collect();
         if iam_role.is_some() {
@@ -288,12 +285,7 @@ impl Linter<'_> {
                     let comma = if index + 1 < count { offset + len } else { offset.saturating_sub(1) };
                     (self.value_span(literal, comma, comma + 1), "remove the extra `,`".to_owned())
                 };
-                self.error(
-                    codes::CHAIN_EMPTY_ELEMENT,
-                    span,
-                    format!("role {} of the chain is empty", index + 1),
-                    help,
-                );
+                self.error(codes::CHAIN_EMPTY_ELEMENT, span, format!("role {} of the chain is empty", index + 1), help);
             } else if trimmed.eq_ignore_ascii_case("default") {
                 let help = if count == 1 {
                     "write `IAM_ROLE default` without quotes".to_owned()
@@ -347,7 +339,9 @@ impl Linter<'_> {
                     "the first role is in account `{}`, but the spec's Redshift account is `{account}`",
                     role.account()
                 ),
-                format!("start the chain with the cluster role `arn:aws:iam::{account}:role/…` attached to the cluster"),
+                format!(
+                    "start the chain with the cluster role `arn:aws:iam::{account}:role/…` attached to the cluster"
+                ),
             );
         }
         if index + 1 == count
@@ -393,9 +387,11 @@ impl Linter<'_> {
                 format!("use `s3://{bucket}/…`, or add this bucket to the spec and re-run `redbridge plan`"),
             );
         } else if !self.context.prefixes.is_empty()
-            && !self.context.prefixes.iter().any(|p| {
-                uri.key().starts_with(p.as_str()) || uri.key().starts_with(p.trim_start_matches('/'))
-            })
+            && !self
+                .context
+                .prefixes
+                .iter()
+                .any(|p| uri.key().starts_with(p.as_str()) || uri.key().starts_with(p.trim_start_matches('/')))
         {
             let prefixes = self.context.prefixes.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
             self.warning(
@@ -534,9 +530,7 @@ impl Linter<'_> {
                     "`REMOVEQUOTES` cannot be combined with `CSV`".into(),
                     "remove `REMOVEQUOTES`; CSV already removes the quotes around fields".into(),
                 ),
-                CopyOption::FixedWidth(_) | CopyOption::Escape
-                    if matches!(format, Some(CopyFormat::Csv { .. })) =>
-                {
+                CopyOption::FixedWidth(_) | CopyOption::Escape if matches!(format, Some(CopyFormat::Csv { .. })) => {
                     self.conflict(
                         codes::FORMAT_OPTION_CONFLICT,
                         index,
@@ -646,9 +640,7 @@ impl Linter<'_> {
                         format!("remove `{keyword}`; it applies to delimited text output"),
                     );
                 }
-                Some(UnloadFormat::Csv)
-                    if matches!(option, UnloadOption::FixedWidth(_) | UnloadOption::AddQuotes) =>
-                {
+                Some(UnloadFormat::Csv) if matches!(option, UnloadOption::FixedWidth(_) | UnloadOption::AddQuotes) => {
                     self.conflict(
                         codes::FORMAT_OPTION_CONFLICT,
                         index,

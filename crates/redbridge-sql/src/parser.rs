@@ -381,20 +381,83 @@ fn source_offset(text: &str, start: usize, value: &str, value_byte: usize) -> us
 
 /// Every COPY option keyword, for unknown-option suggestions.
 pub(crate) const COPY_KEYWORDS: &[&str] = &[
-    "ACCEPTANYDATE", "ACCEPTINVCHARS", "ACCESS_KEY_ID", "AVRO", "BLANKSASNULL", "BZIP2", "COMPROWS",
-    "COMPUPDATE", "CREDENTIALS", "CSV", "DATEFORMAT", "DELIMITER", "EMPTYASNULL", "ENCODING", "ENCRYPTED",
-    "ESCAPE", "EXPLICIT_IDS", "FILLRECORD", "FIXEDWIDTH", "FORMAT", "GZIP", "IAM_ROLE", "IGNOREBLANKLINES",
-    "IGNOREHEADER", "JSON", "LZOP", "MANIFEST", "MASTER_SYMMETRIC_KEY", "MAXERROR", "NOLOAD", "NULL", "ORC",
-    "PARQUET", "REGION", "REMOVEQUOTES", "ROUNDEC", "SECRET_ACCESS_KEY", "SESSION_TOKEN", "SHAPEFILE",
-    "STATUPDATE", "TIMEFORMAT", "TRIMBLANKS", "TRUNCATECOLUMNS",
+    "ACCEPTANYDATE",
+    "ACCEPTINVCHARS",
+    "ACCESS_KEY_ID",
+    "AVRO",
+    "BLANKSASNULL",
+    "BZIP2",
+    "COMPROWS",
+    "COMPUPDATE",
+    "CREDENTIALS",
+    "CSV",
+    "DATEFORMAT",
+    "DELIMITER",
+    "EMPTYASNULL",
+    "ENCODING",
+    "ENCRYPTED",
+    "ESCAPE",
+    "EXPLICIT_IDS",
+    "FILLRECORD",
+    "FIXEDWIDTH",
+    "FORMAT",
+    "GZIP",
+    "IAM_ROLE",
+    "IGNOREBLANKLINES",
+    "IGNOREHEADER",
+    "JSON",
+    "LZOP",
+    "MANIFEST",
+    "MASTER_SYMMETRIC_KEY",
+    "MAXERROR",
+    "NOLOAD",
+    "NULL",
+    "ORC",
+    "PARQUET",
+    "REGION",
+    "REMOVEQUOTES",
+    "ROUNDEC",
+    "SECRET_ACCESS_KEY",
+    "SESSION_TOKEN",
+    "SHAPEFILE",
+    "STATUPDATE",
+    "TIMEFORMAT",
+    "TRIMBLANKS",
+    "TRUNCATECOLUMNS",
 ];
 
 /// Every UNLOAD option keyword, for unknown-option suggestions.
 pub(crate) const UNLOAD_KEYWORDS: &[&str] = &[
-    "ACCESS_KEY_ID", "ADDQUOTES", "ALLOWOVERWRITE", "BZIP2", "CLEANPATH", "CREDENTIALS", "CSV", "DELIMITER",
-    "ENCRYPTED", "ESCAPE", "EXTENSION", "FIXEDWIDTH", "FORMAT", "GZIP", "HEADER", "IAM_ROLE", "JSON",
-    "KMS_KEY_ID", "MANIFEST", "MASTER_SYMMETRIC_KEY", "MAXFILESIZE", "NULL", "PARALLEL", "PARQUET", "PARTITION",
-    "REGION", "ROWGROUPSIZE", "SECRET_ACCESS_KEY", "SESSION_TOKEN", "ZSTD",
+    "ACCESS_KEY_ID",
+    "ADDQUOTES",
+    "ALLOWOVERWRITE",
+    "BZIP2",
+    "CLEANPATH",
+    "CREDENTIALS",
+    "CSV",
+    "DELIMITER",
+    "ENCRYPTED",
+    "ESCAPE",
+    "EXTENSION",
+    "FIXEDWIDTH",
+    "FORMAT",
+    "GZIP",
+    "HEADER",
+    "IAM_ROLE",
+    "JSON",
+    "KMS_KEY_ID",
+    "MANIFEST",
+    "MASTER_SYMMETRIC_KEY",
+    "MAXFILESIZE",
+    "NULL",
+    "PARALLEL",
+    "PARQUET",
+    "PARTITION",
+    "REGION",
+    "ROWGROUPSIZE",
+    "SECRET_ACCESS_KEY",
+    "SESSION_TOKEN",
+    "ZSTD",
 ];
 
 /// A recursive-descent parser over one statement's tokens.
@@ -616,7 +679,12 @@ impl<'a> Parser<'a> {
             AuthKeyword::SessionToken => "a quoted session token after `SESSION_TOKEN`",
         };
         let (value, value_span) = self.string(what)?;
-        parsed.auth.push(AuthClause { keyword, span: Span::new(start, value_span.end), value_span: Some(value_span), value });
+        parsed.auth.push(AuthClause {
+            keyword,
+            span: Span::new(start, value_span.end),
+            value_span: Some(value_span),
+            value,
+        });
         Ok(true)
     }
 
@@ -702,7 +770,10 @@ impl<'a> Parser<'a> {
         let raw = self.raw(token);
         let upper = raw.to_ascii_uppercase();
         let help = if other.contains(&upper.as_str()) {
-            format!("`{upper}` is a{} {other_name} option; {statement} does not accept it, remove it", if other_name == "UNLOAD" { "n" } else { "" })
+            format!(
+                "`{upper}` is a{} {other_name} option; {statement} does not accept it, remove it",
+                if other_name == "UNLOAD" { "n" } else { "" }
+            )
         } else if let Some(suggestion) = closest(&upper, own) {
             format!("did you mean `{suggestion}`?")
         } else {
@@ -728,8 +799,9 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.eat_word("AS");
             match self.peek_word() {
-                Some(w) if ["CSV", "JSON", "AVRO", "PARQUET", "ORC", "SHAPEFILE", "DELIMITER", "FIXEDWIDTH"]
-                    .contains(&w.as_str()) =>
+                Some(w)
+                    if ["CSV", "JSON", "AVRO", "PARQUET", "ORC", "SHAPEFILE", "DELIMITER", "FIXEDWIDTH"]
+                        .contains(&w.as_str()) =>
                 {
                     w
                 }
@@ -782,7 +854,9 @@ impl<'a> Parser<'a> {
             "JSON" | "AVRO" => {
                 self.pos += 1;
                 let source = if self.eat_word("AS") {
-                    JsonSource::Value(self.string("`'auto'`, `'auto ignorecase'` or a quoted JSONPaths `s3://` path")?.0)
+                    JsonSource::Value(
+                        self.string("`'auto'`, `'auto ignorecase'` or a quoted JSONPaths `s3://` path")?.0,
+                    )
                 } else if let Some(Token { kind: TokenKind::Str(value), .. }) = self.peek() {
                     self.pos += 1;
                     JsonSource::Value(value.clone())

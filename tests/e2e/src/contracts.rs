@@ -9,8 +9,8 @@ use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use futures_util::FutureExt as _;
+use redbridge_aws::apply_engine::TokioSleeper;
 use redbridge_aws::contract;
-use redbridge_aws::engine::TokioSleeper;
 use redbridge_aws::ports::{Iam as _, NewRole};
 use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
@@ -25,7 +25,13 @@ fn config(endpoint: &str) -> SdkConfig {
         .behavior_version(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(REGION))
         .endpoint_url(endpoint)
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(ACCOUNT, "test", None, None, "redbridge-e2e")))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            ACCOUNT,
+            "test",
+            None,
+            None,
+            "redbridge-e2e",
+        )))
         .build()
 }
 
@@ -38,7 +44,10 @@ async fn suite(name: &str, future: impl Future<Output = ()>) -> anyhow::Result<(
             Ok(())
         }
         Err(panic) => {
-            let message = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()));
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()));
             anyhow::bail!("contract {name} broke: {}", message.unwrap_or_default())
         }
     }
@@ -62,7 +71,8 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
     let bucket = "redbridge-e2e-contract";
     let region = redbridge_iam::Region::parse("eu-west-1").map_err(|e| anyhow::anyhow!("{e}"))?;
     let s3_config = cloud.to_builder().region(aws_config::Region::new(region.as_str().to_owned())).build();
-    let raw = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&s3_config).force_path_style(true).build());
+    let raw =
+        aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&s3_config).force_path_style(true).build());
     raw.create_bucket()
         .bucket(bucket)
         .create_bucket_configuration(
@@ -75,15 +85,29 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
     suite("s3 (LocalStack)", contract::s3(&SdkS3::from_conf(&s3_config, true), bucket, &region)).await?;
 
     // The emulator checks, through LocalStack, that an attached role trusts Redshift.
-    let role = RoleArn::new(Partition::Aws, account, "/", "e2e-contract-attached").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let role =
+        RoleArn::new(Partition::Aws, account, "/", "e2e-contract-attached").map_err(|e| anyhow::anyhow!("{e}"))?;
     let trust = PolicyDocument::new(vec![Statement::trust(Principal::service([
         "redshift.amazonaws.com",
         "redshift-serverless.amazonaws.com",
     ]))]);
-    iam.create_role(&NewRole { arn: role.clone(), trust_policy: trust, description: "contract".into(), tags: Vec::new() }).await?;
-    let foreign = RoleArn::new(Partition::Aws, account, "/", "e2e-contract-foreign").map_err(|e| anyhow::anyhow!("{e}"))?;
+    iam.create_role(&NewRole {
+        arn: role.clone(),
+        trust_policy: trust,
+        description: "contract".into(),
+        tags: Vec::new(),
+    })
+    .await?;
+    let foreign =
+        RoleArn::new(Partition::Aws, account, "/", "e2e-contract-foreign").map_err(|e| anyhow::anyhow!("{e}"))?;
     let trust = PolicyDocument::new(vec![Statement::trust(Principal::service(["redshift.amazonaws.com"]))]);
-    iam.create_role(&NewRole { arn: foreign.clone(), trust_policy: trust, description: "contract".into(), tags: Vec::new() }).await?;
+    iam.create_role(&NewRole {
+        arn: foreign.clone(),
+        trust_policy: trust,
+        description: "contract".into(),
+        tags: Vec::new(),
+    })
+    .await?;
 
     let redshift = aws_sdk_redshift::Client::new(&redshift_api);
     redshift
@@ -95,13 +119,22 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
         .iam_roles(foreign.to_string())
         .send()
         .await?;
-    suite("redshift (emulator)", contract::redshift(&SdkRedshift::from_conf(&redshift_api), &TokioSleeper, "contract", &role.to_string())).await?;
+    suite(
+        "redshift (emulator)",
+        contract::redshift(&SdkRedshift::from_conf(&redshift_api), &TokioSleeper, "contract", &role.to_string()),
+    )
+    .await?;
 
     let serverless = aws_sdk_redshiftserverless::Client::new(&redshift_api);
     serverless.create_namespace().namespace_name("contract-ns").iam_roles(foreign.to_string()).send().await?;
     suite(
         "serverless (emulator)",
-        contract::serverless(&SdkRedshiftServerless::from_conf(&redshift_api), &TokioSleeper, "contract-ns", &role.to_string()),
+        contract::serverless(
+            &SdkRedshiftServerless::from_conf(&redshift_api),
+            &TokioSleeper,
+            "contract-ns",
+            &role.to_string(),
+        ),
     )
     .await?;
     Ok(())

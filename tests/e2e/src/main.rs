@@ -116,7 +116,9 @@ fn localstack_docker() -> ExitCode {
     }
     #[cfg(not(feature = "docker"))]
     {
-        eprintln!("redbridge-e2e: `localstack-docker` needs the `docker` feature (`cargo xtask e2e --docker` builds it)");
+        eprintln!(
+            "redbridge-e2e: `localstack-docker` needs the `docker` feature (`cargo xtask e2e --docker` builds it)"
+        );
         ExitCode::from(2)
     }
 }
@@ -148,7 +150,11 @@ async fn scenarios(args: &Args) -> anyhow::Result<()> {
     std::fs::write(args.work.join("summary.txt"), &table)?;
     let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
     if failed > 0 {
-        bail!("{failed} of {} scenarios failed (logs of every redbridge run: `{}`)", outcomes.len(), args.work.display());
+        bail!(
+            "{failed} of {} scenarios failed (logs of every redbridge run: `{}`)",
+            outcomes.len(),
+            args.work.display()
+        );
     }
     Ok(())
 }

@@ -90,7 +90,12 @@ fn refresh_chain(world: &mut World, settings: &Settings) -> anyhow::Result<()> {
         .context("running `redbridge plan`")?;
     ensure!(output.status.success(), "`redbridge plan` failed: {}", String::from_utf8_lossy(&output.stderr));
     let plan: Value = serde_json::from_slice(&output.stdout).context("`redbridge plan --output json` is not JSON")?;
-    world.chain = plan["chain"].as_array().context("the plan has no chain")?.iter().filter_map(|r| r.as_str().map(str::to_owned)).collect();
+    world.chain = plan["chain"]
+        .as_array()
+        .context("the plan has no chain")?
+        .iter()
+        .filter_map(|r| r.as_str().map(str::to_owned))
+        .collect();
     Ok(())
 }
 
@@ -109,7 +114,8 @@ struct Run {
 
 impl Run {
     fn json(&self) -> anyhow::Result<Value> {
-        serde_json::from_str(&self.stdout).with_context(|| format!("not JSON: {}\nstderr: {}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout)
+            .with_context(|| format!("not JSON: {}\nstderr: {}", self.stdout, self.stderr))
     }
 }
 
@@ -170,11 +176,21 @@ impl Runner<'_> {
     fn record(&mut self, args: &[String], run: &Run) -> anyhow::Result<()> {
         self.calls += 1;
         let path = self.world.dir.join(format!("{:02}-{}.log", self.calls, args[0]));
-        let text = format!("$ redbridge {}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}", args.join(" "), run.code, run.stdout, run.stderr);
+        let text = format!(
+            "$ redbridge {}\nexit: {:?}\n--- stdout\n{}--- stderr\n{}",
+            args.join(" "),
+            run.code,
+            run.stdout,
+            run.stderr
+        );
         std::fs::write(path, text)?;
         // Nothing printed may carry a secret, even with the SDK's debug logs on (`REDBRIDGE_LOG`).
         let secret = self.world.secret();
-        ensure!(!run.stdout.contains(&secret) && !run.stderr.contains(&secret), "`{}` printed the secret access key", args.join(" "));
+        ensure!(
+            !run.stdout.contains(&secret) && !run.stderr.contains(&secret),
+            "`{}` printed the secret access key",
+            args.join(" ")
+        );
         Ok(())
     }
 
@@ -200,7 +216,11 @@ impl Runner<'_> {
                     })
                     .collect();
                 let listing = found.iter().map(|(c, h, s)| format!("{c} ({h}, {s})")).collect::<Vec<_>>().join(", ");
-                ensure!(report["verdict"] == verdict.as_str(), "doctor says `{}`, expected `{verdict}`; findings: [{listing}]", report["verdict"]);
+                ensure!(
+                    report["verdict"] == verdict.as_str(),
+                    "doctor says `{}`, expected `{verdict}`; findings: [{listing}]",
+                    report["verdict"]
+                );
                 for expected in findings {
                     ensure!(
                         found.iter().any(|(c, h, _)| *c == expected.code && *h == expected.hop),
@@ -231,10 +251,16 @@ impl Runner<'_> {
                 let diagnosis = &report["diagnosis"];
                 let got_code = diagnosis["code"].as_str().unwrap_or_default();
                 let got_hop = diagnosis["hop"].as_str().unwrap_or_default();
-                ensure!(passed == *pass, "test passed: {passed}, expected {pass}; error `{text}`, diagnosis {got_code} on `{got_hop}`");
+                ensure!(
+                    passed == *pass,
+                    "test passed: {passed}, expected {pass}; error `{text}`, diagnosis {got_code} on `{got_hop}`"
+                );
                 ensure!(run.code == Some(if *pass { 0 } else { 1 }), "test exited {:?}", run.code);
                 if let Some(code) = code {
-                    ensure!(got_code == code, "test diagnosed {got_code} on `{got_hop}`, expected {code}; error `{text}`");
+                    ensure!(
+                        got_code == code,
+                        "test diagnosed {got_code} on `{got_hop}`, expected {code}; error `{text}`"
+                    );
                 }
                 if let Some(hop) = hop {
                     ensure!(got_hop.contains(hop.as_str()), "test's hop is `{got_hop}`, expected one with `{hop}`");
@@ -243,7 +269,11 @@ impl Runner<'_> {
                     let error = self.world.template(error);
                     ensure!(text.contains(&error), "Redshift's error `{text}` does not contain `{error}`");
                 }
-                Ok(if passed { "test: passed".to_owned() } else { format!("test: failed as expected, {got_code} on `{got_hop}`: {text}") })
+                Ok(if passed {
+                    "test: passed".to_owned()
+                } else {
+                    format!("test: failed as expected, {got_code} on `{got_hop}`: {text}")
+                })
             }
             Step::Lint { sql, codes } => {
                 let path = self.world.dir.join(format!("lint-{}.sql", self.calls + 1));
@@ -311,11 +341,19 @@ impl Runner<'_> {
             .flatten()
             .flat_map(|a| a["changes"].as_array().into_iter().flatten())
             .filter(|c| c["kind"] != "unchanged")
-            .map(|c| format!("{} {}", c["kind"].as_str().unwrap_or_default(), c["subject"].as_str().unwrap_or_default()))
+            .map(|c| {
+                format!("{} {}", c["kind"].as_str().unwrap_or_default(), c["subject"].as_str().unwrap_or_default())
+            })
             .collect();
         match expect {
-            ApplyExpect::NoChanges => ensure!(status == "no_changes", "apply's status is `{status}`, expected no changes: {}", changes.join("; ")),
-            ApplyExpect::Changes => ensure!(status == "done" && !changes.is_empty(), "apply's status is `{status}`, expected changes"),
+            ApplyExpect::NoChanges => ensure!(
+                status == "no_changes",
+                "apply's status is `{status}`, expected no changes: {}",
+                changes.join("; ")
+            ),
+            ApplyExpect::Changes => {
+                ensure!(status == "done" && !changes.is_empty(), "apply's status is `{status}`, expected changes")
+            }
             ApplyExpect::Interrupted => bail!("`expect = \"interrupted\"` needs `interrupt_after`"),
         }
         Ok(format!("apply: {status}, {} change(s): {}", changes.len(), changes.join("; ")))
@@ -450,10 +488,19 @@ impl Runner<'_> {
             let Target::Cluster { id, .. } = self.world.target.clone() else {
                 bail!("the CloudFormation scenario attaches to a provisioned cluster; give it a `cluster`");
             };
-            let args: Vec<String> = ["redshift", "modify-cluster-iam-roles", "--profile", "redshift", "--cluster-identifier", &id, "--add-iam-roles", &role]
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect();
+            let args: Vec<String> = [
+                "redshift",
+                "modify-cluster-iam-roles",
+                "--profile",
+                "redshift",
+                "--cluster-identifier",
+                &id,
+                "--add-iam-roles",
+                &role,
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
             self.shell("aws", &args, &[])?;
             tokio::time::sleep(Duration::from_millis(1500)).await;
             done.push(format!("attached with `aws redshift modify-cluster-iam-roles` ({id})"));
@@ -466,7 +513,8 @@ impl Runner<'_> {
     /// provider comes from a filesystem mirror; endpoints from `AWS_ENDPOINT_URL` and
     /// `AWS_ENDPOINT_URL_REDSHIFT`, which the provider reads like every AWS SDK.
     fn terraform(&mut self, out: &Path) -> anyhow::Result<String> {
-        let plugins = std::env::var_os("REDBRIDGE_TF_PLUGINS").map_or_else(|| PathBuf::from("/opt/tf-plugins"), PathBuf::from);
+        let plugins =
+            std::env::var_os("REDBRIDGE_TF_PLUGINS").map_or_else(|| PathBuf::from("/opt/tf-plugins"), PathBuf::from);
         ensure!(
             plugins.join("registry.terraform.io/hashicorp/aws").is_dir(),
             "no AWS provider mirror at `{}` (set REDBRIDGE_TF_PLUGINS to a directory holding registry.terraform.io/hashicorp/aws)",
@@ -495,7 +543,9 @@ impl Runner<'_> {
         let (region, bucket_region) = (self.world.region.clone(), self.world.bucket_region.clone());
         let apply = |detailed: bool| {
             let mut args = vec![dir.clone()];
-            args.extend(if detailed { ["plan", "-detailed-exitcode"] } else { ["apply", "-auto-approve"] }.map(str::to_owned));
+            args.extend(
+                if detailed { ["plan", "-detailed-exitcode"] } else { ["apply", "-auto-approve"] }.map(str::to_owned),
+            );
             args.extend(["-input=false", "-no-color"].map(str::to_owned));
             for (name, value) in [
                 ("redshift_profile", "redshift"),
@@ -510,7 +560,8 @@ impl Runner<'_> {
         self.shell("terraform", &apply(false), &env)?;
         // `plan -detailed-exitcode` exits 0 only when nothing would change.
         self.shell("terraform", &apply(true), &env).context("a second terraform run would change something")?;
-        Ok("deploy terraform: `terraform apply` of both accounts' files, then `terraform plan` with no changes".to_owned())
+        Ok("deploy terraform: `terraform apply` of both accounts' files, then `terraform plan` with no changes"
+            .to_owned())
     }
 
     /// COPY → UNLOAD → COPY with statements from `redbridge sql`, run by `redbridge test --sql`.
@@ -527,12 +578,56 @@ impl Runner<'_> {
         let spec = self.world.spec_path().display().to_string();
         let generate = |args: &[&str]| -> anyhow::Result<String> {
             let output = Command::new(&self.settings.redbridge).args(args).output()?;
-            ensure!(output.status.success(), "`redbridge {}` failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr));
+            ensure!(
+                output.status.success(),
+                "`redbridge {}` failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr)
+            );
             Ok(String::from_utf8(output.stdout)?.trim().to_owned())
         };
-        let copy_in = generate(&["sql", "copy", "--spec", &spec, "--format", "csv", "--table", "rt_source", "--from", &format!("{base}in/"), "--option", "IGNOREHEADER 1"])?;
-        let unload = generate(&["sql", "unload", "--spec", &spec, "--format", "csv", "--query", "SELECT * FROM rt_source", "--to", &format!("{base}out/part_"), "--option", "HEADER"])?;
-        let copy_back = generate(&["sql", "copy", "--spec", &spec, "--format", "csv", "--table", "rt_back", "--from", &format!("{base}out/part_"), "--option", "IGNOREHEADER 1"])?;
+        let copy_in = generate(&[
+            "sql",
+            "copy",
+            "--spec",
+            &spec,
+            "--format",
+            "csv",
+            "--table",
+            "rt_source",
+            "--from",
+            &format!("{base}in/"),
+            "--option",
+            "IGNOREHEADER 1",
+        ])?;
+        let unload = generate(&[
+            "sql",
+            "unload",
+            "--spec",
+            &spec,
+            "--format",
+            "csv",
+            "--query",
+            "SELECT * FROM rt_source",
+            "--to",
+            &format!("{base}out/part_"),
+            "--option",
+            "HEADER",
+        ])?;
+        let copy_back = generate(&[
+            "sql",
+            "copy",
+            "--spec",
+            &spec,
+            "--format",
+            "csv",
+            "--table",
+            "rt_back",
+            "--from",
+            &format!("{base}out/part_"),
+            "--option",
+            "IGNOREHEADER 1",
+        ])?;
         for statement in [&copy_in, &unload, &copy_back] {
             self.sql_ok(statement)?;
         }
@@ -583,7 +678,13 @@ pub async fn demo(scenario: &Scenario, settings: &Settings) -> anyhow::Result<()
     let mut world = World::new(scenario, 90, &settings.services, &settings.work)?;
     world.set_up(scenario).await.context("setting up")?;
     refresh_chain(&mut world, settings)?;
-    println!("# {}\n# accounts: Redshift {}, bucket {}; spec: {}", scenario.description, world.redshift_account, world.s3_account, world.spec_path().display());
+    println!(
+        "# {}\n# accounts: Redshift {}, bucket {}; spec: {}",
+        scenario.description,
+        world.redshift_account,
+        world.s3_account,
+        world.spec_path().display()
+    );
     let runner = Runner { world, settings, calls: 0 };
     let spec = runner.world.spec_path().display().to_string();
     let profiles = runner.profiles();
@@ -596,7 +697,12 @@ pub async fn demo(scenario: &Scenario, settings: &Settings) -> anyhow::Result<()
     for args in commands {
         println!("\n$ AWS_CONFIG_FILE={} redbridge {}", runner.world.aws_config().display(), args.join(" "));
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        let status = runner.command(&refs).env_remove("REDBRIDGE_LOG").stdout(Stdio::inherit()).stderr(Stdio::inherit()).status()?;
+        let status = runner
+            .command(&refs)
+            .env_remove("REDBRIDGE_LOG")
+            .stdout(Stdio::inherit())
+            .stderr(Stdio::inherit())
+            .status()?;
         ensure!(status.success(), "`redbridge {}` failed: {status}", args[0]);
     }
     Ok(())

@@ -240,8 +240,9 @@ pub fn load_all(dir: &Path, filter: Option<&str>) -> anyhow::Result<Vec<Scenario
     for path in paths {
         let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading `{}`", path.display()))?;
-        let mut scenario: Scenario =
-            toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end())).with_context(|| format!("`{}` is not a valid scenario", path.display()))?;
+        let mut scenario: Scenario = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
+            .with_context(|| format!("`{}` is not a valid scenario", path.display()))?;
         scenario.name = name.clone();
         for field in ["redshift_account", "s3_account"] {
             if scenario.spec.contains_key(field) {

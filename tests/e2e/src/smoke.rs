@@ -87,7 +87,12 @@ pub async fn scenario(aws: &str, emu: &str) -> anyhow::Result<()> {
             "Condition": { "StringEquals": { "aws:SourceAccount": CLUSTER_ACCOUNT, "sts:ExternalId": db_user_arn } }
         }]
     });
-    cluster_iam.create_role().role_name("RedbridgeClusterRole").assume_role_policy_document(cluster_trust.to_string()).send().await?;
+    cluster_iam
+        .create_role()
+        .role_name("RedbridgeClusterRole")
+        .assume_role_policy_document(cluster_trust.to_string())
+        .send()
+        .await?;
     let assume = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [{ "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": bucket_role }]
@@ -108,7 +113,12 @@ pub async fn scenario(aws: &str, emu: &str) -> anyhow::Result<()> {
             "Condition": { "StringEquals": { "sts:ExternalId": db_user_arn } }
         }]
     });
-    bucket_iam.create_role().role_name("RedbridgeBucketRole").assume_role_policy_document(bucket_trust.to_string()).send().await?;
+    bucket_iam
+        .create_role()
+        .role_name("RedbridgeBucketRole")
+        .assume_role_policy_document(bucket_trust.to_string())
+        .send()
+        .await?;
     let access = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [
@@ -135,13 +145,20 @@ pub async fn scenario(aws: &str, emu: &str) -> anyhow::Result<()> {
         .master_user_password("Passw0rd!")
         .send()
         .await?;
-    let modified = redshift.modify_cluster_iam_roles().cluster_identifier(CLUSTER).add_iam_roles(&cluster_role).send().await?;
-    let status = modified.cluster().and_then(|c| c.iam_roles().first()).and_then(|r| r.apply_status()).unwrap_or_default().to_owned();
+    let modified =
+        redshift.modify_cluster_iam_roles().cluster_identifier(CLUSTER).add_iam_roles(&cluster_role).send().await?;
+    let status = modified
+        .cluster()
+        .and_then(|c| c.iam_roles().first())
+        .and_then(|r| r.apply_status())
+        .unwrap_or_default()
+        .to_owned();
     ensure!(status == "adding", "a freshly attached role should be `adding`, not `{status}`");
     let mut in_sync = false;
     for _ in 0..100 {
         let described = redshift.describe_clusters().cluster_identifier(CLUSTER).send().await?;
-        let statuses: Vec<_> = described.clusters().iter().flat_map(|c| c.iam_roles()).filter_map(|r| r.apply_status()).collect();
+        let statuses: Vec<_> =
+            described.clusters().iter().flat_map(|c| c.iam_roles()).filter_map(|r| r.apply_status()).collect();
         if statuses == ["in-sync"] {
             in_sync = true;
             break;
@@ -185,7 +202,8 @@ pub async fn scenario(aws: &str, emu: &str) -> anyhow::Result<()> {
     };
     run("create table sales (id integer, name varchar(20), amount integer)".to_owned()).await?.finished()?;
     run("create table sales_back (id integer, name varchar(20), amount integer)".to_owned()).await?.finished()?;
-    let copied = run(format!("COPY sales FROM 's3://{bucket}/in/' IAM_ROLE '{chain}' CSV IGNOREHEADER 1")).await?.finished()?;
+    let copied =
+        run(format!("COPY sales FROM 's3://{bucket}/in/' IAM_ROLE '{chain}' CSV IGNOREHEADER 1")).await?.finished()?;
     ensure!(copied == 3, "COPY loaded {copied} rows, expected 3");
     steps.done("COPY through the two-account chain: 3 rows");
     let unloaded = run(format!(
@@ -194,14 +212,23 @@ pub async fn scenario(aws: &str, emu: &str) -> anyhow::Result<()> {
     .await?
     .finished()?;
     ensure!(unloaded == 3, "UNLOAD wrote {unloaded} rows, expected 3");
-    let head = bucket_s3.head_object().bucket(bucket).key("out/sales_000").send().await.context("the UNLOAD file is in LocalStack S3")?;
+    let head = bucket_s3
+        .head_object()
+        .bucket(bucket)
+        .key("out/sales_000")
+        .send()
+        .await
+        .context("the UNLOAD file is in LocalStack S3")?;
     ensure!(
         head.server_side_encryption() == Some(&aws_sdk_s3::types::ServerSideEncryption::AwsKms),
         "the UNLOAD file is not SSE-KMS encrypted: {:?}",
         head.server_side_encryption()
     );
     steps.done("UNLOAD into LocalStack S3 as SSE-KMS: out/sales_000");
-    let reloaded = run(format!("COPY sales_back FROM 's3://{bucket}/out/sales_' IAM_ROLE '{chain}' CSV IGNOREHEADER 1")).await?.finished()?;
+    let reloaded =
+        run(format!("COPY sales_back FROM 's3://{bucket}/out/sales_' IAM_ROLE '{chain}' CSV IGNOREHEADER 1"))
+            .await?
+            .finished()?;
     ensure!(reloaded == 3, "the second COPY loaded {reloaded} rows, expected 3");
     let original = rows(&data, "select * from sales order by id").await?;
     let back = rows(&data, "select * from sales_back order by id").await?;
@@ -212,7 +239,10 @@ pub async fn scenario(aws: &str, emu: &str) -> anyhow::Result<()> {
     cluster_iam.delete_role_policy().role_name("RedbridgeClusterRole").policy_name("AssumeBucketRole").send().await?;
     let failed = run(format!("COPY sales FROM 's3://{bucket}/in/' IAM_ROLE '{chain}' CSV IGNOREHEADER 1")).await?;
     let expected = format!("ERROR: Not authorized to get credentials of role {bucket_role}");
-    ensure!(failed.status == "FAILED" && failed.error.as_deref() == Some(expected.as_str()), "expected FAILED with `{expected}`, got {failed:?}");
+    ensure!(
+        failed.status == "FAILED" && failed.error.as_deref() == Some(expected.as_str()),
+        "expected FAILED with `{expected}`, got {failed:?}"
+    );
     steps.done(&format!("without sts:AssumeRole: `{expected}`"));
     eprintln!("redbridge-e2e: smoke: scenario done in {:.1}s", steps.started.elapsed().as_secs_f64());
     Ok(())
@@ -233,13 +263,18 @@ impl Outcome {
 }
 
 async fn execute(data: &aws_sdk_redshiftdata::Client, sql: &str) -> anyhow::Result<Outcome> {
-    let submitted = data.execute_statement().cluster_identifier(CLUSTER).database("dev").db_user(DB_USER).sql(sql).send().await?;
+    let submitted =
+        data.execute_statement().cluster_identifier(CLUSTER).database("dev").db_user(DB_USER).sql(sql).send().await?;
     let id = submitted.id().context("ExecuteStatement returned no id")?.to_owned();
     for _ in 0..600 {
         let described = data.describe_statement().id(&id).send().await?;
         let status = described.status().map(|s| s.as_str().to_owned()).unwrap_or_default();
         if matches!(status.as_str(), "FINISHED" | "FAILED" | "ABORTED") {
-            return Ok(Outcome { status, error: described.error().map(str::to_owned), result_rows: described.result_rows() });
+            return Ok(Outcome {
+                status,
+                error: described.error().map(str::to_owned),
+                result_rows: described.result_rows(),
+            });
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -247,7 +282,17 @@ async fn execute(data: &aws_sdk_redshiftdata::Client, sql: &str) -> anyhow::Resu
 }
 
 async fn rows(data: &aws_sdk_redshiftdata::Client, sql: &str) -> anyhow::Result<Vec<String>> {
-    let id = data.execute_statement().cluster_identifier(CLUSTER).database("dev").db_user(DB_USER).sql(sql).send().await?.id().context("ExecuteStatement returned no id")?.to_owned();
+    let id = data
+        .execute_statement()
+        .cluster_identifier(CLUSTER)
+        .database("dev")
+        .db_user(DB_USER)
+        .sql(sql)
+        .send()
+        .await?
+        .id()
+        .context("ExecuteStatement returned no id")?
+        .to_owned();
     for _ in 0..600 {
         let described = data.describe_statement().id(&id).send().await?;
         match described.status().map(|s| s.as_str()) {

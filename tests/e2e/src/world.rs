@@ -65,7 +65,13 @@ fn sdk_config(account: &str, region: &str, endpoint: &str) -> SdkConfig {
         .behavior_version(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(region.to_owned()))
         .endpoint_url(endpoint)
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(account, "test", None, None, "redbridge-e2e")))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            account,
+            "test",
+            None,
+            None,
+            "redbridge-e2e",
+        )))
         .build()
 }
 
@@ -86,8 +92,12 @@ impl World {
         std::fs::create_dir_all(&dir)?;
         let spec = scenario.spec.clone();
         let region = string(&spec, "region").unwrap_or_else(|| "us-east-1".to_owned());
-        let bucket_region =
-            scenario.setup.bucket_region.clone().or_else(|| string(&spec, "bucket_region")).unwrap_or_else(|| region.clone());
+        let bucket_region = scenario
+            .setup
+            .bucket_region
+            .clone()
+            .or_else(|| string(&spec, "bucket_region"))
+            .unwrap_or_else(|| region.clone());
         let bucket = string(&spec, "bucket").context("the spec has no bucket")?;
         let target = match (string(&spec, "cluster"), string(&spec, "workgroup"), string(&spec, "namespace")) {
             (Some(id), None, None) => {
@@ -247,7 +257,8 @@ impl World {
         if scenario.setup.kms {
             let kms = aws_sdk_kms::Client::new(&self.s3_config);
             let key = kms.create_key().description(format!("redbridge e2e {}", scenario.name)).send().await?;
-            self.kms_key = Some(key.key_metadata().and_then(|m| m.arn()).context("KMS returned no key ARN")?.to_owned());
+            self.kms_key =
+                Some(key.key_metadata().and_then(|m| m.arn()).context("KMS returned no key ARN")?.to_owned());
         }
         let emu = sdk_config(&self.redshift_account, &self.region, &self.services.emu);
         match &self.target {
@@ -293,8 +304,13 @@ impl World {
                     Target::Cluster { id, .. } => SdkRedshift::from_conf(&emu).remove_cluster_role(id, role).await?,
                     Target::Serverless { namespace, .. } => {
                         let serverless = SdkRedshiftServerless::from_conf(&emu);
-                        let roles: Vec<String> =
-                            serverless.namespace_roles(namespace).await?.into_iter().map(|r| r.arn).filter(|a| a != role).collect();
+                        let roles: Vec<String> = serverless
+                            .namespace_roles(namespace)
+                            .await?
+                            .into_iter()
+                            .map(|r| r.arn)
+                            .filter(|a| a != role)
+                            .collect();
                         serverless.set_namespace_roles(namespace, &roles).await?;
                     }
                 }
@@ -353,7 +369,8 @@ impl World {
                                 remove_value(actions, action);
                             }
                         }
-                        statements.retain(|s| s.get("Action").is_none_or(|a| !matches!(a, Value::Array(v) if v.is_empty())));
+                        statements
+                            .retain(|s| s.get("Action").is_none_or(|a| !matches!(a, Value::Array(v) if v.is_empty())));
                     }
                     if value.to_string() != before {
                         if value.get("Statement").is_some_and(|s| matches!(s, Value::Array(v) if v.is_empty())) {
@@ -374,7 +391,8 @@ impl World {
             Fault::KeyPolicy { document } => {
                 let key = KmsKeyArn::parse(self.kms_key.as_deref().context("the scenario has no key (setup.kms)")?)
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
-                let document = PolicyDocument::from_json(&self.template(document)).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let document =
+                    PolicyDocument::from_json(&self.template(document)).map_err(|e| anyhow::anyhow!("{e}"))?;
                 SdkKms::from_conf(&self.s3_config).put_key_policy(&key, &document).await?;
                 Ok("replaced the key policy".to_owned())
             }
@@ -408,7 +426,9 @@ impl World {
         let emu = sdk_config(&self.redshift_account, &self.region, &self.services.emu);
         let roles = match &self.target {
             Target::Cluster { id, .. } => SdkRedshift::from_conf(&emu).cluster_roles(id).await?,
-            Target::Serverless { namespace, .. } => SdkRedshiftServerless::from_conf(&emu).namespace_roles(namespace).await?,
+            Target::Serverless { namespace, .. } => {
+                SdkRedshiftServerless::from_conf(&emu).namespace_roles(namespace).await?
+            }
         };
         Ok(roles.iter().any(|r| r.arn == role))
     }
@@ -421,7 +441,8 @@ impl World {
         let printed: Value = serde_json::from_str(json).context("the printed key-policy statements are not JSON")?;
         let kms = SdkKms::from_conf(&self.s3_config);
         let mut policy = serde_json::to_value(kms.get_key_policy(&key).await?)?;
-        let statements = policy.get_mut("Statement").and_then(Value::as_array_mut).context("the key policy has no statements")?;
+        let statements =
+            policy.get_mut("Statement").and_then(Value::as_array_mut).context("the key policy has no statements")?;
         let mut merged = 0;
         for statement in printed["Statement"].as_array().context("no `Statement` array in the printed document")? {
             if !statements.iter().any(|s| s.get("Sid").is_some() && s.get("Sid") == statement.get("Sid")) {
@@ -495,7 +516,13 @@ fn remove_value(value: &mut Value, item: &str) {
 /// Percent-encodes a query value.
 fn encode(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 

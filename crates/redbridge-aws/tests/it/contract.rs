@@ -1,7 +1,7 @@
 //! The contract suites against the fakes.
 
+use redbridge_aws::apply_engine::NoSleep;
 use redbridge_aws::contract;
-use redbridge_aws::engine::NoSleep;
 use redbridge_aws::fake::FakeAws;
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
@@ -31,7 +31,9 @@ fn fake_kms_passes_the_kms_contract() {
     aws.seed_key(
         &key,
         PolicyDocument::new(vec![
-            Statement::allow(["kms:*"], ["*"]).with_sid("EnableRoot").with_principal(Principal::aws(["arn:aws:iam::111111111111:root"])),
+            Statement::allow(["kms:*"], ["*"])
+                .with_sid("EnableRoot")
+                .with_principal(Principal::aws(["arn:aws:iam::111111111111:root"])),
         ]),
     );
     block_on(contract::kms(&aws.account(account()), &key));

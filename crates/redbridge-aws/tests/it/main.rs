@@ -1,12 +1,12 @@
 //! Tests of redbridge-aws: SDK adapters against aws-smithy-mocks, the fakes against the contract
 //! suites, and the engine (apply, destroy, faults) over the fakes.
 
+mod apply_engine;
 mod contract;
 mod data_api;
-mod engine;
 mod mocks;
 mod mocks_doctor;
-mod snapshot;
+mod snapshot_reader;
 
 use redbridge_core::{Plan, RawSpec, Spec};
 

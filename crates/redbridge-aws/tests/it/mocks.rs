@@ -6,14 +6,15 @@ use std::time::Duration;
 
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use redbridge_aws::AwsError;
-use redbridge_aws::engine::{self, AccountPorts, NoSleep, Ports, RunSettings, Silent};
+use redbridge_aws::apply_engine::{self, AccountPorts, NoSleep, Ports, RunSettings, Silent};
 use redbridge_aws::ports::{
     DataTarget, Iam, Kms, NewRole, Redshift, RedshiftData, RedshiftServerless, S3, StatementState, Sts,
 };
 use redbridge_aws::sdk::{
-    SdkIam, SdkKms, SdkRedshift, SdkRedshiftData, SdkRedshiftServerless, SdkS3, SdkSts, parse_namespace_role, percent_decode,
+    SdkIam, SdkKms, SdkRedshift, SdkRedshiftData, SdkRedshiftServerless, SdkS3, SdkSts, parse_namespace_role,
+    percent_decode,
 };
-use redbridge_core::converge::{Action, AccountDiff, ApplyStatus, AttachedRole, Change, ChangeKind, Diff};
+use redbridge_core::converge::{AccountDiff, Action, ApplyStatus, AttachedRole, Change, ChangeKind, Diff};
 use redbridge_core::plan::Side;
 use redbridge_core::spec::Target;
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
@@ -44,7 +45,13 @@ fn trust() -> PolicyDocument {
 /// What IAM sends: the policy URL-encoded.
 fn url_encoded(json: &str) -> String {
     json.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -73,7 +80,11 @@ fn percent_decoding_restores_iam_documents() {
 fn iam_get_role_decodes_the_trust_policy_and_tags() {
     let found = mock!(aws_sdk_iam::Client::get_role)
         .match_requests(|r| r.role_name() == Some("redbridge-analytics"))
-        .then_output(|| aws_sdk_iam::operation::get_role::GetRoleOutput::builder().role(iam_role(&[("managed-by", "redbridge")])).build());
+        .then_output(|| {
+            aws_sdk_iam::operation::get_role::GetRoleOutput::builder()
+                .role(iam_role(&[("managed-by", "redbridge")]))
+                .build()
+        });
     let missing = mock!(aws_sdk_iam::Client::get_role)
         .match_requests(|r| r.role_name() == Some("missing"))
         .then_http_response(|| http(404, &query_error("NoSuchEntity", "The role with name missing cannot be found.")));
@@ -134,52 +145,77 @@ fn iam_create_role_sends_path_trust_and_tags_and_maps_access_denied() {
 fn iam_conflicts_and_invalid_principal_are_classified() {
     let create = mock!(aws_sdk_iam::Client::create_role)
         .sequence()
-        .http_status(409, Some(query_error("EntityAlreadyExists", "Role with name redbridge-analytics already exists.")))
-        .http_status(400, Some(query_error("MalformedPolicyDocument", "Invalid principal in policy: \"AWS\":\"arn:aws:iam::111111111111:role/x\"")))
+        .http_status(
+            409,
+            Some(query_error("EntityAlreadyExists", "Role with name redbridge-analytics already exists.")),
+        )
+        .http_status(
+            400,
+            Some(query_error(
+                "MalformedPolicyDocument",
+                "Invalid principal in policy: \"AWS\":\"arn:aws:iam::111111111111:role/x\"",
+            )),
+        )
         .build();
     let client = mock_client!(aws_sdk_iam, RuleMode::Sequential, [&create]);
     let iam = SdkIam::new(client);
-    let role = NewRole { arn: RoleArn::parse(ROLE).unwrap(), trust_policy: trust(), description: "d".into(), tags: vec![] };
-    assert!(matches!(block_on(iam.create_role(&role)), Err(AwsError::Conflict { code, .. }) if code == "EntityAlreadyExists"));
+    let role =
+        NewRole { arn: RoleArn::parse(ROLE).unwrap(), trust_policy: trust(), description: "d".into(), tags: vec![] };
+    assert!(
+        matches!(block_on(iam.create_role(&role)), Err(AwsError::Conflict { code, .. }) if code == "EntityAlreadyExists")
+    );
     let invalid = block_on(iam.create_role(&role)).unwrap_err();
     assert!(invalid.is_invalid_principal() && invalid.is_transient(), "{invalid:?}");
 }
 
 #[test]
 fn iam_trust_tag_delete_and_inline_policy_operations() {
-    let policy = PolicyDocument::new(vec![Statement::allow(["sts:AssumeRole"], ["arn:aws:iam::222222222222:role/b"]).with_sid("RedbridgeAssumeNextRole")]);
+    let policy = PolicyDocument::new(vec![
+        Statement::allow(["sts:AssumeRole"], ["arn:aws:iam::222222222222:role/b"]).with_sid("RedbridgeAssumeNextRole"),
+    ]);
     let expected = policy.clone();
     let update = mock!(aws_sdk_iam::Client::update_assume_role_policy)
-        .match_requests(|r| r.role_name() == Some("r") && r.policy_document().map(PolicyDocument::from_json).and_then(Result::ok) == Some(trust()))
-        .then_output(|| aws_sdk_iam::operation::update_assume_role_policy::UpdateAssumeRolePolicyOutput::builder().build());
+        .match_requests(|r| {
+            r.role_name() == Some("r")
+                && r.policy_document().map(PolicyDocument::from_json).and_then(Result::ok) == Some(trust())
+        })
+        .then_output(|| {
+            aws_sdk_iam::operation::update_assume_role_policy::UpdateAssumeRolePolicyOutput::builder().build()
+        });
     let tag = mock!(aws_sdk_iam::Client::tag_role)
         .match_requests(|r| r.role_name() == Some("r") && r.tags().len() == 1 && r.tags()[0].key() == "adopted-by")
         .then_output(|| aws_sdk_iam::operation::tag_role::TagRoleOutput::builder().build());
-    let delete = mock!(aws_sdk_iam::Client::delete_role)
-        .match_requests(|r| r.role_name() == Some("r"))
-        .then_http_response(|| http(409, &query_error("DeleteConflict", "Cannot delete entity, must delete policies first.")));
+    let delete =
+        mock!(aws_sdk_iam::Client::delete_role).match_requests(|r| r.role_name() == Some("r")).then_http_response(
+            || http(409, &query_error("DeleteConflict", "Cannot delete entity, must delete policies first.")),
+        );
     let put_json = policy.to_json();
     let put = mock!(aws_sdk_iam::Client::put_role_policy)
-        .match_requests(move |r| r.role_name() == Some("r") && r.policy_name() == Some("p") && r.policy_document() == Some(put_json.as_str()))
+        .match_requests(move |r| {
+            r.role_name() == Some("r") && r.policy_name() == Some("p") && r.policy_document() == Some(put_json.as_str())
+        })
         .then_output(|| aws_sdk_iam::operation::put_role_policy::PutRolePolicyOutput::builder().build());
     let encoded = url_encoded(&policy.to_json());
-    let get = mock!(aws_sdk_iam::Client::get_role_policy)
-        .match_requests(|r| r.policy_name() == Some("p"))
-        .then_output(move || {
+    let get = mock!(aws_sdk_iam::Client::get_role_policy).match_requests(|r| r.policy_name() == Some("p")).then_output(
+        move || {
             aws_sdk_iam::operation::get_role_policy::GetRolePolicyOutput::builder()
                 .role_name("r")
                 .policy_name("p")
                 .policy_document(encoded.clone())
                 .build()
                 .unwrap()
-        });
+        },
+    );
     let get_missing = mock!(aws_sdk_iam::Client::get_role_policy)
         .match_requests(|r| r.policy_name() == Some("missing"))
-        .then_http_response(|| http(404, &query_error("NoSuchEntity", "The role policy with name missing cannot be found.")));
+        .then_http_response(|| {
+            http(404, &query_error("NoSuchEntity", "The role policy with name missing cannot be found."))
+        });
     let remove = mock!(aws_sdk_iam::Client::delete_role_policy)
         .match_requests(|r| r.role_name() == Some("r") && r.policy_name() == Some("p"))
         .then_output(|| aws_sdk_iam::operation::delete_role_policy::DeleteRolePolicyOutput::builder().build());
-    let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&update, &tag, &delete, &put, &get, &get_missing, &remove]);
+    let client =
+        mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&update, &tag, &delete, &put, &get, &get_missing, &remove]);
     let iam = SdkIam::new(client);
     block_on(iam.update_trust_policy("r", &trust())).unwrap();
     block_on(iam.tag_role("r", &[("adopted-by".into(), "redbridge".into())])).unwrap();
@@ -195,9 +231,8 @@ fn iam_trust_tag_delete_and_inline_policy_operations() {
 
 #[test]
 fn iam_list_role_policies_follows_every_page() {
-    let first = mock!(aws_sdk_iam::Client::list_role_policies)
-        .match_requests(|r| r.marker().is_none())
-        .then_output(|| {
+    let first =
+        mock!(aws_sdk_iam::Client::list_role_policies).match_requests(|r| r.marker().is_none()).then_output(|| {
             aws_sdk_iam::operation::list_role_policies::ListRolePoliciesOutput::builder()
                 .policy_names("a")
                 .policy_names("b")
@@ -259,7 +294,8 @@ fn throttling_is_retried_by_the_sdk_and_mapped_when_it_persists() {
 
 #[test]
 fn sts_caller_identity_and_its_access_denied() {
-    let ok = mock!(aws_sdk_sts::Client::get_caller_identity).sequence()
+    let ok = mock!(aws_sdk_sts::Client::get_caller_identity)
+        .sequence()
         .output(|| {
             aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
                 .account("222222222222")
@@ -267,7 +303,13 @@ fn sts_caller_identity_and_its_access_denied() {
                 .user_id("AROA:me")
                 .build()
         })
-        .http_status(403, Some(query_error("AccessDenied", "User: arn:aws:iam::222222222222:user/x is not authorized to perform: sts:GetCallerIdentity")))
+        .http_status(
+            403,
+            Some(query_error(
+                "AccessDenied",
+                "User: arn:aws:iam::222222222222:user/x is not authorized to perform: sts:GetCallerIdentity",
+            )),
+        )
         .build();
     let client = mock_client!(aws_sdk_sts, RuleMode::Sequential, [&ok]);
     let sts = SdkSts::new(client);
@@ -282,13 +324,20 @@ fn sts_caller_identity_and_its_access_denied() {
 #[test]
 fn kms_key_policy_round_trip_describe_and_errors() {
     let policy = PolicyDocument::new(vec![
-        Statement::allow(["kms:*"], ["*"]).with_sid("Enable IAM User Permissions").with_principal(Principal::aws(["arn:aws:iam::222222222222:root"])),
+        Statement::allow(["kms:*"], ["*"])
+            .with_sid("Enable IAM User Permissions")
+            .with_principal(Principal::aws(["arn:aws:iam::222222222222:root"])),
     ]);
     let text = policy.to_json_pretty();
     let expected = policy.clone();
     let get = mock!(aws_sdk_kms::Client::get_key_policy)
         .match_requests(|r| r.key_id() == Some(KEY) && r.policy_name() == Some("default"))
-        .then_output(move || aws_sdk_kms::operation::get_key_policy::GetKeyPolicyOutput::builder().policy(text.clone()).policy_name("default").build());
+        .then_output(move || {
+            aws_sdk_kms::operation::get_key_policy::GetKeyPolicyOutput::builder()
+                .policy(text.clone())
+                .policy_name("default")
+                .build()
+        });
     let put = mock!(aws_sdk_kms::Client::put_key_policy)
         .match_requests(move |r| r.policy().map(PolicyDocument::from_json).and_then(Result::ok) == Some(expected.clone()))
         .sequence()
@@ -315,7 +364,9 @@ fn kms_key_policy_round_trip_describe_and_errors() {
     assert_eq!(block_on(kms.get_key_policy(&key)).unwrap(), policy);
     block_on(kms.put_key_policy(&key, &policy)).unwrap();
     assert!(block_on(kms.put_key_policy(&key, &policy)).unwrap_err().is_invalid_principal());
-    assert!(matches!(block_on(kms.put_key_policy(&key, &policy)), Err(AwsError::AccessDenied { action: Some(a), .. }) if a == "kms:PutKeyPolicy"));
+    assert!(
+        matches!(block_on(kms.put_key_policy(&key, &policy)), Err(AwsError::AccessDenied { action: Some(a), .. }) if a == "kms:PutKeyPolicy")
+    );
     let info = block_on(kms.describe_key(&key)).unwrap();
     assert!(info.customer_managed && info.enabled);
 }
@@ -323,7 +374,9 @@ fn kms_key_policy_round_trip_describe_and_errors() {
 fn cluster(statuses: &[(&str, &str)]) -> aws_sdk_redshift::operation::describe_clusters::DescribeClustersOutput {
     let mut cluster = aws_sdk_redshift::types::Cluster::builder().cluster_identifier("analytics");
     for (arn, status) in statuses {
-        cluster = cluster.iam_roles(aws_sdk_redshift::types::ClusterIamRole::builder().iam_role_arn(*arn).apply_status(*status).build());
+        cluster = cluster.iam_roles(
+            aws_sdk_redshift::types::ClusterIamRole::builder().iam_role_arn(*arn).apply_status(*status).build(),
+        );
     }
     aws_sdk_redshift::operation::describe_clusters::DescribeClustersOutput::builder().clusters(cluster.build()).build()
 }
@@ -371,8 +424,14 @@ fn no_serverless() -> aws_sdk_redshiftserverless::Client {
 fn provisioned_attach_adds_only_and_polls_adding_until_in_sync() {
     let foreign = "arn:aws:iam::111111111111:role/foreign";
     let modify = mock!(aws_sdk_redshift::Client::modify_cluster_iam_roles)
-        .match_requests(|r| r.cluster_identifier() == Some("analytics") && r.add_iam_roles() == [ROLE] && r.remove_iam_roles().is_empty())
-        .then_output(|| aws_sdk_redshift::operation::modify_cluster_iam_roles::ModifyClusterIamRolesOutput::builder().build());
+        .match_requests(|r| {
+            r.cluster_identifier() == Some("analytics")
+                && r.add_iam_roles() == [ROLE]
+                && r.remove_iam_roles().is_empty()
+        })
+        .then_output(|| {
+            aws_sdk_redshift::operation::modify_cluster_iam_roles::ModifyClusterIamRolesOutput::builder().build()
+        });
     let describe = mock!(aws_sdk_redshift::Client::describe_clusters)
         .match_requests(|r| r.cluster_identifier() == Some("analytics"))
         .sequence()
@@ -380,14 +439,15 @@ fn provisioned_attach_adds_only_and_polls_adding_until_in_sync() {
         .times(2)
         .output(move || cluster(&[(foreign, "in-sync"), (ROLE, "in-sync")]))
         .build();
-    let ports = sdk_ports(no_iam(), mock_client!(aws_sdk_redshift, RuleMode::MatchAny, [&modify, &describe]), no_serverless());
+    let ports =
+        sdk_ports(no_iam(), mock_client!(aws_sdk_redshift, RuleMode::MatchAny, [&modify, &describe]), no_serverless());
     let diff = one_change(Action::Attach {
         target: Target::Provisioned { cluster: "analytics".into() },
         role: RoleArn::parse(ROLE).unwrap(),
         roles: vec![],
     });
     let sleeper = NoSleep::default();
-    let report = block_on(engine::execute(&diff, &ports, &RunSettings::default(), &sleeper, &Silent));
+    let report = block_on(apply_engine::execute(&diff, &ports, &RunSettings::default(), &sleeper, &Silent));
     assert!(report.succeeded(), "{report:?}");
     assert_eq!(modify.num_calls(), 1);
     assert_eq!(describe.num_calls(), 3);
@@ -398,7 +458,9 @@ fn provisioned_attach_adds_only_and_polls_adding_until_in_sync() {
 fn provisioned_remove_and_cluster_not_found() {
     let modify = mock!(aws_sdk_redshift::Client::modify_cluster_iam_roles)
         .match_requests(|r| r.remove_iam_roles() == [ROLE] && r.add_iam_roles().is_empty())
-        .then_output(|| aws_sdk_redshift::operation::modify_cluster_iam_roles::ModifyClusterIamRolesOutput::builder().build());
+        .then_output(|| {
+            aws_sdk_redshift::operation::modify_cluster_iam_roles::ModifyClusterIamRolesOutput::builder().build()
+        });
     let missing = mock!(aws_sdk_redshift::Client::describe_clusters)
         .then_http_response(|| http(404, &query_error("ClusterNotFound", "Cluster nope not found.")));
     let client = mock_client!(aws_sdk_redshift, RuleMode::MatchAny, [&modify, &missing]);
@@ -446,15 +508,21 @@ fn serverless_attach_merges_both_formats_and_waits_for_in_sync() {
             r.namespace_name() == Some("analytics-ns")
                 && r.iam_roles() == [plain, "arn:aws:iam::111111111111:role/structured-format", ROLE]
         })
-        .then_output(|| aws_sdk_redshiftserverless::operation::update_namespace::UpdateNamespaceOutput::builder().build());
-    let ports = sdk_ports(no_iam(), no_redshift(), mock_client!(aws_sdk_redshiftserverless, RuleMode::MatchAny, [&get, &update]));
+        .then_output(|| {
+            aws_sdk_redshiftserverless::operation::update_namespace::UpdateNamespaceOutput::builder().build()
+        });
+    let ports = sdk_ports(
+        no_iam(),
+        no_redshift(),
+        mock_client!(aws_sdk_redshiftserverless, RuleMode::MatchAny, [&get, &update]),
+    );
     let diff = one_change(Action::Attach {
         target: Target::Serverless { workgroup: "analytics-wg".into(), namespace: "analytics-ns".into() },
         role: RoleArn::parse(ROLE).unwrap(),
         roles: vec![],
     });
     let sleeper = NoSleep::default();
-    let report = block_on(engine::execute(&diff, &ports, &RunSettings::default(), &sleeper, &Silent));
+    let report = block_on(apply_engine::execute(&diff, &ports, &RunSettings::default(), &sleeper, &Silent));
     assert!(report.succeeded(), "{report:?}");
     assert_eq!(update.num_calls(), 1, "UpdateNamespace with the union of both formats and the new role");
     assert_eq!(get.num_calls(), 3);
@@ -466,14 +534,23 @@ fn serverless_missing_namespace_is_not_found() {
     let get = mock!(aws_sdk_redshiftserverless::Client::get_namespace)
         .then_http_response(|| http(400, &json_error("ResourceNotFoundException", "namespace nope not found")));
     let client = mock_client!(aws_sdk_redshiftserverless, RuleMode::MatchAny, [&get]);
-    assert!(matches!(block_on(SdkRedshiftServerless::new(client).namespace_roles("nope")), Err(AwsError::NotFound { .. })));
+    assert!(matches!(
+        block_on(SdkRedshiftServerless::new(client).namespace_roles("nope")),
+        Err(AwsError::NotFound { .. })
+    ));
 }
 
 #[test]
 fn eventual_consistency_of_iam_is_retried_through_the_sdk_adapter() {
     let create = mock!(aws_sdk_iam::Client::create_role)
         .sequence()
-        .http_status(400, Some(query_error("MalformedPolicyDocument", "Invalid principal in policy: \"AWS\":\"arn:aws:iam::111111111111:role/prev\"")))
+        .http_status(
+            400,
+            Some(query_error(
+                "MalformedPolicyDocument",
+                "Invalid principal in policy: \"AWS\":\"arn:aws:iam::111111111111:role/prev\"",
+            )),
+        )
         .times(2)
         .output(|| aws_sdk_iam::operation::create_role::CreateRoleOutput::builder().role(iam_role(&[])).build())
         .build();
@@ -485,7 +562,7 @@ fn eventual_consistency_of_iam_is_retried_through_the_sdk_adapter() {
         tags: vec![],
     });
     let sleeper = NoSleep::default();
-    let report = block_on(engine::execute(&diff, &ports, &RunSettings::default(), &sleeper, &Silent));
+    let report = block_on(apply_engine::execute(&diff, &ports, &RunSettings::default(), &sleeper, &Silent));
     assert!(report.succeeded(), "{report:?}");
     assert_eq!(create.num_calls(), 3);
     assert_eq!(sleeper.waits(), [Duration::from_secs(1), Duration::from_secs(2)]);
@@ -493,7 +570,8 @@ fn eventual_consistency_of_iam_is_retried_through_the_sdk_adapter() {
 
 #[test]
 fn s3_bucket_region_and_policy() {
-    let location = mock!(aws_sdk_s3::Client::get_bucket_location).sequence()
+    let location = mock!(aws_sdk_s3::Client::get_bucket_location)
+        .sequence()
         .output(|| aws_sdk_s3::operation::get_bucket_location::GetBucketLocationOutput::builder().build())
         .output(|| {
             aws_sdk_s3::operation::get_bucket_location::GetBucketLocationOutput::builder()
@@ -501,9 +579,21 @@ fn s3_bucket_region_and_policy() {
                 .build()
         })
         .build();
-    let policy = mock!(aws_sdk_s3::Client::get_bucket_policy).sequence()
-        .http_status(404, Some("<Error><Code>NoSuchBucketPolicy</Code><Message>The bucket policy does not exist</Message></Error>".into()))
-        .http_status(404, Some("<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>".into()))
+    let policy = mock!(aws_sdk_s3::Client::get_bucket_policy)
+        .sequence()
+        .http_status(
+            404,
+            Some(
+                "<Error><Code>NoSuchBucketPolicy</Code><Message>The bucket policy does not exist</Message></Error>"
+                    .into(),
+            ),
+        )
+        .http_status(
+            404,
+            Some(
+                "<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>".into(),
+            ),
+        )
         .build();
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&location, &policy]);
     let s3 = SdkS3::new(client);
@@ -517,8 +607,11 @@ fn s3_bucket_region_and_policy() {
 fn redshift_data_execute_and_describe() {
     let execute = mock!(aws_sdk_redshiftdata::Client::execute_statement)
         .match_requests(|r| r.workgroup_name() == Some("wg") && r.database() == Some("dev"))
-        .then_output(|| aws_sdk_redshiftdata::operation::execute_statement::ExecuteStatementOutput::builder().id("s-1").build());
-    let describe = mock!(aws_sdk_redshiftdata::Client::describe_statement).sequence()
+        .then_output(|| {
+            aws_sdk_redshiftdata::operation::execute_statement::ExecuteStatementOutput::builder().id("s-1").build()
+        });
+    let describe = mock!(aws_sdk_redshiftdata::Client::describe_statement)
+        .sequence()
         .output(|| {
             aws_sdk_redshiftdata::operation::describe_statement::DescribeStatementOutput::builder()
                 .id("s-1")
@@ -537,8 +630,11 @@ fn redshift_data_execute_and_describe() {
         .build();
     let client = mock_client!(aws_sdk_redshiftdata, RuleMode::MatchAny, [&execute, &describe]);
     let data = SdkRedshiftData::new(client);
-    let id = block_on(data.execute_statement(&DataTarget::Workgroup { workgroup: "wg".into() }, "dev", "select 1")).unwrap();
+    let id =
+        block_on(data.execute_statement(&DataTarget::Workgroup { workgroup: "wg".into() }, "dev", "select 1")).unwrap();
     assert_eq!(id, "s-1");
     assert_eq!(block_on(data.describe_statement(&id)).unwrap(), StatementState::Running);
-    assert!(matches!(block_on(data.describe_statement(&id)).unwrap(), StatementState::Failed { error } if error.contains("AccessDenied")));
+    assert!(
+        matches!(block_on(data.describe_statement(&id)).unwrap(), StatementState::Failed { error } if error.contains("AccessDenied"))
+    );
 }

@@ -5,7 +5,9 @@
 
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use redbridge_aws::AwsError;
-use redbridge_aws::ports::{DataTarget, DefaultEncryption, Iam, Kms, Redshift, RedshiftData, RedshiftServerless, S3, StatementState};
+use redbridge_aws::ports::{
+    DataTarget, DefaultEncryption, Iam, Kms, Redshift, RedshiftData, RedshiftServerless, S3, StatementState,
+};
 use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftData, SdkRedshiftServerless, SdkS3};
 use redbridge_iam::KmsKeyArn;
 use redbridge_iam::policy::{PolicyDocument, Statement};
@@ -22,7 +24,9 @@ fn iam_attached_policies_pages_default_version_and_document() {
         .match_requests(|r| r.role_name() == Some("bucket-role") && r.marker().is_none())
         .then_output(|| {
             aws_sdk_iam::operation::list_attached_role_policies::ListAttachedRolePoliciesOutput::builder()
-                .attached_policies(aws_sdk_iam::types::AttachedPolicy::builder().policy_arn("arn:aws:iam::2:policy/a").build())
+                .attached_policies(
+                    aws_sdk_iam::types::AttachedPolicy::builder().policy_arn("arn:aws:iam::2:policy/a").build(),
+                )
                 .is_truncated(true)
                 .marker("m1")
                 .build()
@@ -31,7 +35,9 @@ fn iam_attached_policies_pages_default_version_and_document() {
         .match_requests(|r| r.marker() == Some("m1"))
         .then_output(|| {
             aws_sdk_iam::operation::list_attached_role_policies::ListAttachedRolePoliciesOutput::builder()
-                .attached_policies(aws_sdk_iam::types::AttachedPolicy::builder().policy_arn("arn:aws:iam::2:policy/b").build())
+                .attached_policies(
+                    aws_sdk_iam::types::AttachedPolicy::builder().policy_arn("arn:aws:iam::2:policy/b").build(),
+                )
                 .is_truncated(false)
                 .build()
         });
@@ -62,7 +68,9 @@ fn iam_attached_policies_pages_default_version_and_document() {
         .match_requests(|r| r.policy_arn() == Some("arn:aws:iam::2:policy/a") && r.version_id() == Some("v3"))
         .then_output(move || {
             aws_sdk_iam::operation::get_policy_version::GetPolicyVersionOutput::builder()
-                .policy_version(aws_sdk_iam::types::PolicyVersion::builder().document(encoded.clone()).version_id("v3").build())
+                .policy_version(
+                    aws_sdk_iam::types::PolicyVersion::builder().document(encoded.clone()).version_id("v3").build(),
+                )
                 .build()
         });
     let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&first, &second, &get_policy, &missing, &version]);
@@ -168,10 +176,16 @@ fn redshift_cluster_routing_and_serverless_workgroup() {
         .then_http_response(|| {
             aws_smithy_runtime_api::http::Response::new(
                 aws_smithy_runtime_api::http::StatusCode::try_from(400).unwrap(),
-                aws_smithy_types::body::SdkBody::from("{\"__type\":\"ResourceNotFoundException\",\"message\":\"Workgroup gone not found\"}"),
+                aws_smithy_types::body::SdkBody::from(
+                    "{\"__type\":\"ResourceNotFoundException\",\"message\":\"Workgroup gone not found\"}",
+                ),
             )
         });
-    let serverless = SdkRedshiftServerless::new(mock_client!(aws_sdk_redshiftserverless, RuleMode::MatchAny, [&workgroup, &missing]));
+    let serverless = SdkRedshiftServerless::new(mock_client!(
+        aws_sdk_redshiftserverless,
+        RuleMode::MatchAny,
+        [&workgroup, &missing]
+    ));
     let info = block_on(serverless.workgroup("wg")).unwrap();
     assert_eq!(info.workgroup_id.as_deref(), Some("0e3c4a5b-1234-4c5d-9e8f-0a1b2c3d4e5f"));
     assert_eq!(info.namespace.as_deref(), Some("ns"));
@@ -181,7 +195,8 @@ fn redshift_cluster_routing_and_serverless_workgroup() {
 
 #[test]
 fn s3_ownership_and_encryption_and_their_absence() {
-    let (status, body) = s3_error(404, "OwnershipControlsNotFoundError", "The bucket ownership controls were not found");
+    let (status, body) =
+        s3_error(404, "OwnershipControlsNotFoundError", "The bucket ownership controls were not found");
     let ownership = mock!(aws_sdk_s3::Client::get_bucket_ownership_controls)
         .sequence()
         .output(|| {
@@ -201,8 +216,11 @@ fn s3_ownership_and_encryption_and_their_absence() {
         })
         .http_status(status, body)
         .build();
-    let (status, body) =
-        s3_error(404, "ServerSideEncryptionConfigurationNotFoundError", "The server side encryption configuration was not found");
+    let (status, body) = s3_error(
+        404,
+        "ServerSideEncryptionConfigurationNotFoundError",
+        "The server side encryption configuration was not found",
+    );
     let (denied_status, denied_body) = s3_error(403, "AccessDenied", "Access Denied");
     let encryption = mock!(aws_sdk_s3::Client::get_bucket_encryption)
         .sequence()
@@ -287,7 +305,9 @@ fn redshift_data_batch_detail_result_pages_and_cancel() {
                 && r.sqls().len() == 2
         })
         .then_output(|| {
-            aws_sdk_redshiftdata::operation::batch_execute_statement::BatchExecuteStatementOutput::builder().id("b-1").build()
+            aws_sdk_redshiftdata::operation::batch_execute_statement::BatchExecuteStatementOutput::builder()
+                .id("b-1")
+                .build()
         });
     let describe = mock!(aws_sdk_redshiftdata::Client::describe_statement).then_output(|| {
         aws_sdk_redshiftdata::operation::describe_statement::DescribeStatementOutput::builder()
@@ -330,9 +350,14 @@ fn redshift_data_batch_detail_result_pages_and_cancel() {
                 .build()
                 .unwrap()
         });
-    let cancel = mock!(aws_sdk_redshiftdata::Client::cancel_statement)
-        .then_output(|| aws_sdk_redshiftdata::operation::cancel_statement::CancelStatementOutput::builder().status(true).build());
-    let data = SdkRedshiftData::new(mock_client!(aws_sdk_redshiftdata, RuleMode::MatchAny, [&batch, &describe, &page_one, &page_two, &cancel]));
+    let cancel = mock!(aws_sdk_redshiftdata::Client::cancel_statement).then_output(|| {
+        aws_sdk_redshiftdata::operation::cancel_statement::CancelStatementOutput::builder().status(true).build()
+    });
+    let data = SdkRedshiftData::new(mock_client!(
+        aws_sdk_redshiftdata,
+        RuleMode::MatchAny,
+        [&batch, &describe, &page_one, &page_two, &cancel]
+    ));
     let target = DataTarget::ClusterWithSecret {
         cluster: "analytics".into(),
         secret_arn: "arn:aws:secretsmanager:eu-west-1:1:secret:s".into(),

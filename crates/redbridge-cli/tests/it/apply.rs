@@ -71,7 +71,8 @@ fn apply_and_destroy_document_their_flags() {
     for command in ["apply", "destroy"] {
         let output = redbridge(&[command, "--help"]);
         let help = String::from_utf8(output.stdout).unwrap();
-        for flag in ["--redshift-profile", "--s3-profile", "--hop-profile", "--dry-run", "--yes", "--output", "--spec"] {
+        for flag in ["--redshift-profile", "--s3-profile", "--hop-profile", "--dry-run", "--yes", "--output", "--spec"]
+        {
             assert!(help.contains(flag), "`{command} --help` lacks {flag}");
         }
         assert_eq!(help.contains("--adopt"), command == "apply");
@@ -98,7 +99,8 @@ fn no_credential_appears_in_any_output_or_log_at_debug_and_trace() {
             let port = fake_sts("999999999999", 4);
             let output =
                 with_secrets(&[command, "--spec", "examples/serverless-unload-kms.toml", "--dry-run"], port, log);
-            let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+            let text =
+                format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
             assert!(text.contains("belong to account `999999999999`"), "the run reached STS: {text}");
             if log == "debug" {
                 assert!(text.contains("DEBUG"), "debug logs are on: {text}");
@@ -148,7 +150,8 @@ fn a_chain_through_a_third_account_needs_its_hop_profile_before_anything_is_read
             && stderr.contains("--hop-profile 333333333333=PROFILE"),
         "{stderr}"
     );
-    let output = redbridge(&["destroy", "--spec", "tests/specs/three-role-chain.toml", "--hop-profile", "33333333333=partner"]);
+    let output =
+        redbridge(&["destroy", "--spec", "tests/specs/three-role-chain.toml", "--hop-profile", "33333333333=partner"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("invalid account id `33333333333`: expected 12 digits"), "{stderr}");

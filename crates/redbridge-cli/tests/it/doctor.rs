@@ -37,10 +37,17 @@ fn json_report_lists_codes_and_hops() {
 
 #[test]
 fn bad_snapshots_are_refused_clearly() {
-    let (code, err) = stderr_err(&["doctor", "--spec", "examples/serverless-unload-kms.toml", "--snapshot", "examples/serverless-unload-kms.toml"]);
+    let (code, err) = stderr_err(&[
+        "doctor",
+        "--spec",
+        "examples/serverless-unload-kms.toml",
+        "--snapshot",
+        "examples/serverless-unload-kms.toml",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("the snapshot is not valid JSON"), "{err}");
-    let (_, err) = stderr_err(&["doctor", "--spec", "examples/serverless-unload-kms.toml", "--snapshot", "does-not-exist.json"]);
+    let (_, err) =
+        stderr_err(&["doctor", "--spec", "examples/serverless-unload-kms.toml", "--snapshot", "does-not-exist.json"]);
     assert!(err.contains("cannot read snapshot `does-not-exist.json`"), "{err}");
 }
 
@@ -64,7 +71,15 @@ fn save_and_profiles_do_not_mix_with_an_offline_snapshot() {
 #[test]
 fn help_documents_the_live_flags() {
     let help = crate::stdout_ok(&["doctor", "--help"]);
-    for flag in ["--save <FILE>", "--verbose", "--redshift-profile <PROFILE>", "--s3-profile <PROFILE>", "--snapshot <FILE>", "--sql <STATEMENT>", "--sql-file <FILE>"] {
+    for flag in [
+        "--save <FILE>",
+        "--verbose",
+        "--redshift-profile <PROFILE>",
+        "--s3-profile <PROFILE>",
+        "--snapshot <FILE>",
+        "--sql <STATEMENT>",
+        "--sql-file <FILE>",
+    ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
 }
@@ -93,8 +108,12 @@ fn sql_the_planned_unload_is_healthy() {
 #[test]
 fn sql_a_users_statements_with_every_statement_level_mistake() {
     let spaced = CHAIN.replace(',', ", ");
-    let unload = format!("UNLOAD ('SELECT * FROM public.daily_sales') TO 's3://acme-analytics-exports/unload/daily/old_' IAM_ROLE '{spaced}'");
-    let copy = format!("COPY public.daily_sales FROM 's3://acme-analytics-exports/unload/daily/incoming/' IAM_ROLE '{CHAIN}' REGION 'us-east-1'");
+    let unload = format!(
+        "UNLOAD ('SELECT * FROM public.daily_sales') TO 's3://acme-analytics-exports/unload/daily/old_' IAM_ROLE '{spaced}'"
+    );
+    let copy = format!(
+        "COPY public.daily_sales FROM 's3://acme-analytics-exports/unload/daily/incoming/' IAM_ROLE '{CHAIN}' REGION 'us-east-1'"
+    );
     let output = doctor_sql(&["--sql", &unload, "--sql", &copy]);
     let text = String::from_utf8(output.stdout).unwrap();
     assert_eq!(output.status.code(), Some(1), "{text}");
@@ -111,8 +130,10 @@ fn sql_a_users_statements_with_every_statement_level_mistake() {
         .map(|f| (f["code"].as_str().unwrap().to_owned(), f["hop"]["number"].as_u64().unwrap()))
         .collect();
     codes.sort();
-    let expected: Vec<(String, u64)> =
-        [("RB133", 1), ("RB151", 2), ("RB181", 1), ("RB183", 1), ("RB184", 2)].iter().map(|(c, n)| ((*c).to_owned(), *n)).collect();
+    let expected: Vec<(String, u64)> = [("RB133", 1), ("RB151", 2), ("RB181", 1), ("RB183", 1), ("RB184", 2)]
+        .iter()
+        .map(|(c, n)| ((*c).to_owned(), *n))
+        .collect();
     assert_eq!(codes, expected, "{report:#}");
     let hop = &report["hops"].as_array().unwrap().iter().find(|h| h["hop"]["kind"] == "user_statement").unwrap()["hop"];
     assert_eq!(hop["operation"], "UNLOAD");
@@ -124,7 +145,11 @@ fn sql_file_with_a_statement_that_does_not_parse_names_the_position() {
     let dir = std::env::temp_dir().join(format!("redbridge-doctor-sql-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bad.sql");
-    std::fs::write(&file, "-- nightly export\nUNLOAD ('select 1') TO 's3://acme-analytics-exports/unload/daily/x_\nIAM_ROLE 'arn';\n").unwrap();
+    std::fs::write(
+        &file,
+        "-- nightly export\nUNLOAD ('select 1') TO 's3://acme-analytics-exports/unload/daily/x_\nIAM_ROLE 'arn';\n",
+    )
+    .unwrap();
     let output = doctor_sql(&["--sql-file", file.to_str().unwrap()]);
     let text = String::from_utf8(output.stdout).unwrap();
     assert_eq!(output.status.code(), Some(1), "{text}");

@@ -12,10 +12,7 @@ fn spec(name: &str) -> PathBuf {
 }
 
 fn redbridge(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_redbridge"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_redbridge")).args(args).output().expect("the binary runs")
 }
 
 fn stdout(output: &Output) -> String {
@@ -71,20 +68,14 @@ fn one_side_writes_its_file_and_a_readme_for_the_other_team() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(file_names(&dir.0), ["README.md", "s3-222222222222.tf"]);
     let readme = std::fs::read_to_string(dir.0.join("README.md")).expect("readme");
+    assert!(readme.contains("## For the team of the Redshift account `111111111111`"), "{readme}");
+    assert!(readme.contains("`--format terraform --account redshift`"), "{readme}");
     assert!(
-        readme.contains("## For the team of the Redshift account `111111111111`"),
+        readme.contains("Send back: the cluster role ARN, `arn:aws:iam::111111111111:role/redbridge-analytics-wg`"),
         "{readme}"
     );
-    assert!(
-        readme.contains("`--format terraform --account redshift`"),
-        "{readme}"
-    );
-    assert!(readme.contains("Send back: the cluster role ARN, `arn:aws:iam::111111111111:role/redbridge-analytics-wg`"), "{readme}");
     let terraform = std::fs::read_to_string(dir.0.join("s3-222222222222.tf")).expect("terraform");
-    assert!(
-        terraform.contains("variable \"cluster_role_arn\""),
-        "the other side's role is an input"
-    );
+    assert!(terraform.contains("variable \"cluster_role_arn\""), "the other side's role is an input");
     assert!(terraform.contains("\"AWS\": \"${var.cluster_role_arn}\""));
     assert!(stdout(&output).contains("wrote `"));
 }
@@ -94,87 +85,46 @@ fn scripts_are_written_executable_one_per_account() {
     let dir = TempDir::new("scripts");
     let spec = spec("three-role-chain");
     let out = dir.0.to_string_lossy().into_owned();
-    let output = redbridge(&[
-        "plan",
-        "--spec",
-        spec.to_str().expect("utf-8"),
-        "--format",
-        "aws-cli",
-        "--out",
-        &out,
-    ]);
+    let output = redbridge(&["plan", "--spec", spec.to_str().expect("utf-8"), "--format", "aws-cli", "--out", &out]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         file_names(&dir.0),
-        [
-            "README.md",
-            "hop-333333333333.sh",
-            "redshift-111111111111.sh",
-            "s3-222222222222.sh"
-        ]
+        ["README.md", "hop-333333333333.sh", "redshift-111111111111.sh", "s3-222222222222.sh"]
     );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        let mode = std::fs::metadata(dir.0.join("hop-333333333333.sh"))
-            .expect("script")
-            .permissions()
-            .mode();
+        let mode = std::fs::metadata(dir.0.join("hop-333333333333.sh")).expect("script").permissions().mode();
         assert_eq!(mode & 0o111, 0o111, "scripts are executable");
     }
     let script = std::fs::read_to_string(dir.0.join("s3-222222222222.sh")).expect("script");
     assert!(script.starts_with("#!/usr/bin/env bash\n"));
     assert!(script.contains("\nset -euo pipefail\n"));
-    assert!(
-        !script.contains("aws_secret_access_key") && !script.contains("AWS_SECRET_ACCESS_KEY"),
-        "no credentials"
-    );
+    assert!(!script.contains("aws_secret_access_key") && !script.contains("AWS_SECRET_ACCESS_KEY"), "no credentials");
 }
 
 #[test]
 fn without_out_the_files_are_printed_under_their_names() {
     let spec = spec("provisioned-copy");
-    let output = redbridge(&[
-        "plan",
-        "--spec",
-        spec.to_str().expect("utf-8"),
-        "--format",
-        "cloudformation",
-    ]);
+    let output = redbridge(&["plan", "--spec", spec.to_str().expect("utf-8"), "--format", "cloudformation"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     let headers: Vec<&str> = text.lines().filter(|l| l.starts_with("==> ")).collect();
     assert_eq!(
         headers,
-        [
-            "==> redshift-111111111111.template.json <==",
-            "==> s3-222222222222.template.json <==",
-            "==> README.md <=="
-        ]
+        ["==> redshift-111111111111.template.json <==", "==> s3-222222222222.template.json <==", "==> README.md <=="]
     );
 }
 
 #[test]
 fn format_json_keeps_only_the_chosen_accounts() {
     let spec = spec("provisioned-copy");
-    let output = redbridge(&[
-        "plan",
-        "--spec",
-        spec.to_str().expect("utf-8"),
-        "--format",
-        "json",
-        "--account",
-        "redshift",
-    ]);
+    let output =
+        redbridge(&["plan", "--spec", spec.to_str().expect("utf-8"), "--format", "json", "--account", "redshift"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let plan: serde_json::Value =
-        serde_json::from_str(&stdout(&output)).expect("one JSON document");
-    let accounts: Vec<&str> = plan["accounts"]
-        .as_array()
-        .expect("accounts")
-        .iter()
-        .map(|a| a["account"].as_str().expect("id"))
-        .collect();
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON document");
+    let accounts: Vec<&str> =
+        plan["accounts"].as_array().expect("accounts").iter().map(|a| a["account"].as_str().expect("id")).collect();
     assert_eq!(accounts, ["111111111111"]);
 }
 
@@ -184,13 +134,7 @@ fn without_format_the_runbook_is_unchanged() {
     let output = redbridge(&["plan", "--spec", spec.to_str().expect("utf-8")]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).starts_with("Plan: COPY between Redshift cluster `analytics`"));
-    let json = redbridge(&[
-        "plan",
-        "--spec",
-        spec.to_str().expect("utf-8"),
-        "--output",
-        "json",
-    ]);
+    let json = redbridge(&["plan", "--spec", spec.to_str().expect("utf-8"), "--output", "json"]);
     let plan: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("JSON");
     assert_eq!(plan["accounts"].as_array().expect("accounts").len(), 2);
 }
@@ -199,28 +143,12 @@ fn without_format_the_runbook_is_unchanged() {
 fn output_and_format_cannot_be_combined_and_account_needs_format() {
     let spec = spec("provisioned-copy");
     let spec = spec.to_str().expect("utf-8");
-    let both = redbridge(&[
-        "plan",
-        "--spec",
-        spec,
-        "--output",
-        "json",
-        "--format",
-        "terraform",
-    ]);
+    let both = redbridge(&["plan", "--spec", spec, "--output", "json", "--format", "terraform"]);
     assert!(!both.status.success());
-    assert!(
-        stderr(&both).contains("cannot be used with"),
-        "{}",
-        stderr(&both)
-    );
+    assert!(stderr(&both).contains("cannot be used with"), "{}", stderr(&both));
     let account = redbridge(&["plan", "--spec", spec, "--account", "s3"]);
     assert!(!account.status.success());
-    assert!(
-        stderr(&account).contains("--format"),
-        "{}",
-        stderr(&account)
-    );
+    assert!(stderr(&account).contains("--format"), "{}", stderr(&account));
 }
 
 #[test]
@@ -240,16 +168,9 @@ fn an_account_outside_the_plan_is_an_error_naming_the_plans_accounts() {
         stderr(&output).trim_end(),
         "error: account `333333333333` has nothing to deploy in this plan; its accounts are `111111111111`, `222222222222`"
     );
-    let bad = redbridge(&[
-        "plan",
-        "--spec",
-        spec.to_str().expect("utf-8"),
-        "--format",
-        "aws-cli",
-        "--account",
-        "bucket",
-    ]);
-    assert!(stderr(&bad).contains(
-        "`bucket` is not an account choice; use redshift, s3, both or a 12-digit account id"
-    ));
+    let bad =
+        redbridge(&["plan", "--spec", spec.to_str().expect("utf-8"), "--format", "aws-cli", "--account", "bucket"]);
+    assert!(
+        stderr(&bad).contains("`bucket` is not an account choice; use redshift, s3, both or a 12-digit account id")
+    );
 }

@@ -29,7 +29,8 @@ fn plan_text_snapshots() {
 #[test]
 fn plan_json_snapshots_hold_policies_as_objects() {
     for spec in SPECS {
-        let json: serde_json::Value = serde_json::from_str(&stdout_ok(&["plan", "--spec", spec, "--output", "json"])).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout_ok(&["plan", "--spec", spec, "--output", "json"])).unwrap();
         for account in json["accounts"].as_array().unwrap() {
             for step in account["steps"].as_array().unwrap() {
                 for key in ["trust_policy", "policy"] {
@@ -90,8 +91,10 @@ fn flags_override_the_spec_file() {
 
 #[test]
 fn bad_input_says_what_and_where() {
-    let base = ["plan", "--s3-account", "222222222222", "--bucket", "acme-data", "--cluster", "c1", "--region", "us-east-1"];
-    let with = |extra: &[&'static str]| -> Vec<&'static str> { base.iter().copied().chain(extra.iter().copied()).collect() };
+    let base =
+        ["plan", "--s3-account", "222222222222", "--bucket", "acme-data", "--cluster", "c1", "--region", "us-east-1"];
+    let with =
+        |extra: &[&'static str]| -> Vec<&'static str> { base.iter().copied().chain(extra.iter().copied()).collect() };
 
     let (code, err) = stderr_err(&with(&["--redshift-account", "12345678901"]));
     assert_eq!(code, 2);
@@ -111,7 +114,15 @@ fn bad_input_says_what_and_where() {
     let (_, err) = stderr_err(&["plan", "--spec", "examples/provisioned-copy.toml", "--bucket", "Acme_Data"]);
     insta::assert_snapshot!("error-bad-bucket", err);
 
-    let (_, err) = stderr_err(&["plan", "--spec", "examples/provisioned-copy.toml", "--region", "cn-north-1", "--bucket-region", "us-east-1"]);
+    let (_, err) = stderr_err(&[
+        "plan",
+        "--spec",
+        "examples/provisioned-copy.toml",
+        "--region",
+        "cn-north-1",
+        "--bucket-region",
+        "us-east-1",
+    ]);
     assert!(err.contains("a chain cannot cross partitions"), "{err}");
 
     let (_, err) = stderr_err(&["plan", "--redshift-account", "111111111111"]);

@@ -5,7 +5,15 @@ use crate::{stderr_err, stdout_ok};
 #[test]
 fn help_lists_the_data_api_flags_and_exit_codes() {
     let help = stdout_ok(&["test", "--help"]);
-    for flag in ["--database <DATABASE>", "--secret-arn <ARN>", "--sql <STMT>", "--timeout <SECONDS>", "--db-user <USER>", "--workgroup", "--cluster"] {
+    for flag in [
+        "--database <DATABASE>",
+        "--secret-arn <ARN>",
+        "--sql <STMT>",
+        "--timeout <SECONDS>",
+        "--db-user <USER>",
+        "--workgroup",
+        "--cluster",
+    ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
     assert!(help.contains("exit status: 0"), "{help}");

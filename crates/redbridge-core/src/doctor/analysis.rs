@@ -66,7 +66,15 @@ impl Doctor<'_> {
         self.user_statements(&last);
     }
 
-    pub(super) fn finding(&mut self, code: &'static str, severity: Severity, hop: Hop, message: String, evidence: Vec<String>, fix: String) {
+    pub(super) fn finding(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        hop: Hop,
+        message: String,
+        evidence: Vec<String>,
+        fix: String,
+    ) {
         self.findings.push(Finding { code, severity, hop, message, evidence, fix });
     }
 
@@ -77,7 +85,8 @@ impl Doctor<'_> {
             hop,
             format!("{what} could not be read: {reason}"),
             Vec::new(),
-            "give doctor a profile that can read it (`--redshift-profile`/`--s3-profile`), or check it by hand".to_owned(),
+            "give doctor a profile that can read it (`--redshift-profile`/`--s3-profile`), or check it by hand"
+                .to_owned(),
         );
     }
 
@@ -95,7 +104,10 @@ impl Doctor<'_> {
                     "RB199",
                     Severity::Unknown,
                     hop.clone(),
-                    format!("{target} was not found in account `{}` ({})", self.spec.redshift_account, self.spec.region),
+                    format!(
+                        "{target} was not found in account `{}` ({})",
+                        self.spec.redshift_account, self.spec.region
+                    ),
                     Vec::new(),
                     "check the name, the region and the profile".to_owned(),
                 );
@@ -128,7 +140,17 @@ impl Doctor<'_> {
                         "run `redbridge apply`, or `aws redshift-serverless update-namespace --namespace-name {namespace} --iam-roles` with the current roles plus `{wanted}` (the call replaces the whole list)"
                     ),
                 };
-                self.finding("RB101", Severity::Error, hop.clone(), message, vec![format!("attached: {}", if attached_list.is_empty() { "none".to_owned() } else { attached_list.join(", ") })], fix);
+                self.finding(
+                    "RB101",
+                    Severity::Error,
+                    hop.clone(),
+                    message,
+                    vec![format!(
+                        "attached: {}",
+                        if attached_list.is_empty() { "none".to_owned() } else { attached_list.join(", ") }
+                    )],
+                    fix,
+                );
                 (false, HopStatus::Broken)
             }
             Some(role) => match role.apply_status.as_deref() {
@@ -176,7 +198,11 @@ impl Doctor<'_> {
     fn service_hop(&mut self, first: &RoleArn) -> bool {
         let hop = Hop::Service { role: first.to_string() };
         let Some(state) = self.role_state(first, &hop) else {
-            let status = if self.findings.last().is_some_and(|f| f.severity == Severity::Error) { HopStatus::Broken } else { HopStatus::Unknown };
+            let status = if self.findings.last().is_some_and(|f| f.severity == Severity::Error) {
+                HopStatus::Broken
+            } else {
+                HopStatus::Unknown
+            };
             self.hops.push(HopReport { hop, status, checks: Vec::new() });
             return status != HopStatus::Broken;
         };
@@ -192,7 +218,8 @@ impl Doctor<'_> {
             let mut service_ok = false;
             let mut last: Option<Judged> = None;
             for external_id in &external_ids {
-                let request = service_assume_request(service, first, self.spec.redshift_account, external_id.as_deref());
+                let request =
+                    service_assume_request(service, first, self.spec.redshift_account, external_id.as_deref());
                 let judged = self.judge(&request, &caller);
                 let allowed = judged.decision.outcome == Outcome::Allowed;
                 checks.push(Check {
@@ -223,7 +250,12 @@ impl Doctor<'_> {
         if self.spec.db_users.is_empty() {
             return vec![None];
         }
-        let base = format!("arn:{}:redshift:{}:{}:dbuser:", self.spec.region.partition(), self.spec.region, self.spec.redshift_account);
+        let base = format!(
+            "arn:{}:redshift:{}:{}:dbuser:",
+            self.spec.region.partition(),
+            self.spec.region,
+            self.spec.redshift_account
+        );
         match &self.spec.target {
             Target::Provisioned { cluster } => {
                 self.spec.db_users.iter().map(|u| Some(format!("{base}{cluster}/{u}"))).collect()
@@ -252,10 +284,23 @@ impl Doctor<'_> {
         let desired = self.desired_trust(role);
         let fix_statement = desired
             .as_ref()
-            .map(|d| format!("put this statement in the trust policy of `{}`:\n{}", role.name(), serde_json::to_string_pretty(&d.statements[0]).unwrap_or_default()))
+            .map(|d| {
+                format!(
+                    "put this statement in the trust policy of `{}`:\n{}",
+                    role.name(),
+                    serde_json::to_string_pretty(&d.statements[0]).unwrap_or_default()
+                )
+            })
             .unwrap_or_default();
         if judged.decision.outcome == Outcome::ExplicitDeny {
-            self.finding("RB111", Severity::Error, hop, format!("the trust policy of `{}` denies `{service}`", role.name()), judged.evidence, fix_statement);
+            self.finding(
+                "RB111",
+                Severity::Error,
+                hop,
+                format!("the trust policy of `{}` denies `{service}`", role.name()),
+                judged.evidence,
+                fix_statement,
+            );
             return;
         }
         // Does any Allow statement name this service at all?
@@ -270,7 +315,13 @@ impl Doctor<'_> {
             .collect();
         if naming.is_empty() {
             let (code, message) = if service == REDSHIFT_SERVERLESS_SERVICE {
-                ("RB112", format!("the trust policy of `{}` does not name `{service}`; Redshift Serverless needs it beside `{REDSHIFT_SERVICE}`", role.name()))
+                (
+                    "RB112",
+                    format!(
+                        "the trust policy of `{}` does not name `{service}`; Redshift Serverless needs it beside `{REDSHIFT_SERVICE}`",
+                        role.name()
+                    ),
+                )
             } else {
                 ("RB111", format!("the trust policy of `{}` does not allow `{service}` to assume it", role.name()))
             };
@@ -278,11 +329,20 @@ impl Doctor<'_> {
                 .statements
                 .iter()
                 .filter_map(|s| match &s.principal {
-                    Some(redbridge_iam::policy::PrincipalBlock::Principal(p)) => Some(format!("{:?}", [p.aws.clone(), p.service.clone()].concat())),
+                    Some(redbridge_iam::policy::PrincipalBlock::Principal(p)) => {
+                        Some(format!("{:?}", [p.aws.clone(), p.service.clone()].concat()))
+                    }
                     _ => None,
                 })
                 .collect();
-            self.finding(code, Severity::Error, hop, message, vec![format!("the trust names: {}", principals.join(", "))], fix_statement);
+            self.finding(
+                code,
+                Severity::Error,
+                hop,
+                message,
+                vec![format!("the trust names: {}", principals.join(", "))],
+                fix_statement,
+            );
             return;
         }
         // Named, so a condition fails: say which.
@@ -293,16 +353,29 @@ impl Doctor<'_> {
                     let values: Vec<String> = values.iter().map(|v| v.as_string().into_owned()).collect();
                     let lower = key.to_ascii_lowercase();
                     let reason = if lower.starts_with("aws:multifactorauth") {
-                        format!("statement {index} requires `{key}` ({operator}); Redshift assumes roles without MFA, so this can never hold (a common Terraform module default)")
+                        format!(
+                            "statement {index} requires `{key}` ({operator}); Redshift assumes roles without MFA, so this can never hold (a common Terraform module default)"
+                        )
                     } else if lower == "aws:sourcearn" {
-                        format!("statement {index} requires `aws:SourceArn` {operator} {values:?}; with serverless workgroups this has been reported to break COPY (unconfirmed) — use `aws:SourceAccount`")
-                    } else if lower == "aws:sourceaccount" && !values.iter().any(|v| v == self.spec.redshift_account.as_str()) {
-                        format!("statement {index} requires `aws:SourceAccount` {values:?} but the cluster is in `{}`", self.spec.redshift_account)
+                        format!(
+                            "statement {index} requires `aws:SourceArn` {operator} {values:?}; with serverless workgroups this has been reported to break COPY (unconfirmed) — use `aws:SourceAccount`"
+                        )
+                    } else if lower == "aws:sourceaccount"
+                        && !values.iter().any(|v| v == self.spec.redshift_account.as_str())
+                    {
+                        format!(
+                            "statement {index} requires `aws:SourceAccount` {values:?} but the cluster is in `{}`",
+                            self.spec.redshift_account
+                        )
                     } else if lower == "sts:externalid" {
                         if self.spec.db_users.is_empty() {
-                            format!("statement {index} requires `sts:ExternalId` {values:?}: Redshift sends the database user's ARN; give the users with `--db-user` so doctor can check them")
+                            format!(
+                                "statement {index} requires `sts:ExternalId` {values:?}: Redshift sends the database user's ARN; give the users with `--db-user` so doctor can check them"
+                            )
                         } else {
-                            format!("statement {index} requires `sts:ExternalId` {values:?}, which none of the database users' ARNs match")
+                            format!(
+                                "statement {index} requires `sts:ExternalId` {values:?}, which none of the database users' ARNs match"
+                            )
                         }
                     } else {
                         continue;
@@ -312,16 +385,26 @@ impl Doctor<'_> {
             }
         }
         if reasons.is_empty() {
-            reasons.push("a condition of the statements that name the service does not hold for Redshift's request".to_owned());
+            reasons.push(
+                "a condition of the statements that name the service does not hold for Redshift's request".to_owned(),
+            );
         }
-        let severity = if self.spec.db_users.is_empty() && reasons.iter().all(|r| r.contains("sts:ExternalId")) { Severity::Unknown } else { Severity::Error };
+        let severity = if self.spec.db_users.is_empty() && reasons.iter().all(|r| r.contains("sts:ExternalId")) {
+            Severity::Unknown
+        } else {
+            Severity::Error
+        };
         let mut evidence = judged.evidence;
         evidence.extend(reasons.iter().cloned());
         self.finding(
             "RB113",
             severity,
             hop,
-            format!("the trust policy of `{}` names `{service}` but its conditions refuse Redshift: {}", role.name(), reasons.join("; ")),
+            format!(
+                "the trust policy of `{}` names `{service}` but its conditions refuse Redshift: {}",
+                role.name(),
+                reasons.join("; ")
+            ),
             evidence,
             fix_statement,
         );
@@ -350,10 +433,19 @@ impl Doctor<'_> {
         let to_state = self.role_state(to, &hop);
         let (Some(from_state), Some(to_state)) = (from_state, to_state) else {
             let broken = self.findings.iter().any(|f| f.hop == hop && f.severity == Severity::Error);
-            self.hops.push(HopReport { hop, status: if broken { HopStatus::Broken } else { HopStatus::Unknown }, checks: Vec::new() });
+            self.hops.push(HopReport {
+                hop,
+                status: if broken { HopStatus::Broken } else { HopStatus::Unknown },
+                checks: Vec::new(),
+            });
             return !broken;
         };
-        let caller = CallerPolicies::new(from, &from_state, Some(to_state.trust_policy.clone()), format!("trust policy of `{}`", to.name()));
+        let caller = CallerPolicies::new(
+            from,
+            &from_state,
+            Some(to_state.trust_policy.clone()),
+            format!("trust policy of `{}`", to.name()),
+        );
         let mut checks = Vec::new();
         let mut allowed_any = false;
         let mut last = None;
@@ -361,7 +453,11 @@ impl Doctor<'_> {
             let request = role_assume_request(from, to, external_id.as_deref());
             let judged = self.judge(&request, &caller);
             let allowed = judged.decision.outcome == Outcome::Allowed;
-            checks.push(Check { what: format!("`{}` sts:AssumeRole on `{}`", from.name(), to.name()), ok: Some(allowed), detail: judged.decision.explain() });
+            checks.push(Check {
+                what: format!("`{}` sts:AssumeRole on `{}`", from.name(), to.name()),
+                ok: Some(allowed),
+                detail: judged.decision.explain(),
+            });
             allowed_any |= allowed;
             last = Some(judged);
         }
@@ -371,7 +467,12 @@ impl Doctor<'_> {
                     "RB123",
                     Severity::Warning,
                     hop.clone(),
-                    format!("the trust policy of `{}` allows the whole account `{}`, not just `{}`", to.name(), from.account(), from.name()),
+                    format!(
+                        "the trust policy of `{}` allows the whole account `{}`, not just `{}`",
+                        to.name(),
+                        from.account(),
+                        from.name()
+                    ),
                     Vec::new(),
                     format!("name the exact role instead: \"Principal\": {{\"AWS\": \"{from}\"}}"),
                 );
@@ -407,7 +508,9 @@ impl Doctor<'_> {
                 format!(
                     "put this statement in the trust policy of `{}`:\n{}",
                     to.name(),
-                    self.desired_trust(to).map(|d| serde_json::to_string_pretty(&d.statements[0]).unwrap_or_default()).unwrap_or_default()
+                    self.desired_trust(to)
+                        .map(|d| serde_json::to_string_pretty(&d.statements[0]).unwrap_or_default())
+                        .unwrap_or_default()
                 ),
             ),
         };
@@ -417,7 +520,9 @@ impl Doctor<'_> {
             .statements
             .iter()
             .filter_map(|s| match &s.principal {
-                Some(redbridge_iam::policy::PrincipalBlock::Principal(p)) => Some([p.aws.clone(), p.service.clone()].concat().join(", ")),
+                Some(redbridge_iam::policy::PrincipalBlock::Principal(p)) => {
+                    Some([p.aws.clone(), p.service.clone()].concat().join(", "))
+                }
                 _ => None,
             })
             .collect();
@@ -443,7 +548,10 @@ impl Doctor<'_> {
                     "RB153",
                     Severity::Error,
                     hop.clone(),
-                    format!("the bucket `{}` does not exist (or is not in account `{}`)", self.spec.bucket, self.spec.s3_account),
+                    format!(
+                        "the bucket `{}` does not exist (or is not in account `{}`)",
+                        self.spec.bucket, self.spec.s3_account
+                    ),
                     Vec::new(),
                     "check the bucket name and the account".to_owned(),
                 );
@@ -457,20 +565,32 @@ impl Doctor<'_> {
             }
         };
         let bucket_policy_known = self.snapshot.bucket.value().is_some();
-        let caller = CallerPolicies::new(last, &state, bucket_policy, format!("bucket policy of `{}`", self.spec.bucket));
+        let caller =
+            CallerPolicies::new(last, &state, bucket_policy, format!("bucket policy of `{}`", self.spec.bucket));
         let partition = self.spec.region.partition();
         let bucket_arn = self.spec.bucket.arn(partition).to_string();
-        let prefixes: Vec<String> = if self.spec.prefixes.is_empty() { vec![String::new()] } else { self.spec.prefixes.clone() };
+        let prefixes: Vec<String> =
+            if self.spec.prefixes.is_empty() { vec![String::new()] } else { self.spec.prefixes.clone() };
         let table = self.spec.table.rsplit('.').next().unwrap_or("example").trim_matches('"').to_owned();
         let mut requests: Vec<(Request, &'static str, String)> = Vec::new();
         for prefix in &prefixes {
             let object = |key: &str| self.spec.bucket.object_arn(partition, &format!("{prefix}{key}")).to_string();
-            let list = access_request(last, "s3:ListBucket", &bucket_arn, self.spec.s3_account).with_context("s3:prefix", prefix.as_str());
+            let list = access_request(last, "s3:ListBucket", &bucket_arn, self.spec.s3_account)
+                .with_context("s3:prefix", prefix.as_str());
             requests.push((list, "list", format!("`{bucket_arn}` with `s3:prefix` = `{prefix}`")));
             let key = object(&format!("{table}_0000_part_00"));
-            requests.push((access_request(last, "s3:GetObject", &key, self.spec.s3_account), "read", format!("`{key}`")));
+            requests.push((
+                access_request(last, "s3:GetObject", &key, self.spec.s3_account),
+                "read",
+                format!("`{key}`"),
+            ));
             if self.spec.access.unload() {
-                let mut put = access_request(last, "s3:PutObject", &object(&format!("{table}_0000_part_00")), self.spec.s3_account);
+                let mut put = access_request(
+                    last,
+                    "s3:PutObject",
+                    &object(&format!("{table}_0000_part_00")),
+                    self.spec.s3_account,
+                );
                 put = match &self.spec.kms_key {
                     Some(key) => put
                         .with_context("s3:x-amz-server-side-encryption", "aws:kms")
@@ -480,7 +600,11 @@ impl Doctor<'_> {
                 requests.push((put, "write", format!("`{}`", object(&format!("{table}_0000_part_00")))));
                 if self.spec.cleanpath {
                     let key = object(&format!("{table}_0000_part_00"));
-                    requests.push((access_request(last, "s3:DeleteObject", &key, self.spec.s3_account), "cleanpath", format!("`{key}`")));
+                    requests.push((
+                        access_request(last, "s3:DeleteObject", &key, self.spec.s3_account),
+                        "cleanpath",
+                        format!("`{key}`"),
+                    ));
                 }
             }
         }
@@ -523,7 +647,8 @@ impl Doctor<'_> {
                         hop.clone(),
                         format!("an explicit deny blocks `{}` on {target}, needed for {needed_for}", request.action()),
                         judged.evidence,
-                        "remove or narrow the denying statement named in the evidence; no allow can override it".to_owned(),
+                        "remove or narrow the denying statement named in the evidence; no allow can override it"
+                            .to_owned(),
                     );
                 }
             } else {
@@ -533,8 +658,15 @@ impl Doctor<'_> {
                     _ => "WriteObjects",
                 };
                 let fix = match self.desired_inline(last, &format!("{}{sid}", plan::SID_PREFIX)) {
-                    Some(statement) => format!("add to the policy of `{}` (or run `redbridge apply`):\n{statement}", last.name()),
-                    None => format!("allow `{}` on `{}` in a policy of `{}`", request.action(), request.resource(), last.name()),
+                    Some(statement) => {
+                        format!("add to the policy of `{}` (or run `redbridge apply`):\n{statement}", last.name())
+                    }
+                    None => format!(
+                        "allow `{}` on `{}` in a policy of `{}`",
+                        request.action(),
+                        request.resource(),
+                        last.name()
+                    ),
                 };
                 self.finding(
                     "RB131",
@@ -546,7 +678,13 @@ impl Doctor<'_> {
                 );
             }
         }
-        let status = if broken { HopStatus::Broken } else if bucket_policy_known { HopStatus::Ok } else { HopStatus::Unknown };
+        let status = if broken {
+            HopStatus::Broken
+        } else if bucket_policy_known {
+            HopStatus::Ok
+        } else {
+            HopStatus::Unknown
+        };
         self.hops.push(HopReport { hop, status, checks });
     }
 
@@ -557,7 +695,14 @@ impl Doctor<'_> {
         let key_state = match &self.snapshot.kms_key {
             Some(Known::Known { value }) => value.clone(),
             Some(Known::Absent) => {
-                self.finding("RB141", Severity::Error, hop.clone(), format!("the key `{key}` does not exist"), Vec::new(), "check the key ARN".to_owned());
+                self.finding(
+                    "RB141",
+                    Severity::Error,
+                    hop.clone(),
+                    format!("the key `{key}` does not exist"),
+                    Vec::new(),
+                    "check the key ARN".to_owned(),
+                );
                 self.hops.push(HopReport { hop, status: HopStatus::Broken, checks: Vec::new() });
                 return;
             }
@@ -615,7 +760,11 @@ impl Doctor<'_> {
                 .with_context("kms:CallerAccount", last.account().to_string());
             let judged = self.judge(&request, &caller);
             let allowed = judged.decision.outcome == Outcome::Allowed;
-            checks.push(Check { what: format!("{action} on {key}"), ok: Some(allowed), detail: judged.decision.explain() });
+            checks.push(Check {
+                what: format!("{action} on {key}"),
+                ok: Some(allowed),
+                detail: judged.decision.explain(),
+            });
             if !allowed {
                 broken = true;
                 let fix = match judged.decision.missing {
@@ -649,7 +798,9 @@ impl Doctor<'_> {
             .iter()
             .flat_map(|a| &a.steps)
             .find_map(|step| match step {
-                Step::MergeKeyPolicy { statements, .. } => statements.first().map(|s| serde_json::to_string_pretty(s).unwrap_or_default()),
+                Step::MergeKeyPolicy { statements, .. } => {
+                    statements.first().map(|s| serde_json::to_string_pretty(s).unwrap_or_default())
+                }
                 _ => None,
             })
             .unwrap_or_default()
@@ -662,13 +813,20 @@ impl Doctor<'_> {
         let mut broken = false;
         if let Some(bucket) = self.snapshot.bucket.value().cloned() {
             let region_ok = bucket.region == self.spec.bucket_region;
-            checks.push(Check { what: format!("bucket region `{}`", bucket.region), ok: Some(region_ok), detail: Vec::new() });
+            checks.push(Check {
+                what: format!("bucket region `{}`", bucket.region),
+                ok: Some(region_ok),
+                detail: Vec::new(),
+            });
             if !region_ok {
                 broken = true;
                 let fix = if bucket.region == self.spec.region {
                     "drop `bucket_region` from the spec: the statements must not say REGION".to_owned()
                 } else {
-                    format!("set `bucket_region = \"{}\"` in the spec so the statements say `REGION '{}'`", bucket.region, bucket.region)
+                    format!(
+                        "set `bucket_region = \"{}\"` in the spec so the statements say `REGION '{}'`",
+                        bucket.region, bucket.region
+                    )
                 };
                 self.finding(
                     "RB151",
@@ -681,7 +839,10 @@ impl Doctor<'_> {
                     vec![format!("GetBucketLocation: {}", bucket.region)],
                     fix,
                 );
-                if self.spec.format == DataFormat::Parquet && self.spec.access.copy() && bucket.region != self.spec.region {
+                if self.spec.format == DataFormat::Parquet
+                    && self.spec.access.copy()
+                    && bucket.region != self.spec.region
+                {
                     self.finding(
                         "RB152",
                         Severity::Error,

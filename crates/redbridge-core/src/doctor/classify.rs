@@ -41,7 +41,10 @@ pub fn classify(error: &str) -> Classification {
             certain: false,
         };
     }
-    if lower.contains("not authorized to get credentials of role") || lower.contains("error type : 135") || lower.contains("error type: 135") {
+    if lower.contains("not authorized to get credentials of role")
+        || lower.contains("error type : 135")
+        || lower.contains("error type: 135")
+    {
         return Classification {
             code: "RB111",
             subject: quoted("credentials of role"),
@@ -65,12 +68,18 @@ pub fn classify(error: &str) -> Classification {
         return Classification {
             code: "RB151",
             subject: None,
-            meaning: "the bucket is in another region than the statement assumes: add `REGION '<bucket region>'`".to_owned(),
+            meaning: "the bucket is in another region than the statement assumes: add `REGION '<bucket region>'`"
+                .to_owned(),
             certain: true,
         };
     }
     if lower.contains("specified bucket does not exist") || lower.contains("nosuchbucket") {
-        return Classification { code: "RB153", subject: None, meaning: "the bucket does not exist".to_owned(), certain: true };
+        return Classification {
+            code: "RB153",
+            subject: None,
+            meaning: "the bucket does not exist".to_owned(),
+            certain: true,
+        };
     }
     if lower.contains("specified unload destination on s3 is not empty") {
         return Classification {
@@ -85,7 +94,9 @@ pub fn classify(error: &str) -> Classification {
         return Classification {
             code: "RB184",
             subject: quoted("s3 prefix"),
-            meaning: "COPY found no objects under the prefix: check the path and that UNLOAD (or the producer) wrote there".to_owned(),
+            meaning:
+                "COPY found no objects under the prefix: check the path and that UNLOAD (or the producer) wrote there"
+                    .to_owned(),
             certain: true,
         };
     }
@@ -96,7 +107,13 @@ pub fn classify(error: &str) -> Classification {
         let kms = action.as_deref().is_some_and(|a| a.starts_with("kms:"));
         let explicit = lower.contains("explicit deny");
         return Classification {
-            code: if kms { "RB141" } else if explicit { "RB132" } else { "RB131" },
+            code: if kms {
+                "RB141"
+            } else if explicit {
+                "RB132"
+            } else {
+                "RB131"
+            },
             subject: role,
             meaning: format!(
                 "the role named in the text may not {} ({}); the role name tells the hop",
@@ -106,7 +123,9 @@ pub fn classify(error: &str) -> Classification {
             certain: true,
         };
     }
-    if lower.contains("kms") && (lower.contains("accessdenied") || lower.contains("access denied") || lower.contains("kms.accessdenied")) {
+    if lower.contains("kms")
+        && (lower.contains("accessdenied") || lower.contains("access denied") || lower.contains("kms.accessdenied"))
+    {
         return Classification {
             code: "RB141",
             subject: None,

@@ -3,13 +3,15 @@
 //! module only judges it.
 
 mod analysis;
-mod user_sql;
 pub mod classify;
 mod findings;
 pub mod snapshot;
+mod user_sql;
 
 pub use analysis::{analyze, analyze_with_sql};
-pub use user_sql::listed_prefixes;
 pub use classify::{Classification, classify};
-pub use findings::{Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict, CODES};
-pub use snapshot::{AttachedRole, BucketState, KeyState, Known, RedshiftState, RoleState, Snapshot, LISTED_KEYS, SNAPSHOT_VERSION};
+pub use findings::{CODES, Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict};
+pub use snapshot::{
+    AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
+};
+pub use user_sql::listed_prefixes;

@@ -6,8 +6,8 @@ use redbridge_iam::eval::Outcome;
 use redbridge_iam::eval::redshift::access_request;
 use redbridge_iam::{RoleArn, S3Uri};
 use redbridge_sql::{
-    Authorization, CopyOption, IamRoleSpec, LineIndex, Statement, StatementKind, StatementReport,
-    UnloadOption, UnloadStatement, codes,
+    Authorization, CopyOption, IamRoleSpec, LineIndex, Statement, StatementKind, StatementReport, UnloadOption,
+    UnloadStatement, codes,
 };
 
 use super::analysis::{CallerPolicies, Doctor};
@@ -50,7 +50,8 @@ fn target(statement: &Statement) -> Option<(S3Uri, Listing)> {
     match statement {
         Statement::Copy(copy) => Some((S3Uri::parse(&copy.from).ok()?, Listing::NotEmpty)),
         Statement::Unload(unload) => {
-            let overwrites = unload.options.iter().any(|o| matches!(o, UnloadOption::AllowOverwrite | UnloadOption::CleanPath));
+            let overwrites =
+                unload.options.iter().any(|o| matches!(o, UnloadOption::AllowOverwrite | UnloadOption::CleanPath));
             Some((S3Uri::parse(&unload.to).ok()?, if overwrites { Listing::NotNeeded } else { Listing::Empty }))
         }
     }
@@ -217,7 +218,8 @@ impl Doctor<'_> {
     fn db_user_arn(&self) -> String {
         let spec = self.spec;
         let user = spec.db_users.first().map_or_else(|| "<user>".to_owned(), ToString::to_string);
-        let base = format!("arn:{}:redshift:{}:{}:dbuser:", spec.region.partition(), spec.region, spec.redshift_account);
+        let base =
+            format!("arn:{}:redshift:{}:{}:dbuser:", spec.region.partition(), spec.region, spec.redshift_account);
         match &spec.target {
             Target::Provisioned { cluster } => format!("{base}{cluster}/{user}"),
             Target::Serverless { workgroup, .. } => format!("{base}{workgroup}/{user}"),
@@ -255,9 +257,11 @@ impl Doctor<'_> {
         judging.covered.extend([codes::SPEC_REGION_MISSING, codes::SPEC_REGION_MISMATCH]);
         let bucket_region = bucket.region.to_string();
         let cross_region = bucket.region != self.spec.region;
-        let evidence = vec![format!("GetBucketLocation: {bucket_region}"), format!("Redshift runs in {}", self.spec.region)];
+        let evidence =
+            vec![format!("GetBucketLocation: {bucket_region}"), format!("Redshift runs in {}", self.spec.region)];
         if columnar_copy && cross_region {
-            judging.check(format!("COPY from PARQUET or ORC in the Redshift region `{}`", self.spec.region), Some(false));
+            judging
+                .check(format!("COPY from PARQUET or ORC in the Redshift region `{}`", self.spec.region), Some(false));
             judging.covered.extend([codes::COPY_COLUMNAR_REGION, codes::SPEC_COLUMNAR_CROSS_REGION]);
             self.finding(
                 "RB152",
@@ -289,7 +293,9 @@ impl Doctor<'_> {
         let fix = match &written {
             None => format!("add this clause to the statement:\nREGION '{bucket_region}'"),
             Some(region) if !cross_region => {
-                format!("remove `REGION '{region}'` (the bucket is in Redshift's region), or write:\nREGION '{bucket_region}'")
+                format!(
+                    "remove `REGION '{region}'` (the bucket is in Redshift's region), or write:\nREGION '{bucket_region}'"
+                )
             }
             Some(region) => format!("replace `REGION '{region}'` with:\nREGION '{bucket_region}'"),
         };
@@ -322,7 +328,10 @@ impl Doctor<'_> {
         if let Some(key) = &self.spec.kms_key {
             with_kms = with_kms.with_context("s3:x-amz-server-side-encryption-aws-kms-key-id", key.to_string());
         }
-        let denied = sse_s3.iter().map(|request| self.judge(request, &caller)).find(|j| j.decision.outcome == Outcome::ExplicitDeny);
+        let denied = sse_s3
+            .iter()
+            .map(|request| self.judge(request, &caller))
+            .find(|j| j.decision.outcome == Outcome::ExplicitDeny);
         let Some(denied) = denied else {
             judging.check(what, Some(true));
             return;
@@ -374,7 +383,11 @@ impl Doctor<'_> {
             Some(Known::Absent) => {
                 judging.check(what, None);
                 if self.snapshot.bucket != Known::Absent {
-                    self.unknown(judging.hop.clone(), &format!("the objects under `{uri}`"), "the bucket was not found");
+                    self.unknown(
+                        judging.hop.clone(),
+                        &format!("the objects under `{uri}`"),
+                        "the bucket was not found",
+                    );
                 }
                 return;
             }
@@ -455,7 +468,10 @@ impl Doctor<'_> {
                 severity,
                 judging.hop.clone(),
                 format!("{} (line {}, column {})", diagnostic.message, position.line, position.column),
-                vec![format!("line {}: {line}", position.line), format!("{}{caret}", " ".repeat(format!("line {}: ", position.line).len()))],
+                vec![
+                    format!("line {}: {line}", position.line),
+                    format!("{}{caret}", " ".repeat(format!("line {}: ", position.line).len())),
+                ],
                 diagnostic.help.clone(),
             );
         }

@@ -44,7 +44,10 @@ pub(crate) fn healthy(plan: &Plan) -> Snapshot {
     let spec = &plan.spec;
     snapshot.redshift = Known::known(RedshiftState {
         region: spec.region.clone(),
-        attached_roles: vec![AttachedRole { arn: plan.chain.first().to_string(), apply_status: Some("in-sync".into()) }],
+        attached_roles: vec![AttachedRole {
+            arn: plan.chain.first().to_string(),
+            apply_status: Some("in-sync".into()),
+        }],
         enhanced_vpc_routing: false,
         workgroup_id: spec.target.is_serverless().then(|| "0e3c4a5b-1234-4c5d-9e8f-0a1b2c3d4e5f".to_owned()),
     });
@@ -132,7 +135,10 @@ fn role_not_attached() {
     let plan = plan(PROVISIONED);
     let mut snapshot = healthy(&plan);
     if let Known::Known { value } = &mut snapshot.redshift {
-        value.attached_roles = vec![AttachedRole { arn: "arn:aws:iam::111111111111:role/other".into(), apply_status: Some("in-sync".into()) }];
+        value.attached_roles = vec![AttachedRole {
+            arn: "arn:aws:iam::111111111111:role/other".into(),
+            apply_status: Some("in-sync".into()),
+        }];
     }
     let report = analyze(&plan, &snapshot);
     assert_eq!(errors(&report), vec![("RB101", Hop::Attachment)]);
@@ -156,7 +162,11 @@ fn serverless_trust_without_redshift_serverless() {
     let plan = plan(SERVERLESS);
     let mut snapshot = healthy(&plan);
     let role = role_mut(&mut snapshot, &plan, 0);
-    let redbridge_iam::policy::PrincipalBlock::Principal(p) = role.trust_policy.statements[0].principal.as_mut().unwrap() else { panic!() };
+    let redbridge_iam::policy::PrincipalBlock::Principal(p) =
+        role.trust_policy.statements[0].principal.as_mut().unwrap()
+    else {
+        panic!()
+    };
     p.service.retain(|s| s == "redshift.amazonaws.com");
     let report = analyze(&plan, &snapshot);
     assert_eq!(errors(&report), vec![("RB112", Hop::Service { role: cluster_role(&plan) })]);
@@ -194,9 +204,11 @@ fn external_id_for_another_user() {
     let mut snapshot = healthy(&plan);
     let role = role_mut(&mut snapshot, &plan, 1);
     role.trust_policy.statements[0].condition.clear();
-    role.trust_policy.statements[0] = role.trust_policy.statements[0]
-        .clone()
-        .with_condition("StringEquals", "sts:ExternalId", ["arn:aws:redshift:us-east-1:111111111111:dbuser:analytics-wg/someone"]);
+    role.trust_policy.statements[0] = role.trust_policy.statements[0].clone().with_condition(
+        "StringEquals",
+        "sts:ExternalId",
+        ["arn:aws:redshift:us-east-1:111111111111:dbuser:analytics-wg/someone"],
+    );
     let report = analyze(&plan, &snapshot);
     let hop = Hop::Role { from: cluster_role(&plan), to: bucket_role(&plan) };
     assert_eq!(errors(&report), vec![("RB122", hop)]);
@@ -297,10 +309,10 @@ fn aws_managed_key_from_another_account_and_disabled_key() {
 
 #[test]
 fn bucket_policy_requiring_sse_kms_with_unencrypted_unload() {
-    let plan = plan(&PROVISIONED.replace(
-        "kms_key = \"arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab\"",
-        "",
-    ));
+    let plan = plan(
+        &PROVISIONED
+            .replace("kms_key = \"arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab\"", ""),
+    );
     let mut snapshot = healthy(&plan);
     if let Known::Known { value } = &mut snapshot.bucket {
         value.policy = Some(doc(
@@ -310,7 +322,11 @@ fn bucket_policy_requiring_sse_kms_with_unencrypted_unload() {
     }
     let report = analyze(&plan, &snapshot);
     assert_eq!(errors(&report), vec![("RB133", Hop::S3 { role: bucket_role(&plan) })]);
-    assert!(report.findings[0].evidence.iter().any(|e| e.contains("`RequireKms`")), "{:?}", report.findings[0].evidence);
+    assert!(
+        report.findings[0].evidence.iter().any(|e| e.contains("`RequireKms`")),
+        "{:?}",
+        report.findings[0].evidence
+    );
 }
 
 #[test]
@@ -328,7 +344,14 @@ fn explicit_deny_in_the_bucket_policy() {
 
 #[test]
 fn bucket_in_another_region_than_the_spec_says() {
-    let plan = plan(PROVISIONED.replace("kms_key = \"arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab\"", "format = \"parquet\"").as_str());
+    let plan = plan(
+        PROVISIONED
+            .replace(
+                "kms_key = \"arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab\"",
+                "format = \"parquet\"",
+            )
+            .as_str(),
+    );
     let mut snapshot = healthy(&plan);
     if let Known::Known { value } = &mut snapshot.bucket {
         value.region = "eu-west-1".parse().unwrap();
@@ -382,17 +405,45 @@ fn snapshots_round_trip_and_refuse_other_versions() {
 #[test]
 fn redshift_error_texts_are_classified() {
     let cases = [
-        ("User arn:aws:redshift:us-east-1:111111111111:dbuser:warehouse/etl is not authorized to assume IAM Role arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole", "RB101", Some("arn:aws:iam::111111111111:role/ClusterRole")),
-        ("Not authorized to get credentials of role arn:aws:iam::111111111111:role/ClusterRole", "RB111", Some("arn:aws:iam::111111111111:role/ClusterRole")),
+        (
+            "User arn:aws:redshift:us-east-1:111111111111:dbuser:warehouse/etl is not authorized to assume IAM Role arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole",
+            "RB101",
+            Some("arn:aws:iam::111111111111:role/ClusterRole"),
+        ),
+        (
+            "Not authorized to get credentials of role arn:aws:iam::111111111111:role/ClusterRole",
+            "RB111",
+            Some("arn:aws:iam::111111111111:role/ClusterRole"),
+        ),
         ("UnauthorizedException, error type : 135", "RB111", None),
-        ("User etl does not have ASSUMEROLE permission on IAM role \"arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole\" for COPY", "RB182", Some("arn:aws:iam::111111111111:role/ClusterRole")),
+        (
+            "User etl does not have ASSUMEROLE permission on IAM role \"arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole\" for COPY",
+            "RB182",
+            Some("arn:aws:iam::111111111111:role/ClusterRole"),
+        ),
         ("S3ServiceException:Access Denied,Status 403,Error AccessDenied", "RB131", None),
-        ("S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/BucketRole/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::acme-lake/exports/x_0000_part_00 with an explicit deny", "RB132", Some("BucketRole")),
-        ("S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/BucketRole/RedshiftIamRoleSession is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::acme-lake/exports/x", "RB131", Some("BucketRole")),
-        ("S3ServiceException:The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.,Status 301,Error PermanentRedirect", "RB151", None),
+        (
+            "S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/BucketRole/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::acme-lake/exports/x_0000_part_00 with an explicit deny",
+            "RB132",
+            Some("BucketRole"),
+        ),
+        (
+            "S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/BucketRole/RedshiftIamRoleSession is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::acme-lake/exports/x",
+            "RB131",
+            Some("BucketRole"),
+        ),
+        (
+            "S3ServiceException:The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.,Status 301,Error PermanentRedirect",
+            "RB151",
+            None,
+        ),
         ("S3ServiceException:The specified bucket does not exist,Status 404,Error NoSuchBucket", "RB153", None),
         ("The specified S3 prefix 'exports/none' does not exist", "RB184", Some("exports/none")),
-        ("Specified unload destination on S3 is not empty. Consider using a different bucket / prefix, manually removing the target files in S3, or using the ALLOWOVERWRITE option.", "RB183", None),
+        (
+            "Specified unload destination on S3 is not empty. Consider using a different bucket / prefix, manually removing the target files in S3, or using the ALLOWOVERWRITE option.",
+            "RB183",
+            None,
+        ),
         ("something else entirely", "RB190", None),
     ];
     for (text, code, subject) in cases {

@@ -1,10 +1,10 @@
 //! `doctor --sql`: the user's own COPY and UNLOAD judged against the plan's chain and a snapshot,
 //! starting from the planned statements (healthy) and breaking one thing at a time.
 
+use redbridge_core::Plan;
 use redbridge_core::doctor::{
     Finding, Hop, HopStatus, Known, Report, Severity, Snapshot, Verdict, analyze_with_sql, listed_prefixes,
 };
-use redbridge_core::Plan;
 use redbridge_core::plan::StatementKind;
 use redbridge_core::statements::planned_statements;
 
@@ -60,7 +60,8 @@ fn the_planned_copy_and_unload_have_no_statement_findings() {
         let report = analyze_with_sql(&plan, &listed(&plan, &sql), &sql);
         assert_eq!(sql_findings(&report), vec![], "{:#?}", report.findings);
         assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.findings);
-        let statement_hops: Vec<_> = report.hops.iter().filter(|h| matches!(h.hop, Hop::UserStatement { .. })).collect();
+        let statement_hops: Vec<_> =
+            report.hops.iter().filter(|h| matches!(h.hop, Hop::UserStatement { .. })).collect();
         assert_eq!(statement_hops.len(), 2);
         assert!(statement_hops.iter().all(|h| h.status == HopStatus::Ok), "{statement_hops:#?}");
         assert!(statement_hops.iter().all(|h| h.checks.iter().all(|c| c.ok == Some(true))), "{statement_hops:#?}");
@@ -72,7 +73,8 @@ fn several_statements_in_one_text_are_numbered_in_order() {
     let plan = plan(PROVISIONED);
     let sql = vec![format!("{};\n{};", planned(&plan, StatementKind::Copy), planned(&plan, StatementKind::Unload))];
     let report = analyze_with_sql(&plan, &listed(&plan, &sql), &sql);
-    let labels: Vec<String> = report.hops.iter().filter(|h| matches!(h.hop, Hop::UserStatement { .. })).map(|h| h.hop.label()).collect();
+    let labels: Vec<String> =
+        report.hops.iter().filter(|h| matches!(h.hop, Hop::UserStatement { .. })).map(|h| h.hop.label()).collect();
     assert_eq!(
         labels,
         vec![
@@ -151,7 +153,8 @@ fn rb151_a_bucket_in_another_region_without_region() {
     let report = judge(&plan, &in_region(&plan, "eu-west-1"), &sql);
     assert_eq!(sql_findings(&report), vec![("RB151", 1)], "{:#?}", report.findings);
     // The spec's own `bucket_region` is wrong too: the statement section says what to write.
-    let rb151 = report.findings.iter().find(|f| f.code == "RB151" && matches!(f.hop, Hop::UserStatement { .. })).unwrap();
+    let rb151 =
+        report.findings.iter().find(|f| f.code == "RB151" && matches!(f.hop, Hop::UserStatement { .. })).unwrap();
     assert!(rb151.fix.ends_with("\nREGION 'eu-west-1'"), "{}", rb151.fix);
 }
 
@@ -166,7 +169,8 @@ fn rb151_is_satisfied_by_the_right_region_and_names_a_wrong_one() {
     let wrong = format!("{} REGION 'us-west-2'", planned(&plan, StatementKind::Copy));
     let report = judge(&plan, &snapshot, &wrong);
     assert_eq!(sql_findings(&report), vec![("RB151", 1)], "{:#?}", report.findings);
-    let rb151 = report.findings.iter().find(|f| f.code == "RB151" && matches!(f.hop, Hop::UserStatement { .. })).unwrap();
+    let rb151 =
+        report.findings.iter().find(|f| f.code == "RB151" && matches!(f.hop, Hop::UserStatement { .. })).unwrap();
     assert!(rb151.message.contains("says `REGION 'us-west-2'` but the bucket is in `eu-west-1`"), "{}", rb151.message);
     assert!(rb151.fix.ends_with("\nREGION 'eu-west-1'"), "{}", rb151.fix);
 }
@@ -187,7 +191,8 @@ fn rb133_an_unload_without_encrypted_into_a_bucket_requiring_sse_kms() {
     // The spec names a key: the fix is the key.
     let plan = plan(PROVISIONED);
     let key = plan.spec.kms_key.clone().unwrap().to_string();
-    let sql = planned(&plan, StatementKind::Unload).replace(&format!(" KMS_KEY_ID '{key}'"), "").replace(" ENCRYPTED", "");
+    let sql =
+        planned(&plan, StatementKind::Unload).replace(&format!(" KMS_KEY_ID '{key}'"), "").replace(" ENCRYPTED", "");
     assert!(!sql.contains("ENCRYPTED"), "{sql}");
     let report = judge(&plan, &requiring_kms(&plan, &sql), &sql);
     assert_eq!(sql_findings(&report), vec![("RB133", 1)], "{:#?}", report.findings);
@@ -206,7 +211,8 @@ fn rb133_without_a_key_in_the_spec_suggests_encrypted_auto() {
     let sql = planned(&plan, StatementKind::Unload);
     let report = judge(&plan, &requiring_kms(&plan, &sql), &sql);
     assert!(sql_findings(&report).contains(&("RB133", 1)), "{:#?}", report.findings);
-    let rb133 = report.findings.iter().find(|f| f.code == "RB133" && matches!(f.hop, Hop::UserStatement { .. })).unwrap();
+    let rb133 =
+        report.findings.iter().find(|f| f.code == "RB133" && matches!(f.hop, Hop::UserStatement { .. })).unwrap();
     assert!(rb133.fix.ends_with("\nENCRYPTED AUTO"), "{}", rb133.fix);
 }
 
@@ -215,7 +221,9 @@ fn rb183_an_unload_into_a_prefix_that_has_objects() {
     let plan = plan(PROVISIONED);
     let sql = planned(&plan, StatementKind::Unload);
     let mut snapshot = listed(&plan, std::slice::from_ref(&sql));
-    snapshot.prefix_objects.insert("exports/example_".to_owned(), Known::known(vec!["exports/example_0000_part_00".to_owned()]));
+    snapshot
+        .prefix_objects
+        .insert("exports/example_".to_owned(), Known::known(vec!["exports/example_0000_part_00".to_owned()]));
     let report = judge(&plan, &snapshot, &sql);
     assert_eq!(sql_findings(&report), vec![("RB183", 1)], "{:#?}", report.findings);
     assert!(finding(&report, "RB183").evidence[0].contains("`exports/example_0000_part_00`"));
@@ -277,7 +285,10 @@ fn an_unparsable_statement_is_an_error_with_its_position_not_a_panic() {
     for text in ["COPY", "UNLOAD ('select 1') TO", "COPY t FROM 's3://acme-lake/exports/' IAM_ROLE"] {
         let report = judge(&plan, &healthy(&plan), text);
         assert_eq!(report.verdict, Verdict::Broken, "{text}: {:#?}", report.findings);
-        assert!(report.findings.iter().any(|f| f.code.starts_with("RB-SQL-") && f.message.contains("(line 1, column ")), "{text}");
+        assert!(
+            report.findings.iter().any(|f| f.code.starts_with("RB-SQL-") && f.message.contains("(line 1, column ")),
+            "{text}"
+        );
     }
 }
 
@@ -300,6 +311,9 @@ fn snapshots_without_listings_still_load_and_empty_listings_are_not_written() {
     let mut listed = snapshot;
     listed.prefix_objects.insert("exports/".to_owned(), Known::known(vec![COPY_KEY.to_owned()]));
     let json = serde_json::to_string(&listed).unwrap();
-    assert!(json.contains(r#""prefix_objects":{"exports/":{"status":"known","value":["exports/2024/part-0000.csv"]}}"#), "{json}");
+    assert!(
+        json.contains(r#""prefix_objects":{"exports/":{"status":"known","value":["exports/2024/part-0000.csv"]}}"#),
+        "{json}"
+    );
     assert_eq!(Snapshot::from_json(&json).unwrap(), listed);
 }

@@ -24,7 +24,18 @@ fn raw_spec() -> impl Strategy<Value = RawSpec> {
         (prop_oneof![Just("csv"), Just("text"), Just("json"), Just("parquet")], any::<bool>()),
     )
         .prop_map(
-            |((redshift, s3, same), bucket, prefixes, access, (region, bucket_region), (kms, key_id), serverless, db_users, hops, (format, cleanpath))| {
+            |(
+                (redshift, s3, same),
+                bucket,
+                prefixes,
+                access,
+                (region, bucket_region),
+                (kms, key_id),
+                serverless,
+                db_users,
+                hops,
+                (format, cleanpath),
+            )| {
                 let s3 = if same { redshift.clone() } else { s3 };
                 let key_region = bucket_region.unwrap_or(region);
                 RawSpec {

@@ -56,7 +56,10 @@ impl Keys {
 }
 
 /// Maps an SDK error to a [`CloudError`] by its AWS error code.
-fn sdk_error<E: ProvideErrorMetadata + std::error::Error + 'static>(what: &str, error: aws_sdk_s3::error::SdkError<E>) -> CloudError {
+fn sdk_error<E: ProvideErrorMetadata + std::error::Error + 'static>(
+    what: &str,
+    error: aws_sdk_s3::error::SdkError<E>,
+) -> CloudError {
     let code = error.code().unwrap_or_default().to_owned();
     match code.as_str() {
         "NoSuchBucket" => CloudError::NoSuchBucket(what.to_owned()),
@@ -103,7 +106,8 @@ fn policy_text(raw: &str) -> String {
 }
 
 fn document(what: &str, raw: &str) -> Result<PolicyDocument, CloudError> {
-    PolicyDocument::from_json(&policy_text(raw)).map_err(|e| CloudError::Other(format!("{what}: the policy cannot be read: {e}")))
+    PolicyDocument::from_json(&policy_text(raw))
+        .map_err(|e| CloudError::Other(format!("{what}: the policy cannot be read: {e}")))
 }
 
 impl LocalStackCloud {
@@ -156,7 +160,8 @@ impl LocalStackCloud {
     async fn managed_policy(&self, iam: &aws_sdk_iam::Client, arn: &str) -> Result<PolicyDocument, CloudError> {
         let policy = iam.get_policy().policy_arn(arn).send().await.map_err(|e| sdk_error(arn, e))?;
         let version = policy.policy().and_then(|p| p.default_version_id()).unwrap_or("v1").to_owned();
-        let got = iam.get_policy_version().policy_arn(arn).version_id(version).send().await.map_err(|e| sdk_error(arn, e))?;
+        let got =
+            iam.get_policy_version().policy_arn(arn).version_id(version).send().await.map_err(|e| sdk_error(arn, e))?;
         let raw = got.policy_version().and_then(|v| v.document()).unwrap_or_default();
         document(arn, raw)
     }
@@ -180,12 +185,30 @@ impl LocalStackCloud {
             None => None,
         };
         let mut identity = Vec::new();
-        let inline = iam.list_role_policies().role_name(role.name()).max_items(1000).send().await.map_err(|e| sdk_error(&what, e))?;
+        let inline = iam
+            .list_role_policies()
+            .role_name(role.name())
+            .max_items(1000)
+            .send()
+            .await
+            .map_err(|e| sdk_error(&what, e))?;
         for name in inline.policy_names() {
-            let got = iam.get_role_policy().role_name(role.name()).policy_name(name).send().await.map_err(|e| sdk_error(&what, e))?;
+            let got = iam
+                .get_role_policy()
+                .role_name(role.name())
+                .policy_name(name)
+                .send()
+                .await
+                .map_err(|e| sdk_error(&what, e))?;
             identity.push(document(&format!("{what} inline policy `{name}`"), got.policy_document())?);
         }
-        let attached = iam.list_attached_role_policies().role_name(role.name()).max_items(1000).send().await.map_err(|e| sdk_error(&what, e))?;
+        let attached = iam
+            .list_attached_role_policies()
+            .role_name(role.name())
+            .max_items(1000)
+            .send()
+            .await
+            .map_err(|e| sdk_error(&what, e))?;
         for policy in attached.attached_policies() {
             if let Some(arn) = policy.policy_arn() {
                 identity.push(self.managed_policy(&iam, arn).await?);
@@ -272,11 +295,11 @@ impl Cloud for LocalStackCloud {
                 .send()
                 .await
                 .map_err(|e| sdk_error(&what, e))?;
-            let credentials = got.credentials().ok_or_else(|| CloudError::Other(format!("{what}: STS returned no credentials")))?;
-            let arn = got
-                .assumed_role_user()
-                .map(|u| u.arn().to_owned())
-                .unwrap_or_else(|| format!("arn:aws:sts::{}:assumed-role/{}/{session_name}", role.account(), role.name()));
+            let credentials =
+                got.credentials().ok_or_else(|| CloudError::Other(format!("{what}: STS returned no credentials")))?;
+            let arn = got.assumed_role_user().map(|u| u.arn().to_owned()).unwrap_or_else(|| {
+                format!("arn:aws:sts::{}:assumed-role/{}/{session_name}", role.account(), role.name())
+            });
             Ok(SessionCredentials {
                 access_key_id: credentials.access_key_id().to_owned(),
                 secret_access_key: credentials.secret_access_key().to_owned(),
@@ -321,15 +344,28 @@ impl Cloud for LocalStackCloud {
         })
     }
 
-    fn get_object<'a>(&'a self, credentials: &'a SessionCredentials, bucket: &'a str, key: &'a str) -> CloudFuture<'a, ObjectData> {
+    fn get_object<'a>(
+        &'a self,
+        credentials: &'a SessionCredentials,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> CloudFuture<'a, ObjectData> {
         Box::pin(async move {
             let what = format!("s3://{bucket}/{key}");
-            let got = self.session_s3(credentials).get_object().bucket(bucket).key(key).send().await.map_err(|e| sdk_error(&what, e))?;
+            let got = self
+                .session_s3(credentials)
+                .get_object()
+                .bucket(bucket)
+                .key(key)
+                .send()
+                .await
+                .map_err(|e| sdk_error(&what, e))?;
             let kms_key_id = match got.server_side_encryption() {
                 Some(aws_sdk_s3::types::ServerSideEncryption::AwsKms) => got.ssekms_key_id().map(str::to_owned),
                 _ => None,
             };
-            let body = got.body.collect().await.map_err(|e| CloudError::Other(format!("{what}: {e}")))?.into_bytes().to_vec();
+            let body =
+                got.body.collect().await.map_err(|e| CloudError::Other(format!("{what}: {e}")))?.into_bytes().to_vec();
             Ok(ObjectData { body, kms_key_id })
         })
     }
@@ -348,14 +384,20 @@ impl Cloud for LocalStackCloud {
             request = match &encryption {
                 Encryption::BucketDefault => request,
                 Encryption::S3 => request.server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::Aes256),
-                Encryption::Kms(key_id) => request.server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::AwsKms).ssekms_key_id(key_id),
+                Encryption::Kms(key_id) => request
+                    .server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::AwsKms)
+                    .ssekms_key_id(key_id),
             };
             request.send().await.map_err(|e| sdk_error(&what, e))?;
             Ok(())
         })
     }
 
-    fn account_of<'a>(&'a self, access_key_id: &'a str, session_token: Option<&'a str>) -> CloudFuture<'a, Option<AccountId>> {
+    fn account_of<'a>(
+        &'a self,
+        access_key_id: &'a str,
+        session_token: Option<&'a str>,
+    ) -> CloudFuture<'a, Option<AccountId>> {
         Box::pin(async move {
             // LocalStack does not check signatures, so the key and token alone identify the session.
             let keys = Keys {
@@ -363,15 +405,27 @@ impl Cloud for LocalStackCloud {
                 secret_access_key: "unused".to_owned(),
                 session_token: session_token.map(str::to_owned),
             };
-            let identity = self.sts(&keys).get_caller_identity().send().await.map_err(|e| sdk_error(access_key_id, e))?;
+            let identity =
+                self.sts(&keys).get_caller_identity().send().await.map_err(|e| sdk_error(access_key_id, e))?;
             Ok(identity.account().and_then(|a| AccountId::parse(a).ok()))
         })
     }
 
-    fn delete_object<'a>(&'a self, credentials: &'a SessionCredentials, bucket: &'a str, key: &'a str) -> CloudFuture<'a, ()> {
+    fn delete_object<'a>(
+        &'a self,
+        credentials: &'a SessionCredentials,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> CloudFuture<'a, ()> {
         Box::pin(async move {
             let what = format!("s3://{bucket}/{key}");
-            self.session_s3(credentials).delete_object().bucket(bucket).key(key).send().await.map_err(|e| sdk_error(&what, e))?;
+            self.session_s3(credentials)
+                .delete_object()
+                .bucket(bucket)
+                .key(key)
+                .send()
+                .await
+                .map_err(|e| sdk_error(&what, e))?;
             Ok(())
         })
     }

@@ -72,10 +72,9 @@ impl MemoryCloud {
 
     /// Creates a bucket owned by `owner` in `region`.
     pub fn create_bucket(&self, owner: AccountId, bucket: &str, region: &str) {
-        self.state().buckets.insert(
-            bucket.to_owned(),
-            Bucket { owner: Some(owner), region: region.to_owned(), ..Bucket::default() },
-        );
+        self.state()
+            .buckets
+            .insert(bucket.to_owned(), Bucket { owner: Some(owner), region: region.to_owned(), ..Bucket::default() });
     }
 
     /// Sets (or removes) a bucket policy.
@@ -128,9 +127,10 @@ impl Cloud for MemoryCloud {
 
     fn bucket<'a>(&'a self, bucket: &'a str, _candidates: &'a [AccountId]) -> CloudFuture<'a, Option<BucketInfo>> {
         let state = self.state();
-        let info = state.buckets.get(bucket).and_then(|b| {
-            Some(BucketInfo { owner: b.owner?, region: b.region.clone(), policy: b.policy.clone() })
-        });
+        let info = state
+            .buckets
+            .get(bucket)
+            .and_then(|b| Some(BucketInfo { owner: b.owner?, region: b.region.clone(), policy: b.policy.clone() }));
         ready(Ok(info))
     }
 
@@ -181,7 +181,12 @@ impl Cloud for MemoryCloud {
         }))
     }
 
-    fn get_object<'a>(&'a self, _credentials: &'a SessionCredentials, bucket: &'a str, key: &'a str) -> CloudFuture<'a, ObjectData> {
+    fn get_object<'a>(
+        &'a self,
+        _credentials: &'a SessionCredentials,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> CloudFuture<'a, ObjectData> {
         let mut state = self.state();
         ready(Self::bucket_mut(&mut state, bucket).and_then(|b| {
             let o = b.objects.get(key).ok_or_else(|| CloudError::NotFound(format!("s3://{bucket}/{key}")))?;
@@ -207,11 +212,20 @@ impl Cloud for MemoryCloud {
         }))
     }
 
-    fn account_of<'a>(&'a self, access_key_id: &'a str, _session_token: Option<&'a str>) -> CloudFuture<'a, Option<AccountId>> {
+    fn account_of<'a>(
+        &'a self,
+        access_key_id: &'a str,
+        _session_token: Option<&'a str>,
+    ) -> CloudFuture<'a, Option<AccountId>> {
         ready(Ok(self.state().issued.get(access_key_id).copied()))
     }
 
-    fn delete_object<'a>(&'a self, _credentials: &'a SessionCredentials, bucket: &'a str, key: &'a str) -> CloudFuture<'a, ()> {
+    fn delete_object<'a>(
+        &'a self,
+        _credentials: &'a SessionCredentials,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> CloudFuture<'a, ()> {
         let mut state = self.state();
         ready(Self::bucket_mut(&mut state, bucket).map(|b| {
             b.objects.remove(key);

@@ -163,7 +163,12 @@ pub trait Cloud: Send + Sync + 'static {
     ) -> CloudFuture<'a, Vec<ObjectSummary>>;
 
     /// Reads one object.
-    fn get_object<'a>(&'a self, credentials: &'a SessionCredentials, bucket: &'a str, key: &'a str) -> CloudFuture<'a, ObjectData>;
+    fn get_object<'a>(
+        &'a self,
+        credentials: &'a SessionCredentials,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> CloudFuture<'a, ObjectData>;
 
     /// Writes one object.
     fn put_object<'a>(
@@ -176,11 +181,20 @@ pub trait Cloud: Send + Sync + 'static {
     ) -> CloudFuture<'a, ()>;
 
     /// Deletes one object.
-    fn delete_object<'a>(&'a self, credentials: &'a SessionCredentials, bucket: &'a str, key: &'a str) -> CloudFuture<'a, ()>;
+    fn delete_object<'a>(
+        &'a self,
+        credentials: &'a SessionCredentials,
+        bucket: &'a str,
+        key: &'a str,
+    ) -> CloudFuture<'a, ()>;
 
     /// The account of temporary credentials this cloud issued (for callers signing with a
     /// session); `None` when it does not know the key.
-    fn account_of<'a>(&'a self, access_key_id: &'a str, session_token: Option<&'a str>) -> CloudFuture<'a, Option<AccountId>> {
+    fn account_of<'a>(
+        &'a self,
+        access_key_id: &'a str,
+        session_token: Option<&'a str>,
+    ) -> CloudFuture<'a, Option<AccountId>> {
         let _ = (access_key_id, session_token);
         Box::pin(std::future::ready(Ok(None)))
     }

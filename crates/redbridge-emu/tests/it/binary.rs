@@ -26,7 +26,10 @@ fn the_binary_prints_its_address_and_answers_in_aws_shapes() {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let address = line.trim().to_owned();
     let health = http(&address, "GET /_emu/health HTTP/1.0\r\n\r\n");
-    let unsigned = http(&address, "POST / HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 38\r\n\r\nAction=DescribeClusters&Version=2012-1");
+    let unsigned = http(
+        &address,
+        "POST / HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 38\r\n\r\nAction=DescribeClusters&Version=2012-1",
+    );
     let body = "Action=RebootCluster&Version=2012-12-01";
     let unknown = http(
         &address,
@@ -40,8 +43,16 @@ fn the_binary_prints_its_address_and_answers_in_aws_shapes() {
     assert!(status.success(), "SIGTERM stops the emulator cleanly: {status}");
     assert!(address.starts_with("127.0.0.1:"), "{address}");
     assert!(health.starts_with("HTTP/1.0 200") && health.ends_with(r#"{"status":"ok"}"#), "{health}");
-    assert!(unsigned.starts_with("HTTP/1.0 403") && unsigned.contains("<Code>MissingAuthenticationToken</Code>"), "{unsigned}");
-    assert!(unknown.starts_with("HTTP/1.0 400") && unknown.contains("<ErrorResponse") && unknown.contains("<Code>InvalidAction</Code>"), "{unknown}");
+    assert!(
+        unsigned.starts_with("HTTP/1.0 403") && unsigned.contains("<Code>MissingAuthenticationToken</Code>"),
+        "{unsigned}"
+    );
+    assert!(
+        unknown.starts_with("HTTP/1.0 400")
+            && unknown.contains("<ErrorResponse")
+            && unknown.contains("<Code>InvalidAction</Code>"),
+        "{unknown}"
+    );
 }
 
 #[test]
@@ -49,7 +60,10 @@ fn the_binary_refuses_addresses_that_are_not_loopback() {
     let listen = Command::new(env!("CARGO_BIN_EXE_redbridge-emu")).args(["--listen", "0.0.0.0:0"]).output().unwrap();
     assert!(!listen.status.success());
     assert!(String::from_utf8_lossy(&listen.stderr).contains("loopback"));
-    let endpoint = Command::new(env!("CARGO_BIN_EXE_redbridge-emu")).args(["--aws-endpoint", "http://10.0.0.1:4566"]).output().unwrap();
+    let endpoint = Command::new(env!("CARGO_BIN_EXE_redbridge-emu"))
+        .args(["--aws-endpoint", "http://10.0.0.1:4566"])
+        .output()
+        .unwrap();
     assert_eq!(endpoint.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&endpoint.stderr).contains("must be a loopback URL"));
 }

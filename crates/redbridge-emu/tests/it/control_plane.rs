@@ -21,7 +21,8 @@ async fn attached_roles_are_adding_then_in_sync_and_removed_roles_go_away() {
     let redshift = h.redshift("111111111111");
     create_cluster(&redshift, "Main", &[]).await;
 
-    let modified = redshift.modify_cluster_iam_roles().cluster_identifier("main").add_iam_roles(role).send().await.unwrap();
+    let modified =
+        redshift.modify_cluster_iam_roles().cluster_identifier("main").add_iam_roles(role).send().await.unwrap();
     let cluster = modified.cluster().unwrap();
     assert_eq!(cluster.cluster_identifier(), Some("main"));
     assert_eq!(statuses(cluster), [(role.to_owned(), "adding".to_owned())]);
@@ -33,7 +34,8 @@ async fn attached_roles_are_adding_then_in_sync_and_removed_roles_go_away() {
     assert_eq!(cluster.master_username(), Some("awsuser"));
     assert!(cluster.cluster_create_time().is_some());
 
-    let removed = redshift.modify_cluster_iam_roles().cluster_identifier("main").remove_iam_roles(role).send().await.unwrap();
+    let removed =
+        redshift.modify_cluster_iam_roles().cluster_identifier("main").remove_iam_roles(role).send().await.unwrap();
     assert_eq!(statuses(removed.cluster().unwrap()), [(role.to_owned(), "removing".to_owned())]);
     tokio::time::sleep(APPLY_DELAY).await;
     let described = redshift.describe_clusters().send().await.unwrap();
@@ -44,17 +46,28 @@ async fn attached_roles_are_adding_then_in_sync_and_removed_roles_go_away() {
 async fn a_role_whose_trust_lacks_redshift_cannot_be_attached() {
     let h = Harness::start().await;
     let role = "arn:aws:iam::111111111111:role/Ec2Role";
-    let ec2_trust = policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#);
+    let ec2_trust = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+    );
     h.cloud.put_role(&RoleArn::parse(role).unwrap(), ec2_trust, vec![]);
     let redshift = h.redshift("111111111111");
     create_cluster(&redshift, "main", &[]).await;
-    let error = redshift.modify_cluster_iam_roles().cluster_identifier("main").add_iam_roles(role).send().await.unwrap_err();
+    let error =
+        redshift.modify_cluster_iam_roles().cluster_identifier("main").add_iam_roles(role).send().await.unwrap_err();
     assert_eq!(error.code(), Some("InvalidParameterValue"));
     assert_eq!(
         error.message(),
-        Some("The IAM role arn:aws:iam::111111111111:role/Ec2Role is not valid. The IAM role must delegate access to an Amazon Redshift account.")
+        Some(
+            "The IAM role arn:aws:iam::111111111111:role/Ec2Role is not valid. The IAM role must delegate access to an Amazon Redshift account."
+        )
     );
-    let missing = redshift.modify_cluster_iam_roles().cluster_identifier("main").add_iam_roles("arn:aws:iam::111111111111:role/Nope").send().await.unwrap_err();
+    let missing = redshift
+        .modify_cluster_iam_roles()
+        .cluster_identifier("main")
+        .add_iam_roles("arn:aws:iam::111111111111:role/Nope")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(missing.code(), Some("InvalidParameterValue"));
 }
 
@@ -83,9 +96,16 @@ async fn clusters_are_per_account_and_errors_have_aws_shapes() {
 
     let no_snapshot = redshift.delete_cluster().cluster_identifier("main").send().await.unwrap_err();
     assert_eq!(no_snapshot.code(), Some("InvalidParameterCombination"));
-    let deleted = redshift.delete_cluster().cluster_identifier("main").skip_final_cluster_snapshot(true).send().await.unwrap();
+    let deleted =
+        redshift.delete_cluster().cluster_identifier("main").skip_final_cluster_snapshot(true).send().await.unwrap();
     assert_eq!(deleted.cluster().unwrap().cluster_status(), Some("deleting"));
-    let gone = redshift.delete_cluster().cluster_identifier("main").skip_final_cluster_snapshot(true).send().await.unwrap_err();
+    let gone = redshift
+        .delete_cluster()
+        .cluster_identifier("main")
+        .skip_final_cluster_snapshot(true)
+        .send()
+        .await
+        .unwrap_err();
     assert!(gone.as_service_error().is_some_and(|e| e.is_cluster_not_found_fault()));
 }
 
@@ -103,7 +123,12 @@ async fn roles_given_at_creation_are_in_sync_and_checked() {
 #[tokio::test]
 async fn a_stopped_emulator_closes_its_connections() {
     let h = Harness::start().await;
-    let no_retries = h.redshift("111111111111").config().to_builder().retry_config(aws_sdk_redshift::config::retry::RetryConfig::disabled()).build();
+    let no_retries = h
+        .redshift("111111111111")
+        .config()
+        .to_builder()
+        .retry_config(aws_sdk_redshift::config::retry::RetryConfig::disabled())
+        .build();
     let redshift = aws_sdk_redshift::Client::from_conf(no_retries);
     assert!(redshift.describe_clusters().send().await.unwrap().clusters().is_empty());
     h.emulator.stop().await;
@@ -133,7 +158,9 @@ async fn hold_role(endpoint: &str, query: &str) -> String {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let address = endpoint.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let request = format!("POST /_emu/hold-role?{query} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let request = format!(
+        "POST /_emu/hold-role?{query} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.unwrap();
@@ -159,12 +186,21 @@ async fn a_held_role_stays_adding_until_the_hold_ends() {
     let described = redshift.describe_clusters().cluster_identifier("held").send().await.unwrap();
     assert_eq!(statuses(&described.clusters()[0]), [(role.to_owned(), "in-sync".to_owned())]);
 
-    assert_eq!(hold_role(&endpoint, "role=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2FOther&seconds=1").await, "HTTP/1.1 404 Not Found");
+    assert_eq!(
+        hold_role(&endpoint, "role=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2FOther&seconds=1").await,
+        "HTTP/1.1 404 Not Found"
+    );
     assert_eq!(hold_role(&endpoint, "seconds=x").await, "HTTP/1.1 400 Bad Request");
 }
 
 fn url_encode(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }

@@ -26,7 +26,9 @@ fn bucket_role_policy(actions: &str) -> redbridge_iam::policy::PolicyDocument {
 }
 
 fn assume_bucket_role() -> redbridge_iam::policy::PolicyDocument {
-    policy(&format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"{BUCKET_ROLE}"}}]}}"#))
+    policy(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"{BUCKET_ROLE}"}}]}}"#
+    ))
 }
 
 /// Two accounts wired as the seed article does; the cluster `main` has the cluster role in sync.
@@ -75,7 +77,12 @@ async fn copy_unload_copy_round_trip_through_a_two_account_chain() {
     h.cloud.put_object_raw("data-bucket", "in/part-2.csv.gz", gzip("id,name,note\n3,\"gam\"\"ma\",x\n"));
     run_ok(&data, "main", "create table src (id integer, name varchar(20), note varchar(20))").await;
 
-    let copied = run_ok(&data, "main", &format!("COPY public.src FROM 's3://data-bucket/in/' IAM_ROLE '{CHAIN}' CSV IGNOREHEADER 1 GZIP EMPTYASNULL")).await;
+    let copied = run_ok(
+        &data,
+        "main",
+        &format!("COPY public.src FROM 's3://data-bucket/in/' IAM_ROLE '{CHAIN}' CSV IGNOREHEADER 1 GZIP EMPTYASNULL"),
+    )
+    .await;
     assert_eq!(copied.result_rows(), 3);
     assert_eq!(copied.has_result_set(), Some(false));
 
@@ -87,7 +94,8 @@ async fn copy_unload_copy_round_trip_through_a_two_account_chain() {
     let part = h.cloud.object("data-bucket", "out/src_000").expect("the part file is written");
     assert_eq!(String::from_utf8(part.body).unwrap(), "id,name,note\n1,alpha,\"a,b\"\n2,beta,\n3,\"gam\"\"ma\",x\n");
     assert_eq!(part.encryption, Encryption::Kms(KEY.to_owned()));
-    let manifest: serde_json::Value = serde_json::from_slice(&h.cloud.object("data-bucket", "out/src_manifest").unwrap().body).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&h.cloud.object("data-bucket", "out/src_manifest").unwrap().body).unwrap();
     assert_eq!(manifest["entries"][0]["url"], "s3://data-bucket/out/src_000");
 
     run_ok(&data, "main", "create table back (id integer, name varchar(20), note varchar(20))").await;
@@ -200,13 +208,18 @@ async fn s3_and_kms_failures_give_redshifts_texts() {
     let data = h.data("111111111111");
     run_ok(&data, "main", "create table t (id integer)").await;
     run_ok(&data, "main", "insert into t values (1)").await;
-    let unload = |prefix: &str, extra: &str| format!("UNLOAD ('select * from t') TO 's3://data-bucket/{prefix}' IAM_ROLE '{CHAIN}' {extra}");
+    let unload = |prefix: &str, extra: &str| {
+        format!("UNLOAD ('select * from t') TO 's3://data-bucket/{prefix}' IAM_ROLE '{CHAIN}' {extra}")
+    };
 
     h.cloud.set_identity_policies(&RoleArn::parse(BUCKET_ROLE).unwrap(), vec![bucket_role_policy(r#""s3:GetObject""#)]);
     let denied = run_err(&data, "main", &unload("a/", "")).await;
     assert_eq!(denied, "ERROR: S3ServiceException:Access Denied,Status 403,Error AccessDenied");
     assert_eq!(classify(&denied).code, "RB131");
-    h.cloud.set_identity_policies(&RoleArn::parse(BUCKET_ROLE).unwrap(), vec![bucket_role_policy(r#""s3:GetObject","s3:PutObject""#)]);
+    h.cloud.set_identity_policies(
+        &RoleArn::parse(BUCKET_ROLE).unwrap(),
+        vec![bucket_role_policy(r#""s3:GetObject","s3:PutObject""#)],
+    );
 
     h.cloud.set_bucket_policy(
         "data-bucket",
@@ -249,7 +262,12 @@ async fn missing_buckets_prefixes_regions_and_formats() {
 
     let parquet = run_err(&data, "main", &copy("s3://data-bucket/x/", "FORMAT AS PARQUET")).await;
     assert!(parquet.starts_with("ERROR: not emulated: COPY from `PARQUET`"), "{parquet}");
-    let missing_table = run_err(&data, "main", "COPY nope FROM 's3://data-bucket/x/' IAM_ROLE 'arn:aws:iam::111111111111:role/ClusterRole'").await;
+    let missing_table = run_err(
+        &data,
+        "main",
+        "COPY nope FROM 's3://data-bucket/x/' IAM_ROLE 'arn:aws:iam::111111111111:role/ClusterRole'",
+    )
+    .await;
     assert_eq!(missing_table, "ERROR: relation \"nope\" does not exist");
 }
 
@@ -274,7 +292,16 @@ async fn serverless_copy_needs_both_service_principals_in_the_trust() {
     let run = |sql: String| {
         let data = data.clone();
         async move {
-            let id = data.execute_statement().workgroup_name("main-wg").database("dev").sql(sql).send().await.unwrap().id.unwrap();
+            let id = data
+                .execute_statement()
+                .workgroup_name("main-wg")
+                .database("dev")
+                .sql(sql)
+                .send()
+                .await
+                .unwrap()
+                .id
+                .unwrap();
             crate::support::wait(&data, &id).await
         }
     };
@@ -292,7 +319,9 @@ async fn serverless_copy_needs_both_service_principals_in_the_trust() {
     let assumed = h.cloud.assumed_roles();
     let (_, _, external_id) = assumed.last().unwrap();
     assert!(
-        external_id.as_deref().is_some_and(|id| id.starts_with("arn:aws:redshift:us-east-1:111111111111:dbuser:serverless-111111111111-") && id.ends_with("/admin")),
+        external_id.as_deref().is_some_and(|id| id
+            .starts_with("arn:aws:redshift:us-east-1:111111111111:dbuser:serverless-111111111111-")
+            && id.ends_with("/admin")),
         "{external_id:?}"
     );
 }

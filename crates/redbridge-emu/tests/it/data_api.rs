@@ -16,7 +16,15 @@ async fn statements_move_through_the_states_and_return_rows() {
     let inserted = run_ok(&data, "main", "insert into t values (1, 'one', true), (2, null, false)").await;
     assert_eq!(inserted.result_rows(), 2);
 
-    let submitted = data.execute_statement().cluster_identifier("main").database("dev").db_user("awsuser").sql("select * from public.t order by id").send().await.unwrap();
+    let submitted = data
+        .execute_statement()
+        .cluster_identifier("main")
+        .database("dev")
+        .db_user("awsuser")
+        .sql("select * from public.t order by id")
+        .send()
+        .await
+        .unwrap();
     assert!(submitted.created_at().is_some());
     let id = submitted.id().unwrap().to_owned();
     let mut seen = Vec::new();
@@ -94,7 +102,8 @@ async fn failures_batches_and_cancellation() {
     let rows = data.get_statement_result().id(count.id()).send().await.unwrap();
     assert_eq!(rows.records()[0][0], Field::LongValue(3), "a failed batch is rolled back");
 
-    let submitted = data.execute_statement().cluster_identifier("main").database("dev").sql("select 1").send().await.unwrap();
+    let submitted =
+        data.execute_statement().cluster_identifier("main").database("dev").sql("select 1").send().await.unwrap();
     let cancelled = data.cancel_statement().id(submitted.id().unwrap()).send().await.unwrap();
     assert_eq!(cancelled.status(), Some(true));
     let described = data.describe_statement().id(submitted.id().unwrap()).send().await.unwrap();
@@ -102,7 +111,8 @@ async fn failures_batches_and_cancellation() {
     let again = data.cancel_statement().id(submitted.id().unwrap()).send().await.unwrap_err();
     assert!(again.as_service_error().is_some_and(|e| e.is_validation_exception()));
 
-    let listed = data.list_statements().status(aws_sdk_redshiftdata::types::StatusString::Aborted).send().await.unwrap();
+    let listed =
+        data.list_statements().status(aws_sdk_redshiftdata::types::StatusString::Aborted).send().await.unwrap();
     assert_eq!(listed.statements().len(), 1);
     assert_eq!(listed.statements()[0].id(), submitted.id().unwrap());
     let all = data.list_statements().send().await.unwrap();
@@ -115,11 +125,20 @@ async fn requests_are_validated_as_aws_does() {
     let h = Harness::start().await;
     create_cluster(&h.redshift("111111111111"), "main", &[]).await;
     let data = h.data("111111111111");
-    let both = data.execute_statement().cluster_identifier("main").workgroup_name("wg").database("dev").sql("select 1").send().await.unwrap_err();
+    let both = data
+        .execute_statement()
+        .cluster_identifier("main")
+        .workgroup_name("wg")
+        .database("dev")
+        .sql("select 1")
+        .send()
+        .await
+        .unwrap_err();
     assert!(both.as_service_error().is_some_and(|e| e.is_validation_exception()), "{both:?}");
     let neither = data.execute_statement().database("dev").sql("select 1").send().await.unwrap_err();
     assert!(neither.as_service_error().is_some_and(|e| e.is_validation_exception()));
-    let no_cluster = data.execute_statement().cluster_identifier("other").database("dev").sql("select 1").send().await.unwrap_err();
+    let no_cluster =
+        data.execute_statement().cluster_identifier("other").database("dev").sql("select 1").send().await.unwrap_err();
     assert_eq!(no_cluster.message(), Some("Redshift endpoint doesn't exist in this region."));
     let unknown = data.describe_statement().id("00000000-0000-4000-8000-000000000000").send().await.unwrap_err();
     assert!(unknown.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()));

@@ -30,7 +30,9 @@ async fn update_namespace_replaces_the_role_list() {
 async fn serverless_roles_must_trust_redshift() {
     let h = Harness::start().await;
     let role = "arn:aws:iam::111111111111:role/Lambda";
-    let trust = policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#);
+    let trust = policy(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+    );
     h.cloud.put_role(&RoleArn::parse(role).unwrap(), trust, vec![]);
     let serverless = h.serverless("111111111111");
     serverless.create_namespace().namespace_name("main-ns").send().await.unwrap();
@@ -52,7 +54,14 @@ async fn workgroups_live_in_namespaces_and_errors_have_aws_shapes() {
     let conflict = serverless.create_namespace().namespace_name("main-ns").send().await.unwrap_err();
     assert!(conflict.as_service_error().is_some_and(|e| e.is_conflict_exception()));
 
-    let created = serverless.create_workgroup().workgroup_name("main-wg").namespace_name("main-ns").base_capacity(8).send().await.unwrap();
+    let created = serverless
+        .create_workgroup()
+        .workgroup_name("main-wg")
+        .namespace_name("main-ns")
+        .base_capacity(8)
+        .send()
+        .await
+        .unwrap();
     let workgroup = created.workgroup().unwrap();
     assert_eq!(workgroup.status().map(|s| s.as_str()), Some("AVAILABLE"));
     assert_eq!(workgroup.base_capacity(), Some(8));

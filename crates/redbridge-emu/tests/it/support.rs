@@ -90,7 +90,10 @@ pub async fn create_cluster(redshift: &aws_sdk_redshift::Client, id: &str, roles
 }
 
 /// Polls DescribeStatement until the statement ends (bounded); returns the final answer.
-pub async fn wait(data: &aws_sdk_redshiftdata::Client, id: &str) -> aws_sdk_redshiftdata::operation::describe_statement::DescribeStatementOutput {
+pub async fn wait(
+    data: &aws_sdk_redshiftdata::Client,
+    id: &str,
+) -> aws_sdk_redshiftdata::operation::describe_statement::DescribeStatementOutput {
     for _ in 0..400 {
         let described = data.describe_statement().id(id).send().await.expect("describe works");
         if matches!(described.status().map(|s| s.as_str()), Some("FINISHED" | "FAILED" | "ABORTED")) {
@@ -122,7 +125,11 @@ pub async fn run(
 }
 
 /// Runs SQL and insists it finished.
-pub async fn run_ok(data: &aws_sdk_redshiftdata::Client, cluster: &str, sql: &str) -> aws_sdk_redshiftdata::operation::describe_statement::DescribeStatementOutput {
+pub async fn run_ok(
+    data: &aws_sdk_redshiftdata::Client,
+    cluster: &str,
+    sql: &str,
+) -> aws_sdk_redshiftdata::operation::describe_statement::DescribeStatementOutput {
     let done = run(data, cluster, sql).await;
     assert_eq!(done.status().map(|s| s.as_str()), Some("FINISHED"), "{sql}: {:?}", done.error());
     done

@@ -13,89 +13,51 @@ use serde_json::Value;
 pub type Labelled = (String, PolicyDocument);
 
 fn document(text: &str, what: &str) -> PolicyDocument {
-    PolicyDocument::from_json(text)
-        .unwrap_or_else(|e| panic!("{what}: not a policy document: {e}\n{text}"))
+    PolicyDocument::from_json(text).unwrap_or_else(|e| panic!("{what}: not a policy document: {e}\n{text}"))
 }
 
 /// Terraform files that form one module.
 pub fn terraform(files: &[&str], partition: &str) -> Vec<Labelled> {
-    let bodies: Vec<hcl::Body> = files
-        .iter()
-        .map(|text| hcl::parse(text).unwrap_or_else(|e| panic!("not HCL: {e}\n{text}")))
-        .collect();
+    let bodies: Vec<hcl::Body> =
+        files.iter().map(|text| hcl::parse(text).unwrap_or_else(|e| panic!("not HCL: {e}\n{text}"))).collect();
     let blocks: Vec<&hcl::Block> = bodies.iter().flat_map(|b| b.blocks()).collect();
     let attribute = |block: &hcl::Block, key: &str| -> Option<hcl::Expression> {
-        block
-            .body()
-            .attributes()
-            .find(|a| a.key() == key)
-            .map(|a| a.expr().clone())
+        block.body().attributes().find(|a| a.key() == key).map(|a| a.expr().clone())
     };
     let empty = Context::new();
     let eval = |expr: &hcl::Expression, context: &Context| -> hcl::Value {
-        expr.evaluate(context)
-            .unwrap_or_else(|e| panic!("cannot evaluate `{expr}`: {e}"))
+        expr.evaluate(context).unwrap_or_else(|e| panic!("cannot evaluate `{expr}`: {e}"))
     };
 
     // Provider alias -> account, from allowed_account_ids.
     let mut provider_accounts = BTreeMap::new();
     for block in blocks.iter().filter(|b| b.identifier() == "provider") {
-        let alias = eval(
-            &attribute(block, "alias").expect("every provider has an alias"),
-            &empty,
-        );
-        let accounts = eval(
-            &attribute(block, "allowed_account_ids").expect("every provider pins its account"),
-            &empty,
-        );
-        let account = accounts
-            .as_array()
-            .and_then(|a| a.first())
-            .and_then(|v| v.as_str())
-            .expect("one account")
-            .to_owned();
-        provider_accounts.insert(
-            format!("aws.{}", alias.as_str().expect("alias is a string")),
-            account,
-        );
+        let alias = eval(&attribute(block, "alias").expect("every provider has an alias"), &empty);
+        let accounts = eval(&attribute(block, "allowed_account_ids").expect("every provider pins its account"), &empty);
+        let account =
+            accounts.as_array().and_then(|a| a.first()).and_then(|v| v.as_str()).expect("one account").to_owned();
+        provider_accounts.insert(format!("aws.{}", alias.as_str().expect("alias is a string")), account);
     }
-    let label = |block: &hcl::Block, index: usize| {
-        block
-            .labels()
-            .get(index)
-            .map(|l| l.as_str().to_owned())
-            .unwrap_or_default()
-    };
+    let label =
+        |block: &hcl::Block, index: usize| block.labels().get(index).map(|l| l.as_str().to_owned()).unwrap_or_default();
     let of_type = |kind: &'static str| {
-        blocks
-            .iter()
-            .filter(move |b| b.identifier() == "resource" && label(b, 0) == kind)
-            .copied()
-            .collect::<Vec<_>>()
+        blocks.iter().filter(move |b| b.identifier() == "resource" && label(b, 0) == kind).copied().collect::<Vec<_>>()
     };
 
     let mut context = Context::new();
     let mut variables = hcl::Map::new();
     for block in blocks.iter().filter(|b| b.identifier() == "variable") {
-        let default = attribute(block, "default")
-            .map(|e| eval(&e, &empty))
-            .unwrap_or(hcl::Value::Null);
+        let default = attribute(block, "default").map(|e| eval(&e, &empty)).unwrap_or(hcl::Value::Null);
         variables.insert(label(block, 0), default);
     }
     context.declare_var("var", hcl::Value::Object(variables));
     let mut roles = hcl::Map::new();
     let mut role_arns = BTreeMap::new();
     for block in of_type("aws_iam_role") {
-        let provider = attribute(block, "provider")
-            .expect("roles name their provider")
-            .to_string();
+        let provider = attribute(block, "provider").expect("roles name their provider").to_string();
         let account = &provider_accounts[provider.trim()];
-        let name = eval(
-            &attribute(block, "name").expect("roles have a name"),
-            &empty,
-        );
-        let path =
-            attribute(block, "path").map(|e| eval(&e, &empty).as_str().unwrap_or("/").to_owned());
+        let name = eval(&attribute(block, "name").expect("roles have a name"), &empty);
+        let path = attribute(block, "path").map(|e| eval(&e, &empty).as_str().unwrap_or("/").to_owned());
         let arn = format!(
             "arn:{partition}:iam::{account}:role{}{}",
             path.as_deref().unwrap_or("/"),
@@ -103,10 +65,7 @@ pub fn terraform(files: &[&str], partition: &str) -> Vec<Labelled> {
         );
         let mut attributes = hcl::Map::new();
         attributes.insert("arn".to_owned(), hcl::Value::from(arn.clone()));
-        attributes.insert(
-            "id".to_owned(),
-            hcl::Value::from(name.as_str().unwrap_or_default()),
-        );
+        attributes.insert("id".to_owned(), hcl::Value::from(name.as_str().unwrap_or_default()));
         roles.insert(label(block, 1), hcl::Value::Object(attributes));
         role_arns.insert(label(block, 1), arn);
     }
@@ -114,52 +73,31 @@ pub fn terraform(files: &[&str], partition: &str) -> Vec<Labelled> {
 
     let mut out = Vec::new();
     for block in of_type("aws_iam_role") {
-        let policy = eval(
-            &attribute(block, "assume_role_policy").expect("roles have a trust policy"),
-            &context,
-        );
+        let policy = eval(&attribute(block, "assume_role_policy").expect("roles have a trust policy"), &context);
         let arn = &role_arns[&label(block, 1)];
-        out.push((
-            format!("{arn} trust"),
-            document(policy.as_str().expect("policy is a string"), arn),
-        ));
+        out.push((format!("{arn} trust"), document(policy.as_str().expect("policy is a string"), arn)));
     }
     for block in of_type("aws_iam_role_policy") {
-        let role = attribute(block, "role")
-            .expect("policies name their role")
-            .to_string();
-        let role_label = role
-            .trim()
-            .strip_prefix("aws_iam_role.")
-            .and_then(|r| r.strip_suffix(".id"))
-            .expect("role by reference");
+        let role = attribute(block, "role").expect("policies name their role").to_string();
+        let role_label =
+            role.trim().strip_prefix("aws_iam_role.").and_then(|r| r.strip_suffix(".id")).expect("role by reference");
         let arn = &role_arns[role_label];
-        let name = eval(
-            &attribute(block, "name").expect("policies have a name"),
-            &empty,
-        );
-        let policy = eval(
-            &attribute(block, "policy").expect("policies have a document"),
-            &context,
-        );
+        let name = eval(&attribute(block, "name").expect("policies have a name"), &empty);
+        let policy = eval(&attribute(block, "policy").expect("policies have a document"), &context);
         out.push((
             format!("{arn} inline {}", name.as_str().unwrap_or_default()),
             document(policy.as_str().expect("policy is a string"), arn),
         ));
     }
     for block in blocks.iter().filter(|b| b.identifier() == "locals") {
-        if let (Some(key), Some(statements)) = (
-            attribute(block, "key_policy_key_arn"),
-            attribute(block, "key_policy_statements"),
-        ) {
+        if let (Some(key), Some(statements)) =
+            (attribute(block, "key_policy_key_arn"), attribute(block, "key_policy_statements"))
+        {
             let key = eval(&key, &empty);
             let statements = eval(&statements, &context);
             out.push((
                 format!("{} key policy statements", key.as_str().unwrap_or_default()),
-                document(
-                    statements.as_str().expect("statements are a string"),
-                    "key policy statements",
-                ),
+                document(statements.as_str().expect("statements are a string"), "key policy statements"),
             ));
         }
     }
@@ -171,103 +109,63 @@ pub fn cloudformation(text: &str, account: &str, partition: &str) -> Vec<Labelle
     let template: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON: {e}"));
     let parameters: BTreeMap<String, String> = template["Parameters"]
         .as_object()
-        .map(|p| {
-            p.iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        v["Default"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
-        })
+        .map(|p| p.iter().map(|(k, v)| (k.clone(), v["Default"].as_str().unwrap_or_default().to_owned())).collect())
         .unwrap_or_default();
-    let resources = template["Resources"]
-        .as_object()
-        .expect("a template has resources");
+    let resources = template["Resources"].as_object().expect("a template has resources");
     let mut arns = BTreeMap::new();
     for (logical, resource) in resources {
-        assert_eq!(
-            resource["Type"], "AWS::IAM::Role",
-            "only roles are created, found {logical}"
-        );
+        assert_eq!(resource["Type"], "AWS::IAM::Role", "only roles are created, found {logical}");
         let properties = &resource["Properties"];
         let path = properties["Path"].as_str().unwrap_or("/");
         let name = properties["RoleName"].as_str().expect("roles are named");
-        arns.insert(
-            logical.clone(),
-            format!("arn:{partition}:iam::{account}:role{path}{name}"),
-        );
+        arns.insert(logical.clone(), format!("arn:{partition}:iam::{account}:role{path}{name}"));
     }
     let resolve = |value: &Value| resolve(value, &parameters, &arns);
     let mut out = Vec::new();
     for (logical, resource) in resources {
         let arn = &arns[logical];
         let properties = &resource["Properties"];
-        out.push((
-            format!("{arn} trust"),
-            from_value(resolve(&properties["AssumeRolePolicyDocument"])),
-        ));
+        out.push((format!("{arn} trust"), from_value(resolve(&properties["AssumeRolePolicyDocument"]))));
         for policy in properties["Policies"].as_array().into_iter().flatten() {
             let name = policy["PolicyName"].as_str().expect("policies are named");
-            out.push((
-                format!("{arn} inline {name}"),
-                from_value(resolve(&policy["PolicyDocument"])),
-            ));
+            out.push((format!("{arn} inline {name}"), from_value(resolve(&policy["PolicyDocument"]))));
         }
     }
     let key_policy = &template["Metadata"]["Redbridge"]["KeyPolicy"];
     if !key_policy.is_null() {
         let key = key_policy["KeyArn"].as_str().expect("the key is named");
-        out.push((
-            format!("{key} key policy statements"),
-            from_value(key_policy["StatementsToMerge"].clone()),
-        ));
+        out.push((format!("{key} key policy statements"), from_value(key_policy["StatementsToMerge"].clone())));
     }
     out
 }
 
 fn from_value(value: Value) -> PolicyDocument {
-    PolicyDocument::from_value(value.clone())
-        .unwrap_or_else(|e| panic!("not a policy document: {e}\n{value:#}"))
+    PolicyDocument::from_value(value.clone()).unwrap_or_else(|e| panic!("not a policy document: {e}\n{value:#}"))
 }
 
 /// Resolves the intrinsic functions a policy may hold: `Ref` to a parameter, `Fn::GetAtt` of a
 /// role's `Arn`. Any other function fails the test.
-fn resolve(
-    value: &Value,
-    parameters: &BTreeMap<String, String>,
-    arns: &BTreeMap<String, String>,
-) -> Value {
+fn resolve(value: &Value, parameters: &BTreeMap<String, String>, arns: &BTreeMap<String, String>) -> Value {
     match value {
         Value::Object(map) if map.keys().any(|k| k == "Ref" || k.starts_with("Fn::")) => {
             if let Some(Value::String(name)) = map.get("Ref") {
                 return Value::String(
-                    parameters
-                        .get(name)
-                        .unwrap_or_else(|| panic!("unknown parameter {name}"))
-                        .clone(),
+                    parameters.get(name).unwrap_or_else(|| panic!("unknown parameter {name}")).clone(),
                 );
             }
             if let Some(Value::Array(args)) = map.get("Fn::GetAtt") {
                 assert_eq!(args[1], "Arn");
                 let logical = args[0].as_str().expect("a logical id");
                 return Value::String(
-                    arns.get(logical)
-                        .unwrap_or_else(|| panic!("unknown resource {logical}"))
-                        .clone(),
+                    arns.get(logical).unwrap_or_else(|| panic!("unknown resource {logical}")).clone(),
                 );
             }
             panic!("unexpected intrinsic function in a policy: {value}");
         }
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), resolve(v, parameters, arns)))
-                .collect(),
-        ),
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|v| resolve(v, parameters, arns)).collect())
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), resolve(v, parameters, arns))).collect())
         }
+        Value::Array(items) => Value::Array(items.iter().map(|v| resolve(v, parameters, arns)).collect()),
         other => other.clone(),
     }
 }
@@ -283,48 +181,29 @@ pub fn aws_cli(text: &str, account: &str, partition: &str) -> Vec<Labelled> {
     while index < lines.len() {
         let line = lines[index];
         if let Some((name, rest)) = line.split_once("=\"${")
-            && let Some(default) = rest
-                .strip_prefix(&format!("{name}:-"))
-                .and_then(|r| r.strip_suffix("}\""))
+            && let Some(default) = rest.strip_prefix(&format!("{name}:-")).and_then(|r| r.strip_suffix("}\""))
         {
             defaults.insert(name.to_owned(), default.to_owned());
-        } else if let Some(arn) = line
-            .strip_prefix("key_arn='")
-            .and_then(|l| l.strip_suffix('\''))
-        {
+        } else if let Some(arn) = line.strip_prefix("key_arn='").and_then(|l| l.strip_suffix('\'')) {
             key_arn = Some(arn.to_owned());
         } else if let Some(variable) = line.strip_suffix("=$(cat <<JSON") {
-            let end = lines[index..]
-                .iter()
-                .position(|l| *l == "JSON")
-                .expect("a closed here-document")
-                + index;
+            let end = lines[index..].iter().position(|l| *l == "JSON").expect("a closed here-document") + index;
             let body = lines[index + 1..end].join("\n");
             let expanded = expand_heredoc(&body, &defaults);
             documents.insert(variable.to_owned(), document(&expanded, variable));
             if variable == "key_policy_statements" {
-                let key = key_arn
-                    .clone()
-                    .expect("`key_arn` comes before the key statements");
-                out.push((
-                    format!("{key} key policy statements"),
-                    documents[variable].clone(),
-                ));
+                let key = key_arn.clone().expect("`key_arn` comes before the key statements");
+                out.push((format!("{key} key policy statements"), documents[variable].clone()));
             }
             index = end;
         } else if let Some(rest) = line.strip_prefix("ensure_role ") {
             let words = shell_words(rest);
             let (name, path) = (&words[0], &words[1]);
             let variable = words[3].trim_start_matches('$');
-            out.push((
-                format!("arn:{partition}:iam::{account}:role{path}{name} trust"),
-                documents[variable].clone(),
-            ));
+            out.push((format!("arn:{partition}:iam::{account}:role{path}{name} trust"), documents[variable].clone()));
         } else if let Some(rest) = line.strip_prefix("awscli iam put-role-policy ") {
             let words = shell_words(rest);
-            let value = |flag: &str| {
-                words[words.iter().position(|w| w == flag).expect("flag present") + 1].clone()
-            };
+            let value = |flag: &str| words[words.iter().position(|w| w == flag).expect("flag present") + 1].clone();
             let variable = value("--policy-document");
             out.push((
                 format!(
@@ -346,21 +225,11 @@ fn expand_heredoc(body: &str, defaults: &BTreeMap<String, String>) -> String {
     let mut chars = body.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' if matches!(chars.peek(), Some('$' | '`' | '\\')) => {
-                out.push(chars.next().unwrap_or_default())
-            }
+            '\\' if matches!(chars.peek(), Some('$' | '`' | '\\')) => out.push(chars.next().unwrap_or_default()),
             '$' => {
-                assert_eq!(
-                    chars.next(),
-                    Some('{'),
-                    "a bare `$` would expand in a here-document: {body}"
-                );
+                assert_eq!(chars.next(), Some('{'), "a bare `$` would expand in a here-document: {body}");
                 let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
-                out.push_str(
-                    defaults
-                        .get(&name)
-                        .unwrap_or_else(|| panic!("`${name}` has no default")),
-                );
+                out.push_str(defaults.get(&name).unwrap_or_else(|| panic!("`${name}` has no default")));
             }
             '`' => panic!("an unescaped backtick would run a command: {body}"),
             other => out.push(other),

@@ -28,15 +28,9 @@ fn every_format_for_every_spec() {
 fn one_side_of_a_three_role_chain() {
     let plan = plan("three-role-chain");
     for format in [Format::Terraform, Format::CloudFormation, Format::AwsCli] {
-        for (side, selection) in [
-            ("redshift", AccountSelection::Redshift),
-            ("s3", AccountSelection::S3),
-        ] {
+        for (side, selection) in [("redshift", AccountSelection::Redshift), ("s3", AccountSelection::S3)] {
             let exported = export(&plan, format, selection).expect("exports");
-            insta::assert_snapshot!(
-                format!("three-role-chain-{format}-{side}-only"),
-                joined(&exported)
-            );
+            insta::assert_snapshot!(format!("three-role-chain-{format}-{side}-only"), joined(&exported));
         }
     }
 }

@@ -6,10 +6,10 @@ use std::sync::Arc;
 use crate::policy::{ActionBlock, Effect, PolicyDocument, PrincipalBlock, ResourceBlock, Statement, VERSION_2012};
 use crate::{AccountId, Arn};
 
+use super::EvalError;
 use super::condition::{ArnPattern, Condition};
 use super::pattern::{NoVariables, Pattern};
 use super::request::{Request, RequestPrincipal};
-use super::EvalError;
 
 /// The kind of a policy, which decides how it takes part in a decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

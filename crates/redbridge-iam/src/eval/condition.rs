@@ -46,16 +46,35 @@ impl Comparison {
 #[derive(Debug, Clone)]
 enum Test {
     /// `StringEquals` (exact) or `StringLike` (wildcards), or `StringEqualsIgnoreCase`.
-    String { patterns: Vec<Pattern>, ignore_case: bool },
-    Number { comparison: Comparison, values: Vec<f64> },
-    Date { comparison: Comparison, values: Vec<i64> },
-    Bool { values: Vec<String> },
-    Binary { values: Vec<String> },
-    Ip { networks: Vec<Network> },
+    String {
+        patterns: Vec<Pattern>,
+        ignore_case: bool,
+    },
+    Number {
+        comparison: Comparison,
+        values: Vec<f64>,
+    },
+    Date {
+        comparison: Comparison,
+        values: Vec<i64>,
+    },
+    Bool {
+        values: Vec<String>,
+    },
+    Binary {
+        values: Vec<String>,
+    },
+    Ip {
+        networks: Vec<Network>,
+    },
     /// `ArnEquals`/`ArnLike`: both match field by field with wildcards.
-    Arn { patterns: Vec<ArnPattern> },
+    Arn {
+        patterns: Vec<ArnPattern>,
+    },
     /// `Null`: `true` means the key must be absent.
-    Null { absent: Vec<bool> },
+    Null {
+        absent: Vec<bool>,
+    },
 }
 
 /// An ARN pattern split into its six fields; wildcards do not cross the first five `:`.
@@ -165,10 +184,7 @@ impl Condition {
             strings.iter().map(|s| parse_number(s).ok_or_else(|| bad("a number", s))).collect()
         };
         let dates = || -> Result<Vec<i64>, String> {
-            strings
-                .iter()
-                .map(|s| parse_date(s).ok_or_else(|| bad("a date (ISO 8601 or epoch seconds)", s)))
-                .collect()
+            strings.iter().map(|s| parse_date(s).ok_or_else(|| bad("a date (ISO 8601 or epoch seconds)", s))).collect()
         };
         let (negated, test) = match base_lower.as_str() {
             "stringequals" => (false, Test::String { patterns: string_patterns(false, false)?, ignore_case: false }),
@@ -215,7 +231,9 @@ impl Condition {
             }
             "null" => {
                 if set != SetMode::Single || if_exists {
-                    return Err(format!("`{operator}` is not valid: `Null` takes no `ForAnyValue:`, `ForAllValues:` or `IfExists`"));
+                    return Err(format!(
+                        "`{operator}` is not valid: `Null` takes no `ForAnyValue:`, `ForAllValues:` or `IfExists`"
+                    ));
                 }
                 let absent = strings
                     .iter()

@@ -72,12 +72,16 @@ pub fn parse_case(value: &Value, ignore: &[&str]) -> Result<(Request, Policies),
                     Value::Array(items) => ContextValue::Multi(
                         items
                             .iter()
-                            .map(|v| scalar(v).ok_or_else(|| bad(format!("context key `{key}`: list items must be strings, numbers or booleans"))))
+                            .map(|v| {
+                                scalar(v).ok_or_else(|| {
+                                    bad(format!("context key `{key}`: list items must be strings, numbers or booleans"))
+                                })
+                            })
                             .collect::<Result<_, _>>()?,
                     ),
-                    v => ContextValue::Single(
-                        scalar(v).ok_or_else(|| bad(format!("context key `{key}`: a value is a string, number, boolean or a list of them")))?,
-                    ),
+                    v => ContextValue::Single(scalar(v).ok_or_else(|| {
+                        bad(format!("context key `{key}`: a value is a string, number, boolean or a list of them"))
+                    })?),
                 };
                 request = request.with_context(key, value);
             }
@@ -109,12 +113,12 @@ pub fn parse_case(value: &Value, ignore: &[&str]) -> Result<(Request, Policies),
                 .iter()
                 .enumerate()
                 .map(|(level, v)| match v {
-                    Value::Array(items) => items
-                        .iter()
-                        .enumerate()
-                        .map(|(i, v)| policy(&format!("{field}[{level}][{i}]"), v))
-                        .collect(),
-                    _ => Err(bad(format!("`{field}[{level}]` must be a list of policies (one list per organization level)"))),
+                    Value::Array(items) => {
+                        items.iter().enumerate().map(|(i, v)| policy(&format!("{field}[{level}][{i}]"), v)).collect()
+                    }
+                    _ => Err(bad(format!(
+                        "`{field}[{level}]` must be a list of policies (one list per organization level)"
+                    ))),
                 })
                 .collect(),
             Some(_) => Err(bad(format!("`{field}` must be a list of lists of policies"))),

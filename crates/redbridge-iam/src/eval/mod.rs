@@ -31,8 +31,8 @@ mod values;
 
 use std::fmt;
 
-use crate::policy::PolicyDocument;
 use crate::Arn;
+use crate::policy::PolicyDocument;
 
 pub use compile::{CompiledPolicy, PolicyKind, PolicyLocation, StatementRef};
 pub use condition::ConditionOutcome;
@@ -313,12 +313,23 @@ pub fn matches_wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
 fn resource_policy_required(request: &Request) -> bool {
     let action = request.action_lower();
     let resource = request.resource();
-    (action.starts_with("sts:") && resource.starts_with("arn:") && resource.contains(":iam::") && resource.contains(":role/"))
-        || (action.starts_with("kms:") && resource.starts_with("arn:") && resource.contains(":kms:") && resource.contains(":key/"))
+    (action.starts_with("sts:")
+        && resource.starts_with("arn:")
+        && resource.contains(":iam::")
+        && resource.contains(":role/"))
+        || (action.starts_with("kms:")
+            && resource.starts_with("arn:")
+            && resource.contains(":kms:")
+            && resource.contains(":key/"))
 }
 
 /// Statements of one policy that apply: pushes denies, returns the best allow grant.
-fn scan(policy: &CompiledPolicy, request: &Request, denies: &mut Vec<StatementRef>, allows: &mut Vec<StatementRef>) -> Option<Grant> {
+fn scan(
+    policy: &CompiledPolicy,
+    request: &Request,
+    denies: &mut Vec<StatementRef>,
+    allows: &mut Vec<StatementRef>,
+) -> Option<Grant> {
     let mut best: Option<Grant> = None;
     for statement in &policy.statements {
         if let Some(grant) = statement.applies(request) {
@@ -405,7 +416,14 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
     }
 
     if !denies.is_empty() {
-        return Ok(Decision { outcome: Outcome::ExplicitDeny, deciding: denies, missing: None, path: None, same_account, service_principal: is_service });
+        return Ok(Decision {
+            outcome: Outcome::ExplicitDeny,
+            deciding: denies,
+            missing: None,
+            path: None,
+            same_account,
+            service_principal: is_service,
+        });
     }
     if let Some(level) = scp_missing {
         return Ok(Decision::denied(Missing::ScpLevel(level), same_account, is_service));
@@ -419,7 +437,14 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
         for list in [&scp_allows, &rcp_allows].into_iter().chain(parts.iter().copied()) {
             deciding.extend(list.iter().cloned());
         }
-        Ok(Decision { outcome: Outcome::Allowed, deciding, missing: None, path: Some(path), same_account, service_principal: is_service })
+        Ok(Decision {
+            outcome: Outcome::Allowed,
+            deciding,
+            missing: None,
+            path: Some(path),
+            same_account,
+            service_principal: is_service,
+        })
     };
 
     if is_service {
@@ -447,7 +472,10 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
         match grant {
             Some(Grant::Exact) => return allowed(AllowPath::SameAccountResourcePolicy, &[&resource_allows]),
             Some(Grant::Role) if boundary_ok && session_ok => {
-                return allowed(AllowPath::SameAccountResourcePolicy, &[&resource_allows, &boundary_allows, &session_allows]);
+                return allowed(
+                    AllowPath::SameAccountResourcePolicy,
+                    &[&resource_allows, &boundary_allows, &session_allows],
+                );
             }
             _ => {}
         }

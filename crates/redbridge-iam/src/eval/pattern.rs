@@ -112,11 +112,7 @@ impl Pattern {
                                         None => return false,
                                     },
                                 };
-                                let value = if self.ignore_case {
-                                    value.to_ascii_lowercase().into()
-                                } else {
-                                    value
-                                };
+                                let value = if self.ignore_case { value.to_ascii_lowercase().into() } else { value };
                                 resolved.push(Resolved::Text(value));
                             }
                         }
@@ -136,7 +132,6 @@ impl Pattern {
             }
         }
     }
-
 }
 
 /// Parses the pieces of a pattern.

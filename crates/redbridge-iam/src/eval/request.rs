@@ -131,9 +131,10 @@ impl RequestPrincipal {
     pub fn display(&self) -> String {
         match self {
             Self::Root { partition, account } => format!("arn:{partition}:iam::{account}:root"),
-            Self::User { arn, .. } | Self::Role { arn, .. } | Self::AssumedRole { arn, .. } | Self::FederatedUser { arn, .. } => {
-                arn.clone()
-            }
+            Self::User { arn, .. }
+            | Self::Role { arn, .. }
+            | Self::AssumedRole { arn, .. }
+            | Self::FederatedUser { arn, .. } => arn.clone(),
             Self::Service(s) => s.clone(),
         }
     }

@@ -246,7 +246,11 @@ mod tests {
         let v6 = Network::parse("2001:db8::/32").unwrap_or_else(|| panic!("parse"));
         assert!(v6.contains(&Network::parse("2001:db8:1::7").unwrap_or_else(|| panic!("parse"))));
         assert!(!v6.contains(&Network::parse("2001:db9::7").unwrap_or_else(|| panic!("parse"))));
-        assert!(Network::parse("0.0.0.0/0").is_some_and(|n| n.contains(&Network { address: 5, v6: false, prefix: 32 })));
+        assert!(Network::parse("0.0.0.0/0").is_some_and(|n| n.contains(&Network {
+            address: 5,
+            v6: false,
+            prefix: 32
+        })));
         assert_eq!(Network::parse("::ffff:1.2.3.4").map(|n| n.address & 0xffff_ffff), Some(0x0102_0304));
         assert!(Network::parse("1.2.3").is_none());
         assert!(Network::parse("1.2.3.4/33").is_none());

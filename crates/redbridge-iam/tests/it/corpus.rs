@@ -64,15 +64,31 @@ fn corpus_cases_decide_as_documented() {
             failures.push(format!("{} / {}: expected {}, got {got}", case.file, case.name, case.expect));
         }
     }
-    assert!(failures.is_empty(), "{} of {} corpus cases disagree:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} corpus cases disagree:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_corpus_case_cites_a_documented_rule() {
     for case in load() {
         let rule = case.value.get("rule").and_then(Value::as_str).unwrap_or_default();
-        assert!(rule.starts_with("https://docs.aws.amazon.com/"), "{} / {}: `rule` must cite AWS documentation", case.file, case.name);
-        assert!(["allowed", "explicit_deny", "implicit_deny", "error"].contains(&case.expect.as_str()), "{} / {}", case.file, case.name);
+        assert!(
+            rule.starts_with("https://docs.aws.amazon.com/"),
+            "{} / {}: `rule` must cite AWS documentation",
+            case.file,
+            case.name
+        );
+        assert!(
+            ["allowed", "explicit_deny", "implicit_deny", "error"].contains(&case.expect.as_str()),
+            "{} / {}",
+            case.file,
+            case.name
+        );
     }
 }
 

@@ -50,9 +50,15 @@ fn role_arns() {
     assert_eq!((role.path(), role.name()), ("/service-role/", "x"));
     assert_eq!(role.to_string(), "arn:aws:iam::111111111111:role/service-role/x");
     let deep = RoleArn::parse("arn:aws-us-gov:iam::111111111111:role/a/b/c/Name.With+Chars@x=y,z_").unwrap();
-    assert_eq!((deep.path(), deep.name(), deep.partition()), ("/a/b/c/", "Name.With+Chars@x=y,z_", Partition::AwsUsGov));
+    assert_eq!(
+        (deep.path(), deep.name(), deep.partition()),
+        ("/a/b/c/", "Name.With+Chars@x=y,z_", Partition::AwsUsGov)
+    );
     assert_eq!(RoleArn::parse("arn:aws-cn:iam::111111111111:role/R").unwrap().partition(), Partition::AwsCn);
-    assert_eq!(RoleArn::new(Partition::Aws, AccountId::parse("111111111111").unwrap(), "/p/", "R").unwrap().to_string(), "arn:aws:iam::111111111111:role/p/R");
+    assert_eq!(
+        RoleArn::new(Partition::Aws, AccountId::parse("111111111111").unwrap(), "/p/", "R").unwrap().to_string(),
+        "arn:aws:iam::111111111111:role/p/R"
+    );
 
     refused(RoleArn::parse("MyRole"), &["looks like a role name", "full ARN"]);
     refused(RoleArn::parse("arn:aws:iam::111111111111:user/u"), &["IAM `user` ARN, not a role"]);
@@ -61,7 +67,10 @@ fn role_arns() {
     refused(RoleArn::parse("arn:aws:iam:us-east-1:111111111111:role/R"), &["empty region field"]);
     refused(RoleArn::parse("arn:aws:iam::111111111111:role/"), &["role name is empty"]);
     refused(RoleArn::parse("arn:aws:iam::111111111111:role/a//b"), &["empty segment"]);
-    refused(RoleArn::parse("arn:aws:iam::111111111111:role/bad name"), &["a space in the resource part", "at character 35"]);
+    refused(
+        RoleArn::parse("arn:aws:iam::111111111111:role/bad name"),
+        &["a space in the resource part", "at character 35"],
+    );
     refused(RoleArn::parse("arn:aws:iam::111111111111:role/bad#name"), &["`#` is not allowed in a role name"]);
     refused(RoleArn::parse(&format!("arn:aws:iam::111111111111:role/{}", "n".repeat(65))), &["at most 64 characters"]);
     refused(RoleArn::parse("arn:aws:iam::111111111111:role/R "), &["remove the surrounding spaces"]);
@@ -73,7 +82,10 @@ fn role_arns() {
 #[test]
 fn generic_arns() {
     let bucket = Arn::parse("arn:aws:s3:::my-bucket/key/with:colon").unwrap();
-    assert_eq!((bucket.service(), bucket.region(), bucket.account_id(), bucket.resource()), ("s3", None, None, "my-bucket/key/with:colon"));
+    assert_eq!(
+        (bucket.service(), bucket.region(), bucket.account_id(), bucket.resource()),
+        ("s3", None, None, "my-bucket/key/with:colon")
+    );
     let managed = Arn::parse("arn:aws:iam::aws:policy/ReadOnlyAccess").unwrap();
     assert_eq!(managed.account(), redbridge_iam::ArnAccount::Aws);
     refused(Arn::parse("arn:aws-cn:kms:us-east-1:111111111111:key/x"), &["belongs to partition `aws`, not `aws-cn`"]);
@@ -118,13 +130,19 @@ fn s3_uris() {
 fn kms_keys() {
     let arn = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let key = KmsKeyArn::parse(arn).unwrap();
-    assert_eq!((key.account().as_str(), key.region().as_str(), key.key_id()), ("222222222222", "us-east-1", "1234abcd-12ab-34cd-56ef-1234567890ab"));
+    assert_eq!(
+        (key.account().as_str(), key.region().as_str(), key.key_id()),
+        ("222222222222", "us-east-1", "1234abcd-12ab-34cd-56ef-1234567890ab")
+    );
     assert!(KmsKeyArn::parse("arn:aws:kms:us-east-1:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890ab").is_ok());
     refused(KmsKeyArn::parse("arn:aws:kms:us-east-1:222222222222:alias/aws/s3"), &["an alias is not a key ARN"]);
     refused(KmsKeyArn::parse("alias/my-key"), &["an alias is not a key ARN"]);
     refused(KmsKeyArn::parse("1234abcd-12ab-34cd-56ef-1234567890ab"), &["bare key id"]);
     refused(KmsKeyArn::parse("arn:aws:kms:us-east-1:222222222222:key/not-a-uuid"), &["UUID"]);
-    refused(KmsKeyArn::parse("arn:aws:kms::222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"), &["names the key's region"]);
+    refused(
+        KmsKeyArn::parse("arn:aws:kms::222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+        &["names the key's region"],
+    );
     refused(KmsKeyArn::parse("arn:aws:s3:::bucket"), &["a KMS ARN has `kms`"]);
     assert!(matches!(KmsKeyRef::parse("alias/aws/s3").unwrap(), KmsKeyRef::AliasName(_)));
     assert!(matches!(KmsKeyRef::parse("arn:aws:kms:us-east-1:222222222222:alias/x").unwrap(), KmsKeyRef::AliasArn(_)));
@@ -148,9 +166,8 @@ fn role_name() -> impl Strategy<Value = String> {
     "[A-Za-z0-9+=,.@_-]{1,64}"
 }
 fn role_path() -> impl Strategy<Value = String> {
-    prop::collection::vec("[A-Za-z0-9_.-]{1,8}", 0..4).prop_map(|segments| {
-        if segments.is_empty() { "/".to_owned() } else { format!("/{}/", segments.join("/")) }
-    })
+    prop::collection::vec("[A-Za-z0-9_.-]{1,8}", 0..4)
+        .prop_map(|segments| if segments.is_empty() { "/".to_owned() } else { format!("/{}/", segments.join("/")) })
 }
 fn bucket_name() -> impl Strategy<Value = String> {
     "[a-z0-9][a-z0-9-]{1,40}[a-z0-9]".prop_filter("reserved forms", |b| BucketName::parse(b).is_ok())

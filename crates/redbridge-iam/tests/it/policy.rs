@@ -2,7 +2,8 @@
 
 use proptest::prelude::*;
 use redbridge_iam::policy::{
-    ActionBlock, ConditionValue, Conditions, Effect, PolicyDocument, Principal, PrincipalBlock, ResourceBlock, Statement,
+    ActionBlock, ConditionValue, Conditions, Effect, PolicyDocument, Principal, PrincipalBlock, ResourceBlock,
+    Statement,
 };
 
 fn parse(json: &str) -> PolicyDocument {
@@ -11,8 +12,12 @@ fn parse(json: &str) -> PolicyDocument {
 
 #[test]
 fn statement_object_and_array_mean_the_same() {
-    let one = parse(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}"#);
-    let many = parse(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::b/*"]}]}"#);
+    let one = parse(
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}"#,
+    );
+    let many = parse(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::b/*"]}]}"#,
+    );
     assert_eq!(one, many);
     assert_eq!(one.statements[0].action, ActionBlock::Action(vec!["s3:GetObject".into()]));
 }
@@ -42,11 +47,17 @@ fn every_element_form_is_kept() {
         Some(PrincipalBlock::NotPrincipal(Principal::aws(["arn:aws:iam::111111111111:role/R", "222222222222"])))
     );
     assert_eq!(deny.action, ActionBlock::NotAction(vec!["s3:Delete*".into()]));
-    assert_eq!(deny.resource, Some(ResourceBlock::NotResource(vec!["arn:aws:s3:::b".into(), "arn:aws:s3:::b/*".into()])));
+    assert_eq!(
+        deny.resource,
+        Some(ResourceBlock::NotResource(vec!["arn:aws:s3:::b".into(), "arn:aws:s3:::b/*".into()]))
+    );
     assert_eq!(deny.condition["Bool"]["aws:SecureTransport"], vec![ConditionValue::Bool(false)]);
     assert_eq!(deny.condition["NumericLessThan"]["s3:max-keys"], vec![ConditionValue::Number("10".into())]);
     assert_eq!(deny.condition["NumericLessThan"]["s3:max-keys"][0].as_string(), "10");
-    assert_eq!(doc.statements[1].principal, Some(PrincipalBlock::Principal(Principal { any: true, ..Principal::default() })));
+    assert_eq!(
+        doc.statements[1].principal,
+        Some(PrincipalBlock::Principal(Principal { any: true, ..Principal::default() }))
+    );
     let trust = &doc.statements[2];
     let Some(PrincipalBlock::Principal(p)) = &trust.principal else { panic!("principal") };
     assert_eq!(p.service.len(), 2);
@@ -77,19 +88,51 @@ fn error_at(json: &str, message: &str, line: usize) {
 
 #[test]
 fn malformed_policies_say_what_and_where() {
-    error_at("{\n  \"Statement\": [\n    {\"Effect\": \"Allow\" \"Action\": \"s3:*\"}\n  ]\n}", "expected `,` or `}`", 3);
-    error_at("{\"Statement\": [{\"Effect\": \"Allow\", \"Resource\": \"*\"}]}", "`Action` or `NotAction` is required", 1);
+    error_at(
+        "{\n  \"Statement\": [\n    {\"Effect\": \"Allow\" \"Action\": \"s3:*\"}\n  ]\n}",
+        "expected `,` or `}`",
+        3,
+    );
+    error_at(
+        "{\"Statement\": [{\"Effect\": \"Allow\", \"Resource\": \"*\"}]}",
+        "`Action` or `NotAction` is required",
+        1,
+    );
     error_at("{\n\"Statement\": [{\"Action\": \"s3:GetObject\",\n\"Resource\": \"*\"}]}", "`Effect` is missing", 3);
     error_at("{\"Statement\": {\"Effect\": \"allow\", \"Action\": \"*\"}}", "unknown variant `allow`", 1);
     error_at("{\"Statement\": {\"Effect\": \"Allow\", \"Actions\": \"*\"}}", "unknown field `Actions`", 1);
-    error_at("{\"Version\": \"2024-01-01\", \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\"}}", "`Version` is `2024-01-01`", 1);
-    error_at("{\"Statement\": {\"Sid\": \"X\", \"Effect\": \"Allow\", \"Action\": \"*\", \"NotAction\": \"s3:*\"}}", "statement `X`: `Action` and `NotAction` cannot both appear", 1);
-    error_at("{\"Statement\": {\"Effect\": \"Allow\", \"Action\": [], \"Resource\": \"*\"}}", "`Action` is an empty list", 1);
-    error_at("{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", \"Principal\": \"arn:aws:iam::111111111111:root\"}}", "only `\"*\"` may be written bare", 1);
-    error_at("{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", \"Principal\": {\"Aws\": \"*\"}}}", "unknown principal type `Aws`", 1);
+    error_at(
+        "{\"Version\": \"2024-01-01\", \"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\"}}",
+        "`Version` is `2024-01-01`",
+        1,
+    );
+    error_at(
+        "{\"Statement\": {\"Sid\": \"X\", \"Effect\": \"Allow\", \"Action\": \"*\", \"NotAction\": \"s3:*\"}}",
+        "statement `X`: `Action` and `NotAction` cannot both appear",
+        1,
+    );
+    error_at(
+        "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": [], \"Resource\": \"*\"}}",
+        "`Action` is an empty list",
+        1,
+    );
+    error_at(
+        "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", \"Principal\": \"arn:aws:iam::111111111111:root\"}}",
+        "only `\"*\"` may be written bare",
+        1,
+    );
+    error_at(
+        "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", \"Principal\": {\"Aws\": \"*\"}}}",
+        "unknown principal type `Aws`",
+        1,
+    );
     error_at("{\"Statement\": []}", "`Statement` is empty", 1);
     error_at("{\"Statement\": {\"Effect\": \"Allow\", \"Action\": 5}}", "invalid type: integer `5`", 1);
-    error_at("{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", \"Condition\": {\"Bool\": {\"k\": {\"x\": 1}}}}}", "a condition value", 1);
+    error_at(
+        "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\", \"Condition\": {\"Bool\": {\"k\": {\"x\": 1}}}}}",
+        "a condition value",
+        1,
+    );
 }
 
 fn pattern() -> impl Strategy<Value = String> {
@@ -107,8 +150,14 @@ fn condition_value() -> impl Strategy<Value = ConditionValue> {
 }
 fn conditions() -> impl Strategy<Value = Conditions> {
     prop::collection::btree_map(
-        prop_oneof![Just("StringEquals"), Just("StringLike"), Just("Bool"), Just("ForAnyValue:StringLike"), Just("NumericLessThanIfExists")]
-            .prop_map(str::to_owned),
+        prop_oneof![
+            Just("StringEquals"),
+            Just("StringLike"),
+            Just("Bool"),
+            Just("ForAnyValue:StringLike"),
+            Just("NumericLessThanIfExists")
+        ]
+        .prop_map(str::to_owned),
         prop::collection::btree_map("[a-z]{1,5}:[a-zA-Z]{1,8}", prop::collection::vec(condition_value(), 1..3), 1..3),
         0..3,
     )
@@ -116,7 +165,10 @@ fn conditions() -> impl Strategy<Value = Conditions> {
 fn principal() -> impl Strategy<Value = Principal> {
     prop_oneof![
         Just(Principal { any: true, ..Principal::default() }),
-        (prop::collection::vec("arn:aws:iam::[0-9]{12}:role/[A-Za-z]{1,8}", 0..3), prop::collection::vec("[a-z]{3,8}\\.amazonaws\\.com", 0..2))
+        (
+            prop::collection::vec("arn:aws:iam::[0-9]{12}:role/[A-Za-z]{1,8}", 0..3),
+            prop::collection::vec("[a-z]{3,8}\\.amazonaws\\.com", 0..2)
+        )
             .prop_filter("non-empty", |(a, s)| !a.is_empty() || !s.is_empty())
             .prop_map(|(aws, service)| Principal { aws, service, ..Principal::default() }),
     ]
@@ -133,9 +185,11 @@ fn statement() -> impl Strategy<Value = Statement> {
         .prop_map(|(sid, effect, principal, (not_action, actions), resource, condition)| Statement {
             sid,
             effect,
-            principal: principal.map(|(not, p)| if not { PrincipalBlock::NotPrincipal(p) } else { PrincipalBlock::Principal(p) }),
+            principal: principal
+                .map(|(not, p)| if not { PrincipalBlock::NotPrincipal(p) } else { PrincipalBlock::Principal(p) }),
             action: if not_action { ActionBlock::NotAction(actions) } else { ActionBlock::Action(actions) },
-            resource: resource.map(|(not, r)| if not { ResourceBlock::NotResource(r) } else { ResourceBlock::Resource(r) }),
+            resource: resource
+                .map(|(not, r)| if not { ResourceBlock::NotResource(r) } else { ResourceBlock::Resource(r) }),
             condition,
         })
 }
@@ -173,14 +227,24 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
         Just(serde_json::Value::Null),
         any::<bool>().prop_map(serde_json::Value::Bool),
         any::<i32>().prop_map(|n| serde_json::json!(n)),
-        prop_oneof![Just("Allow"), Just("Deny"), Just("*"), Just("s3:GetObject"), Just("x")].prop_map(|s| serde_json::json!(s)),
+        prop_oneof![Just("Allow"), Just("Deny"), Just("*"), Just("s3:GetObject"), Just("x")]
+            .prop_map(|s| serde_json::json!(s)),
     ];
     leaf.prop_recursive(4, 32, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
             prop::collection::btree_map(
-                prop_oneof![Just("Effect"), Just("Action"), Just("Resource"), Just("Principal"), Just("Condition"), Just("AWS"), Just("Sid"), Just("NotAction")]
-                    .prop_map(str::to_owned),
+                prop_oneof![
+                    Just("Effect"),
+                    Just("Action"),
+                    Just("Resource"),
+                    Just("Principal"),
+                    Just("Condition"),
+                    Just("AWS"),
+                    Just("Sid"),
+                    Just("NotAction")
+                ]
+                .prop_map(str::to_owned),
                 inner,
                 0..5
             )

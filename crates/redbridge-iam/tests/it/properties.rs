@@ -27,11 +27,25 @@ fn principal() -> impl Strategy<Value = &'static str> {
 }
 
 fn action() -> impl Strategy<Value = &'static str> {
-    prop_oneof![Just("s3:GetObject"), Just("s3:PutObject"), Just("s3:ListBucket"), Just("sts:AssumeRole"), Just("kms:Decrypt")]
+    prop_oneof![
+        Just("s3:GetObject"),
+        Just("s3:PutObject"),
+        Just("s3:ListBucket"),
+        Just("sts:AssumeRole"),
+        Just("kms:Decrypt")
+    ]
 }
 
 fn action_pattern() -> impl Strategy<Value = &'static str> {
-    prop_oneof![Just("s3:GetObject"), Just("s3:*"), Just("*"), Just("s3:Get*"), Just("sts:AssumeRole"), Just("kms:*"), Just("s3:?utObject")]
+    prop_oneof![
+        Just("s3:GetObject"),
+        Just("s3:*"),
+        Just("*"),
+        Just("s3:Get*"),
+        Just("sts:AssumeRole"),
+        Just("kms:*"),
+        Just("s3:?utObject")
+    ]
 }
 
 fn resource() -> impl Strategy<Value = &'static str> {
@@ -93,7 +107,15 @@ fn statement(with_principal: bool) -> impl Strategy<Value = Value> {
         condition(),
     )
         .prop_map(move |(effect, not_action, action, not_resource, resource, principal, condition)| {
-            statement_value(effect, not_action, action, not_resource, resource, with_principal.then_some(principal), condition)
+            statement_value(
+                effect,
+                not_action,
+                action,
+                not_resource,
+                resource,
+                with_principal.then_some(principal),
+                condition,
+            )
         })
 }
 
@@ -125,7 +147,11 @@ fn policy(with_principal: bool) -> impl Strategy<Value = Value> {
 }
 
 fn context() -> impl Strategy<Value = Value> {
-    (any::<bool>(), prop::option::of(prop::collection::vec(prop_oneof![Just("team"), Just("env")], 0..3)), any::<bool>())
+    (
+        any::<bool>(),
+        prop::option::of(prop::collection::vec(prop_oneof![Just("team"), Just("env")], 0..3)),
+        any::<bool>(),
+    )
         .prop_map(|(secure, tags, org)| {
             let mut c = serde_json::Map::new();
             c.insert("aws:SecureTransport".into(), json!(secure));
@@ -154,17 +180,32 @@ fn input() -> impl Strategy<Value = Value> {
         prop::collection::vec(prop::collection::vec(policy(false), 1..3), 0..2),
         prop::collection::vec(prop::collection::vec(policy(true), 1..2), 0..2),
     )
-        .prop_map(|(principal, action, resource, account, context, identity, resource_policy, boundary, session, scps, rcps)| {
-            json!({
-                "principal": principal, "action": action, "resource": resource, "resource_account": account,
-                "context": context, "identity_policies": identity, "resource_policy": resource_policy,
-                "permissions_boundary": boundary, "session_policies": session, "scps": scps, "rcps": rcps,
-            })
-        })
+        .prop_map(
+            |(
+                principal,
+                action,
+                resource,
+                account,
+                context,
+                identity,
+                resource_policy,
+                boundary,
+                session,
+                scps,
+                rcps,
+            )| {
+                json!({
+                    "principal": principal, "action": action, "resource": resource, "resource_account": account,
+                    "context": context, "identity_policies": identity, "resource_policy": resource_policy,
+                    "permissions_boundary": boundary, "session_policies": session, "scps": scps, "rcps": rcps,
+                })
+            },
+        )
 }
 
 fn decide(input: &Value) -> Outcome {
-    let (request, policies) = parse_case(input, &[]).unwrap_or_else(|e| panic!("generated input is valid: {e}\n{input}"));
+    let (request, policies) =
+        parse_case(input, &[]).unwrap_or_else(|e| panic!("generated input is valid: {e}\n{input}"));
     let set = PolicySet::compile(&policies).unwrap_or_else(|e| panic!("generated policies compile: {e}"));
     evaluate(&request, &set).unwrap_or_else(|e| panic!("generated request evaluates: {e}")).outcome
 }
@@ -313,19 +354,55 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
         any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)),
         "\\PC{0,12}".prop_map(Value::from),
         prop_oneof![
-            Just("*"), Just("s3:GetObject"), Just("Allow"), Just("Deny"), Just("2012-10-17"),
-            Just("arn:aws:s3:::b/*"), Just("arn:aws:iam::111111111111:role/R"), Just("111111111111"),
-            Just("redshift.amazonaws.com"), Just("${aws:username}"), Just("10.0.0.0/8"), Just("::1/128"),
-        ].prop_map(Value::from),
+            Just("*"),
+            Just("s3:GetObject"),
+            Just("Allow"),
+            Just("Deny"),
+            Just("2012-10-17"),
+            Just("arn:aws:s3:::b/*"),
+            Just("arn:aws:iam::111111111111:role/R"),
+            Just("111111111111"),
+            Just("redshift.amazonaws.com"),
+            Just("${aws:username}"),
+            Just("10.0.0.0/8"),
+            Just("::1/128"),
+        ]
+        .prop_map(Value::from),
     ];
     let keys = prop_oneof![
-        Just("principal"), Just("action"), Just("resource"), Just("resource_account"), Just("context"),
-        Just("identity_policies"), Just("resource_policy"), Just("permissions_boundary"), Just("session_policies"),
-        Just("scps"), Just("rcps"), Just("Version"), Just("Statement"), Just("Effect"), Just("Action"),
-        Just("NotAction"), Just("Resource"), Just("NotResource"), Just("Principal"), Just("NotPrincipal"),
-        Just("AWS"), Just("Service"), Just("Condition"), Just("StringLike"), Just("ForAllValues:StringEquals"),
-        Just("NumericLessThanIfExists"), Just("DateGreaterThan"), Just("IpAddress"), Just("Null"), Just("ArnLike"),
-        Just("aws:SourceIp"), Just("aws:TagKeys"), Just("Sid"),
+        Just("principal"),
+        Just("action"),
+        Just("resource"),
+        Just("resource_account"),
+        Just("context"),
+        Just("identity_policies"),
+        Just("resource_policy"),
+        Just("permissions_boundary"),
+        Just("session_policies"),
+        Just("scps"),
+        Just("rcps"),
+        Just("Version"),
+        Just("Statement"),
+        Just("Effect"),
+        Just("Action"),
+        Just("NotAction"),
+        Just("Resource"),
+        Just("NotResource"),
+        Just("Principal"),
+        Just("NotPrincipal"),
+        Just("AWS"),
+        Just("Service"),
+        Just("Condition"),
+        Just("StringLike"),
+        Just("ForAllValues:StringEquals"),
+        Just("NumericLessThanIfExists"),
+        Just("DateGreaterThan"),
+        Just("IpAddress"),
+        Just("Null"),
+        Just("ArnLike"),
+        Just("aws:SourceIp"),
+        Just("aws:TagKeys"),
+        Just("Sid"),
     ];
     leaf.prop_recursive(4, 64, 6, move |inner| {
         prop_oneof![

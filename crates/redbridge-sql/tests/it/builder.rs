@@ -127,14 +127,21 @@ fn unload_option() -> impl Strategy<Value = UnloadOption> {
 
 fn statement() -> impl Strategy<Value = Statement> {
     prop_oneof![
-        (table(), proptest::collection::vec(ident(), 0..3), text(), authorization(), proptest::collection::vec(copy_option(), 0..6))
+        (
+            table(),
+            proptest::collection::vec(ident(), 0..3),
+            text(),
+            authorization(),
+            proptest::collection::vec(copy_option(), 0..6)
+        )
             .prop_map(|(table, columns, from, authorization, options)| {
                 Statement::Copy(CopyStatement { table, columns, from, authorization, options })
             }),
-        (text(), text(), authorization(), proptest::collection::vec(unload_option(), 0..6))
-            .prop_map(|(query, to, authorization, options)| {
+        (text(), text(), authorization(), proptest::collection::vec(unload_option(), 0..6)).prop_map(
+            |(query, to, authorization, options)| {
                 Statement::Unload(UnloadStatement { query, to, authorization, options })
-            }),
+            }
+        ),
     ]
 }
 
@@ -347,7 +354,10 @@ fn chain_is_rendered_in_hop_order_without_spaces() {
         "UNLOAD ('select 1') TO 's3://data-bucket/out/' IAM_ROLE \
          'arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole' ENCRYPTED AUTO"
     );
-    assert_eq!(unload.iam_roles(), ["arn:aws:iam::111111111111:role/ClusterRole", "arn:aws:iam::222222222222:role/BucketRole"]);
+    assert_eq!(
+        unload.iam_roles(),
+        ["arn:aws:iam::111111111111:role/ClusterRole", "arn:aws:iam::222222222222:role/BucketRole"]
+    );
     assert_eq!(TableName::parse("s.\"T\"").unwrap().to_string(), "s.\"T\"");
     assert!(TableName::parse("a b").is_err());
 }

@@ -45,7 +45,12 @@ fn valid_fixtures_lint_clean_and_round_trip() {
             );
             let statement = report.statement.unwrap_or_else(|| panic!("{}:{line}: no tree", path.display()));
             for rendered in [statement.to_string(), format!("{statement:#}")] {
-                assert_eq!(parse_statement(&rendered).as_ref(), Ok(&statement), "{}:{line}: {rendered}", path.display());
+                assert_eq!(
+                    parse_statement(&rendered).as_ref(),
+                    Ok(&statement),
+                    "{}:{line}: {rendered}",
+                    path.display()
+                );
             }
             statements += 1;
         }
@@ -77,7 +82,12 @@ fn invalid_fixtures_report_exactly_the_expected_codes() {
             assert!(diagnostic.span.start <= diagnostic.span.end && diagnostic.span.end <= text.len());
             assert!(!diagnostic.help.is_empty());
             let first = diagnostic.message.chars().next().unwrap();
-            assert!(!first.is_uppercase(), "{}: message should start lowercase: {}", path.display(), diagnostic.message);
+            assert!(
+                !first.is_uppercase(),
+                "{}: message should start lowercase: {}",
+                path.display(),
+                diagnostic.message
+            );
             assert!(!diagnostic.message.ends_with('.'), "no trailing period: {}", diagnostic.message);
         }
     }
@@ -129,7 +139,8 @@ fn article_parquet_example_reports_the_unclosed_quote_with_its_fix() {
 /// other two statements were never checked.
 #[test]
 fn an_unclosed_quote_does_not_hide_the_next_statements() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/seed-article.sql")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/seed-article.sql")).unwrap();
     let reports = redbridge_sql::lint(&text, &redbridge_sql::LintContext::default());
     assert_eq!(reports.len(), 3, "{reports:#?}");
     let codes: Vec<Vec<&str>> = reports.iter().map(|r| r.diagnostics.iter().map(|d| d.code).collect()).collect();

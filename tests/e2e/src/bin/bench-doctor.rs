@@ -8,10 +8,10 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use redbridge_aws::engine::{self, NoSleep, Ports, RunSettings, Silent};
+use redbridge_aws::apply_engine::{self, NoSleep, Ports, RunSettings, Silent};
 use redbridge_aws::fake::{FakeAws, FakeBucketSettings};
 use redbridge_aws::ports::DefaultEncryption;
-use redbridge_aws::snapshot::{ReadStats, read_snapshot};
+use redbridge_aws::snapshot_reader::{ReadStats, read_snapshot};
 use redbridge_core::converge::{ApplyOptions, apply_diff};
 use redbridge_core::doctor::{Verdict, analyze};
 use redbridge_core::{Plan, Spec};
@@ -44,7 +44,8 @@ fn run(args: &[&str]) -> anyhow::Result<()> {
     };
     let path = project_root().join("examples/serverless-unload-kms.toml");
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
-    let plan = Plan::new(&Spec::from_toml(&text).map_err(|e| anyhow::anyhow!("{e}"))?).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let plan =
+        Plan::new(&Spec::from_toml(&text).map_err(|e| anyhow::anyhow!("{e}"))?).map_err(|e| anyhow::anyhow!("{e}"))?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
     let aws = world(&plan, &runtime)?;
     aws.set_latency(latency);
@@ -63,11 +64,23 @@ fn run(args: &[&str]) -> anyhow::Result<()> {
         stats.depth,
         ms(latency)
     );
-    println!("  concurrent (as doctor reads): {:>7.0} ms wall = {:.1} round trips", ms(concurrent), ms(concurrent) / ms(latency));
-    println!("  one after another:            {:>7.0} ms wall = {:.1} round trips", ms(serial), ms(serial) / ms(latency));
+    println!(
+        "  concurrent (as doctor reads): {:>7.0} ms wall = {:.1} round trips",
+        ms(concurrent),
+        ms(concurrent) / ms(latency)
+    );
+    println!(
+        "  one after another:            {:>7.0} ms wall = {:.1} round trips",
+        ms(serial),
+        ms(serial) / ms(latency)
+    );
     println!("  ratio serial / concurrent:    {:>7.1}×", ms(serial) / ms(concurrent));
     if stats.depth > MAX_ROUND_TRIPS || concurrent > latency * (MAX_ROUND_TRIPS + 1) {
-        bail!("doctor's reads took {} round trips ({:.0} ms); the target is {MAX_ROUND_TRIPS}", stats.depth, ms(concurrent));
+        bail!(
+            "doctor's reads took {} round trips ({:.0} ms); the target is {MAX_ROUND_TRIPS}",
+            stats.depth,
+            ms(concurrent)
+        );
     }
     if verdict != Verdict::Healthy {
         bail!("the benchmark world should read back healthy, got {verdict:?}");
@@ -100,7 +113,8 @@ fn world(plan: &Plan, runtime: &tokio::runtime::Runtime) -> anyhow::Result<FakeA
     aws.seed_key(
         &key,
         PolicyDocument::new(vec![
-            Statement::allow(["kms:*"], ["*"]).with_principal(Principal::aws([format!("arn:aws:iam::{}:root", key.account())])),
+            Statement::allow(["kms:*"], ["*"])
+                .with_principal(Principal::aws([format!("arn:aws:iam::{}:root", key.account())])),
         ]),
     );
     aws.seed_bucket(spec.bucket.as_str(), spec.bucket_region.clone(), None);
@@ -109,15 +123,20 @@ fn world(plan: &Plan, runtime: &tokio::runtime::Runtime) -> anyhow::Result<FakeA
             spec.bucket.to_string(),
             FakeBucketSettings {
                 object_ownership: Some("BucketOwnerEnforced".into()),
-                default_encryption: Some(DefaultEncryption { algorithm: "aws:kms".into(), kms_key: Some(key.to_string()) }),
+                default_encryption: Some(DefaultEncryption {
+                    algorithm: "aws:kms".into(),
+                    kms_key: Some(key.to_string()),
+                }),
             },
         );
     });
     let ports = Ports::for_fake(&aws, plan);
     let report = runtime.block_on(async {
-        let current = engine::read_current(plan, &ports).await?;
+        let current = apply_engine::read_current(plan, &ports).await?;
         let diff = apply_diff(plan, &current, ApplyOptions::default());
-        Ok::<_, redbridge_aws::AwsError>(engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent).await)
+        Ok::<_, redbridge_aws::AwsError>(
+            apply_engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent).await,
+        )
     })?;
     if !report.succeeded() {
         bail!("the fake apply failed: {report:?}");
@@ -126,7 +145,8 @@ fn world(plan: &Plan, runtime: &tokio::runtime::Runtime) -> anyhow::Result<FakeA
     let managed = format!("arn:aws:iam::{}:policy/readers", spec.s3_account);
     let boundary = format!("arn:aws:iam::{}:policy/boundary", spec.s3_account);
     aws.edit(|s| {
-        s.managed_policies.insert(managed.clone(), PolicyDocument::new(vec![Statement::allow(["s3:GetObject"], ["*"])]));
+        s.managed_policies
+            .insert(managed.clone(), PolicyDocument::new(vec![Statement::allow(["s3:GetObject"], ["*"])]));
         s.attached_policies.insert(bucket_role.clone(), vec![managed]);
         s.managed_policies.insert(boundary.clone(), PolicyDocument::new(vec![Statement::allow(["*"], ["*"])]));
         s.boundaries.insert(bucket_role, boundary);

@@ -4,11 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use redbridge_aws::engine::{self, AccountPorts, NoSleep, Ports, RunSettings, Silent};
+use redbridge_aws::apply_engine::{self, AccountPorts, NoSleep, Ports, RunSettings, Silent};
 use redbridge_aws::fake::{FakeAccount, FakeAws, FakeBucketSettings};
 use redbridge_aws::ports::DefaultEncryption;
 use redbridge_aws::ports::S3 as _;
-use redbridge_aws::snapshot::{ReadStats, read_snapshot, read_snapshot_listing};
+use redbridge_aws::snapshot_reader::{ReadStats, read_snapshot, read_snapshot_listing};
 use redbridge_core::Plan;
 use redbridge_core::converge::{ApplyOptions, apply_diff};
 use redbridge_core::doctor::{
@@ -60,9 +60,9 @@ pub fn applied(plan: &Plan) -> FakeAws {
     let aws = world(plan);
     let ports = Ports::for_fake(&aws, plan);
     let report = block_on(async {
-        let current = engine::read_current(plan, &ports).await.expect("read current");
+        let current = apply_engine::read_current(plan, &ports).await.expect("read current");
         let diff = apply_diff(plan, &current, ApplyOptions::default());
-        engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent).await
+        apply_engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent).await
     });
     assert!(report.succeeded(), "{report:?}");
     aws
@@ -146,7 +146,11 @@ fn managed_policies_and_boundaries_are_read_at_their_default_version() {
     let (snapshot, _) = read(&plan, &aws);
     let report = analyze(&plan, &snapshot);
     assert_eq!(report.verdict, Verdict::Broken);
-    assert!(errors(&report).iter().any(|(code, hop)| *code == "RB131" && *hop == Hop::S3 { role: bucket_role.clone() }), "{:#?}", report.findings);
+    assert!(
+        errors(&report).iter().any(|(code, hop)| *code == "RB131" && *hop == Hop::S3 { role: bucket_role.clone() }),
+        "{:#?}",
+        report.findings
+    );
 }
 
 #[test]
@@ -230,7 +234,8 @@ fn credentials_of_another_account_are_not_believed() {
     // the bucket role does not exist, which would be a guess.
     let wrong = aws.account(account("111111111111"));
     let mut ports = Ports::for_fake(&aws, &plan);
-    ports.accounts[1] = AccountPorts { account: account("222222222222"), iam: wrong.clone(), sts: wrong.clone(), kms: wrong.clone() };
+    ports.accounts[1] =
+        AccountPorts { account: account("222222222222"), iam: wrong.clone(), sts: wrong.clone(), kms: wrong.clone() };
     let (snapshot, _) = block_on(read_snapshot(&plan, &ports, Some(&wrong)));
     let Known::Unknown { reason } = &snapshot.roles[&plan.chain.last().to_string()] else { panic!() };
     assert!(reason.contains("belong to account `111111111111`"), "{reason}");
@@ -316,7 +321,9 @@ fn the_live_read_lists_the_target_prefix_of_a_given_unload_alongside_the_other_r
     }
     block_on(s3.put_object(&bucket, "unload/other", b"x".to_vec())).unwrap();
     let (snapshot, _) = block_on(read_snapshot_listing(&plan, &ports, Some(&s3), &prefixes));
-    let Known::Known { value: keys } = &snapshot.prefix_objects["unload/example_"] else { panic!("{:?}", snapshot.prefix_objects) };
+    let Known::Known { value: keys } = &snapshot.prefix_objects["unload/example_"] else {
+        panic!("{:?}", snapshot.prefix_objects)
+    };
     assert_eq!(keys.len(), LISTED_KEYS);
     assert!(keys.iter().all(|k| k.starts_with("unload/example_")), "{keys:?}");
     let report = analyze_with_sql(&plan, &snapshot, &sql);
@@ -326,7 +333,9 @@ fn the_live_read_lists_the_target_prefix_of_a_given_unload_alongside_the_other_r
     // A denied listing is unknown, not empty.
     aws.deny(Some(account("222222222222")), "s3:ListObjectsV2");
     let (snapshot, _) = block_on(read_snapshot_listing(&plan, &ports, Some(&s3), &prefixes));
-    let Known::Unknown { reason } = &snapshot.prefix_objects["unload/example_"] else { panic!("{:?}", snapshot.prefix_objects) };
+    let Known::Unknown { reason } = &snapshot.prefix_objects["unload/example_"] else {
+        panic!("{:?}", snapshot.prefix_objects)
+    };
     assert!(reason.contains("s3:ListObjectsV2"), "{reason}");
     assert_eq!(analyze_with_sql(&plan, &snapshot, &sql).verdict, Verdict::Unknown);
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use redbridge_aws::engine::{self, Event, NoSleep, Outcome, Ports, Progress, RunSettings, Silent};
+use redbridge_aws::apply_engine::{self, Event, NoSleep, Outcome, Ports, Progress, RunSettings, Silent};
 use redbridge_aws::fake::{FakeAws, FakeState};
 use redbridge_core::Plan;
 use redbridge_core::converge::{ApplyOptions, Diff, apply_diff, destroy_diff};
@@ -18,8 +18,11 @@ const KEY: &str = "arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56e
 
 fn foreign_key_policy() -> PolicyDocument {
     let mut doc = PolicyDocument::new(vec![
-        Statement::allow(["kms:*"], ["*"]).with_sid("Enable IAM User Permissions").with_principal(Principal::aws(["arn:aws:iam::222222222222:root"])),
-        Statement::allow(["kms:Decrypt"], ["*"]).with_principal(Principal::aws(["arn:aws:iam::222222222222:role/reporting"])),
+        Statement::allow(["kms:*"], ["*"])
+            .with_sid("Enable IAM User Permissions")
+            .with_principal(Principal::aws(["arn:aws:iam::222222222222:root"])),
+        Statement::allow(["kms:Decrypt"], ["*"])
+            .with_principal(Principal::aws(["arn:aws:iam::222222222222:role/reporting"])),
     ]);
     doc.id = Some("key-default-1".into());
     doc
@@ -31,7 +34,11 @@ fn seeded_world() -> FakeAws {
     aws.seed_namespace("analytics-ns", &[FOREIGN_NAMESPACE_ROLE]);
     aws.seed_cluster("analytics", &[FOREIGN_NAMESPACE_ROLE]);
     aws.seed_role(&RoleArn::parse(FOREIGN_NAMESPACE_ROLE).unwrap(), PolicyDocument::new(vec![]), &[]);
-    aws.seed_role(&RoleArn::parse("arn:aws:iam::222222222222:role/reporting").unwrap(), PolicyDocument::new(vec![]), &[]);
+    aws.seed_role(
+        &RoleArn::parse("arn:aws:iam::222222222222:role/reporting").unwrap(),
+        PolicyDocument::new(vec![]),
+        &[],
+    );
     aws.seed_key(&KmsKeyArn::parse(KEY).unwrap(), foreign_key_policy());
     aws
 }
@@ -42,29 +49,33 @@ fn fast() -> RunSettings {
 
 fn diff(plan: &Plan, aws: &FakeAws, adopt: bool) -> Diff {
     let ports = Ports::for_fake(aws, plan);
-    let current = block_on(engine::read_current(plan, &ports)).expect("read current");
+    let current = block_on(apply_engine::read_current(plan, &ports)).expect("read current");
     apply_diff(plan, &current, ApplyOptions { adopt })
 }
 
-fn apply(plan: &Plan, aws: &FakeAws) -> engine::Report {
+fn apply(plan: &Plan, aws: &FakeAws) -> apply_engine::Report {
     let ports = Ports::for_fake(aws, plan);
     block_on(async {
-        engine::verify_accounts(&ports).await.expect("accounts");
-        let current = engine::read_current(plan, &ports).await?;
+        apply_engine::verify_accounts(&ports).await.expect("accounts");
+        let current = apply_engine::read_current(plan, &ports).await?;
         let diff = apply_diff(plan, &current, ApplyOptions::default());
         assert!(diff.blockers.is_empty(), "{:?}", diff.blockers);
-        Ok::<_, redbridge_aws::AwsError>(engine::execute(&diff, &ports, &fast(), &NoSleep::default(), &Silent).await)
+        Ok::<_, redbridge_aws::AwsError>(
+            apply_engine::execute(&diff, &ports, &fast(), &NoSleep::default(), &Silent).await,
+        )
     })
     .expect("read current")
 }
 
-fn destroy(plan: &Plan, aws: &FakeAws) -> engine::Report {
+fn destroy(plan: &Plan, aws: &FakeAws) -> apply_engine::Report {
     let ports = Ports::for_fake(aws, plan);
     block_on(async {
-        let current = engine::read_current(plan, &ports).await?;
+        let current = apply_engine::read_current(plan, &ports).await?;
         let diff = destroy_diff(plan, &current);
         assert!(diff.blockers.is_empty(), "{:?}", diff.blockers);
-        Ok::<_, redbridge_aws::AwsError>(engine::execute(&diff, &ports, &fast(), &NoSleep::default(), &Silent).await)
+        Ok::<_, redbridge_aws::AwsError>(
+            apply_engine::execute(&diff, &ports, &fast(), &NoSleep::default(), &Silent).await,
+        )
     })
     .expect("read current")
 }
@@ -99,14 +110,20 @@ fn apply_writes_exactly_the_planned_documents() {
     let state = aws.state();
     for step in plan.accounts.iter().flat_map(|a| a.steps.iter()) {
         match step {
-            Step::CreateRole { role, trust_policy, .. } => assert_eq!(&state.roles[&role.to_string()].trust_policy, trust_policy),
+            Step::CreateRole { role, trust_policy, .. } => {
+                assert_eq!(&state.roles[&role.to_string()].trust_policy, trust_policy)
+            }
             Step::PutRolePolicy { role, policy_name, policy } => {
                 assert_eq!(&state.roles[&role.to_string()].inline_policies[policy_name], policy)
             }
             Step::MergeKeyPolicy { statements, .. } => {
                 let key = &state.keys[KEY].policy;
                 assert_eq!(key.id.as_deref(), Some("key-default-1"), "the key policy's Id stays");
-                assert_eq!(&key.statements[..2], &foreign_key_policy().statements[..], "foreign key statements stay first, unchanged");
+                assert_eq!(
+                    &key.statements[..2],
+                    &foreign_key_policy().statements[..],
+                    "foreign key statements stay first, unchanged"
+                );
                 assert_eq!(&key.statements[2..], &statements[..], "redbridge's statement is added");
             }
             Step::AttachRole { role, .. } => {
@@ -125,9 +142,9 @@ fn eventual_consistency_of_a_new_role_is_retried_with_backoff() {
     let ports = Ports::for_fake(&aws, &plan);
     let sleeper = NoSleep::default();
     let report = block_on(async {
-        let current = engine::read_current(&plan, &ports).await.unwrap();
+        let current = apply_engine::read_current(&plan, &ports).await.unwrap();
         let diff = apply_diff(&plan, &current, ApplyOptions::default());
-        engine::execute(&diff, &ports, &fast(), &sleeper, &Silent).await
+        apply_engine::execute(&diff, &ports, &fast(), &sleeper, &Silent).await
     });
     assert!(report.succeeded(), "{report:?}");
     // The bucket role's trust names the cluster role (3 retries); the key policy names the
@@ -146,12 +163,15 @@ fn eventual_consistency_beyond_the_bound_fails_with_the_aws_message() {
     let settings = RunSettings { max_attempts: 4, ..fast() };
     let sleeper = NoSleep::default();
     let report = block_on(async {
-        let current = engine::read_current(&plan, &ports).await.unwrap();
+        let current = apply_engine::read_current(&plan, &ports).await.unwrap();
         let diff = apply_diff(&plan, &current, ApplyOptions::default());
-        engine::execute(&diff, &ports, &settings, &sleeper, &Silent).await
+        apply_engine::execute(&diff, &ports, &settings, &sleeper, &Silent).await
     });
     let failure = report.failure().expect("fails");
-    assert!(matches!(&failure.outcome, Outcome::Failed { error } if error.contains("Invalid principal")), "{failure:?}");
+    assert!(
+        matches!(&failure.outcome, Outcome::Failed { error } if error.contains("Invalid principal")),
+        "{failure:?}"
+    );
     assert_eq!(sleeper.waits().len(), 3, "bounded: 4 attempts, 3 waits");
     assert!(report.steps.iter().any(|s| s.outcome == Outcome::NotRun), "later steps are reported as not run");
 }
@@ -174,9 +194,9 @@ fn attach_waits_through_adding_until_in_sync_and_reports_progress() {
         let sleeper = NoSleep::default();
         let progress = Recorder::default();
         let report = block_on(async {
-            let current = engine::read_current(&plan, &ports).await.unwrap();
+            let current = apply_engine::read_current(&plan, &ports).await.unwrap();
             let diff = apply_diff(&plan, &current, ApplyOptions::default());
-            engine::execute(&diff, &ports, &fast(), &sleeper, &progress).await
+            apply_engine::execute(&diff, &ports, &fast(), &sleeper, &progress).await
         });
         assert!(report.succeeded(), "{report:?}");
         let waiting: Vec<String> = progress
@@ -202,9 +222,9 @@ fn attach_that_never_syncs_times_out_with_a_clear_message() {
     let ports = Ports::for_fake(&aws, &plan);
     let settings = RunSettings { attach_timeout: Duration::from_secs(30), ..fast() };
     let report = block_on(async {
-        let current = engine::read_current(&plan, &ports).await.unwrap();
+        let current = apply_engine::read_current(&plan, &ports).await.unwrap();
         let diff = apply_diff(&plan, &current, ApplyOptions::default());
-        engine::execute(&diff, &ports, &settings, &NoSleep::default(), &Silent).await
+        apply_engine::execute(&diff, &ports, &settings, &NoSleep::default(), &Silent).await
     });
     let failure = report.failure().expect("times out");
     assert!(
@@ -224,9 +244,8 @@ fn a_foreign_role_of_the_planned_name_blocks_apply_unless_adopted() {
     let plan = provisioned_plan();
     let aws = seeded_world();
     let cluster_role = plan.chain.first().clone();
-    let foreign_trust = PolicyDocument::new(vec![
-        Statement::trust(Principal::service(["ec2.amazonaws.com"])).with_sid("Ec2"),
-    ]);
+    let foreign_trust =
+        PolicyDocument::new(vec![Statement::trust(Principal::service(["ec2.amazonaws.com"])).with_sid("Ec2")]);
     aws.seed_role(&cluster_role, foreign_trust.clone(), &[("team", "data")]);
     let blocked = diff(&plan, &aws, false);
     assert_eq!(blocked.blockers.len(), 1);
@@ -235,7 +254,7 @@ fn a_foreign_role_of_the_planned_name_blocks_apply_unless_adopted() {
     let adopted = diff(&plan, &aws, true);
     assert!(adopted.blockers.is_empty());
     let ports = Ports::for_fake(&aws, &plan);
-    let report = block_on(engine::execute(&adopted, &ports, &fast(), &NoSleep::default(), &Silent));
+    let report = block_on(apply_engine::execute(&adopted, &ports, &fast(), &NoSleep::default(), &Silent));
     assert!(report.succeeded(), "{report:?}");
     let role = &aws.state().roles[&cluster_role.to_string()];
     assert_eq!(role.trust_policy.statements[0], foreign_trust.statements[0], "the foreign trust statement stays");
@@ -266,7 +285,7 @@ fn foreign_statements_and_roles_survive_apply_and_destroy() {
     assert_eq!(roles, [FOREIGN_NAMESPACE_ROLE]);
     // Destroy twice is a no-op.
     let ports = Ports::for_fake(&aws, &plan);
-    let current = block_on(engine::read_current(&plan, &ports)).unwrap();
+    let current = block_on(apply_engine::read_current(&plan, &ports)).unwrap();
     assert!(!destroy_diff(&plan, &current).has_changes());
 }
 
@@ -275,15 +294,17 @@ fn a_role_attached_by_someone_else_meanwhile_is_kept_by_the_namespace_merge() {
     let plan = serverless_plan();
     let aws = seeded_world();
     let ports = Ports::for_fake(&aws, &plan);
-    let current = block_on(engine::read_current(&plan, &ports)).unwrap();
+    let current = block_on(apply_engine::read_current(&plan, &ports)).unwrap();
     let diff = apply_diff(&plan, &current, ApplyOptions::default());
     let late = "arn:aws:iam::111111111111:role/attached-meanwhile";
     aws.seed_role(&RoleArn::parse(late).unwrap(), PolicyDocument::new(vec![]), &[]);
-    aws.edit(|s| s.namespaces.get_mut("analytics-ns").unwrap().push(redbridge_core::converge::AttachedRole {
-        arn: late.into(),
-        status: redbridge_core::converge::ApplyStatus::InSync,
-    }));
-    assert!(block_on(engine::execute(&diff, &ports, &fast(), &NoSleep::default(), &Silent)).succeeded());
+    aws.edit(|s| {
+        s.namespaces.get_mut("analytics-ns").unwrap().push(redbridge_core::converge::AttachedRole {
+            arn: late.into(),
+            status: redbridge_core::converge::ApplyStatus::InSync,
+        })
+    });
+    assert!(block_on(apply_engine::execute(&diff, &ports, &fast(), &NoSleep::default(), &Silent)).succeeded());
     let roles: Vec<String> = aws.state().namespaces["analytics-ns"].iter().map(|r| r.arn.clone()).collect();
     assert!(roles.contains(&late.to_owned()), "{roles:?}");
     assert!(roles.contains(&FOREIGN_NAMESPACE_ROLE.to_owned()));
@@ -295,14 +316,21 @@ fn assert_nothing_wider_than_planned(plan: &Plan, before: &FakeState, state: &Fa
     let foreign: Vec<Statement> = before
         .roles
         .values()
-        .flat_map(|r| r.trust_policy.statements.iter().chain(r.inline_policies.values().flat_map(|p| p.statements.iter())))
+        .flat_map(|r| {
+            r.trust_policy.statements.iter().chain(r.inline_policies.values().flat_map(|p| p.statements.iter()))
+        })
         .chain(before.keys.values().flat_map(|k| k.policy.statements.iter()))
         .cloned()
         .collect();
     for role in state.roles.values() {
-        let statements = role.trust_policy.statements.iter().chain(role.inline_policies.values().flat_map(|p| p.statements.iter()));
+        let statements =
+            role.trust_policy.statements.iter().chain(role.inline_policies.values().flat_map(|p| p.statements.iter()));
         for statement in statements {
-            assert!(planned.contains(statement) || foreign.contains(statement), "unplanned statement on {}: {statement:?}", role.arn);
+            assert!(
+                planned.contains(statement) || foreign.contains(statement),
+                "unplanned statement on {}: {statement:?}",
+                role.arn
+            );
         }
         if !before.roles.contains_key(&role.arn.to_string()) {
             assert!(plan.chain.roles().contains(&role.arn), "unplanned role {}", role.arn);
@@ -310,7 +338,10 @@ fn assert_nothing_wider_than_planned(plan: &Plan, before: &FakeState, state: &Fa
     }
     for key in state.keys.values() {
         for statement in &key.policy.statements {
-            assert!(planned.contains(statement) || foreign.contains(statement), "unplanned key statement {statement:?}");
+            assert!(
+                planned.contains(statement) || foreign.contains(statement),
+                "unplanned key statement {statement:?}"
+            );
         }
     }
 }
@@ -332,10 +363,10 @@ fn failing_any_single_call_then_rerunning_converges_to_the_clean_state() {
             aws.fail_call(k);
             let ports = Ports::for_fake(&aws, &plan);
             let first = block_on(async {
-                engine::verify_accounts(&ports).await.map_err(|e| e.to_string())?;
-                let current = engine::read_current(&plan, &ports).await.map_err(|e| e.to_string())?;
+                apply_engine::verify_accounts(&ports).await.map_err(|e| e.to_string())?;
+                let current = apply_engine::read_current(&plan, &ports).await.map_err(|e| e.to_string())?;
                 let diff = apply_diff(&plan, &current, ApplyOptions::default());
-                Ok::<_, String>(engine::execute(&diff, &ports, &fast(), &NoSleep::default(), &Silent).await)
+                Ok::<_, String>(apply_engine::execute(&diff, &ports, &fast(), &NoSleep::default(), &Silent).await)
             });
             match &first {
                 Ok(report) => assert!(!report.succeeded(), "call {k} failed, so the run must say so"),
@@ -367,8 +398,11 @@ fn failing_any_single_call_of_destroy_then_rerunning_restores_the_world() {
         aws.fail_call(k);
         let ports = Ports::for_fake(&aws, &plan);
         let _ = block_on(async {
-            let current = engine::read_current(&plan, &ports).await?;
-            Ok::<_, redbridge_aws::AwsError>(engine::execute(&destroy_diff(&plan, &current), &ports, &fast(), &NoSleep::default(), &Silent).await)
+            let current = apply_engine::read_current(&plan, &ports).await?;
+            Ok::<_, redbridge_aws::AwsError>(
+                apply_engine::execute(&destroy_diff(&plan, &current), &ports, &fast(), &NoSleep::default(), &Silent)
+                    .await,
+            )
         });
         assert!(destroy(&plan, &aws).succeeded(), "destroy rerun after failing call {k}");
         assert_eq!(aws.state().settled(), original, "after failing destroy call {k}");
@@ -382,7 +416,7 @@ fn wrong_account_credentials_are_refused_before_any_change() {
     let mut ports = Ports::for_fake(&aws, &plan);
     // The bucket account's ports are given the Redshift account's credentials.
     ports.accounts[1].sts = aws.account(plan.spec.redshift_account);
-    let error = block_on(engine::verify_accounts(&ports)).unwrap_err();
+    let error = block_on(apply_engine::verify_accounts(&ports)).unwrap_err();
     assert_eq!(
         error.to_string(),
         "the credentials for account `222222222222` belong to account `111111111111` (`arn:aws:iam::111111111111:user/fake`); use the profile of account `222222222222`"
@@ -396,6 +430,6 @@ fn a_missing_key_is_reported_before_any_change() {
     let aws = seeded_world();
     aws.edit(|s| s.keys.clear());
     let ports = Ports::for_fake(&aws, &plan);
-    let error = block_on(engine::read_current(&plan, &ports)).unwrap_err();
+    let error = block_on(apply_engine::read_current(&plan, &ports)).unwrap_err();
     assert!(error.to_string().contains("redbridge does not create keys"), "{error}");
 }

@@ -6,10 +6,10 @@ use std::time::{Instant, SystemTime};
 
 use serde_json::{Value, json};
 
-use crate::engine::{self, ExecContext, ResultSet, SqlValue};
+use crate::api::serverless::Input;
 use crate::error::ApiError;
 use crate::http::Caller;
-use crate::serverless::Input;
+use crate::sql_engine::{self, ExecContext, ResultSet, SqlValue};
 use crate::state::{self, Service};
 
 /// Where a statement runs.
@@ -68,7 +68,12 @@ fn not_found(id: &str) -> ApiError {
 }
 
 /// Handles one `RedshiftData.*` operation.
-pub(crate) async fn handle(service: &Arc<Service>, caller: &Caller, operation: &str, input: &Value) -> Result<Value, ApiError> {
+pub(crate) async fn handle(
+    service: &Arc<Service>,
+    caller: &Caller,
+    operation: &str,
+    input: &Value,
+) -> Result<Value, ApiError> {
     let input = Input(input);
     match operation {
         "ExecuteStatement" => {
@@ -86,17 +91,28 @@ pub(crate) async fn handle(service: &Arc<Service>, caller: &Caller, operation: &
         "GetStatementResult" => get_result(service, caller, &input),
         "ListStatements" => list(service, caller, &input),
         "CancelStatement" => cancel(service, caller, &input),
-        other => Err(ApiError::client("UnknownOperationException", format!("the operation `{other}` is not emulated by redbridge-emu"))),
+        other => Err(ApiError::client(
+            "UnknownOperationException",
+            format!("the operation `{other}` is not emulated by redbridge-emu"),
+        )),
     }
 }
 
-fn submit(service: &Arc<Service>, caller: &Caller, input: &Input<'_>, sqls: Vec<String>, is_batch: bool) -> Result<Value, ApiError> {
+fn submit(
+    service: &Arc<Service>,
+    caller: &Caller,
+    input: &Input<'_>,
+    sqls: Vec<String>,
+    is_batch: bool,
+) -> Result<Value, ApiError> {
     let cluster = input.string("ClusterIdentifier")?;
     let workgroup = input.string("WorkgroupName")?;
     let db_user = input.string("DbUser")?.map(str::to_owned);
     let secret_arn = input.string("SecretArn")?.map(str::to_owned);
     if input.string("SessionId")?.is_some() || input.integer("SessionKeepAliveSeconds")?.is_some() {
-        return Err(validation(crate::texts::not_emulated("Data API sessions (`SessionId`, `SessionKeepAliveSeconds`)")));
+        return Err(validation(crate::texts::not_emulated(
+            "Data API sessions (`SessionId`, `SessionKeepAliveSeconds`)",
+        )));
     }
     if input.0.get("Parameters").is_some_and(|p| !p.is_null()) {
         return Err(validation(crate::texts::not_emulated("statement `Parameters`")));
@@ -113,14 +129,20 @@ fn submit(service: &Arc<Service>, caller: &Caller, input: &Input<'_>, sqls: Vec<
         return Err(validation("Either DbUser or SecretArn can be specified, but not both."));
     }
     if db_user.is_some() && matches!(target, Target::Workgroup(_)) {
-        return Err(validation("DbUser is not supported for serverless workgroups. Use SecretArn or IAM authentication."));
+        return Err(validation(
+            "DbUser is not supported for serverless workgroups. Use SecretArn or IAM authentication.",
+        ));
     }
     let database = input.required("Database", "ValidationException")?.to_owned();
     {
         let registry = service.registry();
         let exists = match &target {
-            Target::Cluster(c) => registry.clusters.contains_key(&state::key(caller.account.as_str(), &caller.region, c)),
-            Target::Workgroup(w) => registry.workgroups.contains_key(&state::key(caller.account.as_str(), &caller.region, w)),
+            Target::Cluster(c) => {
+                registry.clusters.contains_key(&state::key(caller.account.as_str(), &caller.region, c))
+            }
+            Target::Workgroup(w) => {
+                registry.workgroups.contains_key(&state::key(caller.account.as_str(), &caller.region, w))
+            }
         };
         if !exists {
             return Err(match &target {
@@ -220,7 +242,7 @@ async fn run(service: Arc<Service>, id: String) {
         Err(error) => return finish(&service, &id, Some(format!("ERROR: {error}"))),
     };
     if is_batch {
-        let _ = engine::run_plain(&context, "BEGIN");
+        let _ = sql_engine::run_plain(&context, "BEGIN");
     }
     let mut failure = None;
     for (index, sql) in sqls.iter().enumerate() {
@@ -235,7 +257,7 @@ async fn run(service: Arc<Service>, id: String) {
             record.subs[index].status = "STARTED";
             record.subs[index].updated = SystemTime::now();
         }
-        let outcome = engine::execute(&service, &context, sql).await;
+        let outcome = sql_engine::execute(&service, &context, sql).await;
         let mut registry = service.registry();
         let Some(record) = registry.statements.get_mut(&id) else { return };
         let sub = &mut record.subs[index];
@@ -261,9 +283,9 @@ async fn run(service: Arc<Service>, id: String) {
         }
     }
     if is_batch {
-        let _ = engine::run_plain(&context, if failure.is_some() { "ROLLBACK" } else { "COMMIT" });
+        let _ = sql_engine::run_plain(&context, if failure.is_some() { "ROLLBACK" } else { "COMMIT" });
     }
-    let _ = engine::end_session(&context);
+    let _ = sql_engine::end_session(&context);
     match failure {
         Some(None) => {}
         Some(Some(text)) => finish(&service, &id, Some(text)),
@@ -281,7 +303,9 @@ fn finish(service: &Service, id: &str, error: Option<String>) {
     match error {
         Some(text) => {
             record.status = "FAILED";
-            if let Some(first) = record.subs.iter_mut().find(|s| s.status != "FINISHED" && s.status != "FAILED" && s.status != "ABORTED") {
+            if let Some(first) =
+                record.subs.iter_mut().find(|s| s.status != "FINISHED" && s.status != "FAILED" && s.status != "ABORTED")
+            {
                 first.status = "FAILED";
                 first.error = Some(text.clone());
             }
@@ -315,7 +339,8 @@ fn context_for(service: &Service, id: &str) -> Option<Result<ExecContext, String
                 .get(&state::key(&account, &region, &workgroup.namespace))
                 .map(|n| n.admin_username.clone())
                 .unwrap_or_else(|| "admin".to_owned());
-            let arn = format!("arn:aws:redshift:{region}:{account}:dbuser:serverless-{account}-{}/{user}", workgroup.id);
+            let arn =
+                format!("arn:aws:redshift:{region}:{account}:dbuser:serverless-{account}-{}/{user}", workgroup.id);
             (state::workgroup_database(&account, &region, w), arn, true)
         }
     };
@@ -323,25 +348,13 @@ fn context_for(service: &Service, id: &str) -> Option<Result<ExecContext, String
         Ok(db) => db,
         Err(e) => return Some(Err(e.message)),
     };
-    Some(Ok(ExecContext {
-        account,
-        region,
-        target: record.target.clone(),
-        db_user_arn,
-        serverless,
-        database,
-    }))
+    Some(Ok(ExecContext { account, region, target: record.target.clone(), db_user_arn, serverless, database }))
 }
 
 fn record_for(service: &Service, caller: &Caller, id: &str) -> Result<StatementRecord, ApiError> {
     let base = id.split(':').next().unwrap_or(id);
     let registry = service.registry();
-    registry
-        .statements
-        .get(base)
-        .filter(|r| r.account == caller.account.as_str())
-        .cloned()
-        .ok_or_else(|| not_found(id))
+    registry.statements.get(base).filter(|r| r.account == caller.account.as_str()).cloned().ok_or_else(|| not_found(id))
 }
 
 fn sub_index(id: &str, record: &StatementRecord) -> Result<Option<usize>, ApiError> {
@@ -434,13 +447,18 @@ fn get_result(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<V
     let index = match sub_index(id, &record)? {
         Some(i) => i,
         None if record.is_batch => {
-            return Err(validation("For a batch statement, get the result of a sub-statement with its Id, such as `<id>:1`."));
+            return Err(validation(
+                "For a batch statement, get the result of a sub-statement with its Id, such as `<id>:1`.",
+            ));
         }
         None => 0,
     };
     let sub = &record.subs[index];
     if sub.status != "FINISHED" {
-        return Err(validation(format!("Query has not finished yet. Its status is {}. Check the status with DescribeStatement.", sub.status)));
+        return Err(validation(format!(
+            "Query has not finished yet. Its status is {}. Check the status with DescribeStatement.",
+            sub.status
+        )));
     }
     let Some(result) = &sub.result else {
         return Err(validation("Query does not have result. Please check query status with DescribeStatement."));
@@ -450,7 +468,13 @@ fn get_result(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<V
         Some(t) => t.parse().map_err(|_| validation("The NextToken is invalid."))?,
     };
     let end = (start + PAGE).min(result.rows.len());
-    let records: Vec<Value> = result.rows.get(start..end).unwrap_or_default().iter().map(|row| Value::Array(row.iter().map(field_json).collect())).collect();
+    let records: Vec<Value> = result
+        .rows
+        .get(start..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|row| Value::Array(row.iter().map(field_json).collect()))
+        .collect();
     let columns: Vec<Value> = result
         .columns
         .iter()

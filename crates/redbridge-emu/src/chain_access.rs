@@ -1,14 +1,16 @@
 //! The role chain of a COPY or UNLOAD: judged hop by hop with the redbridge evaluator, then
 //! really assumed through the cloud; and every S3 and KMS call checked before it is made.
 
-use redbridge_iam::eval::redshift::{SESSION_NAME, access_request, role_assume_request, service_assume_request, session_arn};
+use redbridge_iam::eval::redshift::{
+    SESSION_NAME, access_request, role_assume_request, service_assume_request, session_arn,
+};
 use redbridge_iam::eval::{Outcome, Policies, PolicySet, evaluate};
 use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{AccountId, RoleArn};
 
+use crate::api::data::Target;
 use crate::cloud::{BucketInfo, Caller, CloudError, RolePolicies, SessionCredentials};
-use crate::data::Target;
-use crate::engine::ExecContext;
+use crate::sql_engine::ExecContext;
 use crate::state::{self, Service};
 use crate::texts;
 
@@ -51,7 +53,9 @@ pub(crate) async fn assume_chain(service: &Service, context: &ExecContext, chain
         let registry = service.registry();
         let delay = service.config.role_apply_delay;
         let roles = match &context.target {
-            Target::Cluster(c) => registry.clusters.get(&state::key(&context.account, &context.region, c)).map(|c| c.roles.clone()),
+            Target::Cluster(c) => {
+                registry.clusters.get(&state::key(&context.account, &context.region, c)).map(|c| c.roles.clone())
+            }
             Target::Workgroup(w) => registry
                 .workgroups
                 .get(&state::key(&context.account, &context.region, w))
@@ -103,7 +107,9 @@ pub(crate) async fn assume_chain(service: &Service, context: &ExecContext, chain
 
     // Then assume it for real.
     let assume_error = |role: &RoleArn, error: CloudError| match error {
-        CloudError::NotFound(_) | CloudError::AccessDenied(_) => texts::not_authorized_to_get_credentials(&role.to_string()),
+        CloudError::NotFound(_) | CloudError::AccessDenied(_) => {
+            texts::not_authorized_to_get_credentials(&role.to_string())
+        }
         other => cloud_text(&other),
     };
     let mut session = service
@@ -188,7 +194,9 @@ impl Access {
         let account = arn.account_id().ok_or_else(|| format!("the KMS key ARN `{key}` names no account"))?;
         let policy = service.cloud.key_policy(key).await.map_err(|e| cloud_text(&e))?;
         let Some(policy) = policy else {
-            return Err(format!("S3ServiceException:Invalid arn {key} (the KMS key does not exist),Status 400,Error KMS.NotFoundException"));
+            return Err(format!(
+                "S3ServiceException:Invalid arn {key} (the KMS key does not exist),Status 400,Error KMS.NotFoundException"
+            ));
         };
         self.check(action, key, account, Some(&policy), &[])
     }

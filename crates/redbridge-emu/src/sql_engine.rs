@@ -7,7 +7,7 @@ use redbridge_iam::S3Uri;
 use redbridge_sql::{Statement, TableName};
 use rusqlite::types::ValueRef;
 
-use crate::data::Target;
+use crate::api::data::Target;
 use crate::state::Service;
 use crate::texts;
 
@@ -91,7 +91,9 @@ pub(crate) fn end_session(context: &ExecContext) -> Result<(), String> {
         rows.collect::<Result<_, _>>().map_err(|e| sqlite_text(&e))?
     };
     for name in names {
-        connection.execute_batch(&format!("DROP TABLE temp.\"{}\"", name.replace('"', "\"\""))).map_err(|e| sqlite_text(&e))?;
+        connection
+            .execute_batch(&format!("DROP TABLE temp.\"{}\"", name.replace('"', "\"\"")))
+            .map_err(|e| sqlite_text(&e))?;
     }
     Ok(())
 }
@@ -132,9 +134,13 @@ pub(crate) fn run_sql(connection: &rusqlite::Connection, sql: &str) -> Result<Do
             let converted = match value {
                 ValueRef::Null => SqlValue::Null,
                 ValueRef::Integer(n) if decl.contains("bool") => SqlValue::Bool(n != 0),
-                ValueRef::Integer(n) if decl.contains("numeric") || decl.contains("decimal") => SqlValue::Text(n.to_string()),
+                ValueRef::Integer(n) if decl.contains("numeric") || decl.contains("decimal") => {
+                    SqlValue::Text(n.to_string())
+                }
                 ValueRef::Integer(n) => SqlValue::Long(n),
-                ValueRef::Real(d) if decl.contains("numeric") || decl.contains("decimal") => SqlValue::Text(d.to_string()),
+                ValueRef::Real(d) if decl.contains("numeric") || decl.contains("decimal") => {
+                    SqlValue::Text(d.to_string())
+                }
                 ValueRef::Real(d) => SqlValue::Double(d),
                 ValueRef::Text(t) => SqlValue::Text(String::from_utf8_lossy(t).into_owned()),
                 ValueRef::Blob(b) => SqlValue::Text(b.iter().map(|x| format!("{x:02x}")).collect()),
@@ -244,7 +250,8 @@ pub(crate) fn table_name(table: &TableName) -> String {
 
 /// A table's columns and declared types, or Redshift's "does not exist".
 pub(crate) fn table_columns(connection: &rusqlite::Connection, table: &str) -> Result<Vec<(String, String)>, String> {
-    let mut statement = connection.prepare("SELECT name, type FROM pragma_table_info(?1)").map_err(|e| sqlite_text(&e))?;
+    let mut statement =
+        connection.prepare("SELECT name, type FROM pragma_table_info(?1)").map_err(|e| sqlite_text(&e))?;
     let columns = statement
         .query_map([table], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?.to_ascii_lowercase())))
         .map_err(|e| sqlite_text(&e))?
@@ -279,8 +286,14 @@ mod tests {
         assert_eq!(inserted.result_rows, 2);
         let done = run_sql(&connection, "select * from t order by id").unwrap();
         let result = done.result.unwrap();
-        assert_eq!(result.columns.iter().map(|c| c.type_name.as_str()).collect::<Vec<_>>(), ["int4", "varchar", "bool", "numeric"]);
-        assert_eq!(result.rows[0], [SqlValue::Long(1), SqlValue::Text("a".into()), SqlValue::Bool(true), SqlValue::Text("1.5".into())]);
+        assert_eq!(
+            result.columns.iter().map(|c| c.type_name.as_str()).collect::<Vec<_>>(),
+            ["int4", "varchar", "bool", "numeric"]
+        );
+        assert_eq!(
+            result.rows[0],
+            [SqlValue::Long(1), SqlValue::Text("a".into()), SqlValue::Bool(true), SqlValue::Text("1.5".into())]
+        );
         assert_eq!(result.rows[1][1], SqlValue::Null);
         assert_eq!(run_sql(&connection, "select * from missing").unwrap_err(), "relation \"missing\" does not exist");
     }

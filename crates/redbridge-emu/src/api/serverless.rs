@@ -33,12 +33,11 @@ impl Input<'_> {
     pub fn strings(&self, name: &str) -> Result<Option<Vec<String>>, ApiError> {
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()
-                .map(Some)
-                .ok_or_else(|| ApiError::client("SerializationException", format!("`{name}` must be a list of strings"))),
+            Some(Value::Array(items)) => {
+                items.iter().map(|v| v.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>().map(Some).ok_or_else(
+                    || ApiError::client("SerializationException", format!("`{name}` must be a list of strings")),
+                )
+            }
             Some(_) => Err(ApiError::client("SerializationException", format!("`{name}` must be a list"))),
         }
     }
@@ -80,7 +79,8 @@ fn workgroup_not_found(name: &str) -> ApiError {
 
 /// Namespace and workgroup names: 3–64 lowercase letters, digits and hyphens.
 fn check_name(kind: &str, name: &str) -> Result<(), ApiError> {
-    let valid = (3..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let valid = (3..=64).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if valid {
         Ok(())
     } else {
@@ -89,7 +89,12 @@ fn check_name(kind: &str, name: &str) -> Result<(), ApiError> {
 }
 
 /// Handles one `RedshiftServerless.*` operation.
-pub(crate) async fn handle(service: &Service, caller: &Caller, operation: &str, input: &Value) -> Result<Value, ApiError> {
+pub(crate) async fn handle(
+    service: &Service,
+    caller: &Caller,
+    operation: &str,
+    input: &Value,
+) -> Result<Value, ApiError> {
     let input = Input(input);
     match operation {
         "CreateNamespace" => create_namespace(service, caller, &input).await,
@@ -99,7 +104,10 @@ pub(crate) async fn handle(service: &Service, caller: &Caller, operation: &str, 
         "CreateWorkgroup" => create_workgroup(service, caller, &input),
         "GetWorkgroup" => get_workgroup(service, caller, &input),
         "DeleteWorkgroup" => delete_workgroup(service, caller, &input),
-        other => Err(ApiError::client("UnknownOperationException", format!("the operation `{other}` is not emulated by redbridge-emu"))),
+        other => Err(ApiError::client(
+            "UnknownOperationException",
+            format!("the operation `{other}` is not emulated by redbridge-emu"),
+        )),
     }
 }
 
@@ -221,7 +229,9 @@ fn delete_namespace(service: &Service, caller: &Caller, input: &Input<'_>) -> Re
     {
         return Err(ApiError::client(
             "ConflictException",
-            format!("There is a workgroup {workgroup} associated with the namespace {name}. Delete the workgroup first."),
+            format!(
+                "There is a workgroup {workgroup} associated with the namespace {name}. Delete the workgroup first."
+            ),
         ));
     }
     let namespace = registry.namespaces.remove(&key).ok_or_else(|| namespace_not_found(name))?;
@@ -234,11 +244,15 @@ fn create_workgroup(service: &Service, caller: &Caller, input: &Input<'_>) -> Re
     let namespace = input.required("namespaceName", "ValidationException")?.to_owned();
     let base_capacity = input.integer("baseCapacity")?.unwrap_or(128);
     if !(8..=1024).contains(&base_capacity) || base_capacity % 8 != 0 {
-        return Err(validation(format!("Base capacity {base_capacity} is invalid: use a multiple of 8 from 8 to 1024.")));
+        return Err(validation(format!(
+            "Base capacity {base_capacity} is invalid: use a multiple of 8 from 8 to 1024."
+        )));
     }
     let port = match input.integer("port")? {
         None => 5439,
-        Some(p) => u16::try_from(p).ok().filter(|p| *p >= 5431).ok_or_else(|| validation(format!("Port {p} is invalid.")))?,
+        Some(p) => {
+            u16::try_from(p).ok().filter(|p| *p >= 5431).ok_or_else(|| validation(format!("Port {p} is invalid.")))?
+        }
     };
     let mut registry = service.registry();
     if !registry.namespaces.contains_key(&state::key(caller.account.as_str(), &caller.region, &namespace)) {

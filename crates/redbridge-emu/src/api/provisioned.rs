@@ -20,19 +20,16 @@ impl Params<'_> {
     }
 
     fn required(&self, name: &str) -> Result<&str, ApiError> {
-        self.get(name)
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| ApiError::client("MissingParameter", format!("The request must contain the parameter {name}")))
+        self.get(name).filter(|v| !v.is_empty()).ok_or_else(|| {
+            ApiError::client("MissingParameter", format!("The request must contain the parameter {name}"))
+        })
     }
 
     /// A query-protocol list: `Prefix.Member.1`, `Prefix.Member.2`, … in index order.
     fn list(&self, prefix: &str, member: &str) -> Vec<String> {
         let head = format!("{prefix}.{member}.");
-        let mut items: Vec<(u32, String)> = self
-            .0
-            .iter()
-            .filter_map(|(k, v)| Some((k.strip_prefix(&head)?.parse().ok()?, v.clone())))
-            .collect();
+        let mut items: Vec<(u32, String)> =
+            self.0.iter().filter_map(|(k, v)| Some((k.strip_prefix(&head)?.parse().ok()?, v.clone()))).collect();
         items.sort_by_key(|(i, _)| *i);
         items.into_iter().map(|(_, v)| v).collect()
     }
@@ -42,13 +39,19 @@ impl Params<'_> {
             None => Ok(None),
             Some("true") => Ok(Some(true)),
             Some("false") => Ok(Some(false)),
-            Some(other) => Err(ApiError::client("InvalidParameterValue", format!("Invalid boolean value {other} for {name}"))),
+            Some(other) => {
+                Err(ApiError::client("InvalidParameterValue", format!("Invalid boolean value {other} for {name}")))
+            }
         }
     }
 }
 
 /// Handles one query-protocol request; returns the action name and the inner result XML.
-pub(crate) async fn handle(service: &Service, caller: &Caller, params: &[(String, String)]) -> Result<(String, String), ApiError> {
+pub(crate) async fn handle(
+    service: &Service,
+    caller: &Caller,
+    params: &[(String, String)],
+) -> Result<(String, String), ApiError> {
     let params = Params(params);
     let action = params.required("Action")?.to_owned();
     let result = match action.as_str() {
@@ -57,7 +60,10 @@ pub(crate) async fn handle(service: &Service, caller: &Caller, params: &[(String
         "ModifyClusterIamRoles" => modify_cluster_iam_roles(service, caller, &params).await?,
         "DeleteCluster" => delete_cluster(service, caller, &params)?,
         other => {
-            return Err(ApiError::client("InvalidAction", format!("the action `{other}` is not emulated by redbridge-emu")));
+            return Err(ApiError::client(
+                "InvalidAction",
+                format!("the action `{other}` is not emulated by redbridge-emu"),
+            ));
         }
     };
     Ok((action, result))
@@ -78,7 +84,9 @@ fn cluster_identifier(raw: &str) -> Result<String, ApiError> {
     } else {
         Err(ApiError::client(
             "InvalidParameterValue",
-            format!("Cluster identifier {raw} is invalid: use 1 to 63 letters, digits or hyphens, starting with a letter"),
+            format!(
+                "Cluster identifier {raw} is invalid: use 1 to 63 letters, digits or hyphens, starting with a letter"
+            ),
         ))
     }
 }
@@ -103,12 +111,13 @@ async fn create_cluster(service: &Service, caller: &Caller, params: &Params<'_>)
             ApiError::client("InvalidParameterValue", format!("Invalid NumberOfNodes {n}: use 1 to 128"))
         })?,
     };
-    let port = match params.get("Port") {
-        None => 5439,
-        Some(p) => p.parse::<u16>().ok().filter(|p| *p >= 1150).ok_or_else(|| {
-            ApiError::client("InvalidParameterValue", format!("Invalid Port {p}: use 1150 to 65535"))
-        })?,
-    };
+    let port =
+        match params.get("Port") {
+            None => 5439,
+            Some(p) => p.parse::<u16>().ok().filter(|p| *p >= 1150).ok_or_else(|| {
+                ApiError::client("InvalidParameterValue", format!("Invalid Port {p}: use 1150 to 65535"))
+            })?,
+        };
     let roles = params.list("IamRoles", "IamRoleArn");
     let default_iam_role = params.get("DefaultIamRoleArn").map(str::to_owned);
     if let Some(default) = &default_iam_role
@@ -159,7 +168,9 @@ fn describe_clusters(service: &Service, caller: &Caller, params: &Params<'_>) ->
     };
     let start = match params.get("Marker") {
         None => 0,
-        Some(m) => m.parse::<usize>().map_err(|_| ApiError::client("InvalidParameterValue", format!("Marker {m} is invalid.")))?,
+        Some(m) => m
+            .parse::<usize>()
+            .map_err(|_| ApiError::client("InvalidParameterValue", format!("Marker {m} is invalid.")))?,
     };
     let registry = service.registry();
     let mut out = String::new();
@@ -222,9 +233,13 @@ async fn modify_cluster_iam_roles(service: &Service, caller: &Caller, params: &P
             format!("The IAM role {missing} is not associated with the cluster {}.", cluster.identifier),
         ));
     }
-    let total = visible.iter().filter(|r| !remove.contains(r)).count() + add.iter().filter(|a| !visible.contains(a)).count();
+    let total =
+        visible.iter().filter(|r| !remove.contains(r)).count() + add.iter().filter(|a| !visible.contains(a)).count();
     if total > 50 {
-        return Err(ApiError::client("InvalidParameterValue", "A cluster can have at most 50 IAM roles associated with it."));
+        return Err(ApiError::client(
+            "InvalidParameterValue",
+            "A cluster can have at most 50 IAM roles associated with it.",
+        ));
     }
     cluster.roles.retain(|r| r.apply_status(delay).is_some());
     for role in &mut cluster.roles {

@@ -20,17 +20,17 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use futures_util::future::join_all;
+use redbridge_core::Plan;
 use redbridge_core::doctor::{
     AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
 };
-use redbridge_core::Plan;
 use redbridge_core::spec::Target;
 use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{AccountId, RoleArn};
 use serde::Serialize;
 
 use crate::AwsError;
-use crate::engine::{AccountPorts, Ports};
+use crate::apply_engine::{AccountPorts, Ports};
 use crate::ports::{AwsResult, Iam, Kms, Redshift, RedshiftServerless, S3, Sts};
 
 /// How much reading cost.
@@ -79,7 +79,11 @@ fn known_or<T>(what: &str, result: AwsResult<Option<T>>) -> Known<T> {
 /// Reads everything doctor's analysis needs for `plan`. `s3` is the bucket account's S3 port,
 /// `None` when there are no credentials for it. Accounts without ports, and accounts whose
 /// credentials turn out to belong to another account, are recorded as unknown.
-pub async fn read_snapshot<I, S, K, R, N, B>(plan: &Plan, ports: &Ports<I, S, K, R, N>, s3: Option<&B>) -> (Snapshot, ReadStats)
+pub async fn read_snapshot<I, S, K, R, N, B>(
+    plan: &Plan,
+    ports: &Ports<I, S, K, R, N>,
+    s3: Option<&B>,
+) -> (Snapshot, ReadStats)
 where
     I: Iam,
     S: Sts,
@@ -133,8 +137,10 @@ where
             None => (None, 0),
             Some(key) => match port_of(key.account()) {
                 Some(account) => {
-                    let (describe, policy) =
-                        tokio::join!(tally.call(account.kms.describe_key(key)), tally.call(account.kms.get_key_policy(key)));
+                    let (describe, policy) = tokio::join!(
+                        tally.call(account.kms.describe_key(key)),
+                        tally.call(account.kms.get_key_policy(key))
+                    );
                     let state = match (describe, policy) {
                         (Ok(info), Ok(policy)) => Known::known(KeyState {
                             arn: key.clone(),
@@ -158,7 +164,9 @@ where
                 match result {
                     Ok(keys) => Known::known(keys),
                     Err(AwsError::NotFound { .. }) => Known::Absent,
-                    Err(error) => Known::unknown(reason(&format!("the objects under `s3://{}/{prefix}`", spec.bucket), &error)),
+                    Err(error) => {
+                        Known::unknown(reason(&format!("the objects under `s3://{}/{prefix}`", spec.bucket), &error))
+                    }
                 }
             }
             None => Known::unknown(no_profile(spec.s3_account)),
@@ -169,7 +177,8 @@ where
         tokio::join!(checks, redshift, roles, bucket, key, listings);
 
     // Throw away what was read with the wrong credentials.
-    let wrong: BTreeMap<AccountId, String> = checks.into_iter().filter_map(|(account, problem)| Some((account, problem?))).collect();
+    let wrong: BTreeMap<AccountId, String> =
+        checks.into_iter().filter_map(|(account, problem)| Some((account, problem?))).collect();
     let mask = |account: AccountId| wrong.get(&account).cloned();
     let mut snapshot = Snapshot::empty();
     snapshot.redshift = match mask(spec.redshift_account) {
@@ -218,7 +227,10 @@ fn no_profile(account: AccountId) -> String {
 }
 
 /// `None` when the credentials are this account's; otherwise what is wrong with them.
-async fn check_account<I: Iam, S: Sts, K: Kms>(account: &AccountPorts<I, S, K>, tally: &Tally) -> (AccountId, Option<String>) {
+async fn check_account<I: Iam, S: Sts, K: Kms>(
+    account: &AccountPorts<I, S, K>,
+    tally: &Tally,
+) -> (AccountId, Option<String>) {
     let problem = match tally.call(account.sts.caller_identity()).await {
         Ok(identity) if identity.account == account.account => None,
         Ok(identity) => Some(format!(
@@ -230,7 +242,11 @@ async fn check_account<I: Iam, S: Sts, K: Kms>(account: &AccountPorts<I, S, K>, 
     (account.account, problem)
 }
 
-async fn read_redshift<I, S, K, R, N>(plan: &Plan, ports: &Ports<I, S, K, R, N>, tally: &Tally) -> Deep<Known<RedshiftState>>
+async fn read_redshift<I, S, K, R, N>(
+    plan: &Plan,
+    ports: &Ports<I, S, K, R, N>,
+    tally: &Tally,
+) -> Deep<Known<RedshiftState>>
 where
     I: Iam,
     S: Sts,
@@ -313,10 +329,13 @@ async fn read_role<I: Iam>(iam: &I, role: &RoleArn, tally: &Tally) -> Deep<Known
         Ok(arns) => arns,
         Err(error) => return (Known::unknown(reason(&format!("the managed policies of {what}"), &error)), 1),
     };
-    let inline = join_all(inline_names.iter().map(|policy| async move {
-        (policy.clone(), tally.call(iam.get_role_policy(name, policy)).await)
-    }));
-    let managed = join_all(attached.iter().map(|arn| async move { (arn.clone(), read_managed(iam, arn, tally).await) }));
+    let inline = join_all(
+        inline_names
+            .iter()
+            .map(|policy| async move { (policy.clone(), tally.call(iam.get_role_policy(name, policy)).await) }),
+    );
+    let managed =
+        join_all(attached.iter().map(|arn| async move { (arn.clone(), read_managed(iam, arn, tally).await) }));
     let boundary = async {
         match &info.permissions_boundary {
             Some(arn) => Some(read_managed(iam, arn, tally).await),
@@ -340,7 +359,9 @@ async fn read_role<I: Iam>(iam: &I, role: &RoleArn, tally: &Tally) -> Deep<Known
             }
             // Deleted between the listing and the read: it no longer applies.
             Ok(None) | Err(AwsError::NotFound { .. }) => {}
-            Err(error) => return (Known::unknown(reason(&format!("inline policy `{policy}` of {what}"), &error)), depth),
+            Err(error) => {
+                return (Known::unknown(reason(&format!("inline policy `{policy}` of {what}"), &error)), depth);
+            }
         }
     }
     for (arn, (document, managed_depth)) in managed {

@@ -5,7 +5,7 @@
 //! goes through a [`Sleeper`], so tests never wait.
 //!
 //! ```
-//! use redbridge_aws::engine::{self, Ports, AccountPorts, RunSettings, NoSleep, Silent};
+//! use redbridge_aws::apply_engine::{self, Ports, AccountPorts, RunSettings, NoSleep, Silent};
 //! use redbridge_aws::fake::FakeAws;
 //! use redbridge_core::converge::{apply_diff, ApplyOptions};
 //! use redbridge_core::{Plan, RawSpec, Spec};
@@ -23,12 +23,12 @@
 //! aws.seed_cluster("analytics", &[]);
 //! let ports = Ports::for_fake(&aws, &plan);
 //! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-//! let current = rt.block_on(engine::read_current(&plan, &ports)).unwrap();
+//! let current = rt.block_on(apply_engine::read_current(&plan, &ports)).unwrap();
 //! let diff = apply_diff(&plan, &current, ApplyOptions::default());
 //! assert!(diff.has_changes());
-//! let report = rt.block_on(engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent));
+//! let report = rt.block_on(apply_engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent));
 //! assert!(report.succeeded());
-//! let again = rt.block_on(engine::read_current(&plan, &ports)).unwrap();
+//! let again = rt.block_on(apply_engine::read_current(&plan, &ports)).unwrap();
 //! assert!(!apply_diff(&plan, &again, ApplyOptions::default()).has_changes());
 //! ```
 
@@ -190,7 +190,12 @@ impl Ports<FakeAccount, FakeAccount, FakeAccount, FakeRedshift, FakeRedshift> {
         let accounts = plan
             .accounts
             .iter()
-            .map(|a| AccountPorts { account: a.account, iam: aws.account(a.account), sts: aws.account(a.account), kms: aws.account(a.account) })
+            .map(|a| AccountPorts {
+                account: a.account,
+                iam: aws.account(a.account),
+                sts: aws.account(a.account),
+                kms: aws.account(a.account),
+            })
             .collect();
         Self { accounts, redshift: aws.redshift(), serverless: aws.redshift() }
     }
@@ -216,7 +221,9 @@ impl<I: Iam, S: Sts, K: Kms, R: Redshift, N: RedshiftServerless> Ports<I, S, K, 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccountCheckError {
     /// The credentials belong to another account.
-    #[error("the credentials for account `{expected}` belong to account `{actual}` (`{arn}`); use the profile of account `{expected}`")]
+    #[error(
+        "the credentials for account `{expected}` belong to account `{actual}` (`{arn}`); use the profile of account `{expected}`"
+    )]
     Mismatch {
         /// The account of the spec.
         expected: AccountId,
@@ -247,7 +254,11 @@ pub async fn verify_accounts<I: Iam, S: Sts, K: Kms, R: Redshift, N: RedshiftSer
             .await
             .map_err(|source| AccountCheckError::Sts { account: account.account, source })?;
         if identity.account != account.account {
-            return Err(AccountCheckError::Mismatch { expected: account.account, actual: identity.account, arn: identity.arn });
+            return Err(AccountCheckError::Mismatch {
+                expected: account.account,
+                actual: identity.account,
+                arn: identity.arn,
+            });
         }
         identities.push(identity);
     }
@@ -391,7 +402,12 @@ where
                     }
                 }
             };
-            steps.push(StepRecord { account: account.account, kind: change.kind, subject: change.subject.clone(), outcome });
+            steps.push(StepRecord {
+                account: account.account,
+                kind: change.kind,
+                subject: change.subject.clone(),
+                outcome,
+            });
         }
     }
     Report { steps }
@@ -498,7 +514,9 @@ where
             Action::Detach { target, role, .. } => {
                 let arn = role.to_string();
                 match target {
-                    Target::Provisioned { cluster } => self.retry(|| self.ports.redshift.remove_cluster_role(cluster, &arn)).await,
+                    Target::Provisioned { cluster } => {
+                        self.retry(|| self.ports.redshift.remove_cluster_role(cluster, &arn)).await
+                    }
                     Target::Serverless { namespace, .. } => {
                         let current = self.retry(|| self.ports.serverless.namespace_roles(namespace)).await?;
                         let remaining = redbridge_core::converge::remove_role(
@@ -546,7 +564,11 @@ where
                     waited.as_secs()
                 )));
             }
-            self.progress.event(&Event::Waiting { role: arn.clone(), status: status_text, waited_ms: waited.as_millis() as u64 });
+            self.progress.event(&Event::Waiting {
+                role: arn.clone(),
+                status: status_text,
+                waited_ms: waited.as_millis() as u64,
+            });
             self.sleeper.sleep(self.settings.poll_interval).await;
             waited += self.settings.poll_interval;
         }
