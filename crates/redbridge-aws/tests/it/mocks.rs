@@ -1,5 +1,5 @@
 //! The SDK adapters against aws-smithy-mocks: every operation, error mapping (with real wire
-//! error bodies), pagination, throttling and the SDK's retry, eventual-consistency retry,
+//! error bodies), throttling and the SDK's retry, eventual-consistency retry,
 //! `adding` → `in-sync` polling and the serverless merge with both `iamRoles` formats.
 
 use std::time::Duration;
@@ -227,41 +227,6 @@ fn iam_trust_tag_delete_and_inline_policy_operations() {
     for rule in [&update, &tag, &delete, &put, &get, &get_missing, &remove] {
         assert_eq!(rule.num_calls(), 1);
     }
-}
-
-#[test]
-fn iam_list_role_policies_follows_every_page() {
-    let first =
-        mock!(aws_sdk_iam::Client::list_role_policies).match_requests(|r| r.marker().is_none()).then_output(|| {
-            aws_sdk_iam::operation::list_role_policies::ListRolePoliciesOutput::builder()
-                .policy_names("a")
-                .policy_names("b")
-                .is_truncated(true)
-                .marker("page-2")
-                .build()
-                .unwrap()
-        });
-    let second = mock!(aws_sdk_iam::Client::list_role_policies)
-        .match_requests(|r| r.marker() == Some("page-2"))
-        .then_output(|| {
-            aws_sdk_iam::operation::list_role_policies::ListRolePoliciesOutput::builder()
-                .policy_names("c")
-                .is_truncated(true)
-                .marker("page-3")
-                .build()
-                .unwrap()
-        });
-    let third = mock!(aws_sdk_iam::Client::list_role_policies)
-        .match_requests(|r| r.marker() == Some("page-3"))
-        .then_output(|| {
-            aws_sdk_iam::operation::list_role_policies::ListRolePoliciesOutput::builder()
-                .policy_names("d")
-                .is_truncated(false)
-                .build()
-                .unwrap()
-        });
-    let client = mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&first, &second, &third]);
-    assert_eq!(block_on(SdkIam::new(client).list_role_policies("r")).unwrap(), ["a", "b", "c", "d"]);
 }
 
 fn fast_retry() -> aws_smithy_types::retry::RetryConfig {

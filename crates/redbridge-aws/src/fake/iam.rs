@@ -1,0 +1,156 @@
+//! The fake IAM: roles, their trust and inline policies, attached managed policies.
+
+use std::collections::BTreeMap;
+
+use redbridge_iam::policy::PolicyDocument;
+
+use super::{FakeAccount, FakeRole, World};
+use crate::AwsError;
+use crate::ports::{AwsResult, Iam, NewRole, RoleInfo};
+
+impl FakeAccount {
+    fn role_key(&self, world: &World, name: &str) -> Option<String> {
+        world
+            .state
+            .roles
+            .iter()
+            .find(|(_, r)| r.arn.account() == self.account && r.arn.name() == name)
+            .map(|(k, _)| k.clone())
+    }
+
+    fn no_role(name: &str) -> AwsError {
+        AwsError::not_found(format!("The role with name {name} cannot be found."))
+    }
+}
+
+impl Iam for FakeAccount {
+    async fn get_role(&self, name: &str) -> AwsResult<Option<RoleInfo>> {
+        let world = self.aws.call_in(Some(self.account), "iam:GetRole", name).await?;
+        Ok(self.role_key(&world, name).and_then(|k| world.state.roles.get(&k)).map(|r| RoleInfo {
+            arn: r.arn.clone(),
+            trust_policy: r.trust_policy.clone(),
+            tags: r.tags.clone(),
+            description: r.description.clone(),
+            permissions_boundary: world.state.boundaries.get(&r.arn.to_string()).cloned(),
+        }))
+    }
+
+    async fn create_role(&self, role: &NewRole) -> AwsResult<()> {
+        let mut world = self.aws.call_in(Some(self.account), "iam:CreateRole", role.arn.name()).await?;
+        if role.arn.account() != self.account {
+            return Err(AwsError::Invalid {
+                code: "InvalidInput".into(),
+                message: format!("`{}` is not in this account", role.arn),
+            });
+        }
+        if self.role_key(&world, role.arn.name()).is_some() {
+            return Err(AwsError::Conflict {
+                code: "EntityAlreadyExists".into(),
+                message: format!("Role with name {} already exists.", role.arn.name()),
+            });
+        }
+        world.validate_principals(&role.trust_policy, "MalformedPolicyDocument")?;
+        let arn = role.arn.to_string();
+        let invisible = world.invisible_calls;
+        world.invisible.insert(arn.clone(), invisible);
+        world.state.roles.insert(
+            arn,
+            FakeRole {
+                arn: role.arn.clone(),
+                trust_policy: role.trust_policy.clone(),
+                tags: role.tags.clone(),
+                description: Some(role.description.clone()),
+                inline_policies: BTreeMap::new(),
+            },
+        );
+        Ok(())
+    }
+
+    async fn update_trust_policy(&self, name: &str, policy: &PolicyDocument) -> AwsResult<()> {
+        let mut world = self.aws.call_in(Some(self.account), "iam:UpdateAssumeRolePolicy", name).await?;
+        let key = self.role_key(&world, name).ok_or_else(|| Self::no_role(name))?;
+        world.validate_principals(policy, "MalformedPolicyDocument")?;
+        if let Some(role) = world.state.roles.get_mut(&key) {
+            role.trust_policy = policy.clone();
+        }
+        Ok(())
+    }
+
+    async fn tag_role(&self, name: &str, tags: &[(String, String)]) -> AwsResult<()> {
+        let mut world = self.aws.call_in(Some(self.account), "iam:TagRole", name).await?;
+        let key = self.role_key(&world, name).ok_or_else(|| Self::no_role(name))?;
+        if let Some(role) = world.state.roles.get_mut(&key) {
+            for (k, v) in tags {
+                match role.tags.iter_mut().find(|(existing, _)| existing == k) {
+                    Some(tag) => tag.1.clone_from(v),
+                    None => role.tags.push((k.clone(), v.clone())),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn delete_role(&self, name: &str) -> AwsResult<()> {
+        let mut world = self.aws.call_in(Some(self.account), "iam:DeleteRole", name).await?;
+        let key = self.role_key(&world, name).ok_or_else(|| Self::no_role(name))?;
+        if world.state.roles.get(&key).is_some_and(|r| !r.inline_policies.is_empty()) {
+            return Err(AwsError::Conflict {
+                code: "DeleteConflict".into(),
+                message: "Cannot delete entity, must delete policies first.".into(),
+            });
+        }
+        world.state.roles.remove(&key);
+        Ok(())
+    }
+
+    async fn get_role_policy(&self, role: &str, policy: &str) -> AwsResult<Option<PolicyDocument>> {
+        let world = self.aws.call_in(Some(self.account), "iam:GetRolePolicy", role).await?;
+        let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
+        Ok(world.state.roles.get(&key).and_then(|r| r.inline_policies.get(policy)).cloned())
+    }
+
+    async fn put_role_policy(&self, role: &str, policy: &str, document: &PolicyDocument) -> AwsResult<()> {
+        let mut world = self.aws.call_in(Some(self.account), "iam:PutRolePolicy", role).await?;
+        let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
+        if let Some(found) = world.state.roles.get_mut(&key) {
+            found.inline_policies.insert(policy.to_owned(), document.clone());
+        }
+        Ok(())
+    }
+
+    async fn delete_role_policy(&self, role: &str, policy: &str) -> AwsResult<()> {
+        let mut world = self.aws.call_in(Some(self.account), "iam:DeleteRolePolicy", role).await?;
+        let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
+        match world.state.roles.get_mut(&key).and_then(|r| r.inline_policies.remove(policy)) {
+            Some(_) => Ok(()),
+            None => Err(AwsError::not_found(format!("The role policy with name {policy} cannot be found."))),
+        }
+    }
+
+    async fn list_role_policies(&self, role: &str) -> AwsResult<Vec<String>> {
+        let world = self.aws.call_in(Some(self.account), "iam:ListRolePolicies", role).await?;
+        let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
+        Ok(world.state.roles.get(&key).map(|r| r.inline_policies.keys().cloned().collect()).unwrap_or_default())
+    }
+
+    async fn list_attached_role_policies(&self, role: &str) -> AwsResult<Vec<String>> {
+        let world = self.aws.call_in(Some(self.account), "iam:ListAttachedRolePolicies", role).await?;
+        let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
+        Ok(world.state.attached_policies.get(&key).cloned().unwrap_or_default())
+    }
+
+    async fn managed_policy_default_version(&self, policy_arn: &str) -> AwsResult<Option<String>> {
+        let world = self.aws.call_in(Some(self.account), "iam:GetPolicy", policy_arn).await?;
+        Ok(world.state.managed_policies.contains_key(policy_arn).then(|| "v1".to_owned()))
+    }
+
+    async fn managed_policy_version(&self, policy_arn: &str, version: &str) -> AwsResult<PolicyDocument> {
+        let world = self.aws.call_in(Some(self.account), "iam:GetPolicyVersion", policy_arn).await?;
+        match (version, world.state.managed_policies.get(policy_arn)) {
+            ("v1", Some(document)) => Ok(document.clone()),
+            _ => Err(AwsError::not_found(format!(
+                "Policy {policy_arn} version {version} does not exist or is not attachable."
+            ))),
+        }
+    }
+}

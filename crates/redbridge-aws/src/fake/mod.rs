@@ -1,0 +1,342 @@
+//! In-memory fakes of every port, sharing one world of accounts, for tests and doc examples.
+//! This file holds the world and its controls; the port implementations are one file per service.
+//!
+//! The fakes behave like AWS where redbridge depends on it: policies naming a role that does
+//! not exist are rejected as `Invalid principal`, a role created moments ago can stay invisible
+//! to policy validation for a few calls (IAM's eventual consistency), attachments go through
+//! `adding` before `in-sync`, and any call can be made to fail (fault injection).
+//!
+//! ```
+//! use redbridge_aws::fake::FakeAws;
+//! use redbridge_aws::ports::Sts;
+//! use redbridge_iam::AccountId;
+//!
+//! let aws = FakeAws::new();
+//! let account = AccountId::parse("111111111111").unwrap();
+//! let sts = aws.account(account);
+//! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+//! let identity = rt.block_on(sts.caller_identity()).unwrap();
+//! assert_eq!(identity.account, account);
+//! ```
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use redbridge_core::converge::{ApplyStatus, AttachedRole};
+use redbridge_iam::policy::PolicyDocument;
+use redbridge_iam::{AccountId, KmsKeyArn, Region, RoleArn};
+
+use crate::AwsError;
+use crate::ports::AwsResult;
+
+mod data;
+mod iam;
+mod kms;
+mod redshift;
+mod s3;
+mod serverless;
+mod state;
+mod sts;
+
+pub use data::{FakeOutcome, FakeStatement};
+pub use state::{FakeBucketSettings, FakeKey, FakeRole, FakeState, FakeWorkgroup};
+
+use data::SubmittedStatement;
+
+/// Everything behind the fakes: the state, and what tests set to shape the calls (faults,
+/// eventual consistency, attach delays, latency, denials, scripted statements).
+#[derive(Debug, Default)]
+struct World {
+    state: FakeState,
+    calls: u64,
+    fail_at: Vec<u64>,
+    log: Vec<String>,
+    invisible_calls: u32,
+    invisible: BTreeMap<String, u32>,
+    adding_polls: u32,
+    pending: BTreeMap<(String, String), u32>,
+    statements: u64,
+    latency: Duration,
+    serial: bool,
+    busy: bool,
+    denials: Vec<(Option<AccountId>, String)>,
+    scripts: VecDeque<FakeStatement>,
+    submitted: BTreeMap<String, SubmittedStatement>,
+}
+
+/// The fake world: several accounts, one region's Redshift.
+#[derive(Debug, Clone, Default)]
+pub struct FakeAws {
+    world: Arc<Mutex<World>>,
+}
+
+impl FakeAws {
+    /// An empty world.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, World> {
+        // A panic while holding the lock only happens in a failing test; keep going with the data.
+        self.world.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The ports of one account (IAM, STS, KMS and S3 implement on it).
+    pub fn account(&self, account: AccountId) -> FakeAccount {
+        FakeAccount { aws: self.clone(), account }
+    }
+
+    /// The Redshift ports (provisioned, serverless, Data API).
+    pub fn redshift(&self) -> FakeRedshift {
+        FakeRedshift { aws: self.clone() }
+    }
+
+    /// A copy of the whole state.
+    pub fn state(&self) -> FakeState {
+        self.lock().state.clone()
+    }
+
+    /// Changes the state directly (to seed foreign roles, keys, clusters).
+    pub fn edit(&self, f: impl FnOnce(&mut FakeState)) {
+        f(&mut self.lock().state);
+    }
+
+    /// Adds a role with a trust policy and no tags, as someone else would have.
+    pub fn seed_role(&self, arn: &RoleArn, trust_policy: PolicyDocument, tags: &[(&str, &str)]) {
+        let role = FakeRole {
+            arn: arn.clone(),
+            trust_policy,
+            tags: tags.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            description: None,
+            inline_policies: BTreeMap::new(),
+        };
+        self.edit(|s| {
+            s.roles.insert(arn.to_string(), role);
+        });
+    }
+
+    /// Adds a customer managed key with this policy.
+    pub fn seed_key(&self, key: &KmsKeyArn, policy: PolicyDocument) {
+        self.edit(|s| {
+            s.keys.insert(key.to_string(), FakeKey { policy, customer_managed: true });
+        });
+    }
+
+    /// Adds a cluster with these attached roles (in sync).
+    pub fn seed_cluster(&self, cluster: &str, roles: &[&str]) {
+        let roles = roles.iter().map(|r| AttachedRole { arn: (*r).to_owned(), status: ApplyStatus::InSync }).collect();
+        self.edit(|s| {
+            s.clusters.insert(cluster.to_owned(), roles);
+        });
+    }
+
+    /// Adds a namespace with these attached roles (in sync).
+    pub fn seed_namespace(&self, namespace: &str, roles: &[&str]) {
+        let roles = roles.iter().map(|r| AttachedRole { arn: (*r).to_owned(), status: ApplyStatus::InSync }).collect();
+        self.edit(|s| {
+            s.namespaces.insert(namespace.to_owned(), roles);
+        });
+    }
+
+    /// Makes the `n`-th call from now on (1-based, counting every port call) fail.
+    pub fn fail_call(&self, n: u64) {
+        let mut world = self.lock();
+        let at = world.calls + n;
+        world.fail_at.push(at);
+    }
+
+    /// Every call so far, as `service:Operation target`.
+    pub fn calls(&self) -> Vec<String> {
+        self.lock().log.clone()
+    }
+
+    /// A newly created role stays invisible to policy validation for this many validations.
+    pub fn set_eventual_consistency(&self, validations: u32) {
+        self.lock().invisible_calls = validations;
+    }
+
+    /// A new attachment reports `adding` for this many reads before `in-sync`.
+    pub fn set_attach_delay(&self, reads: u32) {
+        self.lock().adding_polls = reads;
+    }
+
+    /// Every call waits this long first, like a round trip to AWS (needs a runtime with time).
+    pub fn set_latency(&self, latency: Duration) {
+        self.lock().latency = latency;
+    }
+
+    /// With `true`, calls wait for one another: each waits until no other call is in its
+    /// latency, as if every read were made one after another (for comparing with concurrency).
+    pub fn set_serial(&self, serial: bool) {
+        self.lock().serial = serial;
+    }
+
+    /// Denies `operation` (`iam:GetRole`, a service prefix such as `iam:`, or `*`) in `account`
+    /// (`None`: every account, including Redshift's ports) with `AccessDenied`.
+    pub fn deny(&self, account: Option<AccountId>, operation: &str) {
+        self.lock().denials.push((account, operation.to_owned()));
+    }
+
+    /// Adds a bucket in `region` with this policy.
+    pub fn seed_bucket(&self, bucket: &str, region: Region, policy: Option<PolicyDocument>) {
+        self.edit(|s| {
+            s.buckets.insert(bucket.to_owned(), (region, policy));
+        });
+    }
+
+    /// Adds a workgroup of `namespace` with this id.
+    pub fn seed_workgroup(&self, workgroup: &str, namespace: &str, id: &str) {
+        self.edit(|s| {
+            s.workgroups
+                .insert(workgroup.to_owned(), FakeWorkgroup { id: id.to_owned(), namespace: namespace.to_owned() });
+        });
+    }
+
+    /// The next Data API statement (or batch) submitted runs as scripted; unscripted ones
+    /// finish at once.
+    pub fn script_statement(&self, statement: FakeStatement) {
+        self.lock().scripts.push_back(statement);
+    }
+
+    /// The SQL of every statement or batch submitted, in order.
+    pub fn submitted_sql(&self) -> Vec<Vec<String>> {
+        let world = self.lock();
+        let mut submitted: Vec<(u64, Vec<String>)> = world
+            .submitted
+            .iter()
+            .filter_map(|(id, s)| id.strip_prefix("fake-statement-")?.parse().ok().map(|n: u64| (n, s.sqls.clone())))
+            .collect();
+        submitted.sort();
+        submitted.into_iter().map(|(_, sqls)| sqls).collect()
+    }
+
+    /// Counts a call after the injected latency; fails it when asked to or when denied.
+    async fn call_in(
+        &self,
+        account: Option<AccountId>,
+        operation: &str,
+        target: &str,
+    ) -> AwsResult<MutexGuard<'_, World>> {
+        let latency = self.lock().latency;
+        if !latency.is_zero() {
+            loop {
+                {
+                    let mut world = self.lock();
+                    if !world.serial || !world.busy {
+                        world.busy = world.serial;
+                        break;
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            tokio::time::sleep(latency).await;
+            self.lock().busy = false;
+        }
+        let mut world = self.lock();
+        world.calls += 1;
+        let number = world.calls;
+        world.log.push(format!("{operation} {target}"));
+        if world.fail_at.contains(&number) {
+            return Err(AwsError::other(format!("{operation}: injected failure of call {number}")));
+        }
+        let denied = world.denials.iter().any(|(denied_account, denied_operation)| {
+            let account_matches = denied_account.is_none() || *denied_account == account;
+            let operation_matches = denied_operation == "*"
+                || denied_operation == operation
+                || (denied_operation.ends_with(':') && operation.starts_with(denied_operation.as_str()));
+            account_matches && operation_matches
+        });
+        if denied {
+            let caller = account
+                .map(|a| format!("arn:aws:iam::{a}:user/fake"))
+                .unwrap_or_else(|| "arn:aws:iam::000000000000:user/fake".to_owned());
+            return Err(AwsError::AccessDenied {
+                action: Some(operation.to_owned()),
+                principal: Some(caller.clone()),
+                message: format!("User: {caller} is not authorized to perform: {operation} on resource: {target}"),
+            });
+        }
+        Ok(world)
+    }
+}
+
+impl World {
+    /// Rejects a policy naming a role that does not exist or is not visible yet.
+    fn validate_principals(&mut self, policy: &PolicyDocument, code: &str) -> AwsResult<()> {
+        for statement in &policy.statements {
+            let principal = match &statement.principal {
+                Some(
+                    redbridge_iam::policy::PrincipalBlock::Principal(p)
+                    | redbridge_iam::policy::PrincipalBlock::NotPrincipal(p),
+                ) => p,
+                None => continue,
+            };
+            for arn in &principal.aws {
+                if !arn.contains(":role/") {
+                    continue;
+                }
+                let exists = self.state.roles.contains_key(arn);
+                let hidden = match self.invisible.get_mut(arn) {
+                    Some(remaining) if *remaining > 0 => {
+                        *remaining -= 1;
+                        true
+                    }
+                    _ => false,
+                };
+                if !exists || hidden {
+                    return Err(AwsError::Invalid {
+                        code: code.to_owned(),
+                        message: format!("Invalid principal in policy: \"AWS\":\"{arn}\""),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn settle(&mut self, container: &str, roles_of: fn(&mut FakeState) -> &mut BTreeMap<String, Vec<AttachedRole>>) {
+        let pending: Vec<(String, String)> = self.pending.keys().filter(|(c, _)| c == container).cloned().collect();
+        for key in pending {
+            let remaining = self.pending.get_mut(&key).map(|r| {
+                *r = r.saturating_sub(1);
+                *r
+            });
+            if remaining == Some(0) {
+                self.pending.remove(&key);
+                if let Some(roles) = roles_of(&mut self.state).get_mut(container) {
+                    for role in roles.iter_mut().filter(|r| r.arn == key.1) {
+                        role.status = ApplyStatus::InSync;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The ports of one account in the fake world.
+#[derive(Debug, Clone)]
+pub struct FakeAccount {
+    aws: FakeAws,
+    account: AccountId,
+}
+
+/// The Redshift ports of the fake world.
+#[derive(Debug, Clone)]
+pub struct FakeRedshift {
+    aws: FakeAws,
+}
+
+/// Rejects attaching a role that does not exist, as Redshift does.
+fn check_attachable(world: &World, role: &str) -> AwsResult<()> {
+    if world.state.roles.contains_key(role) {
+        Ok(())
+    } else {
+        Err(AwsError::Invalid {
+            code: "InvalidParameterValue".into(),
+            message: format!(
+                "The IAM role {role} is not valid. The IAM role must delegate access to an Amazon Redshift account."
+            ),
+        })
+    }
+}
