@@ -22,7 +22,7 @@ use redbridge_aws::data_api::{self, DataEvent, PollSettings, RunOutcome};
 use redbridge_aws::ports::{DataTarget, RedshiftData, S3};
 use redbridge_aws::sdk::SdkRedshiftData;
 use redbridge_core::Plan;
-use redbridge_core::doctor::{CODES, Classification, Hop};
+use redbridge_core::doctor::{Classification, FindingCode, Hop};
 use redbridge_core::spec::{DataFormat, Target};
 use redbridge_core::statements::{StatementSettings, copy_statement, unload_statement};
 use redbridge_iam::S3Uri;
@@ -183,7 +183,7 @@ pub fn diagnose(plan: &Plan, classification: &Classification) -> Diagnosis {
     let named_role = classification.subject.as_ref().and_then(|subject| {
         plan.chain.roles().iter().map(ToString::to_string).find(|r| r == subject || r.ends_with(&format!("/{subject}")))
     });
-    let hop = match classification.code {
+    let hop = match classification.code.as_str() {
         "RB101" | "RB102" => Hop::Attachment.label(),
         "RB111" | "RB112" | "RB113" => {
             match named_role.as_ref().and_then(|r| plan.chain.roles().iter().find(|x| x.to_string() == *r)) {
@@ -199,9 +199,9 @@ pub fn diagnose(plan: &Plan, classification: &Classification) -> Diagnosis {
         "RB182" => "database privilege".to_owned(),
         _ => Hop::Statement.label(),
     };
-    let title = CODES.iter().find(|(code, _)| *code == classification.code).map(|(_, title)| *title).unwrap_or("");
+    let title = classification.code.meaning();
     Diagnosis {
-        code: classification.code,
+        code: classification.code.as_str(),
         title,
         hop,
         meaning: classification.meaning.clone(),
@@ -338,8 +338,8 @@ fn refine_for_statement(plan: &Plan, sql: &str, diagnosis: Diagnosis) -> Diagnos
     } else {
         return diagnosis;
     };
-    let title = CODES.iter().find(|(code, _)| *code == "RB181").map(|(_, title)| *title).unwrap_or("");
-    Diagnosis { code: "RB181", title, hop: Hop::Statement.label(), meaning, certain: true }
+    let code = FindingCode::StatementChainWrong;
+    Diagnosis { code: code.as_str(), title: code.meaning(), hop: Hop::Statement.label(), meaning, certain: true }
 }
 
 fn failure(plan: &Plan, outcome: &RunOutcome) -> Option<Diagnosis> {

@@ -17,35 +17,42 @@ use redbridge_aws::apply_engine::NoSleep;
 use redbridge_aws::data_api::{DataEvent, PollSettings, RunOutcome, run};
 use redbridge_aws::ports::DataTarget;
 use redbridge_aws::sdk::SdkRedshiftData;
+use redbridge_core::doctor::FindingCode;
 
 use crate::block_on;
 
 /// Every Redshift error text in the reference, with the code doctor gives it.
-pub const ERROR_TEXTS: &[(&str, &str)] = &[
+pub const ERROR_TEXTS: &[(&str, FindingCode)] = &[
     (
         "User arn:aws:redshift:eu-west-1:111111111111:dbuser:analytics/etl is not authorized to assume IAM Role arn:aws:iam::111111111111:role/redbridge-analytics",
-        "RB101",
+        FindingCode::FirstRoleNotAttached,
     ),
-    ("Not authorized to get credentials of role arn:aws:iam::111111111111:role/redbridge-analytics", "RB111"),
-    ("UnauthorizedException, error type : 135", "RB111"),
+    (
+        "Not authorized to get credentials of role arn:aws:iam::111111111111:role/redbridge-analytics",
+        FindingCode::ServiceNotTrusted,
+    ),
+    ("UnauthorizedException, error type : 135", FindingCode::ServiceNotTrusted),
     (
         "User etl does not have ASSUMEROLE permission on IAM role \"arn:aws:iam::111111111111:role/redbridge-analytics,arn:aws:iam::222222222222:role/redbridge-acme-exports\" for COPY",
-        "RB182",
+        FindingCode::AssumeRolePrivilegeMissing,
     ),
-    ("S3ServiceException:Access Denied,Status 403,Error AccessDenied", "RB131"),
+    ("S3ServiceException:Access Denied,Status 403,Error AccessDenied", FindingCode::S3PermissionMissing),
     (
         "S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/redbridge-acme-exports/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::acme-exports/unload/x with an explicit deny in a resource-based policy",
-        "RB132",
+        FindingCode::S3ExplicitDeny,
     ),
     (
         "S3ServiceException:The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.,Status 301,Error PermanentRedirect",
-        "RB151",
+        FindingCode::BucketRegionDiffers,
     ),
-    ("S3ServiceException:The specified bucket does not exist,Status 404,Error NoSuchBucket", "RB153"),
-    ("The specified S3 prefix 'unload/redbridge-test-1/' does not exist", "RB184"),
+    (
+        "S3ServiceException:The specified bucket does not exist,Status 404,Error NoSuchBucket",
+        FindingCode::BucketMissing,
+    ),
+    ("The specified S3 prefix 'unload/redbridge-test-1/' does not exist", FindingCode::CopySourceEmpty),
     (
         "Specified unload destination on S3 is not empty. Consider using a different bucket / prefix, manually removing the target files in S3, or using the ALLOWOVERWRITE option.",
-        "RB183",
+        FindingCode::UnloadTargetNotEmpty,
     ),
 ];
 

@@ -12,7 +12,8 @@ use redbridge_aws::snapshot_reader::{ReadStats, read_snapshot, read_snapshot_lis
 use redbridge_core::Plan;
 use redbridge_core::converge::{ApplyOptions, apply_diff};
 use redbridge_core::doctor::{
-    Hop, Known, LISTED_KEYS, Report, Severity, Snapshot, Verdict, analyze, analyze_with_sql, listed_prefixes,
+    FindingCode, Hop, Known, LISTED_KEYS, Report, Severity, Snapshot, Verdict, analyze, analyze_with_sql,
+    listed_prefixes,
 };
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 use redbridge_iam::{AccountId, KmsKeyArn, Region};
@@ -75,7 +76,7 @@ pub fn read(plan: &Plan, aws: &FakeAws) -> (Snapshot, ReadStats) {
     block_on(read_snapshot(plan, &ports, Some(&s3)))
 }
 
-fn errors(report: &Report) -> Vec<(&'static str, Hop)> {
+fn errors(report: &Report) -> Vec<(FindingCode, Hop)> {
     report.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| (f.code, f.hop.clone())).collect()
 }
 
@@ -147,7 +148,10 @@ fn managed_policies_and_boundaries_are_read_at_their_default_version() {
     let report = analyze(&plan, &snapshot);
     assert_eq!(report.verdict, Verdict::Broken);
     assert!(
-        errors(&report).iter().any(|(code, hop)| *code == "RB131" && *hop == Hop::S3 { role: bucket_role.clone() }),
+        errors(&report)
+            .iter()
+            .any(|(code, hop)| *code == FindingCode::S3PermissionMissing
+                && *hop == Hop::S3 { role: bucket_role.clone() }),
         "{:#?}",
         report.findings
     );
@@ -162,7 +166,10 @@ fn a_removed_inline_policy_breaks_the_hop_it_allowed() {
     aws.edit(|s| s.roles.get_mut(&cluster_role).unwrap().inline_policies.clear());
     let (snapshot, _) = read(&plan, &aws);
     let report = analyze(&plan, &snapshot);
-    assert_eq!(errors(&report), vec![("RB121", Hop::Role { from: cluster_role, to: bucket_role })]);
+    assert_eq!(
+        errors(&report),
+        vec![(FindingCode::AssumeRoleNotAllowed, Hop::Role { from: cluster_role, to: bucket_role })]
+    );
     assert_eq!(report.verdict.exit_code(), 1);
 }
 
@@ -175,7 +182,7 @@ fn a_detached_role_is_rb101_at_the_attachment() {
             s.clusters.values_mut().for_each(Vec::clear);
         });
         let (snapshot, _) = read(&plan, &aws);
-        assert_eq!(errors(&analyze(&plan, &snapshot)), vec![("RB101", Hop::Attachment)]);
+        assert_eq!(errors(&analyze(&plan, &snapshot)), vec![(FindingCode::FirstRoleNotAttached, Hop::Attachment)]);
     }
 }
 
@@ -190,7 +197,7 @@ fn a_deleted_role_is_absent_not_unknown() {
     let (snapshot, _) = read(&plan, &aws);
     assert_eq!(snapshot.roles[&bucket_role], Known::Absent);
     let report = analyze(&plan, &snapshot);
-    assert!(report.codes().contains(&"RB103"), "{:#?}", report.findings);
+    assert!(report.codes().contains(&FindingCode::RoleMissing), "{:#?}", report.findings);
     assert_eq!(report.verdict, Verdict::Broken);
 }
 
@@ -211,7 +218,7 @@ fn access_denied_in_the_bucket_account_is_unknown_and_exit_3() {
     let report = analyze(&plan, &snapshot);
     assert_eq!(report.verdict, Verdict::Unknown, "{:#?}", report.findings);
     assert_eq!(report.verdict.exit_code(), 3);
-    assert!(report.codes().contains(&"RB199"));
+    assert!(report.codes().contains(&FindingCode::StateUnreadable));
 }
 
 #[test]
@@ -262,7 +269,7 @@ fn missing_cluster_is_absent_and_a_key_pending_deletion_is_rb143() {
         s.key_states.insert(KEY.into(), "PendingDeletion".into());
     });
     let (snapshot, _) = read(&plan, &aws);
-    assert!(analyze(&plan, &snapshot).codes().contains(&"RB143"));
+    assert!(analyze(&plan, &snapshot).codes().contains(&FindingCode::KmsKeyNotEnabled));
     aws.edit(|s| {
         s.namespaces.clear();
     });
@@ -327,7 +334,7 @@ fn the_live_read_lists_the_target_prefix_of_a_given_unload_alongside_the_other_r
     assert_eq!(keys.len(), LISTED_KEYS);
     assert!(keys.iter().all(|k| k.starts_with("unload/example_")), "{keys:?}");
     let report = analyze_with_sql(&plan, &snapshot, &sql);
-    assert_eq!(report.codes(), vec!["RB183"], "{:#?}", report.findings);
+    assert_eq!(report.codes(), vec![FindingCode::UnloadTargetNotEmpty], "{:#?}", report.findings);
     assert!(matches!(report.findings[0].hop, Hop::UserStatement { number: 1, .. }));
 
     // A denied listing is unknown, not empty.

@@ -5,6 +5,7 @@ use redbridge_iam::eval::{Decision, Outcome, Policies, PolicyKind, PolicySet, Re
 use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{AccountId, RoleArn};
 
+use super::FindingCode;
 use super::findings::{Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict};
 use super::snapshot::{Known, RoleState, Snapshot};
 use crate::plan::{self, Plan, REDSHIFT_SERVERLESS_SERVICE, REDSHIFT_SERVICE, Step};
@@ -21,7 +22,7 @@ pub fn analyze_with_sql(plan: &Plan, snapshot: &Snapshot, sql: &[String]) -> Rep
     let mut doctor = Doctor { plan, spec: &plan.spec, snapshot, sql, hops: Vec::new(), findings: Vec::new() };
     doctor.run();
     let Doctor { hops, mut findings, .. } = doctor;
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let verdict = if findings.iter().any(|f| f.severity == Severity::Error) {
         Verdict::Broken
     } else if findings.iter().any(|f| f.severity == Severity::Unknown) {
@@ -68,7 +69,7 @@ impl Doctor<'_> {
 
     pub(super) fn finding(
         &mut self,
-        code: &'static str,
+        code: FindingCode,
         severity: Severity,
         hop: Hop,
         message: String,
@@ -80,7 +81,7 @@ impl Doctor<'_> {
 
     pub(super) fn unknown(&mut self, hop: Hop, what: &str, reason: &str) {
         self.finding(
-            "RB199",
+            FindingCode::StateUnreadable,
             Severity::Unknown,
             hop,
             format!("{what} could not be read: {reason}"),
@@ -101,7 +102,7 @@ impl Doctor<'_> {
             Known::Known { value } => value,
             Known::Absent => {
                 self.finding(
-                    "RB199",
+                    FindingCode::StateUnreadable,
                     Severity::Unknown,
                     hop.clone(),
                     format!(
@@ -141,7 +142,7 @@ impl Doctor<'_> {
                     ),
                 };
                 self.finding(
-                    "RB101",
+                    FindingCode::FirstRoleNotAttached,
                     Severity::Error,
                     hop.clone(),
                     message,
@@ -157,7 +158,7 @@ impl Doctor<'_> {
                 None | Some("in-sync") => (true, HopStatus::Ok),
                 Some(status) => {
                     self.finding(
-                        "RB102",
+                        FindingCode::FirstRoleNotInSync,
                         Severity::Error,
                         hop.clone(),
                         format!("`{wanted}` is attached but its state is `{status}`, not `in-sync`; Redshift refuses it until then"),
@@ -178,7 +179,7 @@ impl Doctor<'_> {
             Known::Known { value } => Some(value),
             Known::Absent => {
                 self.finding(
-                    "RB103",
+                    FindingCode::RoleMissing,
                     Severity::Error,
                     hop.clone(),
                     format!("the role `{role}` does not exist"),
@@ -294,7 +295,7 @@ impl Doctor<'_> {
             .unwrap_or_default();
         if judged.decision.outcome == Outcome::ExplicitDeny {
             self.finding(
-                "RB111",
+                FindingCode::ServiceNotTrusted,
                 Severity::Error,
                 hop,
                 format!("the trust policy of `{}` denies `{service}`", role.name()),
@@ -316,14 +317,17 @@ impl Doctor<'_> {
         if naming.is_empty() {
             let (code, message) = if service == REDSHIFT_SERVERLESS_SERVICE {
                 (
-                    "RB112",
+                    FindingCode::ServerlessServiceNotTrusted,
                     format!(
                         "the trust policy of `{}` does not name `{service}`; Redshift Serverless needs it beside `{REDSHIFT_SERVICE}`",
                         role.name()
                     ),
                 )
             } else {
-                ("RB111", format!("the trust policy of `{}` does not allow `{service}` to assume it", role.name()))
+                (
+                    FindingCode::ServiceNotTrusted,
+                    format!("the trust policy of `{}` does not allow `{service}` to assume it", role.name()),
+                )
             };
             let principals: Vec<String> = trust
                 .statements
@@ -397,7 +401,7 @@ impl Doctor<'_> {
         let mut evidence = judged.evidence;
         evidence.extend(reasons.iter().cloned());
         self.finding(
-            "RB113",
+            FindingCode::TrustConditionUnsatisfiable,
             severity,
             hop,
             format!(
@@ -464,7 +468,7 @@ impl Doctor<'_> {
         if allowed_any {
             if trust_names_root(&to_state.trust_policy, from.account()) {
                 self.finding(
-                    "RB123",
+                    FindingCode::TrustsWholeAccount,
                     Severity::Warning,
                     hop.clone(),
                     format!(
@@ -484,12 +488,12 @@ impl Doctor<'_> {
         use redbridge_iam::eval::Missing;
         let (code, message, fix) = match (judged.decision.outcome, judged.decision.missing) {
             (Outcome::ExplicitDeny, _) => (
-                "RB121",
+                FindingCode::AssumeRoleNotAllowed,
                 format!("an explicit deny stops `{}` from assuming `{}`", from.name(), to.name()),
                 "remove or narrow the denying statement named in the evidence".to_owned(),
             ),
             (_, Some(Missing::IdentityPolicy | Missing::IdentityOrResourcePolicy)) => (
-                "RB121",
+                FindingCode::AssumeRoleNotAllowed,
                 format!("no policy of `{}` allows `sts:AssumeRole` on `{to}`", from.name()),
                 format!(
                     "add to `{}`:\n{}",
@@ -498,12 +502,12 @@ impl Doctor<'_> {
                 ),
             ),
             (_, Some(Missing::PermissionsBoundary)) => (
-                "RB121",
+                FindingCode::AssumeRoleNotAllowed,
                 format!("the permissions boundary of `{}` does not allow `sts:AssumeRole` on `{to}`", from.name()),
                 "allow `sts:AssumeRole` on the next role in the boundary".to_owned(),
             ),
             _ => (
-                "RB122",
+                FindingCode::PreviousRoleNotTrusted,
                 format!("the trust policy of `{}` does not allow `{from}`", to.name()),
                 format!(
                     "put this statement in the trust policy of `{}`:\n{}",
@@ -526,7 +530,7 @@ impl Doctor<'_> {
                 _ => None,
             })
             .collect();
-        if code == "RB122" {
+        if code == FindingCode::PreviousRoleNotTrusted {
             evidence.push(format!("the trust of `{}` names: {}", to.name(), principals.join("; ")));
         }
         self.finding(code, Severity::Error, hop.clone(), message, evidence, fix);
@@ -545,7 +549,7 @@ impl Doctor<'_> {
             Known::Known { value } => value.policy.clone(),
             Known::Absent => {
                 self.finding(
-                    "RB153",
+                    FindingCode::BucketMissing,
                     Severity::Error,
                     hop.clone(),
                     format!(
@@ -633,7 +637,7 @@ impl Doctor<'_> {
                 };
                 if sse_deny {
                     self.finding(
-                        "RB133",
+                        FindingCode::UnloadWithoutSseKms,
                         Severity::Error,
                         hop.clone(),
                         "the bucket policy denies objects not encrypted with SSE-KMS, and UNLOAD without ENCRYPTED writes SSE-S3".to_owned(),
@@ -642,7 +646,7 @@ impl Doctor<'_> {
                     );
                 } else {
                     self.finding(
-                        "RB132",
+                        FindingCode::S3ExplicitDeny,
                         Severity::Error,
                         hop.clone(),
                         format!("an explicit deny blocks `{}` on {target}, needed for {needed_for}", request.action()),
@@ -669,7 +673,7 @@ impl Doctor<'_> {
                     ),
                 };
                 self.finding(
-                    "RB131",
+                    FindingCode::S3PermissionMissing,
                     Severity::Error,
                     hop.clone(),
                     format!("`{}` may not `{}` on {target}, needed for {needed_for}", last.name(), request.action()),
@@ -696,7 +700,7 @@ impl Doctor<'_> {
             Some(Known::Known { value }) => value.clone(),
             Some(Known::Absent) => {
                 self.finding(
-                    "RB141",
+                    FindingCode::KmsKeyNotAllowed,
                     Severity::Error,
                     hop.clone(),
                     format!("the key `{key}` does not exist"),
@@ -726,7 +730,7 @@ impl Doctor<'_> {
         if key_state.key_state != "Enabled" {
             broken = true;
             self.finding(
-                "RB143",
+                FindingCode::KmsKeyNotEnabled,
                 Severity::Error,
                 hop.clone(),
                 format!("the key `{key}` is `{}`, not `Enabled`", key_state.key_state),
@@ -737,7 +741,7 @@ impl Doctor<'_> {
         if key_state.key_manager == "AWS" && key.account() != last.account() {
             broken = true;
             self.finding(
-                "RB142",
+                FindingCode::AwsManagedKey,
                 Severity::Error,
                 hop.clone(),
                 format!("`{key}` is an AWS managed key; it cannot be used from account `{}`", last.account()),
@@ -786,7 +790,14 @@ impl Doctor<'_> {
                     }
                     _ => format!("no policy of `{}` allows `{action}` on `{key}`", last.name()),
                 };
-                self.finding("RB141", Severity::Error, hop.clone(), message, judged.evidence, fix);
+                self.finding(
+                    FindingCode::KmsKeyNotAllowed,
+                    Severity::Error,
+                    hop.clone(),
+                    message,
+                    judged.evidence,
+                    fix,
+                );
             }
         }
         self.hops.push(HopReport { hop, status: if broken { HopStatus::Broken } else { HopStatus::Ok }, checks });
@@ -829,7 +840,7 @@ impl Doctor<'_> {
                     )
                 };
                 self.finding(
-                    "RB151",
+                    FindingCode::BucketRegionDiffers,
                     Severity::Error,
                     hop.clone(),
                     format!(
@@ -844,7 +855,7 @@ impl Doctor<'_> {
                     && bucket.region != self.spec.region
                 {
                     self.finding(
-                        "RB152",
+                        FindingCode::ColumnarCrossRegion,
                         Severity::Error,
                         hop.clone(),
                         "COPY from PARQUET cannot read a bucket in another region and rejects REGION".to_owned(),
@@ -857,7 +868,7 @@ impl Doctor<'_> {
                 let enforced = bucket.object_ownership.as_deref() == Some("BucketOwnerEnforced");
                 if !enforced {
                     self.finding(
-                        "RB161",
+                        FindingCode::ObjectOwnership,
                         Severity::Warning,
                         hop.clone(),
                         format!("UNLOAD writes as account `{}`, so its objects are owned by that account, not the bucket owner", last.account()),
@@ -866,35 +877,34 @@ impl Doctor<'_> {
                     );
                 }
             }
-            if let (Some(key), Some("aws:kms")) = (&self.spec.kms_key, bucket.default_encryption.as_deref()) {
-                if let Some(default_key) = &bucket.default_kms_key {
-                    if !default_key.ends_with(key.key_id()) {
-                        self.finding(
-                            "RB144",
-                            Severity::Warning,
-                            hop.clone(),
-                            format!("the bucket's default key is `{default_key}`, the spec's is `{key}`; COPY needs `kms:Decrypt` on the key each object was written with"),
-                            Vec::new(),
-                            "use the bucket's default key in the spec, or allow both".to_owned(),
-                        );
-                    }
-                }
-            }
-        }
-        if let Some(redshift) = self.snapshot.redshift.value() {
-            if redshift.enhanced_vpc_routing {
+            if let (Some(key), Some("aws:kms")) = (&self.spec.kms_key, bucket.default_encryption.as_deref())
+                && let Some(default_key) = &bucket.default_kms_key
+                && !default_key.ends_with(key.key_id())
+            {
                 self.finding(
-                    "RB171",
+                    FindingCode::BucketDefaultKeyDiffers,
                     Severity::Warning,
                     hop.clone(),
-                    "enhanced VPC routing is on: COPY and UNLOAD go through the VPC, and doctor cannot see its endpoints".to_owned(),
+                    format!("the bucket's default key is `{default_key}`, the spec's is `{key}`; COPY needs `kms:Decrypt` on the key each object was written with"),
                     Vec::new(),
-                    format!(
-                        "make sure the VPC reaches `{}`: a gateway endpoint covers only buckets in `{}`, and its policy must allow the bucket of account `{}`; otherwise use a NAT gateway",
-                        self.spec.bucket, self.spec.region, self.spec.s3_account
-                    ),
+                    "use the bucket's default key in the spec, or allow both".to_owned(),
                 );
             }
+        }
+        if let Some(redshift) = self.snapshot.redshift.value()
+            && redshift.enhanced_vpc_routing
+        {
+            self.finding(
+                FindingCode::EnhancedVpcRouting,
+                Severity::Warning,
+                hop.clone(),
+                "enhanced VPC routing is on: COPY and UNLOAD go through the VPC, and doctor cannot see its endpoints".to_owned(),
+                Vec::new(),
+                format!(
+                    "make sure the VPC reaches `{}`: a gateway endpoint covers only buckets in `{}`, and its policy must allow the bucket of account `{}`; otherwise use a NAT gateway",
+                    self.spec.bucket, self.spec.region, self.spec.s3_account
+                ),
+            );
         }
         self.hops.push(HopReport { hop, status: if broken { HopStatus::Broken } else { HopStatus::Ok }, checks });
     }

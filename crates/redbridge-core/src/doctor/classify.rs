@@ -7,11 +7,13 @@
 
 use serde::Serialize;
 
+use super::FindingCode;
+
 /// What an error text means.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Classification {
-    /// The finding code (see [`super::CODES`]).
-    pub code: &'static str,
+    /// The finding code.
+    pub code: FindingCode,
     /// The role, bucket or prefix the text names, when it names one.
     pub subject: Option<String>,
     /// What went wrong, in words.
@@ -33,7 +35,7 @@ pub fn classify(error: &str) -> Classification {
     };
     if lower.contains("is not authorized to assume iam role") {
         return Classification {
-            code: "RB101",
+            code: FindingCode::FirstRoleNotAttached,
             subject: quoted("assume iam role"),
             meaning: "Redshift may not use the first role: it is not attached to the cluster or namespace, not yet \
                       in sync, or the chain string names another role (with a space, or in the wrong order)"
@@ -46,7 +48,7 @@ pub fn classify(error: &str) -> Classification {
         || lower.contains("error type: 135")
     {
         return Classification {
-            code: "RB111",
+            code: FindingCode::ServiceNotTrusted,
             subject: quoted("credentials of role"),
             meaning: "a role's trust refused the assume: the Redshift service principal (or, for serverless, \
                       `redshift-serverless.amazonaws.com`) is missing, a trust condition fails, or — unconfirmed — \
@@ -57,7 +59,7 @@ pub fn classify(error: &str) -> Classification {
     }
     if lower.contains("does not have assumerole permission") {
         return Classification {
-            code: "RB182",
+            code: FindingCode::AssumeRolePrivilegeMissing,
             subject: quoted("on iam role"),
             meaning: "the database user lacks `GRANT ASSUMEROLE ON '<chain>' … FOR COPY|UNLOAD`; a chain is granted as a whole"
                 .to_owned(),
@@ -66,7 +68,7 @@ pub fn classify(error: &str) -> Classification {
     }
     if lower.contains("must be addressed using the specified endpoint") || lower.contains("permanentredirect") {
         return Classification {
-            code: "RB151",
+            code: FindingCode::BucketRegionDiffers,
             subject: None,
             meaning: "the bucket is in another region than the statement assumes: add `REGION '<bucket region>'`"
                 .to_owned(),
@@ -75,7 +77,7 @@ pub fn classify(error: &str) -> Classification {
     }
     if lower.contains("specified bucket does not exist") || lower.contains("nosuchbucket") {
         return Classification {
-            code: "RB153",
+            code: FindingCode::BucketMissing,
             subject: None,
             meaning: "the bucket does not exist".to_owned(),
             certain: true,
@@ -83,7 +85,7 @@ pub fn classify(error: &str) -> Classification {
     }
     if lower.contains("specified unload destination on s3 is not empty") {
         return Classification {
-            code: "RB183",
+            code: FindingCode::UnloadTargetNotEmpty,
             subject: None,
             meaning: "UNLOAD refuses to write into a prefix that already has objects: use a new prefix, ALLOWOVERWRITE, or CLEANPATH"
                 .to_owned(),
@@ -92,7 +94,7 @@ pub fn classify(error: &str) -> Classification {
     }
     if lower.contains("specified s3 prefix") && lower.contains("does not exist") {
         return Classification {
-            code: "RB184",
+            code: FindingCode::CopySourceEmpty,
             subject: quoted("s3 prefix"),
             meaning:
                 "COPY found no objects under the prefix: check the path and that UNLOAD (or the producer) wrote there"
@@ -108,11 +110,11 @@ pub fn classify(error: &str) -> Classification {
         let explicit = lower.contains("explicit deny");
         return Classification {
             code: if kms {
-                "RB141"
+                FindingCode::KmsKeyNotAllowed
             } else if explicit {
-                "RB132"
+                FindingCode::S3ExplicitDeny
             } else {
-                "RB131"
+                FindingCode::S3PermissionMissing
             },
             subject: role,
             meaning: format!(
@@ -127,7 +129,7 @@ pub fn classify(error: &str) -> Classification {
         && (lower.contains("accessdenied") || lower.contains("access denied") || lower.contains("kms.accessdenied"))
     {
         return Classification {
-            code: "RB141",
+            code: FindingCode::KmsKeyNotAllowed,
             subject: None,
             meaning: "KMS refused the key: the key policy or the bucket role's policy does not allow it".to_owned(),
             certain: false,
@@ -135,7 +137,7 @@ pub fn classify(error: &str) -> Classification {
     }
     if lower.contains("access denied") || lower.contains("accessdenied") || lower.contains("status 403") {
         return Classification {
-            code: "RB131",
+            code: FindingCode::S3PermissionMissing,
             subject: None,
             meaning: "S3 refused: the bucket role lacks the permission, a bucket policy denies it (for example one that requires \
                       SSE-KMS while UNLOAD writes SSE-S3), or the key does; `redbridge doctor` tells which"
@@ -143,5 +145,10 @@ pub fn classify(error: &str) -> Classification {
             certain: false,
         };
     }
-    Classification { code: "RB190", subject: None, meaning: format!("unrecognised error text: {text}"), certain: false }
+    Classification {
+        code: FindingCode::UnrecognisedError,
+        subject: None,
+        meaning: format!("unrecognised error text: {text}"),
+        certain: false,
+    }
 }

@@ -2,37 +2,7 @@
 
 use serde::Serialize;
 
-/// Every finding code doctor and the error classifier can produce, with a one-line meaning.
-/// Codes are stable: scripts may match on them.
-pub const CODES: &[(&str, &str)] = &[
-    ("RB101", "the first role is not attached to the cluster or namespace"),
-    ("RB102", "the first role is attached but not yet in sync"),
-    ("RB103", "a role of the chain does not exist"),
-    ("RB111", "the cluster role's trust does not allow the Redshift service principal"),
-    ("RB112", "the cluster role's trust lacks `redshift-serverless.amazonaws.com` (serverless)"),
-    ("RB113", "a trust condition Redshift cannot satisfy (MFA, source ARN, external id, source account)"),
-    ("RB121", "a role lacks `sts:AssumeRole` on the next role"),
-    ("RB122", "a role's trust does not allow the previous role"),
-    ("RB123", "a role's trust allows a whole account instead of the previous role"),
-    ("RB131", "the bucket role lacks an S3 permission the statement needs"),
-    ("RB132", "an explicit deny blocks an S3 action"),
-    ("RB133", "the bucket policy requires SSE-KMS but UNLOAD would write unencrypted (SSE-S3)"),
-    ("RB141", "the KMS key policy or the bucket role's policy does not allow the key"),
-    ("RB142", "an AWS managed key cannot be used from another account"),
-    ("RB143", "the KMS key is not enabled"),
-    ("RB144", "the bucket's default key is not the spec's key"),
-    ("RB151", "the bucket is in another region than the spec says"),
-    ("RB152", "COPY from PARQUET or ORC cannot read a bucket in another region"),
-    ("RB153", "the bucket does not exist"),
-    ("RB161", "UNLOAD objects would be owned by another account"),
-    ("RB171", "enhanced VPC routing is on: the VPC must reach the other account's bucket"),
-    ("RB181", "the statement names the chain wrongly (spaces, order, partial chain)"),
-    ("RB182", "the database user lacks the ASSUMEROLE privilege"),
-    ("RB183", "UNLOAD into a prefix that is not empty"),
-    ("RB184", "COPY from a prefix that has no objects"),
-    ("RB190", "Redshift's error text was not recognised"),
-    ("RB199", "part of the state could not be read"),
-];
+use super::FindingCode;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -114,9 +84,9 @@ fn short(role: &str) -> &str {
 /// One thing that is wrong or worth knowing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// Stable code from [`CODES`]; for a statement given with `doctor --sql`, also the linter's
-    /// `RB-SQL-NNN` codes (`redbridge_sql::codes`).
-    pub code: &'static str,
+    /// Its stable code: doctor's own `RB1xx`, or for a statement given with `doctor --sql` also
+    /// the linter's `RB-SQL-NNN` ([`FindingCode::Lint`]).
+    pub code: FindingCode,
     /// How much it matters.
     pub severity: Severity,
     /// The link it is about.
@@ -201,7 +171,7 @@ pub struct Report {
 
 impl Report {
     /// The codes of the findings, in order, for tests and scripts.
-    pub fn codes(&self) -> Vec<&'static str> {
+    pub fn codes(&self) -> Vec<FindingCode> {
         self.findings.iter().map(|f| f.code).collect()
     }
 }

@@ -4,13 +4,15 @@
 
 mod analysis;
 pub mod classify;
+mod finding_code;
 mod findings;
 pub mod snapshot;
 mod user_sql;
 
 pub use analysis::{analyze, analyze_with_sql};
 pub use classify::{Classification, classify};
-pub use findings::{CODES, Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict};
+pub use finding_code::FindingCode;
+pub use findings::{Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict};
 pub use snapshot::{
     AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
 };

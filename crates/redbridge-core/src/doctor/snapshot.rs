@@ -47,6 +47,7 @@ impl<T> Known<T> {
     }
 
     /// Wraps a value.
+    #[allow(clippy::self_named_constructors, reason = "`Known::known(v)` reads beside `Known::unknown(reason)`")]
     pub fn known(value: T) -> Self {
         Self::Known { value }
     }

@@ -10,6 +10,7 @@ use redbridge_sql::{
     UnloadStatement, codes,
 };
 
+use super::FindingCode;
 use super::analysis::{CallerPolicies, Doctor};
 use super::findings::{Check, Hop, HopReport, HopStatus, Severity};
 use super::snapshot::Known;
@@ -205,7 +206,7 @@ impl Doctor<'_> {
             codes::SPEC_LAST_ROLE_ACCOUNT,
         ]);
         self.finding(
-            "RB181",
+            FindingCode::StatementChainWrong,
             Severity::Error,
             judging.hop.clone(),
             format!("the statement names the chain wrongly: {}", problems.join("; ")),
@@ -264,7 +265,7 @@ impl Doctor<'_> {
                 .check(format!("COPY from PARQUET or ORC in the Redshift region `{}`", self.spec.region), Some(false));
             judging.covered.extend([codes::COPY_COLUMNAR_REGION, codes::SPEC_COLUMNAR_CROSS_REGION]);
             self.finding(
-                "RB152",
+                FindingCode::ColumnarCrossRegion,
                 Severity::Error,
                 judging.hop.clone(),
                 format!("COPY from PARQUET or ORC cannot read a bucket in `{bucket_region}` from Redshift in `{}`, and rejects REGION", self.spec.region),
@@ -299,7 +300,7 @@ impl Doctor<'_> {
             }
             Some(region) => format!("replace `REGION '{region}'` with:\nREGION '{bucket_region}'"),
         };
-        self.finding("RB151", Severity::Error, judging.hop.clone(), message, evidence, fix);
+        self.finding(FindingCode::BucketRegionDiffers, Severity::Error, judging.hop.clone(), message, evidence, fix);
     }
 
     /// RB133: an UNLOAD without ENCRYPTED writes SSE-S3; a bucket policy may deny that.
@@ -358,7 +359,7 @@ impl Doctor<'_> {
             ),
         };
         self.finding(
-            "RB133",
+            FindingCode::UnloadWithoutSseKms,
             Severity::Error,
             judging.hop.clone(),
             "the bucket policy denies objects not encrypted with SSE-KMS, and this UNLOAD has no ENCRYPTED, so it writes SSE-S3".to_owned(),
@@ -417,7 +418,7 @@ impl Doctor<'_> {
             Listing::Empty if !keys.is_empty() => {
                 judging.check(what, Some(false));
                 self.finding(
-                    "RB183",
+                    FindingCode::UnloadTargetNotEmpty,
                     Severity::Error,
                     judging.hop.clone(),
                     format!(
@@ -430,7 +431,7 @@ impl Doctor<'_> {
             Listing::NotEmpty if keys.is_empty() => {
                 judging.check(what, Some(false));
                 self.finding(
-                    "RB184",
+                    FindingCode::CopySourceEmpty,
                     Severity::Error,
                     judging.hop.clone(),
                     format!(
@@ -464,7 +465,7 @@ impl Doctor<'_> {
             let line = index.line_text(position.line);
             let caret = format!("{}^", " ".repeat(position.column.saturating_sub(1)));
             self.finding(
-                diagnostic.code,
+                FindingCode::Lint(diagnostic.code),
                 severity,
                 judging.hop.clone(),
                 format!("{} (line {}, column {})", diagnostic.message, position.line, position.column),

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use redbridge_core::doctor::{
-    AttachedRole, BucketState, Hop, HopStatus, KeyState, Known, RedshiftState, Report, RoleState, Severity, Snapshot,
-    Verdict, analyze, classify,
+    AttachedRole, BucketState, FindingCode, Hop, HopStatus, KeyState, Known, RedshiftState, Report, RoleState,
+    Severity, Snapshot, Verdict, analyze, classify,
 };
 use redbridge_core::plan::Step;
 use redbridge_core::{Plan, Spec};
@@ -107,7 +107,7 @@ fn role_mut<'a>(snapshot: &'a mut Snapshot, plan: &Plan, index: usize) -> &'a mu
     }
 }
 
-fn errors(report: &Report) -> Vec<(&'static str, Hop)> {
+fn errors(report: &Report) -> Vec<(FindingCode, Hop)> {
     report.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| (f.code, f.hop.clone())).collect()
 }
 
@@ -141,7 +141,7 @@ fn role_not_attached() {
         }];
     }
     let report = analyze(&plan, &snapshot);
-    assert_eq!(errors(&report), vec![("RB101", Hop::Attachment)]);
+    assert_eq!(errors(&report), vec![(FindingCode::FirstRoleNotAttached, Hop::Attachment)]);
     assert!(report.findings[0].fix.contains("modify-cluster-iam-roles --cluster-identifier warehouse --add-iam-roles"));
     assert_eq!(report.verdict.exit_code(), 1);
 }
@@ -154,7 +154,7 @@ fn role_still_adding() {
         value.attached_roles[0].apply_status = Some("adding".into());
     }
     let report = analyze(&plan, &snapshot);
-    assert_eq!(errors(&report), vec![("RB102", Hop::Attachment)]);
+    assert_eq!(errors(&report), vec![(FindingCode::FirstRoleNotInSync, Hop::Attachment)]);
 }
 
 #[test]
@@ -169,7 +169,10 @@ fn serverless_trust_without_redshift_serverless() {
     };
     p.service.retain(|s| s == "redshift.amazonaws.com");
     let report = analyze(&plan, &snapshot);
-    assert_eq!(errors(&report), vec![("RB112", Hop::Service { role: cluster_role(&plan) })]);
+    assert_eq!(
+        errors(&report),
+        vec![(FindingCode::ServerlessServiceNotTrusted, Hop::Service { role: cluster_role(&plan) })]
+    );
     assert!(report.findings[0].fix.contains("redshift-serverless.amazonaws.com"), "{}", report.findings[0].fix);
 }
 
@@ -181,7 +184,10 @@ fn mfa_condition_in_the_cluster_role_trust() {
     role.trust_policy.statements[0] =
         role.trust_policy.statements[0].clone().with_condition("Bool", "aws:MultiFactorAuthPresent", [true]);
     let report = analyze(&plan, &snapshot);
-    assert_eq!(errors(&report), vec![("RB113", Hop::Service { role: cluster_role(&plan) })]);
+    assert_eq!(
+        errors(&report),
+        vec![(FindingCode::TrustConditionUnsatisfiable, Hop::Service { role: cluster_role(&plan) })]
+    );
     assert!(report.findings[0].message.contains("without MFA"), "{}", report.findings[0].message);
 }
 
@@ -194,7 +200,10 @@ fn source_account_of_another_account() {
     role.trust_policy.statements[0] =
         role.trust_policy.statements[0].clone().with_condition("StringEquals", "aws:SourceAccount", ["999999999999"]);
     let report = analyze(&plan, &snapshot);
-    assert_eq!(errors(&report), vec![("RB113", Hop::Service { role: cluster_role(&plan) })]);
+    assert_eq!(
+        errors(&report),
+        vec![(FindingCode::TrustConditionUnsatisfiable, Hop::Service { role: cluster_role(&plan) })]
+    );
     assert!(report.findings[0].message.contains("999999999999"));
 }
 
@@ -211,7 +220,7 @@ fn external_id_for_another_user() {
     );
     let report = analyze(&plan, &snapshot);
     let hop = Hop::Role { from: cluster_role(&plan), to: bucket_role(&plan) };
-    assert_eq!(errors(&report), vec![("RB122", hop)]);
+    assert_eq!(errors(&report), vec![(FindingCode::PreviousRoleNotTrusted, hop)]);
 }
 
 #[test]
@@ -224,7 +233,7 @@ fn bucket_role_trust_names_another_role() {
     );
     let report = analyze(&plan, &snapshot);
     let hop = Hop::Role { from: cluster_role(&plan), to: bucket_role(&plan) };
-    assert_eq!(errors(&report), vec![("RB122", hop)]);
+    assert_eq!(errors(&report), vec![(FindingCode::PreviousRoleNotTrusted, hop)]);
     let finding = &report.findings[0];
     assert!(finding.evidence.iter().any(|e| e.contains("SomeOtherRole")), "{:?}", finding.evidence);
     assert!(finding.fix.contains(&cluster_role(&plan)), "{}", finding.fix);
@@ -237,7 +246,7 @@ fn cluster_role_without_assume_role_permission() {
     role_mut(&mut snapshot, &plan, 0).inline_policies.clear();
     let report = analyze(&plan, &snapshot);
     let hop = Hop::Role { from: cluster_role(&plan), to: bucket_role(&plan) };
-    assert_eq!(errors(&report), vec![("RB121", hop)]);
+    assert_eq!(errors(&report), vec![(FindingCode::AssumeRoleNotAllowed, hop)]);
     assert!(report.findings[0].fix.contains("\"sts:AssumeRole\""), "{}", report.findings[0].fix);
 }
 
@@ -251,7 +260,7 @@ fn trust_naming_the_account_root_works_but_warns() {
     );
     let report = analyze(&plan, &snapshot);
     assert_eq!(report.verdict, Verdict::Healthy);
-    assert_eq!(report.codes(), vec!["RB123"]);
+    assert_eq!(report.codes(), vec![FindingCode::TrustsWholeAccount]);
 }
 
 #[test]
@@ -263,7 +272,7 @@ fn bucket_role_without_put_object() {
     }
     let report = analyze(&plan, &snapshot);
     let hop = Hop::S3 { role: bucket_role(&plan) };
-    assert_eq!(errors(&report), vec![("RB131", hop)]);
+    assert_eq!(errors(&report), vec![(FindingCode::S3PermissionMissing, hop)]);
     assert!(report.findings[0].message.contains("s3:PutObject"));
     assert!(report.findings[0].message.contains("UNLOAD"));
     assert!(report.findings[0].fix.contains("RedbridgeWriteObjects"));
@@ -277,7 +286,7 @@ fn prefix_scoping_denies_other_paths() {
     let plan_after = plan(&PROVISIONED.replace(r#"prefixes = ["exports/"]"#, r#"prefixes = ["exports/", "other/"]"#));
     let report = analyze(&plan_after, &snapshot);
     assert_eq!(report.verdict, Verdict::Broken);
-    assert!(report.findings.iter().all(|f| f.code == "RB131"), "{:#?}", report.findings);
+    assert!(report.findings.iter().all(|f| f.code == FindingCode::S3PermissionMissing), "{:#?}", report.findings);
     assert!(report.findings.iter().all(|f| f.message.contains("other/")));
 }
 
@@ -292,7 +301,10 @@ fn key_policy_without_the_bucket_role() {
     }
     let report = analyze(&plan, &snapshot);
     let hop = Hop::Kms { role: bucket_role(&plan) };
-    assert_eq!(errors(&report), vec![("RB141", hop.clone()), ("RB141", hop)]);
+    assert_eq!(
+        errors(&report),
+        vec![(FindingCode::KmsKeyNotAllowed, hop.clone()), (FindingCode::KmsKeyNotAllowed, hop)]
+    );
     assert!(report.findings[0].fix.contains("RedbridgeBucketRoleUsesKey"), "{}", report.findings[0].fix);
 }
 
@@ -304,7 +316,7 @@ fn aws_managed_key_from_another_account_and_disabled_key() {
         value.key_state = "Disabled".into();
     }
     let report = analyze(&plan, &snapshot);
-    assert!(report.codes().contains(&"RB143"), "{:?}", report.codes());
+    assert!(report.codes().contains(&FindingCode::KmsKeyNotEnabled), "{:?}", report.codes());
 }
 
 #[test]
@@ -321,7 +333,7 @@ fn bucket_policy_requiring_sse_kms_with_unencrypted_unload() {
         ));
     }
     let report = analyze(&plan, &snapshot);
-    assert_eq!(errors(&report), vec![("RB133", Hop::S3 { role: bucket_role(&plan) })]);
+    assert_eq!(errors(&report), vec![(FindingCode::UnloadWithoutSseKms, Hop::S3 { role: bucket_role(&plan) })]);
     assert!(
         report.findings[0].evidence.iter().any(|e| e.contains("`RequireKms`")),
         "{:?}",
@@ -339,7 +351,7 @@ fn explicit_deny_in_the_bucket_policy() {
         ));
     }
     let report = analyze(&plan, &snapshot);
-    assert_eq!(errors(&report), vec![("RB132", Hop::S3 { role: bucket_role(&plan) })]);
+    assert_eq!(errors(&report), vec![(FindingCode::S3ExplicitDeny, Hop::S3 { role: bucket_role(&plan) })]);
 }
 
 #[test]
@@ -357,7 +369,10 @@ fn bucket_in_another_region_than_the_spec_says() {
         value.region = "eu-west-1".parse().unwrap();
     }
     let report = analyze(&plan, &snapshot);
-    assert_eq!(errors(&report), vec![("RB151", Hop::Statement), ("RB152", Hop::Statement)]);
+    assert_eq!(
+        errors(&report),
+        vec![(FindingCode::BucketRegionDiffers, Hop::Statement), (FindingCode::ColumnarCrossRegion, Hop::Statement)]
+    );
     assert!(report.findings[0].fix.contains("bucket_region = \"eu-west-1\""));
 }
 
@@ -370,7 +385,7 @@ fn enhanced_vpc_routing_warns() {
     }
     let report = analyze(&plan, &snapshot);
     assert_eq!(report.verdict, Verdict::Healthy);
-    assert_eq!(report.codes(), vec!["RB171"]);
+    assert_eq!(report.codes(), vec![FindingCode::EnhancedVpcRouting]);
 }
 
 #[test]
@@ -379,7 +394,7 @@ fn missing_role_and_unreadable_state() {
     let mut snapshot = healthy(&plan);
     snapshot.roles.insert(bucket_role(&plan), Known::Absent);
     let report = analyze(&plan, &snapshot);
-    assert!(report.codes().contains(&"RB103"), "{:?}", report.codes());
+    assert!(report.codes().contains(&FindingCode::RoleMissing), "{:?}", report.codes());
     assert_eq!(report.verdict, Verdict::Broken);
 
     let mut snapshot = healthy(&plan);
@@ -388,7 +403,7 @@ fn missing_role_and_unreadable_state() {
     let report = analyze(&plan, &snapshot);
     assert_eq!(report.verdict, Verdict::Unknown, "{:#?}", report.findings);
     assert_eq!(report.verdict.exit_code(), 3);
-    assert!(report.findings.iter().all(|f| f.code == "RB199"));
+    assert!(report.findings.iter().all(|f| f.code == FindingCode::StateUnreadable));
 }
 
 #[test]
@@ -407,60 +422,64 @@ fn redshift_error_texts_are_classified() {
     let cases = [
         (
             "User arn:aws:redshift:us-east-1:111111111111:dbuser:warehouse/etl is not authorized to assume IAM Role arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole",
-            "RB101",
+            FindingCode::FirstRoleNotAttached,
             Some("arn:aws:iam::111111111111:role/ClusterRole"),
         ),
         (
             "Not authorized to get credentials of role arn:aws:iam::111111111111:role/ClusterRole",
-            "RB111",
+            FindingCode::ServiceNotTrusted,
             Some("arn:aws:iam::111111111111:role/ClusterRole"),
         ),
-        ("UnauthorizedException, error type : 135", "RB111", None),
+        ("UnauthorizedException, error type : 135", FindingCode::ServiceNotTrusted, None),
         (
             "User etl does not have ASSUMEROLE permission on IAM role \"arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole\" for COPY",
-            "RB182",
+            FindingCode::AssumeRolePrivilegeMissing,
             Some("arn:aws:iam::111111111111:role/ClusterRole"),
         ),
-        ("S3ServiceException:Access Denied,Status 403,Error AccessDenied", "RB131", None),
+        ("S3ServiceException:Access Denied,Status 403,Error AccessDenied", FindingCode::S3PermissionMissing, None),
         (
             "S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/BucketRole/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::acme-lake/exports/x_0000_part_00 with an explicit deny",
-            "RB132",
+            FindingCode::S3ExplicitDeny,
             Some("BucketRole"),
         ),
         (
             "S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/BucketRole/RedshiftIamRoleSession is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::acme-lake/exports/x",
-            "RB131",
+            FindingCode::S3PermissionMissing,
             Some("BucketRole"),
         ),
         (
             "S3ServiceException:The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.,Status 301,Error PermanentRedirect",
-            "RB151",
+            FindingCode::BucketRegionDiffers,
             None,
         ),
-        ("S3ServiceException:The specified bucket does not exist,Status 404,Error NoSuchBucket", "RB153", None),
-        ("The specified S3 prefix 'exports/none' does not exist", "RB184", Some("exports/none")),
+        (
+            "S3ServiceException:The specified bucket does not exist,Status 404,Error NoSuchBucket",
+            FindingCode::BucketMissing,
+            None,
+        ),
+        ("The specified S3 prefix 'exports/none' does not exist", FindingCode::CopySourceEmpty, Some("exports/none")),
         (
             "Specified unload destination on S3 is not empty. Consider using a different bucket / prefix, manually removing the target files in S3, or using the ALLOWOVERWRITE option.",
-            "RB183",
+            FindingCode::UnloadTargetNotEmpty,
             None,
         ),
-        ("something else entirely", "RB190", None),
+        ("something else entirely", FindingCode::UnrecognisedError, None),
     ];
     for (text, code, subject) in cases {
         let c = classify(text);
         assert_eq!(c.code, code, "{text}");
         assert_eq!(c.subject.as_deref(), subject, "{text}");
-        assert!(redbridge_core::doctor::CODES.iter().any(|(k, _)| *k == c.code));
+        assert!(FindingCode::ALL.contains(&c.code), "{text}");
     }
 }
 
 #[test]
 fn every_code_is_documented_once() {
-    let codes = redbridge_core::doctor::CODES;
-    for (i, (code, meaning)) in codes.iter().enumerate() {
-        assert!(code.starts_with("RB") && code.len() == 5, "{code}");
-        assert!(!meaning.is_empty());
-        assert!(!codes[..i].iter().any(|(c, _)| c == code), "{code} twice");
+    let codes = FindingCode::ALL;
+    for (i, code) in codes.iter().enumerate() {
+        assert!(code.as_str().starts_with("RB") && code.as_str().len() == 5, "{code}");
+        assert!(!code.meaning().is_empty());
+        assert!(!codes[..i].iter().any(|c| c.as_str() == code.as_str()), "{code} twice");
     }
     let _ = Statement::allow(["s3:GetObject"], ["*"]);
 }

@@ -3,7 +3,7 @@
 
 use redbridge_core::Plan;
 use redbridge_core::doctor::{
-    Finding, Hop, HopStatus, Known, Report, Severity, Snapshot, Verdict, analyze_with_sql, listed_prefixes,
+    Finding, FindingCode, Hop, HopStatus, Known, Report, Severity, Snapshot, Verdict, analyze_with_sql, listed_prefixes,
 };
 use redbridge_core::plan::StatementKind;
 use redbridge_core::statements::planned_statements;
@@ -29,7 +29,7 @@ fn listed(plan: &Plan, sql: &[String]) -> Snapshot {
 }
 
 /// The findings on `--sql` statements, as `(code, statement number)`.
-fn sql_findings(report: &Report) -> Vec<(&'static str, usize)> {
+fn sql_findings(report: &Report) -> Vec<(FindingCode, usize)> {
     report
         .findings
         .iter()
@@ -40,7 +40,7 @@ fn sql_findings(report: &Report) -> Vec<(&'static str, usize)> {
         .collect()
 }
 
-fn finding<'a>(report: &'a Report, code: &str) -> &'a Finding {
+fn finding(report: &Report, code: FindingCode) -> &Finding {
     report.findings.iter().find(|f| f.code == code).unwrap_or_else(|| panic!("no {code} in {:#?}", report.findings))
 }
 
@@ -89,8 +89,8 @@ fn rb181_a_space_in_the_chain_string() {
     let plan = plan(PROVISIONED);
     let sql = planned(&plan, StatementKind::Copy).replace(&chain(&plan), &chain(&plan).replace(',', ", "));
     let report = judge(&plan, &listed(&plan, std::slice::from_ref(&sql)), &sql);
-    assert_eq!(sql_findings(&report), vec![("RB181", 1)], "{:#?}", report.findings);
-    let rb181 = finding(&report, "RB181");
+    assert_eq!(sql_findings(&report), vec![(FindingCode::StatementChainWrong, 1)], "{:#?}", report.findings);
+    let rb181 = finding(&report, FindingCode::StatementChainWrong);
     assert!(
         rb181.message.contains(&format!(
             "User arn:aws:redshift:us-east-1:111111111111:dbuser:warehouse/<user> is not authorized to assume IAM Role {}",
@@ -110,8 +110,8 @@ fn rb181_the_chain_in_reverse_order() {
     let sql = planned(&plan, StatementKind::Unload).replace(&chain(&plan), &reversed);
     let report = judge(&plan, &listed(&plan, std::slice::from_ref(&sql)), &sql);
     // The linter's first/last-role account errors say the same thing: only RB181 remains.
-    assert_eq!(sql_findings(&report), vec![("RB181", 1)], "{:#?}", report.findings);
-    let rb181 = finding(&report, "RB181");
+    assert_eq!(sql_findings(&report), vec![(FindingCode::StatementChainWrong, 1)], "{:#?}", report.findings);
+    let rb181 = finding(&report, FindingCode::StatementChainWrong);
     assert!(rb181.message.contains("the roles are in reverse order"), "{}", rb181.message);
     assert!(rb181.fix.contains(&format!("IAM_ROLE '{}'", chain(&plan))), "{}", rb181.fix);
 }
@@ -121,8 +121,8 @@ fn rb181_a_partial_chain() {
     let plan = plan(PROVISIONED);
     let sql = planned(&plan, StatementKind::Copy).replace(&chain(&plan), &plan.chain.last().to_string());
     let report = judge(&plan, &listed(&plan, std::slice::from_ref(&sql)), &sql);
-    assert_eq!(sql_findings(&report), vec![("RB181", 1)], "{:#?}", report.findings);
-    let rb181 = finding(&report, "RB181");
+    assert_eq!(sql_findings(&report), vec![(FindingCode::StatementChainWrong, 1)], "{:#?}", report.findings);
+    let rb181 = finding(&report, FindingCode::StatementChainWrong);
     assert!(rb181.message.contains("names only 1 of the chain's 2 roles"), "{}", rb181.message);
     assert!(rb181.message.contains(&format!("missing `{}`", plan.chain.first())), "{}", rb181.message);
 }
@@ -133,8 +133,12 @@ fn rb181_in_legacy_credentials_keeps_the_credentials_form() {
     let sql = planned(&plan, StatementKind::Copy)
         .replace(&format!("IAM_ROLE '{}'", chain(&plan)), &format!("CREDENTIALS 'aws_iam_role={}'", plan.chain.last()));
     let report = judge(&plan, &listed(&plan, std::slice::from_ref(&sql)), &sql);
-    assert!(sql_findings(&report).contains(&("RB181", 1)), "{:#?}", report.findings);
-    assert!(finding(&report, "RB181").fix.ends_with(&format!("CREDENTIALS 'aws_iam_role={}'", chain(&plan))));
+    assert!(sql_findings(&report).contains(&(FindingCode::StatementChainWrong, 1)), "{:#?}", report.findings);
+    assert!(
+        finding(&report, FindingCode::StatementChainWrong)
+            .fix
+            .ends_with(&format!("CREDENTIALS 'aws_iam_role={}'", chain(&plan)))
+    );
 }
 
 fn in_region(plan: &Plan, region: &str) -> Snapshot {
@@ -151,10 +155,13 @@ fn rb151_a_bucket_in_another_region_without_region() {
     let plan = plan(PROVISIONED);
     let sql = planned(&plan, StatementKind::Copy);
     let report = judge(&plan, &in_region(&plan, "eu-west-1"), &sql);
-    assert_eq!(sql_findings(&report), vec![("RB151", 1)], "{:#?}", report.findings);
+    assert_eq!(sql_findings(&report), vec![(FindingCode::BucketRegionDiffers, 1)], "{:#?}", report.findings);
     // The spec's own `bucket_region` is wrong too: the statement section says what to write.
-    let rb151 =
-        report.findings.iter().find(|f| f.code == "RB151" && matches!(f.hop, Hop::UserStatement { .. })).unwrap();
+    let rb151 = report
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::BucketRegionDiffers && matches!(f.hop, Hop::UserStatement { .. }))
+        .unwrap();
     assert!(rb151.fix.ends_with("\nREGION 'eu-west-1'"), "{}", rb151.fix);
 }
 
@@ -168,9 +175,12 @@ fn rb151_is_satisfied_by_the_right_region_and_names_a_wrong_one() {
 
     let wrong = format!("{} REGION 'us-west-2'", planned(&plan, StatementKind::Copy));
     let report = judge(&plan, &snapshot, &wrong);
-    assert_eq!(sql_findings(&report), vec![("RB151", 1)], "{:#?}", report.findings);
-    let rb151 =
-        report.findings.iter().find(|f| f.code == "RB151" && matches!(f.hop, Hop::UserStatement { .. })).unwrap();
+    assert_eq!(sql_findings(&report), vec![(FindingCode::BucketRegionDiffers, 1)], "{:#?}", report.findings);
+    let rb151 = report
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::BucketRegionDiffers && matches!(f.hop, Hop::UserStatement { .. }))
+        .unwrap();
     assert!(rb151.message.contains("says `REGION 'us-west-2'` but the bucket is in `eu-west-1`"), "{}", rb151.message);
     assert!(rb151.fix.ends_with("\nREGION 'eu-west-1'"), "{}", rb151.fix);
 }
@@ -195,8 +205,8 @@ fn rb133_an_unload_without_encrypted_into_a_bucket_requiring_sse_kms() {
         planned(&plan, StatementKind::Unload).replace(&format!(" KMS_KEY_ID '{key}'"), "").replace(" ENCRYPTED", "");
     assert!(!sql.contains("ENCRYPTED"), "{sql}");
     let report = judge(&plan, &requiring_kms(&plan, &sql), &sql);
-    assert_eq!(sql_findings(&report), vec![("RB133", 1)], "{:#?}", report.findings);
-    let rb133 = finding(&report, "RB133");
+    assert_eq!(sql_findings(&report), vec![(FindingCode::UnloadWithoutSseKms, 1)], "{:#?}", report.findings);
+    let rb133 = finding(&report, FindingCode::UnloadWithoutSseKms);
     assert!(rb133.fix.ends_with(&format!("\nENCRYPTED KMS_KEY_ID '{key}'")), "{}", rb133.fix);
     assert!(rb133.evidence.iter().any(|e| e.contains("`RequireKms`")), "{:?}", rb133.evidence);
 
@@ -210,9 +220,12 @@ fn rb133_without_a_key_in_the_spec_suggests_encrypted_auto() {
     let plan = plan(SERVERLESS);
     let sql = planned(&plan, StatementKind::Unload);
     let report = judge(&plan, &requiring_kms(&plan, &sql), &sql);
-    assert!(sql_findings(&report).contains(&("RB133", 1)), "{:#?}", report.findings);
-    let rb133 =
-        report.findings.iter().find(|f| f.code == "RB133" && matches!(f.hop, Hop::UserStatement { .. })).unwrap();
+    assert!(sql_findings(&report).contains(&(FindingCode::UnloadWithoutSseKms, 1)), "{:#?}", report.findings);
+    let rb133 = report
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::UnloadWithoutSseKms && matches!(f.hop, Hop::UserStatement { .. }))
+        .unwrap();
     assert!(rb133.fix.ends_with("\nENCRYPTED AUTO"), "{}", rb133.fix);
 }
 
@@ -225,8 +238,8 @@ fn rb183_an_unload_into_a_prefix_that_has_objects() {
         .prefix_objects
         .insert("exports/example_".to_owned(), Known::known(vec!["exports/example_0000_part_00".to_owned()]));
     let report = judge(&plan, &snapshot, &sql);
-    assert_eq!(sql_findings(&report), vec![("RB183", 1)], "{:#?}", report.findings);
-    assert!(finding(&report, "RB183").evidence[0].contains("`exports/example_0000_part_00`"));
+    assert_eq!(sql_findings(&report), vec![(FindingCode::UnloadTargetNotEmpty, 1)], "{:#?}", report.findings);
+    assert!(finding(&report, FindingCode::UnloadTargetNotEmpty).evidence[0].contains("`exports/example_0000_part_00`"));
 
     let overwriting = format!("{sql} ALLOWOVERWRITE");
     assert_eq!(listed_prefixes(&plan.spec, std::slice::from_ref(&overwriting)), Vec::<String>::new());
@@ -242,8 +255,12 @@ fn rb184_a_copy_from_a_prefix_without_objects() {
     let mut snapshot = healthy(&plan);
     snapshot.prefix_objects.insert("exports/".to_owned(), Known::known(Vec::new()));
     let report = judge(&plan, &snapshot, &sql);
-    assert_eq!(sql_findings(&report), vec![("RB184", 1)], "{:#?}", report.findings);
-    assert!(finding(&report, "RB184").message.contains("`The specified S3 prefix 'exports/' does not exist`"));
+    assert_eq!(sql_findings(&report), vec![(FindingCode::CopySourceEmpty, 1)], "{:#?}", report.findings);
+    assert!(
+        finding(&report, FindingCode::CopySourceEmpty)
+            .message
+            .contains("`The specified S3 prefix 'exports/' does not exist`")
+    );
 }
 
 #[test]
@@ -253,7 +270,7 @@ fn an_unknown_or_missing_listing_is_unknown_not_ok() {
     let mut snapshot = healthy(&plan);
     snapshot.prefix_objects.insert("exports/".to_owned(), Known::unknown("access denied for `s3:ListBucket`"));
     let report = judge(&plan, &snapshot, &sql);
-    assert_eq!(sql_findings(&report), vec![("RB199", 1)], "{:#?}", report.findings);
+    assert_eq!(sql_findings(&report), vec![(FindingCode::StateUnreadable, 1)], "{:#?}", report.findings);
     assert_eq!(report.findings[0].severity, Severity::Unknown);
     assert!(report.findings[0].message.contains("access denied for `s3:ListBucket`"));
     assert_eq!(report.verdict, Verdict::Unknown);
@@ -262,7 +279,7 @@ fn an_unknown_or_missing_listing_is_unknown_not_ok() {
 
     // A snapshot saved without this `--sql` has no listing at all: unknown too.
     let report = judge(&plan, &healthy(&plan), &sql);
-    assert_eq!(sql_findings(&report), vec![("RB199", 1)], "{:#?}", report.findings);
+    assert_eq!(sql_findings(&report), vec![(FindingCode::StateUnreadable, 1)], "{:#?}", report.findings);
     assert_eq!(report.verdict, Verdict::Unknown);
 }
 
@@ -272,21 +289,29 @@ fn an_unparsable_statement_is_an_error_with_its_position_not_a_panic() {
     let report = judge(&plan, &healthy(&plan), "COPY public.example FROM 's3://acme-lake/exports/ IAM_ROLE 'x'");
     assert_eq!(report.verdict, Verdict::Broken);
     let codes = sql_findings(&report);
-    assert!(!codes.is_empty() && codes.iter().all(|(code, _)| code.starts_with("RB-SQL-")), "{codes:?}");
+    assert!(!codes.is_empty() && codes.iter().all(|(code, _)| matches!(code, FindingCode::Lint(_))), "{codes:?}");
     let first = &report.findings.iter().find(|f| matches!(f.hop, Hop::UserStatement { .. })).unwrap();
     assert!(first.message.contains("(line 1, column "), "{}", first.message);
     assert_eq!(report.hops.last().unwrap().status, HopStatus::Broken);
 
     // Not a COPY or UNLOAD: the linter's warning says doctor does not judge it.
     let report = judge(&plan, &healthy(&plan), "SELECT 1");
-    assert_eq!(sql_findings(&report), vec![("RB-SQL-006", 1)], "{:#?}", report.findings);
+    assert_eq!(
+        sql_findings(&report),
+        vec![(FindingCode::Lint(redbridge_sql::codes::NOT_COPY_OR_UNLOAD), 1)],
+        "{:#?}",
+        report.findings
+    );
     assert_eq!(report.findings[0].severity, Severity::Warning);
 
     for text in ["COPY", "UNLOAD ('select 1') TO", "COPY t FROM 's3://acme-lake/exports/' IAM_ROLE"] {
         let report = judge(&plan, &healthy(&plan), text);
         assert_eq!(report.verdict, Verdict::Broken, "{text}: {:#?}", report.findings);
         assert!(
-            report.findings.iter().any(|f| f.code.starts_with("RB-SQL-") && f.message.contains("(line 1, column ")),
+            report
+                .findings
+                .iter()
+                .any(|f| matches!(f.code, FindingCode::Lint(_)) && f.message.contains("(line 1, column ")),
             "{text}"
         );
     }
@@ -297,7 +322,12 @@ fn linter_errors_the_doctor_checks_do_not_cover_are_findings() {
     let plan = plan(PROVISIONED);
     let sql = format!("{} ALLOWOVERWRITE CLEANPATH", planned(&plan, StatementKind::Unload));
     let report = judge(&plan, &healthy(&plan), &sql);
-    assert_eq!(sql_findings(&report), vec![("RB-SQL-021", 1)], "{:#?}", report.findings);
+    assert_eq!(
+        sql_findings(&report),
+        vec![(FindingCode::Lint(redbridge_sql::codes::CLEANPATH_ALLOWOVERWRITE), 1)],
+        "{:#?}",
+        report.findings
+    );
 }
 
 #[test]

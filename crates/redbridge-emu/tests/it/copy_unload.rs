@@ -231,7 +231,7 @@ async fn s3_and_kms_failures_give_redshifts_texts() {
     let explicit = run_err(&data, "main", &unload("b/", "")).await;
     assert!(explicit.contains("User: arn:aws:sts::222222222222:assumed-role/BucketRole/RedshiftIamRoleSession is not authorized to perform: s3:PutObject"), "{explicit}");
     let classification = classify(&explicit);
-    assert_eq!((classification.code, classification.subject.as_deref()), ("RB132", Some("BucketRole")));
+    assert_eq!((classification.code.as_str(), classification.subject.as_deref()), ("RB132", Some("BucketRole")));
     run_ok(&data, "main", &unload("b/", &format!("ENCRYPTED KMS_KEY_ID '{KEY}'"))).await;
 
     h.cloud.put_key(KEY, policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:*","Resource":"*"}]}"#));
