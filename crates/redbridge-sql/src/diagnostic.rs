@@ -91,7 +91,7 @@ impl Severity {
 /// One finding: a stable code, a severity, where, what, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// The stable code, `RB-SQL-NNN`; see [`crate::lint::CODES`].
+    /// The stable code, `RB-SQL-NNN`; see [`crate::codes`].
     pub code: &'static str,
     /// Error or warning.
     pub severity: Severity,

@@ -27,9 +27,15 @@
 //! - [`ast`]: [`CopyStatement`], [`UnloadStatement`] and their parts; `Display` renders
 //!   canonical SQL (no trailing `;`), and [`CopyStatement::new`] / [`UnloadStatement::new`] build
 //!   the statements `redbridge plan` prints.
+//! - [`options`]: the one table of parameter keywords ([`options::OPTIONS`]): which statement
+//!   takes each, its value, its group and the formats it excludes; the parser and the linter
+//!   read it.
 //! - [`parse`] / [`parse_statement`]: text to [`ParsedStatement`]s with spans and syntax errors.
 //! - [`lint`]: [`Diagnostic`]s with stable codes ([`codes`]), optionally against a
 //!   [`LintContext`] derived from the plan's spec.
+//!
+//! Each of `ast`, `parser` and `lint` has a `copy` and an `unload` submodule for what belongs to
+//! one statement, and keeps what both share in its `mod.rs` (and `authorization.rs`).
 
 pub mod ast;
 pub mod codes;
@@ -37,6 +43,7 @@ mod diagnostic;
 mod keywords;
 mod lexer;
 pub mod lint;
+pub mod options;
 mod parser;
 
 pub use ast::{

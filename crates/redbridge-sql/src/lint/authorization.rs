@@ -1,0 +1,251 @@
+//! The authorization checks: one kind of credentials, complete access keys, and a role chain
+//! that Redshift can assume (no spaces, no empty or repeated roles, at most 10, role ARNs only),
+//! starting and ending in the spec's accounts.
+
+use std::collections::HashMap;
+
+use redbridge_iam::RoleArn;
+
+use super::Linter;
+use crate::ast::{Authorization, IamRoleSpec, credentials_roles};
+use crate::codes;
+use crate::diagnostic::{Severity, Span};
+use crate::parser::{AuthClause, AuthKeyword};
+
+impl Linter<'_> {
+    pub(super) fn authorization(&mut self, authorization: Option<&Authorization>) {
+        let clauses = &self.parsed.auth;
+        // A clause that failed to parse has been reported already.
+        let syntax_errors = self.parsed.diagnostics.iter().any(|d| d.severity == Severity::Error);
+        if clauses.is_empty() && !syntax_errors {
+            let example = self.chain_example();
+            self.error(
+                codes::MISSING_AUTHORIZATION,
+                self.keyword_span(),
+                "no authorization: the statement has no `IAM_ROLE`, `CREDENTIALS` or access keys".into(),
+                format!("add `IAM_ROLE '{example}'` after the location"),
+            );
+            return;
+        }
+        if clauses.is_empty() {
+            return;
+        }
+        let mut seen: HashMap<AuthKeyword, &AuthClause> = HashMap::new();
+        for clause in clauses {
+            if seen.contains_key(&clause.keyword) {
+                self.error(
+                    codes::DUPLICATE_OPTION,
+                    clause.span,
+                    format!("`{}` is given twice", clause.keyword.as_str()),
+                    "keep one; Redshift rejects a repeated parameter".into(),
+                );
+            }
+            seen.entry(clause.keyword).or_insert(clause);
+        }
+        let iam_role = seen.get(&AuthKeyword::IamRole).copied();
+        let credentials = seen.get(&AuthKeyword::Credentials).copied();
+        let keys: Vec<&AuthClause> = clauses
+            .iter()
+            .filter(|c| {
+                matches!(c.keyword, AuthKeyword::AccessKeyId | AuthKeyword::SecretAccessKey | AuthKeyword::SessionToken)
+            })
+            .collect();
+        if iam_role.is_some() {
+            for other in clauses.iter().filter(|c| c.keyword != AuthKeyword::IamRole) {
+                self.error(
+                    codes::AUTH_CONFLICT,
+                    other.span,
+                    format!("`IAM_ROLE` cannot be combined with `{}`", other.keyword.as_str()),
+                    "remove this clause; with role chaining, `IAM_ROLE` alone gives Redshift its credentials".into(),
+                );
+            }
+        } else if credentials.is_some() {
+            for other in &keys {
+                self.error(
+                    codes::AUTH_CONFLICT,
+                    other.span,
+                    format!("`CREDENTIALS` cannot be combined with `{}`", other.keyword.as_str()),
+                    "use either `CREDENTIALS` or the access key parameters, not both".into(),
+                );
+            }
+        }
+        if iam_role.is_none() && credentials.is_none() && !keys.is_empty() {
+            let has = |k| keys.iter().any(|c| c.keyword == k);
+            let missing = if !has(AuthKeyword::AccessKeyId) {
+                Some("ACCESS_KEY_ID")
+            } else if !has(AuthKeyword::SecretAccessKey) {
+                Some("SECRET_ACCESS_KEY")
+            } else {
+                None
+            };
+            if let Some(missing) = missing {
+                self.error(
+                    codes::AUTH_INCOMPLETE,
+                    keys[0].span,
+                    format!("access key authorization without `{missing}`"),
+                    format!("add `{missing} '…'`, or better, use `IAM_ROLE` with a role chain"),
+                );
+            }
+        }
+        // Chain checks on the clause that the tree uses.
+        match authorization {
+            Some(Authorization::IamRole { role: IamRoleSpec::Chain(_) }) => {
+                if let Some(clause) = iam_role
+                    && let Some(literal) = clause.value_span
+                {
+                    self.chain(&clause.value, literal, 0);
+                }
+            }
+            Some(Authorization::Credentials { credentials: value }) => {
+                if let Some(clause) = credentials
+                    && let Some(literal) = clause.value_span
+                    && let Some(roles) = credentials_roles(value)
+                {
+                    let byte = roles.as_ptr() as usize - value.as_ptr() as usize;
+                    let base = value.get(..byte).map_or(0, |s| s.chars().count());
+                    self.chain(roles, literal, base);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An example chain for help texts, with the spec's accounts when known.
+    fn chain_example(&self) -> String {
+        let redshift = self.context.redshift_account.map_or("<redshift-account>".to_owned(), |a| a.to_string());
+        let s3 = self.context.s3_account.map_or("<s3-account>".to_owned(), |a| a.to_string());
+        format!("arn:aws:iam::{redshift}:role/<cluster-role>,arn:aws:iam::{s3}:role/<bucket-role>")
+    }
+
+    /// Checks a role chain: `chain` is the text of the chain, which starts at character `base`
+    /// of the string literal at `literal`.
+    fn chain(&mut self, chain: &str, literal: Span, base: usize) {
+        let whole = self.value_span(literal, base, base + chain.chars().count());
+        // Whitespace: either stray spaces around commas, or a string that runs past the chain
+        // because its closing quote is in the wrong place.
+        if let Some((byte, _)) = chain.char_indices().find(|(_, c)| c.is_whitespace()) {
+            let from = base + chain[..byte].chars().count();
+            let run = chain[byte..].chars().take_while(|c| c.is_whitespace()).count();
+            let span = self.value_span(literal, from, from + run);
+            let runs_past = chain.split(',').any(|element| {
+                let element = element.trim();
+                element.contains(char::is_whitespace)
+            });
+            if runs_past {
+                let before = chain[..byte].trim_end();
+                let tail: String = before.chars().rev().take(24).collect::<Vec<_>>().into_iter().rev().collect();
+                self.error(
+                    codes::CHAIN_WHITESPACE,
+                    span,
+                    "the IAM_ROLE string runs past the role chain: it contains words after a role ARN".into(),
+                    format!("close the string right after `{tail}` and move the rest out of the quotes"),
+                );
+            } else {
+                let fixed: String = chain.split(',').map(str::trim).collect::<Vec<_>>().join(",");
+                self.error(
+                    codes::CHAIN_WHITESPACE,
+                    span,
+                    "the IAM role chain contains whitespace; Redshift reads it as part of a role ARN".into(),
+                    format!("write the chain without spaces: `'{fixed}'`"),
+                );
+            }
+        }
+        let elements: Vec<&str> = chain.split(',').collect();
+        if elements.len() > 10 {
+            self.error(
+                codes::CHAIN_TOO_LONG,
+                whole,
+                format!("the role chain has {} roles; Redshift chains at most 10", elements.len()),
+                "shorten the chain: one cluster role and one bucket role are enough for cross-account access".into(),
+            );
+        }
+        let mut offset = base;
+        let mut seen: Vec<&str> = Vec::new();
+        let count = elements.len();
+        for (index, element) in elements.iter().enumerate() {
+            let len = element.chars().count();
+            let span = self.value_span(literal, offset, offset + len);
+            let trimmed = element.trim();
+            if trimmed.contains(char::is_whitespace) {
+                // Already reported: the string runs past the chain.
+            } else if trimmed.is_empty() {
+                let (span, help) = if count == 1 {
+                    (whole, "put the role ARN between the quotes, or write `IAM_ROLE default`".to_owned())
+                } else {
+                    // Point at the comma that makes the empty element.
+                    let comma = if index + 1 < count { offset + len } else { offset.saturating_sub(1) };
+                    (self.value_span(literal, comma, comma + 1), "remove the extra `,`".to_owned())
+                };
+                self.error(codes::CHAIN_EMPTY_ELEMENT, span, format!("role {} of the chain is empty", index + 1), help);
+            } else if trimmed.eq_ignore_ascii_case("default") {
+                let help = if count == 1 {
+                    "write `IAM_ROLE default` without quotes".to_owned()
+                } else {
+                    "`IAM_ROLE default` cannot be part of a chain; write the default role's ARN".to_owned()
+                };
+                self.error(
+                    codes::CHAIN_DEFAULT,
+                    span,
+                    "`default` inside a quoted role chain is not supported".into(),
+                    help,
+                );
+            } else {
+                match RoleArn::parse(trimmed) {
+                    Err(error) => {
+                        self.error(
+                            codes::CHAIN_NOT_ROLE_ARN,
+                            span,
+                            format!("`{trimmed}` is not an IAM role ARN: {}", error.reason()),
+                            "write `arn:aws:iam::<12-digit account>:role/<role name>`".into(),
+                        );
+                    }
+                    Ok(role) => {
+                        if seen.contains(&trimmed) {
+                            self.error(
+                                codes::CHAIN_DUPLICATE,
+                                span,
+                                format!("role `{}` appears twice in the chain", role.name()),
+                                "remove the repeated role; each hop assumes the next role once".into(),
+                            );
+                        }
+                        self.chain_accounts(&role, index, count, span);
+                    }
+                }
+                seen.push(trimmed);
+            }
+            offset += len + 1;
+        }
+    }
+
+    /// Spec checks on the first and last role of the chain.
+    fn chain_accounts(&mut self, role: &RoleArn, index: usize, count: usize, span: Span) {
+        if index == 0
+            && let Some(account) = self.context.redshift_account
+            && role.account() != account
+        {
+            self.error(
+                codes::SPEC_FIRST_ROLE_ACCOUNT,
+                span,
+                format!(
+                    "the first role is in account `{}`, but the spec's Redshift account is `{account}`",
+                    role.account()
+                ),
+                format!(
+                    "start the chain with the cluster role `arn:aws:iam::{account}:role/…` attached to the cluster"
+                ),
+            );
+        }
+        if index + 1 == count
+            && let Some(account) = self.context.s3_account
+            && role.account() != account
+            && !(count == 1 && index == 0 && self.context.redshift_account.is_some_and(|r| r == role.account()))
+        {
+            self.error(
+                codes::SPEC_LAST_ROLE_ACCOUNT,
+                span,
+                format!("the last role is in account `{}`, but the spec's S3 account is `{account}`", role.account()),
+                format!("end the chain with the bucket role `arn:aws:iam::{account}:role/…`"),
+            );
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! What COPY and UNLOAD share after the location: the loop over the parameters, the
+//! authorization clauses, and the report of a word that is not a parameter, with suggestions
+//! taken from the keyword table.
+
+use super::cursor::{Parser, Reported};
+use super::{AuthClause, AuthKeyword, ParsedStatement, StatementKind};
+use crate::ast::{Authorization, IamRoleSpec};
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::lexer::TokenKind;
+use crate::options;
+
+impl Parser<'_> {
+    /// Tries an authorization clause at the cursor; `Ok(false)` when there is none.
+    pub(super) fn authorization(&mut self, parsed: &mut ParsedStatement) -> Result<bool, Reported> {
+        let start = self.peek().map_or(0, |t| t.span.start);
+        let Some(word) = self.peek_word() else { return Ok(false) };
+        let Some(row) = options::resolve(&word) else { return Ok(false) };
+        let keyword = match row.keyword {
+            "IAM_ROLE" => AuthKeyword::IamRole,
+            "CREDENTIALS" => AuthKeyword::Credentials,
+            "ACCESS_KEY_ID" => AuthKeyword::AccessKeyId,
+            "SECRET_ACCESS_KEY" => AuthKeyword::SecretAccessKey,
+            "SESSION_TOKEN" => AuthKeyword::SessionToken,
+            _ => return Ok(false),
+        };
+        self.pos += 1;
+        // An alias such as `WITH CREDENTIALS`: the rest of its words must follow.
+        if word != row.keyword
+            && let Some(alias) = row.aliases.iter().find(|alias| alias.split(' ').next() == Some(word.as_str()))
+        {
+            for rest in alias.split(' ').skip(1) {
+                if !self.eat_word(rest) {
+                    return Err(self.expected(&format!("`{rest}` after `{word}`")));
+                }
+            }
+        }
+        if keyword == AuthKeyword::IamRole && self.at_word("DEFAULT") {
+            self.pos += 1;
+            parsed.auth.push(AuthClause {
+                keyword,
+                span: Span::new(start, self.end_of_previous()),
+                value_span: None,
+                value: "default".into(),
+            });
+            return Ok(true);
+        }
+        if keyword != AuthKeyword::IamRole {
+            self.eat_word("AS");
+        }
+        let what = match keyword {
+            AuthKeyword::IamRole => "a quoted role ARN or chain, or `default`, after `IAM_ROLE`",
+            AuthKeyword::Credentials => "a quoted credentials string after `CREDENTIALS`",
+            AuthKeyword::AccessKeyId => "a quoted access key id after `ACCESS_KEY_ID`",
+            AuthKeyword::SecretAccessKey => "a quoted secret access key after `SECRET_ACCESS_KEY`",
+            AuthKeyword::SessionToken => "a quoted session token after `SESSION_TOKEN`",
+        };
+        let (value, value_span) = self.string(what)?;
+        parsed.auth.push(AuthClause {
+            keyword,
+            span: Span::new(start, value_span.end),
+            value_span: Some(value_span),
+            value,
+        });
+        Ok(true)
+    }
+
+    /// The parameters after the location, in any order: authorization clauses go to
+    /// `parsed.auth`, everything else is read by `option`; after an error, parsing resumes at
+    /// the next keyword `statement` takes.
+    pub(super) fn options<T>(
+        &mut self,
+        parsed: &mut ParsedStatement,
+        statement: StatementKind,
+        option: fn(&mut Self) -> Result<T, Reported>,
+    ) -> Vec<T> {
+        let mut options = Vec::new();
+        while self.pos < self.tokens.len() {
+            let start = self.peek().map_or(0, |t| t.span.start);
+            match self.authorization(parsed) {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(Reported) => {
+                    self.recover(statement);
+                    continue;
+                }
+            }
+            match option(self) {
+                Ok(option) => {
+                    options.push(option);
+                    parsed.option_spans.push(Span::new(start, self.end_of_previous()));
+                }
+                Err(Reported) => self.recover(statement),
+            }
+        }
+        options
+    }
+
+    /// Reports a word that is not a parameter of `kind`, with a suggestion: the other statement's
+    /// parameter, or the closest keyword of this one.
+    pub(super) fn unknown_option(&mut self, kind: StatementKind) -> Reported {
+        let (statement, other_kind, other_name) = match kind {
+            StatementKind::Copy => ("COPY", StatementKind::Unload, "UNLOAD"),
+            _ => ("UNLOAD", StatementKind::Copy, "COPY"),
+        };
+        let Some(token) = self.peek() else { return self.expected("an option") };
+        if token.kind != TokenKind::Word {
+            return self.expected("an option keyword");
+        }
+        let raw = self.raw(token);
+        let upper = raw.to_ascii_uppercase();
+        let help = if options::usage(&upper, other_kind).is_some() {
+            format!(
+                "`{upper}` is a{} {other_name} option; {statement} does not accept it, remove it",
+                if other_name == "UNLOAD" { "n" } else { "" }
+            )
+        } else if let Some(suggestion) = closest(&upper, options::keywords(kind)) {
+            format!("did you mean `{suggestion}`?")
+        } else {
+            format!("remove it; see the {statement} parameters in the Redshift developer guide")
+        };
+        self.diagnostics.push(Diagnostic {
+            code: codes::UNKNOWN_OPTION,
+            severity: Severity::Error,
+            span: token.span,
+            message: format!("unknown {statement} option `{raw}`"),
+            help,
+        });
+        self.pos += 1;
+        Reported
+    }
+}
+
+/// The tree's single authorization from the clauses as written: the first clause's kind wins
+/// (the linter reports the conflict); access key parts are gathered.
+pub(super) fn combine_auth(clauses: &[AuthClause]) -> Option<Authorization> {
+    let first = clauses.first()?;
+    let value_of = |keyword| clauses.iter().find(|c| c.keyword == keyword).map(|c| c.value.clone());
+    Some(match first.keyword {
+        AuthKeyword::IamRole if first.value_span.is_none() => Authorization::IamRole { role: IamRoleSpec::Default },
+        AuthKeyword::IamRole => {
+            Authorization::IamRole { role: IamRoleSpec::Chain(first.value.split(',').map(str::to_owned).collect()) }
+        }
+        AuthKeyword::Credentials => Authorization::Credentials { credentials: first.value.clone() },
+        AuthKeyword::AccessKeyId | AuthKeyword::SecretAccessKey | AuthKeyword::SessionToken => {
+            Authorization::AccessKeys {
+                access_key_id: value_of(AuthKeyword::AccessKeyId).unwrap_or_default(),
+                secret_access_key: value_of(AuthKeyword::SecretAccessKey).unwrap_or_default(),
+                session_token: value_of(AuthKeyword::SessionToken),
+            }
+        }
+    })
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
+fn closest<'k>(word: &str, candidates: impl Iterator<Item = &'k str>) -> Option<&'k str> {
+    candidates
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current[j + 1] = (previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
