@@ -1,8 +1,10 @@
 //! AWS for redbridge: ports (traits that speak domain types) for IAM, STS, S3, KMS, Redshift,
 //! Redshift Serverless and the Redshift Data API; their implementations with the AWS SDK for
 //! Rust ([`sdk`]); in-memory fakes ([`fake`]); contract suites any implementation must pass
-//! ([`contract`]); the engine that applies and destroys a plan through them ([`apply_engine`]); and
-//! the reader of doctor's snapshot ([`snapshot_reader`]).
+//! ([`contract`]); the engine that applies and destroys a plan through them ([`apply_engine`]),
+//! preceded by the account check, the read and the diff ([`converge_run`]); the reader of
+//! doctor's snapshot, which apply and destroy read too ([`snapshot_reader`]); and running SQL
+//! through the Data API ([`data_api`]).
 //!
 //! SDK types never leave [`sdk`] and [`config`]; every port returns [`AwsError`].
 //!
@@ -22,6 +24,7 @@
 pub mod apply_engine;
 pub mod config;
 pub mod contract;
+pub mod converge_run;
 pub mod data_api;
 mod error;
 pub mod fake;

@@ -13,10 +13,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use redbridge_aws::apply_engine::{self, Event, Outcome, Ports, Progress, Report, RunSettings, Sleeper};
-use redbridge_aws::ports::{Iam, Kms, Redshift, RedshiftServerless, Sts};
+use redbridge_aws::converge_run::{self, Mode};
+use redbridge_aws::ports::{Iam, Kms, Redshift, RedshiftServerless, S3, Sts};
 use redbridge_core::Plan;
 use redbridge_core::Spec;
-use redbridge_core::converge::{ApplyOptions, ChangeKind, Diff, DiffLine, apply_diff, destroy_diff};
+use redbridge_core::converge::{ChangeKind, Diff, DiffLine};
 use redbridge_core::plan::Side;
 use serde::Serialize;
 
@@ -49,6 +50,9 @@ pub struct AwsArgs {
     /// Seconds to wait for an attached role to be `in-sync`.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub attach_timeout: u64,
+    /// Print how many AWS calls reading the accounts took and the longest dependent sequence of them.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// Arguments of `redbridge apply`.
@@ -62,27 +66,6 @@ pub struct Args {
     /// not create (they are tagged `adopted-by=redbridge`; `destroy` then keeps them).
     #[arg(long)]
     pub adopt: bool,
-}
-
-/// Apply or destroy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Converge to the plan.
-    Apply {
-        /// `--adopt`.
-        adopt: bool,
-    },
-    /// Remove what redbridge created or added.
-    Destroy,
-}
-
-impl Mode {
-    fn verb(self) -> &'static str {
-        match self {
-            Self::Apply { .. } => "apply",
-            Self::Destroy => "destroy",
-        }
-    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -111,13 +94,13 @@ pub fn run_mode(spec: &Spec, aws: &AwsArgs, mode: Mode) -> anyhow::Result<ExitCo
             s3: aws.s3_profile.as_deref(),
             hops: &aws.hop_profile,
         };
-        let (ports, _) = accounts::live_ports(spec, profiles).await;
+        let (ports, s3) = accounts::live_ports(spec, profiles).await;
         let settings =
             RunSettings { attach_timeout: Duration::from_secs(aws.attach_timeout), ..RunSettings::default() };
         let progress = TerminalProgress::new();
         let mut ui = Terminal;
-        let options = Options { dry_run: aws.dry_run, yes: aws.yes, output: aws.output, mode };
-        converge(&plan, &ports, &options, &settings, &apply_engine::TokioSleeper, &progress, &mut ui).await
+        let options = Options { dry_run: aws.dry_run, yes: aws.yes, output: aws.output, verbose: aws.verbose, mode };
+        converge(&plan, &ports, Some(&s3), &options, &settings, &apply_engine::TokioSleeper, &progress, &mut ui).await
     })
 }
 
@@ -140,6 +123,7 @@ pub struct Options {
     pub dry_run: bool,
     pub yes: bool,
     pub output: OutputFormat,
+    pub verbose: bool,
     pub mode: Mode,
 }
 
@@ -147,6 +131,8 @@ pub struct Options {
 pub trait Ui {
     /// Prints to standard output.
     fn out(&mut self, text: &str);
+    /// Prints a line to standard error.
+    fn note(&mut self, text: &str);
     /// Asks whether to go on.
     fn confirm(&mut self, question: &str) -> anyhow::Result<bool>;
 }
@@ -157,6 +143,10 @@ impl Ui for Terminal {
     fn out(&mut self, text: &str) {
         print!("{text}");
         let _ = std::io::stdout().flush();
+    }
+
+    fn note(&mut self, text: &str) {
+        eprintln!("{text}");
     }
 
     fn confirm(&mut self, question: &str) -> anyhow::Result<bool> {
@@ -244,9 +234,11 @@ struct JsonResult<'a> {
 }
 
 /// The whole command over any ports: verify, read, diff, print, confirm, execute, report.
-pub async fn converge<I, S, K, R, N, Z, P>(
+#[allow(clippy::too_many_arguments)]
+pub async fn converge<I, S, K, R, N, B, Z, P>(
     plan: &Plan,
     ports: &Ports<I, S, K, R, N>,
+    s3: Option<&B>,
     options: &Options,
     settings: &RunSettings,
     sleeper: &Z,
@@ -259,18 +251,16 @@ where
     K: Kms,
     R: Redshift,
     N: RedshiftServerless,
+    B: S3,
     Z: Sleeper,
     P: Progress,
 {
     let verb = options.mode.verb();
-    apply_engine::verify_accounts(ports).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let current = apply_engine::read_current(plan, ports)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot read the current state: {e}"))?;
-    let diff = match options.mode {
-        Mode::Apply { adopt } => apply_diff(plan, &current, ApplyOptions { adopt }),
-        Mode::Destroy => destroy_diff(plan, &current),
-    };
+    let prepared = converge_run::prepare(plan, ports, s3, options.mode).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if options.verbose {
+        ui.note(&crate::doctor::render_stats(&prepared.stats));
+    }
+    let diff = prepared.diff.map_err(|e| anyhow::anyhow!("{e}; nothing was changed"))?;
     let json = options.output == OutputFormat::Json;
     let emit_json = |ui: &mut dyn Ui, report: Option<&Report>, status: &'static str| {
         let result = JsonResult { command: verb, dry_run: options.dry_run, diff: &diff, report, status };
@@ -391,6 +381,7 @@ mod tests {
 
     struct Scripted {
         out: String,
+        notes: Vec<String>,
         answer: bool,
         asked: usize,
     }
@@ -398,6 +389,10 @@ mod tests {
     impl Ui for Scripted {
         fn out(&mut self, text: &str) {
             self.out.push_str(text);
+        }
+
+        fn note(&mut self, text: &str) {
+            self.notes.push(text.to_owned());
         }
 
         fn confirm(&mut self, _question: &str) -> anyhow::Result<bool> {
@@ -424,16 +419,26 @@ mod tests {
 
     fn run(aws: &FakeAws, plan: &Plan, options: Options, answer: bool) -> (ExitCode, Scripted) {
         let ports = Ports::for_fake(aws, plan);
-        let mut ui = Scripted { out: String::new(), answer, asked: 0 };
+        let s3 = aws.account(plan.spec.s3_account);
+        let mut ui = Scripted { out: String::new(), notes: Vec::new(), answer, asked: 0 };
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let code = runtime
-            .block_on(converge(plan, &ports, &options, &RunSettings::default(), &NoSleep::default(), &Silent, &mut ui))
+            .block_on(converge(
+                plan,
+                &ports,
+                Some(&s3),
+                &options,
+                &RunSettings::default(),
+                &NoSleep::default(),
+                &Silent,
+                &mut ui,
+            ))
             .unwrap();
         (code, ui)
     }
 
     fn options(mode: Mode) -> Options {
-        Options { dry_run: false, yes: true, output: OutputFormat::Text, mode }
+        Options { dry_run: false, yes: true, output: OutputFormat::Text, verbose: false, mode }
     }
 
     #[test]
@@ -502,8 +507,11 @@ mod tests {
     fn a_failed_apply_says_what_was_done_and_what_was_not() {
         let plan = plan();
         let aws = world(&plan);
-        // Call 1 is STS, then the reads; fail the first write.
-        aws.fail_call(7);
+        // The account check and the reads first (as many as a dry run makes); fail the first write.
+        let (_, dry) = run(&aws, &plan, Options { dry_run: true, ..options(Mode::Apply { adopt: false }) }, true);
+        assert!(dry.out.ends_with("dry run: nothing was changed\n"));
+        let reads = aws.calls().len() as u64;
+        aws.fail_call(reads + 1);
         let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
         assert_eq!(code, ExitCode::from(1), "{}", ui.out);
         assert!(ui.out.contains("FAILED    + role arn:aws:iam::111111111111:role/redbridge-analytics-wg: iam:CreateRole: injected failure"), "{}", ui.out);
@@ -538,12 +546,13 @@ mod tests {
         let aws = world(&plan);
         aws.seed_role(plan.chain.first(), redbridge_iam::policy::PolicyDocument::new(vec![]), &[]);
         let ports = Ports::for_fake(&aws, &plan);
-        let mut ui = Scripted { out: String::new(), answer: true, asked: 0 };
+        let mut ui = Scripted { out: String::new(), notes: Vec::new(), answer: true, asked: 0 };
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let error = runtime
             .block_on(converge(
                 &plan,
                 &ports,
+                None::<&redbridge_aws::fake::FakeAccount>,
                 &options(Mode::Apply { adopt: false }),
                 &RunSettings::default(),
                 &NoSleep::default(),
@@ -558,5 +567,45 @@ mod tests {
             "{error}"
         );
         assert!(error.to_string().contains("`--adopt`"));
+    }
+
+    #[test]
+    fn verbose_prints_what_reading_cost_and_an_unreadable_role_stops_before_any_change() {
+        let plan = plan();
+        let aws = world(&plan);
+        let (code, ui) = run(&aws, &plan, Options { verbose: true, ..options(Mode::Apply { adopt: false }) }, true);
+        assert_eq!(code, ExitCode::SUCCESS, "{}", ui.out);
+        let calls = aws.calls().iter().take_while(|c| !c.starts_with("iam:CreateRole")).count();
+        assert_eq!(
+            ui.notes,
+            [format!("read both accounts with {calls} AWS calls; longest dependent sequence: 2 round trip(s)")]
+        );
+
+        aws.deny(Some(plan.spec.redshift_account), "iam:GetRole");
+        let before = aws.state();
+        let ports = Ports::for_fake(&aws, &plan);
+        let mut ui = Scripted { out: String::new(), notes: Vec::new(), answer: true, asked: 0 };
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let error = runtime
+            .block_on(converge(
+                &plan,
+                &ports,
+                None::<&redbridge_aws::fake::FakeAccount>,
+                &options(Mode::Destroy),
+                &RunSettings::default(),
+                &NoSleep::default(),
+                &Silent,
+                &mut ui,
+            ))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "cannot read the current state: role `{role}`: access denied for `iam:GetRole` reading role `{role}`; nothing was changed",
+                role = plan.chain.first()
+            )
+        );
+        assert!(ui.out.is_empty(), "no diff is shown: {}", ui.out);
+        assert_eq!(aws.state(), before);
     }
 }

@@ -4,7 +4,9 @@
 
 use std::process::ExitCode;
 
-use crate::apply::{AwsArgs, Mode};
+use redbridge_aws::converge_run::Mode;
+
+use crate::apply::AwsArgs;
 use crate::spec_args::SpecArgs;
 
 /// Arguments of `redbridge destroy`.

@@ -204,9 +204,9 @@ pub fn render_text(plan: &Plan, report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use redbridge_aws::apply_engine::{self, NoSleep, Ports, RunSettings, Silent};
+    use redbridge_aws::converge_run::{self, Mode};
     use redbridge_aws::fake::FakeAws;
     use redbridge_aws::snapshot_reader::read_snapshot;
-    use redbridge_core::converge::{ApplyOptions, apply_diff};
     use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 
     use super::*;
@@ -247,10 +247,11 @@ mod tests {
             );
         });
         let ports = Ports::for_fake(&aws, plan);
+        let s3 = aws.account(plan.spec.s3_account);
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         runtime.block_on(async {
-            let current = apply_engine::read_current(plan, &ports).await.unwrap();
-            let diff = apply_diff(plan, &current, ApplyOptions::default());
+            let prepared = converge_run::prepare(plan, &ports, Some(&s3), Mode::Apply { adopt: false }).await;
+            let diff = prepared.unwrap().diff.unwrap();
             assert!(
                 apply_engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent)
                     .await

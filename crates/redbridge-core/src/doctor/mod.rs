@@ -12,6 +12,7 @@ pub use analysis::{analyze, analyze_with_sql};
 pub use classify::{Classification, classify};
 pub use findings::{CODES, Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict};
 pub use snapshot::{
-    AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
+    ApplyStatus, AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION,
+    Snapshot,
 };
 pub use user_sql::listed_prefixes;
