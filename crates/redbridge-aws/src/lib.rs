@@ -3,8 +3,9 @@
 //! Rust ([`sdk`]); in-memory fakes ([`fake`]); contract suites any implementation must pass
 //! ([`contract`]); the engine that applies and destroys a plan through them ([`apply_engine`]),
 //! preceded by the account check, the read and the diff ([`converge_run`]); the reader of
-//! doctor's snapshot, which apply and destroy read too ([`snapshot_reader`]); and running SQL
-//! through the Data API ([`data_api`]).
+//! doctor's snapshot, which apply and destroy read too ([`snapshot_reader`]); running SQL
+//! through the Data API ([`data_api`]); and `redbridge test`'s round trip and cleanup
+//! ([`round_trip_run`]).
 //!
 //! SDK types never leave [`sdk`] and [`config`]; every port returns [`AwsError`].
 //!
@@ -30,6 +31,7 @@ mod error;
 pub mod fake;
 pub mod ports;
 pub mod redact;
+pub mod round_trip_run;
 pub mod sdk;
 pub mod snapshot_reader;
 

@@ -6,6 +6,7 @@ mod contract;
 mod data_api;
 mod mocks;
 mod mocks_doctor;
+mod round_trip_run;
 mod snapshot_reader;
 
 use redbridge_core::{Plan, RawSpec, Spec};
