@@ -7,7 +7,7 @@ use redbridge_iam::{AccountId, RoleArn};
 
 use super::FindingCode;
 use super::findings::{Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict};
-use super::snapshot::{Known, RoleState, Snapshot};
+use super::snapshot::{ApplyStatus, Known, RoleState, Snapshot};
 use crate::plan::{self, Plan, REDSHIFT_SERVERLESS_SERVICE, REDSHIFT_SERVICE, Step};
 use crate::spec::{DataFormat, Spec, Target};
 
@@ -154,9 +154,9 @@ impl Doctor<'_> {
                 );
                 (false, HopStatus::Broken)
             }
-            Some(role) => match role.apply_status.as_deref() {
-                None | Some("in-sync") => (true, HopStatus::Ok),
-                Some(status) => {
+            Some(role) => match &role.status {
+                ApplyStatus::InSync => (true, HopStatus::Ok),
+                status => {
                     self.finding(
                         FindingCode::FirstRoleNotInSync,
                         Severity::Error,

@@ -14,6 +14,7 @@ pub use classify::{Classification, classify};
 pub use finding_code::FindingCode;
 pub use findings::{Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict};
 pub use snapshot::{
-    AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
+    ApplyStatus, AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION,
+    Snapshot,
 };
 pub use user_sql::listed_prefixes;
