@@ -3,7 +3,7 @@
 use redbridge_iam::eval::redshift::{access_request, role_assume_request, service_assume_request};
 use redbridge_iam::eval::{Decision, Outcome, Policies, PolicyKind, PolicySet, Request, StatementRef, evaluate};
 use redbridge_iam::policy::PolicyDocument;
-use redbridge_iam::{AccountId, RoleArn};
+use redbridge_iam::{AccountId, DbUserArn, RoleArn};
 
 use super::FindingCode;
 use super::findings::{Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict};
@@ -251,29 +251,24 @@ impl Doctor<'_> {
         if self.spec.db_users.is_empty() {
             return vec![None];
         }
-        let base = format!(
-            "arn:{}:redshift:{}:{}:dbuser:",
-            self.spec.region.partition(),
-            self.spec.region,
-            self.spec.redshift_account
-        );
         match &self.spec.target {
-            Target::Provisioned { cluster } => {
-                self.spec.db_users.iter().map(|u| Some(format!("{base}{cluster}/{u}"))).collect()
+            Target::Provisioned { .. } => {
+                self.spec.db_users.iter().map(|u| Some(plan::db_user_arn(self.spec, u).to_string())).collect()
             }
-            Target::Serverless { workgroup, .. } => {
+            Target::Serverless { .. } => {
                 // Both documented forms; the id form only when the snapshot knows the workgroup id.
                 let workgroup_id = self.snapshot.redshift.value().and_then(|r| r.workgroup_id.clone());
                 self.spec
                     .db_users
                     .iter()
                     .flat_map(|u| {
-                        let id_form = workgroup_id
-                            .as_ref()
-                            .map(|id| format!("{base}serverless-{}-{id}/{u}", self.spec.redshift_account));
-                        [Some(Some(format!("{base}{workgroup}/{u}"))), id_form.map(Some)]
+                        let id_form = workgroup_id.as_deref().and_then(|id| {
+                            DbUserArn::serverless(&self.spec.region, self.spec.redshift_account, id, u).ok()
+                        });
+                        [Some(plan::db_user_arn(self.spec, u)), id_form]
                     })
                     .flatten()
+                    .map(|arn| Some(arn.to_string()))
                     .collect()
             }
         }
