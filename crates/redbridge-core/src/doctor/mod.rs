@@ -2,7 +2,9 @@
 //! which link is broken, why, and how to fix it. Pure: the adapters read the [`Snapshot`], this
 //! module only judges it.
 
+mod access_hops;
 mod analysis;
+mod assume_hops;
 pub mod classify;
 mod finding_code;
 mod findings;
