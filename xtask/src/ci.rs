@@ -15,15 +15,16 @@ use anyhow::{Context, bail};
 
 use crate::util::{project_root, run as run_command};
 
+/// `cargo xtask ci`, in the order of the module comment.
 pub fn run() -> anyhow::Result<()> {
     let manifest = project_root().join("Cargo.toml");
     check_format(&manifest).context("ci stopped at the formatting check")?;
     check_clippy(&manifest, &[]).context("ci stopped at clippy")?;
     run_command(Command::new(cargo()).current_dir(project_root()).args(["test", "--workspace", "--locked"]))
         .context("ci stopped at the test suite")?;
-    crate::check_policies::run()?;
-    crate::validate_exports::run()?;
-    crate::e2e::run(&[])?;
+    crate::check_policies::run().context("ci stopped at check-policies")?;
+    crate::validate_exports::run().context("ci stopped at validate-exports")?;
+    crate::e2e::run(&[]).context("ci stopped at the end-to-end run")?;
     Ok(())
 }
 
