@@ -6,6 +6,7 @@ mod bench_doctor;
 mod bench_iam;
 mod bench_lint;
 mod check_policies;
+mod ci;
 mod e2e;
 mod fuzz_lint;
 mod iam_diff;
@@ -20,7 +21,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  ci               run the whole test suite as CI does (cargo test, check-policies, validate-exports, e2e)
+  ci               run everything CI runs, stopping at the first failure: cargo fmt --check, cargo clippy,
+                   cargo test (with tidy), check-policies, validate-exports, e2e
   tidy             check the codebase itself (also run by `cargo test`)
   check-policies   run parliament over every policy the example specs produce
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
@@ -38,7 +40,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["ci", ..] => util::ci(),
+        ["ci", ..] => ci::run(),
         ["tidy", ..] => tidy::run(),
         ["check-policies", ..] => check_policies::run(),
         ["iam-diff", rest @ ..] => iam_diff::run(rest),

@@ -46,14 +46,49 @@ pub fn python_venv(name: &str, packages: &[&str]) -> anyhow::Result<PathBuf> {
     Ok(bin)
 }
 
-/// `cargo xtask ci`: everything CI runs, in order: the test suite, the external linters over
-/// every policy and every exported file, then the end-to-end run against LocalStack and the
-/// emulator (contract suites and every scenario).
-pub fn ci() -> anyhow::Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    run(Command::new(&cargo).current_dir(project_root()).args(["test", "--workspace", "--locked"]))?;
-    crate::check_policies::run()?;
-    crate::validate_exports::run()?;
-    crate::e2e::run(&[])?;
-    Ok(())
+/// A directory under the system's temporary directory, removed when dropped; tests build
+/// fixture trees in it.
+#[cfg(test)]
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+#[cfg(test)]
+impl TempDir {
+    /// A new, empty directory whose name starts with `redbridge-xtask-{label}`.
+    pub fn new(label: &str) -> Self {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let number = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("redbridge-xtask-{label}-{}-{number}", std::process::id()));
+        if path.exists() {
+            std::fs::remove_dir_all(&path).expect("removing a stale fixture directory");
+        }
+        std::fs::create_dir_all(&path).expect("creating a fixture directory");
+        Self(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Writes `text` to `relative` under the directory, creating its parents.
+    pub fn write(&self, relative: &str, text: &str) {
+        let path = self.0.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("creating a fixture folder");
+        }
+        std::fs::write(&path, text).expect("writing a fixture file");
+    }
+
+    /// Removes `relative` (a file) under the directory.
+    pub fn remove(&self, relative: &str) {
+        std::fs::remove_file(self.0.join(relative)).expect("removing a fixture file");
+    }
+}
+
+#[cfg(test)]
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }

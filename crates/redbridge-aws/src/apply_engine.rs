@@ -1,13 +1,15 @@
-//! Running a plan against AWS: check the accounts, read the current state, execute a diff in
-//! order with bounded retries, wait for attachments, and record what was done.
+//! Running a plan against AWS: check the accounts, execute a diff in order with bounded
+//! retries, wait for attachments, and record what was done. The state the diff is computed
+//! from is doctor's snapshot ([`snapshot_reader`](crate::snapshot_reader)); the whole sequence
+//! is [`converge_run`](crate::converge_run).
 //!
 //! Generic over the ports, so the same code runs against the SDK adapters and the fakes. Time
 //! goes through a [`Sleeper`], so tests never wait.
 //!
 //! ```
-//! use redbridge_aws::apply_engine::{self, Ports, AccountPorts, RunSettings, NoSleep, Silent};
-//! use redbridge_aws::fake::FakeAws;
-//! use redbridge_core::converge::{apply_diff, ApplyOptions};
+//! use redbridge_aws::apply_engine::{self, Ports, RunSettings, NoSleep, Silent};
+//! use redbridge_aws::converge_run::{self, Mode};
+//! use redbridge_aws::fake::{FakeAccount, FakeAws};
 //! use redbridge_core::{Plan, RawSpec, Spec};
 //!
 //! let raw = RawSpec {
@@ -22,22 +24,24 @@
 //! let aws = FakeAws::new();
 //! aws.seed_cluster("analytics", &[]);
 //! let ports = Ports::for_fake(&aws, &plan);
+//! let apply = Mode::Apply { adopt: false };
 //! let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
-//! let current = rt.block_on(apply_engine::read_current(&plan, &ports)).unwrap();
-//! let diff = apply_diff(&plan, &current, ApplyOptions::default());
+//! let prepared = rt.block_on(converge_run::prepare(&plan, &ports, None::<&FakeAccount>, apply)).unwrap();
+//! let diff = prepared.diff.unwrap();
 //! assert!(diff.has_changes());
 //! let report = rt.block_on(apply_engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent));
 //! assert!(report.succeeded());
-//! let again = rt.block_on(apply_engine::read_current(&plan, &ports)).unwrap();
-//! assert!(!apply_diff(&plan, &again, ApplyOptions::default()).has_changes());
+//! let again = rt.block_on(converge_run::prepare(&plan, &ports, None::<&FakeAccount>, apply)).unwrap();
+//! assert!(!again.diff.unwrap().has_changes());
 //! ```
 
 use std::future::Future;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use redbridge_core::converge::{Action, ApplyStatus, AttachedRole, ChangeKind, Current, Diff, ExistingRole};
-use redbridge_core::plan::{Plan, Step};
+use futures_util::future::join_all;
+use redbridge_core::converge::{Action, ApplyStatus, AttachedRole, ChangeKind, Diff};
+use redbridge_core::plan::Plan;
 use redbridge_core::spec::Target;
 use redbridge_iam::{AccountId, RoleArn};
 use serde::Serialize;
@@ -242,17 +246,15 @@ pub enum AccountCheckError {
     },
 }
 
-/// Checks with `sts:GetCallerIdentity` that each account's ports really are that account.
+/// Checks with `sts:GetCallerIdentity`, in every account at once, that each account's ports
+/// really are that account; the first account (in the ports' order) that is not is the error.
 pub async fn verify_accounts<I: Iam, S: Sts, K: Kms, R: Redshift, N: RedshiftServerless>(
     ports: &Ports<I, S, K, R, N>,
 ) -> Result<Vec<CallerIdentity>, AccountCheckError> {
+    let answers = join_all(ports.accounts.iter().map(|account| account.sts.caller_identity())).await;
     let mut identities = Vec::new();
-    for account in &ports.accounts {
-        let identity = account
-            .sts
-            .caller_identity()
-            .await
-            .map_err(|source| AccountCheckError::Sts { account: account.account, source })?;
+    for (account, answer) in ports.accounts.iter().zip(answers) {
+        let identity = answer.map_err(|source| AccountCheckError::Sts { account: account.account, source })?;
         if identity.account != account.account {
             return Err(AccountCheckError::Mismatch {
                 expected: account.account,
@@ -263,53 +265,6 @@ pub async fn verify_accounts<I: Iam, S: Sts, K: Kms, R: Redshift, N: RedshiftSer
         identities.push(identity);
     }
     Ok(identities)
-}
-
-/// Reads everything the plan touches, as it is now.
-pub async fn read_current<I: Iam, S: Sts, K: Kms, R: Redshift, N: RedshiftServerless>(
-    plan: &Plan,
-    ports: &Ports<I, S, K, R, N>,
-) -> AwsResult<Current> {
-    let mut current = Current::default();
-    for account in &plan.accounts {
-        for step in &account.steps {
-            match step {
-                Step::CreateRole { role, .. } => {
-                    let iam = &ports.account(role.account())?.iam;
-                    if let Some(info) = iam.get_role(role.name()).await? {
-                        let inline_policies = iam.list_role_policies(role.name()).await?;
-                        current.roles.insert(
-                            role.to_string(),
-                            ExistingRole { trust_policy: info.trust_policy, tags: info.tags, inline_policies },
-                        );
-                    }
-                }
-                Step::PutRolePolicy { role, policy_name, .. } => {
-                    let exists = current.role(role).is_some_and(|r| r.inline_policies.contains(policy_name));
-                    if exists {
-                        let iam = &ports.account(role.account())?.iam;
-                        if let Some(policy) = iam.get_role_policy(role.name(), policy_name).await? {
-                            current.inline_policies.insert((role.to_string(), policy_name.clone()), policy);
-                        }
-                    }
-                }
-                Step::MergeKeyPolicy { key, .. } => {
-                    let kms = &ports.account(key.account())?.kms;
-                    let policy = kms.get_key_policy(key).await.map_err(|e| match e {
-                        AwsError::NotFound { .. } => AwsError::not_found(format!(
-                            "KMS key `{key}` does not exist (or is in another region); redbridge does not create keys"
-                        )),
-                        other => other,
-                    })?;
-                    current.key_policies.insert(key.to_string(), policy);
-                }
-                Step::AttachRole { target, .. } => {
-                    current.attached_roles = ports.attached(target).await?;
-                }
-            }
-        }
-    }
-    Ok(current)
 }
 
 /// What happened to one change.

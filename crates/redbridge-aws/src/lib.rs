@@ -1,8 +1,11 @@
 //! AWS for redbridge: ports (traits that speak domain types) for IAM, STS, S3, KMS, Redshift,
 //! Redshift Serverless and the Redshift Data API; their implementations with the AWS SDK for
 //! Rust ([`sdk`]); in-memory fakes ([`fake`]); contract suites any implementation must pass
-//! ([`contract`]); the engine that applies and destroys a plan through them ([`apply_engine`]); and
-//! the reader of doctor's snapshot ([`snapshot_reader`]).
+//! ([`contract`]); the engine that applies and destroys a plan through them ([`apply_engine`]),
+//! preceded by the account check, the read and the diff ([`converge_run`]); the reader of
+//! doctor's snapshot, which apply and destroy read too ([`snapshot_reader`]); running SQL
+//! through the Data API ([`data_api`]); and `redbridge test`'s round trip and cleanup
+//! ([`round_trip_run`]).
 //!
 //! SDK types never leave [`sdk`] and [`config`]; every port returns [`AwsError`].
 //!
@@ -22,11 +25,13 @@
 pub mod apply_engine;
 pub mod config;
 pub mod contract;
+pub mod converge_run;
 pub mod data_api;
 mod error;
 pub mod fake;
 pub mod ports;
 pub mod redact;
+pub mod round_trip_run;
 pub mod sdk;
 pub mod snapshot_reader;
 

@@ -11,7 +11,9 @@
 //! 3. every managed policy's default version document.
 //!
 //! The account check runs alongside the reads rather than before them: what was read with
-//! credentials of another account is thrown away and recorded as unknown. Access denied, a
+//! credentials of another account is thrown away and recorded as unknown. (`apply` and
+//! `destroy` check the accounts first and refuse on a mismatch, then read the same snapshot
+//! without checking again: see [`converge_run`](crate::converge_run).) Access denied, a
 //! missing profile and any other failure become [`Known::Unknown`] with the reason; only
 //! "does not exist" becomes [`Known::Absent`].
 
@@ -22,7 +24,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use futures_util::future::join_all;
 use redbridge_core::Plan;
 use redbridge_core::doctor::{
-    AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
+    BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
 };
 use redbridge_core::spec::Target;
 use redbridge_iam::policy::PolicyDocument;
@@ -112,12 +114,48 @@ where
     N: RedshiftServerless,
     B: S3,
 {
+    read(plan, ports, s3, prefixes, true).await
+}
+
+/// [`read_snapshot`] for ports whose accounts [`verify_accounts`](crate::apply_engine::verify_accounts)
+/// has just confirmed: the same reads, without checking the credentials again.
+pub(crate) async fn read_verified_snapshot<I, S, K, R, N, B>(
+    plan: &Plan,
+    ports: &Ports<I, S, K, R, N>,
+    s3: Option<&B>,
+) -> (Snapshot, ReadStats)
+where
+    I: Iam,
+    S: Sts,
+    K: Kms,
+    R: Redshift,
+    N: RedshiftServerless,
+    B: S3,
+{
+    read(plan, ports, s3, &[], false).await
+}
+
+async fn read<I, S, K, R, N, B>(
+    plan: &Plan,
+    ports: &Ports<I, S, K, R, N>,
+    s3: Option<&B>,
+    prefixes: &[String],
+    check_accounts: bool,
+) -> (Snapshot, ReadStats)
+where
+    I: Iam,
+    S: Sts,
+    K: Kms,
+    R: Redshift,
+    N: RedshiftServerless,
+    B: S3,
+{
     let tally_owned = Tally::default();
     let tally = &tally_owned;
     let spec = &plan.spec;
     let port_of = |account: AccountId| ports.accounts.iter().find(|a| a.account == account);
 
-    let checks = join_all(ports.accounts.iter().map(|a| check_account(a, tally)));
+    let checks = join_all(ports.accounts.iter().filter(|_| check_accounts).map(|a| check_account(a, tally)));
     let redshift = read_redshift(plan, ports, tally);
     let roles = join_all(plan.chain.roles().iter().map(|role| async move {
         let state = match port_of(role.account()) {
@@ -259,14 +297,11 @@ where
         return (Known::unknown(no_profile(spec.redshift_account)), 0);
     }
     let region = spec.region.clone();
-    let attached = |roles: Vec<redbridge_core::converge::AttachedRole>| -> Vec<AttachedRole> {
-        roles.into_iter().map(|r| AttachedRole { arn: r.arn, apply_status: Some(r.status.to_string()) }).collect()
-    };
     let state = match &spec.target {
         Target::Provisioned { cluster } => match tally.call(ports.redshift.describe_cluster(cluster)).await {
             Ok(info) => Known::known(RedshiftState {
                 region,
-                attached_roles: attached(info.roles),
+                attached_roles: info.roles,
                 enhanced_vpc_routing: info.enhanced_vpc_routing,
                 workgroup_id: None,
             }),
@@ -284,7 +319,7 @@ where
                     let group = group.ok();
                     Known::known(RedshiftState {
                         region,
-                        attached_roles: attached(roles),
+                        attached_roles: roles,
                         enhanced_vpc_routing: group.as_ref().is_some_and(|g| g.enhanced_vpc_routing),
                         workgroup_id: group.and_then(|g| g.workgroup_id),
                     })

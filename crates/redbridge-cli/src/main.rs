@@ -4,20 +4,18 @@
 //! the result, as text for people or JSON (`--output json`) for machines.
 
 mod accounts;
-mod apply;
-mod destroy;
-mod doctor;
-mod explain;
-mod lint;
+mod commands;
+mod logging;
 mod output;
-mod plan;
+mod render;
 mod spec_args;
-mod sql;
-mod test_cmd;
+mod terminal;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::commands::{apply, destroy, doctor, explain, lint, plan, sql, test};
 
 /// Make Redshift COPY and UNLOAD work against an S3 bucket in another AWS account.
 #[derive(Debug, Parser)]
@@ -45,7 +43,7 @@ enum Command {
     /// Remove what redbridge created or added, and nothing else.
     Destroy(destroy::Args),
     /// Prove the chain with real statements through the Redshift Data API (UNLOAD, COPY back, compare).
-    Test(test_cmd::Args),
+    Test(test::Args),
 }
 
 fn main() -> ExitCode {
@@ -58,7 +56,7 @@ fn main() -> ExitCode {
         Command::Doctor(args) => doctor::run(args),
         Command::Apply(args) => apply::run(args),
         Command::Destroy(args) => destroy::run(args),
-        Command::Test(args) => test_cmd::run(args),
+        Command::Test(args) => test::run(args),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@ pub mod chain;
 pub mod converge;
 pub mod doctor;
 pub mod plan;
+pub mod round_trip;
 pub mod spec;
 pub mod statements;
 

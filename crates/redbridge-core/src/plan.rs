@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
-use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
+use redbridge_iam::{AccountId, DbUserArn, KmsKeyArn, Partition, RoleArn};
 use serde::Serialize;
 
 use crate::chain::{ChainError, RoleChain};
@@ -347,25 +347,42 @@ fn with_db_user_condition(spec: &Spec, statement: Statement) -> Statement {
 /// The database-user ARNs for `sts:ExternalId`, and the operator that matches them.
 ///
 /// Provisioned: `arn:P:redshift:REGION:ACCOUNT:dbuser:CLUSTER/USER`, exact. Serverless: the
-/// documented form is `dbuser:serverless-ACCOUNT-WORKGROUPID/USER` and older pages show
-/// `dbuser:WORKGROUP/USER`; which one Redshift sends is unconfirmed, so both are allowed, the
-/// workgroup id (unknown offline) by wildcard, and the plan says so in a note.
+/// documented form is `dbuser:serverless-ACCOUNT-WORKGROUPID/USER` and older copies of the page
+/// show `dbuser:WORKGROUP/USER` (see [`DbUserArn`]); which one Redshift sends has not been
+/// observed, so both are allowed, the workgroup id (unknown offline) by wildcard, and the plan
+/// says so in a note.
 pub fn db_user_arns(spec: &Spec) -> (&'static str, Vec<String>) {
-    let base = format!("arn:{}:redshift:{}:{}:dbuser:", spec.region.partition(), spec.region, spec.redshift_account);
     match &spec.target {
-        Target::Provisioned { cluster } => {
-            ("StringEquals", spec.db_users.iter().map(|u| format!("{base}{cluster}/{u}")).collect())
+        Target::Provisioned { .. } => {
+            ("StringEquals", spec.db_users.iter().map(|user| db_user_arn(spec, user).to_string()).collect())
         }
-        Target::Serverless { workgroup, .. } => (
+        Target::Serverless { .. } => (
             "StringLike",
             spec.db_users
                 .iter()
-                .flat_map(|u| {
-                    [format!("{base}serverless-{}-*/{u}", spec.redshift_account), format!("{base}{workgroup}/{u}")]
+                .flat_map(|user| {
+                    [
+                        DbUserArn::serverless_pattern(&spec.region, spec.redshift_account, user),
+                        db_user_arn(spec, user).to_string(),
+                    ]
                 })
                 .collect(),
         ),
     }
+}
+
+/// The ARN of the database user `user` as the spec alone can name it: on the cluster, or on the
+/// serverless workgroup by name (the id form needs the workgroup's id, which only a live read knows).
+pub fn db_user_arn(spec: &Spec, user: &str) -> DbUserArn {
+    let built = match &spec.target {
+        Target::Provisioned { cluster } => DbUserArn::provisioned(&spec.region, spec.redshift_account, cluster, user),
+        Target::Serverless { workgroup, .. } => {
+            DbUserArn::serverless_by_name(&spec.region, spec.redshift_account, workgroup, user)
+        }
+    };
+    // `Spec::from_raw` admits only cluster ids, workgroup names and user names a database-user
+    // ARN can hold; `<user>`-style placeholders have no `/` or space either.
+    built.expect("the spec's cluster, workgroup and user names fit a database-user ARN")
 }
 
 /// The bucket role's permissions: exactly the S3 and KMS actions the requested statements use,

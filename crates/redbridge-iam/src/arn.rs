@@ -36,7 +36,7 @@ impl Arn {
         Self::parse_as("ARN", input)
     }
 
-    fn parse_as(what: &'static str, input: &str) -> Result<Self, IdError> {
+    pub(crate) fn parse_as(what: &'static str, input: &str) -> Result<Self, IdError> {
         if input.trim() != input {
             let offset = if input.starts_with(char::is_whitespace) { 0 } else { input.trim_end().len() };
             return Err(IdError::new(what, input, "remove the surrounding spaces").at(offset, input));
@@ -148,7 +148,7 @@ impl Arn {
     }
 }
 
-fn describe_char(c: char) -> String {
+pub(crate) fn describe_char(c: char) -> String {
     match c {
         ' ' => "a space".to_owned(),
         '\t' => "a tab".to_owned(),

@@ -5,6 +5,7 @@
 
 mod account;
 mod arn;
+mod db_user;
 mod error;
 pub mod eval;
 mod kms;
@@ -13,6 +14,7 @@ mod s3;
 
 pub use account::{AccountId, Partition, Region};
 pub use arn::{Arn, ArnAccount, RoleArn};
+pub use db_user::DbUserArn;
 pub use error::IdError;
 pub use kms::{KmsKeyArn, KmsKeyRef};
 pub use s3::{BucketName, S3Uri};

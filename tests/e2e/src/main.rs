@@ -2,14 +2,16 @@
 //! starts both services and calls this; it lives in its own package so that xtask does not build
 //! the AWS SDK.
 //!
-//! - `scenarios --aws URL --emu URL [--dir DIR] [--filter TEXT] [--work DIR]`: the scenario files
-//!   (`tests/scenarios/`) with the real `redbridge` binary; prints the summary table.
+//! - `scenarios --aws URL --emu URL [--dir DIR] [--filter TEXT] [--work DIR] [--aws-cli PATH]`:
+//!   the scenario files (`tests/scenarios/`) with the real `redbridge` binary; prints the summary table.
 //! - `contracts --aws URL --emu URL`: the adapters' contract suites against the services.
-//! - `demo --aws URL --emu URL [--filter NAME]`: one scenario's happy path (default
-//!   `serverless-kms-happy`) shown as `redbridge plan`, `apply`, `doctor` and `test` print it.
+//! - `demo --aws URL --emu URL [--dir DIR] [--filter NAME] [--work DIR]`: one scenario's happy path
+//!   (default `serverless-kms-happy`) shown as `redbridge plan`, `apply`, `doctor` and `test` print it.
 //! - `localstack-docker` (feature `docker`): LocalStack's image through testcontainers; prints its
 //!   endpoint and keeps it until standard input closes.
 //! - `smoke --aws URL --emu URL`: one happy path and one failure through the bare AWS SDK.
+//!
+//! Every flag but `--filter` falls back to an environment variable (`--help` names them).
 
 mod contracts;
 #[cfg(feature = "docker")]
@@ -19,63 +21,107 @@ mod scenario;
 mod smoke;
 mod world;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
 
-const USAGE: &str = "usage: redbridge-e2e (scenarios|contracts|smoke|demo) --aws URL --emu URL [--dir DIR] [--filter TEXT] [--work DIR]";
+#[derive(Debug, Parser)]
+#[command(name = "redbridge-e2e", version, about = "End-to-end runs against LocalStack and redbridge-emu")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-struct Args {
-    command: String,
+#[derive(Debug, Subcommand)]
+enum Command {
+    #[command(flatten)]
+    Run(RunCommand),
+    /// Starts LocalStack's image through testcontainers (feature `docker`), prints its endpoint
+    /// and keeps it until standard input closes.
+    LocalstackDocker,
+}
+
+/// The commands that run against both services, on one thread.
+#[derive(Debug, Subcommand)]
+enum RunCommand {
+    /// Runs the scenario files with the real `redbridge` binary and prints the summary table.
+    Scenarios {
+        #[command(flatten)]
+        services: ServiceArgs,
+        #[command(flatten)]
+        scenarios: ScenarioArgs,
+        /// Only the scenarios whose name contains this text.
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+        /// The `aws` command (AWS CLI v1) the exported scripts and templates are deployed with.
+        #[arg(long, value_name = "PATH", env = "REDBRIDGE_E2E_AWS_CLI", default_value = "aws")]
+        aws_cli: PathBuf,
+    },
+    /// Runs the adapters' contract suites against both services.
+    Contracts {
+        #[command(flatten)]
+        services: ServiceArgs,
+    },
+    /// Shows one scenario's happy path as `redbridge plan`, `apply`, `doctor` and `test` print it.
+    Demo {
+        #[command(flatten)]
+        services: ServiceArgs,
+        #[command(flatten)]
+        scenarios: ScenarioArgs,
+        /// The scenario to show.
+        #[arg(long = "filter", value_name = "NAME", default_value = "serverless-kms-happy")]
+        scenario: String,
+    },
+    /// Runs one COPY/UNLOAD happy path and one failure through the bare AWS SDK.
+    Smoke {
+        #[command(flatten)]
+        services: ServiceArgs,
+    },
+}
+
+/// Where the two services listen.
+#[derive(Debug, Args)]
+struct ServiceArgs {
+    /// LocalStack's endpoint (`http://127.0.0.1:PORT`).
+    #[arg(long, value_name = "URL", env = "REDBRIDGE_E2E_AWS", value_parser = loopback_url)]
     aws: String,
+    /// redbridge-emu's endpoint (`http://127.0.0.1:PORT`).
+    #[arg(long, value_name = "URL", env = "REDBRIDGE_E2E_EMU", value_parser = loopback_url)]
     emu: String,
+}
+
+/// Where the scenarios are read from and where their runs are written.
+#[derive(Debug, Args)]
+struct ScenarioArgs {
+    /// The folder of scenario files.
+    #[arg(long, value_name = "DIR", env = "REDBRIDGE_E2E_SCENARIOS", default_value_os_t = project_root().join("tests/scenarios"))]
     dir: PathBuf,
-    filter: Option<String>,
+    /// Where each scenario writes its spec, AWS config and command outputs (emptied first).
+    #[arg(long, value_name = "DIR", env = "REDBRIDGE_E2E_WORK", default_value_os_t = project_root().join("target/e2e"))]
     work: PathBuf,
 }
 
-fn parse(args: &[String]) -> anyhow::Result<Args> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut parsed = Args {
-        command: args.first().cloned().context(USAGE)?,
-        aws: String::new(),
-        emu: String::new(),
-        dir: root.join("tests/scenarios"),
-        filter: None,
-        work: root.join("target/e2e"),
-    };
-    let mut rest = args[1..].iter();
-    while let Some(flag) = rest.next() {
-        let value = rest.next().with_context(|| format!("`{flag}` needs a value\n{USAGE}"))?.clone();
-        match flag.as_str() {
-            "--aws" => parsed.aws = value,
-            "--emu" => parsed.emu = value,
-            "--dir" => parsed.dir = PathBuf::from(value),
-            "--filter" => parsed.filter = Some(value),
-            "--work" => parsed.work = PathBuf::from(value),
-            _ => bail!("unknown flag `{flag}`\n{USAGE}"),
-        }
+/// The workspace root, two folders above this package.
+fn project_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().and_then(Path::parent).unwrap_or(manifest).to_path_buf()
+}
+
+/// The services run on this machine: anything else would be a real account.
+fn loopback_url(url: &str) -> Result<String, String> {
+    if url.starts_with("http://127.0.0.1:") {
+        Ok(url.to_owned())
+    } else {
+        Err(format!("must be a loopback URL (`http://127.0.0.1:PORT`), got `{url}`"))
     }
-    for (name, url) in [("--aws", &parsed.aws), ("--emu", &parsed.emu)] {
-        if !url.starts_with("http://127.0.0.1:") {
-            bail!("`{name}` must be a loopback URL (`http://127.0.0.1:PORT`), got `{url}`");
-        }
-    }
-    Ok(parsed)
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().is_some_and(|a| a == "localstack-docker") {
-        return localstack_docker();
-    }
-    let args = match parse(&args) {
-        Ok(args) => args,
-        Err(e) => {
-            eprintln!("redbridge-e2e: {e:#}");
-            return ExitCode::from(2);
-        }
+    let command = match Cli::parse().command {
+        Command::Run(command) => command,
+        Command::LocalstackDocker => return localstack_docker(),
     };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -85,12 +131,13 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        match args.command.as_str() {
-            "smoke" => smoke::scenario(&args.aws, &args.emu).await,
-            "contracts" => contracts::run(&args.aws, &args.emu).await,
-            "scenarios" => scenarios(&args).await,
-            "demo" => demo(&args).await,
-            other => bail!("unknown command `{other}`\n{USAGE}"),
+        match command {
+            RunCommand::Smoke { services } => smoke::scenario(&services.aws, &services.emu).await,
+            RunCommand::Contracts { services } => contracts::run(&services.aws, &services.emu).await,
+            RunCommand::Scenarios { services, scenarios: args, filter, aws_cli } => {
+                scenarios(&services, &args, filter.as_deref(), aws_cli).await
+            }
+            RunCommand::Demo { services, scenarios, scenario } => demo(&services, &scenarios, &scenario).await,
         }
     });
     match result {
@@ -123,27 +170,32 @@ fn localstack_docker() -> ExitCode {
     }
 }
 
-fn settings(args: &Args) -> anyhow::Result<run::Settings> {
+fn settings(services: &ServiceArgs, work: &Path, aws_cli: PathBuf) -> anyhow::Result<run::Settings> {
     Ok(run::Settings {
         redbridge: run::sibling_binary("redbridge")?,
-        work: args.work.clone(),
-        services: world::Services { aws: args.aws.clone(), emu: args.emu.clone() },
-        aws_cli: std::env::var_os("REDBRIDGE_E2E_AWS_CLI").map_or_else(|| PathBuf::from("aws"), PathBuf::from),
+        work: work.to_path_buf(),
+        services: world::Services { aws: services.aws.clone(), emu: services.emu.clone() },
+        aws_cli,
     })
 }
 
-async fn demo(args: &Args) -> anyhow::Result<()> {
-    let name = args.filter.as_deref().unwrap_or("serverless-kms-happy");
+async fn demo(services: &ServiceArgs, args: &ScenarioArgs, name: &str) -> anyhow::Result<()> {
     let scenarios = scenario::load_all(&args.dir, Some(name))?;
-    let scenario = scenarios.iter().find(|s| s.name == name).context("no such scenario")?;
+    let scenario = scenarios.iter().find(|s| s.name == name).with_context(|| format!("no scenario `{name}`"))?;
     run::fresh_dir(&args.work)?;
-    run::demo(scenario, &settings(args)?).await
+    // The demo deploys no exports, so it needs no AWS CLI.
+    run::demo(scenario, &settings(services, &args.work, PathBuf::from("aws"))?).await
 }
 
-async fn scenarios(args: &Args) -> anyhow::Result<()> {
-    let scenarios = scenario::load_all(&args.dir, args.filter.as_deref())?;
+async fn scenarios(
+    services: &ServiceArgs,
+    args: &ScenarioArgs,
+    filter: Option<&str>,
+    aws_cli: PathBuf,
+) -> anyhow::Result<()> {
+    let scenarios = scenario::load_all(&args.dir, filter)?;
     run::fresh_dir(&args.work)?;
-    let settings = settings(args)?;
+    let settings = settings(services, &args.work, aws_cli)?;
     let outcomes = run::run_all(&scenarios, &settings).await;
     let table = run::table(&outcomes);
     println!("\n{table}");

@@ -61,7 +61,13 @@ pub async fn scenario(aws: &str, emu: &str) -> anyhow::Result<()> {
 
     let cluster_role = format!("arn:aws:iam::{CLUSTER_ACCOUNT}:role/RedbridgeClusterRole");
     let bucket_role = format!("arn:aws:iam::{BUCKET_ACCOUNT}:role/RedbridgeBucketRole");
-    let db_user_arn = format!("arn:aws:redshift:{REGION}:{CLUSTER_ACCOUNT}:dbuser:{CLUSTER}/{DB_USER}");
+    let db_user_arn = redbridge_iam::DbUserArn::provisioned(
+        &redbridge_iam::Region::parse(REGION)?,
+        redbridge_iam::AccountId::parse(CLUSTER_ACCOUNT)?,
+        CLUSTER,
+        DB_USER,
+    )?
+    .to_string();
     let bucket = "redbridge-smoke-data";
 
     // The S3 account: a customer-managed key, the bucket and its input.

@@ -362,7 +362,7 @@ impl World {
                 for policy in iam.list_role_policies(&name).await? {
                     let Some(document) = iam.get_role_policy(&name, &policy).await? else { continue };
                     let mut value = serde_json::to_value(&document)?;
-                    let before = value.to_string();
+                    let before = value.clone();
                     if let Some(Value::Array(statements)) = value.get_mut("Statement") {
                         for statement in statements.iter_mut() {
                             if let Some(actions) = statement.get_mut("Action") {
@@ -372,7 +372,7 @@ impl World {
                         statements
                             .retain(|s| s.get("Action").is_none_or(|a| !matches!(a, Value::Array(v) if v.is_empty())));
                     }
-                    if value.to_string() != before {
+                    if value != before {
                         if value.get("Statement").is_some_and(|s| matches!(s, Value::Array(v) if v.is_empty())) {
                             // Nothing left: people delete the policy, as IAM refuses an empty one.
                             iam.delete_role_policy(&name, &policy).await?;

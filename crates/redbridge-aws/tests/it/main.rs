@@ -8,6 +8,7 @@ mod mocks;
 mod mocks_doctor;
 mod mocks_pages;
 mod mocks_sessions;
+mod round_trip_run;
 mod snapshot_reader;
 
 use redbridge_core::{Plan, RawSpec, Spec};

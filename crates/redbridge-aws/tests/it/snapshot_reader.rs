@@ -5,12 +5,12 @@
 use std::time::{Duration, Instant};
 
 use redbridge_aws::apply_engine::{self, AccountPorts, NoSleep, Ports, RunSettings, Silent};
+use redbridge_aws::converge_run::{self, Mode};
 use redbridge_aws::fake::{FakeAccount, FakeAws, FakeBucketSettings};
 use redbridge_aws::ports::DefaultEncryption;
 use redbridge_aws::ports::S3 as _;
 use redbridge_aws::snapshot_reader::{ReadStats, read_snapshot, read_snapshot_listing};
 use redbridge_core::Plan;
-use redbridge_core::converge::{ApplyOptions, apply_diff};
 use redbridge_core::doctor::{
     FindingCode, Hop, Known, LISTED_KEYS, Report, Severity, Snapshot, Verdict, analyze, analyze_with_sql,
     listed_prefixes,
@@ -60,9 +60,10 @@ pub fn world(plan: &Plan) -> FakeAws {
 pub fn applied(plan: &Plan) -> FakeAws {
     let aws = world(plan);
     let ports = Ports::for_fake(&aws, plan);
+    let s3 = aws.account(plan.spec.s3_account);
     let report = block_on(async {
-        let current = apply_engine::read_current(plan, &ports).await.expect("read current");
-        let diff = apply_diff(plan, &current, ApplyOptions::default());
+        let prepared = converge_run::prepare(plan, &ports, Some(&s3), Mode::Apply { adopt: false }).await;
+        let diff = prepared.expect("accounts").diff.expect("read current");
         apply_engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent).await
     });
     assert!(report.succeeded(), "{report:?}");

@@ -2,7 +2,9 @@
 //! which link is broken, why, and how to fix it. Pure: the adapters read the [`Snapshot`], this
 //! module only judges it.
 
+mod access_hops;
 mod analysis;
+mod assume_hops;
 pub mod classify;
 mod finding_code;
 mod findings;
@@ -14,6 +16,7 @@ pub use classify::{Classification, classify};
 pub use finding_code::FindingCode;
 pub use findings::{Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict};
 pub use snapshot::{
-    AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
+    ApplyStatus, AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION,
+    Snapshot,
 };
 pub use user_sql::listed_prefixes;

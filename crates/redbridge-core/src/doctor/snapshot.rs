@@ -7,6 +7,7 @@
 //! incompatible change.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{KmsKeyArn, Region, RoleArn};
@@ -129,13 +130,70 @@ pub struct RedshiftState {
     pub workgroup_id: Option<String>,
 }
 
-/// A role attached to a cluster or namespace.
+/// A role attached to a cluster or namespace, as Redshift reports it. The one shape of an
+/// attachment: the ports return it, apply diffs it and doctor judges it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachedRole {
-    /// The role ARN as Redshift reports it.
+    /// The role ARN, exactly as Redshift returned it (foreign roles are never rewritten).
     pub arn: String,
-    /// `in-sync`, `adding` or `removing` (serverless may report none: `None`).
-    pub apply_status: Option<String>,
+    /// Where the attachment is. Written as `apply_status`; a `null` or missing status (older
+    /// snapshots of a serverless namespace, which may report none) reads as `in-sync`.
+    #[serde(rename = "apply_status", default, deserialize_with = "status_or_in_sync")]
+    pub status: ApplyStatus,
+}
+
+/// Where an attachment is (`DescribeClusters` `IamRoles[].ApplyStatus`; the serverless
+/// `applyStatus`), written in AWS's spelling.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ApplyStatus {
+    /// Usable.
+    #[default]
+    InSync,
+    /// Being attached.
+    Adding,
+    /// Being detached.
+    Removing,
+    /// A status this version does not know, verbatim.
+    Other(String),
+}
+
+impl ApplyStatus {
+    /// Parses AWS's spelling (`in-sync`, `adding`, `removing`).
+    pub fn parse(input: &str) -> Self {
+        match input.trim() {
+            "in-sync" => Self::InSync,
+            "adding" => Self::Adding,
+            "removing" => Self::Removing,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for ApplyStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::InSync => "in-sync",
+            Self::Adding => "adding",
+            Self::Removing => "removing",
+            Self::Other(other) => other,
+        })
+    }
+}
+
+impl Serialize for ApplyStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ApplyStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|text| Self::parse(&text))
+    }
+}
+
+fn status_or_in_sync<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<ApplyStatus, D::Error> {
+    Option::<ApplyStatus>::deserialize(deserializer).map(Option::unwrap_or_default)
 }
 
 /// A role: its trust and everything that limits what its sessions may do.

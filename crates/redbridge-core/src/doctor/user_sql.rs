@@ -14,7 +14,7 @@ use super::FindingCode;
 use super::analysis::{CallerPolicies, Doctor};
 use super::findings::{Check, Hop, HopReport, HopStatus, Severity};
 use super::snapshot::Known;
-use crate::spec::{Spec, Target};
+use crate::spec::Spec;
 use crate::statements::lint_context;
 
 /// The key prefixes of the spec's bucket that the statements in `sql` read from (COPY) or
@@ -217,14 +217,8 @@ impl Doctor<'_> {
 
     /// The database user's ARN as Redshift names it in errors (the first `db_users` entry).
     fn db_user_arn(&self) -> String {
-        let spec = self.spec;
-        let user = spec.db_users.first().map_or_else(|| "<user>".to_owned(), ToString::to_string);
-        let base =
-            format!("arn:{}:redshift:{}:{}:dbuser:", spec.region.partition(), spec.region, spec.redshift_account);
-        match &spec.target {
-            Target::Provisioned { cluster } => format!("{base}{cluster}/{user}"),
-            Target::Serverless { workgroup, .. } => format!("{base}{workgroup}/{user}"),
-        }
+        let user = self.spec.db_users.first().map_or("<user>", String::as_str);
+        crate::plan::db_user_arn(self.spec, user).to_string()
     }
 
     fn target_word(&self) -> &'static str {

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use redbridge_core::doctor::{
-    AttachedRole, BucketState, FindingCode, Hop, HopStatus, KeyState, Known, RedshiftState, Report, RoleState,
-    Severity, Snapshot, Verdict, analyze, classify,
+    ApplyStatus, AttachedRole, BucketState, FindingCode, Hop, HopStatus, KeyState, Known, RedshiftState, Report,
+    RoleState, Severity, Snapshot, Verdict, analyze, classify,
 };
 use redbridge_core::plan::Step;
 use redbridge_core::{Plan, Spec};
@@ -44,10 +44,7 @@ pub(crate) fn healthy(plan: &Plan) -> Snapshot {
     let spec = &plan.spec;
     snapshot.redshift = Known::known(RedshiftState {
         region: spec.region.clone(),
-        attached_roles: vec![AttachedRole {
-            arn: plan.chain.first().to_string(),
-            apply_status: Some("in-sync".into()),
-        }],
+        attached_roles: vec![AttachedRole { arn: plan.chain.first().to_string(), status: ApplyStatus::InSync }],
         enhanced_vpc_routing: false,
         workgroup_id: spec.target.is_serverless().then(|| "0e3c4a5b-1234-4c5d-9e8f-0a1b2c3d4e5f".to_owned()),
     });
@@ -135,10 +132,8 @@ fn role_not_attached() {
     let plan = plan(PROVISIONED);
     let mut snapshot = healthy(&plan);
     if let Known::Known { value } = &mut snapshot.redshift {
-        value.attached_roles = vec![AttachedRole {
-            arn: "arn:aws:iam::111111111111:role/other".into(),
-            apply_status: Some("in-sync".into()),
-        }];
+        value.attached_roles =
+            vec![AttachedRole { arn: "arn:aws:iam::111111111111:role/other".into(), status: ApplyStatus::InSync }];
     }
     let report = analyze(&plan, &snapshot);
     assert_eq!(errors(&report), vec![(FindingCode::FirstRoleNotAttached, Hop::Attachment)]);
@@ -151,7 +146,7 @@ fn role_still_adding() {
     let plan = plan(SERVERLESS);
     let mut snapshot = healthy(&plan);
     if let Known::Known { value } = &mut snapshot.redshift {
-        value.attached_roles[0].apply_status = Some("adding".into());
+        value.attached_roles[0].status = ApplyStatus::Adding;
     }
     let report = analyze(&plan, &snapshot);
     assert_eq!(errors(&report), vec![(FindingCode::FirstRoleNotInSync, Hop::Attachment)]);

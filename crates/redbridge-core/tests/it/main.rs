@@ -3,3 +3,5 @@
 mod doctor;
 mod doctor_sql;
 mod plan_properties;
+mod read_model;
+mod round_trip;

@@ -1,7 +1,7 @@
 //! Identifier parsing: valid forms, precise errors, and round trips under random input.
 
 use proptest::prelude::*;
-use redbridge_iam::{AccountId, Arn, BucketName, KmsKeyArn, KmsKeyRef, Partition, Region, RoleArn, S3Uri};
+use redbridge_iam::{AccountId, Arn, BucketName, DbUserArn, KmsKeyArn, KmsKeyRef, Partition, Region, RoleArn, S3Uri};
 
 /// Checks that `input` is refused with a message containing each of `expect`.
 fn refused<T: std::fmt::Debug, E: std::fmt::Display>(result: Result<T, E>, expect: &[&str]) {
@@ -149,6 +149,61 @@ fn kms_keys() {
 }
 
 #[test]
+fn db_user_arns() {
+    let provisioned = DbUserArn::parse("arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster/user1").unwrap();
+    assert_eq!(
+        (provisioned.region().as_str(), provisioned.account().as_str(), provisioned.host(), provisioned.user()),
+        ("us-west-2", "123456789012", "my-cluster", "user1")
+    );
+    assert_eq!(provisioned.serverless_workgroup_id(), None);
+    let region = Region::parse("us-west-2").unwrap();
+    let account = AccountId::parse("123456789012").unwrap();
+    assert_eq!(DbUserArn::provisioned(&region, account, "my-cluster", "user1").unwrap(), provisioned);
+
+    // Serverless as documented: `serverless-ACCOUNT-WORKGROUPID`, the workgroup's id.
+    let id = "a1b2c3d4-5678-90ab-cdef-0123456789ab";
+    let text = format!("arn:aws:redshift:us-west-2:123456789012:dbuser:serverless-123456789012-{id}/IAMR:Admin");
+    let serverless = DbUserArn::parse(&text).unwrap();
+    assert_eq!((serverless.serverless_workgroup_id(), serverless.user()), (Some(id), "IAMR:Admin"));
+    assert_eq!(DbUserArn::serverless(&region, account, id, "IAMR:Admin").unwrap(), serverless);
+    assert_eq!(serverless.to_string(), text);
+    // Another account's prefix is a cluster name like any other.
+    let other = DbUserArn::parse("arn:aws:redshift:us-west-2:123456789012:dbuser:serverless-999999999999-x/u").unwrap();
+    assert_eq!(other.serverless_workgroup_id(), None);
+    // Serverless as older pages wrote it: the workgroup name, written like a cluster.
+    let by_name = DbUserArn::serverless_by_name(&region, account, "analytics-wg", "etl").unwrap();
+    assert_eq!(by_name.to_string(), "arn:aws:redshift:us-west-2:123456789012:dbuser:analytics-wg/etl");
+    assert_eq!(
+        DbUserArn::serverless_pattern(&region, account, "etl"),
+        "arn:aws:redshift:us-west-2:123456789012:dbuser:serverless-123456789012-*/etl"
+    );
+    let china = DbUserArn::provisioned(&Region::parse("cn-north-1").unwrap(), account, "c", "u").unwrap();
+    assert_eq!(
+        (china.partition(), china.to_string().as_str()),
+        (Partition::AwsCn, "arn:aws-cn:redshift:cn-north-1:123456789012:dbuser:c/u")
+    );
+
+    refused(
+        DbUserArn::parse("arn:aws:redshift:us-west-2:123456789012:cluster:my-cluster"),
+        &["invalid database user ARN", "Redshift `cluster` ARN"],
+    );
+    refused(DbUserArn::parse("arn:aws:redshift::123456789012:dbuser:c/u"), &["names the region"]);
+    refused(DbUserArn::parse("arn:aws:iam::123456789012:role/R"), &["a database user ARN has `redshift`"]);
+    refused(DbUserArn::parse("arn:aws:redshift:us-west-2:123456789012:dbuser:my-cluster"), &["dbuser:CLUSTER/USER"]);
+    refused(
+        DbUserArn::parse("arn:aws:redshift:us-west-2:123456789012:dbuser:My-Cluster/u"),
+        &["`M` is not allowed", "at character 48"],
+    );
+    refused(DbUserArn::parse("arn:aws:redshift:us-west-2:123456789012:dbuser:c/"), &["user name after `/`"]);
+    refused(DbUserArn::parse("arn:aws:redshift:us-west-2:123456789012:dbuser:c/a/b"), &["no `/`", "at character 51"]);
+    refused(DbUserArn::parse("arn:aws:redshift:us-west-2:123456789012:dbuser:c/a b"), &["a space"]);
+    refused(DbUserArn::serverless(&region, account, "", "u"), &["workgroup id is empty"]);
+    refused(DbUserArn::serverless(&region, account, "ID", "u"), &["`I` is not allowed"]);
+    let json = serde_json::to_string(&serverless).unwrap();
+    assert_eq!(serde_json::from_str::<DbUserArn>(&json).unwrap(), serverless);
+}
+
+#[test]
 fn serde_carries_identifiers_as_strings_and_validates_them() {
     let role: RoleArn = serde_json::from_str("\"arn:aws:iam::111111111111:role/R\"").unwrap();
     assert_eq!(serde_json::to_string(&role).unwrap(), "\"arn:aws:iam::111111111111:role/R\"");
@@ -204,6 +259,25 @@ proptest! {
     }
 
     #[test]
+    fn db_user_arn_round_trips(
+        p in prop_oneof![Just("us-east-1"), Just("cn-north-1"), Just("us-gov-west-1")],
+        a in account(),
+        cluster in "[a-z][a-z0-9-]{0,62}",
+        workgroup_id in "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        user in "[A-Za-z0-9_$.@+:-]{1,40}",
+        serverless in any::<bool>(),
+    ) {
+        let region = Region::parse(p).unwrap();
+        let account = AccountId::parse(&a).unwrap();
+        let arn = if serverless {
+            DbUserArn::serverless(&region, account, &workgroup_id, &user).unwrap()
+        } else {
+            DbUserArn::provisioned(&region, account, &cluster, &user).unwrap()
+        };
+        prop_assert_eq!(DbUserArn::parse(&arn.to_string()).unwrap(), arn);
+    }
+
+    #[test]
     fn arbitrary_strings_never_panic(s in "\\PC{0,80}") {
         let _ = AccountId::parse(&s);
         let _ = Region::parse(&s);
@@ -213,6 +287,7 @@ proptest! {
         let _ = S3Uri::parse(&s);
         let _ = KmsKeyRef::parse(&s);
         let _ = KmsKeyArn::parse(&s);
+        let _ = DbUserArn::parse(&s);
     }
 
     #[test]
@@ -220,6 +295,7 @@ proptest! {
         let _ = Arn::parse(&s);
         let _ = RoleArn::parse(&s);
         let _ = KmsKeyRef::parse(&s);
+        let _ = DbUserArn::parse(&s);
         let _ = S3Uri::parse(&format!("s3://{s}"));
     }
 

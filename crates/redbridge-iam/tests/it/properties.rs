@@ -250,9 +250,9 @@ fn add_statement(input: &Value, slot: usize, effect: &str, s: &Value, p: &Value)
     let mut statement = s.clone();
     statement["Effect"] = json!(effect);
     if slots.is_empty() || slot % (slots.len() + 1) == slots.len() {
-        out["identity_policies"]
-            .as_array_mut()
-            .map(|list| list.push(json!({"Version": "2012-10-17", "Statement": [statement]})));
+        if let Some(list) = out["identity_policies"].as_array_mut() {
+            list.push(json!({"Version": "2012-10-17", "Statement": [statement]}));
+        }
         return out;
     }
     let (path, with_principal) = &slots[slot % (slots.len() + 1)];

@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use redbridge_aws::apply_engine::{self, NoSleep, Ports, RunSettings, Silent};
+use redbridge_aws::converge_run::{self, Mode};
 use redbridge_aws::fake::{FakeAws, FakeBucketSettings};
 use redbridge_aws::ports::DefaultEncryption;
 use redbridge_aws::snapshot_reader::{ReadStats, read_snapshot};
-use redbridge_core::converge::{ApplyOptions, apply_diff};
 use redbridge_core::doctor::{Verdict, analyze};
 use redbridge_core::{Plan, Spec};
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
@@ -131,12 +131,11 @@ fn world(plan: &Plan, runtime: &tokio::runtime::Runtime) -> anyhow::Result<FakeA
         );
     });
     let ports = Ports::for_fake(&aws, plan);
+    let s3 = aws.account(spec.s3_account);
     let report = runtime.block_on(async {
-        let current = apply_engine::read_current(plan, &ports).await?;
-        let diff = apply_diff(plan, &current, ApplyOptions::default());
-        Ok::<_, redbridge_aws::AwsError>(
-            apply_engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent).await,
-        )
+        let prepared = converge_run::prepare(plan, &ports, Some(&s3), Mode::Apply { adopt: false }).await?;
+        let diff = prepared.diff?;
+        anyhow::Ok(apply_engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent).await)
     })?;
     if !report.succeeded() {
         bail!("the fake apply failed: {report:?}");

@@ -4,7 +4,9 @@
 
 use std::process::ExitCode;
 
-use crate::apply::{AwsArgs, Mode};
+use redbridge_aws::converge_run::Mode;
+
+use super::apply::AwsArgs;
 use crate::spec_args::SpecArgs;
 
 /// Arguments of `redbridge destroy`.
@@ -18,5 +20,5 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let spec = args.spec.resolve()?;
-    crate::apply::run_mode(&spec, &args.aws, Mode::Destroy)
+    super::apply::run_mode(&spec, &args.aws, Mode::Destroy)
 }

@@ -2,7 +2,17 @@
 //!
 //! - every Rust file starts with a `//!` comment saying what it is for;
 //! - the domain crates stay pure: no async runtime, no AWS SDK, no HTTP client among their
-//!   dependencies, and no `std::fs`, `std::net` or `std::process` in their sources.
+//!   dependencies, and no `std::fs`, `std::net` or `std::process` in their sources;
+//! - ARCHITECTURE.md's codemap names every crate and every top-level module (`codemap.rs`);
+//! - every finding code in the sources is documented under `docs/`, and every documented code is
+//!   used (`finding_codes.rs`);
+//! - only the crates on an allowlist depend on an `aws-sdk-*` crate (`sdk_allowlist.rs`).
+//!
+//! Each check is a function over a project root, so tests run it on fixture trees.
+
+mod codemap;
+mod finding_codes;
+mod sdk_allowlist;
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +41,16 @@ pub fn run() -> anyhow::Result<()> {
 
 /// Every problem found under `root`, as one line each.
 pub fn problems(root: &Path) -> Vec<String> {
+    let mut problems = module_doc_problems(root);
+    problems.extend(domain_purity_problems(root));
+    problems.extend(codemap::problems(root));
+    problems.extend(finding_codes::problems(root));
+    problems.extend(sdk_allowlist::problems(root));
+    problems
+}
+
+/// Rust files that do not start with a `//!` comment.
+fn module_doc_problems(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     for dir in ["crates", "xtask", "tests"] {
@@ -49,6 +69,12 @@ pub fn problems(root: &Path) -> Vec<String> {
             ));
         }
     }
+    problems
+}
+
+/// Domain crates with an I/O dependency or I/O in their sources.
+fn domain_purity_problems(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
     for name in DOMAIN_CRATES {
         let dir = root.join("crates").join(name);
         if !dir.exists() {
@@ -83,6 +109,7 @@ fn normal_dependencies(manifest: &str) -> Vec<String> {
     value.get("dependencies").and_then(|d| d.as_table()).map(|t| t.keys().cloned().collect()).unwrap_or_default()
 }
 
+/// Every `.rs` file under `dir`, sorted, skipping `target` and `node_modules`.
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
@@ -99,6 +126,24 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The workspace's packages as paths relative to the root: every `crates/*` with a manifest,
+/// `xtask` and `tests/e2e`.
+fn crate_dirs(root: &Path) -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(root.join("crates"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.path().join("Cargo.toml").is_file())
+        .map(|entry| format!("crates/{}", entry.file_name().to_string_lossy()))
+        .collect();
+    dirs.sort();
+    dirs.extend(
+        ["xtask", "tests/e2e"].into_iter().filter(|d| root.join(d).join("Cargo.toml").is_file()).map(String::from),
+    );
+    dirs
+}
+
+/// `path` relative to `root`, for messages.
 fn relative(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).display().to_string()
 }
@@ -106,6 +151,7 @@ fn relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::TempDir;
 
     #[test]
     fn the_tree_is_tidy() {
@@ -115,17 +161,30 @@ mod tests {
 
     #[test]
     fn tidy_catches_io_in_domain_crates_and_missing_docs() {
-        let root = std::env::temp_dir().join(format!("redbridge-tidy-{}", std::process::id()));
-        let src = root.join("crates/redbridge-core/src");
-        std::fs::create_dir_all(&src).unwrap();
-        std::fs::write(root.join("crates/redbridge-core/Cargo.toml"), "[dependencies]\ntokio = \"1\"\nserde = \"1\"\n")
-            .unwrap();
-        std::fs::write(src.join("lib.rs"), "use std::fs::read;\n").unwrap();
-        let found = problems(&root);
-        std::fs::remove_dir_all(&root).unwrap();
-        assert_eq!(found.len(), 3, "{found:#?}");
-        assert!(found[0].contains("does not start with a `//!` comment"));
-        assert!(found[1].contains("depends on `tokio`"));
-        assert!(found[2].contains("lib.rs:1: domain crate uses `std::fs`"));
+        let root = TempDir::new("tidy-purity");
+        root.write("crates/redbridge-core/Cargo.toml", "[dependencies]\ntokio = \"1\"\nserde = \"1\"\n");
+        root.write("crates/redbridge-core/src/lib.rs", "use std::fs::read;\n");
+        let docs = module_doc_problems(root.path());
+        assert_eq!(docs.len(), 1, "{docs:#?}");
+        assert!(docs[0].contains("does not start with a `//!` comment"));
+        let purity = domain_purity_problems(root.path());
+        assert_eq!(purity.len(), 2, "{purity:#?}");
+        assert!(purity[0].contains("depends on `tokio`"));
+        assert!(purity[1].contains("lib.rs:1: domain crate uses `std::fs`"));
+
+        root.write("crates/redbridge-core/Cargo.toml", "[dependencies]\nserde = \"1\"\n");
+        root.write("crates/redbridge-core/src/lib.rs", "//! Pure.\n\npub fn pure() {}\n");
+        assert_eq!(module_doc_problems(root.path()), Vec::<String>::new());
+        assert_eq!(domain_purity_problems(root.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn crate_dirs_are_the_crates_folders_xtask_and_e2e() {
+        let root = TempDir::new("tidy-crates");
+        for dir in ["crates/b", "crates/a", "xtask", "tests/e2e"] {
+            root.write(&format!("{dir}/Cargo.toml"), "");
+        }
+        root.write("crates/not-a-crate/README.md", "");
+        assert_eq!(crate_dirs(root.path()), ["crates/a", "crates/b", "xtask", "tests/e2e"]);
     }
 }

@@ -5,17 +5,17 @@
 //! reads AWS configuration), concurrently, with `redbridge_aws::snapshot_reader::read_snapshot_listing`,
 //! which also lists the prefixes the `--sql` statements read from or unload to.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use redbridge_aws::snapshot_reader::{ReadStats, read_snapshot_listing};
 use redbridge_core::Plan;
-use redbridge_core::doctor::{HopStatus, Report, Severity, Snapshot, Verdict, analyze_with_sql, listed_prefixes};
+use redbridge_core::doctor::{Snapshot, analyze_with_sql, listed_prefixes};
 
 use crate::accounts::{HopProfile, Profiles, live_ports, parse_hop_profile};
 use crate::output::OutputFormat;
+use crate::render;
 use crate::spec_args::SpecArgs;
 
 /// Arguments of `redbridge doctor`.
@@ -77,13 +77,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 eprintln!("saved the snapshot to `{}`", path.display());
             }
             if args.verbose {
-                eprintln!("{}", render_stats(&stats));
+                eprintln!("{}", render::read_stats(&stats));
             }
             analyze_with_sql(&plan, &snapshot, &sql)
         }
     };
     match args.output {
-        OutputFormat::Text => print!("{}", render_text(&plan, &report)),
+        OutputFormat::Text => print!("{}", render::doctor_report(&plan, &report)),
         OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
     }
     Ok(ExitCode::from(report.verdict.exit_code()))
@@ -108,17 +108,9 @@ fn user_sql(args: &Args) -> anyhow::Result<Vec<String>> {
     Ok(texts)
 }
 
-/// What reading cost, for `--verbose`.
-pub fn render_stats(stats: &ReadStats) -> String {
-    format!(
-        "read both accounts with {} AWS calls; longest dependent sequence: {} round trip(s)",
-        stats.calls, stats.depth
-    )
-}
-
 /// Reads both accounts with the SDK: the only place `doctor` starts a runtime.
 fn read_live(plan: &Plan, args: &Args, prefixes: &[String]) -> anyhow::Result<(Snapshot, ReadStats)> {
-    crate::apply::init_tracing();
+    crate::logging::init();
     let runtime =
         tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
     Ok(runtime.block_on(async {
@@ -132,86 +124,17 @@ fn read_live(plan: &Plan, args: &Args, prefixes: &[String]) -> anyhow::Result<(S
     }))
 }
 
-/// The report as the chain reads, top to bottom: each hop with ✓ or ✗ and its findings.
-pub fn render_text(plan: &Plan, report: &Report) -> String {
-    let spec = &plan.spec;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Chain: {} ({}) → s3://{} ({})",
-        spec.target.name(),
-        spec.redshift_account,
-        spec.bucket,
-        spec.s3_account
-    );
-    for hop in &report.hops {
-        let mark = match hop.status {
-            HopStatus::Ok => "✓",
-            HopStatus::Broken => "✗",
-            HopStatus::Unknown => "?",
-            HopStatus::Skipped => "-",
-        };
-        let status = match hop.status {
-            HopStatus::Skipped => " (skipped: the role it starts from could not be read)",
-            HopStatus::Unknown => " (could not be fully checked)",
-            _ => "",
-        };
-        let _ = writeln!(out, "{mark} {}{status}", hop.hop.label());
-        for check in &hop.checks {
-            let mark = match check.ok {
-                Some(true) => "ok",
-                Some(false) => "no",
-                None => "??",
-            };
-            let _ = writeln!(out, "    [{mark}] {}", check.what);
-        }
-        for finding in report.findings.iter().filter(|f| f.hop == hop.hop) {
-            let level = match finding.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Unknown => "unknown",
-                Severity::Info => "note",
-            };
-            let _ = writeln!(out, "    {level}[{}]: {}", finding.code, finding.message);
-            for evidence in &finding.evidence {
-                let _ = writeln!(out, "      evidence: {evidence}");
-            }
-            let mut lines = finding.fix.lines();
-            if let Some(first) = lines.next() {
-                let _ = writeln!(out, "      fix: {first}");
-                for line in lines {
-                    let _ = writeln!(out, "        {line}");
-                }
-            }
-        }
-    }
-    let count = |severity: Severity| report.findings.iter().filter(|f| f.severity == severity).count();
-    let verdict = match report.verdict {
-        Verdict::Healthy => "healthy: every action COPY and UNLOAD need is allowed",
-        Verdict::Broken => "broken: fix the errors above, top first",
-        Verdict::Unknown => "unknown: nothing found broken, but some state could not be read",
-    };
-    let _ = writeln!(
-        out,
-        "\n{verdict} ({} error(s), {} warning(s), {} unknown)",
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Unknown)
-    );
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use redbridge_aws::apply_engine::{self, NoSleep, Ports, RunSettings, Silent};
+    use redbridge_aws::converge_run::{self, Mode};
     use redbridge_aws::fake::FakeAws;
     use redbridge_aws::snapshot_reader::read_snapshot;
-    use redbridge_core::converge::{ApplyOptions, apply_diff};
     use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 
     use super::*;
     use redbridge_core::Spec;
-    use redbridge_core::doctor::analyze;
+    use redbridge_core::doctor::{Report, analyze};
 
     fn plan() -> Plan {
         let text =
@@ -247,10 +170,11 @@ mod tests {
             );
         });
         let ports = Ports::for_fake(&aws, plan);
+        let s3 = aws.account(plan.spec.s3_account);
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         runtime.block_on(async {
-            let current = apply_engine::read_current(plan, &ports).await.unwrap();
-            let diff = apply_diff(plan, &current, ApplyOptions::default());
+            let prepared = converge_run::prepare(plan, &ports, Some(&s3), Mode::Apply { adopt: false }).await;
+            let diff = prepared.unwrap().diff.unwrap();
             assert!(
                 apply_engine::execute(&diff, &ports, &RunSettings::default(), &NoSleep::default(), &Silent)
                     .await
@@ -273,12 +197,12 @@ mod tests {
         let plan = plan();
         let aws = applied(&plan);
         let (report, stats) = diagnose(&plan, &aws);
-        let text = render_text(&plan, &report);
+        let text = render::doctor_report(&plan, &report);
         assert_eq!(report.verdict.exit_code(), 0, "{text}");
         assert!(!text.contains('✗'), "{text}");
         assert!(text.contains("healthy: every action COPY and UNLOAD need is allowed"), "{text}");
         assert_eq!(
-            render_stats(&stats),
+            render::read_stats(&stats),
             format!("read both accounts with {} AWS calls; longest dependent sequence: 2 round trip(s)", stats.calls)
         );
     }
@@ -289,7 +213,7 @@ mod tests {
         let aws = applied(&plan);
         aws.edit(|s| s.namespaces.values_mut().for_each(Vec::clear));
         let (report, _) = diagnose(&plan, &aws);
-        let text = render_text(&plan, &report);
+        let text = render::doctor_report(&plan, &report);
         assert_eq!(report.verdict.exit_code(), 1);
         assert!(text.contains("✗ attachment"), "{text}");
         assert!(text.contains("error[RB101]"), "{text}");
@@ -298,6 +222,6 @@ mod tests {
         aws.deny(Some(plan.spec.s3_account), "*");
         let (report, _) = diagnose(&plan, &aws);
         assert_eq!(report.verdict.exit_code(), 3, "{:#?}", report.findings);
-        assert!(render_text(&plan, &report).contains("unknown[RB199]"));
+        assert!(render::doctor_report(&plan, &report).contains("unknown[RB199]"));
     }
 }

@@ -1,0 +1,175 @@
+//! `redbridge test` over the fakes: one batch, the marker checked, only the test's own objects
+//! deleted (whatever happened), failures diagnosed to the hop, timeouts and aborts failing.
+
+use std::time::Duration;
+
+use redbridge_aws::apply_engine::NoSleep;
+use redbridge_aws::data_api::{PollSettings, RunOutcome};
+use redbridge_aws::fake::{FakeAws, FakeOutcome, FakeStatement};
+use redbridge_aws::round_trip_run::{TestError, TestReport, TestSettings, data_target, fresh_name, run_test};
+use redbridge_core::{Plan, Spec};
+
+use crate::block_on;
+
+pub fn plan(access: &str) -> Plan {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml"))
+            .unwrap();
+    let mut spec = Spec::from_toml(&text).unwrap();
+    spec.access = redbridge_core::spec::Access::parse(access).unwrap();
+    Plan::new(&spec).unwrap()
+}
+
+pub fn settings(plan: &Plan) -> TestSettings {
+    TestSettings {
+        poll: PollSettings { interval: Duration::from_secs(1), timeout: Duration::from_secs(30), max_attempts: 3 },
+        ..TestSettings::new(data_target(plan, None), "redbridge-test-1")
+    }
+}
+
+/// The bucket, with someone else's object under the spec's prefix: the test must leave it.
+pub fn world(plan: &Plan) -> FakeAws {
+    let aws = FakeAws::new();
+    aws.seed_bucket(plan.spec.bucket.as_str(), plan.spec.bucket_region.clone(), None);
+    let base = plan.spec.prefixes.first().cloned().unwrap_or_default();
+    aws.edit(|s| {
+        s.objects.entry(plan.spec.bucket.to_string()).or_default().insert(format!("{base}keep-me.csv"), b"x".to_vec());
+    });
+    aws
+}
+
+pub fn run_on(plan: &Plan, aws: &FakeAws, settings: &TestSettings) -> TestReport {
+    let data = aws.redshift();
+    let s3 = aws.account(plan.spec.s3_account);
+    block_on(run_test(plan, &data, Some(&s3), settings, &NoSleep::default(), &|_| {})).unwrap()
+}
+
+fn objects(aws: &FakeAws) -> Vec<String> {
+    aws.state().objects.values().flat_map(|o| o.keys().cloned()).collect()
+}
+
+#[test]
+fn a_passing_round_trip_is_one_batch_and_deletes_only_what_it_wrote() {
+    let plan = plan("both");
+    let aws = world(&plan);
+    aws.script_statement(FakeStatement {
+        running_polls: 3,
+        outcome: FakeOutcome::Finished { records: vec![vec![Some("1".into())]] },
+    });
+    let report = run_on(&plan, &aws, &settings(&plan));
+    assert!(report.passed, "{report:#?}");
+    assert_eq!(report.mode, "round_trip");
+    let submitted = aws.submitted_sql();
+    assert_eq!(submitted.len(), 1, "one batch: the temporary tables share its session");
+    assert_eq!(submitted[0], report.statements);
+    let cleanup = report.cleanup.clone().unwrap();
+    assert_eq!(cleanup.deleted, [format!("{}redbridge-test-1/part_0000_part_00", plan.spec.prefixes[0])]);
+    assert_eq!(cleanup.problem, None);
+    assert_eq!(objects(&aws), [format!("{}keep-me.csv", plan.spec.prefixes[0])], "the foreign object stays");
+}
+
+#[test]
+fn a_missing_marker_fails_the_test() {
+    let plan = plan("both");
+    let aws = world(&plan);
+    aws.script_statement(FakeStatement {
+        running_polls: 0,
+        outcome: FakeOutcome::Finished { records: vec![vec![Some("0".into())]] },
+    });
+    let report = run_on(&plan, &aws, &settings(&plan));
+    assert!(!report.passed);
+    assert!(report.problem.unwrap().contains("COPY loaded `0` rows"));
+}
+
+#[test]
+fn a_failed_unload_is_classified_to_the_bucket_hop_and_still_cleaned() {
+    let plan = plan("both");
+    let aws = world(&plan);
+    let role = plan.chain.last().name().to_owned();
+    let error = format!(
+        "S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/{role}/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::{}/x",
+        plan.spec.bucket
+    );
+    aws.script_statement(FakeStatement { running_polls: 1, outcome: FakeOutcome::Failed { at: 2, error } });
+    let report = run_on(&plan, &aws, &settings(&plan));
+    assert!(!report.passed);
+    assert!(matches!(report.outcome, RunOutcome::Failed { statement: Some(2), .. }), "{:?}", report.outcome);
+    let diagnosis = report.diagnosis.clone().unwrap();
+    assert_eq!(diagnosis.code, "RB131");
+    assert_eq!(diagnosis.hop, format!("{role} → S3"));
+    let json: serde_json::Value = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["outcome"]["outcome"], "failed");
+    assert_eq!(json["diagnosis"]["code"], "RB131");
+    assert_eq!(objects(&aws).len(), 1, "only the foreign object");
+}
+
+#[test]
+fn timeout_and_abort_fail_the_test() {
+    let plan = plan("both");
+    let aws = world(&plan);
+    aws.script_statement(FakeStatement { running_polls: 1000, outcome: FakeOutcome::Finished { records: Vec::new() } });
+    let report = run_on(&plan, &aws, &settings(&plan));
+    assert!(matches!(report.outcome, RunOutcome::TimedOut { cancelled: true, .. }), "{:?}", report.outcome);
+    assert!(!report.passed);
+    aws.script_statement(FakeStatement { running_polls: 0, outcome: FakeOutcome::Aborted });
+    let report = run_on(&plan, &aws, &settings(&plan));
+    assert!(!report.passed);
+    assert!(matches!(report.outcome, RunOutcome::Aborted { .. }));
+}
+
+#[test]
+fn a_copy_only_chain_writes_the_marker_itself_and_removes_it() {
+    let plan = plan("copy");
+    let aws = world(&plan);
+    aws.script_statement(FakeStatement {
+        running_polls: 0,
+        outcome: FakeOutcome::Finished { records: vec![vec![Some("1".into())]] },
+    });
+    let report = run_on(&plan, &aws, &settings(&plan));
+    assert!(report.passed, "{report:#?}");
+    assert_eq!(report.statements.len(), 3);
+    assert!(aws.calls().iter().any(|c| c.starts_with("s3:PutObject")));
+    assert_eq!(report.cleanup.unwrap().deleted.len(), 1);
+    assert_eq!(objects(&aws).len(), 1);
+
+    let error = block_on(run_test(
+        &plan,
+        &aws.redshift(),
+        None::<&redbridge_aws::fake::FakeAccount>,
+        &settings(&plan),
+        &NoSleep::default(),
+        &|_| {},
+    ))
+    .unwrap_err();
+    assert_eq!(error, TestError::NoBucketAccess);
+    assert_eq!(
+        error.to_string(),
+        "a COPY-only chain needs the bucket account's profile (`--s3-profile`) to write the marker object"
+    );
+}
+
+#[test]
+fn sql_mode_runs_one_statement_and_classifies_its_failure() {
+    let plan = plan("both");
+    let aws = world(&plan);
+    aws.script_statement(FakeStatement {
+        running_polls: 0,
+        outcome: FakeOutcome::Failed {
+            at: 0,
+            error: "S3ServiceException:The specified bucket does not exist,Status 404,Error NoSuchBucket".into(),
+        },
+    });
+    let settings = TestSettings { sql: Some("COPY t FROM 's3://nope/x' IAM_ROLE default".into()), ..settings(&plan) };
+    let report = run_on(&plan, &aws, &settings);
+    assert_eq!(report.mode, "sql");
+    assert_eq!(report.diagnosis.unwrap().code, "RB153");
+    assert!(report.cleanup.is_none(), "`--sql` deletes nothing");
+    assert_eq!(objects(&aws).len(), 1);
+}
+
+#[test]
+fn fresh_names_are_test_prefixes_and_differ() {
+    let (first, second) = (fresh_name(), fresh_name());
+    assert!(first.starts_with("redbridge-test-"), "{first}");
+    assert_ne!(first, second);
+}

@@ -1,0 +1,246 @@
+//! The `apply` and `destroy` flow over the fakes, with a scripted terminal: the diff, the
+//! confirmation, the report, `--verbose`, and the refusals before any change.
+
+use redbridge_aws::apply_engine::{NoSleep, Ports, RunSettings, Silent};
+use redbridge_aws::fake::FakeAws;
+use redbridge_core::{Plan, Spec};
+
+use super::*;
+
+struct Scripted {
+    out: String,
+    notes: Vec<String>,
+    answer: bool,
+    asked: usize,
+}
+
+impl Ui for Scripted {
+    fn out(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    fn note(&mut self, text: &str) {
+        self.notes.push(text.to_owned());
+    }
+
+    fn confirm(&mut self, _question: &str) -> anyhow::Result<bool> {
+        self.asked += 1;
+        Ok(self.answer)
+    }
+}
+
+fn plan() -> Plan {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml"))
+            .unwrap();
+    Plan::new(&Spec::from_toml(&text).unwrap()).unwrap()
+}
+
+fn world(plan: &Plan) -> FakeAws {
+    let aws = FakeAws::new();
+    aws.seed_namespace("analytics-ns", &[]);
+    if let Some(key) = &plan.spec.kms_key {
+        aws.seed_key(key, redbridge_iam::policy::PolicyDocument::new(vec![]));
+    }
+    aws
+}
+
+fn run(aws: &FakeAws, plan: &Plan, options: Options, answer: bool) -> (ExitCode, Scripted) {
+    let ports = Ports::for_fake(aws, plan);
+    let s3 = aws.account(plan.spec.s3_account);
+    let mut ui = Scripted { out: String::new(), notes: Vec::new(), answer, asked: 0 };
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let code = runtime
+        .block_on(converge(
+            plan,
+            &ports,
+            Some(&s3),
+            &options,
+            &RunSettings::default(),
+            &NoSleep::default(),
+            &Silent,
+            &mut ui,
+        ))
+        .unwrap();
+    (code, ui)
+}
+
+fn options(mode: Mode) -> Options {
+    Options { dry_run: false, yes: true, output: OutputFormat::Text, verbose: false, mode }
+}
+
+#[test]
+fn apply_prints_a_terraform_like_diff_then_what_it_did_and_a_rerun_reports_no_changes() {
+    let plan = plan();
+    let aws = world(&plan);
+    let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
+    assert_eq!(code, ExitCode::SUCCESS, "{}", ui.out);
+    assert_eq!(ui.asked, 0, "`--yes` does not ask");
+    assert!(
+        ui.out.contains(
+            "account 111111111111 (Redshift account)\n  + role arn:aws:iam::111111111111:role/redbridge-analytics-wg"
+        ),
+        "{}",
+        ui.out
+    );
+    assert!(ui.out.contains("  ~ key policy of arn:aws:kms:"), "{}", ui.out);
+    assert!(ui.out.contains("      + "), "policy diff lines: {}", ui.out);
+    assert!(ui.out.contains("apply: 5 to create, 1 to update, 0 to delete, 0 unchanged"), "{}", ui.out);
+    assert!(
+        ui.out.contains("done      + role arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports"),
+        "{}",
+        ui.out
+    );
+    assert!(ui.out.ends_with("apply complete\n"), "{}", ui.out);
+
+    let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(
+        ui.out.contains(
+            "  = role arn:aws:iam::111111111111:role/redbridge-analytics-wg attached to namespace `analytics-ns`"
+        ),
+        "{}",
+        ui.out
+    );
+    assert!(ui.out.ends_with("no changes: AWS already matches the plan\n"), "{}", ui.out);
+}
+
+#[test]
+fn dry_run_and_a_declined_confirmation_change_nothing() {
+    let plan = plan();
+    let aws = world(&plan);
+    let before = aws.state();
+    let (code, ui) = run(&aws, &plan, Options { dry_run: true, ..options(Mode::Apply { adopt: false }) }, true);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(ui.out.ends_with("dry run: nothing was changed\n"));
+    assert_eq!(aws.state(), before);
+    let (code, ui) = run(&aws, &plan, Options { yes: false, ..options(Mode::Apply { adopt: false }) }, false);
+    assert_eq!(code, ExitCode::from(1));
+    assert_eq!(ui.asked, 1);
+    assert!(ui.out.ends_with("cancelled: nothing was changed\n"));
+    assert_eq!(aws.state(), before);
+}
+
+#[test]
+fn json_output_carries_the_diff_and_the_report() {
+    let plan = plan();
+    let aws = world(&plan);
+    let (_, ui) =
+        run(&aws, &plan, Options { output: OutputFormat::Json, ..options(Mode::Apply { adopt: false }) }, true);
+    let value: serde_json::Value = serde_json::from_str(&ui.out).unwrap();
+    assert_eq!(value["status"], "done");
+    assert_eq!(value["diff"]["accounts"][0]["changes"][0]["kind"], "create");
+    assert_eq!(value["report"]["steps"][0]["outcome"], "done");
+    let (_, ui) = run(&aws, &plan, Options { output: OutputFormat::Json, ..options(Mode::Destroy) }, true);
+    let value: serde_json::Value = serde_json::from_str(&ui.out).unwrap();
+    assert_eq!(value["command"], "destroy");
+    assert_eq!(value["status"], "done");
+}
+
+#[test]
+fn a_failed_apply_says_what_was_done_and_what_was_not() {
+    let plan = plan();
+    let aws = world(&plan);
+    // The account check and the reads first (as many as a dry run makes); fail the first write.
+    let (_, dry) = run(&aws, &plan, Options { dry_run: true, ..options(Mode::Apply { adopt: false }) }, true);
+    assert!(dry.out.ends_with("dry run: nothing was changed\n"));
+    let reads = aws.calls().len() as u64;
+    aws.fail_call(reads + 1);
+    let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
+    assert_eq!(code, ExitCode::from(1), "{}", ui.out);
+    assert!(
+        ui.out.contains(
+            "FAILED    + role arn:aws:iam::111111111111:role/redbridge-analytics-wg: iam:CreateRole: injected failure"
+        ),
+        "{}",
+        ui.out
+    );
+    assert!(
+        ui.out.contains("not run   + role arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports"),
+        "{}",
+        ui.out
+    );
+    assert!(ui.out.contains("apply failed: the steps marked `done` were made"), "{}", ui.out);
+}
+
+#[test]
+fn destroy_shows_deletions_and_leaves_nothing_of_redbridge() {
+    let plan = plan();
+    let aws = world(&plan);
+    let before = aws.state();
+    run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
+    let (code, ui) = run(&aws, &plan, options(Mode::Destroy), true);
+    assert_eq!(code, ExitCode::SUCCESS, "{}", ui.out);
+    assert!(ui.out.contains("  - role arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports"), "{}", ui.out);
+    assert!(ui.out.contains("destroy complete"), "{}", ui.out);
+    assert_eq!(aws.state().settled(), before.settled());
+}
+
+#[test]
+fn a_foreign_role_blocks_apply_with_a_message_naming_adopt() {
+    let plan = plan();
+    let aws = world(&plan);
+    aws.seed_role(plan.chain.first(), redbridge_iam::policy::PolicyDocument::new(vec![]), &[]);
+    let ports = Ports::for_fake(&aws, &plan);
+    let mut ui = Scripted { out: String::new(), notes: Vec::new(), answer: true, asked: 0 };
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let error = runtime
+        .block_on(converge(
+            &plan,
+            &ports,
+            None::<&redbridge_aws::fake::FakeAccount>,
+            &options(Mode::Apply { adopt: false }),
+            &RunSettings::default(),
+            &NoSleep::default(),
+            &Silent,
+            &mut ui,
+        ))
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("nothing was changed: role `arn:aws:iam::111111111111:role/redbridge-analytics-wg` exists"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("`--adopt`"));
+}
+
+#[test]
+fn verbose_prints_what_reading_cost_and_an_unreadable_role_stops_before_any_change() {
+    let plan = plan();
+    let aws = world(&plan);
+    let (code, ui) = run(&aws, &plan, Options { verbose: true, ..options(Mode::Apply { adopt: false }) }, true);
+    assert_eq!(code, ExitCode::SUCCESS, "{}", ui.out);
+    let calls = aws.calls().iter().take_while(|c| !c.starts_with("iam:CreateRole")).count();
+    assert_eq!(
+        ui.notes,
+        [format!("read both accounts with {calls} AWS calls; longest dependent sequence: 2 round trip(s)")]
+    );
+
+    aws.deny(Some(plan.spec.redshift_account), "iam:GetRole");
+    let before = aws.state();
+    let ports = Ports::for_fake(&aws, &plan);
+    let mut ui = Scripted { out: String::new(), notes: Vec::new(), answer: true, asked: 0 };
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let error = runtime
+        .block_on(converge(
+            &plan,
+            &ports,
+            None::<&redbridge_aws::fake::FakeAccount>,
+            &options(Mode::Destroy),
+            &RunSettings::default(),
+            &NoSleep::default(),
+            &Silent,
+            &mut ui,
+        ))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "cannot read the current state: role `{role}`: access denied for `iam:GetRole` reading role `{role}`; nothing was changed",
+            role = plan.chain.first()
+        )
+    );
+    assert!(ui.out.is_empty(), "no diff is shown: {}", ui.out);
+    assert_eq!(aws.state(), before);
+}

@@ -1,0 +1,163 @@
+//! `redbridge test`: prove the chain with real statements through the Redshift Data API: the
+//! round trip (UNLOAD a marker row with the plan's chain, COPY it back, count it, delete what
+//! it wrote) or one statement of the user's (`--sql`), with a failure diagnosed in doctor's
+//! codes and hops. The statements and the diagnosis are `redbridge_core::round_trip`; running
+//! them and the cleanup is `redbridge_aws::round_trip_run::run_test`.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use redbridge_aws::apply_engine::TokioSleeper;
+use redbridge_aws::config::{self, AccountSettings};
+use redbridge_aws::data_api::{DataEvent, PollSettings};
+use redbridge_aws::round_trip_run::{TestSettings, data_target, fresh_name, run_test};
+use redbridge_aws::sdk::SdkRedshiftData;
+use redbridge_core::Plan;
+
+use crate::output::OutputFormat;
+use crate::render;
+use crate::spec_args::SpecArgs;
+
+/// Arguments of `redbridge test`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "runs as the first `--db-user` of the spec (provisioned), as `--secret-arn`, or as the caller's IAM identity\n\n\
+                        exit status: 0 the round trip (or `--sql`) succeeded; 1 it failed, was aborted or timed out; 2 usage or input errors"
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// The database to connect to.
+    #[arg(long, default_value = "dev")]
+    pub database: String,
+    /// A Secrets Manager secret with the database credentials (instead of `--db-user`).
+    #[arg(long, value_name = "ARN")]
+    pub secret_arn: Option<String>,
+    /// Run this statement instead of the UNLOAD/COPY round trip.
+    #[arg(long, value_name = "STMT")]
+    pub sql: Option<String>,
+    /// Seconds to wait for the statements before cancelling them.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub timeout: u64,
+    /// The AWS profile of the Redshift account (default: the standard credential chain).
+    #[arg(long, value_name = "PROFILE")]
+    pub redshift_profile: Option<String>,
+    /// The AWS profile of the bucket account: writes the COPY marker and deletes the test's objects.
+    #[arg(long, value_name = "PROFILE")]
+    pub s3_profile: Option<String>,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t)]
+    pub output: OutputFormat,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let spec = args.spec.resolve()?;
+    let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan this spec: {e}"))?;
+    if args.sql.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        anyhow::bail!("`--sql` is empty");
+    }
+    let settings = TestSettings {
+        target: data_target(&plan, args.secret_arn.as_deref()),
+        database: args.database.clone(),
+        sql: args.sql.clone(),
+        poll: PollSettings { timeout: Duration::from_secs(args.timeout), ..PollSettings::default() },
+        unique: fresh_name(),
+    };
+    crate::logging::init();
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
+    let interactive = std::io::stderr().is_terminal() && args.output == OutputFormat::Text;
+    let progress = move |event: &DataEvent| match event {
+        DataEvent::Submitted { id } => eprintln!("submitted `{id}`"),
+        DataEvent::Status { status, statement, waited_ms } => {
+            let which = statement.map(|(n, total)| format!(" (statement {n} of {total})")).unwrap_or_default();
+            eprintln!("{}{which} after {:.1}s", status.to_ascii_lowercase(), *waited_ms as f64 / 1000.0);
+        }
+        DataEvent::Throttled { operation, delay_ms } => {
+            if interactive {
+                eprintln!("`{operation}` throttled; retrying in {:.1}s", *delay_ms as f64 / 1000.0);
+            }
+        }
+    };
+    let report = runtime.block_on(async {
+        let redshift_config = config::load(&AccountSettings {
+            profile: args.redshift_profile.clone(),
+            region: Some(spec.region.clone()),
+        })
+        .await;
+        let data = SdkRedshiftData::from_conf(&redshift_config);
+        let s3_config = config::load(&AccountSettings {
+            profile: args.s3_profile.clone().or_else(|| {
+                (spec.s3_account == spec.redshift_account).then(|| args.redshift_profile.clone()).flatten()
+            }),
+            region: Some(spec.bucket_region.clone()),
+        })
+        .await;
+        let s3 = redbridge_aws::sdk::SdkS3::from_conf(&s3_config, config::s3_endpoint_overridden(&s3_config));
+        run_test(&plan, &data, Some(&s3), &settings, &TokioSleeper, &progress).await
+    })?;
+    match args.output {
+        OutputFormat::Text => print!("{}", render::test_report(&report)),
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
+    Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+#[cfg(test)]
+mod tests {
+    use redbridge_aws::apply_engine::NoSleep;
+    use redbridge_aws::fake::{FakeAws, FakeOutcome, FakeStatement};
+    use redbridge_aws::round_trip_run::TestReport;
+    use redbridge_core::Spec;
+
+    use super::*;
+
+    /// Runs the round trip of the example over the fakes, with one scripted outcome.
+    fn report_of(outcome: FakeOutcome, running_polls: u32) -> (Plan, TestReport) {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml"))
+                .unwrap();
+        let plan = Plan::new(&Spec::from_toml(&text).unwrap()).unwrap();
+        let aws = FakeAws::new();
+        aws.seed_bucket(plan.spec.bucket.as_str(), plan.spec.bucket_region.clone(), None);
+        aws.script_statement(FakeStatement { running_polls, outcome });
+        let settings = TestSettings {
+            poll: PollSettings { interval: Duration::from_secs(1), timeout: Duration::from_secs(30), max_attempts: 3 },
+            ..TestSettings::new(data_target(&plan, None), "redbridge-test-1")
+        };
+        let s3 = aws.account(plan.spec.s3_account);
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let report = runtime
+            .block_on(run_test(&plan, &aws.redshift(), Some(&s3), &settings, &NoSleep::default(), &|_| {}))
+            .unwrap();
+        (plan, report)
+    }
+
+    #[test]
+    fn a_passing_round_trip_reads_as_the_statements_then_the_cleanup() {
+        let (plan, report) = report_of(FakeOutcome::Finished { records: vec![vec![Some("1".into())]] }, 3);
+        let text = render::test_report(&report);
+        let location = format!("s3://{}/{}redbridge-test-1/", plan.spec.bucket, plan.spec.prefixes[0]);
+        assert!(text.starts_with(&format!("round trip through `{location}`\n  1. CREATE TEMP TABLE")), "{text}");
+        assert!(text.ends_with("cleanup: deleted 1 object(s) the test wrote\npassed\n"), "{text}");
+    }
+
+    #[test]
+    fn a_failure_reads_with_its_statement_code_and_hop() {
+        let (plan, _) = report_of(FakeOutcome::Aborted, 0);
+        let role = plan.chain.last().name().to_owned();
+        let error = format!(
+            "S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/{role}/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::{}/x",
+            plan.spec.bucket
+        );
+        let (_, report) = report_of(FakeOutcome::Failed { at: 2, error }, 1);
+        let text = render::test_report(&report);
+        assert!(text.contains("✗ failed at statement 3: S3ServiceException"), "{text}");
+        assert!(text.contains(&format!("error[RB131] at {role} → S3")), "{text}");
+        assert!(text.ends_with("failed\n"), "{text}");
+        let (_, report) = report_of(FakeOutcome::Finished { records: Vec::new() }, 1000);
+        assert!(render::test_report(&report).contains("✗ timed out while `STARTED`"));
+    }
+}
