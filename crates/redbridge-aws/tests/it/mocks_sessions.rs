@@ -206,3 +206,10 @@ fn the_connector_signs_as_the_account_or_the_session_at_its_endpoint() {
     let keys = block_on(signed.credentials_provider().unwrap().provide_credentials()).unwrap();
     assert_eq!((keys.access_key_id(), keys.session_token()), ("ASIAX", Some("t0ken")));
 }
+
+#[test]
+fn a_plus_in_an_iam_document_stays_a_plus() {
+    // IAM encodes documents per RFC 3986: a `+` is data, not a space (the emulator's own
+    // decoder, before it read roles through the ports, turned it into one).
+    assert_eq!(redbridge_aws::sdk::percent_decode("%7B%22Sid%22%3A%22a+b%22%7D"), r#"{"Sid":"a+b"}"#, "a `+` is kept");
+}
