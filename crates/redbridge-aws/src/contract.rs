@@ -19,7 +19,9 @@ use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
 
 use crate::AwsError;
 use crate::apply_engine::Sleeper;
-use crate::ports::{Iam, Kms, NewRole, Redshift, RedshiftServerless, S3, Sts};
+use crate::ports::{
+    Connect, Credentials, Iam, Kms, NewRole, ObjectEncryption, ObjectSummary, Redshift, RedshiftServerless, S3, Sts,
+};
 
 /// Time between polls of an attachment's status.
 const POLL: std::time::Duration = std::time::Duration::from_millis(100);
@@ -172,6 +174,121 @@ pub async fn s3(s3: &impl S3, bucket: &str, region: &redbridge_iam::Region) {
         Err(AwsError::NotFound { .. }) => {}
         other => panic!("a missing bucket is not found, got {other:?}"),
     }
+}
+
+/// STS AssumeRole through a [`Connect`]: `caller`'s credentials assume `role` with and without
+/// an external id; the session's keys sign as the assumed role (its `GetCallerIdentity` names
+/// the role's account and the assumed-role ARN, and it can assume the role again, as a chain's
+/// later hops do); its `Debug` shows neither the secret nor the token. `role` must exist and
+/// trust `caller`'s account.
+pub async fn assume_role<C: Connect>(connect: &C, caller: AccountId, role: &RoleArn) {
+    let sts = connect.sts(&Credentials::Account(caller));
+    let plain = sts.assume_role(role, "RedbridgeContract", None).await.expect("assume_role without an external id");
+    let expected_arn =
+        format!("arn:{}:sts::{}:assumed-role/{}/RedbridgeContract", role.partition(), role.account(), role.name());
+    assert_eq!(plain.account, role.account(), "the session is in the role's account");
+    assert_eq!(plain.assumed_role_arn, expected_arn, "the assumed-role ARN");
+    let shown = format!("{plain:?}");
+    assert!(
+        !shown.contains(&plain.keys.secret_access_key) && !shown.contains(&plain.keys.session_token),
+        "Debug shows no secret: {shown}"
+    );
+    assert!(!plain.keys.access_key_id.is_empty() && !plain.keys.session_token.is_empty(), "the session has keys");
+
+    let external = "arn:aws:redshift:us-east-1:111111111111:dbuser:contract/awsuser";
+    let with_id =
+        sts.assume_role(role, "RedshiftIamRoleSession", Some(external)).await.expect("assume_role with an external id");
+    assert_ne!(with_id.keys.access_key_id, plain.keys.access_key_id, "every AssumeRole issues new keys");
+    let session = connect.sts(&Credentials::from(&with_id));
+    let identity = session.caller_identity().await.expect("caller_identity of the session");
+    assert_eq!(identity.account, role.account(), "the session signs in the role's account");
+    assert_eq!(
+        identity.arn,
+        format!("arn:{}:sts::{}:assumed-role/{}/RedshiftIamRoleSession", role.partition(), role.account(), role.name()),
+        "the session signs as the assumed role"
+    );
+    let again = session.assume_role(role, "RedshiftIamRoleSession", Some(external)).await.expect("a session assumes");
+    assert_eq!(again.account, role.account(), "a chained session is in the role's account");
+}
+
+/// S3 objects with server-side encryption and sizes: SSE-S3 and SSE-KMS put and read back
+/// (the KMS key named on the read), a plain put has no KMS key, and the listing gives every
+/// object's size in key order. `bucket` must exist without default encryption and without
+/// objects under `contract-sse/`; `key` must be a KMS key S3 may use.
+pub async fn s3_encryption(s3: &impl S3, bucket: &str, key: &KmsKeyArn) {
+    let objects = [
+        (
+            "contract-sse/a-kms.csv",
+            ObjectEncryption::Kms(key.to_string()),
+            "kms
+",
+        ),
+        (
+            "contract-sse/b-aes.csv",
+            ObjectEncryption::S3,
+            "aes256 body
+",
+        ),
+        ("contract-sse/c-default.csv", ObjectEncryption::BucketDefault, ""),
+    ];
+    for (name, encryption, body) in &objects {
+        s3.put_object_encrypted(bucket, name, body.as_bytes().to_vec(), encryption)
+            .await
+            .expect("put_object_encrypted");
+    }
+    let read = s3.get_object_content(bucket, objects[0].0).await.expect("get_object_content");
+    assert_eq!(
+        read.body,
+        b"kms
+",
+        "an SSE-KMS body reads back"
+    );
+    let named = read.kms_key_id.as_deref().unwrap_or_default();
+    assert!(
+        named == key.to_string() || named.ends_with(key.key_id()),
+        "an SSE-KMS object names its key: {:?}",
+        read.kms_key_id
+    );
+    let aes = s3.get_object_content(bucket, objects[1].0).await.expect("get_object_content");
+    assert_eq!(
+        (aes.body.as_slice(), aes.kms_key_id),
+        (
+            b"aes256 body
+"
+            .as_slice(),
+            None
+        ),
+        "SSE-S3 names no key"
+    );
+    let plain = s3.get_object_content(bucket, objects[2].0).await.expect("get_object_content");
+    assert_eq!((plain.body, plain.kms_key_id), (Vec::new(), None), "an empty object without SSE headers");
+    assert_eq!(
+        s3.get_object(bucket, objects[1].0).await.expect("get_object"),
+        b"aes256 body
+",
+        "get_object"
+    );
+
+    let listed = s3.list_object_summaries(bucket, "contract-sse/").await.expect("list_object_summaries");
+    let expected: Vec<ObjectSummary> = objects
+        .iter()
+        .map(|(name, _, body)| ObjectSummary { key: (*name).to_owned(), size: body.len() as u64 })
+        .collect();
+    assert_eq!(listed, expected, "every object with its size, in key order");
+    for (name, _, _) in &objects {
+        s3.delete_object(bucket, name).await.expect("delete_object");
+    }
+    assert!(s3.list_object_summaries(bucket, "contract-sse/").await.expect("listing").is_empty(), "deleted");
+}
+
+/// Which account owns a bucket: `ListBuckets` of `owner` names `bucket`, that of `stranger`
+/// does not. `bucket` must be `owner`'s; `stranger` another account.
+pub async fn bucket_owner<C: Connect>(connect: &C, owner: AccountId, stranger: AccountId, bucket: &str) {
+    let region = connect.default_region();
+    let owned = connect.s3(&Credentials::Account(owner), &region).list_buckets().await.expect("list_buckets");
+    assert!(owned.iter().any(|b| b == bucket), "the owner lists `{bucket}`: {owned:?}");
+    let other = connect.s3(&Credentials::Account(stranger), &region).list_buckets().await.expect("list_buckets");
+    assert!(!other.iter().any(|b| b == bucket), "another account does not list `{bucket}`: {other:?}");
 }
 
 /// Provisioned Redshift: adding a role keeps the others and reaches `in-sync`; removing it

@@ -1,9 +1,10 @@
 //! The ports: one trait per AWS concern, speaking domain types only.
 //!
 //! Each port value is bound to one account (and, where it matters, one region): the caller
-//! builds one per profile. Implementations: the SDK adapters in [`crate::sdk`], the in-memory
-//! fakes in [`crate::fake`]. [`crate::contract`] holds the behaviour every implementation must
-//! show.
+//! builds one per profile, or asks a [`Connect`] for the ports of given [`Credentials`] (an
+//! account's own, or a session's that [`Sts::assume_role`] returned). Implementations: the SDK
+//! adapters in [`crate::sdk`], the in-memory fakes in [`crate::fake`]. [`crate::contract`] holds
+//! the behaviour every implementation must show.
 
 use std::future::Future;
 
@@ -98,10 +99,47 @@ pub struct CallerIdentity {
     pub arn: String,
 }
 
+/// The keys of a role session. `Debug` shows the access key id only: the secret and the
+/// token never reach output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionKeys {
+    /// The access key id (`ASIA…`).
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: String,
+    /// The session token.
+    pub session_token: String,
+}
+
+impl std::fmt::Debug for SessionKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionKeys").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
+    }
+}
+
+/// What `sts:AssumeRole` returns: the session's keys, and whose session it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionCredentials {
+    /// The keys to sign with.
+    pub keys: SessionKeys,
+    /// The account of the assumed role.
+    pub account: AccountId,
+    /// The session's ARN: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    pub assumed_role_arn: String,
+}
+
 /// STS.
 pub trait Sts: Send + Sync {
     /// `sts:GetCallerIdentity`.
     fn caller_identity(&self) -> impl Future<Output = AwsResult<CallerIdentity>> + Send;
+    /// `sts:AssumeRole` of `role` by these credentials, with a session name and, when the
+    /// role's trust asks for one, an external id.
+    fn assume_role(
+        &self,
+        role: &RoleArn,
+        session_name: &str,
+        external_id: Option<&str>,
+    ) -> impl Future<Output = AwsResult<SessionCredentials>> + Send;
 }
 
 /// What `DescribeKey` says about a key.
@@ -178,8 +216,53 @@ pub struct DefaultEncryption {
     pub kms_key: Option<String>,
 }
 
-/// S3: the bucket settings `doctor` reads and the objects `redbridge test` writes and removes.
+/// The server-side encryption a `PutObject` asks for (`x-amz-server-side-encryption`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "key", rename_all = "snake_case")]
+pub enum ObjectEncryption {
+    /// No header: the bucket's default encryption applies.
+    BucketDefault,
+    /// `AES256` (SSE-S3).
+    S3,
+    /// `aws:kms` (SSE-KMS) with this key (`x-amz-server-side-encryption-aws-kms-key-id`).
+    Kms(String),
+}
+
+impl ObjectEncryption {
+    /// The `x-amz-server-side-encryption` header value, if one is sent.
+    pub fn header(&self) -> Option<&'static str> {
+        match self {
+            Self::BucketDefault => None,
+            Self::S3 => Some("AES256"),
+            Self::Kms(_) => Some("aws:kms"),
+        }
+    }
+}
+
+/// An object as `GetObject` returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectContent {
+    /// The body.
+    pub body: Vec<u8>,
+    /// The KMS key (`x-amz-server-side-encryption-aws-kms-key-id`) when it is SSE-KMS encrypted.
+    pub kms_key_id: Option<String>,
+}
+
+/// One object of a listing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectSummary {
+    /// The key.
+    pub key: String,
+    /// The size in bytes.
+    pub size: u64,
+}
+
+/// S3: the bucket settings `doctor` reads and the objects `redbridge test` and the emulator
+/// write, read and remove.
 pub trait S3: Send + Sync {
+    /// The names of the buckets the port's account owns (`ListBuckets`): which account among
+    /// several owns a bucket.
+    fn list_buckets(&self) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
     /// The bucket's region (`GetBucketLocation`; an empty constraint means `us-east-1`).
     fn bucket_region(&self, bucket: &str) -> impl Future<Output = AwsResult<Region>> + Send;
     /// The bucket policy, or `None` when the bucket has none.
@@ -189,12 +272,34 @@ pub trait S3: Send + Sync {
     fn object_ownership(&self, bucket: &str) -> impl Future<Output = AwsResult<Option<String>>> + Send;
     /// The default encryption, or `None` when none is configured (`GetBucketEncryption`).
     fn default_encryption(&self, bucket: &str) -> impl Future<Output = AwsResult<Option<DefaultEncryption>>> + Send;
-    /// Writes an object (`PutObject`).
-    fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> impl Future<Output = AwsResult<()>> + Send;
-    /// Reads an object (`GetObject`).
-    fn get_object(&self, bucket: &str, key: &str) -> impl Future<Output = AwsResult<Vec<u8>>> + Send;
-    /// The keys under a prefix, every page (`ListObjectsV2`).
-    fn list_objects(&self, bucket: &str, prefix: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
+    /// Writes an object with the server-side encryption asked for (`PutObject`).
+    fn put_object_encrypted(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Vec<u8>,
+        encryption: &ObjectEncryption,
+    ) -> impl Future<Output = AwsResult<()>> + Send;
+    /// Writes an object under the bucket's default encryption (`PutObject` without SSE headers).
+    fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> impl Future<Output = AwsResult<()>> + Send {
+        async move { self.put_object_encrypted(bucket, key, body, &ObjectEncryption::BucketDefault).await }
+    }
+    /// Reads an object with its SSE-KMS key (`GetObject`).
+    fn get_object_content(&self, bucket: &str, key: &str) -> impl Future<Output = AwsResult<ObjectContent>> + Send;
+    /// Reads an object's body (`GetObject`).
+    fn get_object(&self, bucket: &str, key: &str) -> impl Future<Output = AwsResult<Vec<u8>>> + Send {
+        async move { Ok(self.get_object_content(bucket, key).await?.body) }
+    }
+    /// The objects under a prefix with their sizes, in key order, every page (`ListObjectsV2`).
+    fn list_object_summaries(
+        &self,
+        bucket: &str,
+        prefix: &str,
+    ) -> impl Future<Output = AwsResult<Vec<ObjectSummary>>> + Send;
+    /// The keys under a prefix, in key order, every page (`ListObjectsV2`).
+    fn list_objects(&self, bucket: &str, prefix: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send {
+        async move { Ok(self.list_object_summaries(bucket, prefix).await?.into_iter().map(|o| o.key).collect()) }
+    }
     /// The first `max` keys under a prefix: what `doctor` keeps to tell an empty prefix from one
     /// with objects. By default [`S3::list_objects`] cut short; the SDK asks for one page of `max`.
     fn list_first_objects(
@@ -327,4 +432,46 @@ pub trait RedshiftData: Send + Sync {
     fn get_statement_result(&self, id: &str) -> impl Future<Output = AwsResult<Vec<Vec<Option<String>>>>> + Send;
     /// Cancels a running statement; `false` when it had already ended.
     fn cancel_statement(&self, id: &str) -> impl Future<Output = AwsResult<bool>> + Send;
+}
+
+/// Whose credentials a connection signs with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credentials {
+    /// The account's own credentials (LocalStack: the access key id is the 12-digit account id,
+    /// the secret `test`).
+    Account(AccountId),
+    /// A role session's keys, as [`Sts::assume_role`] returned them (or as a caller presented
+    /// them: the account is then what [`Sts::caller_identity`] says).
+    Session(SessionKeys),
+}
+
+impl From<&SessionCredentials> for Credentials {
+    fn from(session: &SessionCredentials) -> Self {
+        Self::Session(session.keys.clone())
+    }
+}
+
+/// Makes ports for given credentials: what a service standing on the cloud (the emulator)
+/// needs, as it acts for many accounts and sessions. IAM and STS are global; KMS and S3 are
+/// bound to a region (the key's, the bucket's).
+pub trait Connect: Send + Sync + 'static {
+    /// IAM of the credentials' account.
+    type Iam: Iam + 'static;
+    /// STS as the credentials.
+    type Sts: Sts + 'static;
+    /// KMS of the credentials' account in one region.
+    type Kms: Kms + 'static;
+    /// S3 as the credentials in one region.
+    type S3: S3 + 'static;
+
+    /// IAM with these credentials.
+    fn iam(&self, credentials: &Credentials) -> Self::Iam;
+    /// STS with these credentials.
+    fn sts(&self, credentials: &Credentials) -> Self::Sts;
+    /// KMS with these credentials in `region`.
+    fn kms(&self, credentials: &Credentials, region: &Region) -> Self::Kms;
+    /// S3 with these credentials in `region`.
+    fn s3(&self, credentials: &Credentials, region: &Region) -> Self::S3;
+    /// The region used when a call names none (bucket lookups start there).
+    fn default_region(&self) -> Region;
 }

@@ -159,7 +159,7 @@ where
     let redshift = read_redshift(plan, ports, tally);
     let roles = join_all(plan.chain.roles().iter().map(|role| async move {
         let state = match port_of(role.account()) {
-            Some(account) => read_role(&account.iam, role, tally).await,
+            Some(account) => read_role_counted(&account.iam, role, tally).await,
             None => (Known::unknown(no_profile(role.account())), 0),
         };
         (role.clone(), state)
@@ -343,7 +343,16 @@ async fn read_managed<I: Iam>(iam: &I, arn: &str, tally: &Tally) -> Deep<Known<P
     }
 }
 
-async fn read_role<I: Iam>(iam: &I, role: &RoleArn, tally: &Tally) -> Deep<Known<RoleState>> {
+/// Reads one role as doctor does: `GetRole`, its inline policies, its managed policies'
+/// default versions and its permissions boundary, concurrently and every page. Absent when the
+/// role does not exist; unknown, with the reason, when any of it cannot be read.
+pub async fn read_role<I: Iam>(iam: &I, role: &RoleArn) -> (Known<RoleState>, ReadStats) {
+    let tally = Tally::default();
+    let (state, depth) = read_role_counted(iam, role, &tally).await;
+    (state, ReadStats { calls: tally.calls.load(Ordering::Relaxed), depth })
+}
+
+async fn read_role_counted<I: Iam>(iam: &I, role: &RoleArn, tally: &Tally) -> Deep<Known<RoleState>> {
     let name = role.name();
     let (info, inline_names, attached) = tokio::join!(
         tally.call(iam.get_role(name)),

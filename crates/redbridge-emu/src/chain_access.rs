@@ -1,15 +1,20 @@
-//! The role chain of a COPY or UNLOAD: judged hop by hop with the redbridge evaluator, then
-//! really assumed through the cloud; and every S3 and KMS call checked before it is made.
+//! The role chain of a COPY or UNLOAD: its roles read through the shared reader
+//! (`redbridge_aws::snapshot_reader::read_role`), judged hop by hop with the redbridge evaluator,
+//! then really assumed through the STS port; the bucket found among the chain's accounts; and
+//! every S3 and KMS call checked before it is made.
 
+use redbridge_aws::AwsError;
+use redbridge_aws::ports::{AwsResult, Connect, Credentials, Kms as _, S3 as _, SessionCredentials, Sts as _};
+use redbridge_aws::snapshot_reader::read_role;
+use redbridge_core::doctor::{Known, RoleState};
 use redbridge_iam::eval::redshift::{
     SESSION_NAME, access_request, role_assume_request, service_assume_request, session_arn,
 };
 use redbridge_iam::eval::{Outcome, Policies, PolicySet, evaluate};
 use redbridge_iam::policy::PolicyDocument;
-use redbridge_iam::{AccountId, RoleArn};
+use redbridge_iam::{AccountId, KmsKeyArn, Region, RoleArn};
 
 use crate::api::data::Target;
-use crate::cloud::{BucketInfo, Caller, CloudError, RolePolicies, SessionCredentials};
 use crate::sql_engine::ExecContext;
 use crate::state::{self, Service};
 use crate::texts;
@@ -27,12 +32,73 @@ pub(crate) struct Access {
     pub accounts: Vec<AccountId>,
 }
 
-fn cloud_text(error: &CloudError) -> String {
+/// A role's policies as the evaluator takes them.
+#[derive(Debug, Clone)]
+pub(crate) struct RolePolicies {
+    /// The trust policy.
+    pub trust: PolicyDocument,
+    /// Inline and attached managed policies.
+    pub identity: Vec<PolicyDocument>,
+    /// The permissions boundary, if any.
+    pub boundary: Option<PolicyDocument>,
+}
+
+impl From<RoleState> for RolePolicies {
+    fn from(role: RoleState) -> Self {
+        let identity = role.inline_policies.into_values().chain(role.managed_policies.into_values()).collect();
+        Self { trust: role.trust_policy, identity, boundary: role.permissions_boundary }
+    }
+}
+
+/// What the emulator needs to know about a bucket.
+#[derive(Debug, Clone)]
+pub(crate) struct BucketInfo {
+    /// The account that owns it.
+    pub owner: AccountId,
+    /// Its region.
+    pub region: Region,
+    /// The bucket policy, if any.
+    pub policy: Option<PolicyDocument>,
+}
+
+/// A failure of the ports, as the statement's error text.
+pub(crate) fn backend_text(error: &AwsError) -> String {
     format!("the cloud backend failed: {error}")
 }
 
+/// A role's policies, read with its account's credentials; `None` when it does not exist.
+pub(crate) async fn role_policies<C: Connect>(cloud: &C, role: &RoleArn) -> Result<Option<RolePolicies>, String> {
+    let iam = cloud.iam(&Credentials::Account(role.account()));
+    match read_role(&iam, role).await.0 {
+        Known::Known { value } => Ok(Some(value.into())),
+        Known::Absent => Ok(None),
+        Known::Unknown { reason } => Err(reason),
+    }
+}
+
+/// The bucket among `candidates` (the accounts of the chain and of the cluster): the first
+/// account whose `ListBuckets` names it owns it; then its region and policy.
+async fn find_bucket<C: Connect>(cloud: &C, bucket: &str, candidates: &[AccountId]) -> AwsResult<Option<BucketInfo>> {
+    let home = cloud.default_region();
+    for account in candidates {
+        let credentials = Credentials::Account(*account);
+        let s3 = cloud.s3(&credentials, &home);
+        if !s3.list_buckets().await?.iter().any(|name| name == bucket) {
+            continue;
+        }
+        let region = s3.bucket_region(bucket).await?;
+        let policy = cloud.s3(&credentials, &region).bucket_policy(bucket).await?;
+        return Ok(Some(BucketInfo { owner: *account, region, policy }));
+    }
+    Ok(None)
+}
+
 /// Checks the chain and assumes it; errors are Redshift's texts.
-pub(crate) async fn assume_chain(service: &Service, context: &ExecContext, chain: &[String]) -> Result<Access, String> {
+pub(crate) async fn assume_chain<C: Connect>(
+    service: &Service<C>,
+    context: &ExecContext,
+    chain: &[String],
+) -> Result<Access, String> {
     let written = chain.join(",");
     if chain.is_empty() {
         return Err(texts::not_emulated("`IAM_ROLE default` and access-key credentials; name the role chain"));
@@ -73,7 +139,9 @@ pub(crate) async fn assume_chain(service: &Service, context: &ExecContext, chain
     // Judge every hop before assuming anything.
     let mut all_policies = Vec::with_capacity(roles.len());
     for role in &roles {
-        let policies = service.cloud.role(role).await.map_err(|e| cloud_text(&e))?;
+        let policies = role_policies(&service.cloud, role)
+            .await
+            .map_err(|reason| format!("the cloud backend failed: {reason}"))?;
         let Some(policies) = policies else {
             return Err(texts::not_authorized_to_get_credentials(&role.to_string()));
         };
@@ -106,21 +174,24 @@ pub(crate) async fn assume_chain(service: &Service, context: &ExecContext, chain
     }
 
     // Then assume it for real.
-    let assume_error = |role: &RoleArn, error: CloudError| match error {
-        CloudError::NotFound(_) | CloudError::AccessDenied(_) => {
+    let assume_error = |role: &RoleArn, error: AwsError| match error {
+        AwsError::NotFound { .. } | AwsError::AccessDenied { .. } => {
             texts::not_authorized_to_get_credentials(&role.to_string())
         }
-        other => cloud_text(&other),
+        other => backend_text(&other),
     };
+    // The first hop is the Redshift service acting for the cluster's account.
     let mut session = service
         .cloud
-        .assume_role(Caller::Service(source_account), first, SESSION_NAME, Some(external_id))
+        .sts(&Credentials::Account(source_account))
+        .assume_role(first, SESSION_NAME, Some(external_id))
         .await
         .map_err(|e| assume_error(first, e))?;
     for role in &roles[1..] {
         session = service
             .cloud
-            .assume_role(Caller::Session(&session), role, SESSION_NAME, Some(external_id))
+            .sts(&Credentials::from(&session))
+            .assume_role(role, SESSION_NAME, Some(external_id))
             .await
             .map_err(|e| assume_error(role, e))?;
     }
@@ -173,26 +244,35 @@ impl Access {
     }
 
     /// Finds the bucket and checks its region against `region` (the statement's REGION or the cluster's).
-    pub async fn bucket(&self, service: &Service, bucket: &str, region: &str) -> Result<BucketInfo, String> {
-        let info = service.cloud.bucket(bucket, &self.accounts).await.map_err(|e| match e {
-            CloudError::NoSuchBucket(_) => texts::no_such_bucket(),
-            other => cloud_text(&other),
+    pub async fn bucket<C: Connect>(
+        &self,
+        service: &Service<C>,
+        bucket: &str,
+        region: &str,
+    ) -> Result<BucketInfo, String> {
+        let info = find_bucket(&service.cloud, bucket, &self.accounts).await.map_err(|e| match e {
+            AwsError::NotFound { .. } => texts::no_such_bucket(),
+            other => backend_text(&other),
         })?;
         let info = info.ok_or_else(texts::no_such_bucket)?;
-        if info.region != region {
+        if info.region.as_str() != region {
             return Err(texts::wrong_region());
         }
         Ok(info)
     }
 
     /// Checks `kms:<action>` on a key given by ARN, against its key policy.
-    pub async fn check_key(&self, service: &Service, action: &str, key: &str) -> Result<(), String> {
-        let arn = redbridge_iam::Arn::parse(key)
-            .ok()
-            .filter(|a| a.service() == "kms")
-            .ok_or_else(|| texts::not_emulated(&format!("KMS key `{key}` given by id or alias; give the key ARN")))?;
+    pub async fn check_key<C: Connect>(&self, service: &Service<C>, action: &str, key: &str) -> Result<(), String> {
+        let not_a_key_arn = || texts::not_emulated(&format!("KMS key `{key}` given by id or alias; give the key ARN"));
+        let arn = redbridge_iam::Arn::parse(key).ok().filter(|a| a.service() == "kms").ok_or_else(not_a_key_arn)?;
         let account = arn.account_id().ok_or_else(|| format!("the KMS key ARN `{key}` names no account"))?;
-        let policy = service.cloud.key_policy(key).await.map_err(|e| cloud_text(&e))?;
+        let key_arn = KmsKeyArn::parse(key).map_err(|_| not_a_key_arn())?;
+        let kms = service.cloud.kms(&Credentials::Account(key_arn.account()), key_arn.region());
+        let policy = match kms.get_key_policy(&key_arn).await {
+            Ok(policy) => Some(policy),
+            Err(AwsError::NotFound { .. }) => None,
+            Err(error) => return Err(backend_text(&error)),
+        };
         let Some(policy) = policy else {
             return Err(format!(
                 "S3ServiceException:Invalid arn {key} (the KMS key does not exist),Status 400,Error KMS.NotFoundException"

@@ -14,6 +14,8 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use redbridge_iam::AccountId;
 
+use redbridge_aws::ports::{Connect, Credentials, SessionKeys, Sts as _};
+
 use crate::error::ApiError;
 use crate::state::Service;
 
@@ -53,8 +55,13 @@ impl Signature {
 
 impl Caller {
     /// The caller of a signed request: a 12-digit key id is the account; session keys are
-    /// mapped back through the cloud (cached); anything else is LocalStack's default account.
-    pub async fn resolve(service: &Service, signature: Signature, session_token: Option<&str>) -> Option<Self> {
+    /// mapped back through STS `GetCallerIdentity` (cached); anything else is LocalStack's
+    /// default account.
+    pub async fn resolve<C: Connect>(
+        service: &Service<C>,
+        signature: Signature,
+        session_token: Option<&str>,
+    ) -> Option<Self> {
         let key = signature.access_key_id.as_str();
         let direct =
             (key.len() == 12 && key.bytes().all(|b| b.is_ascii_digit())).then(|| AccountId::parse(key).ok()).flatten();
@@ -63,7 +70,7 @@ impl Caller {
             None => match service.session_account(key) {
                 Some(account) => account,
                 None => {
-                    let found = service.cloud.account_of(key, session_token).await.ok().flatten();
+                    let found = session_account(service, key, session_token).await;
                     if let Some(account) = found {
                         service.remember_session(key, account);
                     }
@@ -75,11 +82,28 @@ impl Caller {
     }
 }
 
+/// The account of session keys, as STS answers for them; `None` when it does not know them.
+async fn session_account<C: Connect>(
+    service: &Service<C>,
+    access_key_id: &str,
+    session_token: Option<&str>,
+) -> Option<AccountId> {
+    // The emulator does not check signatures, and neither does LocalStack: the key and the
+    // token identify the session.
+    let keys = SessionKeys {
+        access_key_id: access_key_id.to_owned(),
+        secret_access_key: "unused".to_owned(),
+        session_token: session_token.unwrap_or_default().to_owned(),
+    };
+    let identity = service.cloud.sts(&Credentials::Session(keys)).caller_identity().await.ok()?;
+    Some(identity.account)
+}
+
 /// Serves connections until `stopped` fires; then open connections finish their current
 /// request and close.
-pub(crate) async fn serve(
+pub(crate) async fn serve<C: Connect>(
     listener: tokio::net::TcpListener,
-    service: Arc<Service>,
+    service: Arc<Service<C>>,
     mut stopped: tokio::sync::oneshot::Receiver<()>,
 ) {
     let (closing, _) = tokio::sync::watch::channel(false);
@@ -117,7 +141,7 @@ enum Protocol {
     Data(String),
 }
 
-async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn handle<C: Connect>(service: &Arc<Service<C>>, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let request_id = crate::time::uuid();
     if request.method() == Method::GET && request.uri().path() == "/_emu/health" {
         return respond(StatusCode::OK, "application/json", r#"{"status":"ok"}"#.to_owned(), &request_id);
@@ -196,7 +220,7 @@ async fn handle(service: &Arc<Service>, request: Request<Incoming>) -> Response<
 
 /// `POST /_emu/hold-role?role=ARN&seconds=N`: keeps the role's attachments `adding` for N
 /// seconds, so a scenario can show a role that is attached but not yet in sync.
-fn hold_role(service: &Service, query: &str, request_id: &str) -> Response<Full<Bytes>> {
+fn hold_role<C: Connect>(service: &Service<C>, query: &str, request_id: &str) -> Response<Full<Bytes>> {
     let params: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let (Some(role), Some(Ok(seconds))) = (get("role"), get("seconds").map(str::parse::<u64>)) else {
@@ -269,27 +293,25 @@ mod tests {
 
     #[tokio::test]
     async fn twelve_digit_keys_are_accounts_session_keys_map_back_and_others_are_the_default() {
-        use std::sync::Arc;
-        let cloud = Arc::new(crate::cloud::memory::MemoryCloud::new());
+        use redbridge_aws::fake::FakeAws;
+        use redbridge_aws::ports::{Credentials, Sts as _};
+        let aws = FakeAws::new();
         let role = redbridge_iam::RoleArn::parse("arn:aws:iam::222222222222:role/R").unwrap();
-        cloud.put_role(&role, redbridge_iam::policy::PolicyDocument::new(vec![]), vec![]);
-        let session = crate::cloud::Cloud::assume_role(
-            cloud.as_ref(),
-            crate::cloud::Caller::Service(AccountId::parse("111111111111").unwrap()),
-            &role,
-            "s",
-            None,
-        )
-        .await
-        .unwrap();
-        let service = Service::new(crate::Config::default(), cloud);
+        aws.seed_role(&role, redbridge_iam::policy::PolicyDocument::new(vec![]), &[]);
+        let caller = Credentials::Account(AccountId::parse("111111111111").unwrap());
+        let session = aws.sts(&caller).assume_role(&role, "s", None).await.unwrap();
+        let service = Service::new(crate::Config::default(), aws);
         let signed = |key: &str| Signature { access_key_id: key.to_owned(), region: "us-east-1".to_owned() };
         assert_eq!(
             Caller::resolve(&service, signed("111111111111"), None).await.unwrap().account.as_str(),
             "111111111111"
         );
         assert_eq!(
-            Caller::resolve(&service, signed(&session.access_key_id), Some("t")).await.unwrap().account.as_str(),
+            Caller::resolve(&service, signed(&session.keys.access_key_id), Some(&session.keys.session_token))
+                .await
+                .unwrap()
+                .account
+                .as_str(),
             "222222222222"
         );
         assert_eq!(

@@ -8,39 +8,46 @@
 //! - Redshift Data (JSON, `X-Amz-Target: RedshiftData.*`): statements that run asynchronously
 //!   against an embedded SQLite database per cluster or workgroup, including COPY and UNLOAD.
 //!
-//! COPY and UNLOAD are judged hop by hop by the redbridge IAM evaluator over the policies read
-//! from a [`Cloud`] (LocalStack or in memory), then the chain is really assumed and the objects
-//! are really read or written. Failures carry Redshift's own error texts.
+//! The emulator stands on `redbridge-aws`: it is generic over a [`Connect`], which gives it
+//! the IAM, STS, S3 and KMS ports of any account or role session — the SDK adapters against
+//! LocalStack (`redbridge_aws::sdk::SdkConnector`, what the binary uses) or the in-memory fakes
+//! (`redbridge_aws::fake::FakeAws`, for tests). COPY and UNLOAD read every role of the chain
+//! through the shared reader (`redbridge_aws::snapshot_reader::read_role`), judge every hop with
+//! the redbridge IAM evaluator, then really assume the chain through STS and really read or
+//! write the objects with the last session's credentials. Failures carry Redshift's own error
+//! texts.
 //!
-//! ```no_run
+//! ```
 //! # async fn demo() -> std::io::Result<()> {
-//! use std::sync::Arc;
-//! use redbridge_emu::{Config, Emulator, cloud::memory::MemoryCloud};
+//! use redbridge_aws::fake::FakeAws;
+//! use redbridge_emu::{Config, Emulator};
 //!
-//! let cloud = Arc::new(MemoryCloud::new());
-//! let emulator = Emulator::start(Config::default(), cloud).await?;
-//! println!("endpoint: {}", emulator.endpoint_url());
+//! let aws = FakeAws::new();
+//! let emulator = Emulator::start(Config::default(), aws.clone()).await?;
+//! assert!(emulator.endpoint_url().starts_with("http://127.0.0.1:"));
 //! emulator.stop().await;
 //! # Ok(())
 //! # }
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(demo()).unwrap();
 //! ```
 
 mod api;
 mod chain_access;
-pub mod cloud;
+mod copy_run;
 mod error;
 mod http;
-mod load;
+mod object_io;
 mod sql_engine;
 mod state;
 pub mod texts;
 mod time;
+mod unload_run;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use cloud::Cloud;
+pub use redbridge_aws::ports::Connect;
 
 /// How the emulator behaves; every delay is configurable so tests stay fast.
 #[derive(Debug, Clone)]
@@ -75,7 +82,7 @@ impl Emulator {
     /// Binds `config.listen` and serves on the current tokio runtime until stopped.
     ///
     /// Fails when the address is not a loopback address or cannot be bound.
-    pub async fn start(config: Config, cloud: Arc<dyn Cloud>) -> std::io::Result<Self> {
+    pub async fn start<C: Connect>(config: Config, connector: C) -> std::io::Result<Self> {
         if !config.listen.ip().is_loopback() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -84,7 +91,7 @@ impl Emulator {
         }
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let address = listener.local_addr()?;
-        let service = Arc::new(state::Service::new(config, cloud));
+        let service = Arc::new(state::Service::new(config, connector));
         let (shutdown, stopped) = tokio::sync::oneshot::channel();
         let task = tokio::spawn(http::serve(listener, service, stopped));
         Ok(Self { address, shutdown: Some(shutdown), task: Some(task) })

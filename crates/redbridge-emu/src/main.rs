@@ -6,64 +6,43 @@
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
-use redbridge_emu::cloud::localstack::LocalStackCloud;
+use clap::Parser;
+use redbridge_aws::sdk::SdkConnector;
 use redbridge_emu::{Config, Emulator};
+use redbridge_iam::Region;
 
-const USAGE: &str = "\
-usage: redbridge-emu [--aws-endpoint URL] [--listen ADDR] [--region REGION] [--role-apply-delay-ms N] [--statement-step-ms N]
-
-  --aws-endpoint URL        LocalStack (IAM, STS, S3, KMS), a loopback URL; default http://127.0.0.1:4566
-  --listen ADDR             loopback address to serve on; default 127.0.0.1:0 (a free port)
-  --region REGION           default region for bucket lookups; default us-east-1
-  --role-apply-delay-ms N   how long attached roles stay `adding`; default 2000
-  --statement-step-ms N     time in each of SUBMITTED, PICKED, STARTED; default 20";
-
+/// A stateful Redshift emulator (control plane, serverless, Data API, COPY/UNLOAD) standing on
+/// LocalStack for IAM, STS, S3 and KMS. Prints the bound address on stdout once it answers HTTP.
+#[derive(Debug, Parser)]
+#[command(name = "redbridge-emu", version)]
 struct Args {
-    endpoint: String,
-    region: String,
-    config: Config,
+    /// LocalStack (IAM, STS, S3, KMS), a loopback URL.
+    #[arg(long, env = "REDBRIDGE_EMU_AWS_ENDPOINT", value_name = "URL", default_value = "http://127.0.0.1:4566")]
+    aws_endpoint: String,
+    /// The loopback address to serve on (port 0: a free port).
+    #[arg(long, env = "REDBRIDGE_EMU_LISTEN", value_name = "ADDR", default_value = "127.0.0.1:0")]
+    listen: SocketAddr,
+    /// The default region for bucket lookups.
+    #[arg(long, env = "REDBRIDGE_EMU_REGION", value_name = "REGION", default_value = "us-east-1", value_parser = parse_region)]
+    region: Region,
+    /// How long attached roles stay `adding`, in milliseconds.
+    #[arg(long, env = "REDBRIDGE_EMU_ROLE_APPLY_DELAY_MS", value_name = "N", default_value_t = 2000)]
+    role_apply_delay_ms: u64,
+    /// Time in each of SUBMITTED, PICKED and STARTED, in milliseconds.
+    #[arg(long, env = "REDBRIDGE_EMU_STATEMENT_STEP_MS", value_name = "N", default_value_t = 20)]
+    statement_step_ms: u64,
 }
 
-fn parse(args: &[String]) -> Result<Args, String> {
-    let mut parsed = Args {
-        endpoint: "http://127.0.0.1:4566".to_owned(),
-        region: "us-east-1".to_owned(),
-        config: Config::default(),
-    };
-    let mut iter = args.iter();
-    while let Some(flag) = iter.next() {
-        let mut value = || iter.next().cloned().ok_or_else(|| format!("`{flag}` needs a value"));
-        match flag.as_str() {
-            "--aws-endpoint" => parsed.endpoint = value()?,
-            "--listen" => {
-                let text = value()?;
-                parsed.config.listen = text.parse::<SocketAddr>().map_err(|e| format!("`--listen {text}`: {e}"))?;
-            }
-            "--region" => parsed.region = value()?,
-            "--role-apply-delay-ms" => {
-                let text = value()?;
-                parsed.config.role_apply_delay = Duration::from_millis(
-                    text.parse().map_err(|_| format!("`{text}` is not a number of milliseconds"))?,
-                );
-            }
-            "--statement-step-ms" => {
-                let text = value()?;
-                parsed.config.statement_step_delay = Duration::from_millis(
-                    text.parse().map_err(|_| format!("`{text}` is not a number of milliseconds"))?,
-                );
-            }
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument `{other}`")),
-        }
-    }
-    let host = parsed.endpoint.trim_start_matches("http://").split(['/', ':']).next().unwrap_or_default().to_owned();
-    if !(host == "127.0.0.1" || host == "localhost" || host == "[::1]") {
-        return Err(format!("`--aws-endpoint {}` must be a loopback URL", parsed.endpoint));
-    }
-    Ok(parsed)
+fn parse_region(text: &str) -> Result<Region, String> {
+    Region::parse(text).map_err(|e| e.to_string())
+}
+
+/// Whether `url` names a loopback host.
+fn is_loopback_url(url: &str) -> bool {
+    let host = url.trim_start_matches("http://").split(['/', ':']).next().unwrap_or_default();
+    host == "127.0.0.1" || host == "localhost" || host == "[::1]"
 }
 
 /// SIGINT and SIGTERM (how the xtask launchers stop it, by PID), registered before the address
@@ -106,16 +85,15 @@ impl StopSignals {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args = match parse(&args) {
-        Ok(args) => args,
-        Err(message) => {
-            if !message.is_empty() {
-                eprintln!("redbridge-emu: error: {message}");
-            }
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
+    let args = Args::parse();
+    if !is_loopback_url(&args.aws_endpoint) {
+        eprintln!("redbridge-emu: error: `--aws-endpoint {}` must be a loopback URL", args.aws_endpoint);
+        return ExitCode::from(2);
+    }
+    let config = Config {
+        listen: args.listen,
+        role_apply_delay: Duration::from_millis(args.role_apply_delay_ms),
+        statement_step_delay: Duration::from_millis(args.statement_step_ms),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
@@ -125,8 +103,8 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let cloud = Arc::new(LocalStackCloud::new(args.endpoint, args.region));
-        let emulator = match Emulator::start(args.config, cloud).await {
+        let connector = SdkConnector::new(args.aws_endpoint, args.region);
+        let emulator = match Emulator::start(config, connector).await {
             Ok(emulator) => emulator,
             Err(error) => {
                 eprintln!("redbridge-emu: error: cannot listen: {error}");

@@ -1,4 +1,4 @@
-//! Runs one SQL text: COPY and UNLOAD through the chain and the cloud, everything else in the
+//! Runs one SQL text: COPY and UNLOAD through the chain and the accounts' ports, everything else in the
 //! embedded SQLite database of the cluster or workgroup.
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use redbridge_iam::S3Uri;
 use redbridge_sql::{Statement, TableName};
 use rusqlite::types::ValueRef;
+
+use redbridge_aws::ports::Connect;
 
 use crate::api::data::Target;
 use crate::state::Service;
@@ -99,15 +101,19 @@ pub(crate) fn end_session(context: &ExecContext) -> Result<(), String> {
 }
 
 /// Runs one SQL text; the error is the text Redshift would put after `ERROR: `.
-pub(crate) async fn execute(service: &Service, context: &ExecContext, sql: &str) -> Result<Done, String> {
+pub(crate) async fn execute<C: Connect>(
+    service: &Service<C>,
+    context: &ExecContext,
+    sql: &str,
+) -> Result<Done, String> {
     let text = sql.trim().trim_end_matches(';').trim();
     let first = text.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
     match first.as_str() {
         "COPY" | "UNLOAD" => {
             let statement = redbridge_sql::parse_statement(text).map_err(|e| format!("syntax error: {e}"))?;
             match statement {
-                Statement::Copy(copy) => crate::load::copy(service, context, &copy).await,
-                Statement::Unload(unload) => crate::load::unload(service, context, &unload).await,
+                Statement::Copy(copy) => crate::copy_run::copy(service, context, &copy).await,
+                Statement::Unload(unload) => crate::unload_run::unload(service, context, &unload).await,
             }
         }
         _ => run_sql(&context.connection(), &translate(text)),

@@ -6,27 +6,28 @@ use std::time::{Instant, SystemTime};
 
 use redbridge_iam::policy::{ActionBlock, Effect, PolicyDocument, PrincipalBlock};
 
+use redbridge_aws::ports::Connect;
+
 use crate::Config;
-use crate::cloud::Cloud;
 use crate::error::ApiError;
 
-/// The shared state behind every request.
-pub(crate) struct Service {
+/// The shared state behind every request, and the connector to the accounts' ports.
+pub(crate) struct Service<C> {
     pub config: Config,
-    pub cloud: Arc<dyn Cloud>,
+    pub cloud: C,
     registry: Mutex<Registry>,
-    /// Accounts of session access keys, as the cloud told them.
+    /// Accounts of session access keys, as STS told them.
     sessions: Mutex<HashMap<String, redbridge_iam::AccountId>>,
 }
 
-impl std::fmt::Debug for Service {
+impl<C> std::fmt::Debug for Service<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Service").field("config", &self.config).finish_non_exhaustive()
     }
 }
 
-impl Service {
-    pub fn new(config: Config, cloud: Arc<dyn Cloud>) -> Self {
+impl<C> Service<C> {
+    pub fn new(config: Config, cloud: C) -> Self {
         Self { config, cloud, registry: Mutex::new(Registry::default()), sessions: Mutex::new(HashMap::new()) }
     }
 
@@ -219,10 +220,15 @@ pub(crate) fn invalid_role(arn: &str) -> ApiError {
 }
 
 /// Checks that a role exists and trusts one of `services`, as attaching does.
-pub(crate) async fn check_attachable(service: &Service, arn: &str, services: &[&str]) -> Result<(), ApiError> {
+pub(crate) async fn check_attachable<C: Connect>(
+    service: &Service<C>,
+    arn: &str,
+    services: &[&str],
+) -> Result<(), ApiError> {
     let role = redbridge_iam::RoleArn::parse(arn).map_err(|_| invalid_role(arn))?;
-    let policies =
-        service.cloud.role(&role).await.map_err(|e| ApiError::internal(format!("cannot read role `{arn}`: {e}")))?;
+    let policies = crate::chain_access::role_policies(&service.cloud, &role)
+        .await
+        .map_err(|e| ApiError::internal(format!("cannot read role `{arn}`: {e}")))?;
     match policies {
         Some(p) if trust_allows_service(&p.trust, services) => Ok(()),
         _ => Err(invalid_role(arn)),

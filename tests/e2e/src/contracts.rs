@@ -1,6 +1,7 @@
-//! The adapters' contract suites (`redbridge_aws::contract`) against LocalStack (IAM, STS, KMS)
-//! and the emulator (Redshift, Redshift Serverless), through the same SDK adapters `redbridge`
-//! uses. `cargo test` runs the same suites against the in-memory fakes.
+//! The adapters' contract suites (`redbridge_aws::contract`) against LocalStack (IAM, STS with
+//! AssumeRole and sessions, KMS, S3 with server-side encryption, sizes and bucket owners) and
+//! the emulator (Redshift, Redshift Serverless), through the same SDK adapters `redbridge` and
+//! the emulator use. `cargo test` runs the same suites against the in-memory fakes.
 
 use std::time::Instant;
 
@@ -12,12 +13,14 @@ use futures_util::FutureExt as _;
 use redbridge_aws::apply_engine::TokioSleeper;
 use redbridge_aws::contract;
 use redbridge_aws::ports::{Iam as _, NewRole};
-use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
+use redbridge_aws::sdk::{SdkConnector, SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
 
 /// An account no scenario uses.
 const ACCOUNT: &str = "300000000001";
+/// Another account no scenario uses, that owns nothing.
+const STRANGER: &str = "300000000002";
 const REGION: &str = "us-east-1";
 
 fn config(endpoint: &str) -> SdkConfig {
@@ -83,6 +86,32 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
         .send()
         .await?;
     suite("s3 (LocalStack)", contract::s3(&SdkS3::from_conf(&s3_config, true), bucket, &region)).await?;
+    // SSE-KMS needs a key in the bucket's region.
+    let regional_key =
+        aws_sdk_kms::Client::new(&s3_config).create_key().description("redbridge contract sse").send().await?;
+    let regional_key = regional_key.key_metadata().and_then(|m| m.arn()).context("KMS returned no key ARN")?;
+    let regional_key = KmsKeyArn::parse(regional_key).map_err(|e| anyhow::anyhow!("{e}"))?;
+    suite(
+        "s3 encryption and sizes (LocalStack)",
+        contract::s3_encryption(&SdkS3::from_conf(&s3_config, true), bucket, &regional_key),
+    )
+    .await?;
+    let connector = SdkConnector::new(aws, redbridge_iam::Region::parse(REGION).map_err(|e| anyhow::anyhow!("{e}"))?);
+    let stranger = AccountId::parse(STRANGER).map_err(|e| anyhow::anyhow!("{e}"))?;
+    suite("s3 bucket owner (LocalStack)", contract::bucket_owner(&connector, account, stranger, bucket)).await?;
+
+    // A role the account itself may assume, as a chain's hops are assumed.
+    let assumed =
+        RoleArn::new(Partition::Aws, account, "/", "e2e-contract-assumed").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let trust = PolicyDocument::new(vec![Statement::trust(Principal::aws([format!("arn:aws:iam::{ACCOUNT}:root")]))]);
+    iam.create_role(&NewRole {
+        arn: assumed.clone(),
+        trust_policy: trust,
+        description: "contract".into(),
+        tags: Vec::new(),
+    })
+    .await?;
+    suite("sts assume role and sessions (LocalStack)", contract::assume_role(&connector, account, &assumed)).await?;
 
     // The emulator checks, through LocalStack, that an attached role trusts Redshift.
     let role =

@@ -25,7 +25,7 @@ impl FakeAccount {
 
 impl Iam for FakeAccount {
     async fn get_role(&self, name: &str) -> AwsResult<Option<RoleInfo>> {
-        let world = self.aws.call_in(Some(self.account), "iam:GetRole", name).await?;
+        let world = self.call("iam:GetRole", name).await?;
         Ok(self.role_key(&world, name).and_then(|k| world.state.roles.get(&k)).map(|r| RoleInfo {
             arn: r.arn.clone(),
             trust_policy: r.trust_policy.clone(),
@@ -36,7 +36,7 @@ impl Iam for FakeAccount {
     }
 
     async fn create_role(&self, role: &NewRole) -> AwsResult<()> {
-        let mut world = self.aws.call_in(Some(self.account), "iam:CreateRole", role.arn.name()).await?;
+        let mut world = self.call("iam:CreateRole", role.arn.name()).await?;
         if role.arn.account() != self.account {
             return Err(AwsError::Invalid {
                 code: "InvalidInput".into(),
@@ -67,7 +67,7 @@ impl Iam for FakeAccount {
     }
 
     async fn update_trust_policy(&self, name: &str, policy: &PolicyDocument) -> AwsResult<()> {
-        let mut world = self.aws.call_in(Some(self.account), "iam:UpdateAssumeRolePolicy", name).await?;
+        let mut world = self.call("iam:UpdateAssumeRolePolicy", name).await?;
         let key = self.role_key(&world, name).ok_or_else(|| Self::no_role(name))?;
         world.validate_principals(policy, "MalformedPolicyDocument")?;
         if let Some(role) = world.state.roles.get_mut(&key) {
@@ -77,7 +77,7 @@ impl Iam for FakeAccount {
     }
 
     async fn tag_role(&self, name: &str, tags: &[(String, String)]) -> AwsResult<()> {
-        let mut world = self.aws.call_in(Some(self.account), "iam:TagRole", name).await?;
+        let mut world = self.call("iam:TagRole", name).await?;
         let key = self.role_key(&world, name).ok_or_else(|| Self::no_role(name))?;
         if let Some(role) = world.state.roles.get_mut(&key) {
             for (k, v) in tags {
@@ -91,7 +91,7 @@ impl Iam for FakeAccount {
     }
 
     async fn delete_role(&self, name: &str) -> AwsResult<()> {
-        let mut world = self.aws.call_in(Some(self.account), "iam:DeleteRole", name).await?;
+        let mut world = self.call("iam:DeleteRole", name).await?;
         let key = self.role_key(&world, name).ok_or_else(|| Self::no_role(name))?;
         if world.state.roles.get(&key).is_some_and(|r| !r.inline_policies.is_empty()) {
             return Err(AwsError::Conflict {
@@ -104,13 +104,13 @@ impl Iam for FakeAccount {
     }
 
     async fn get_role_policy(&self, role: &str, policy: &str) -> AwsResult<Option<PolicyDocument>> {
-        let world = self.aws.call_in(Some(self.account), "iam:GetRolePolicy", role).await?;
+        let world = self.call("iam:GetRolePolicy", role).await?;
         let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
         Ok(world.state.roles.get(&key).and_then(|r| r.inline_policies.get(policy)).cloned())
     }
 
     async fn put_role_policy(&self, role: &str, policy: &str, document: &PolicyDocument) -> AwsResult<()> {
-        let mut world = self.aws.call_in(Some(self.account), "iam:PutRolePolicy", role).await?;
+        let mut world = self.call("iam:PutRolePolicy", role).await?;
         let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
         if let Some(found) = world.state.roles.get_mut(&key) {
             found.inline_policies.insert(policy.to_owned(), document.clone());
@@ -119,7 +119,7 @@ impl Iam for FakeAccount {
     }
 
     async fn delete_role_policy(&self, role: &str, policy: &str) -> AwsResult<()> {
-        let mut world = self.aws.call_in(Some(self.account), "iam:DeleteRolePolicy", role).await?;
+        let mut world = self.call("iam:DeleteRolePolicy", role).await?;
         let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
         match world.state.roles.get_mut(&key).and_then(|r| r.inline_policies.remove(policy)) {
             Some(_) => Ok(()),
@@ -128,24 +128,24 @@ impl Iam for FakeAccount {
     }
 
     async fn list_role_policies(&self, role: &str) -> AwsResult<Vec<String>> {
-        let world = self.aws.call_in(Some(self.account), "iam:ListRolePolicies", role).await?;
+        let world = self.call("iam:ListRolePolicies", role).await?;
         let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
         Ok(world.state.roles.get(&key).map(|r| r.inline_policies.keys().cloned().collect()).unwrap_or_default())
     }
 
     async fn list_attached_role_policies(&self, role: &str) -> AwsResult<Vec<String>> {
-        let world = self.aws.call_in(Some(self.account), "iam:ListAttachedRolePolicies", role).await?;
+        let world = self.call("iam:ListAttachedRolePolicies", role).await?;
         let key = self.role_key(&world, role).ok_or_else(|| Self::no_role(role))?;
         Ok(world.state.attached_policies.get(&key).cloned().unwrap_or_default())
     }
 
     async fn managed_policy_default_version(&self, policy_arn: &str) -> AwsResult<Option<String>> {
-        let world = self.aws.call_in(Some(self.account), "iam:GetPolicy", policy_arn).await?;
+        let world = self.call("iam:GetPolicy", policy_arn).await?;
         Ok(world.state.managed_policies.contains_key(policy_arn).then(|| "v1".to_owned()))
     }
 
     async fn managed_policy_version(&self, policy_arn: &str, version: &str) -> AwsResult<PolicyDocument> {
-        let world = self.aws.call_in(Some(self.account), "iam:GetPolicyVersion", policy_arn).await?;
+        let world = self.call("iam:GetPolicyVersion", policy_arn).await?;
         match (version, world.state.managed_policies.get(policy_arn)) {
             ("v1", Some(document)) => Ok(document.clone()),
             _ => Err(AwsError::not_found(format!(

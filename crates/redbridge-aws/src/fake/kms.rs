@@ -26,12 +26,12 @@ impl FakeAccount {
 
 impl Kms for FakeAccount {
     async fn get_key_policy(&self, key: &KmsKeyArn) -> AwsResult<PolicyDocument> {
-        let mut world = self.aws.call_in(Some(self.account), "kms:GetKeyPolicy", key.key_id()).await?;
+        let mut world = self.call("kms:GetKeyPolicy", key.key_id()).await?;
         Ok(self.key(&mut world, key)?.policy.clone())
     }
 
     async fn put_key_policy(&self, key: &KmsKeyArn, policy: &PolicyDocument) -> AwsResult<()> {
-        let mut world = self.aws.call_in(Some(self.account), "kms:PutKeyPolicy", key.key_id()).await?;
+        let mut world = self.call("kms:PutKeyPolicy", key.key_id()).await?;
         self.key(&mut world, key)?;
         world.validate_principals(policy, "MalformedPolicyDocumentException")?;
         self.key(&mut world, key)?.policy = policy.clone();
@@ -39,7 +39,7 @@ impl Kms for FakeAccount {
     }
 
     async fn describe_key(&self, key: &KmsKeyArn) -> AwsResult<KeyInfo> {
-        let mut world = self.aws.call_in(Some(self.account), "kms:DescribeKey", key.key_id()).await?;
+        let mut world = self.call("kms:DescribeKey", key.key_id()).await?;
         let found = self.key(&mut world, key)?;
         let customer_managed = found.customer_managed;
         let state = world.state.key_states.get(&key.to_string()).cloned().unwrap_or_else(|| "Enabled".to_owned());

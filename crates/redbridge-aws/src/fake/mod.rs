@@ -30,6 +30,7 @@ use redbridge_iam::{AccountId, KmsKeyArn, Region, RoleArn};
 use crate::AwsError;
 use crate::ports::AwsResult;
 
+mod connect;
 mod data;
 mod iam;
 mod kms;
@@ -39,6 +40,7 @@ mod serverless;
 mod state;
 mod sts;
 
+pub use connect::FakeAssumedRole;
 pub use data::{FakeOutcome, FakeStatement};
 pub use state::{FakeBucketSettings, FakeKey, FakeRole, FakeState, FakeWorkgroup};
 
@@ -63,6 +65,7 @@ struct World {
     denials: Vec<(Option<AccountId>, String)>,
     scripts: VecDeque<FakeStatement>,
     submitted: BTreeMap<String, SubmittedStatement>,
+    sessions: connect::Sessions,
 }
 
 /// The fake world: several accounts, one region's Redshift.
@@ -84,7 +87,7 @@ impl FakeAws {
 
     /// The ports of one account (IAM, STS, KMS and S3 implement on it).
     pub fn account(&self, account: AccountId) -> FakeAccount {
-        FakeAccount { aws: self.clone(), account }
+        FakeAccount { aws: self.clone(), account, session: connect::SessionIdentity::None }
     }
 
     /// The Redshift ports (provisioned, serverless, Data API).
@@ -182,6 +185,14 @@ impl FakeAws {
     pub fn seed_bucket(&self, bucket: &str, region: Region, policy: Option<PolicyDocument>) {
         self.edit(|s| {
             s.buckets.insert(bucket.to_owned(), (region, policy));
+        });
+    }
+
+    /// Adds a bucket owned by `owner` in `region` with this policy.
+    pub fn seed_owned_bucket(&self, owner: AccountId, bucket: &str, region: Region, policy: Option<PolicyDocument>) {
+        self.edit(|s| {
+            s.buckets.insert(bucket.to_owned(), (region, policy));
+            s.bucket_owners.insert(bucket.to_owned(), owner);
         });
     }
 
@@ -319,6 +330,7 @@ impl World {
 pub struct FakeAccount {
     aws: FakeAws,
     account: AccountId,
+    session: connect::SessionIdentity,
 }
 
 /// The Redshift ports of the fake world.

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use redbridge_core::converge::{ApplyStatus, AttachedRole};
 use redbridge_iam::policy::PolicyDocument;
-use redbridge_iam::{Region, RoleArn};
+use redbridge_iam::{AccountId, Region, RoleArn};
 
-use crate::ports::DefaultEncryption;
+use crate::ports::{DefaultEncryption, ObjectEncryption};
 
 /// A role in the fake world.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +62,12 @@ pub struct FakeState {
     pub workgroups: BTreeMap<String, FakeWorkgroup>,
     /// Key states other than `Enabled`, by key ARN.
     pub key_states: BTreeMap<String, String>,
+    /// The account owning each bucket, by bucket name (a bucket without one is listed by no
+    /// account's `ListBuckets`).
+    pub bucket_owners: BTreeMap<String, AccountId>,
+    /// The server-side encryption objects were written with, by bucket and key (absent: the
+    /// bucket default).
+    pub object_encryption: BTreeMap<(String, String), ObjectEncryption>,
 }
 
 /// A bucket's ownership and encryption settings in the fake world.

@@ -45,6 +45,7 @@ macro_rules! adapter {
     };
 }
 
+mod connect;
 mod data;
 mod iam;
 mod kms;
@@ -53,6 +54,7 @@ mod s3;
 mod serverless;
 mod sts;
 
+pub use connect::SdkConnector;
 pub use data::SdkRedshiftData;
 pub use iam::SdkIam;
 pub use kms::SdkKms;

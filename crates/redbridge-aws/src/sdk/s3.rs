@@ -1,12 +1,13 @@
-//! S3 through `aws-sdk-s3`: a bucket's region, policy and settings, and the objects a test
-//! round trip writes, reads, lists and deletes.
+//! S3 through `aws-sdk-s3`: the buckets an account owns, a bucket's region, policy and
+//! settings, and the objects a test round trip or the emulator writes (with server-side
+//! encryption), reads, lists (with sizes) and deletes.
 
 use redbridge_iam::Region;
 use redbridge_iam::policy::PolicyDocument;
 
 use super::{SdkResultExt, parse_policy};
 use crate::AwsError;
-use crate::ports::{AwsResult, DefaultEncryption, S3};
+use crate::ports::{AwsResult, DefaultEncryption, ObjectContent, ObjectEncryption, ObjectSummary, S3};
 
 adapter! {
     /// S3 through `aws-sdk-s3`.
@@ -33,6 +34,11 @@ fn bucket_setting<T>(result: AwsResult<T>) -> AwsResult<Option<T>> {
 }
 
 impl S3 for SdkS3 {
+    async fn list_buckets(&self) -> AwsResult<Vec<String>> {
+        let pages = self.client.list_buckets().into_paginator().send().try_collect().await.or_aws("s3:ListBuckets")?;
+        Ok(pages.iter().flat_map(|page| page.buckets()).filter_map(|b| b.name()).map(str::to_owned).collect())
+    }
+
     async fn bucket_region(&self, bucket: &str) -> AwsResult<Region> {
         let output = self.client.get_bucket_location().bucket(bucket).send().await.or_aws("s3:GetBucketLocation")?;
         let constraint = output.location_constraint().map(|c| c.as_str()).unwrap_or("");
@@ -81,26 +87,39 @@ impl S3 for SdkS3 {
             }))
     }
 
-    async fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> AwsResult<()> {
-        self.client
-            .put_object()
-            .bucket(bucket)
-            .key(key)
-            .body(aws_sdk_s3::primitives::ByteStream::from(body))
-            .send()
-            .await
-            .or_aws("s3:PutObject")?;
+    async fn put_object_encrypted(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Vec<u8>,
+        encryption: &ObjectEncryption,
+    ) -> AwsResult<()> {
+        use aws_sdk_s3::types::ServerSideEncryption;
+        let request =
+            self.client.put_object().bucket(bucket).key(key).body(aws_sdk_s3::primitives::ByteStream::from(body));
+        let request = match encryption {
+            ObjectEncryption::BucketDefault => request,
+            ObjectEncryption::S3 => request.server_side_encryption(ServerSideEncryption::Aes256),
+            ObjectEncryption::Kms(key_id) => {
+                request.server_side_encryption(ServerSideEncryption::AwsKms).ssekms_key_id(key_id)
+            }
+        };
+        request.send().await.or_aws("s3:PutObject")?;
         Ok(())
     }
 
-    async fn get_object(&self, bucket: &str, key: &str) -> AwsResult<Vec<u8>> {
+    async fn get_object_content(&self, bucket: &str, key: &str) -> AwsResult<ObjectContent> {
         let output = self.client.get_object().bucket(bucket).key(key).send().await.or_aws("s3:GetObject")?;
+        let kms_key_id = match output.server_side_encryption() {
+            Some(aws_sdk_s3::types::ServerSideEncryption::AwsKms) => output.ssekms_key_id().map(str::to_owned),
+            _ => None,
+        };
         let bytes =
             output.body.collect().await.map_err(|e| AwsError::other(format!("s3:GetObject: reading the body: {e}")))?;
-        Ok(bytes.into_bytes().to_vec())
+        Ok(ObjectContent { body: bytes.into_bytes().to_vec(), kms_key_id })
     }
 
-    async fn list_objects(&self, bucket: &str, prefix: &str) -> AwsResult<Vec<String>> {
+    async fn list_object_summaries(&self, bucket: &str, prefix: &str) -> AwsResult<Vec<ObjectSummary>> {
         let pages = self
             .client
             .list_objects_v2()
@@ -111,7 +130,16 @@ impl S3 for SdkS3 {
             .try_collect()
             .await
             .or_aws("s3:ListObjectsV2")?;
-        Ok(pages.iter().flat_map(|page| page.contents()).filter_map(|o| o.key()).map(str::to_owned).collect())
+        let mut objects: Vec<ObjectSummary> = pages
+            .iter()
+            .flat_map(|page| page.contents())
+            .filter_map(|o| {
+                let size = u64::try_from(o.size().unwrap_or(0)).unwrap_or(0);
+                Some(ObjectSummary { key: o.key()?.to_owned(), size })
+            })
+            .collect();
+        objects.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(objects)
     }
 
     async fn list_first_objects(&self, bucket: &str, prefix: &str, max: usize) -> AwsResult<Vec<String>> {

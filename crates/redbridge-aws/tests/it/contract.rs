@@ -66,3 +66,57 @@ fn fake_s3_passes_the_s3_contract() {
     aws.seed_bucket("contract-bucket", region.clone(), None);
     block_on(contract::s3(&aws.account(account()), "contract-bucket", &region));
 }
+
+#[test]
+fn fake_sts_passes_the_assume_role_contract_and_records_every_assume_role() {
+    let aws = FakeAws::new();
+    let role = RoleArn::parse("arn:aws:iam::222222222222:role/contract").unwrap();
+    aws.seed_role(&role, PolicyDocument::new(vec![]), &[]);
+    block_on(contract::assume_role(&aws, account(), &role));
+    let assumed = aws.assumed_roles();
+    let seen: Vec<(&str, Option<&str>)> =
+        assumed.iter().map(|a| (a.caller.as_str(), a.external_id.as_deref())).collect();
+    let external = Some("arn:aws:redshift:us-east-1:111111111111:dbuser:contract/awsuser");
+    assert_eq!(
+        seen,
+        [
+            ("arn:aws:iam::111111111111:user/fake", None),
+            ("arn:aws:iam::111111111111:user/fake", external),
+            ("arn:aws:sts::222222222222:assumed-role/contract/RedshiftIamRoleSession", external),
+        ],
+        "every AssumeRole with its caller and external id"
+    );
+    assert!(assumed.iter().all(|a| a.role == role));
+}
+
+#[test]
+fn the_fake_refuses_a_missing_role_and_keys_it_never_issued() {
+    use redbridge_aws::AwsError;
+    use redbridge_aws::ports::{Connect as _, Credentials, SessionKeys, Sts as _};
+    let aws = FakeAws::new();
+    let missing = RoleArn::parse("arn:aws:iam::222222222222:role/missing").unwrap();
+    let sts = aws.sts(&Credentials::Account(account()));
+    assert!(matches!(block_on(sts.assume_role(&missing, "s", None)), Err(AwsError::AccessDenied { .. })));
+    let forged =
+        SessionKeys { access_key_id: "ASIAFORGED".into(), secret_access_key: "x".into(), session_token: "y".into() };
+    let result = block_on(aws.sts(&Credentials::Session(forged)).caller_identity());
+    assert!(matches!(result, Err(AwsError::AccessDenied { .. })), "{result:?}");
+}
+
+#[test]
+fn fake_s3_passes_the_encryption_contract() {
+    let aws = FakeAws::new();
+    let region = redbridge_iam::Region::parse("eu-west-1").unwrap();
+    aws.seed_bucket("contract-bucket", region, None);
+    let key = KmsKeyArn::parse("arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab").unwrap();
+    block_on(contract::s3_encryption(&aws.account(account()), "contract-bucket", &key));
+}
+
+#[test]
+fn fake_s3_passes_the_bucket_owner_contract() {
+    let aws = FakeAws::new();
+    let region = redbridge_iam::Region::parse("eu-west-1").unwrap();
+    aws.seed_owned_bucket(account(), "contract-bucket", region, None);
+    let stranger = AccountId::parse("222222222222").unwrap();
+    block_on(contract::bucket_owner(&aws, account(), stranger, "contract-bucket"));
+}

@@ -7,6 +7,7 @@ mod data_api;
 mod mocks;
 mod mocks_doctor;
 mod mocks_pages;
+mod mocks_sessions;
 mod round_trip_run;
 mod snapshot_reader;
 

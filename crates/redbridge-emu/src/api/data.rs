@@ -6,6 +6,8 @@ use std::time::{Instant, SystemTime};
 
 use serde_json::{Value, json};
 
+use redbridge_aws::ports::Connect;
+
 use crate::api::serverless::Input;
 use crate::error::ApiError;
 use crate::http::Caller;
@@ -68,8 +70,8 @@ fn not_found(id: &str) -> ApiError {
 }
 
 /// Handles one `RedshiftData.*` operation.
-pub(crate) async fn handle(
-    service: &Arc<Service>,
+pub(crate) async fn handle<C: Connect>(
+    service: &Arc<Service<C>>,
     caller: &Caller,
     operation: &str,
     input: &Value,
@@ -98,8 +100,8 @@ pub(crate) async fn handle(
     }
 }
 
-fn submit(
-    service: &Arc<Service>,
+fn submit<C: Connect>(
+    service: &Arc<Service<C>>,
     caller: &Caller,
     input: &Input<'_>,
     sqls: Vec<String>,
@@ -208,7 +210,7 @@ fn submit(
 }
 
 /// Moves a statement to `status` unless it was cancelled; returns whether it may go on.
-fn advance(service: &Service, id: &str, status: &'static str) -> bool {
+fn advance<C: Connect>(service: &Service<C>, id: &str, status: &'static str) -> bool {
     let mut registry = service.registry();
     let Some(record) = registry.statements.get_mut(id) else { return false };
     if record.finished() {
@@ -220,7 +222,7 @@ fn advance(service: &Service, id: &str, status: &'static str) -> bool {
 }
 
 /// Runs a statement to its end.
-async fn run(service: Arc<Service>, id: String) {
+async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
     let step = service.config.statement_step_delay;
     tokio::time::sleep(step).await;
     if !advance(&service, &id, "PICKED") {
@@ -293,7 +295,7 @@ async fn run(service: Arc<Service>, id: String) {
     }
 }
 
-fn finish(service: &Service, id: &str, error: Option<String>) {
+fn finish<C: Connect>(service: &Service<C>, id: &str, error: Option<String>) {
     let mut registry = service.registry();
     let Some(record) = registry.statements.get_mut(id) else { return };
     if record.finished() {
@@ -316,7 +318,7 @@ fn finish(service: &Service, id: &str, error: Option<String>) {
 }
 
 /// The execution context of a statement: its database, user and target.
-fn context_for(service: &Service, id: &str) -> Option<Result<ExecContext, String>> {
+fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<ExecContext, String>> {
     let mut registry = service.registry();
     let record = registry.statements.get(id)?.clone();
     let account = record.account.clone();
@@ -351,7 +353,7 @@ fn context_for(service: &Service, id: &str) -> Option<Result<ExecContext, String
     Some(Ok(ExecContext { account, region, target: record.target.clone(), db_user_arn, serverless, database }))
 }
 
-fn record_for(service: &Service, caller: &Caller, id: &str) -> Result<StatementRecord, ApiError> {
+fn record_for<C: Connect>(service: &Service<C>, caller: &Caller, id: &str) -> Result<StatementRecord, ApiError> {
     let base = id.split(':').next().unwrap_or(id);
     let registry = service.registry();
     registry.statements.get(base).filter(|r| r.account == caller.account.as_str()).cloned().ok_or_else(|| not_found(id))
@@ -370,7 +372,7 @@ fn sub_index(id: &str, record: &StatementRecord) -> Result<Option<usize>, ApiErr
     }
 }
 
-fn describe(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+fn describe<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
     let id = input.required("Id", "ValidationException")?;
     let record = record_for(service, caller, id)?;
     if let Some(index) = sub_index(id, &record)? {
@@ -441,7 +443,7 @@ fn sub_json(record: &StatementRecord, index: usize) -> Value {
 /// Rows per GetStatementResult page.
 const PAGE: usize = 1000;
 
-fn get_result(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+fn get_result<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
     let id = input.required("Id", "ValidationException")?;
     let record = record_for(service, caller, id)?;
     let index = match sub_index(id, &record)? {
@@ -503,7 +505,7 @@ fn field_json(value: &SqlValue) -> Value {
     }
 }
 
-fn list(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+fn list<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
     let status = input.string("Status")?.unwrap_or("ALL");
     if !["ABORTED", "ALL", "FAILED", "FINISHED", "PICKED", "STARTED", "SUBMITTED"].contains(&status) {
         return Err(validation(format!("Status {status} is invalid.")));
@@ -569,7 +571,7 @@ fn list(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, 
     Ok(output)
 }
 
-fn cancel(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+fn cancel<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
     let id = input.required("Id", "ValidationException")?;
     let record = record_for(service, caller, id)?;
     if record.finished() {

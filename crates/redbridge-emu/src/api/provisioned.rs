@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
+use redbridge_aws::ports::Connect;
+
 use crate::error::{ApiError, xml_escape};
 use crate::http::Caller;
 use crate::state::{self, AttachedRole, Cluster, Service};
@@ -47,8 +49,8 @@ impl Params<'_> {
 }
 
 /// Handles one query-protocol request; returns the action name and the inner result XML.
-pub(crate) async fn handle(
-    service: &Service,
+pub(crate) async fn handle<C: Connect>(
+    service: &Service<C>,
     caller: &Caller,
     params: &[(String, String)],
 ) -> Result<(String, String), ApiError> {
@@ -95,7 +97,11 @@ fn not_found(id: &str) -> ApiError {
     ApiError::client("ClusterNotFound", format!("Cluster {id} not found.")).with_status(404)
 }
 
-async fn create_cluster(service: &Service, caller: &Caller, params: &Params<'_>) -> Result<String, ApiError> {
+async fn create_cluster<C: Connect>(
+    service: &Service<C>,
+    caller: &Caller,
+    params: &Params<'_>,
+) -> Result<String, ApiError> {
     let identifier = cluster_identifier(params.required("ClusterIdentifier")?)?;
     let node_type = params.required("NodeType")?.to_owned();
     let master_username = params.required("MasterUsername")?.to_owned();
@@ -159,7 +165,11 @@ async fn create_cluster(service: &Service, caller: &Caller, params: &Params<'_>)
     Ok(xml)
 }
 
-fn describe_clusters(service: &Service, caller: &Caller, params: &Params<'_>) -> Result<String, ApiError> {
+fn describe_clusters<C: Connect>(
+    service: &Service<C>,
+    caller: &Caller,
+    params: &Params<'_>,
+) -> Result<String, ApiError> {
     let max_records = match params.get("MaxRecords") {
         None => 100,
         Some(n) => n.parse::<usize>().ok().filter(|n| (20..=100).contains(n)).ok_or_else(|| {
@@ -205,7 +215,11 @@ fn describe_clusters(service: &Service, caller: &Caller, params: &Params<'_>) ->
     Ok(out)
 }
 
-async fn modify_cluster_iam_roles(service: &Service, caller: &Caller, params: &Params<'_>) -> Result<String, ApiError> {
+async fn modify_cluster_iam_roles<C: Connect>(
+    service: &Service<C>,
+    caller: &Caller,
+    params: &Params<'_>,
+) -> Result<String, ApiError> {
     let raw = params.required("ClusterIdentifier")?;
     let key = state::key(caller.account.as_str(), &caller.region, &raw.to_ascii_lowercase());
     let add = params.list("AddIamRoles", "IamRoleArn");
@@ -262,7 +276,7 @@ async fn modify_cluster_iam_roles(service: &Service, caller: &Caller, params: &P
     Ok(cluster_xml(&cluster, caller, service, "available"))
 }
 
-fn delete_cluster(service: &Service, caller: &Caller, params: &Params<'_>) -> Result<String, ApiError> {
+fn delete_cluster<C: Connect>(service: &Service<C>, caller: &Caller, params: &Params<'_>) -> Result<String, ApiError> {
     let raw = params.required("ClusterIdentifier")?;
     let skip = params.bool("SkipFinalClusterSnapshot")?.unwrap_or(false);
     if !skip && params.get("FinalClusterSnapshotIdentifier").is_none() {
@@ -282,7 +296,7 @@ fn delete_cluster(service: &Service, caller: &Caller, params: &Params<'_>) -> Re
 }
 
 /// The `<Cluster>` element.
-fn cluster_xml(cluster: &Cluster, caller: &Caller, service: &Service, status: &str) -> String {
+fn cluster_xml<C: Connect>(cluster: &Cluster, caller: &Caller, service: &Service<C>, status: &str) -> String {
     let mut xml = String::from("<Cluster>");
     let mut element = |name: &str, value: &str| {
         let _ = write!(xml, "<{name}>{}</{name}>", xml_escape(value));

@@ -5,6 +5,8 @@ use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
+use redbridge_aws::ports::Connect;
+
 use crate::error::ApiError;
 use crate::http::Caller;
 use crate::state::{self, AttachedRole, Namespace, Service, Workgroup};
@@ -89,8 +91,8 @@ fn check_name(kind: &str, name: &str) -> Result<(), ApiError> {
 }
 
 /// Handles one `RedshiftServerless.*` operation.
-pub(crate) async fn handle(
-    service: &Service,
+pub(crate) async fn handle<C: Connect>(
+    service: &Service<C>,
     caller: &Caller,
     operation: &str,
     input: &Value,
@@ -111,7 +113,7 @@ pub(crate) async fn handle(
     }
 }
 
-async fn check_roles(service: &Service, roles: &[String]) -> Result<(), ApiError> {
+async fn check_roles<C: Connect>(service: &Service<C>, roles: &[String]) -> Result<(), ApiError> {
     if roles.len() > 10 {
         return Err(validation("A namespace can have at most 10 IAM roles per request."));
     }
@@ -124,7 +126,11 @@ async fn check_roles(service: &Service, roles: &[String]) -> Result<(), ApiError
     Ok(())
 }
 
-async fn create_namespace(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+async fn create_namespace<C: Connect>(
+    service: &Service<C>,
+    caller: &Caller,
+    input: &Input<'_>,
+) -> Result<Value, ApiError> {
     let name = input.required("namespaceName", "ValidationException")?.to_owned();
     check_name("Namespace", &name)?;
     let roles = input.strings("iamRoles")?.unwrap_or_default();
@@ -159,7 +165,7 @@ async fn create_namespace(service: &Service, caller: &Caller, input: &Input<'_>)
     Ok(output)
 }
 
-fn get_namespace(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+fn get_namespace<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
     let name = input.required("namespaceName", "ValidationException")?;
     let registry = service.registry();
     let namespace = registry
@@ -169,7 +175,11 @@ fn get_namespace(service: &Service, caller: &Caller, input: &Input<'_>) -> Resul
     Ok(json!({ "namespace": namespace_json(namespace, caller, service, "AVAILABLE") }))
 }
 
-async fn update_namespace(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+async fn update_namespace<C: Connect>(
+    service: &Service<C>,
+    caller: &Caller,
+    input: &Input<'_>,
+) -> Result<Value, ApiError> {
     let name = input.required("namespaceName", "ValidationException")?.to_owned();
     let key = state::key(caller.account.as_str(), &caller.region, &name);
     if !service.registry().namespaces.contains_key(&key) {
@@ -215,7 +225,7 @@ async fn update_namespace(service: &Service, caller: &Caller, input: &Input<'_>)
     Ok(json!({ "namespace": namespace_json(&namespace, caller, service, "AVAILABLE") }))
 }
 
-fn delete_namespace(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+fn delete_namespace<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
     let name = input.required("namespaceName", "ValidationException")?;
     let mut registry = service.registry();
     let key = state::key(caller.account.as_str(), &caller.region, name);
@@ -238,7 +248,7 @@ fn delete_namespace(service: &Service, caller: &Caller, input: &Input<'_>) -> Re
     Ok(json!({ "namespace": namespace_json(&namespace, caller, service, "DELETING") }))
 }
 
-fn create_workgroup(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+fn create_workgroup<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
     let name = input.required("workgroupName", "ValidationException")?.to_owned();
     check_name("Workgroup", &name)?;
     let namespace = input.required("namespaceName", "ValidationException")?.to_owned();
@@ -284,7 +294,7 @@ fn create_workgroup(service: &Service, caller: &Caller, input: &Input<'_>) -> Re
     Ok(output)
 }
 
-fn get_workgroup(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+fn get_workgroup<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
     let name = input.required("workgroupName", "ValidationException")?;
     let registry = service.registry();
     let workgroup = registry
@@ -294,7 +304,7 @@ fn get_workgroup(service: &Service, caller: &Caller, input: &Input<'_>) -> Resul
     Ok(json!({ "workgroup": workgroup_json(workgroup, caller, "AVAILABLE") }))
 }
 
-fn delete_workgroup(service: &Service, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+fn delete_workgroup<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
     let name = input.required("workgroupName", "ValidationException")?;
     let mut registry = service.registry();
     let workgroup = registry
@@ -305,7 +315,7 @@ fn delete_workgroup(service: &Service, caller: &Caller, input: &Input<'_>) -> Re
     Ok(json!({ "workgroup": workgroup_json(&workgroup, caller, "DELETING") }))
 }
 
-fn namespace_json(namespace: &Namespace, caller: &Caller, service: &Service, status: &str) -> Value {
+fn namespace_json<C: Connect>(namespace: &Namespace, caller: &Caller, service: &Service<C>, status: &str) -> Value {
     let roles: Vec<String> = state::role_statuses(&namespace.roles, service.config.role_apply_delay)
         .into_iter()
         .map(|(arn, status)| format!("IamRole(applyStatus={status}, iamRoleArn={arn})"))

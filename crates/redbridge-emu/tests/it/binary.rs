@@ -1,4 +1,5 @@
-//! The `redbridge-emu` binary: prints its address when ready, answers HTTP, refuses non-loopback addresses.
+//! The `redbridge-emu` binary: prints its address when ready, answers HTTP, refuses non-loopback
+//! addresses; `--help` and `--version` exit 0; every flag falls back to `REDBRIDGE_EMU_*`.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
@@ -87,4 +88,59 @@ fn a_sigterm_right_after_the_address_stops_it_cleanly() {
         let status = child.wait().unwrap();
         assert!(status.success(), "SIGTERM right after `{}` stops it cleanly: {status}", line.trim());
     }
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    let help = Command::new(env!("CARGO_BIN_EXE_redbridge-emu")).arg("--help").output().unwrap();
+    assert_eq!(help.status.code(), Some(0), "--help exits 0");
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in ["--aws-endpoint", "--listen", "--region", "--role-apply-delay-ms", "--statement-step-ms"] {
+        assert!(text.contains(flag), "--help names `{flag}`: {text}");
+    }
+    assert!(text.contains("REDBRIDGE_EMU_AWS_ENDPOINT"), "--help names the environment variables: {text}");
+    let version = Command::new(env!("CARGO_BIN_EXE_redbridge-emu")).arg("--version").output().unwrap();
+    assert_eq!(version.status.code(), Some(0), "--version exits 0");
+    assert_eq!(String::from_utf8_lossy(&version.stdout).trim(), format!("redbridge-emu {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn every_flag_falls_back_to_its_environment_variable_and_flags_win() {
+    let from_env = Command::new(env!("CARGO_BIN_EXE_redbridge-emu"))
+        .env("REDBRIDGE_EMU_AWS_ENDPOINT", "http://10.0.0.1:4566")
+        .output()
+        .unwrap();
+    assert_eq!(from_env.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&from_env.stderr).contains("`--aws-endpoint http://10.0.0.1:4566`"));
+    let listen = Command::new(env!("CARGO_BIN_EXE_redbridge-emu"))
+        .env("REDBRIDGE_EMU_LISTEN", "0.0.0.0:0")
+        .env("REDBRIDGE_EMU_AWS_ENDPOINT", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert!(!listen.status.success());
+    assert!(
+        String::from_utf8_lossy(&listen.stderr).contains("loopback"),
+        "the listen address comes from the environment"
+    );
+    let bad_delay = Command::new(env!("CARGO_BIN_EXE_redbridge-emu"))
+        .env("REDBRIDGE_EMU_ROLE_APPLY_DELAY_MS", "soon")
+        .output()
+        .unwrap();
+    assert_eq!(bad_delay.status.code(), Some(2), "a delay that is not a number is refused");
+
+    // The flag wins over the environment: this one starts and prints its address.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redbridge-emu"))
+        .env("REDBRIDGE_EMU_AWS_ENDPOINT", "http://10.0.0.1:4566")
+        .env("REDBRIDGE_EMU_STATEMENT_STEP_MS", "1")
+        .env("REDBRIDGE_EMU_REGION", "eu-west-1")
+        .args(["--aws-endpoint", "http://127.0.0.1:9", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(line.starts_with("127.0.0.1:"), "{line}");
 }

@@ -1,45 +1,15 @@
-//! Provisioned clusters: creation, role attachment with ApplyStatus, deletion, error shapes.
+//! Provisioned clusters through the `Redshift` port: role attachment with its checks and
+//! ApplyStatus, and the `/_emu/hold-role` control. (Creation, deletion, paging and the error
+//! shapes of calls no port has are asserted in `tests/e2e/tests/emulator`.)
 
-use aws_sdk_redshift::error::ProvideErrorMetadata;
-use redbridge_iam::RoleArn;
+use redbridge_aws::AwsError;
+use redbridge_aws::ports::Redshift as _;
+use redbridge_core::converge::{ApplyStatus, AttachedRole};
 
-use crate::support::{APPLY_DELAY, Harness, create_cluster, policy, redshift_trust};
+use crate::support::{Harness, policy, redshift_trust, url_encode};
 
-fn statuses(cluster: &aws_sdk_redshift::types::Cluster) -> Vec<(String, String)> {
-    cluster
-        .iam_roles()
-        .iter()
-        .map(|r| (r.iam_role_arn().unwrap_or_default().to_owned(), r.apply_status().unwrap_or_default().to_owned()))
-        .collect()
-}
-
-#[tokio::test]
-async fn attached_roles_are_adding_then_in_sync_and_removed_roles_go_away() {
-    let h = Harness::start().await;
-    let role = "arn:aws:iam::111111111111:role/ClusterRole";
-    h.cloud.put_role(&RoleArn::parse(role).unwrap(), redshift_trust("111111111111"), vec![]);
-    let redshift = h.redshift("111111111111");
-    create_cluster(&redshift, "Main", &[]).await;
-
-    let modified =
-        redshift.modify_cluster_iam_roles().cluster_identifier("main").add_iam_roles(role).send().await.unwrap();
-    let cluster = modified.cluster().unwrap();
-    assert_eq!(cluster.cluster_identifier(), Some("main"));
-    assert_eq!(statuses(cluster), [(role.to_owned(), "adding".to_owned())]);
-
-    tokio::time::sleep(APPLY_DELAY).await;
-    let described = redshift.describe_clusters().cluster_identifier("main").send().await.unwrap();
-    let cluster = &described.clusters()[0];
-    assert_eq!(statuses(cluster), [(role.to_owned(), "in-sync".to_owned())]);
-    assert_eq!(cluster.master_username(), Some("awsuser"));
-    assert!(cluster.cluster_create_time().is_some());
-
-    let removed =
-        redshift.modify_cluster_iam_roles().cluster_identifier("main").remove_iam_roles(role).send().await.unwrap();
-    assert_eq!(statuses(removed.cluster().unwrap()), [(role.to_owned(), "removing".to_owned())]);
-    tokio::time::sleep(APPLY_DELAY).await;
-    let described = redshift.describe_clusters().send().await.unwrap();
-    assert!(statuses(&described.clusters()[0]).is_empty());
+fn in_sync(role: &str) -> Vec<AttachedRole> {
+    vec![AttachedRole { arn: role.to_owned(), status: ApplyStatus::InSync }]
 }
 
 #[tokio::test]
@@ -49,108 +19,31 @@ async fn a_role_whose_trust_lacks_redshift_cannot_be_attached() {
     let ec2_trust = policy(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
     );
-    h.cloud.put_role(&RoleArn::parse(role).unwrap(), ec2_trust, vec![]);
+    h.put_role(role, ec2_trust, vec![]);
+    h.create_cluster("111111111111", "main", &[]).await;
     let redshift = h.redshift("111111111111");
-    create_cluster(&redshift, "main", &[]).await;
-    let error =
-        redshift.modify_cluster_iam_roles().cluster_identifier("main").add_iam_roles(role).send().await.unwrap_err();
-    assert_eq!(error.code(), Some("InvalidParameterValue"));
-    assert_eq!(
-        error.message(),
-        Some(
-            "The IAM role arn:aws:iam::111111111111:role/Ec2Role is not valid. The IAM role must delegate access to an Amazon Redshift account."
-        )
-    );
-    let missing = redshift
-        .modify_cluster_iam_roles()
-        .cluster_identifier("main")
-        .add_iam_roles("arn:aws:iam::111111111111:role/Nope")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(missing.code(), Some("InvalidParameterValue"));
-}
-
-#[tokio::test]
-async fn clusters_are_per_account_and_errors_have_aws_shapes() {
-    let h = Harness::start().await;
-    let redshift = h.redshift("111111111111");
-    create_cluster(&redshift, "main", &[]).await;
-
-    let duplicate = redshift
-        .create_cluster()
-        .cluster_identifier("main")
-        .node_type("ra3.large")
-        .master_username("u")
-        .master_user_password("Passw0rd!")
-        .send()
-        .await
-        .unwrap_err();
-    assert!(duplicate.as_service_error().is_some_and(|e| e.is_cluster_already_exists_fault()), "{duplicate:?}");
-
-    let other = h.redshift("222222222222");
-    let missing = other.describe_clusters().cluster_identifier("main").send().await.unwrap_err();
-    assert!(missing.as_service_error().is_some_and(|e| e.is_cluster_not_found_fault()));
-    assert_eq!(missing.message(), Some("Cluster main not found."));
-    assert!(other.describe_clusters().send().await.unwrap().clusters().is_empty());
-
-    let no_snapshot = redshift.delete_cluster().cluster_identifier("main").send().await.unwrap_err();
-    assert_eq!(no_snapshot.code(), Some("InvalidParameterCombination"));
-    let deleted =
-        redshift.delete_cluster().cluster_identifier("main").skip_final_cluster_snapshot(true).send().await.unwrap();
-    assert_eq!(deleted.cluster().unwrap().cluster_status(), Some("deleting"));
-    let gone = redshift
-        .delete_cluster()
-        .cluster_identifier("main")
-        .skip_final_cluster_snapshot(true)
-        .send()
-        .await
-        .unwrap_err();
-    assert!(gone.as_service_error().is_some_and(|e| e.is_cluster_not_found_fault()));
+    match redshift.add_cluster_role("main", role).await {
+        Err(AwsError::Invalid { code, message }) => {
+            assert_eq!(code, "InvalidParameterValue");
+            assert_eq!(
+                message,
+                "The IAM role arn:aws:iam::111111111111:role/Ec2Role is not valid. The IAM role must delegate access to an Amazon Redshift account."
+            );
+        }
+        other => panic!("attaching an EC2 role is refused as invalid, got {other:?}"),
+    }
+    let missing = redshift.add_cluster_role("main", "arn:aws:iam::111111111111:role/Nope").await;
+    assert!(matches!(&missing, Err(AwsError::Invalid { code, .. }) if code == "InvalidParameterValue"), "{missing:?}");
 }
 
 #[tokio::test]
 async fn roles_given_at_creation_are_in_sync_and_checked() {
     let h = Harness::start().await;
     let role = "arn:aws:iam::111111111111:role/ClusterRole";
-    h.cloud.put_role(&RoleArn::parse(role).unwrap(), redshift_trust("111111111111"), vec![]);
-    let redshift = h.redshift("111111111111");
-    create_cluster(&redshift, "main", &[role]).await;
-    let described = redshift.describe_clusters().cluster_identifier("main").send().await.unwrap();
-    assert_eq!(statuses(&described.clusters()[0]), [(role.to_owned(), "in-sync".to_owned())]);
-}
-
-#[tokio::test]
-async fn a_stopped_emulator_closes_its_connections() {
-    let h = Harness::start().await;
-    let no_retries = h
-        .redshift("111111111111")
-        .config()
-        .to_builder()
-        .retry_config(aws_sdk_redshift::config::retry::RetryConfig::disabled())
-        .build();
-    let redshift = aws_sdk_redshift::Client::from_conf(no_retries);
-    assert!(redshift.describe_clusters().send().await.unwrap().clusters().is_empty());
-    h.emulator.stop().await;
-    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    assert!(redshift.describe_clusters().send().await.is_err(), "the pooled connection must not outlive the server");
-}
-
-#[tokio::test]
-async fn describe_clusters_pages_with_markers() {
-    let h = Harness::start().await;
-    let redshift = h.redshift("111111111111");
-    for n in 0..25 {
-        create_cluster(&redshift, &format!("c{n:02}"), &[]).await;
-    }
-    let first = redshift.describe_clusters().max_records(20).send().await.unwrap();
-    assert_eq!(first.clusters().len(), 20);
-    let marker = first.marker().expect("a marker for the next page");
-    let second = redshift.describe_clusters().max_records(20).marker(marker).send().await.unwrap();
-    assert_eq!(second.clusters().len(), 5);
-    assert!(second.marker().is_none());
-    let bad = redshift.describe_clusters().max_records(5).send().await.unwrap_err();
-    assert_eq!(bad.code(), Some("InvalidParameterValue"));
+    h.put_role(role, redshift_trust("111111111111"), vec![]);
+    h.create_cluster("111111111111", "main", &[role]).await;
+    let roles = h.redshift("111111111111").cluster_roles("main").await.unwrap();
+    assert_eq!(roles, in_sync(role));
 }
 
 /// `POST /_emu/hold-role` over a plain TCP connection; returns the status line.
@@ -171,36 +64,24 @@ async fn hold_role(endpoint: &str, query: &str) -> String {
 async fn a_held_role_stays_adding_until_the_hold_ends() {
     let h = Harness::start().await;
     let role = "arn:aws:iam::111111111111:role/ClusterRole";
-    h.cloud.put_role(&RoleArn::parse(role).unwrap(), redshift_trust("111111111111"), vec![]);
+    h.put_role(role, redshift_trust("111111111111"), vec![]);
+    h.create_cluster("111111111111", "held", &[role]).await;
     let redshift = h.redshift("111111111111");
-    create_cluster(&redshift, "held", &[role]).await;
-    let described = redshift.describe_clusters().cluster_identifier("held").send().await.unwrap();
-    assert_eq!(statuses(&described.clusters()[0]), [(role.to_owned(), "in-sync".to_owned())]);
+    assert_eq!(redshift.cluster_roles("held").await.unwrap(), in_sync(role));
 
     let endpoint = h.emulator.endpoint_url();
     let encoded: String = url_encode(role);
     assert_eq!(hold_role(&endpoint, &format!("role={encoded}&seconds=3")).await, "HTTP/1.1 200 OK");
-    let described = redshift.describe_clusters().cluster_identifier("held").send().await.unwrap();
-    assert_eq!(statuses(&described.clusters()[0]), [(role.to_owned(), "adding".to_owned())]);
+    assert_eq!(
+        redshift.cluster_roles("held").await.unwrap(),
+        [AttachedRole { arn: role.to_owned(), status: ApplyStatus::Adding }]
+    );
     tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
-    let described = redshift.describe_clusters().cluster_identifier("held").send().await.unwrap();
-    assert_eq!(statuses(&described.clusters()[0]), [(role.to_owned(), "in-sync".to_owned())]);
+    assert_eq!(redshift.cluster_roles("held").await.unwrap(), in_sync(role));
 
     assert_eq!(
         hold_role(&endpoint, "role=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2FOther&seconds=1").await,
         "HTTP/1.1 404 Not Found"
     );
     assert_eq!(hold_role(&endpoint, "seconds=x").await, "HTTP/1.1 400 Bad Request");
-}
-
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -3,12 +3,10 @@
 
 use std::io::{Read as _, Write as _};
 
-use aws_sdk_redshiftdata::types::Field;
+use redbridge_aws::ports::{DataTarget, ObjectEncryption, Redshift as _, StatementState};
 use redbridge_core::doctor::classify::classify;
-use redbridge_emu::cloud::Encryption;
-use redbridge_iam::{AccountId, RoleArn};
 
-use crate::support::{Harness, create_cluster, policy, run_err, run_ok};
+use crate::support::{Harness, policy, result_rows, rows, run_err, run_ok, run_on};
 
 const CLUSTER_ROLE: &str = "arn:aws:iam::111111111111:role/ClusterRole";
 const BUCKET_ROLE: &str = "arn:aws:iam::222222222222:role/BucketRole";
@@ -38,23 +36,22 @@ async fn setup(attach: bool) -> Harness {
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"redshift.amazonaws.com"}},"Action":"sts:AssumeRole",
             "Condition":{{"StringEquals":{{"aws:SourceAccount":"111111111111","sts:ExternalId":"{DB_USER}"}}}}}}]}}"#
     ));
-    h.cloud.put_role(&RoleArn::parse(CLUSTER_ROLE).unwrap(), cluster_trust, vec![assume_bucket_role()]);
+    h.put_role(CLUSTER_ROLE, cluster_trust, vec![assume_bucket_role()]);
     let bucket_trust = policy(&format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{CLUSTER_ROLE}"}},"Action":"sts:AssumeRole",
             "Condition":{{"StringEquals":{{"sts:ExternalId":"{DB_USER}"}}}}}}]}}"#
     ));
-    h.cloud.put_role(
-        &RoleArn::parse(BUCKET_ROLE).unwrap(),
+    h.put_role(
+        BUCKET_ROLE,
         bucket_trust,
         vec![bucket_role_policy(r#""s3:GetObject","s3:PutObject","s3:DeleteObject""#)],
     );
-    let bucket_account = AccountId::parse("222222222222").unwrap();
-    h.cloud.create_bucket(bucket_account, "data-bucket", "us-east-1");
-    h.cloud.put_key(
+    h.create_bucket("222222222222", "data-bucket", "us-east-1");
+    h.put_key(
         KEY,
         policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:*","Resource":"*"}]}"#),
     );
-    create_cluster(&h.redshift("111111111111"), "main", if attach { &[CLUSTER_ROLE] } else { &[] }).await;
+    h.create_cluster("111111111111", "main", if attach { &[CLUSTER_ROLE] } else { &[] }).await;
     h
 }
 
@@ -64,17 +61,12 @@ fn gzip(text: &str) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
-async fn rows(data: &aws_sdk_redshiftdata::Client, sql: &str) -> Vec<Vec<Field>> {
-    let done = run_ok(data, "main", sql).await;
-    data.get_statement_result().id(done.id()).send().await.unwrap().records().to_vec()
-}
-
 #[tokio::test]
 async fn copy_unload_copy_round_trip_through_a_two_account_chain() {
     let h = setup(true).await;
     let data = h.data("111111111111");
-    h.cloud.put_object_raw("data-bucket", "in/part-1.csv.gz", gzip("id,name,note\n1,alpha,\"a,b\"\n2,beta,\n"));
-    h.cloud.put_object_raw("data-bucket", "in/part-2.csv.gz", gzip("id,name,note\n3,\"gam\"\"ma\",x\n"));
+    h.put_object_raw("data-bucket", "in/part-1.csv.gz", gzip("id,name,note\n1,alpha,\"a,b\"\n2,beta,\n"));
+    h.put_object_raw("data-bucket", "in/part-2.csv.gz", gzip("id,name,note\n3,\"gam\"\"ma\",x\n"));
     run_ok(&data, "main", "create table src (id integer, name varchar(20), note varchar(20))").await;
 
     let copied = run_ok(
@@ -82,32 +74,36 @@ async fn copy_unload_copy_round_trip_through_a_two_account_chain() {
         "main",
         &format!("COPY public.src FROM 's3://data-bucket/in/' IAM_ROLE '{CHAIN}' CSV IGNOREHEADER 1 GZIP EMPTYASNULL"),
     )
-    .await;
-    assert_eq!(copied.result_rows(), 3);
-    assert_eq!(copied.has_result_set(), Some(false));
+    .await
+    .1;
+    assert_eq!(result_rows(&copied), Some(3));
+    assert!(!copied.has_result_set);
 
     let unload = format!(
         "UNLOAD ('select * from src where id > 0 order by id') TO 's3://data-bucket/out/src_' IAM_ROLE '{CHAIN}' CSV HEADER MANIFEST ENCRYPTED KMS_KEY_ID '{KEY}' PARALLEL OFF"
     );
-    let unloaded = run_ok(&data, "main", &unload).await;
-    assert_eq!(unloaded.result_rows(), 3);
-    let part = h.cloud.object("data-bucket", "out/src_000").expect("the part file is written");
-    assert_eq!(String::from_utf8(part.body).unwrap(), "id,name,note\n1,alpha,\"a,b\"\n2,beta,\n3,\"gam\"\"ma\",x\n");
-    assert_eq!(part.encryption, Encryption::Kms(KEY.to_owned()));
+    let (_, unloaded) = run_ok(&data, "main", &unload).await;
+    assert_eq!(result_rows(&unloaded), Some(3));
+    let (body, encryption) = h.object("data-bucket", "out/src_000").expect("the part file is written");
+    assert_eq!(String::from_utf8(body).unwrap(), "id,name,note\n1,alpha,\"a,b\"\n2,beta,\n3,\"gam\"\"ma\",x\n");
+    assert_eq!(encryption, ObjectEncryption::Kms(KEY.to_owned()));
     let manifest: serde_json::Value =
-        serde_json::from_slice(&h.cloud.object("data-bucket", "out/src_manifest").unwrap().body).unwrap();
+        serde_json::from_slice(&h.object("data-bucket", "out/src_manifest").unwrap().0).unwrap();
     assert_eq!(manifest["entries"][0]["url"], "s3://data-bucket/out/src_000");
 
     run_ok(&data, "main", "create table back (id integer, name varchar(20), note varchar(20))").await;
-    let reloaded = run_ok(&data, "main", &format!("COPY back FROM 's3://data-bucket/out/src_manifest' IAM_ROLE '{CHAIN}' CSV IGNOREHEADER 1 MANIFEST EMPTYASNULL")).await;
-    assert_eq!(reloaded.result_rows(), 3);
-    let original = rows(&data, "select * from src order by id").await;
-    assert_eq!(original, rows(&data, "select * from back order by id").await);
-    assert_eq!(original[1][2], Field::IsNull(true));
+    let (_, reloaded) = run_ok(&data, "main", &format!("COPY back FROM 's3://data-bucket/out/src_manifest' IAM_ROLE '{CHAIN}' CSV IGNOREHEADER 1 MANIFEST EMPTYASNULL")).await;
+    assert_eq!(result_rows(&reloaded), Some(3));
+    let original = rows(&data, "main", "select * from src order by id").await;
+    assert_eq!(original, rows(&data, "main", "select * from back order by id").await);
+    assert_eq!(original[1][2], None);
 
     // Every hop was really assumed, with the database user's ARN as the external id.
-    let assumed = h.cloud.assumed_roles();
-    assert!(assumed.iter().any(|(_, role, id)| role == BUCKET_ROLE && id.as_deref() == Some(DB_USER)), "{assumed:?}");
+    let assumed = h.aws.assumed_roles();
+    assert!(
+        assumed.iter().any(|a| a.role.to_string() == BUCKET_ROLE && a.external_id.as_deref() == Some(DB_USER)),
+        "{assumed:?}"
+    );
 }
 
 #[tokio::test]
@@ -118,10 +114,11 @@ async fn unload_names_part_files_compresses_and_guards_the_prefix() {
     run_ok(&data, "main", "insert into t values (1, 'a|b'), (2, null)").await;
     let target = format!("UNLOAD ('select * from t order by id') TO 's3://data-bucket/u/t_' IAM_ROLE '{CHAIN}'");
     run_ok(&data, "main", &format!("{target} GZIP")).await;
-    let part = h.cloud.object("data-bucket", "u/t_0000_part_00.gz").expect("parallel unload names the part file");
-    assert_eq!(part.encryption, Encryption::S3);
+    let (body, encryption) =
+        h.object("data-bucket", "u/t_0000_part_00.gz").expect("parallel unload names the part file");
+    assert_eq!(encryption, ObjectEncryption::S3);
     let mut text = String::new();
-    flate2::read::GzDecoder::new(&part.body[..]).read_to_string(&mut text).unwrap();
+    flate2::read::GzDecoder::new(&body[..]).read_to_string(&mut text).unwrap();
     assert_eq!(text, "1|a|b\n2|\n");
 
     let not_empty = run_err(&data, "main", &target).await;
@@ -129,9 +126,9 @@ async fn unload_names_part_files_compresses_and_guards_the_prefix() {
     assert_eq!(classify(&not_empty).code, "RB183");
 
     run_ok(&data, "main", &format!("{target} ALLOWOVERWRITE DELIMITER ',' NULL AS 'NULL'")).await;
-    assert_eq!(h.cloud.object("data-bucket", "u/t_0000_part_00").unwrap().body, b"1,a|b\n2,NULL\n");
+    assert_eq!(h.object("data-bucket", "u/t_0000_part_00").unwrap().0, b"1,a|b\n2,NULL\n");
     run_ok(&data, "main", &format!("{target} CLEANPATH PARALLEL OFF")).await;
-    assert_eq!(h.cloud.keys("data-bucket"), ["u/t_000"]);
+    assert_eq!(h.keys("data-bucket"), ["u/t_000"]);
 }
 
 #[tokio::test]
@@ -139,17 +136,18 @@ async fn copy_reads_delimited_text_with_options() {
     let h = setup(true).await;
     let data = h.data("111111111111");
     run_ok(&data, "main", "create table t (id integer, name varchar(20), score integer)").await;
-    h.cloud.put_object_raw("data-bucket", "txt/a.txt", "header line\n1;\"x;y\";10\n2;\\N;\n\n3;z;30\n");
+    h.put_object_raw("data-bucket", "txt/a.txt", "header line\n1;\"x;y\";10\n2;\\N;\n\n3;z;30\n");
     let done = run_ok(
         &data,
         "main",
         &format!("COPY t FROM 's3://data-bucket/txt/' IAM_ROLE '{CHAIN}' DELIMITER ';' REMOVEQUOTES IGNOREHEADER 1 IGNOREBLANKLINES NULL AS '\\\\N'"),
     )
-    .await;
-    assert_eq!(done.result_rows(), 3);
-    let got = rows(&data, "select id, name, score from t order by id").await;
-    assert_eq!(got[0], [Field::LongValue(1), Field::StringValue("x;y".into()), Field::LongValue(10)]);
-    assert_eq!(got[1], [Field::LongValue(2), Field::IsNull(true), Field::IsNull(true)]);
+    .await
+    .1;
+    assert_eq!(result_rows(&done), Some(3));
+    let got = rows(&data, "main", "select id, name, score from t order by id").await;
+    assert_eq!(got[0], [Some("1".to_owned()), Some("x;y".to_owned()), Some("10".to_owned())]);
+    assert_eq!(got[1], [Some("2".to_owned()), None, None]);
 }
 
 #[tokio::test]
@@ -157,15 +155,14 @@ async fn chain_failures_give_redshifts_texts() {
     let h = setup(false).await;
     let data = h.data("111111111111");
     run_ok(&data, "main", "create table t (id integer)").await;
-    h.cloud.put_object_raw("data-bucket", "in/a.csv", "1\n");
+    h.put_object_raw("data-bucket", "in/a.csv", "1\n");
     let copy = format!("COPY t FROM 's3://data-bucket/in/' IAM_ROLE '{CHAIN}' CSV");
 
     let not_attached = run_err(&data, "main", &copy).await;
     assert_eq!(not_attached, format!("ERROR: User {DB_USER} is not authorized to assume IAM Role {CLUSTER_ROLE}"));
     assert_eq!(classify(&not_attached).code, "RB101");
 
-    let redshift = h.redshift("111111111111");
-    redshift.modify_cluster_iam_roles().cluster_identifier("main").add_iam_roles(CLUSTER_ROLE).send().await.unwrap();
+    h.redshift("111111111111").add_cluster_role("main", CLUSTER_ROLE).await.unwrap();
     let adding = run_err(&data, "main", &copy).await;
     assert_eq!(classify(&adding).code, "RB101", "a role still `adding` is not usable: {adding}");
     tokio::time::sleep(crate::support::APPLY_DELAY).await;
@@ -174,7 +171,7 @@ async fn chain_failures_give_redshifts_texts() {
     let spaced = run_err(&data, "main", &copy.replace(",arn", ", arn")).await;
     assert_eq!(classify(&spaced).code, "RB101", "{spaced}");
 
-    h.cloud.set_identity_policies(&RoleArn::parse(CLUSTER_ROLE).unwrap(), vec![]);
+    h.set_identity_policies(CLUSTER_ROLE, vec![]);
     let no_assume = run_err(&data, "main", &copy).await;
     assert_eq!(no_assume, format!("ERROR: Not authorized to get credentials of role {BUCKET_ROLE}"));
     assert_eq!(classify(&no_assume).code, "RB111");
@@ -185,21 +182,15 @@ async fn trust_conditions_are_judged_with_the_database_users_arn() {
     let h = setup(true).await;
     let data = h.data("111111111111");
     run_ok(&data, "main", "create table t (id integer)").await;
-    h.cloud.put_object_raw("data-bucket", "in/a.csv", "1\n");
+    h.put_object_raw("data-bucket", "in/a.csv", "1\n");
     // Another database user gives another external id, which the cluster role's trust refuses.
-    let id = data
-        .execute_statement()
-        .cluster_identifier("main")
-        .database("dev")
-        .db_user("analyst")
-        .sql(format!("COPY t FROM 's3://data-bucket/in/' IAM_ROLE '{CHAIN}' CSV"))
-        .send()
-        .await
-        .unwrap()
-        .id
-        .unwrap();
-    let done = crate::support::wait(&data, &id).await;
-    assert_eq!(done.error(), Some(format!("ERROR: Not authorized to get credentials of role {CLUSTER_ROLE}").as_str()));
+    let analyst = DataTarget::Cluster { cluster: "main".to_owned(), db_user: Some("analyst".to_owned()) };
+    let (_, done) =
+        run_on(&data, &analyst, &format!("COPY t FROM 's3://data-bucket/in/' IAM_ROLE '{CHAIN}' CSV")).await;
+    assert_eq!(
+        done.state,
+        StatementState::Failed { error: format!("ERROR: Not authorized to get credentials of role {CLUSTER_ROLE}") }
+    );
 }
 
 #[tokio::test]
@@ -212,16 +203,13 @@ async fn s3_and_kms_failures_give_redshifts_texts() {
         format!("UNLOAD ('select * from t') TO 's3://data-bucket/{prefix}' IAM_ROLE '{CHAIN}' {extra}")
     };
 
-    h.cloud.set_identity_policies(&RoleArn::parse(BUCKET_ROLE).unwrap(), vec![bucket_role_policy(r#""s3:GetObject""#)]);
+    h.set_identity_policies(BUCKET_ROLE, vec![bucket_role_policy(r#""s3:GetObject""#)]);
     let denied = run_err(&data, "main", &unload("a/", "")).await;
     assert_eq!(denied, "ERROR: S3ServiceException:Access Denied,Status 403,Error AccessDenied");
     assert_eq!(classify(&denied).code, "RB131");
-    h.cloud.set_identity_policies(
-        &RoleArn::parse(BUCKET_ROLE).unwrap(),
-        vec![bucket_role_policy(r#""s3:GetObject","s3:PutObject""#)],
-    );
+    h.set_identity_policies(BUCKET_ROLE, vec![bucket_role_policy(r#""s3:GetObject","s3:PutObject""#)]);
 
-    h.cloud.set_bucket_policy(
+    h.set_bucket_policy(
         "data-bucket",
         Some(policy(
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::data-bucket/*",
@@ -234,7 +222,7 @@ async fn s3_and_kms_failures_give_redshifts_texts() {
     assert_eq!((classification.code.as_str(), classification.subject.as_deref()), ("RB132", Some("BucketRole")));
     run_ok(&data, "main", &unload("b/", &format!("ENCRYPTED KMS_KEY_ID '{KEY}'"))).await;
 
-    h.cloud.put_key(KEY, policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:*","Resource":"*"}]}"#));
+    h.put_key(KEY, policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:*","Resource":"*"}]}"#));
     let key_denied = run_err(&data, "main", &unload("c/", &format!("ENCRYPTED KMS_KEY_ID '{KEY}'"))).await;
     assert_eq!(classify(&key_denied).code, "RB141", "{key_denied}");
 }
@@ -252,8 +240,8 @@ async fn missing_buckets_prefixes_regions_and_formats() {
     let no_bucket = run_err(&data, "main", &copy("s3://no-such-bucket/x", "")).await;
     assert_eq!(classify(&no_bucket).code, "RB153", "{no_bucket}");
 
-    h.cloud.create_bucket(AccountId::parse("222222222222").unwrap(), "eu-bucket", "eu-west-1");
-    h.cloud.put_object_raw("eu-bucket", "x/a", "1\n");
+    h.create_bucket("222222222222", "eu-bucket", "eu-west-1");
+    h.put_object_raw("eu-bucket", "x/a", "1\n");
     let region = run_err(&data, "main", &copy("s3://eu-bucket/x/", "")).await;
     assert_eq!(classify(&region).code, "RB151", "{region}");
     // The bucket role's policy covers only `data-bucket`: with REGION the region is right but S3 refuses.
@@ -281,43 +269,28 @@ async fn serverless_copy_needs_both_service_principals_in_the_trust() {
     let only_redshift = policy(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
     );
-    h.cloud.put_role(&RoleArn::parse(role).unwrap(), only_redshift, vec![s3_access.clone()]);
-    h.cloud.create_bucket(AccountId::parse("111111111111").unwrap(), "own-bucket", "us-east-1");
-    h.cloud.put_object_raw("own-bucket", "in/a.txt", "1|one\n2|two\n");
-    let serverless = h.serverless("111111111111");
-    serverless.create_namespace().namespace_name("main-ns").iam_roles(role).send().await.unwrap();
-    serverless.create_workgroup().workgroup_name("main-wg").namespace_name("main-ns").send().await.unwrap();
+    h.put_role(role, only_redshift, vec![s3_access.clone()]);
+    h.create_bucket("111111111111", "own-bucket", "us-east-1");
+    h.put_object_raw("own-bucket", "in/a.txt", "1|one\n2|two\n");
+    h.create_namespace("111111111111", "main-ns", &[role]).await;
+    h.create_workgroup("111111111111", "main-wg", "main-ns").await;
 
     let data = h.data("111111111111");
-    let run = |sql: String| {
-        let data = data.clone();
-        async move {
-            let id = data
-                .execute_statement()
-                .workgroup_name("main-wg")
-                .database("dev")
-                .sql(sql)
-                .send()
-                .await
-                .unwrap()
-                .id
-                .unwrap();
-            crate::support::wait(&data, &id).await
-        }
-    };
-    let created = run("create table t (id integer, name varchar(10))".to_owned()).await;
-    assert_eq!(created.status().map(|s| s.as_str()), Some("FINISHED"));
+    let workgroup = DataTarget::Workgroup { workgroup: "main-wg".to_owned() };
+    let (_, created) = run_on(&data, &workgroup, "create table t (id integer, name varchar(10))").await;
+    assert_eq!(created.status, "FINISHED");
     let copy = format!("COPY t FROM 's3://own-bucket/in/' IAM_ROLE '{role}'");
-    let refused = run(copy.clone()).await;
-    assert_eq!(refused.error(), Some(format!("ERROR: Not authorized to get credentials of role {role}").as_str()));
-    assert_eq!(classify(refused.error().unwrap()).code, "RB111");
+    let (_, refused) = run_on(&data, &workgroup, &copy).await;
+    let expected = format!("ERROR: Not authorized to get credentials of role {role}");
+    assert_eq!(refused.state, StatementState::Failed { error: expected.clone() });
+    assert_eq!(classify(&expected).code, "RB111");
 
-    h.cloud.put_role(&RoleArn::parse(role).unwrap(), crate::support::redshift_trust("111111111111"), vec![s3_access]);
-    let loaded = run(copy).await;
-    assert_eq!(loaded.status().map(|s| s.as_str()), Some("FINISHED"), "{:?}", loaded.error());
-    assert_eq!(loaded.result_rows(), 2);
-    let assumed = h.cloud.assumed_roles();
-    let (_, _, external_id) = assumed.last().unwrap();
+    h.put_role(role, crate::support::redshift_trust("111111111111"), vec![s3_access]);
+    let (_, loaded) = run_on(&data, &workgroup, &copy).await;
+    assert_eq!(loaded.status, "FINISHED", "{:?}", loaded.state);
+    assert_eq!(result_rows(&loaded), Some(2));
+    let assumed = h.aws.assumed_roles();
+    let external_id = &assumed.last().unwrap().external_id;
     assert!(
         external_id.as_deref().is_some_and(|id| id
             .starts_with("arn:aws:redshift:us-east-1:111111111111:dbuser:serverless-111111111111-")

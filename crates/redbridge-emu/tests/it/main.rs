@@ -1,4 +1,4 @@
-//! The emulator through the real AWS SDK clients, against the in-memory cloud.
+//! The emulator through `redbridge-aws`'s SDK adapters, standing on the adapters' in-memory fakes.
 
 mod binary;
 mod control_plane;

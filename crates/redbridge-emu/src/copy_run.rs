@@ -1,14 +1,12 @@
-//! COPY and UNLOAD: delimited text and CSV in and out of S3, with Redshift's file names,
-//! manifests, compression and encryption, every S3 and KMS call checked first.
+//! COPY: delimited text and CSV from S3 into a table, with Redshift's options, manifests and
+//! compression, every S3 and KMS call checked first (through [`crate::object_io`]).
 
-use std::io::{Read as _, Write as _};
+use redbridge_aws::ports::Connect;
+use redbridge_sql::{CopyFormat, CopyOption, CopyStatement};
 
-use redbridge_sql::{CopyFormat, CopyOption, CopyStatement, UnloadFormat, UnloadOption, UnloadStatement};
-use serde_json::json;
-
-use crate::chain_access::{self, Access};
-use crate::cloud::{BucketInfo, Encryption};
-use crate::sql_engine::{self, Done, ExecContext, ResultSet};
+use crate::chain_access;
+use crate::object_io::{gunzip, list, read};
+use crate::sql_engine::{self, Done, ExecContext};
 use crate::state::Service;
 use crate::texts;
 
@@ -33,7 +31,7 @@ struct CopySettings {
     region: Option<String>,
 }
 
-fn single_char(option: &str, value: &str) -> Result<char, String> {
+pub(crate) fn single_char(option: &str, value: &str) -> Result<char, String> {
     let mut chars = value.chars();
     match (chars.next(), chars.next()) {
         (Some(c), None) => Ok(c),
@@ -228,102 +226,12 @@ fn field_value(raw: &str, quoted: bool, declared: &str, s: &CopySettings) -> Opt
     Some(value.to_owned())
 }
 
-fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .map_err(|e| format!("gzip: the file is not valid gzip data ({e})"))?;
-    Ok(out)
-}
-
-fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).map_err(|e| e.to_string())?;
-    encoder.finish().map_err(|e| e.to_string())
-}
-
-fn object_arn(bucket: &str, key: &str) -> String {
-    format!("arn:aws:s3:::{bucket}/{key}")
-}
-
-fn bucket_arn(bucket: &str) -> String {
-    format!("arn:aws:s3:::{bucket}")
-}
-
-/// Lists `prefix` after checking `s3:ListBucket` with its `s3:prefix`.
-async fn list(
-    service: &Service,
-    access: &Access,
-    info: &BucketInfo,
-    bucket: &str,
-    prefix: &str,
-) -> Result<Vec<crate::cloud::ObjectSummary>, String> {
-    access.check(
-        "s3:ListBucket",
-        &bucket_arn(bucket),
-        info.owner,
-        info.policy.as_ref(),
-        &[("s3:prefix", prefix.to_owned())],
-    )?;
-    service
-        .cloud
-        .list_objects(&access.session, bucket, prefix)
-        .await
-        .map_err(|e| format!("the cloud backend failed: {e}"))
-}
-
-/// Reads an object after checking `s3:GetObject` (and `kms:Decrypt` for SSE-KMS objects).
-async fn read(
-    service: &Service,
-    access: &Access,
-    info: &BucketInfo,
-    bucket: &str,
-    key: &str,
-) -> Result<Vec<u8>, String> {
-    access.check("s3:GetObject", &object_arn(bucket, key), info.owner, info.policy.as_ref(), &[])?;
-    let object = service.cloud.get_object(&access.session, bucket, key).await.map_err(|e| match e {
-        crate::cloud::CloudError::NotFound(_) => {
-            "S3ServiceException:The specified key does not exist.,Status 404,Error NoSuchKey".to_owned()
-        }
-        other => format!("the cloud backend failed: {other}"),
-    })?;
-    if let Some(key_id) = &object.kms_key_id {
-        access.check_key(service, "kms:Decrypt", key_id).await?;
-    }
-    Ok(object.body)
-}
-
-/// Writes an object after checking `s3:PutObject` with its encryption headers (and
-/// `kms:GenerateDataKey` for SSE-KMS).
-async fn write(
-    service: &Service,
-    access: &Access,
-    info: &BucketInfo,
-    bucket: &str,
-    key: &str,
-    body: Vec<u8>,
-    encryption: &Encryption,
-) -> Result<(), String> {
-    let mut context = Vec::new();
-    if let Some(header) = encryption.header() {
-        context.push(("s3:x-amz-server-side-encryption", header.to_owned()));
-    }
-    if let Encryption::Kms(key_id) = encryption {
-        context.push(("s3:x-amz-server-side-encryption-aws-kms-key-id", key_id.clone()));
-    }
-    access.check("s3:PutObject", &object_arn(bucket, key), info.owner, info.policy.as_ref(), &context)?;
-    if let Encryption::Kms(key_id) = encryption {
-        access.check_key(service, "kms:GenerateDataKey", key_id).await?;
-    }
-    service
-        .cloud
-        .put_object(&access.session, bucket, key, body, encryption.clone())
-        .await
-        .map_err(|e| format!("the cloud backend failed: {e}"))
-}
-
 /// Runs a COPY.
-pub(crate) async fn copy(service: &Service, context: &ExecContext, statement: &CopyStatement) -> Result<Done, String> {
+pub(crate) async fn copy<C: Connect>(
+    service: &Service<C>,
+    context: &ExecContext,
+    statement: &CopyStatement,
+) -> Result<Done, String> {
     let settings = CopySettings::from_options(&statement.options)?;
     let table = sql_engine::table_name(&statement.table);
     let table_columns = sql_engine::table_columns(&context.connection(), &table)?;
@@ -444,184 +352,6 @@ pub(crate) async fn copy(service: &Service, context: &ExecContext, statement: &C
     }
 }
 
-/// How UNLOAD writes its files.
-#[derive(Debug, Clone, Default)]
-struct UnloadSettings {
-    csv: bool,
-    header: bool,
-    delimiter: Option<char>,
-    null_as: String,
-    add_quotes: bool,
-    escape: bool,
-    gzip: bool,
-    parallel: bool,
-    manifest: Option<bool>,
-    encrypted: Option<bool>,
-    kms_key_id: Option<String>,
-    allow_overwrite: bool,
-    clean_path: bool,
-    extension: Option<String>,
-    region: Option<String>,
-}
-
-impl UnloadSettings {
-    fn from_options(options: &[UnloadOption]) -> Result<Self, String> {
-        let mut s = Self { parallel: true, ..Self::default() };
-        for option in options {
-            match option {
-                UnloadOption::Format(UnloadFormat::Csv) => s.csv = true,
-                UnloadOption::Format(other) => {
-                    return Err(texts::not_emulated(&format!("UNLOAD to `{}`", other.keyword())));
-                }
-                UnloadOption::Header => s.header = true,
-                UnloadOption::Delimiter(d) => s.delimiter = Some(single_char("DELIMITER", d)?),
-                UnloadOption::NullAs(n) => s.null_as = n.clone(),
-                UnloadOption::AddQuotes => s.add_quotes = true,
-                UnloadOption::Escape => s.escape = true,
-                UnloadOption::Compression(redbridge_sql::Compression::Gzip) => s.gzip = true,
-                UnloadOption::Parallel(on) => s.parallel = *on,
-                UnloadOption::Manifest { verbose } => s.manifest = Some(*verbose),
-                UnloadOption::Encrypted { auto } => s.encrypted = Some(*auto),
-                UnloadOption::KmsKeyId(k) => s.kms_key_id = Some(k.clone()),
-                UnloadOption::AllowOverwrite => s.allow_overwrite = true,
-                UnloadOption::CleanPath => s.clean_path = true,
-                UnloadOption::Extension(e) => s.extension = Some(e.trim_start_matches('.').to_owned()),
-                UnloadOption::Region(r) => s.region = Some(r.clone()),
-                UnloadOption::MaxFileSize(_) => {}
-                other => return Err(texts::not_emulated(&format!("UNLOAD option `{}`", other.keyword()))),
-            }
-        }
-        if s.kms_key_id.is_some() && s.encrypted.is_none() {
-            return Err("KMS_KEY_ID requires the ENCRYPTED option".to_owned());
-        }
-        if s.allow_overwrite && s.clean_path {
-            return Err("CLEANPATH cannot be used with ALLOWOVERWRITE".to_owned());
-        }
-        if s.csv && (s.add_quotes || s.escape) {
-            return Err("ADDQUOTES and ESCAPE cannot be used with CSV".to_owned());
-        }
-        Ok(s)
-    }
-
-    fn encryption(&self) -> Encryption {
-        match (&self.encrypted, &self.kms_key_id) {
-            (Some(_), Some(key)) => Encryption::Kms(key.clone()),
-            (Some(true), None) => Encryption::BucketDefault,
-            _ => Encryption::S3,
-        }
-    }
-}
-
-/// Renders rows as UNLOAD writes them.
-fn render(result: &ResultSet, s: &UnloadSettings) -> String {
-    let delimiter = s.delimiter.unwrap_or(if s.csv { ',' } else { '|' });
-    let field = |value: Option<String>| -> String {
-        let Some(text) = value else { return s.null_as.clone() };
-        if s.csv {
-            if text.contains(delimiter) || text.contains('"') || text.contains('\n') || text.contains('\r') {
-                return format!("\"{}\"", text.replace('"', "\"\""));
-            }
-            return text;
-        }
-        let mut text = text;
-        if s.escape {
-            let mut escaped = String::with_capacity(text.len());
-            for c in text.chars() {
-                if c == delimiter || c == '\\' || c == '\n' || c == '\r' || c == '"' || c == '\'' {
-                    escaped.push('\\');
-                }
-                escaped.push(c);
-            }
-            text = escaped;
-        }
-        if s.add_quotes { format!("\"{text}\"") } else { text }
-    };
-    let mut out = String::new();
-    let separator = delimiter.to_string();
-    if s.header {
-        out.push_str(&result.columns.iter().map(|c| field(Some(c.name.clone()))).collect::<Vec<_>>().join(&separator));
-        out.push('\n');
-    }
-    for row in &result.rows {
-        out.push_str(&row.iter().map(|v| field(v.render())).collect::<Vec<_>>().join(&separator));
-        out.push('\n');
-    }
-    out
-}
-
-/// Runs an UNLOAD.
-pub(crate) async fn unload(
-    service: &Service,
-    context: &ExecContext,
-    statement: &UnloadStatement,
-) -> Result<Done, String> {
-    let settings = UnloadSettings::from_options(&statement.options)?;
-    let result = {
-        let connection = context.connection();
-        sql_engine::run_sql(&connection, &sql_engine::translate(&statement.query))?
-    };
-    let result = result.result.ok_or("UNLOAD needs a query that returns rows")?;
-    let to = sql_engine::s3_location(&statement.to)?;
-    let access = chain_access::assume_chain(service, context, &statement.iam_roles()).await?;
-    let bucket = to.bucket().as_str();
-    let prefix = to.key();
-    let region = settings.region.clone().unwrap_or_else(|| context.region.clone());
-    let info = access.bucket(service, bucket, &region).await?;
-
-    let existing = list(service, &access, &info, bucket, prefix).await?;
-    if !existing.is_empty() {
-        if settings.clean_path {
-            for object in &existing {
-                access.check(
-                    "s3:DeleteObject",
-                    &object_arn(bucket, &object.key),
-                    info.owner,
-                    info.policy.as_ref(),
-                    &[],
-                )?;
-                service
-                    .cloud
-                    .delete_object(&access.session, bucket, &object.key)
-                    .await
-                    .map_err(|e| format!("the cloud backend failed: {e}"))?;
-            }
-        } else if !settings.allow_overwrite {
-            return Err(texts::unload_not_empty());
-        }
-    }
-
-    let mut name = if settings.parallel { format!("{prefix}0000_part_00") } else { format!("{prefix}000") };
-    if let Some(extension) = &settings.extension {
-        name.push('.');
-        name.push_str(extension);
-    }
-    if settings.gzip && !name.ends_with(".gz") {
-        name.push_str(".gz");
-    }
-    let text = render(&result, &settings);
-    let body = if settings.gzip { gzip(text.as_bytes())? } else { text.into_bytes() };
-    let length = body.len();
-    let encryption = settings.encryption();
-    write(service, &access, &info, bucket, &name, body, &encryption).await?;
-
-    if let Some(verbose) = settings.manifest {
-        let mut manifest = json!({
-            "entries": [{ "url": format!("s3://{bucket}/{name}"), "meta": { "content_length": length } }]
-        });
-        if verbose {
-            manifest["entries"][0]["meta"]["record_count"] = json!(result.rows.len());
-            manifest["schema"] = json!({
-                "elements": result.columns.iter().map(|c| json!({ "name": c.name, "type": { "base": c.type_name } })).collect::<Vec<_>>()
-            });
-            manifest["meta"] = json!({ "content_length": length, "record_count": result.rows.len() });
-            manifest["author"] = json!({ "name": "Amazon Redshift", "version": "1.0.0" });
-        }
-        let manifest_key = format!("{prefix}manifest");
-        write(service, &access, &info, bucket, &manifest_key, manifest.to_string().into_bytes(), &encryption).await?;
-    }
-    Ok(Done { result_rows: i64::try_from(result.rows.len()).unwrap_or(i64::MAX), result: None })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -667,23 +397,5 @@ mod tests {
         assert!(
             CopySettings::from_options(&copy.options).unwrap_err().starts_with("not emulated: COPY from `PARQUET`")
         );
-    }
-
-    #[test]
-    fn unload_renders_csv_and_text_with_headers_and_nulls() {
-        let result = ResultSet {
-            columns: vec![
-                crate::sql_engine::Column { name: "id".into(), type_name: "int4".into() },
-                crate::sql_engine::Column { name: "name".into(), type_name: "varchar".into() },
-            ],
-            rows: vec![
-                vec![crate::sql_engine::SqlValue::Long(1), crate::sql_engine::SqlValue::Text("a,b".into())],
-                vec![crate::sql_engine::SqlValue::Long(2), crate::sql_engine::SqlValue::Null],
-            ],
-        };
-        let csv = UnloadSettings { csv: true, header: true, ..UnloadSettings::default() };
-        assert_eq!(render(&result, &csv), "id,name\n1,\"a,b\"\n2,\n");
-        let text = UnloadSettings { null_as: "\\N".into(), ..UnloadSettings::default() };
-        assert_eq!(render(&result, &text), "1|a,b\n2|\\N\n");
     }
 }
