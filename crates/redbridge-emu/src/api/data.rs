@@ -7,6 +7,7 @@ use std::time::{Instant, SystemTime};
 use serde_json::{Value, json};
 
 use redbridge_aws::ports::Connect;
+use redbridge_iam::{AccountId, DbUserArn, Region};
 
 use crate::api::serverless::Input;
 use crate::error::ApiError;
@@ -317,6 +318,18 @@ fn finish<C: Connect>(service: &Service<C>, id: &str, error: Option<String>) {
     }
 }
 
+/// The database user's ARN (the `sts:ExternalId` of every hop) from the statement's region and
+/// account as the emulator keeps them.
+fn db_user_arn(
+    region: &str,
+    account: &str,
+    build: impl FnOnce(&Region, AccountId) -> Result<DbUserArn, redbridge_iam::IdError>,
+) -> Result<String, String> {
+    let region = Region::parse(region).map_err(|e| e.to_string())?;
+    let account = AccountId::parse(account).map_err(|e| e.to_string())?;
+    build(&region, account).map(|arn| arn.to_string()).map_err(|e| e.to_string())
+}
+
 /// The execution context of a statement: its database, user and target.
 fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<ExecContext, String>> {
     let mut registry = service.registry();
@@ -329,7 +342,12 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<Exec
                 return Some(Err(format!("cluster `{c}` was deleted")));
             };
             let user = record.db_user.clone().unwrap_or_else(|| cluster.master_username.clone());
-            let arn = format!("arn:aws:redshift:{region}:{account}:dbuser:{c}/{user}");
+            let arn = match db_user_arn(&region, &account, |region, account| {
+                DbUserArn::provisioned(region, account, c, &user)
+            }) {
+                Ok(arn) => arn,
+                Err(error) => return Some(Err(error)),
+            };
             (state::cluster_database(&account, &region, c), arn, false)
         }
         Target::Workgroup(w) => {
@@ -341,8 +359,13 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<Exec
                 .get(&state::key(&account, &region, &workgroup.namespace))
                 .map(|n| n.admin_username.clone())
                 .unwrap_or_else(|| "admin".to_owned());
-            let arn =
-                format!("arn:aws:redshift:{region}:{account}:dbuser:serverless-{account}-{}/{user}", workgroup.id);
+            // The documented serverless form names the workgroup by its id (see `DbUserArn`).
+            let arn = match db_user_arn(&region, &account, |region, account| {
+                DbUserArn::serverless(region, account, &workgroup.id, &user)
+            }) {
+                Ok(arn) => arn,
+                Err(error) => return Some(Err(error)),
+            };
             (state::workgroup_database(&account, &region, w), arn, true)
         }
     };
