@@ -176,6 +176,68 @@ pub async fn s3(s3: &impl S3, bucket: &str, region: &redbridge_iam::Region) {
     }
 }
 
+/// IAM's reads of what else bounds a role, as doctor and the emulator read it: the managed
+/// policies attached to it and its permissions boundary, each by its default version, and the
+/// shared role reader ([`read_role`](crate::snapshot_reader::read_role)) putting it all
+/// together. `role` must exist with `inline` as its one inline policy, `managed` as its one
+/// attached managed policy and `boundary` as its permissions boundary, both managed policies with
+/// `document` as their default version.
+pub async fn iam_role_policies(
+    iam: &impl Iam,
+    role: &RoleArn,
+    inline: (&str, &PolicyDocument),
+    managed: &str,
+    boundary: &str,
+    document: &PolicyDocument,
+) {
+    let found = iam.get_role(role.name()).await.expect("get_role").expect("the role exists");
+    assert_eq!(found.permissions_boundary.as_deref(), Some(boundary), "the permissions boundary's ARN");
+    assert_eq!(
+        iam.list_attached_role_policies(role.name()).await.expect("list_attached_role_policies"),
+        [managed],
+        "the attached managed policy"
+    );
+    for arn in [managed, boundary] {
+        let version = iam
+            .managed_policy_default_version(arn)
+            .await
+            .expect("managed_policy_default_version")
+            .unwrap_or_else(|| panic!("`{arn}` exists"));
+        assert_eq!(
+            &iam.managed_policy_version(arn, &version).await.expect("managed_policy_version"),
+            document,
+            "`{arn}` reads back as written"
+        );
+    }
+    let missing = format!("arn:{}:iam::{}:policy/redbridge-contract-missing", role.partition(), role.account());
+    assert_eq!(
+        iam.managed_policy_default_version(&missing).await.expect("a missing managed policy is not an error"),
+        None,
+        "a missing managed policy is `None`"
+    );
+
+    let (state, stats) = crate::snapshot_reader::read_role(iam, role).await;
+    let state = state.value().cloned().unwrap_or_else(|| panic!("the reader reads `{role}`, got {state:?}"));
+    assert_eq!(state.trust_policy, found.trust_policy, "the reader's trust policy is GetRole's");
+    assert_eq!(
+        state.inline_policies.iter().collect::<Vec<_>>(),
+        [(&inline.0.to_owned(), inline.1)],
+        "the reader's inline policies"
+    );
+    assert_eq!(
+        state.managed_policies.iter().collect::<Vec<_>>(),
+        [(&managed.to_owned(), document)],
+        "the reader's managed policies"
+    );
+    assert_eq!(state.permissions_boundary.as_ref(), Some(document), "the reader's permissions boundary");
+    assert!(stats.depth <= 3, "the reader waits on at most three round trips, took {}", stats.depth);
+}
+
+/// S3: a bucket policy reads back as it was written (`policy` is the bucket's policy).
+pub async fn s3_bucket_policy(s3: &impl S3, bucket: &str, policy: &PolicyDocument) {
+    assert_eq!(s3.bucket_policy(bucket).await.expect("bucket_policy").as_ref(), Some(policy), "the bucket policy");
+}
+
 /// STS AssumeRole through a [`Connect`]: `caller`'s credentials assume `role` with and without
 /// an external id; the session's keys sign as the assumed role (its `GetCallerIdentity` names
 /// the role's account and the assumed-role ARN, and it can assume the role again, as a chain's

@@ -96,6 +96,19 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
         contract::s3_encryption(&SdkS3::from_conf(&s3_config, true), bucket, &regional_key),
     )
     .await?;
+    // A bucket policy reads back as written.
+    let bucket_policy = PolicyDocument::new(vec![
+        Statement::allow(["s3:GetObject"], [format!("arn:aws:s3:::{bucket}/*")])
+            .with_sid("PartnerReads")
+            .with_principal(Principal::aws([format!("arn:aws:iam::{STRANGER}:root")])),
+    ]);
+    raw.put_bucket_policy().bucket(bucket).policy(bucket_policy.to_json()).send().await?;
+    suite(
+        "s3 bucket policy (LocalStack)",
+        contract::s3_bucket_policy(&SdkS3::from_conf(&s3_config, true), bucket, &bucket_policy),
+    )
+    .await?;
+    raw.delete_bucket_policy().bucket(bucket).send().await?;
     let connector = SdkConnector::new(aws, redbridge_iam::Region::parse(REGION).map_err(|e| anyhow::anyhow!("{e}"))?);
     let stranger = AccountId::parse(STRANGER).map_err(|e| anyhow::anyhow!("{e}"))?;
     suite("s3 bucket owner (LocalStack)", contract::bucket_owner(&connector, account, stranger, bucket)).await?;
@@ -112,6 +125,42 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
     })
     .await?;
     suite("sts assume role and sessions (LocalStack)", contract::assume_role(&connector, account, &assumed)).await?;
+
+    // What else bounds a role, as doctor and the emulator read it: a managed policy and a
+    // permissions boundary (no port creates these, so the raw SDK sets them up).
+    let bounded =
+        RoleArn::new(Partition::Aws, account, "/", "e2e-contract-bounded").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let document = PolicyDocument::new(vec![Statement::allow(["s3:GetObject"], ["arn:aws:s3:::e2e-contract/*"])]);
+    let raw_iam = aws_sdk_iam::Client::new(&cloud);
+    let mut managed = Vec::new();
+    for name in ["e2e-contract-managed", "e2e-contract-boundary"] {
+        let created = raw_iam.create_policy().policy_name(name).policy_document(document.to_json()).send().await?;
+        managed.push(created.policy().and_then(|p| p.arn()).context("IAM returned no policy ARN")?.to_owned());
+    }
+    raw_iam
+        .create_role()
+        .role_name(bounded.name())
+        .assume_role_policy_document(
+            PolicyDocument::new(vec![Statement::trust(Principal::aws([format!("arn:aws:iam::{ACCOUNT}:root")]))])
+                .to_json(),
+        )
+        .permissions_boundary(&managed[1])
+        .send()
+        .await?;
+    raw_iam.attach_role_policy().role_name(bounded.name()).policy_arn(&managed[0]).send().await?;
+    iam.put_role_policy(bounded.name(), "e2e-contract-inline", &document).await?;
+    suite(
+        "iam managed policies, boundary and the role reader (LocalStack)",
+        contract::iam_role_policies(
+            &iam,
+            &bounded,
+            ("e2e-contract-inline", &document),
+            &managed[0],
+            &managed[1],
+            &document,
+        ),
+    )
+    .await?;
 
     // The emulator checks, through LocalStack, that an attached role trusts Redshift.
     let role =

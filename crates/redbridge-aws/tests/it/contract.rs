@@ -120,3 +120,48 @@ fn fake_s3_passes_the_bucket_owner_contract() {
     let stranger = AccountId::parse("222222222222").unwrap();
     block_on(contract::bucket_owner(&aws, account(), stranger, "contract-bucket"));
 }
+
+/// A role with one inline policy, one attached managed policy and a permissions boundary, the
+/// managed policies reading `document`; in the fake world.
+fn seeded_role_policies(aws: &FakeAws, role: &RoleArn, document: &PolicyDocument) -> (String, String) {
+    let managed = format!("arn:aws:iam::{}:policy/rb-contract-managed", role.account());
+    let boundary = format!("arn:aws:iam::{}:policy/rb-contract-boundary", role.account());
+    aws.seed_role(role, PolicyDocument::new(vec![]), &[]);
+    aws.edit(|s| {
+        let key = role.to_string();
+        s.roles.get_mut(&key).unwrap().inline_policies.insert("rb-contract-inline".into(), document.clone());
+        s.managed_policies.insert(managed.clone(), document.clone());
+        s.managed_policies.insert(boundary.clone(), document.clone());
+        s.attached_policies.insert(key.clone(), vec![managed.clone()]);
+        s.boundaries.insert(key, boundary.clone());
+    });
+    (managed, boundary)
+}
+
+#[test]
+fn fake_iam_passes_the_role_policies_contract() {
+    let aws = FakeAws::new();
+    let role = RoleArn::parse("arn:aws:iam::111111111111:role/rb-contract-bounded").unwrap();
+    let document = PolicyDocument::new(vec![Statement::allow(["s3:GetObject"], ["arn:aws:s3:::b/*"])]);
+    let (managed, boundary) = seeded_role_policies(&aws, &role, &document);
+    block_on(contract::iam_role_policies(
+        &aws.account(account()),
+        &role,
+        ("rb-contract-inline", &document),
+        &managed,
+        &boundary,
+        &document,
+    ));
+}
+
+#[test]
+fn fake_s3_passes_the_bucket_policy_contract() {
+    let aws = FakeAws::new();
+    let policy = PolicyDocument::new(vec![
+        Statement::allow(["s3:GetObject"], ["arn:aws:s3:::rb-contract-policy/*"])
+            .with_sid("PartnerReads")
+            .with_principal(Principal::aws(["arn:aws:iam::222222222222:root"])),
+    ]);
+    aws.seed_bucket("rb-contract-policy", redbridge_iam::Region::parse("eu-west-1").unwrap(), Some(policy.clone()));
+    block_on(contract::s3_bucket_policy(&aws.account(account()), "rb-contract-policy", &policy));
+}
