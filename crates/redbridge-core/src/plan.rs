@@ -11,6 +11,7 @@ use redbridge_iam::{AccountId, DbUserArn, KmsKeyArn, Partition, RoleArn};
 use serde::Serialize;
 
 use crate::chain::{ChainError, RoleChain};
+use crate::iam_limits::{escape_policy_text, fit_name};
 use crate::spec::{Spec, Target};
 
 /// Every `Sid` redbridge writes starts with this, so `apply` and `destroy` can tell its
@@ -163,6 +164,9 @@ pub enum PlanError {
     /// A statement could not be built.
     #[error("{0}")]
     Statement(String),
+    /// IAM would refuse a name, a policy or a tag of the plan.
+    #[error(transparent)]
+    Limit(#[from] crate::iam_limits::LimitError),
 }
 
 impl Plan {
@@ -181,6 +185,7 @@ impl Plan {
         };
         let mut notes = Vec::new();
         let accounts = account_plans(spec, &chain, &mut notes);
+        crate::iam_limits::check_plan(&accounts)?;
         let statements = crate::statements::planned_statements(spec, &chain).map_err(PlanError::Statement)?;
         add_general_notes(spec, &chain, &mut notes);
         Ok(Self { spec: spec.clone(), chain, accounts, statements, notes })
@@ -263,7 +268,7 @@ fn account_plans(spec: &Spec, chain: &RoleChain, notes: &mut Vec<Note>) -> Vec<A
         if let Some(next) = chain.next(role) {
             steps.push(Step::PutRolePolicy {
                 role: role.clone(),
-                policy_name: format!("redbridge-assume-{}", truncate(next.name(), 40)),
+                policy_name: fit_name(&format!("redbridge-assume-{}", next.name()), "redbridge-assume-".len() + 40),
                 policy: PolicyDocument::new(vec![
                     Statement::allow(["sts:AssumeRole"], [next.to_string()])
                         .with_sid(format!("{SID_PREFIX}AssumeNextRole")),
@@ -273,7 +278,7 @@ fn account_plans(spec: &Spec, chain: &RoleChain, notes: &mut Vec<Note>) -> Vec<A
         if is_last {
             steps.push(Step::PutRolePolicy {
                 role: role.clone(),
-                policy_name: format!("redbridge-s3-{}", truncate(spec.bucket.as_str(), 50)),
+                policy_name: fit_name(&format!("redbridge-s3-{}", spec.bucket), "redbridge-s3-".len() + 50),
                 policy: bucket_access_policy(spec),
             });
             if let Some(key) = &spec.kms_key {
@@ -305,13 +310,6 @@ fn account_plans(spec: &Spec, chain: &RoleChain, notes: &mut Vec<Note>) -> Vec<A
         }
     }
     accounts
-}
-
-fn truncate(s: &str, max: usize) -> &str {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
 }
 
 /// The cluster role's trust: the Redshift service principals, with `aws:SourceAccount` against
@@ -396,15 +394,17 @@ pub fn db_user_arn(spec: &Spec, user: &str) -> DbUserArn {
 pub fn bucket_access_policy(spec: &Spec) -> PolicyDocument {
     let partition = spec.region.partition();
     let bucket_arn = spec.bucket.arn(partition).to_string();
-    let object_arns: Vec<String> = if spec.prefixes.is_empty() {
+    // Prefixes are literal: a `${` in one must not become a policy variable.
+    let prefixes: Vec<String> = spec.prefixes.iter().map(|p| escape_policy_text(p)).collect();
+    let object_arns: Vec<String> = if prefixes.is_empty() {
         vec![spec.bucket.object_arn(partition, "*").to_string()]
     } else {
-        spec.prefixes.iter().map(|p| spec.bucket.object_arn(partition, &format!("{p}*")).to_string()).collect()
+        prefixes.iter().map(|p| spec.bucket.object_arn(partition, &format!("{p}*")).to_string()).collect()
     };
     let mut statements = Vec::new();
     let mut list = Statement::allow(["s3:ListBucket"], [bucket_arn]).with_sid(format!("{SID_PREFIX}ListPrefixes"));
     if !spec.prefixes.is_empty() {
-        list = list.with_condition("StringLike", "s3:prefix", spec.prefixes.iter().map(|p| format!("{p}*")));
+        list = list.with_condition("StringLike", "s3:prefix", prefixes.iter().map(|p| format!("{p}*")));
     }
     statements.push(list);
     statements

@@ -9,6 +9,8 @@ use std::fmt;
 use redbridge_iam::{AccountId, BucketName, IdError, KmsKeyArn, Region, RoleArn};
 use serde::{Deserialize, Serialize};
 
+use crate::iam_limits::{ROLE_NAME_MAX, fit_name};
+
 /// Which statements the chain must support.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -213,9 +215,6 @@ fn field_err(field: &'static str) -> impl Fn(IdError) -> SpecError {
 fn required<'a>(field: &'static str, value: &'a Option<String>) -> Result<&'a str, SpecError> {
     value.as_deref().ok_or_else(|| SpecError { field, message: "is required".to_owned() })
 }
-
-/// The longest name IAM accepts for a role.
-const ROLE_NAME_MAX: usize = 64;
 
 impl Spec {
     /// Reads a TOML spec file's text.
@@ -429,16 +428,24 @@ impl fmt::Display for SpecFileError {
 
 impl std::error::Error for SpecFileError {}
 
+/// A default role name: `prefix`, the characters of `base` that IAM allows in a role name, then
+/// `suffix`, fitted into IAM's 64 characters by [`fit_name`] (a readable head and a hash of the
+/// whole name, so two long inputs never share a role).
 fn default_role_name(prefix: &str, base: &str, suffix: &str) -> String {
-    let room = ROLE_NAME_MAX - prefix.len() - suffix.len();
-    let base: String =
-        base.chars().filter(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)).take(room).collect();
-    format!("{prefix}{base}{suffix}")
+    let base: String = base.chars().filter(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(*c)).collect();
+    fit_name(&format!("{prefix}{base}{suffix}"), ROLE_NAME_MAX)
 }
 
 /// A role name that IAM accepts and that a chain string can carry: `,` separates the roles of
 /// `IAM_ROLE 'a,b'`, so a name containing one cannot be chained.
 fn validate_chain_role_name(name: &str) -> Result<(), String> {
+    let count = name.chars().count();
+    if count > ROLE_NAME_MAX {
+        return Err(format!(
+            "`{name}` has {count} characters, over IAM's limit of {ROLE_NAME_MAX} for a role name; \
+             give a name of at most {ROLE_NAME_MAX} characters, or leave the field out for a default name"
+        ));
+    }
     RoleArn::validate_name(name)?;
     if name.contains(',') {
         return Err(format!(

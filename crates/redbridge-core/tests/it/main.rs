@@ -2,6 +2,7 @@
 
 mod doctor;
 mod doctor_sql;
+mod plan_limits;
 mod plan_properties;
 mod read_model;
 mod round_trip;
