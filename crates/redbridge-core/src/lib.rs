@@ -4,6 +4,7 @@
 pub mod chain;
 pub mod converge;
 pub mod doctor;
+pub mod input;
 pub mod plan;
 pub mod round_trip;
 pub mod spec;
