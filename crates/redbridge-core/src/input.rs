@@ -77,7 +77,10 @@ pub fn decode_text(name: &str, mut bytes: Vec<u8>) -> Result<String, InputError>
     }
     let skipped = if bytes.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
     bytes.drain(..skipped);
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    // The first bad byte is reported: a NUL byte is valid UTF-8, so it is looked for only
+    // before the first invalid sequence.
+    let valid = std::str::from_utf8(&bytes).map_or_else(|error| error.valid_up_to(), |_| bytes.len());
+    if let Some(nul) = bytes[..valid].iter().position(|&b| b == 0) {
         return Err(InputError::Binary { name: name.to_owned(), at: position(&bytes, nul, skipped) });
     }
     String::from_utf8(bytes).map_err(|error| {
@@ -132,6 +135,11 @@ mod tests {
             b"\xEF\xBB\xBF\xC3\xA9\n\xC3\xA9x\xFF",
             Err("`q.sql` is not UTF-8 text: byte `0xFF` at line 2, column 3 (byte offset 9) is not valid UTF-8"),
         );
+        check(
+            b"a\xFF\0",
+            Err("`q.sql` is not UTF-8 text: byte `0xFF` at line 1, column 2 (byte offset 1) is not valid UTF-8"),
+        );
+        check(b"a\0\xFF", Err("`q.sql` is binary, not text: a NUL byte at line 1, column 2 (byte offset 1)"));
     }
 
     #[test]
