@@ -5,6 +5,7 @@
 
 mod accounts;
 mod commands;
+mod input;
 mod logging;
 mod output;
 mod render;
@@ -60,6 +61,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(err) if err.chain().any(|cause| cause.is::<output::StdoutClosed>()) => {
+            ExitCode::from(output::STDOUT_CLOSED_EXIT)
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)

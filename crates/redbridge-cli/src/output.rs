@@ -9,3 +9,32 @@ pub enum OutputFormat {
     /// For machines: JSON on standard output.
     Json,
 }
+
+/// Standard output's reader went away (a closed pipe, as in `redbridge plan | head -1`): the
+/// command stops writing and `main` ends quietly with exit code 141, the shell's code for a
+/// process that SIGPIPE ended.
+#[derive(Debug)]
+pub struct StdoutClosed;
+
+impl std::fmt::Display for StdoutClosed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("standard output was closed")
+    }
+}
+
+impl std::error::Error for StdoutClosed {}
+
+/// The exit code of a command whose standard output was closed: 128 + SIGPIPE (13).
+pub const STDOUT_CLOSED_EXIT: u8 = 141;
+
+/// Writes `text` to standard output and flushes it; every command's output goes through here
+/// (Rust's `print!` panics when the reader has closed the pipe).
+pub fn print(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Err(StdoutClosed.into()),
+        Err(error) => Err(anyhow::Error::new(error).context("cannot write to standard output")),
+    }
+}

@@ -61,8 +61,7 @@ impl SpecArgs {
     pub fn resolve(&self) -> anyhow::Result<Spec> {
         let mut raw = match &self.spec {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read spec file `{}`", path.display()))?;
+                let text = crate::input::read_file(path, "spec file")?;
                 toml::from_str::<RawSpec>(&text)
                     .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
                     .with_context(|| format!("spec file `{}` is not valid", path.display()))?

@@ -23,8 +23,8 @@ pub struct Terminal;
 
 impl Ui for Terminal {
     fn out(&mut self, text: &str) {
-        print!("{text}");
-        let _ = std::io::stdout().flush();
+        // A closed standard output must not stop an apply half way: the rest goes unseen.
+        let _ = crate::output::print(text);
     }
 
     fn note(&mut self, text: &str) {

@@ -5,6 +5,7 @@ pub mod chain;
 pub mod converge;
 pub mod doctor;
 pub mod iam_limits;
+pub mod input;
 pub mod plan;
 pub mod round_trip;
 pub mod spec;

@@ -14,7 +14,7 @@ use redbridge_core::Plan;
 use redbridge_core::doctor::{Snapshot, analyze_with_sql, listed_prefixes};
 
 use crate::accounts::{HopProfile, Profiles, live_ports, parse_hop_profile};
-use crate::output::OutputFormat;
+use crate::output::{self, OutputFormat};
 use crate::render;
 use crate::spec_args::SpecArgs;
 
@@ -64,8 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sql = user_sql(&args)?;
     let report = match &args.snapshot {
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).with_context(|| format!("cannot read snapshot `{}`", path.display()))?;
+            let text = crate::input::read_file(path, "snapshot")?;
             let snapshot = Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
             analyze_with_sql(&plan, &snapshot, &sql)
         }
@@ -83,8 +82,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     match args.output {
-        OutputFormat::Text => print!("{}", render::doctor_report(&plan, &report)),
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        OutputFormat::Text => output::print(&render::doctor_report(&plan, &report))?,
+        OutputFormat::Json => output::print(&(serde_json::to_string_pretty(&report)? + "\n"))?,
     }
     Ok(ExitCode::from(report.verdict.exit_code()))
 }
@@ -99,7 +98,7 @@ fn user_sql(args: &Args) -> anyhow::Result<Vec<String>> {
         texts.push(text.clone());
     }
     for path in &args.sql_file {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        let text = crate::input::read_file(path, "SQL file")?;
         if redbridge_sql::parse(&text).is_empty() {
             anyhow::bail!("`{}` holds no statement", path.display());
         }

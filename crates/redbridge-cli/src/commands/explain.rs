@@ -1,15 +1,13 @@
 //! `redbridge explain`: evaluate IAM requests against their policies and say which statements decided.
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use redbridge_iam::eval::input::{parse_case, split_inputs};
 use redbridge_iam::eval::{Decision, PolicySet, Request, evaluate};
 use serde_json::{Value, json};
 
-use crate::output::OutputFormat;
+use crate::output::{self, OutputFormat};
 
 /// Arguments of `redbridge explain`.
 ///
@@ -34,11 +32,9 @@ pub struct Args {
 /// Runs `redbridge explain`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let text = if args.input.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
-        text
+        crate::input::read_stdin()?
     } else {
-        std::fs::read_to_string(&args.input).with_context(|| format!("reading `{}`", args.input.display()))?
+        crate::input::read_file(&args.input, "input")?
     };
     let mut failed = false;
     let inputs = split_inputs(&text);
@@ -54,18 +50,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
         match (result, args.output) {
             (Ok((request, set, decision)), OutputFormat::Json) => {
-                println!("{}", decision_json(raw.position, &request, &set, &decision));
+                output::print(&format!("{}\n", decision_json(raw.position, &request, &set, &decision)))?;
             }
             (Ok((request, set, decision)), OutputFormat::Text) => {
-                print!("{}", decision_text(&raw.label, &request, &set, &decision));
+                output::print(&decision_text(&raw.label, &request, &set, &decision))?;
             }
             (Err(message), OutputFormat::Json) => {
                 failed = true;
-                println!("{}", json!({ "input": raw.position, "label": raw.label, "error": message }));
+                output::print(&format!(
+                    "{}\n",
+                    json!({ "input": raw.position, "label": raw.label, "error": message })
+                ))?;
             }
             (Err(message), OutputFormat::Text) => {
                 failed = true;
-                println!("{}: error: {message}\n", raw.label);
+                output::print(&format!("{}: error: {message}\n\n", raw.label))?;
             }
         }
     }

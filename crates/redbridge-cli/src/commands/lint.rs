@@ -4,14 +4,13 @@
 //! when `--spec` is given, and prints rustc-like diagnostics or JSON. Exit 0 when there is no
 //! error-severity diagnostic, 1 when there is one; usage errors exit 2 through `main`.
 
-use std::io::Read as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use redbridge_sql::{LineIndex, LintContext, Severity, StatementKind, StatementReport};
 
-use crate::output::OutputFormat;
+use crate::output::{self, OutputFormat};
 
 /// Arguments of `redbridge lint`.
 #[derive(Debug, clap::Args)]
@@ -32,7 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (name, text) = read_input(args.file.as_ref())?;
     let context = match &args.spec {
         Some(path) => {
-            let spec = std::fs::read_to_string(path).with_context(|| format!("reading spec `{}`", path.display()))?;
+            let spec = crate::input::read_file(path, "spec")?;
             lint_context_from_spec(&spec).with_context(|| format!("in spec `{}`", path.display()))?
         }
         None => LintContext::default(),
@@ -42,7 +41,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         OutputFormat::Text => render_text(&name, &text, &reports),
         OutputFormat::Json => render_json(&text, &reports),
     };
-    print!("{rendered}");
+    output::print(&rendered)?;
     let failed = reports.iter().any(StatementReport::has_errors);
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -50,15 +49,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn read_input(file: Option<&PathBuf>) -> anyhow::Result<(String, String)> {
     match file {
         Some(path) if path.as_os_str() != "-" => {
-            let bytes = std::fs::read(path).with_context(|| format!("reading `{}`", path.display()))?;
-            let text = String::from_utf8(bytes).with_context(|| format!("`{}` is not UTF-8 text", path.display()))?;
+            let text = crate::input::read_file(path, "SQL file")?;
             Ok((path.display().to_string(), text))
         }
-        _ => {
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
-            Ok(("<stdin>".to_owned(), text))
-        }
+        _ => Ok(("<stdin>".to_owned(), crate::input::read_stdin()?)),
     }
 }
 

@@ -18,7 +18,7 @@ use redbridge_core::plan::{NoteLevel, Side, StatementKind, Step};
 use redbridge_core::spec::Target;
 use redbridge_export::{AccountSelection, Format};
 
-use crate::output::OutputFormat;
+use crate::output::{self, OutputFormat};
 use crate::spec_args::SpecArgs;
 
 /// Arguments of `redbridge plan`.
@@ -38,6 +38,9 @@ pub struct Args {
     /// Write one file per account and a README into this directory (created if missing).
     #[arg(long, value_name = "DIR", requires = "format")]
     pub out: Option<PathBuf>,
+    /// Overwrite files already in the `--out` directory (refused without it).
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 /// The forms `--format` offers.
@@ -79,21 +82,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let spec = args.spec.resolve()?;
     let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan this spec: {e}"))?;
     match args.rendering() {
-        Rendering::Runbook(OutputFormat::Text) => print!("{}", render_text(&plan)),
-        Rendering::Runbook(OutputFormat::Json) => print!("{}", serde_json::to_string_pretty(&plan)? + "\n"),
+        Rendering::Runbook(OutputFormat::Text) => output::print(&render_text(&plan))?,
+        Rendering::Runbook(OutputFormat::Json) => output::print(&(serde_json::to_string_pretty(&plan)? + "\n"))?,
         Rendering::Export { format, selection, out } => {
             let files = export_files(&plan, format, selection)?;
             match out {
-                Some(dir) => write_files(&dir, &files)?,
-                None if files.len() == 1 => print!("{}", files[0].1),
+                Some(dir) => write_files(&dir, &files, args.force)?,
+                None if files.len() == 1 => output::print(&files[0].1)?,
                 None => {
+                    let mut text = String::new();
                     for (index, (name, contents)) in files.iter().enumerate() {
                         if index > 0 {
-                            println!();
+                            text.push('\n');
                         }
-                        println!("==> {name} <==");
-                        print!("{contents}");
+                        let _ = write!(text, "==> {name} <==\n{contents}");
                     }
+                    output::print(&text)?;
                 }
             }
         }
@@ -129,7 +133,24 @@ fn export_files(
     Ok(export.files.into_iter().map(|f| (f.name, f.contents)).collect())
 }
 
-fn write_files(dir: &Path, files: &[(String, String)]) -> anyhow::Result<()> {
+/// Writes the export into `dir`; without `force`, refuses before writing anything when one of
+/// its files is already there, so that no export is half written over an old one.
+fn write_files(dir: &Path, files: &[(String, String)], force: bool) -> anyhow::Result<()> {
+    let existing: Vec<String> = files
+        .iter()
+        .map(|(name, _)| dir.join(name))
+        .filter(|path| path.symlink_metadata().is_ok())
+        .map(|path| format!("`{}`", path.display()))
+        .collect();
+    if !existing.is_empty() && !force {
+        anyhow::bail!(
+            "refusing to overwrite {} already in `{}`: {} (pass `--force` to overwrite)",
+            if existing.len() == 1 { "a file" } else { "files" },
+            dir.display(),
+            existing.join(", ")
+        );
+    }
+    let mut written = String::new();
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
     for (name, contents) in files {
         let path = dir.join(name);
@@ -140,9 +161,9 @@ fn write_files(dir: &Path, files: &[(String, String)]) -> anyhow::Result<()> {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
                 .with_context(|| format!("cannot make `{}` executable", path.display()))?;
         }
-        println!("wrote `{}`", path.display());
+        let _ = writeln!(written, "wrote `{}`", path.display());
     }
-    Ok(())
+    output::print(&written)
 }
 
 /// The plan as a short runbook: one section per account, numbered steps, pretty policies.

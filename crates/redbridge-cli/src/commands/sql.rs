@@ -8,7 +8,7 @@ use redbridge_core::{DataFormat, Plan, RoleChain};
 use redbridge_iam::{KmsKeyArn, Region, RoleArn, S3Uri};
 use redbridge_sql::{LintContext, Severity, Statement, TableName};
 
-use crate::output::OutputFormat;
+use crate::output::{self, OutputFormat};
 use crate::spec_args::SpecArgs;
 
 /// The statement to build.
@@ -99,11 +99,11 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         anyhow::bail!("the statement would not work:\n  {}\n  {sql}", problems.join("\n  "));
     }
     match output {
-        OutputFormat::Text => println!("{sql};"),
-        OutputFormat::Json => println!(
-            "{}",
+        OutputFormat::Text => output::print(&format!("{sql};\n"))?,
+        OutputFormat::Json => output::print(&format!(
+            "{}\n",
             serde_json::json!({"kind": statement_kind(&statement), "sql": sql, "iam_roles": statement.iam_roles()})
-        ),
+        ))?,
     }
     Ok(ExitCode::SUCCESS)
 }

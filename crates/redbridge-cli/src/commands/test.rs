@@ -16,7 +16,7 @@ use redbridge_aws::round_trip_run::{TestSettings, data_target, fresh_name, run_t
 use redbridge_aws::sdk::SdkRedshiftData;
 use redbridge_core::Plan;
 
-use crate::output::OutputFormat;
+use crate::output::{self, OutputFormat};
 use crate::render;
 use crate::spec_args::SpecArgs;
 
@@ -99,8 +99,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         run_test(&plan, &data, Some(&s3), &settings, &TokioSleeper, &progress).await
     })?;
     match args.output {
-        OutputFormat::Text => print!("{}", render::test_report(&report)),
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        OutputFormat::Text => output::print(&render::test_report(&report))?,
+        OutputFormat::Json => output::print(&(serde_json::to_string_pretty(&report)? + "\n"))?,
     }
     Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

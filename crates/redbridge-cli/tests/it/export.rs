@@ -174,3 +174,43 @@ fn an_account_outside_the_plan_is_an_error_naming_the_plans_accounts() {
         stderr(&bad).contains("`bucket` is not an account choice; use redshift, s3, both or a 12-digit account id")
     );
 }
+
+#[test]
+fn out_refuses_to_overwrite_existing_files_and_writes_nothing() {
+    let dir = TempDir::new("no-overwrite");
+    std::fs::create_dir_all(&dir.0).expect("dir");
+    std::fs::write(dir.0.join("README.md"), "mine\n").expect("readme");
+    let spec = spec("three-role-chain");
+    let out = dir.0.to_string_lossy().into_owned();
+    let output = redbridge(&["plan", "--spec", spec.to_str().expect("utf-8"), "--format", "aws-cli", "--out", &out]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let readme = dir.0.join("README.md");
+    assert!(
+        stderr(&output).contains(&format!(
+            "refusing to overwrite a file already in `{out}`: `{}` (pass `--force` to overwrite)",
+            readme.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(file_names(&dir.0), ["README.md"], "nothing of the export is written");
+    assert_eq!(std::fs::read_to_string(&readme).expect("readme"), "mine\n");
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn out_with_force_overwrites_existing_files() {
+    let dir = TempDir::new("force");
+    let spec = spec("three-role-chain");
+    let out = dir.0.to_string_lossy().into_owned();
+    let args = ["plan", "--spec", spec.to_str().expect("utf-8"), "--format", "aws-cli", "--out", &out];
+    assert!(redbridge(&args).status.success());
+    std::fs::write(dir.0.join("README.md"), "mine\n").expect("readme");
+    let again = redbridge(&args);
+    assert_eq!(again.status.code(), Some(2), "a second export without `--force` is refused");
+    assert!(stderr(&again).contains("refusing to overwrite files already in"), "{}", stderr(&again));
+    let forced = redbridge(&[&args[..], &["--force"]].concat());
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert_ne!(std::fs::read_to_string(dir.0.join("README.md")).expect("readme"), "mine\n");
+    assert_eq!(stdout(&forced).matches("wrote `").count(), 4);
+}

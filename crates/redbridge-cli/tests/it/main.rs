@@ -1,8 +1,10 @@
 //! Tests of the `redbridge` binary as users run it.
 
 mod apply;
+mod broken_pipe;
 mod doctor;
 mod export;
+mod input;
 mod plan;
 mod sql;
 mod test_cmd;

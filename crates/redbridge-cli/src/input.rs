@@ -1,0 +1,39 @@
+//! Every file and standard input the CLI reads, through one reader: the size checked against
+//! [`MAX_INPUT_BYTES`] before reading it all, then decoded by [`redbridge_core::input`] (a
+//! UTF-8 byte-order mark stripped; UTF-16, binary and invalid UTF-8 refused with the position).
+
+use std::io::Read as _;
+use std::path::Path;
+
+use anyhow::Context as _;
+use redbridge_core::input::{InputError, MAX_INPUT_BYTES, decode_text};
+
+/// Reads the text of the file at `path`; `what` says what it is in an I/O error (`spec file`).
+pub fn read_file(path: &Path, what: &str) -> anyhow::Result<String> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).with_context(|| format!("cannot read {what} `{name}`"))?;
+    let size = file.metadata().with_context(|| format!("cannot read {what} `{name}`"))?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(InputError::TooLarge { name, size: Some(size) }.into());
+    }
+    let bytes = read_capped(file, &name).with_context(|| format!("cannot read {what} `{name}`"))?;
+    Ok(decode_text(&name, bytes?)?)
+}
+
+/// Reads the text of standard input.
+pub fn read_stdin() -> anyhow::Result<String> {
+    let name = "<stdin>";
+    let bytes = read_capped(std::io::stdin().lock(), name).context("cannot read standard input")?;
+    Ok(decode_text(name, bytes?)?)
+}
+
+/// Reads at most one byte more than the cap, so that a stream past it is refused without
+/// reading it all (a file can grow after its size was checked, and a pipe has no size).
+fn read_capped(reader: impl std::io::Read, name: &str) -> std::io::Result<Result<Vec<u8>, InputError>> {
+    let mut bytes = Vec::new();
+    reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Ok(Err(InputError::TooLarge { name: name.to_owned(), size: None }));
+    }
+    Ok(Ok(bytes))
+}
