@@ -7,7 +7,7 @@ use crate::policy::ConditionValue;
 
 use super::pattern::{Pattern, Resolve};
 use super::request::{Request, ValueRef};
-use super::values::{Network, parse_date, parse_number};
+use super::values::{Decimal, Network, parse_date, parse_number};
 
 /// How a condition treats multivalued keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,10 +50,16 @@ enum Test {
         patterns: Vec<Pattern>,
         ignore_case: bool,
     },
+    /// `Numeric*`: compared exactly as decimals, never as binary floats.
     Number {
         comparison: Comparison,
-        values: Vec<f64>,
+        values: Vec<Decimal>,
     },
+    /// `Date*`: milliseconds since the epoch. A value that is not a valid date (an impossible
+    /// calendar date such as `2024-02-31` included) is a policy error when written in the policy
+    /// and matches nothing when sent in the request: AWS requires date values in "one of the W3C
+    /// implementations of the ISO 8601 date formats" or epoch time
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Date>).
     Date {
         comparison: Comparison,
         values: Vec<i64>,
@@ -180,7 +186,7 @@ impl Condition {
                 })
                 .collect()
         };
-        let numbers = || -> Result<Vec<f64>, String> {
+        let numbers = || -> Result<Vec<Decimal>, String> {
             strings.iter().map(|s| parse_number(s).ok_or_else(|| bad("a number", s))).collect()
         };
         let dates = || -> Result<Vec<i64>, String> {
@@ -297,7 +303,7 @@ impl Condition {
                 }
             }
             Test::Number { comparison, values } => match parse_number(value) {
-                Some(n) => values.iter().any(|p| comparison.test(n, *p)),
+                Some(n) => values.iter().any(|p| comparison.test(&n, p)),
                 None => return false,
             },
             Test::Date { comparison, values } => match parse_date(value) {

@@ -3,13 +3,105 @@
 //! Written here rather than taken from `std::net` so the domain crate stays free of networking
 //! modules; the formats are the ones IAM documents for `Numeric*`, `Date*` and `IpAddress`.
 
-/// Parses a `Numeric*` value: an integer or a decimal, optionally signed.
-pub(crate) fn parse_number(text: &str) -> Option<f64> {
+use std::cmp::Ordering;
+
+/// A `Numeric*` value held exactly as decimal digits: `±0.digits × 10^exponent`.
+///
+/// Compared digit by digit, never through `f64`: two integers past 2^53 that a binary float
+/// rounds to the same value stay different, and `0.1` equals `0.10`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Decimal {
+    /// Whether the value is below zero (never set for zero).
+    negative: bool,
+    /// Significant digits without leading or trailing zeros; empty for zero.
+    digits: Vec<u8>,
+    /// Power of ten of the first significant digit, counted as `0.d1d2… × 10^exponent`.
+    exponent: i64,
+}
+
+impl Decimal {
+    /// Orders by magnitude, ignoring the sign.
+    fn cmp_magnitude(&self, other: &Self) -> Ordering {
+        match (self.digits.is_empty(), other.digits.is_empty()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            (false, false) => self.exponent.cmp(&other.exponent).then_with(|| self.digits.cmp(&other.digits)),
+        }
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Self) -> Ordering {
+        match (self.negative, other.negative) {
+            (false, false) => self.cmp_magnitude(other),
+            (true, true) => other.cmp_magnitude(self),
+            (false, true) => Ordering::Greater,
+            (true, false) => Ordering::Less,
+        }
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Exponents are clamped to this magnitude; inputs are far shorter, so no two values that differ
+/// below it compare equal.
+const EXPONENT_LIMIT: i64 = 1_000_000_000_000_000_000;
+
+/// Parses a `Numeric*` value: an integer or a decimal, optionally signed, optionally with an
+/// exponent (`1e3`), exactly. The accepted syntax is the one the evaluator has always taken:
+/// what Rust reads as a finite `f64` from digits, signs, `.` and `e`.
+pub(crate) fn parse_number(text: &str) -> Option<Decimal> {
     let t = text.trim();
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')) {
         return None;
     }
-    t.parse::<f64>().ok().filter(|n| n.is_finite())
+    if !t.parse::<f64>().ok().is_some_and(f64::is_finite) {
+        return None;
+    }
+    let (negative, unsigned) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (mantissa, exponent_text) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
+        None => (unsigned, None),
+    };
+    let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !integer.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) || integer.len() + fraction.len() == 0 {
+        return None;
+    }
+    let written_exponent = match exponent_text {
+        None => 0,
+        Some(e) => {
+            let (sign, magnitude) = match e.as_bytes().first() {
+                Some(b'-') => (-1, &e[1..]),
+                Some(b'+') => (1, &e[1..]),
+                _ => (1, e),
+            };
+            if magnitude.is_empty() || !magnitude.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let mut value: i64 = 0;
+            for b in magnitude.bytes() {
+                value = value.saturating_mul(10).saturating_add(i64::from(b - b'0')).min(EXPONENT_LIMIT);
+            }
+            sign * value
+        }
+    };
+    let all: Vec<u8> = integer.bytes().chain(fraction.bytes()).map(|b| b - b'0').collect();
+    let Some(first) = all.iter().position(|d| *d != 0) else {
+        return Some(Decimal { negative: false, digits: Vec::new(), exponent: 0 });
+    };
+    let last = all.iter().rposition(|d| *d != 0).unwrap_or(first);
+    let leading = i64::try_from(integer.len()).ok()? - i64::try_from(first).ok()?;
+    let exponent = leading.saturating_add(written_exponent).clamp(-EXPONENT_LIMIT, EXPONENT_LIMIT);
+    Some(Decimal { negative, digits: all[first..=last].to_vec(), exponent })
 }
 
 /// Parses a `Date*` value into milliseconds since the Unix epoch: ISO 8601 (`2020-01-01`,
@@ -40,7 +132,8 @@ pub(crate) fn parse_date(text: &str) -> Option<i64> {
         return None;
     }
     let day = digits(8, 2)?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    // An impossible calendar date (`2024-02-31`, `2023-02-29`, month 13) is not a date.
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return None;
     }
     let (mut hour, mut minute, mut second, mut millis, mut offset_minutes) = (0, 0, 0, 0i64, 0i64);
@@ -81,6 +174,9 @@ pub(crate) fn parse_date(text: &str) -> Option<i64> {
                     Some(b':') => digits(i + 4, 2)?,
                     _ => digits(i + 3, 2)?,
                 };
+                if oh > 23 || om > 59 {
+                    return None;
+                }
                 offset_minutes = (oh * 60 + om) * if *sign == b'+' { 1 } else { -1 };
                 let len = if bytes.get(i + 3) == Some(&b':') { 6 } else { 5 };
                 if i + len != bytes.len() {
@@ -96,6 +192,17 @@ pub(crate) fn parse_date(text: &str) -> Option<i64> {
     let days = days_from_civil(year, month, day);
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
     Some(seconds * 1000 + millis)
+}
+
+/// The number of days of `month` in `year` of the proleptic Gregorian calendar.
+fn days_in_month(year: i64, month: i64) -> i64 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -239,6 +346,78 @@ mod tests {
     }
 
     #[test]
+    fn an_impossible_date_is_not_a_date() {
+        for impossible in [
+            "2024-02-31",
+            "2023-02-29",
+            "1900-02-29",
+            "2024-04-31",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-01-00",
+            "2024-01-32",
+            "2024-01-01T25:00:00Z",
+            "2024-01-01T24:00:00Z",
+            "2024-01-01T12:60:00Z",
+            "2024-01-01T12:00:61Z",
+            "2024-01-01T12:00:00+24:00",
+            "2024-01-01T12:00:00+01:60",
+        ] {
+            assert_eq!(parse_date(impossible), None, "{impossible}");
+        }
+    }
+
+    #[test]
+    fn leap_days_and_every_accepted_format_stay_dates() {
+        assert_eq!(parse_date("2024-02-29"), parse_date("2024-03-01").map(|d| d - 86_400_000));
+        assert!(parse_date("2000-02-29").is_some());
+        assert!(parse_date("2024-12-31T23:59:60Z").is_some());
+        for accepted in [
+            "2024-01-31",
+            "2024-06-30T12:30Z",
+            "2024-06-30T12:30:15",
+            "2024-06-30t12:30:15z",
+            "2024-06-30 12:30:15.123456+05:30",
+            "2024-06-30T12:30:15-0800",
+            "1717000000",
+            "1717000000.25",
+        ] {
+            assert!(parse_date(accepted).is_some(), "{accepted}");
+        }
+    }
+
+    #[test]
+    fn integers_past_2_pow_53_compare_exactly() {
+        let (low, high) = (parse_number("9007199254740992"), parse_number("9007199254740993"));
+        assert!(low.is_some() && high.is_some());
+        assert_ne!(low, high);
+        assert!(low < high);
+        assert!(parse_number("-9007199254740993") < parse_number("-9007199254740992"));
+        assert!(parse_number("123456789012345678901234567890") < parse_number("123456789012345678901234567891"));
+    }
+
+    #[test]
+    fn decimals_compare_exactly() {
+        assert_eq!(parse_number("0.1"), parse_number("0.10"));
+        assert_eq!(parse_number("0.1"), parse_number("1e-1"));
+        assert_eq!(parse_number("+007.50"), parse_number("7.5"));
+        assert!(parse_number("0.1") < parse_number("0.1000000000000000000001"));
+        assert!(parse_number("-0.5") < parse_number("0"));
+        assert!(parse_number("99.9") < parse_number("100"));
+        assert!(parse_number("1e-400") > parse_number("0"));
+    }
+
+    #[test]
+    fn the_number_syntax_accepted_before_is_still_accepted() {
+        for accepted in ["10", "-1.5", "+3", ".5", "5.", "1e3", "1E+3", "2.5e-3", "0", "-0"] {
+            assert!(parse_number(accepted).is_some(), "{accepted}");
+        }
+        for refused in ["", "ten", "inf", "NaN", "1e", "e1", ".", "--1", "1-2", "1e400", "1.2.3"] {
+            assert_eq!(parse_number(refused), None, "{refused}");
+        }
+    }
+
+    #[test]
     fn networks() {
         let net = Network::parse("203.0.113.0/24").unwrap_or_else(|| panic!("parse"));
         assert!(net.contains(&Network::parse("203.0.113.9").unwrap_or_else(|| panic!("parse"))));
@@ -259,8 +438,9 @@ mod tests {
 
     #[test]
     fn numbers() {
-        assert_eq!(parse_number("10"), Some(10.0));
-        assert_eq!(parse_number("-1.5"), Some(-1.5));
+        assert_eq!(parse_number("10"), parse_number("1e1"));
+        assert!(parse_number("-1.5") < parse_number("-1.25"));
+        assert_eq!(parse_number("-0"), parse_number("0.000"));
         assert_eq!(parse_number("ten"), None);
         assert_eq!(parse_number("inf"), None);
     }
