@@ -227,7 +227,11 @@ fn hold_role<C: Connect>(service: &Service<C>, query: &str, request_id: &str) ->
         let body = r#"{"message":"usage: POST /_emu/hold-role?role=ARN&seconds=N"}"#.to_owned();
         return respond(StatusCode::BAD_REQUEST, "application/json", body, request_id);
     };
-    let held = service.registry().hold_role(role, std::time::Duration::from_secs(seconds));
+    let Some(held) = service.registry().hold_role(role, std::time::Duration::from_secs(seconds)) else {
+        let message = format!("seconds `{seconds}` is too long a hold: the emulator cannot represent that moment");
+        let body = serde_json::json!({ "message": message }).to_string();
+        return respond(StatusCode::BAD_REQUEST, "application/json", body, request_id);
+    };
     let status = if held == 0 { StatusCode::NOT_FOUND } else { StatusCode::OK };
     respond(
         status,

@@ -71,9 +71,10 @@ pub(crate) struct Registry {
 
 impl Registry {
     /// Holds every attachment of `arn` (clusters and namespaces, any account) `adding` for
-    /// `duration` from now, as a role Redshift is slow to sync; returns how many it found.
-    pub fn hold_role(&mut self, arn: &str, duration: std::time::Duration) -> usize {
-        let until = Instant::now() + duration;
+    /// `duration` from now, as a role Redshift is slow to sync; returns how many it found, or
+    /// `None` (and holds nothing) when now plus `duration` is past what an `Instant` can hold.
+    pub fn hold_role(&mut self, arn: &str, duration: std::time::Duration) -> Option<usize> {
+        let until = Instant::now().checked_add(duration)?;
         let clusters = self.clusters.values_mut().flat_map(|c| c.roles.iter_mut());
         let namespaces = self.namespaces.values_mut().flat_map(|n| n.roles.iter_mut());
         let mut held = 0;
@@ -81,7 +82,7 @@ impl Registry {
             role.held_until = Some(until);
             held += 1;
         }
-        held
+        Some(held)
     }
 
     /// The database of a cluster or workgroup, created on first use.

@@ -66,6 +66,22 @@ fn validation(message: impl Into<String>) -> ApiError {
     ApiError::client("ValidationException", message)
 }
 
+/// Where a page starts: the `NextToken` of a `GetStatementResult` or `ListStatements` call, an
+/// offset into `len` items. A token is "a value that indicates the starting point for the next
+/// set of response records", one AWS returned
+/// (https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ListStatements.html,
+/// https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_GetStatementResult.html);
+/// the emulator only hands out offsets up to `len`, so anything else (not a number, past
+/// `usize`, past the end) is a `ValidationException`, never arithmetic on it.
+fn next_token(input: &Input<'_>, len: usize) -> Result<usize, ApiError> {
+    match input.string("NextToken")? {
+        None => Ok(0),
+        Some(t) => {
+            t.parse::<usize>().ok().filter(|start| *start <= len).ok_or_else(|| validation("The NextToken is invalid."))
+        }
+    }
+}
+
 fn not_found(id: &str) -> ApiError {
     ApiError::client("ResourceNotFoundException", "Query does not exist.").with("ResourceId", id)
 }
@@ -488,11 +504,8 @@ fn get_result<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'
     let Some(result) = &sub.result else {
         return Err(validation("Query does not have result. Please check query status with DescribeStatement."));
     };
-    let start: usize = match input.string("NextToken")? {
-        None => 0,
-        Some(t) => t.parse().map_err(|_| validation("The NextToken is invalid."))?,
-    };
-    let end = (start + PAGE).min(result.rows.len());
+    let start = next_token(input, result.rows.len())?;
+    let end = start.saturating_add(PAGE).min(result.rows.len());
     let records: Vec<Value> = result
         .rows
         .get(start..end)
@@ -537,11 +550,7 @@ fn list<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) ->
     if !(0..=100).contains(&max) {
         return Err(validation("MaxResults must be between 0 and 100."));
     }
-    let max = if max == 0 { 100 } else { max as usize };
-    let start: usize = match input.string("NextToken")? {
-        None => 0,
-        Some(t) => t.parse().map_err(|_| validation("The NextToken is invalid."))?,
-    };
+    let max: usize = if max == 0 { 100 } else { usize::try_from(max).unwrap_or(100) };
     let name = input.string("StatementName")?;
     let cluster = input.string("ClusterIdentifier")?.map(str::to_ascii_lowercase);
     let workgroup = input.string("WorkgroupName")?;
@@ -560,6 +569,7 @@ fn list<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) ->
         .filter(|r| workgroup.is_none_or(|w| r.target == Target::Workgroup(w.to_owned())))
         .filter(|r| database.is_none_or(|d| r.database == d))
         .collect();
+    let start = next_token(input, matching.len())?;
     let page: Vec<Value> = matching
         .iter()
         .skip(start)
@@ -588,8 +598,9 @@ fn list<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) ->
         })
         .collect();
     let mut output = json!({ "Statements": page });
-    if start + max < matching.len() {
-        output["NextToken"] = json!((start + max).to_string());
+    let next = start.saturating_add(max);
+    if next < matching.len() {
+        output["NextToken"] = json!(next.to_string());
     }
     Ok(output)
 }

@@ -176,11 +176,14 @@ fn describe_clusters<C: Connect>(
             ApiError::client("InvalidParameterValue", format!("MaxRecords {n} is invalid: use a value from 20 to 100."))
         })?,
     };
-    let start = match params.get("Marker") {
-        None => 0,
-        Some(m) => m
-            .parse::<usize>()
-            .map_err(|_| ApiError::client("InvalidParameterValue", format!("Marker {m} is invalid.")))?,
+    // MaxRecords: "Default: 100 Constraints: minimum 20, maximum 100", and Marker is a value
+    // AWS returned (https://docs.aws.amazon.com/redshift/latest/APIReference/API_DescribeClusters.html).
+    // The emulator's markers are offsets it handed out, so anything else (not a number, or
+    // past the clusters there are) is refused as invalid instead of being added to.
+    let invalid_marker = |m: &str| ApiError::client("InvalidParameterValue", format!("Marker {m} is invalid."));
+    let marker = match params.get("Marker") {
+        None => None,
+        Some(m) => Some((m, m.parse::<usize>().map_err(|_| invalid_marker(m))?)),
     };
     let registry = service.registry();
     let mut out = String::new();
@@ -202,13 +205,20 @@ fn describe_clusters<C: Connect>(
                 .filter(|((account, region, _), _)| account == caller.account.as_str() && *region == caller.region)
                 .map(|(_, cluster)| cluster)
                 .collect();
+            let start = match marker {
+                None => 0,
+                Some((_, start)) if start <= own.len() => start,
+                Some((m, _)) => return Err(invalid_marker(m)),
+            };
             out.push_str("<Clusters>");
             for cluster in own.iter().skip(start).take(max_records) {
                 out.push_str(&cluster_xml(cluster, caller, service, "available"));
             }
             out.push_str("</Clusters>");
-            if start + max_records < own.len() {
-                let _ = write!(out, "<Marker>{}</Marker>", start + max_records);
+            // `start <= own.len()` and `max_records <= 100`: this cannot overflow.
+            let next = start.saturating_add(max_records);
+            if next < own.len() {
+                let _ = write!(out, "<Marker>{next}</Marker>");
             }
         }
     }

@@ -4,5 +4,6 @@ mod binary;
 mod control_plane;
 mod copy_unload;
 mod data_api;
+mod hostile_numbers;
 mod serverless;
 mod support;
