@@ -117,25 +117,10 @@ where
     read(plan, ports, s3, prefixes, true).await
 }
 
-/// [`read_snapshot`] for ports whose accounts [`verify_accounts`](crate::apply_engine::verify_accounts)
-/// has just confirmed: the same reads, without checking the credentials again.
-pub(crate) async fn read_verified_snapshot<I, S, K, R, N, B>(
-    plan: &Plan,
-    ports: &Ports<I, S, K, R, N>,
-    s3: Option<&B>,
-) -> (Snapshot, ReadStats)
-where
-    I: Iam,
-    S: Sts,
-    K: Kms,
-    R: Redshift,
-    N: RedshiftServerless,
-    B: S3,
-{
-    read(plan, ports, s3, &[], false).await
-}
-
-async fn read<I, S, K, R, N, B>(
+/// The reads of [`read_snapshot_listing`]; with `check_accounts` false, for ports whose accounts
+/// [`verify_accounts`](crate::apply_engine::verify_accounts) has just confirmed (the same reads,
+/// without checking the credentials again).
+pub(crate) async fn read<I, S, K, R, N, B>(
     plan: &Plan,
     ports: &Ports<I, S, K, R, N>,
     s3: Option<&B>,
