@@ -426,13 +426,9 @@ where
                 };
                 self.retry(|| iam.create_role(&new_role)).await
             }
-            Action::AdoptRole { role } => {
+            Action::TagRole { role, tags } => {
                 let iam = &self.ports.account(role.account())?.iam;
-                let tags = vec![(
-                    redbridge_core::converge::ADOPTED_TAG.0.to_owned(),
-                    redbridge_core::converge::ADOPTED_TAG.1.to_owned(),
-                )];
-                self.retry(|| iam.tag_role(role.name(), &tags)).await
+                self.retry(|| iam.tag_role(role.name(), tags)).await
             }
             Action::UpdateTrust { role, trust_policy } => {
                 let iam = &self.ports.account(role.account())?.iam;

@@ -3,6 +3,8 @@
 //! This binary is thin: it parses arguments, resolves settings, calls the libraries and renders
 //! the result, as text for people or JSON (`--output json`) for machines.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod accounts;
 mod commands;
 mod input;
@@ -65,7 +67,7 @@ fn main() -> ExitCode {
             ExitCode::from(output::STDOUT_CLOSED_EXIT)
         }
         Err(err) => {
-            eprintln!("error: {err:#}");
+            output::note(&format!("error: {err:#}"));
             ExitCode::from(2)
         }
     }

@@ -27,6 +27,23 @@ impl std::error::Error for StdoutClosed {}
 /// The exit code of a command whose standard output was closed: 128 + SIGPIPE (13).
 pub const STDOUT_CLOSED_EXIT: u8 = 141;
 
+/// Writes `text` and a newline to standard error, where notes, progress and errors go. A
+/// closed or full standard error is ignored: the note is lost, the command goes on and its exit
+/// code stays what its work makes it (Rust's `eprintln!` would panic, exit 101).
+pub fn note(text: &str) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{text}").and_then(|()| err.flush());
+}
+
+/// Writes `text` to standard error without a newline (a question before its answer); a closed
+/// standard error is ignored as in [`note`].
+pub fn note_inline(text: &str) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{text}").and_then(|()| err.flush());
+}
+
 /// Writes `text` to standard output and flushes it; every command's output goes through here
 /// (Rust's `print!` panics when the reader has closed the pipe).
 pub fn print(text: &str) -> anyhow::Result<()> {

@@ -1,7 +1,7 @@
 //! The terminal side of `apply` and `destroy`: where text goes, the confirmation, and progress
 //! on standard error (a spinner on a terminal, plain lines otherwise).
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -28,15 +28,14 @@ impl Ui for Terminal {
     }
 
     fn note(&mut self, text: &str) {
-        eprintln!("{text}");
+        crate::output::note(text);
     }
 
     fn confirm(&mut self, question: &str) -> anyhow::Result<bool> {
         if !std::io::stdin().is_terminal() {
             anyhow::bail!("standard input is not a terminal: pass `--yes` to go ahead without asking, or `--dry-run`");
         }
-        eprint!("{question} ");
-        let _ = std::io::stderr().flush();
+        crate::output::note_inline(&format!("{question} "));
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer).context("cannot read the answer")?;
         Ok(matches!(answer.trim(), "yes" | "y"))
@@ -63,7 +62,7 @@ impl TerminalProgress {
     fn line(&self, text: String) {
         match &self.spinner {
             Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
+            None => crate::output::note(&text),
         }
     }
 }
@@ -81,7 +80,7 @@ impl Progress for TerminalProgress {
         match event {
             Event::Started { subject } => match &self.spinner {
                 Some(bar) => bar.set_message(subject.clone()),
-                None => eprintln!("{subject}: starting"),
+                None => crate::output::note(&format!("{subject}: starting")),
             },
             Event::Done { subject } => self.line(format!("{subject}: done")),
             Event::Retrying { subject, attempt, delay_ms, reason } => {
@@ -96,7 +95,7 @@ impl Progress for TerminalProgress {
                         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
                         let key = format!("{role} {status} {}", waited_ms / 60_000);
                         if last.as_deref() != Some(key.as_str()) {
-                            eprintln!("{text}");
+                            crate::output::note(&text);
                             *last = Some(key);
                         }
                     }

@@ -19,7 +19,7 @@ use crate::doctor::RoleState;
 /// The attachment types live with the snapshot, the one read model; they are re-exported here
 /// for the ports that write attachments.
 pub use crate::doctor::{ApplyStatus, AttachedRole};
-use crate::plan::{MANAGED_TAG, SID_PREFIX};
+use crate::plan::{MANAGED_TAG, SETUP_TAG, SID_PREFIX};
 
 /// The tag put on a role that existed before and that the user let redbridge adopt with
 /// `--adopt`: redbridge then owns its statements in it, never the role itself.
@@ -90,6 +90,17 @@ impl RoleState {
     /// Adopted by redbridge earlier (tagged [`ADOPTED_TAG`]).
     pub fn is_adopted(&self) -> bool {
         self.has_tag(ADOPTED_TAG)
+    }
+
+    /// The setup the role's [`SETUP_TAG`] names; `None` for roles without it (not redbridge's,
+    /// or created by a redbridge from before the tag).
+    pub fn setup(&self) -> Option<&str> {
+        self.tags.get(SETUP_TAG).map(String::as_str)
+    }
+
+    /// Whether the role's [`SETUP_TAG`] names a setup other than `setup`.
+    pub fn belongs_to_another_setup(&self, setup: &str) -> bool {
+        self.setup().is_some_and(|owner| owner != setup)
     }
 }
 

@@ -21,6 +21,28 @@ pub const SID_PREFIX: &str = "Redbridge";
 /// The tag redbridge puts on roles it creates.
 pub const MANAGED_TAG: (&str, &str) = ("managed-by", "redbridge");
 
+/// The tag that says which setup a role belongs to, its value the [`setup_id`] of the spec that
+/// created or adopted it. `apply` refuses to change, and `destroy` leaves alone, a role whose tag
+/// names another setup: two specs that name the same role (a `cluster_role_name` copied from a
+/// wiki) must not take each other's roles over. A tag key may hold `:`, and the value's
+/// characters (letters, digits, `:`, `/`, `.`, `-`) are all in IAM's tag character set
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating>).
+pub const SETUP_TAG: &str = "redbridge:setup";
+
+/// The identity of a setup: the Redshift side (account, region, cluster or namespace, where the
+/// roles attach) and the bucket side (account, bucket). What else a spec says (prefixes, access,
+/// key, format) may change between two applies of the same setup, and does not enter it.
+/// Example: `redshift:111122223333:us-east-1:cluster/analytics/s3:444455556666:raw-data`. Bucket
+/// names hold no `/`, so the two halves never run into each other; the longest value (a 64
+/// character namespace, a 63 character bucket) stays under IAM's 256 characters.
+pub fn setup_id(spec: &Spec) -> String {
+    let attach_point = match &spec.target {
+        Target::Provisioned { cluster } => format!("cluster/{cluster}"),
+        Target::Serverless { namespace, .. } => format!("namespace/{namespace}"),
+    };
+    format!("redshift:{}:{}:{attach_point}/s3:{}:{}", spec.redshift_account, spec.region, spec.s3_account, spec.bucket)
+}
+
 /// The service principal of provisioned Redshift.
 pub const REDSHIFT_SERVICE: &str = "redshift.amazonaws.com";
 /// The additional service principal Redshift Serverless needs in the cluster role's trust
@@ -263,7 +285,10 @@ fn account_plans(spec: &Spec, chain: &RoleChain, notes: &mut Vec<Note>) -> Vec<A
             role: role.clone(),
             description,
             trust_policy: trust,
-            tags: BTreeMap::from([(MANAGED_TAG.0.to_owned(), MANAGED_TAG.1.to_owned())]),
+            tags: BTreeMap::from([
+                (MANAGED_TAG.0.to_owned(), MANAGED_TAG.1.to_owned()),
+                (SETUP_TAG.to_owned(), setup_id(spec)),
+            ]),
         });
         if let Some(next) = chain.next(role) {
             steps.push(Step::PutRolePolicy {

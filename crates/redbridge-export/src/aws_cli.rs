@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use redbridge_core::Target;
-use redbridge_core::plan::Step;
+use redbridge_core::plan::{SETUP_TAG, Step};
 use redbridge_iam::policy::PolicyDocument;
 
 use crate::model::{AccountPart, Bundle, RoleRef, policy_text};
@@ -71,13 +71,15 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
                 let names = bundle.names(role);
                 let variable = format!("{}_trust", names.snake);
                 out.push_str(&heredoc(&variable, trust_policy));
+                let setup = tags.get(SETUP_TAG).map(String::as_str).unwrap_or_default();
                 let tags: Vec<String> = tags.iter().map(|(k, v)| shell_quote(&format!("Key={k},Value={v}"))).collect();
                 let _ = writeln!(
                     out,
-                    "ensure_role {} {} {} \"${variable}\" {}",
+                    "ensure_role {} {} {} \"${variable}\" {} {}",
                     shell_quote(role.name()),
                     shell_quote(role.path()),
                     shell_quote(description),
+                    shell_quote(setup),
                     tags.join(" ")
                 );
             }
@@ -161,16 +163,24 @@ role_exists() {
   exit 1
 }
 
-# ensure_role NAME PATH DESCRIPTION TRUST_POLICY TAG...: creates the role, or converges the trust
-# policy of the one redbridge created before; a role of that name made by someone else is left alone.
+# ensure_role NAME PATH DESCRIPTION TRUST_POLICY SETUP TAG...: creates the role, or converges the
+# trust policy of the one redbridge created before for this setup; a role of that name made by
+# someone else, or tagged `redbridge:setup` for another setup, is left alone.
 ensure_role() {
-  local name="$1" path="$2" description="$3" trust="$4"
-  shift 4
+  local name="$1" path="$2" description="$3" trust="$4" setup="$5"
+  shift 5
   if role_exists "$name"; then
-    local managed
+    local managed owner
     managed=$(awscli iam list-role-tags --role-name "$name" --query "Tags[?Key=='managed-by'].Value | [0]" --output text)
     if [[ "$managed" != "redbridge" ]]; then
       echo "error: role \`$name\` exists without the \`managed-by=redbridge\` tag; not changing it" >&2
+      exit 1
+    fi
+    owner=$(awscli iam list-role-tags --role-name "$name" --query "Tags[?Key=='redbridge:setup'].Value | [0]" --output text)
+    if [[ "$owner" == "None" ]]; then
+      awscli iam tag-role --role-name "$name" --tags "Key=redbridge:setup,Value=$setup"
+    elif [[ "$owner" != "$setup" ]]; then
+      echo "error: role \`$name\` belongs to another redbridge setup (\`$owner\`), not to \`$setup\`; not changing it" >&2
       exit 1
     fi
     echo "role \`$name\` exists; converging its trust policy"
@@ -248,5 +258,7 @@ mod tests {
     fn helpers_check_the_tag_the_plan_puts_on_roles() {
         assert!(HELPERS.contains(&format!("Tags[?Key=='{}'].Value", MANAGED_TAG.0)));
         assert!(HELPERS.contains(&format!("\"$managed\" != \"{}\"", MANAGED_TAG.1)));
+        assert!(HELPERS.contains(&format!("Tags[?Key=='{SETUP_TAG}'].Value")));
+        assert!(HELPERS.contains(&format!("Key={SETUP_TAG},Value=$setup")));
     }
 }

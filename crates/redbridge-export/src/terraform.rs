@@ -66,7 +66,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>, first: bool) -> Strin
     variable(
         &mut out,
         &format!("{prefix}_extra_tags"),
-        "Tags added to the roles; the managed-by tag is always set",
+        "Tags added to the roles; the managed-by and redbridge:setup tags are always set",
         "map(string)",
         "{}",
     );

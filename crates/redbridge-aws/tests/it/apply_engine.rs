@@ -266,6 +266,95 @@ fn a_foreign_role_of_the_planned_name_blocks_apply_unless_adopted() {
     assert!(!state.roles.contains_key(&plan.chain.last().to_string()), "the created bucket role is deleted");
 }
 
+/// The provisioned plan's spec for another cluster, its roles named as the first plan's: two
+/// specs that share a `cluster_role_name` and a `bucket_role_name` copied from a wiki.
+fn same_role_names_other_cluster(first: &Plan) -> Plan {
+    let raw = redbridge_core::spec::RawSpec {
+        redshift_account: Some("111111111111".into()),
+        s3_account: Some("222222222222".into()),
+        bucket: Some("acme-imports".into()),
+        access: Some("copy".into()),
+        cluster: Some("reporting".into()),
+        region: Some("eu-west-1".into()),
+        cluster_role_name: Some(first.chain.first().name().to_owned()),
+        bucket_role_name: Some(first.chain.last().name().to_owned()),
+        ..Default::default()
+    };
+    Plan::new(&redbridge_core::Spec::from_raw(&raw).expect("valid spec")).expect("plan")
+}
+
+#[test]
+fn apply_refuses_roles_tagged_for_another_setup_even_with_adopt_and_destroy_leaves_them() {
+    let first = provisioned_plan();
+    let aws = seeded_world();
+    assert!(apply(&first, &aws).succeeded());
+    let second = same_role_names_other_cluster(&first);
+    aws.seed_cluster("reporting", &[]);
+    let before = aws.state();
+
+    for adopt in [false, true] {
+        let blocked = diff(&second, &aws, adopt);
+        assert_eq!(blocked.blockers.len(), 2, "both roles are the first setup's: {:?}", blocked.blockers);
+        let message = &blocked.blockers[0].message;
+        assert!(
+            message.contains("belongs to another redbridge setup")
+                && message.contains(
+                    "`redbridge:setup=redshift:111111111111:eu-west-1:cluster/analytics/s3:222222222222:acme-imports`"
+                )
+                && message.contains("`redshift:111111111111:eu-west-1:cluster/reporting/s3:222222222222:acme-imports`")
+                && message.contains("choose another role name"),
+            "{message}"
+        );
+        let writes_into_them = blocked.accounts.iter().flat_map(|a| &a.changes).any(|c| {
+            matches!(&c.action, redbridge_core::converge::Action::PutRolePolicy { role, .. } if second.chain.roles().contains(role))
+        });
+        assert!(!writes_into_them, "nothing is planned into another setup's roles");
+    }
+
+    // Destroying the second setup touches none of the first one's roles.
+    let report = destroy(&second, &aws);
+    assert!(report.succeeded(), "{report:?}");
+    let after = aws.state();
+    for role in first.chain.roles() {
+        assert_eq!(after.roles[&role.to_string()], before.roles[&role.to_string()], "`{role}` is untouched");
+    }
+    assert!(!diff(&first, &aws, false).has_changes(), "the first setup is whole");
+}
+
+#[test]
+fn a_role_from_before_the_setup_tag_is_tagged_and_kept_and_adoption_tags_the_setup() {
+    let plan = provisioned_plan();
+    let aws = seeded_world();
+    assert!(apply(&plan, &aws).succeeded());
+    let cluster_role = plan.chain.first().to_string();
+    aws.edit(|s| s.roles.get_mut(&cluster_role).unwrap().tags.retain(|(k, _)| k != "redbridge:setup"));
+    let legacy = diff(&plan, &aws, false);
+    assert!(legacy.blockers.is_empty(), "{:?}", legacy.blockers);
+    let tagging: Vec<_> = legacy
+        .accounts
+        .iter()
+        .flat_map(|a| &a.changes)
+        .filter(|c| matches!(c.action, redbridge_core::converge::Action::TagRole { .. }))
+        .collect();
+    assert_eq!(tagging.len(), 1, "{tagging:?}");
+    assert!(apply(&plan, &aws).succeeded());
+    let setup = redbridge_core::plan::setup_id(&plan.spec);
+    assert!(aws.state().roles[&cluster_role].tags.contains(&("redbridge:setup".into(), setup.clone())));
+    assert!(!diff(&plan, &aws, false).has_changes());
+
+    // An adopted role gets the setup tag with the adoption tag.
+    let other = provisioned_plan();
+    let aws = seeded_world();
+    aws.seed_role(other.chain.first(), PolicyDocument::new(vec![]), &[("team", "data")]);
+    let adopted = diff(&other, &aws, true);
+    let ports = Ports::for_fake(&aws, &other);
+    assert!(block_on(apply_engine::execute(&adopted, &ports, &fast(), &NoSleep::default(), &Silent)).succeeded());
+    let tags = &aws.state().roles[&other.chain.first().to_string()].tags;
+    assert!(
+        tags.contains(&("adopted-by".into(), "redbridge".into())) && tags.contains(&("redbridge:setup".into(), setup))
+    );
+}
+
 #[test]
 fn foreign_statements_and_roles_survive_apply_and_destroy() {
     let plan = serverless_plan();

@@ -31,6 +31,9 @@ pub struct Args {
     /// Write what was read to FILE (versioned JSON, see `docs/snapshot.md`) to analyse later or hand on.
     #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
     pub save: Option<PathBuf>,
+    /// Let `--save` overwrite a file that is already there.
+    #[arg(long, requires = "save")]
+    pub force: bool,
     /// Print how many AWS calls were made and the longest dependent sequence of them.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -62,6 +65,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let spec = args.spec.resolve()?;
     let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan this spec: {e}"))?;
     let sql = user_sql(&args)?;
+    if let Some(path) = &args.save
+        && !args.force
+        && path.symlink_metadata().is_ok()
+    {
+        // Checked before any account is read: the refusal comes at once, not after the reads.
+        anyhow::bail!("refusing to overwrite `{}` (pass `--force` to overwrite)", path.display());
+    }
     let report = match &args.snapshot {
         Some(path) => {
             let text = crate::input::read_file(path, "snapshot")?;
@@ -73,10 +83,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if let Some(path) = &args.save {
                 let json = serde_json::to_string_pretty(&snapshot)? + "\n";
                 std::fs::write(path, json).with_context(|| format!("cannot write snapshot `{}`", path.display()))?;
-                eprintln!("saved the snapshot to `{}`", path.display());
+                crate::output::note(&format!("saved the snapshot to `{}`", path.display()));
             }
             if args.verbose {
-                eprintln!("{}", render::read_stats(&stats));
+                crate::output::note(&render::read_stats(&stats));
             }
             analyze_with_sql(&plan, &snapshot, &sql)
         }

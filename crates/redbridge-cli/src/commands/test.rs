@@ -70,14 +70,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
     let interactive = std::io::stderr().is_terminal() && args.output == OutputFormat::Text;
     let progress = move |event: &DataEvent| match event {
-        DataEvent::Submitted { id } => eprintln!("submitted `{id}`"),
+        DataEvent::Submitted { id } => crate::output::note(&format!("submitted `{id}`")),
         DataEvent::Status { status, statement, waited_ms } => {
             let which = statement.map(|(n, total)| format!(" (statement {n} of {total})")).unwrap_or_default();
-            eprintln!("{}{which} after {:.1}s", status.to_ascii_lowercase(), *waited_ms as f64 / 1000.0);
+            crate::output::note(&format!(
+                "{}{which} after {:.1}s",
+                status.to_ascii_lowercase(),
+                *waited_ms as f64 / 1000.0
+            ));
         }
         DataEvent::Throttled { operation, delay_ms } => {
             if interactive {
-                eprintln!("`{operation}` throttled; retrying in {:.1}s", *delay_ms as f64 / 1000.0);
+                crate::output::note(&format!("`{operation}` throttled; retrying in {:.1}s", *delay_ms as f64 / 1000.0));
             }
         }
     };

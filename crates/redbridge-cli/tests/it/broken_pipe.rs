@@ -1,5 +1,6 @@
 //! A closed standard output (`redbridge plan | head -1`) ends every command quietly with exit
-//! code 141 (128 + SIGPIPE, what the shell reports for a process SIGPIPE ended), not a panic.
+//! code 141 (128 + SIGPIPE, what the shell reports for a process SIGPIPE ended), not a panic. A
+//! closed standard error loses the notes and errors written there, and changes nothing else.
 
 use std::process::{Command, Stdio};
 
@@ -9,6 +10,17 @@ use crate::root;
 fn run_with_closed_stdout(args: &[&str]) -> std::process::Output {
     let (reader, writer) = std::io::pipe().expect("a pipe");
     drop(reader);
+    run(args, Stdio::from(writer), Stdio::piped())
+}
+
+/// Runs `redbridge` with its standard error a pipe whose reader closed before it started.
+fn run_with_closed_stderr(args: &[&str]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    run(args, Stdio::piped(), Stdio::from(writer))
+}
+
+fn run(args: &[&str], stdout: Stdio, stderr: Stdio) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_redbridge"))
         .args(args)
         .current_dir(root())
@@ -16,12 +28,30 @@ fn run_with_closed_stdout(args: &[&str]) -> std::process::Output {
         .env("AWS_CONFIG_FILE", "/nonexistent/redbridge-test")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/redbridge-test")
         .stdin(Stdio::null())
-        .stdout(writer)
-        .stderr(Stdio::piped())
+        .stdout(stdout)
+        .stderr(stderr)
         .spawn()
         .expect("the binary runs")
         .wait_with_output()
         .expect("the binary ends")
+}
+
+#[test]
+fn a_closed_stderr_loses_the_error_and_keeps_the_exit_code() {
+    let spec = "examples/serverless-unload-kms.toml";
+    // (arguments, exit code, whether standard output has the result)
+    let cases: &[(&[&str], i32, bool)] = &[
+        // Errors go to standard error only: before, `eprintln!` panicked there (exit 101).
+        (&["plan", "--spec", "examples/no-such-spec.toml"], 2, false),
+        (&["doctor", "--spec", spec, "--snapshot", "examples/no-such.snapshot.json"], 2, false),
+        (&["plan", "--spec", spec], 0, true),
+        (&["doctor", "--spec", spec, "--snapshot", "examples/serverless-broken.snapshot.json"], 1, true),
+    ];
+    for (args, code, has_output) in cases {
+        let output = run_with_closed_stderr(args);
+        assert_eq!(output.status.code(), Some(*code), "redbridge {args:?}");
+        assert_eq!(!output.stdout.is_empty(), *has_output, "redbridge {args:?}");
+    }
 }
 
 #[test]

@@ -164,3 +164,19 @@ fn sql_without_a_statement_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("`--sql` number 1 holds no statement"));
 }
+
+#[test]
+fn doctor_save_refuses_to_overwrite_a_file_before_reading_any_account() {
+    let dir = std::env::temp_dir().join(format!("redbridge-doctor-save-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("state.json");
+    std::fs::write(&path, "kept").unwrap();
+    let path_text = path.to_str().unwrap();
+    let (code, stderr) =
+        crate::stderr_err(&["doctor", "--spec", "examples/serverless-unload-kms.toml", "--save", path_text]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains(&format!("refusing to overwrite `{path_text}` (pass `--force` to overwrite)")), "{stderr}");
+    assert!(!stderr.contains("credentials"), "refused before any account was read: {stderr}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "kept");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -50,10 +50,13 @@ pub enum Action {
         /// Its tags.
         tags: Vec<(String, String)>,
     },
-    /// `iam:TagRole` with [`ADOPTED_TAG`](super::ADOPTED_TAG) (`--adopt`).
-    AdoptRole {
+    /// `iam:TagRole`: [`ADOPTED_TAG`](super::ADOPTED_TAG) on a role `--adopt` takes over, and
+    /// [`SETUP_TAG`](crate::plan::SETUP_TAG) on a role of this setup that lacks it.
+    TagRole {
         /// The role.
         role: RoleArn,
+        /// The tags to add (or overwrite).
+        tags: Vec<(String, String)>,
     },
     /// `iam:UpdateAssumeRolePolicy` with the merged document.
     UpdateTrust {

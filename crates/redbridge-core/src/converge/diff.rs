@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::changes::{AccountDiff, Action, Blocker, Change, ChangeKind, Diff, line_diff};
 use super::{ADOPTED_TAG, merge_roles, merge_statements, remove_role, remove_statements};
 use crate::doctor::{ApplyStatus, AttachedRole, KeyState, Known, RoleState, Snapshot};
-use crate::plan::{MANAGED_TAG, Plan, Step};
+use crate::plan::{MANAGED_TAG, Plan, SETUP_TAG, Step, setup_id};
 use crate::spec::Target;
 
 /// One thing a step would change that could not be read.
@@ -152,12 +152,29 @@ pub fn apply_diff(plan: &Plan, snapshot: &Snapshot, options: ApplyOptions) -> Re
                         policy_diff: Vec::new(),
                     }),
                     Some(existing) => {
+                        let setup = setup_id(&plan.spec);
+                        if existing.belongs_to_another_setup(&setup) {
+                            blockers.push(Blocker {
+                                role: role.clone(),
+                                message: format!(
+                                    "role `{role}` belongs to another redbridge setup (`{SETUP_TAG}={}`), not to this \
+                                     one (`{setup}`); choose another role name (`cluster_role_name`, `bucket_role_name`) \
+                                     or destroy that setup first",
+                                    existing.setup().unwrap_or_default()
+                                ),
+                            });
+                            continue;
+                        }
+                        let setup_tag = (SETUP_TAG.to_owned(), setup.clone());
                         if !existing.is_managed() && !existing.is_adopted() {
                             if options.adopt {
                                 changes.push(Change {
                                     kind: ChangeKind::Update,
                                     subject: format!("role {role} (adopt: tag `{}={}`)", ADOPTED_TAG.0, ADOPTED_TAG.1),
-                                    action: Action::AdoptRole { role: role.clone() },
+                                    action: Action::TagRole {
+                                        role: role.clone(),
+                                        tags: vec![(ADOPTED_TAG.0.to_owned(), ADOPTED_TAG.1.to_owned()), setup_tag],
+                                    },
                                     policy_diff: Vec::new(),
                                 });
                             } else {
@@ -170,6 +187,15 @@ pub fn apply_diff(plan: &Plan, snapshot: &Snapshot, options: ApplyOptions) -> Re
                                     ),
                                 });
                             }
+                        } else if existing.setup().is_none() {
+                            // Created or adopted by a redbridge from before the setup tag: it is
+                            // this setup's (its name is this plan's), and gets the tag now.
+                            changes.push(Change {
+                                kind: ChangeKind::Update,
+                                subject: format!("role {role} (tag `{SETUP_TAG}={setup}`)"),
+                                action: Action::TagRole { role: role.clone(), tags: vec![setup_tag] },
+                                policy_diff: Vec::new(),
+                            });
                         }
                         let merged = merge_statements(&existing.trust_policy, &trust_policy.statements);
                         changes.push(policy_change(
@@ -181,6 +207,10 @@ pub fn apply_diff(plan: &Plan, snapshot: &Snapshot, options: ApplyOptions) -> Re
                     }
                 },
                 Step::PutRolePolicy { role, policy_name, policy } => {
+                    if current.role(role).is_some_and(|r| r.belongs_to_another_setup(&setup_id(&plan.spec))) {
+                        // Blocked at its `CreateRole` step: nothing is written into it.
+                        continue;
+                    }
                     let subject = format!("inline policy `{policy_name}` on {role}");
                     let action = Action::PutRolePolicy {
                         role: role.clone(),
@@ -254,6 +284,9 @@ pub fn apply_diff(plan: &Plan, snapshot: &Snapshot, options: ApplyOptions) -> Re
 /// [`apply_diff`], when what it would change could not be read.
 pub fn destroy_diff(plan: &Plan, snapshot: &Snapshot) -> Result<Diff, Unreadable> {
     let current = Touched::resolve(plan, snapshot)?;
+    let setup = setup_id(&plan.spec);
+    // A role tagged for another setup is that setup's to destroy, whatever its name.
+    let ours = |role: &RoleArn| current.role(role).filter(|r| !r.belongs_to_another_setup(&setup));
     let mut accounts = Vec::new();
     for account in plan.accounts.iter().rev() {
         let mut changes = Vec::new();
@@ -261,7 +294,7 @@ pub fn destroy_diff(plan: &Plan, snapshot: &Snapshot) -> Result<Diff, Unreadable
             match step {
                 Step::AttachRole { target, role, .. } => {
                     let arn = role.to_string();
-                    let owned = current.role(role).is_some_and(|r| r.is_managed());
+                    let owned = ours(role).is_some_and(RoleState::is_managed);
                     if owned && current.attached.iter().any(|r| r.arn == arn) {
                         changes.push(Change {
                             kind: ChangeKind::Delete,
@@ -289,7 +322,7 @@ pub fn destroy_diff(plan: &Plan, snapshot: &Snapshot) -> Result<Diff, Unreadable
                     }
                 }
                 Step::PutRolePolicy { role, policy_name, .. } => {
-                    let Some(existing_role) = current.role(role) else { continue };
+                    let Some(existing_role) = ours(role) else { continue };
                     if !existing_role.is_managed() && !existing_role.is_adopted() {
                         continue;
                     }
@@ -303,7 +336,7 @@ pub fn destroy_diff(plan: &Plan, snapshot: &Snapshot) -> Result<Diff, Unreadable
                     }
                 }
                 Step::CreateRole { role, .. } => {
-                    let Some(existing) = current.role(role) else { continue };
+                    let Some(existing) = ours(role) else { continue };
                     if existing.is_managed() {
                         changes.push(Change {
                             kind: ChangeKind::Delete,
