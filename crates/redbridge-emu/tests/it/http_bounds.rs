@@ -1,9 +1,10 @@
-//! What one client may hold of the emulator's HTTP server (issue 18): a started header or a
-//! keep-alive connection left idle is closed after its timeout, a body past the cap gets `413`
-//! in the protocol's shape, connections past the limit wait in the kernel's queue and are
-//! served once a slot frees, health answers while stalled clients hold connections, and at the
-//! file-descriptor limit the accept loop backs off instead of spinning. Every client here is a
-//! raw TCP stream on loopback, so each stall is exactly the one named.
+//! What one client may hold of the emulator's HTTP server (issue 18): a started header, a
+//! keep-alive connection left idle or a response left unread is closed after its timeout, a
+//! stalled body gets `408`, a body past the cap gets `413` in the protocol's shape, connections
+//! past the limit wait in the kernel's queue and are served once a slot frees, and health
+//! answers while stalled clients hold connections (the accept back-off at the descriptor limit
+//! is in `binary.rs`). Every client here is a raw TCP stream on loopback, so each stall is
+//! exactly the one named.
 
 use std::time::Duration;
 
@@ -233,4 +234,32 @@ async fn a_body_that_stops_arriving_gets_408_after_the_header_timeout() {
     assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
     assert!(answer.contains("x-amzn-errortype: RequestTimeout"), "{answer}");
     assert!(answer.contains("the request body did not arrive within `300` ms"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_client_that_never_reads_its_responses_is_disconnected_after_the_idle_timeout() {
+    let h = harness(Duration::from_secs(600), Duration::from_millis(500), 16).await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let client = socket.connect(h.emulator.address()).await.unwrap();
+    let (mut reader, mut writer) = client.into_split();
+    // 200,000 pipelined health requests (8 MB) whose answers (about 30 MB) no buffer holds:
+    // the server's writes block while the client reads nothing.
+    let pipelined = HEALTH.repeat(1000);
+    let flood = tokio::spawn(async move {
+        for _ in 0..200 {
+            if writer.write_all(pipelined.as_bytes()).await.is_err() {
+                break;
+            }
+        }
+        writer
+    });
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Whatever the buffers held, then the end: a close or a reset, not a wait forever.
+    let mut all = Vec::new();
+    let ended = tokio::time::timeout(HANG_GUARD, reader.read_to_end(&mut all)).await;
+    assert!(ended.is_ok(), "the server closes a connection whose responses nobody reads (waited {HANG_GUARD:?})");
+    let answered = all.windows(b"HTTP/1.1 200".len()).filter(|w| *w == b"HTTP/1.1 200").count();
+    assert!(answered < 200_000, "the server stopped before answering everything: {answered}");
+    flood.abort();
 }
