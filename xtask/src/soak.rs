@@ -649,8 +649,9 @@ impl Figures {
         match &self.long {
             None => {}
             Some((ending, error, took)) => {
-                let by_timeout = error.to_ascii_lowercase().contains("timeout");
-                if *ending != Ending::Failed || !by_timeout {
+                let lower = error.to_ascii_lowercase();
+                let by_timeout = ["timeout", "timed out", "time out"].iter().any(|word| lower.contains(word));
+                if *ending != Ending::Failed || !by_timeout || *took < settings.statement_timeout {
                     failures.push(format!(
                         "the statement past the {} ms timeout ended {ending:?} after {:.1} s (error `{error}`), not FAILED by its timeout",
                         settings.statement_timeout.as_millis(),
