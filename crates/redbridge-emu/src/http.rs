@@ -143,7 +143,7 @@ pub(crate) async fn serve<C: Connect>(
         let stream = match accepted {
             Ok((stream, _)) => {
                 if let Some(failures) = backoff.succeeded() {
-                    eprintln!("redbridge-emu: accepting connections again after {failures} failed accepts");
+                    eprintln!("redbridge-emu: accepting connections again after `{failures}` failed accepts");
                 }
                 stream
             }
@@ -182,7 +182,8 @@ pub(crate) async fn serve<C: Connect>(
             // hyper's own `header_read_timeout` is not used: its timer also runs while a
             // keep-alive connection waits for its next request, so the idle time could never
             // be longer than the header time. `TimedIo` keeps the two apart.
-            let connection = http1::Builder::new().serve_connection(TokioIo::new(io), handler);
+            let connection =
+                http1::Builder::new().header_read_timeout(None).serve_connection(TokioIo::new(io), handler);
             tokio::pin!(connection);
             tokio::select! {
                 _ = connection.as_mut() => {}
