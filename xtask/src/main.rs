@@ -11,6 +11,7 @@ mod e2e;
 mod fuzz_lint;
 mod iam_diff;
 mod localstack;
+mod soak;
 mod tidy;
 mod util;
 mod validate_exports;
@@ -34,7 +35,10 @@ tasks:
   e2e [--docker] [--filter T]
                    LocalStack + redbridge-emu: the contract suites and the scenarios of tests/scenarios/
   demo             LocalStack + redbridge-emu: plan, apply, doctor and test of one setup, as redbridge prints them
-  emu-smoke        LocalStack + redbridge-emu: one COPY/UNLOAD happy path and one failure through the bare AWS SDK";
+  emu-smoke        LocalStack + redbridge-emu: one COPY/UNLOAD happy path and one failure through the bare AWS SDK
+  soak [--seconds N] [--clients N] [--statement-timeout-ms N] [--result-retention-ms N] [--skip-statement-bounds]
+                   redbridge-emu on in-memory fakes under N Data API clients (default 64 for 60 s), one statement
+                   past its timeout and a health prober: health p99, every statement ends, no file, RSS";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         ["e2e", rest @ ..] => e2e::run(rest),
         ["emu-smoke", ..] => e2e::smoke(),
         ["demo", ..] => e2e::demo(),
+        ["soak", rest @ ..] => soak::run(rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -49,6 +49,14 @@ use std::time::Duration;
 
 pub use redbridge_aws::ports::Connect;
 
+/// The default of [`Config::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// The default of [`Config::header_timeout`]: hyper's own default header read timeout.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default of [`Config::idle_timeout`]: the idle timeout an Application Load Balancer
+/// starts with (<https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout>).
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// How the emulator behaves; every delay is configurable so tests stay fast.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -58,6 +66,17 @@ pub struct Config {
     pub role_apply_delay: Duration,
     /// How long a statement stays in each of SUBMITTED, PICKED and STARTED before the next state.
     pub statement_step_delay: Duration,
+
+    // HTTP bounds (issue 18): what one client may hold of the server.
+    /// How many connections are served at once; further clients wait in the kernel's accept
+    /// queue until one closes.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's header once it has started one, and
+    /// again its body; past it the connection is closed (body: `408`).
+    pub header_timeout: Duration,
+    /// How long a keep-alive connection may sit between requests (or a response may wait for
+    /// the client to read it) before it is closed.
+    pub idle_timeout: Duration,
 }
 
 impl Default for Config {
@@ -66,6 +85,9 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             role_apply_delay: Duration::from_secs(2),
             statement_step_delay: Duration::from_millis(20),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! `redbridge-emu`: the Redshift emulator as a standalone process beside LocalStack.
 //!
 //! `redbridge-emu --aws-endpoint http://127.0.0.1:4566 --listen 127.0.0.1:PORT` prints the bound
-//! address on stdout once it answers HTTP, then serves until interrupted.
+//! address on stdout once it answers HTTP, then serves until interrupted. `--fake-aws` stands it
+//! on in-memory fakes instead (`cargo xtask soak` runs it so, without LocalStack).
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use redbridge_aws::fake::FakeAws;
 use redbridge_aws::sdk::SdkConnector;
 use redbridge_emu::{Config, Emulator};
 use redbridge_iam::Region;
@@ -33,6 +35,30 @@ struct Args {
     /// Time in each of SUBMITTED, PICKED and STARTED, in milliseconds.
     #[arg(long, env = "REDBRIDGE_EMU_STATEMENT_STEP_MS", value_name = "N", default_value_t = 20)]
     statement_step_ms: u64,
+    /// Stand on in-memory fakes of IAM, STS, S3 and KMS (empty at start) instead of
+    /// LocalStack (`--aws-endpoint` is then unused): for load and soak runs.
+    #[arg(long, env = "REDBRIDGE_EMU_FAKE_AWS")]
+    fake_aws: bool,
+
+    // HTTP bounds (issue 18).
+    /// How many connections are served at once; more wait in the kernel's accept queue.
+    #[arg(long, env = "REDBRIDGE_EMU_MAX_CONNECTIONS", value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// How long a client may take to send a request's header once started, and its body, in
+    /// milliseconds.
+    #[arg(long, env = "REDBRIDGE_EMU_HEADER_TIMEOUT_MS", value_name = "N", default_value_t = millis(redbridge_emu::DEFAULT_HEADER_TIMEOUT), value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout_ms: u64,
+    /// How long a keep-alive connection may sit idle before it is closed, in milliseconds.
+    #[arg(long, env = "REDBRIDGE_EMU_IDLE_TIMEOUT_MS", value_name = "N", default_value_t = millis(redbridge_emu::DEFAULT_IDLE_TIMEOUT), value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout_ms: u64,
+}
+
+/// [`redbridge_emu::DEFAULT_MAX_CONNECTIONS`] as the flag's type.
+const DEFAULT_MAX_CONNECTIONS: u32 = 1024;
+const _: () = assert!(DEFAULT_MAX_CONNECTIONS as usize == redbridge_emu::DEFAULT_MAX_CONNECTIONS);
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn parse_region(text: &str) -> Result<Region, String> {
@@ -94,6 +120,9 @@ fn main() -> ExitCode {
         listen: args.listen,
         role_apply_delay: Duration::from_millis(args.role_apply_delay_ms),
         statement_step_delay: Duration::from_millis(args.statement_step_ms),
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        header_timeout: Duration::from_millis(args.header_timeout_ms),
+        idle_timeout: Duration::from_millis(args.idle_timeout_ms),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
@@ -103,8 +132,12 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let connector = SdkConnector::new(args.aws_endpoint, args.region);
-        let emulator = match Emulator::start(config, connector).await {
+        let started = if args.fake_aws {
+            Emulator::start(config, FakeAws::new()).await
+        } else {
+            Emulator::start(config, SdkConnector::new(args.aws_endpoint, args.region)).await
+        };
+        let emulator = match started {
             Ok(emulator) => emulator,
             Err(error) => {
                 eprintln!("redbridge-emu: error: cannot listen: {error}");

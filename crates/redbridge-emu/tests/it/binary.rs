@@ -1,5 +1,6 @@
 //! The `redbridge-emu` binary: prints its address when ready, answers HTTP, refuses non-loopback
-//! addresses; `--help` and `--version` exit 0; every flag falls back to `REDBRIDGE_EMU_*`.
+//! addresses; `--help` and `--version` exit 0; every flag falls back to `REDBRIDGE_EMU_*`; at the
+//! file-descriptor limit it backs off instead of spinning.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpStream;
@@ -95,7 +96,17 @@ fn help_and_version_exit_zero() {
     let help = Command::new(env!("CARGO_BIN_EXE_redbridge-emu")).arg("--help").output().unwrap();
     assert_eq!(help.status.code(), Some(0), "--help exits 0");
     let text = String::from_utf8_lossy(&help.stdout);
-    for flag in ["--aws-endpoint", "--listen", "--region", "--role-apply-delay-ms", "--statement-step-ms"] {
+    for flag in [
+        "--aws-endpoint",
+        "--listen",
+        "--region",
+        "--role-apply-delay-ms",
+        "--statement-step-ms",
+        "--fake-aws",
+        "--max-connections",
+        "--header-timeout-ms",
+        "--idle-timeout-ms",
+    ] {
         assert!(text.contains(flag), "--help names `{flag}`: {text}");
     }
     assert!(text.contains("REDBRIDGE_EMU_AWS_ENDPOINT"), "--help names the environment variables: {text}");
@@ -143,4 +154,68 @@ fn every_flag_falls_back_to_its_environment_variable_and_flags_win() {
     Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(child.wait().unwrap().success());
     assert!(line.starts_with("127.0.0.1:"), "{line}");
+}
+
+/// CPU time (user and system) the process `pid` has used, in clock ticks.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after_name.split(' ').collect();
+    // After the name: state is field 3 of the line, utime 14 and stime 15.
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[test]
+fn at_the_descriptor_limit_the_accept_loop_backs_off_instead_of_spinning_and_recovers() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redbridge-emu"))
+        .args(["--fake-aws", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let address = line.trim().to_owned();
+    let pid = child.id();
+    let stderr = child.stderr.take().unwrap();
+    let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let reader = {
+        let said = std::sync::Arc::clone(&said);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                said.lock().unwrap().push(line);
+            }
+        })
+    };
+    // Room for two more descriptors: two clients are accepted, every further accept fails
+    // with `EMFILE` while they stay open.
+    let open = std::fs::read_dir(format!("/proc/{pid}/fd")).unwrap().count();
+    let limit = open + 2;
+    let lowered = Command::new("prlimit").args([format!("--pid={pid}"), format!("--nofile={limit}:{limit}")]).status();
+    assert!(lowered.is_ok_and(|s| s.success()), "prlimit lowers the emulator's descriptor limit");
+    let clients: Vec<TcpStream> = (0..8).map(|_| TcpStream::connect(&address).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(500));
+
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(2));
+    let used = cpu_ticks(pid) - before;
+    let warned_while_stuck = said.lock().unwrap().clone();
+
+    drop(clients);
+    // The next try comes at most a second later (the back-off's ceiling); `http` waits 5 s.
+    let health = http(&address, "GET /_emu/health HTTP/1.0\r\n\r\n");
+    Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap();
+    let said = said.lock().unwrap().join("\n");
+    // A loop retrying at once burns a core: about 200 ticks in two seconds. Backing off to
+    // one try a second it uses next to nothing.
+    assert!(used < 50, "the accept loop spins at the descriptor limit: {used} ticks of CPU in 2 s");
+    assert_eq!(
+        warned_while_stuck.iter().filter(|l| l.contains("warning: cannot accept a connection")).count(),
+        1,
+        "one warning for the burst, not one per failed accept: {warned_while_stuck:?}"
+    );
+    assert!(health.ends_with(r#"{"status":"ok"}"#), "health answers once descriptors are free again: {health:?}");
+    assert!(said.contains("accepting connections again after"), "{said}");
 }

@@ -5,5 +5,6 @@ mod control_plane;
 mod copy_unload;
 mod data_api;
 mod hostile_numbers;
+mod http_bounds;
 mod serverless;
 mod support;

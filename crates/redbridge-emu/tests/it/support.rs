@@ -27,8 +27,13 @@ impl Harness {
     /// With statements spending `step` in each of SUBMITTED, PICKED and STARTED: long enough,
     /// a test can act on a running statement however loaded the machine is.
     pub async fn with_statement_steps(step: Duration) -> Self {
+        Self::with_config(Config { statement_step_delay: step, ..Config::default() }).await
+    }
+
+    /// With `config` (its role apply delay replaced by [`APPLY_DELAY`]).
+    pub async fn with_config(config: Config) -> Self {
         let aws = FakeAws::new();
-        let config = Config { role_apply_delay: APPLY_DELAY, statement_step_delay: step, ..Config::default() };
+        let config = Config { role_apply_delay: APPLY_DELAY, ..config };
         let emulator = Emulator::start(config, aws.clone()).await.expect("the emulator starts");
         Self { emulator, aws }
     }
