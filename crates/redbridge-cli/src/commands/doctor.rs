@@ -65,7 +65,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let report = match &args.snapshot {
         Some(path) => {
             let text = crate::input::read_file(path, "snapshot")?;
-            let snapshot = Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
+            let snapshot = Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
             analyze_with_sql(&plan, &snapshot, &sql)
         }
         None => {
@@ -100,7 +100,7 @@ fn user_sql(args: &Args) -> anyhow::Result<Vec<String>> {
     for path in &args.sql_file {
         let text = crate::input::read_file(path, "SQL file")?;
         if redbridge_sql::parse(&text).is_empty() {
-            anyhow::bail!("`{}` holds no statement", path.display());
+            anyhow::bail!("{}:1:1: holds no statement", path.display());
         }
         texts.push(text);
     }
