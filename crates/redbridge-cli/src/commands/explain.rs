@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use redbridge_core::input::position_in;
 use redbridge_iam::eval::input::{parse_case, split_inputs};
 use redbridge_iam::eval::{Decision, PolicySet, Request, evaluate};
 use serde_json::{Value, json};
@@ -31,15 +32,15 @@ pub struct Args {
 
 /// Runs `redbridge explain`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let text = if args.input.as_os_str() == "-" {
-        crate::input::read_stdin()?
+    let (name, text) = if args.input.as_os_str() == "-" {
+        ("<stdin>".to_owned(), crate::input::read_stdin()?)
     } else {
-        crate::input::read_file(&args.input, "input")?
+        (args.input.display().to_string(), crate::input::read_file(&args.input, "input")?)
     };
     let mut failed = false;
     let inputs = split_inputs(&text);
     if inputs.is_empty() {
-        anyhow::bail!("no input: expected a JSON object, an array of them, or JSON lines");
+        anyhow::bail!("{name}:1:1: no input: expected a JSON object, an array of them, or JSON lines");
     }
     for raw in inputs {
         let result = raw.value.and_then(|value| {
@@ -57,14 +58,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             (Err(message), OutputFormat::Json) => {
                 failed = true;
+                let at = position_in(&text, raw.offset);
                 output::print(&format!(
                     "{}\n",
-                    json!({ "input": raw.position, "label": raw.label, "error": message })
+                    json!({ "input": raw.position, "label": raw.label, "line": at.line, "column": at.column, "error": message })
                 ))?;
             }
             (Err(message), OutputFormat::Text) => {
                 failed = true;
-                output::print(&format!("{}: error: {message}\n\n", raw.label))?;
+                // Where the input starts (a policy error inside it names its JSON path).
+                let at = position_in(&text, raw.offset);
+                output::print(&format!("{name}:{}:{}: {}: error: {message}\n\n", at.line, at.column, raw.label))?;
             }
         }
     }

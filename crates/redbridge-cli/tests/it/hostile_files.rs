@@ -90,6 +90,12 @@ fn check(entry: Entry, bytes: &[u8]) {
     // `sql copy` judges the statement it built against the spec (`--from`'s bucket may not be
     // a mutated spec's bucket): that refusal is about the flags, not the file.
     let judged = matches!(entry, Entry::SqlCopy) && stderr.starts_with("error: the statement would not work");
+    if matches!(entry, Entry::Explain) && code == Some(1) {
+        assert!(
+            stdout.contains(&format!("{}:", file.arg())),
+            "{entry:?}: an input error does not name the file:\n{stdout}"
+        );
+    }
     if code == Some(2) && !judged {
         assert!(stderr.contains(file.arg()), "{entry:?}: the error does not name the file:\n{stderr}");
     }
@@ -200,4 +206,27 @@ fn an_ansi_escape_in_a_file_name_is_escaped_on_stderr() {
     let file = TempFile::new("bin\u{1b}[31mary.sql", b"COPY\0");
     let stderr = stderr_of_input_error(&["lint", file.arg()]);
     assert!(stderr.contains("bin\\u{1b}[31mary.sql` is binary, not text"), "{stderr}");
+}
+
+#[test]
+fn explain_errors_name_the_file_line_and_column_of_their_input() {
+    let input = TempFile::new(
+        "explain-items.json",
+        br#"[
+  {"principal":"arn:aws:iam::111111111111:role/R","action":"s3:GetObject","resource":"arn:aws:s3:::b/k"},
+  {"principal":"arn:aws:iam::111111111111:role/R","action":"s3:GetObject","resource":"arn:aws:s3:::b/k",
+   "identity_policies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allw","Action":"*","Resource":"*"}]}]}
+]"#,
+    );
+    let output = run(vec!["explain".into(), "--input".into(), input.arg().to_owned()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(&format!("{}:3:3: item 2: error: `identity_policies[0]`: ", input.arg())), "{stdout}");
+    let lines = TempFile::new("explain-lines.jsonl", b"{}\n{\"principal\": }\n");
+    let output = run(vec!["explain".into(), "--input".into(), lines.arg().to_owned()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("{}:2:15: line 2: error: not valid JSON: expected value", lines.arg())),
+        "{stdout}"
+    );
 }
