@@ -73,7 +73,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if let Some(path) = &args.save {
                 let json = serde_json::to_string_pretty(&snapshot)? + "\n";
                 std::fs::write(path, json).with_context(|| format!("cannot write snapshot `{}`", path.display()))?;
-                eprintln!("saved the snapshot to `{}`", path.display());
+                let shown = path.display().to_string();
+                eprintln!("saved the snapshot to `{}`", redbridge_iam::escape::escape_controls(&shown));
             }
             if args.verbose {
                 eprintln!("{}", render::read_stats(&stats));
