@@ -230,3 +230,33 @@ fn explain_errors_name_the_file_line_and_column_of_their_input() {
         "{stdout}"
     );
 }
+
+#[test]
+fn file_errors_of_every_kind_read_file_line_column_message() {
+    let spec = TempFile::new(
+        "nested-account.toml",
+        b"redshift_account = \"111111111111\"\ns3_account = \"222222222222\"\nbucket = \"acme-data\"\n\
+          cluster = \"c1\"\nregion = \"us-east-1\"\ndb_users = [\"awsuser\", \"bad user\"]\n",
+    );
+    let stderr = stderr_of_input_error(&["lint", "--spec", spec.arg(), "examples/seed-article.sql"]);
+    assert!(stderr.starts_with(&format!("error: {}:6:24: invalid spec: `db_users`: ", spec.arg())), "{stderr}");
+    let stderr = stderr_of_input_error(&["plan", "--spec", spec.arg()]);
+    assert!(stderr.starts_with(&format!("error: {}:6:24: invalid spec: `db_users`: ", spec.arg())), "{stderr}");
+    let syntax = TempFile::new("syntax.toml", b"redshift_account = \"111111111111\"\nbucket = [\n");
+    let stderr = stderr_of_input_error(&["plan", "--spec", syntax.arg()]);
+    assert_eq!(stderr, format!("error: {}:2:11: unclosed array, expected `]`\n", syntax.arg()));
+    let empty = TempFile::new("comments.sql", b"-- nothing here\n");
+    let stderr = stderr_of_input_error(&[
+        "doctor",
+        "--spec",
+        "examples/serverless-unload-kms.toml",
+        "--snapshot",
+        "crates/redbridge-cli/tests/fixtures/serverless-sql.snapshot.json",
+        "--sql-file",
+        empty.arg(),
+    ]);
+    assert_eq!(stderr, format!("error: {}:1:1: holds no statement\n", empty.arg()));
+    let blank = TempFile::new("blank.json", b"\n");
+    let stderr = stderr_of_input_error(&["explain", "--input", blank.arg()]);
+    assert!(stderr.starts_with(&format!("error: {}:1:1: no input", blank.arg())), "{stderr}");
+}
