@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use redbridge_core::input::position_in;
-use redbridge_iam::eval::input::{parse_case, split_inputs};
+use redbridge_core::input::{BytePosition, json_position, position_in};
+use redbridge_iam::eval::input::{parse_case, policy_error_place, split_inputs};
 use redbridge_iam::eval::{Decision, PolicySet, Request, evaluate};
 use serde_json::{Value, json};
 
@@ -58,7 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             (Err(message), OutputFormat::Json) => {
                 failed = true;
-                let at = position_in(&text, raw.offset);
+                let at = error_position(&text, raw.offset);
                 output::print(&format!(
                     "{}\n",
                     json!({ "input": raw.position, "label": raw.label, "line": at.line, "column": at.column, "error": message })
@@ -66,13 +66,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             (Err(message), OutputFormat::Text) => {
                 failed = true;
-                // Where the input starts (a policy error inside it names its JSON path).
-                let at = position_in(&text, raw.offset);
+                let at = error_position(&text, raw.offset);
                 output::print(&format!("{name}:{}:{}: {}: error: {message}\n\n", at.line, at.column, raw.label))?;
             }
         }
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Where an input's error is in the text: inside the first policy that does not parse when there
+/// is one (the message names its JSON path too), otherwise where the input starts.
+fn error_position(text: &str, start: usize) -> BytePosition {
+    let item = &text[start..];
+    let inside = policy_error_place(item).map_or(0, |(line, column)| json_position(item, line, column).offset);
+    position_in(text, start + inside)
 }
 
 fn decision_json(position: usize, request: &Request, set: &PolicySet, decision: &Decision) -> Value {

@@ -221,7 +221,11 @@ fn explain_errors_name_the_file_line_and_column_of_their_input() {
     let output = run(vec!["explain".into(), "--input".into(), input.arg().to_owned()]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains(&format!("{}:3:3: item 2: error: `identity_policies[0]`: ", input.arg())), "{stdout}");
+    assert!(
+        stdout
+            .contains(&format!("{}:4:77: item 2: error: `identity_policies[0]`: unknown variant `Allw`", input.arg())),
+        "{stdout}"
+    );
     let lines = TempFile::new("explain-lines.jsonl", b"{}\n{\"principal\": }\n");
     let output = run(vec!["explain".into(), "--input".into(), lines.arg().to_owned()]);
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -193,6 +193,30 @@ pub fn split_inputs(text: &str) -> Vec<RawInput> {
     inputs
 }
 
+/// Where, in the text of one input (`item`, from its first character; what follows it is not
+/// read), the first policy that does not parse is wrong: serde_json's line and byte column
+/// relative to `item`. `None` when every policy parses (the input's error, if any, is elsewhere).
+/// [`parse_case`] works on a parsed value, which has no places; this reads the policies again
+/// from the text so that an error deep inside one can be shown where it is.
+pub fn policy_error_place(item: &str) -> Option<(usize, usize)> {
+    use serde::Deserialize as _;
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct PoliciesOnly {
+        identity_policies: Option<Vec<PolicyDocument>>,
+        resource_policy: Option<PolicyDocument>,
+        permissions_boundary: Option<PolicyDocument>,
+        session_policies: Option<Vec<PolicyDocument>>,
+        scps: Option<Vec<Vec<PolicyDocument>>>,
+        rcps: Option<Vec<Vec<PolicyDocument>>>,
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(item);
+    match PoliciesOnly::deserialize(&mut deserializer) {
+        Err(error) if error.is_data() => Some((error.line(), error.column())),
+        _ => None,
+    }
+}
+
 /// The byte offsets of the items of the JSON array `json` (valid JSON starting with `[`):
 /// where each value at depth one starts, outside strings.
 fn array_item_offsets(json: &str) -> Vec<usize> {
@@ -239,6 +263,10 @@ mod tests {
         let array = "\n [ {\"a\": \"],{\\\"[\"}, [1, {}] ,\n  \"x\" ]";
         assert_eq!(offsets(array), [("item 1".to_owned(), 4), ("item 2".to_owned(), 21), ("item 3".to_owned(), 33)]);
         assert_eq!(offsets("  {\"a\": 1}"), [("input".to_owned(), 2)]);
+        // Inside a policy: the place of the bad value, relative to the input.
+        let item = "{\"principal\": \"p\", \"identity_policies\": [{\"Version\": \"2012-10-17\",\n \"Statement\": [{\"Effect\": \"Allw\"}]}]}, {}";
+        assert_eq!(policy_error_place(item), Some((2, 32)));
+        assert_eq!(policy_error_place("{\"identity_policies\": []}"), None);
         // JSON lines: where the line starts, or where serde_json found the error in it.
         assert_eq!(
             offsets("{}\n\n{\"a\": }\n{}"),
