@@ -96,17 +96,15 @@ fn position(bytes: &[u8], index: usize, skipped: usize) -> BytePosition {
     BytePosition { offset: index + skipped, ..at }
 }
 
-/// The position of byte `offset` of `text` (clamped to its length and to a character boundary).
+/// The position of byte `offset` of `text` (clamped to its length and to a character boundary),
+/// counted as lint counts: [`redbridge_sql::LineIndex`] (build one for many offsets of one text).
 pub fn position_in(text: &str, offset: usize) -> BytePosition {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let prefix = &text[..offset];
-    let line = prefix.matches('\n').count() + 1;
-    let line_start = prefix.rfind('\n').map_or(0, |at| at + 1);
-    let column = prefix[line_start..].chars().count() + 1;
-    BytePosition { offset, line, column }
+    let at = redbridge_sql::LineIndex::new(text).position(offset);
+    BytePosition { offset, line: at.line, column: at.column }
 }
 
 /// Line and column (from 1, columns in characters) of a place serde_json reports: its column

@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use redbridge_core::input::{BytePosition, json_position, position_in};
+use redbridge_core::input::json_position;
 use redbridge_iam::eval::input::{parse_case, policy_error_place, split_inputs};
 use redbridge_iam::eval::{Decision, PolicySet, Request, evaluate};
+use redbridge_sql::{LineIndex, Position};
 use serde_json::{Value, json};
 
 use crate::output::{self, OutputFormat};
@@ -39,6 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut failed = false;
     let inputs = split_inputs(&text);
+    let lines = LineIndex::new(&text);
     if inputs.is_empty() {
         anyhow::bail!("{name}:1:1: no input: expected a JSON object, an array of them, or JSON lines");
     }
@@ -58,7 +60,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             (Err(message), OutputFormat::Json) => {
                 failed = true;
-                let at = error_position(&text, raw.offset);
+                let at = error_position(&lines, &text, raw.offset);
                 output::print(&format!(
                     "{}\n",
                     json!({ "input": raw.position, "label": raw.label, "line": at.line, "column": at.column, "error": message })
@@ -66,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             (Err(message), OutputFormat::Text) => {
                 failed = true;
-                let at = error_position(&text, raw.offset);
+                let at = error_position(&lines, &text, raw.offset);
                 output::print(&format!("{name}:{}:{}: {}: error: {message}\n\n", at.line, at.column, raw.label))?;
             }
         }
@@ -75,11 +77,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Where an input's error is in the text: inside the first policy that does not parse when there
-/// is one (the message names its JSON path too), otherwise where the input starts.
-fn error_position(text: &str, start: usize) -> BytePosition {
+/// is one (the message names its JSON path too), otherwise where the input starts. `lines`
+/// indexes the whole text once, so that many failing inputs cost linear time.
+fn error_position(lines: &LineIndex<'_>, text: &str, start: usize) -> Position {
     let item = &text[start..];
     let inside = policy_error_place(item).map_or(0, |(line, column)| json_position(item, line, column).offset);
-    position_in(text, start + inside)
+    lines.position(start + inside)
 }
 
 fn decision_json(position: usize, request: &Request, set: &PolicySet, decision: &Decision) -> Value {

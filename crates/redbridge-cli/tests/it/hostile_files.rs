@@ -208,6 +208,14 @@ fn an_ansi_escape_in_a_file_name_is_escaped_on_stderr() {
     assert!(stderr.contains("bin\\u{1b}[31mary.sql` is binary, not text"), "{stderr}");
 }
 
+/// Standard output of `explain` on `input`, which must hold a malformed input (exit 1).
+fn explain_malformed(input: &TempFile) -> String {
+    let output = run(vec!["explain".into(), "--input".into(), input.arg().to_owned()]);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    stdout
+}
+
 #[test]
 fn explain_errors_name_the_file_line_and_column_of_their_input() {
     let input = TempFile::new(
@@ -218,21 +226,13 @@ fn explain_errors_name_the_file_line_and_column_of_their_input() {
    "identity_policies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allw","Action":"*","Resource":"*"}]}]}
 ]"#,
     );
-    let output = run(vec!["explain".into(), "--input".into(), input.arg().to_owned()]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
-    assert!(
-        stdout
-            .contains(&format!("{}:4:77: item 2: error: `identity_policies[0]`: unknown variant `Allw`", input.arg())),
-        "{stdout}"
-    );
+    let stdout = explain_malformed(&input);
+    // Item 2's policy: at the bad value (serde_json reports the end of the string).
+    let expected = format!("{}:4:77: item 2: error: `identity_policies[0]`: unknown variant `Allw`", input.arg());
+    assert!(stdout.contains(&expected), "{stdout}");
     let lines = TempFile::new("explain-lines.jsonl", b"{}\n{\"principal\": }\n");
-    let output = run(vec!["explain".into(), "--input".into(), lines.arg().to_owned()]);
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        stdout.contains(&format!("{}:2:15: line 2: error: not valid JSON: expected value", lines.arg())),
-        "{stdout}"
-    );
+    let expected = format!("{}:2:15: line 2: error: not valid JSON: expected value", lines.arg());
+    assert!(explain_malformed(&lines).contains(&expected));
 }
 
 #[test]
@@ -250,15 +250,8 @@ fn file_errors_of_every_kind_read_file_line_column_message() {
     let stderr = stderr_of_input_error(&["plan", "--spec", syntax.arg()]);
     assert_eq!(stderr, format!("error: {}:2:11: unclosed array, expected `]`\n", syntax.arg()));
     let empty = TempFile::new("comments.sql", b"-- nothing here\n");
-    let stderr = stderr_of_input_error(&[
-        "doctor",
-        "--spec",
-        "examples/serverless-unload-kms.toml",
-        "--snapshot",
-        "crates/redbridge-cli/tests/fixtures/serverless-sql.snapshot.json",
-        "--sql-file",
-        empty.arg(),
-    ]);
+    let args = Entry::DoctorSqlFile.args(empty.arg());
+    let stderr = stderr_of_input_error(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(stderr, format!("error: {}:1:1: holds no statement\n", empty.arg()));
     let blank = TempFile::new("blank.json", b"\n");
     let stderr = stderr_of_input_error(&["explain", "--input", blank.arg()]);
