@@ -67,7 +67,12 @@ fn main() -> ExitCode {
             ExitCode::from(output::STDOUT_CLOSED_EXIT)
         }
         Err(err) => {
-            output::note(&format!("error: {err:#}"));
+            // The message may quote hostile input (a file name, a bucket name holding an ANSI
+            // escape): control characters are escaped, keeping the lines of multi-line errors.
+            output::note(&format!(
+                "error: {}",
+                redbridge_iam::escape::escape_controls_except(&format!("{err:#}"), &['\n'])
+            ));
             ExitCode::from(2)
         }
     }

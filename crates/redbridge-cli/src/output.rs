@@ -45,9 +45,12 @@ pub fn note_inline(text: &str) {
 }
 
 /// Writes `text` to standard output and flushes it; every command's output goes through here
-/// (Rust's `print!` panics when the reader has closed the pipe).
+/// (Rust's `print!` panics when the reader has closed the pipe). Text echoes input (an `explain`
+/// label, a SQL line, a resource), so control characters other than line breaks and tabs are
+/// escaped here, once for every command; JSON escapes them itself and is unchanged by this.
 pub fn print(text: &str) -> anyhow::Result<()> {
     use std::io::Write as _;
+    let text = redbridge_iam::escape::escape_controls_except(text, &['\n', '\t']);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),

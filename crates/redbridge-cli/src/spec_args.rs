@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
 use redbridge_core::{RawSpec, Spec};
 
 /// What the user wants set up. Every flag has the same name as the spec file's field.
@@ -59,14 +58,17 @@ pub struct SpecArgs {
 impl SpecArgs {
     /// Reads the spec file if any, applies the flags over it and validates the result.
     pub fn resolve(&self) -> anyhow::Result<Spec> {
-        let mut raw = match &self.spec {
+        let file = match &self.spec {
             Some(path) => {
                 let text = crate::input::read_file(path, "spec file")?;
-                toml::from_str::<RawSpec>(&text)
-                    .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
-                    .with_context(|| format!("spec file `{}` is not valid", path.display()))?
+                let raw = RawSpec::from_toml(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+                Some((path, text, raw))
             }
-            None => RawSpec::default(),
+            None => None,
+        };
+        let (file, mut raw) = match file {
+            Some((path, text, raw)) => (Some((path, text)), raw),
+            None => (None, RawSpec::default()),
         };
         let set = |field: &mut Option<String>, flag: &Option<String>| {
             if flag.is_some() {
@@ -98,13 +100,37 @@ impl SpecArgs {
         if !self.db_users.is_empty() {
             raw.db_users.clone_from(&self.db_users);
         }
-        let spec = Spec::from_raw(&raw).map_err(|e| {
-            let source = match &self.spec {
-                Some(path) => format!(" (from `{}` or its flag)", path.display()),
-                None => String::new(),
-            };
-            anyhow::anyhow!("invalid spec{source}: {e}")
+        let spec = Spec::from_raw(&raw).map_err(|e| match (&file, self.flag_of(e.field)) {
+            (_, Some(flag)) => anyhow::anyhow!("invalid spec: `{}` (from `{flag}`): {}", e.field, e.message),
+            (Some((path, text)), None) => {
+                let at = e.position_in(text);
+                anyhow::anyhow!("{}:{}:{}: invalid spec: {e}", path.display(), at.line, at.column)
+            }
+            (None, None) => anyhow::anyhow!("invalid spec: {e}"),
         })?;
         Ok(spec)
+    }
+
+    /// The flag that set `field` over the spec file, if one did.
+    fn flag_of(&self, field: &str) -> Option<&'static str> {
+        let given = |flag: &Option<String>| flag.is_some();
+        let (set, flag) = match field {
+            "redshift_account" => (given(&self.redshift_account), "--redshift-account"),
+            "s3_account" => (given(&self.s3_account), "--s3-account"),
+            "bucket" => (given(&self.bucket), "--bucket"),
+            "prefixes" => (!self.prefixes.is_empty(), "--prefix"),
+            "access" => (given(&self.access), "--access"),
+            "kms_key" => (given(&self.kms_key), "--kms-key"),
+            "cluster" => (given(&self.cluster), "--cluster"),
+            "workgroup" => (given(&self.workgroup), "--workgroup"),
+            "namespace" => (given(&self.namespace), "--namespace"),
+            "region" => (given(&self.region), "--region"),
+            "bucket_region" => (given(&self.bucket_region), "--bucket-region"),
+            "cluster_role_name" => (given(&self.cluster_role_name), "--cluster-role-name"),
+            "bucket_role_name" => (given(&self.bucket_role_name), "--bucket-role-name"),
+            "db_users" => (!self.db_users.is_empty(), "--db-user"),
+            _ => (false, ""),
+        };
+        set.then_some(flag)
     }
 }

@@ -92,11 +92,48 @@ pub fn decode_text(name: &str, mut bytes: Vec<u8>) -> Result<String, InputError>
 
 /// The position of `bytes[index]`, whose prefix is valid UTF-8; `skipped` bytes were stripped.
 fn position(bytes: &[u8], index: usize, skipped: usize) -> BytePosition {
-    let prefix = String::from_utf8_lossy(&bytes[..index]);
-    let line = prefix.matches('\n').count() + 1;
-    let line_start = prefix.rfind('\n').map_or(0, |at| at + 1);
-    let column = prefix[line_start..].chars().count() + 1;
-    BytePosition { offset: index + skipped, line, column }
+    let at = position_in(&String::from_utf8_lossy(&bytes[..index]), index);
+    BytePosition { offset: index + skipped, ..at }
+}
+
+/// The position of byte `offset` of `text` (clamped to its length and to a character boundary),
+/// counted as lint counts: [`redbridge_sql::LineIndex`] (build one for many offsets of one text).
+pub fn position_in(text: &str, offset: usize) -> BytePosition {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let at = redbridge_sql::LineIndex::new(text).position(offset);
+    BytePosition { offset, line: at.line, column: at.column }
+}
+
+/// Line and column (from 1, columns in characters) of a place serde_json reports: its column
+/// counts bytes, turned here into characters as every other position counts them.
+pub fn json_position(text: &str, line: usize, byte_column: usize) -> BytePosition {
+    let line_start = match line {
+        0 | 1 => 0,
+        _ => text.match_indices('\n').nth(line - 2).map_or(text.len(), |(at, _)| at + 1),
+    };
+    position_in(text, line_start + byte_column.saturating_sub(1))
+}
+
+/// serde_json's message without the ` at line L column C` it appends (the place is reported
+/// as [`TextError::at`] instead).
+pub fn json_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    text.strip_suffix(&suffix).unwrap_or(&text).to_owned()
+}
+
+/// An error at a place in an input's text. `Display` writes `LINE:COLUMN: message`, so that
+/// `{name}:{error}` is `NAME:LINE:COLUMN: message`, the place lint's `-->` lines name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}:{}: {message}", at.line, at.column)]
+pub struct TextError {
+    /// Where.
+    pub at: BytePosition,
+    /// What is wrong.
+    pub message: String,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::input::{BytePosition, TextError, position_in};
 use redbridge_iam::{AccountId, BucketName, IdError, KmsKeyArn, Region, RoleArn};
 use serde::{Deserialize, Serialize};
 
@@ -196,6 +197,9 @@ pub struct Spec {
 pub struct SpecError {
     /// The field, as spelled in the TOML file (`--` flags use the same names with dashes).
     pub field: &'static str,
+    /// For a list field (`prefixes`, `db_users`, `intermediate_roles`), the index of the item
+    /// that is wrong, so that its place in the file can be named.
+    pub item: Option<usize>,
     /// What is wrong.
     pub message: String,
 }
@@ -208,19 +212,46 @@ impl fmt::Display for SpecError {
 
 impl std::error::Error for SpecError {}
 
+impl SpecError {
+    /// Where the field's value (or, for a list, the item's) is written in the TOML `text` the
+    /// spec was read from; line 1, column 1 when the field is not in it (a required field that
+    /// is missing, or text that does not parse).
+    pub fn position_in(&self, text: &str) -> BytePosition {
+        let span = toml::de::DeTable::parse(text).ok().and_then(|table| {
+            let (_, value) = table.get_ref().iter().find(|(key, _)| key.get_ref().as_ref() == self.field)?;
+            match (value.get_ref(), self.item) {
+                (toml::de::DeValue::Array(items), Some(index)) => items.get(index).map(|item| item.span()),
+                _ => Some(value.span()),
+            }
+        });
+        position_in(text, span.map_or(0, |span| span.start))
+    }
+}
+
+impl RawSpec {
+    /// Reads a TOML spec file's text into its fields, unvalidated; a syntax error, an unknown
+    /// field or a value of the wrong type says its line and column.
+    pub fn from_toml(text: &str) -> Result<Self, SpecFileError> {
+        toml::from_str(text).map_err(|error: toml::de::Error| {
+            let at = position_in(text, error.span().map_or(0, |span| span.start));
+            SpecFileError::Toml(TextError { at, message: error.message().trim_end().to_owned() })
+        })
+    }
+}
+
 fn field_err(field: &'static str) -> impl Fn(IdError) -> SpecError {
-    move |e| SpecError { field, message: e.to_string() }
+    move |e| SpecError { field, item: None, message: e.to_string() }
 }
 
 fn required<'a>(field: &'static str, value: &'a Option<String>) -> Result<&'a str, SpecError> {
-    value.as_deref().ok_or_else(|| SpecError { field, message: "is required".to_owned() })
+    value.as_deref().ok_or_else(|| SpecError { item: None, field, message: "is required".to_owned() })
 }
 
 impl Spec {
-    /// Reads a TOML spec file's text.
+    /// Reads a TOML spec file's text; an error says the line and column it is about.
     pub fn from_toml(text: &str) -> Result<Self, SpecFileError> {
-        let raw: RawSpec = toml::from_str(text).map_err(|e| SpecFileError::Toml(e.to_string()))?;
-        Self::from_raw(&raw).map_err(SpecFileError::Invalid)
+        let raw = RawSpec::from_toml(text)?;
+        Self::from_raw(&raw).map_err(|error| SpecFileError::Invalid { at: error.position_in(text), error })
     }
 
     /// Validates a raw spec.
@@ -236,6 +267,7 @@ impl Spec {
         };
         if bucket_region.partition() != region.partition() {
             return Err(SpecError {
+                item: None,
                 field: "bucket_region",
                 message: format!(
                     "`{bucket_region}` is in partition `{}` but Redshift's region `{region}` is in `{}`; a chain cannot cross partitions",
@@ -245,11 +277,11 @@ impl Spec {
             });
         }
         let access = match &raw.access {
-            Some(a) => Access::parse(a).map_err(|message| SpecError { field: "access", message })?,
+            Some(a) => Access::parse(a).map_err(|message| SpecError { item: None, field: "access", message })?,
             None => Access::default(),
         };
         let format = match &raw.format {
-            Some(f) => DataFormat::parse(f).map_err(|message| SpecError { field: "format", message })?,
+            Some(f) => DataFormat::parse(f).map_err(|message| SpecError { item: None, field: "format", message })?,
             None => DataFormat::default(),
         };
         let kms_key = match &raw.kms_key {
@@ -257,6 +289,7 @@ impl Spec {
                 let key = KmsKeyArn::parse(k).map_err(field_err("kms_key"))?;
                 if key.region() != &bucket_region {
                     return Err(SpecError {
+                        item: None,
                         field: "kms_key",
                         message: format!(
                             "the key is in `{}` but the bucket is in `{bucket_region}`; S3 encrypts with a key in the bucket's region",
@@ -270,34 +303,46 @@ impl Spec {
         };
         let target = match (&raw.cluster, &raw.workgroup, &raw.namespace) {
             (Some(cluster), None, None) => {
-                validate_cluster_id(cluster).map_err(|message| SpecError { field: "cluster", message })?;
+                validate_cluster_id(cluster).map_err(|message| SpecError { item: None, field: "cluster", message })?;
                 Target::Provisioned { cluster: cluster.clone() }
             }
             (None, Some(workgroup), Some(namespace)) => {
-                validate_serverless_name(workgroup).map_err(|message| SpecError { field: "workgroup", message })?;
-                validate_serverless_name(namespace).map_err(|message| SpecError { field: "namespace", message })?;
+                validate_serverless_name(workgroup).map_err(|message| SpecError {
+                    item: None,
+                    field: "workgroup",
+                    message,
+                })?;
+                validate_serverless_name(namespace).map_err(|message| SpecError {
+                    item: None,
+                    field: "namespace",
+                    message,
+                })?;
                 Target::Serverless { workgroup: workgroup.clone(), namespace: namespace.clone() }
             }
             (None, Some(_), None) => {
                 return Err(SpecError {
+                    item: None,
                     field: "namespace",
                     message: "is required with `workgroup` (roles attach to the namespace)".to_owned(),
                 });
             }
             (None, None, Some(_)) => {
                 return Err(SpecError {
+                    item: None,
                     field: "workgroup",
                     message: "is required with `namespace` (statements run in the workgroup)".to_owned(),
                 });
             }
             (Some(_), _, _) => {
                 return Err(SpecError {
+                    item: None,
                     field: "cluster",
                     message: "give either `cluster` or `workgroup` and `namespace`, not both".to_owned(),
                 });
             }
             (None, None, None) => {
                 return Err(SpecError {
+                    item: None,
                     field: "cluster",
                     message: "is required (or `workgroup` and `namespace` for Redshift Serverless)".to_owned(),
                 });
@@ -305,40 +350,54 @@ impl Spec {
         };
         let cluster_role_name =
             raw.cluster_role_name.clone().unwrap_or_else(|| default_role_name("redbridge-", target.name(), ""));
-        validate_chain_role_name(&cluster_role_name)
-            .map_err(|message| SpecError { field: "cluster_role_name", message })?;
+        validate_chain_role_name(&cluster_role_name).map_err(|message| SpecError {
+            item: None,
+            field: "cluster_role_name",
+            message,
+        })?;
         let bucket_role_name =
             raw.bucket_role_name.clone().unwrap_or_else(|| default_role_name("redbridge-", bucket.as_str(), ""));
-        validate_chain_role_name(&bucket_role_name)
-            .map_err(|message| SpecError { field: "bucket_role_name", message })?;
+        validate_chain_role_name(&bucket_role_name).map_err(|message| SpecError {
+            item: None,
+            field: "bucket_role_name",
+            message,
+        })?;
         if redshift_account == s3_account && !raw.intermediate_roles.is_empty() && cluster_role_name == bucket_role_name
         {
             return Err(SpecError {
+                item: None,
                 field: "bucket_role_name",
                 message: "names the same role as `cluster_role_name`".to_owned(),
             });
         }
         let mut prefixes = Vec::new();
-        for p in &raw.prefixes {
-            let p = normalize_prefix(p).map_err(|message| SpecError { field: "prefixes", message })?;
+        for (index, p) in raw.prefixes.iter().enumerate() {
+            let p =
+                normalize_prefix(p).map_err(|message| SpecError { item: Some(index), field: "prefixes", message })?;
             if !prefixes.contains(&p) {
                 prefixes.push(p);
             }
         }
         let mut db_users = Vec::new();
-        for user in &raw.db_users {
-            validate_db_user(user).map_err(|message| SpecError { field: "db_users", message })?;
+        for (index, user) in raw.db_users.iter().enumerate() {
+            validate_db_user(user).map_err(|message| SpecError { item: Some(index), field: "db_users", message })?;
             if !db_users.contains(user) {
                 db_users.push(user.clone());
             }
         }
         let mut intermediate_roles = Vec::new();
-        for role in &raw.intermediate_roles {
-            let role = RoleArn::parse(role).map_err(field_err("intermediate_roles"))?;
-            validate_chain_role_name(role.name())
-                .map_err(|message| SpecError { field: "intermediate_roles", message })?;
+        for (index, role) in raw.intermediate_roles.iter().enumerate() {
+            let role = RoleArn::parse(role)
+                .map_err(field_err("intermediate_roles"))
+                .map_err(|e| SpecError { item: Some(index), ..e })?;
+            validate_chain_role_name(role.name()).map_err(|message| SpecError {
+                item: Some(index),
+                field: "intermediate_roles",
+                message,
+            })?;
             if role.partition() != region.partition() {
                 return Err(SpecError {
+                    item: Some(index),
                     field: "intermediate_roles",
                     message: format!(
                         "`{role}` is in partition `{}`, Redshift in `{}`",
@@ -352,6 +411,7 @@ impl Spec {
         // Two cluster-side roles plus the intermediates must fit Redshift's chain limit of 10.
         if intermediate_roles.len() + 2 > crate::chain::MAX_ROLES {
             return Err(SpecError {
+                item: None,
                 field: "intermediate_roles",
                 message: format!(
                     "a chain has at most {} roles; with the cluster and bucket roles that leaves {} intermediate roles, not {}",
@@ -364,6 +424,7 @@ impl Spec {
         let table = raw.table.clone().unwrap_or_else(|| "public.example".to_owned());
         if format == DataFormat::Parquet && access.copy() && bucket_region != region {
             return Err(SpecError {
+                item: None,
                 field: "format",
                 message: format!(
                     "COPY from PARQUET cannot read a bucket in another region (bucket `{bucket_region}`, Redshift `{region}`) and rejects REGION; \
@@ -408,20 +469,32 @@ impl Spec {
     }
 }
 
-/// A spec file that cannot be used.
+/// A spec file that cannot be used, with where in the file: `Display` writes `LINE:COLUMN:
+/// message`, so that `{file}:{error}` reads as lint's `-->` locations do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SpecFileError {
-    /// The TOML itself is malformed or has unknown fields; the text says where.
-    Toml(String),
-    /// A field's value is invalid.
-    Invalid(SpecError),
+    /// The TOML itself is malformed, has an unknown field or a value of the wrong type.
+    Toml(TextError),
+    /// A field's value is invalid; `at` is where the value (or the list item) is written, or
+    /// line 1, column 1 for a required field that is missing.
+    Invalid { error: SpecError, at: BytePosition },
+}
+
+impl SpecFileError {
+    /// Where in the file the error is.
+    pub fn at(&self) -> BytePosition {
+        match self {
+            Self::Toml(error) => error.at,
+            Self::Invalid { at, .. } => *at,
+        }
+    }
 }
 
 impl fmt::Display for SpecFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Toml(e) => write!(f, "{}", e.trim_end()),
-            Self::Invalid(e) => e.fmt(f),
+            Self::Toml(error) => error.fmt(f),
+            Self::Invalid { error, at } => write!(f, "{}:{}: invalid spec: {error}", at.line, at.column),
         }
     }
 }

@@ -6,7 +6,8 @@ use std::fmt;
 ///
 /// The message names the kind (`account id`, `bucket name`, ...), quotes the input, gives the
 /// 1-based character position of the first offending character when there is one, and says what
-/// is wrong in words a person can act on.
+/// is wrong in words a person can act on. Control characters in the quoted input are escaped
+/// ([`crate::escape`]): the input may be hostile and the message is shown on a terminal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdError {
     what: &'static str,
@@ -45,11 +46,11 @@ impl IdError {
 
 impl fmt::Display for IdError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "invalid {} `{}`", self.what, self.input)?;
+        write!(f, "invalid {} `{}`", self.what, crate::escape::Escaped(&self.input))?;
         if let Some(position) = self.position {
             write!(f, " at character {position}")?;
         }
-        write!(f, ": {}", self.reason)
+        write!(f, ": {}", crate::escape::Escaped(&self.reason))
     }
 }
 

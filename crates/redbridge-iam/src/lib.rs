@@ -7,6 +7,7 @@ mod account;
 mod arn;
 mod db_user;
 mod error;
+pub mod escape;
 pub mod eval;
 mod kms;
 pub mod policy;

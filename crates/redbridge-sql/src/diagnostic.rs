@@ -102,3 +102,20 @@ pub struct Diagnostic {
     /// How to fix it.
     pub help: String,
 }
+
+impl Diagnostic {
+    /// The diagnostic with control characters in its message and help escaped, through the one
+    /// helper [`redbridge_iam::escape::escape_controls`]: both quote tokens of the input, and an
+    /// ANSI escape in an identifier must not reach the terminal that shows them. Every
+    /// diagnostic `parse` and `lint` return has been through here.
+    pub(crate) fn with_controls_escaped(mut self) -> Self {
+        use redbridge_iam::escape::escape_controls;
+        if let std::borrow::Cow::Owned(message) = escape_controls(&self.message) {
+            self.message = message;
+        }
+        if let std::borrow::Cow::Owned(help) = escape_controls(&self.help) {
+            self.help = help;
+        }
+        self
+    }
+}

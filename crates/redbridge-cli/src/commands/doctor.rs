@@ -75,7 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let report = match &args.snapshot {
         Some(path) => {
             let text = crate::input::read_file(path, "snapshot")?;
-            let snapshot = Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?;
+            let snapshot = Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
             analyze_with_sql(&plan, &snapshot, &sql)
         }
         None => {
@@ -83,7 +83,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             if let Some(path) = &args.save {
                 let json = serde_json::to_string_pretty(&snapshot)? + "\n";
                 std::fs::write(path, json).with_context(|| format!("cannot write snapshot `{}`", path.display()))?;
-                crate::output::note(&format!("saved the snapshot to `{}`", path.display()));
+                let shown = path.display().to_string();
+                crate::output::note(&format!(
+                    "saved the snapshot to `{}`",
+                    redbridge_iam::escape::escape_controls(&shown)
+                ));
             }
             if args.verbose {
                 crate::output::note(&render::read_stats(&stats));
@@ -110,7 +114,7 @@ fn user_sql(args: &Args) -> anyhow::Result<Vec<String>> {
     for path in &args.sql_file {
         let text = crate::input::read_file(path, "SQL file")?;
         if redbridge_sql::parse(&text).is_empty() {
-            anyhow::bail!("`{}` holds no statement", path.display());
+            anyhow::bail!("{}:1:1: holds no statement", path.display());
         }
         texts.push(text);
     }

@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use redbridge_iam::eval::input::{parse_case, split_inputs};
+use redbridge_core::input::json_position;
+use redbridge_iam::eval::input::{parse_case, policy_error_place, split_inputs};
 use redbridge_iam::eval::{Decision, PolicySet, Request, evaluate};
+use redbridge_sql::{LineIndex, Position};
 use serde_json::{Value, json};
 
 use crate::output::{self, OutputFormat};
@@ -31,15 +33,16 @@ pub struct Args {
 
 /// Runs `redbridge explain`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let text = if args.input.as_os_str() == "-" {
-        crate::input::read_stdin()?
+    let (name, text) = if args.input.as_os_str() == "-" {
+        ("<stdin>".to_owned(), crate::input::read_stdin()?)
     } else {
-        crate::input::read_file(&args.input, "input")?
+        (args.input.display().to_string(), crate::input::read_file(&args.input, "input")?)
     };
     let mut failed = false;
     let inputs = split_inputs(&text);
+    let lines = LineIndex::new(&text);
     if inputs.is_empty() {
-        anyhow::bail!("no input: expected a JSON object, an array of them, or JSON lines");
+        anyhow::bail!("{name}:1:1: no input: expected a JSON object, an array of them, or JSON lines");
     }
     for raw in inputs {
         let result = raw.value.and_then(|value| {
@@ -57,18 +60,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             (Err(message), OutputFormat::Json) => {
                 failed = true;
+                let at = error_position(&lines, &text, raw.offset);
                 output::print(&format!(
                     "{}\n",
-                    json!({ "input": raw.position, "label": raw.label, "error": message })
+                    json!({ "input": raw.position, "label": raw.label, "line": at.line, "column": at.column, "error": message })
                 ))?;
             }
             (Err(message), OutputFormat::Text) => {
                 failed = true;
-                output::print(&format!("{}: error: {message}\n\n", raw.label))?;
+                let at = error_position(&lines, &text, raw.offset);
+                output::print(&format!("{name}:{}:{}: {}: error: {message}\n\n", at.line, at.column, raw.label))?;
             }
         }
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Where an input's error is in the text: inside the first policy that does not parse when there
+/// is one (the message names its JSON path too), otherwise where the input starts. `lines`
+/// indexes the whole text once, so that many failing inputs cost linear time.
+fn error_position(lines: &LineIndex<'_>, text: &str, start: usize) -> Position {
+    let item = &text[start..];
+    let inside = policy_error_place(item).map_or(0, |(line, column)| json_position(item, line, column).offset);
+    lines.position(start + inside)
 }
 
 fn decision_json(position: usize, request: &Request, set: &PolicySet, decision: &Decision) -> Value {

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
+use redbridge_iam::escape::escape_controls_except;
 use redbridge_sql::{LineIndex, LintContext, Severity, StatementKind, StatementReport};
 
 use crate::output::{self, OutputFormat};
@@ -32,7 +32,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let context = match &args.spec {
         Some(path) => {
             let spec = crate::input::read_file(path, "spec")?;
-            lint_context_from_spec(&spec).with_context(|| format!("in spec `{}`", path.display()))?
+            lint_context_from_spec(&spec).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?
         }
         None => LintContext::default(),
     };
@@ -57,8 +57,8 @@ fn read_input(file: Option<&PathBuf>) -> anyhow::Result<(String, String)> {
 }
 
 /// Reads the linter's facts from the plan's spec (TOML): the same file `redbridge plan --spec` takes.
-fn lint_context_from_spec(text: &str) -> anyhow::Result<LintContext> {
-    let spec = redbridge_core::Spec::from_toml(text).map_err(|e| anyhow::anyhow!("{e}"))?;
+fn lint_context_from_spec(text: &str) -> Result<LintContext, redbridge_core::SpecFileError> {
+    let spec = redbridge_core::Spec::from_toml(text)?;
     Ok(redbridge_core::statements::lint_context(&spec))
 }
 
@@ -81,7 +81,18 @@ fn render_text(name: &str, text: &str, reports: &[StatementReport]) -> String {
         let line_chars = line.chars().count();
         let width = if end.line == start.line { end.column.saturating_sub(start.column) } else { 0 };
         let width = width.max(1).min(line_chars.saturating_sub(start.column - 1).max(1));
-        let pad: String = line.chars().take(start.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        // The line is shown with its control characters escaped (an ANSI escape in an
+        // identifier must not reach the terminal); pad and caret are measured on what is shown,
+        // so they stay under the span.
+        let shown = |chars: &mut dyn Iterator<Item = char>| {
+            escape_controls_except(&chars.collect::<String>(), &['\t']).into_owned()
+        };
+        let pad: String = shown(&mut line.chars().take(start.column - 1))
+            .chars()
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let width = shown(&mut line.chars().skip(start.column - 1).take(width)).chars().count().max(1);
+        let line = escape_controls_except(line, &['\t']);
         let _ = writeln!(out, "{}[{}]: {}", diagnostic.severity.as_str(), diagnostic.code, diagnostic.message);
         let _ = writeln!(out, "{gutter}--> {name}:{}:{}", start.line, start.column);
         let _ = writeln!(out, "{gutter} |");

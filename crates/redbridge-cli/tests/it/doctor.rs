@@ -45,7 +45,7 @@ fn bad_snapshots_are_refused_clearly() {
         "examples/serverless-unload-kms.toml",
     ]);
     assert_eq!(code, 2);
-    assert!(err.contains("the snapshot is not valid JSON"), "{err}");
+    assert_eq!(err, "error: examples/serverless-unload-kms.toml:1:1: the snapshot is not valid JSON: expected value\n");
     let (_, err) =
         stderr_err(&["doctor", "--spec", "examples/serverless-unload-kms.toml", "--snapshot", "does-not-exist.json"]);
     assert!(err.contains("cannot read snapshot `does-not-exist.json`"), "{err}");

@@ -3,10 +3,9 @@
 //! of the first bad byte, and refuses inputs over 16 MiB before reading them.
 
 use std::io::Write as _;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use crate::{redbridge, root};
+use crate::{TempFile, redbridge, root};
 
 /// The seed article's broken statement: its IAM_ROLE quote is never closed.
 fn seed_broken_statement() -> String {
@@ -14,29 +13,6 @@ fn seed_broken_statement() -> String {
     let statement = seed.lines().find(|line| line.starts_with("COPY")).expect("a COPY");
     assert!(statement.contains("FORMAT AS PARQUET;"), "{statement}");
     format!("{statement}\n")
-}
-
-/// A file under the system temp dir with `bytes`, removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, bytes: &[u8]) -> Self {
-        let dir = std::env::temp_dir().join(format!("redbridge-it-input-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).expect("temp file");
-        Self(path)
-    }
-
-    fn arg(&self) -> &str {
-        self.0.to_str().expect("utf-8 path")
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 fn with_bom(text: &str) -> Vec<u8> {

@@ -4,6 +4,9 @@ mod apply;
 mod broken_pipe;
 mod doctor;
 mod export;
+#[path = "../../../../tests/support/hostile.rs"]
+mod hostile;
+mod hostile_files;
 mod input;
 mod plan;
 mod sql;
@@ -27,6 +30,30 @@ pub fn redbridge(args: &[&str]) -> Output {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/redbridge-test")
         .output()
         .expect("the redbridge binary runs")
+}
+
+/// A file under the system temp dir with `bytes`, removed when dropped.
+#[derive(Debug)]
+pub struct TempFile(pub PathBuf);
+
+impl TempFile {
+    pub fn new(name: &str, bytes: &[u8]) -> Self {
+        let dir = std::env::temp_dir().join(format!("redbridge-it-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("temp file");
+        Self(path)
+    }
+
+    pub fn arg(&self) -> &str {
+        self.0.to_str().expect("utf-8 path")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 /// Standard output of a successful run.

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::input::{TextError, json_message, json_position, position_in};
 use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{KmsKeyArn, Region, RoleArn};
 use serde::{Deserialize, Serialize};
@@ -93,20 +94,39 @@ impl Snapshot {
         }
     }
 
-    /// Reads a snapshot's JSON, refusing other format versions with a clear message.
-    pub fn from_json(text: &str) -> Result<Self, String> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("the snapshot is not valid JSON: {e}"))?;
+    /// Reads a snapshot's JSON, refusing other format versions with a clear message; every
+    /// error says its line and column (serde_json's, for syntax and shape errors).
+    pub fn from_json(text: &str) -> Result<Self, TextError> {
+        let at_json = |error: &serde_json::Error| json_position(text, error.line(), error.column());
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| TextError {
+            at: at_json(&e),
+            message: format!("the snapshot is not valid JSON: {}", json_message(&e)),
+        })?;
+        // The version is checked first, so that a snapshot of another version is named as such
+        // rather than as a shape error; it is reported where `"version"` is written.
+        let version_at = || position_in(text, text.find("\"version\"").unwrap_or(0));
         match value.get("version").and_then(serde_json::Value::as_u64) {
             Some(v) if v == u64::from(SNAPSHOT_VERSION) => {}
             Some(v) => {
-                return Err(format!(
-                    "the snapshot has format version {v}; this redbridge reads version {SNAPSHOT_VERSION}"
-                ));
+                return Err(TextError {
+                    at: version_at(),
+                    message: format!(
+                        "the snapshot has format version {v}; this redbridge reads version {SNAPSHOT_VERSION}"
+                    ),
+                });
             }
-            None => return Err("the snapshot has no `version` field; is it a redbridge snapshot?".to_owned()),
+            None => {
+                return Err(TextError {
+                    at: version_at(),
+                    message: "the snapshot has no `version` field; is it a redbridge snapshot?".to_owned(),
+                });
+            }
         }
-        serde_json::from_value(value).map_err(|e| format!("the snapshot does not have the expected shape: {e}"))
+        // Deserialized from the text, not from `value`, so that a shape error has its place.
+        serde_json::from_str(text).map_err(|e| TextError {
+            at: at_json(&e),
+            message: format!("the snapshot does not have the expected shape: {}", json_message(&e)),
+        })
     }
 
     /// The role's state, unknown when the snapshot has no entry for it.

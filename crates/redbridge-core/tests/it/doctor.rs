@@ -408,8 +408,26 @@ fn snapshots_round_trip_and_refuse_other_versions() {
     let json = serde_json::to_string_pretty(&snapshot).unwrap();
     assert_eq!(Snapshot::from_json(&json).unwrap(), snapshot);
     let other = json.replacen("\"version\": 1", "\"version\": 7", 1);
-    assert!(Snapshot::from_json(&other).unwrap_err().contains("format version 7"));
-    assert!(Snapshot::from_json("{}").unwrap_err().contains("no `version`"));
+    let error = Snapshot::from_json(&other).unwrap_err().to_string();
+    assert!(error.contains("format version 7"), "{error}");
+    let at = redbridge_core::input::position_in(&other, other.find("\"version\"").unwrap());
+    assert!(error.starts_with(&format!("{}:{}: ", at.line, at.column)), "{error}");
+    assert_eq!(
+        Snapshot::from_json("{}").unwrap_err().to_string(),
+        "1:1: the snapshot has no `version` field; is it a redbridge snapshot?"
+    );
+}
+
+#[test]
+fn snapshot_syntax_and_shape_errors_say_their_line_and_column() {
+    assert_eq!(
+        Snapshot::from_json("{\"version\": 1,\n  \"roles\": [}").unwrap_err().to_string(),
+        "2:13: the snapshot is not valid JSON: expected value"
+    );
+    assert_eq!(
+        Snapshot::from_json("{\"version\": 1,\n  \"roles\": 5}").unwrap_err().to_string(),
+        "2:12: the snapshot does not have the expected shape: invalid type: integer `5`, expected a map"
+    );
 }
 
 #[test]

@@ -2,6 +2,9 @@
 
 mod doctor;
 mod doctor_sql;
+#[path = "../../../../tests/support/hostile.rs"]
+mod hostile;
+mod hostile_input;
 mod plan_limits;
 mod plan_properties;
 mod read_model;

@@ -142,6 +142,9 @@ pub struct RawInput {
     pub position: usize,
     /// How to name the position to a person: `line 3`, `item 2`.
     pub label: String,
+    /// The byte offset in the text where the input starts, or for a line that is not valid
+    /// JSON where serde_json found the error; an error about the input is reported there.
+    pub offset: usize,
     /// The JSON value, or the parse error.
     pub value: Result<Value, String>,
 }
@@ -152,23 +155,122 @@ pub fn split_inputs(text: &str) -> Vec<RawInput> {
     if trimmed.is_empty() {
         return Vec::new();
     }
+    let start = text.len() - text.trim_start().len();
     if let Ok(value) = serde_json::from_str::<Value>(trimmed) {
         return match value {
             Value::Array(items) => items
                 .into_iter()
+                .zip(array_item_offsets(trimmed))
                 .enumerate()
-                .map(|(i, v)| RawInput { position: i + 1, label: format!("item {}", i + 1), value: Ok(v) })
+                .map(|(i, (v, offset))| RawInput {
+                    position: i + 1,
+                    label: format!("item {}", i + 1),
+                    offset: start + offset,
+                    value: Ok(v),
+                })
                 .collect(),
-            v => vec![RawInput { position: 1, label: "input".to_owned(), value: Ok(v) }],
+            v => vec![RawInput { position: 1, label: "input".to_owned(), offset: start, value: Ok(v) }],
         };
     }
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| RawInput {
+    let mut line_start = 0;
+    let mut inputs = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        let offset = line_start;
+        line_start += line.len() + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value = serde_json::from_str::<Value>(line);
+        // serde_json counts the column in bytes from 1; 0 means the line's end.
+        let at = value.as_ref().err().map_or(0, |e| e.column().saturating_sub(1).min(line.len()));
+        inputs.push(RawInput {
             position: i + 1,
             label: format!("line {}", i + 1),
-            value: serde_json::from_str::<Value>(line).map_err(|e| format!("not valid JSON: {e}")),
-        })
-        .collect()
+            offset: offset + at,
+            value: value.map_err(|e| format!("not valid JSON: {e}")),
+        });
+    }
+    inputs
+}
+
+/// Where, in the text of one input (`item`, from its first character; what follows it is not
+/// read), the first policy that does not parse is wrong: serde_json's line and byte column
+/// relative to `item`. `None` when every policy parses (the input's error, if any, is elsewhere).
+/// [`parse_case`] works on a parsed value, which has no places; this reads the policies again
+/// from the text so that an error deep inside one can be shown where it is.
+pub fn policy_error_place(item: &str) -> Option<(usize, usize)> {
+    use serde::Deserialize as _;
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct PoliciesOnly {
+        identity_policies: Option<Vec<PolicyDocument>>,
+        resource_policy: Option<PolicyDocument>,
+        permissions_boundary: Option<PolicyDocument>,
+        session_policies: Option<Vec<PolicyDocument>>,
+        scps: Option<Vec<Vec<PolicyDocument>>>,
+        rcps: Option<Vec<Vec<PolicyDocument>>>,
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(item);
+    match PoliciesOnly::deserialize(&mut deserializer) {
+        Err(error) if error.is_data() => Some((error.line(), error.column())),
+        _ => None,
+    }
+}
+
+/// The byte offsets of the items of the JSON array `json` (valid JSON starting with `[`):
+/// where each value at depth one starts, outside strings.
+fn array_item_offsets(json: &str) -> Vec<usize> {
+    let mut offsets = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut expecting) = (0usize, false, false, false);
+    for (at, c) in json.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if expecting && !c.is_whitespace() && c != ']' {
+            offsets.push(at);
+            expecting = false;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '{' => {
+                depth += 1;
+                expecting = depth == 1;
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 1 => expecting = true,
+            _ => {}
+        }
+    }
+    offsets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offsets(text: &str) -> Vec<(String, usize)> {
+        split_inputs(text).into_iter().map(|raw| (raw.label, raw.offset)).collect()
+    }
+
+    #[test]
+    fn each_input_knows_where_it_starts() {
+        let array = "\n [ {\"a\": \"],{\\\"[\"}, [1, {}] ,\n  \"x\" ]";
+        assert_eq!(offsets(array), [("item 1".to_owned(), 4), ("item 2".to_owned(), 21), ("item 3".to_owned(), 33)]);
+        assert_eq!(offsets("  {\"a\": 1}"), [("input".to_owned(), 2)]);
+        // Inside a policy: the place of the bad value, relative to the input.
+        let item = "{\"principal\": \"p\", \"identity_policies\": [{\"Version\": \"2012-10-17\",\n \"Statement\": [{\"Effect\": \"Allw\"}]}]}, {}";
+        assert_eq!(policy_error_place(item), Some((2, 32)));
+        assert_eq!(policy_error_place("{\"identity_policies\": []}"), None);
+        // JSON lines: where the line starts, or where serde_json found the error in it.
+        assert_eq!(
+            offsets("{}\n\n{\"a\": }\n{}"),
+            [("line 1".to_owned(), 0), ("line 3".to_owned(), 10), ("line 4".to_owned(), 12)]
+        );
+    }
 }

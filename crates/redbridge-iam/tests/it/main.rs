@@ -2,6 +2,9 @@
 //! evaluator's corpus and properties.
 
 mod corpus;
+#[path = "../../../../tests/support/hostile.rs"]
+mod hostile;
+mod hostile_input;
 mod ids;
 mod policy;
 mod properties;

@@ -93,7 +93,7 @@ struct Linter<'a> {
 
 impl Linter<'_> {
     fn push(&mut self, code: &'static str, severity: Severity, span: Span, message: String, help: String) {
-        self.out.push(Diagnostic { code, severity, span, message, help });
+        self.out.push(Diagnostic { code, severity, span, message, help }.with_controls_escaped());
     }
 
     fn error(&mut self, code: &'static str, span: Span, message: String, help: String) {

@@ -137,14 +137,21 @@ fn push_statements(text: &str, tokens: &[Token], lex_error: Option<LexError>, ou
     for (i, token) in tokens.iter().enumerate() {
         if token.kind == TokenKind::Semicolon {
             if i > start {
-                out.push(parse_one(text, &tokens[start..i], None));
+                out.push(escape_echoes(parse_one(text, &tokens[start..i], None)));
             }
             start = i + 1;
         }
     }
     if start < tokens.len() || lex_error.is_some() {
-        out.push(parse_one(text, &tokens[start..], lex_error));
+        out.push(escape_echoes(parse_one(text, &tokens[start..], lex_error)));
     }
+}
+
+/// The statement with control characters in its diagnostics' messages escaped: they quote
+/// tokens of the input, which may hold an ANSI escape (see [`Diagnostic::with_controls_escaped`]).
+fn escape_echoes(mut parsed: ParsedStatement) -> ParsedStatement {
+    parsed.diagnostics = parsed.diagnostics.into_iter().map(Diagnostic::with_controls_escaped).collect();
+    parsed
 }
 
 /// The offset of the `;` at which a string that was never closed ran into the next COPY or
@@ -212,7 +219,10 @@ pub(crate) fn parse_table_name(input: &str) -> Result<TableName, SqlError> {
     }
     let mut parser = Parser::new(input, &tokens);
     let table = parser.table_name().ok_or_else(|| SqlError::Syntax {
-        message: parser.diagnostics.first().map_or_else(|| "expected a table name".into(), |d| d.message.clone()),
+        message: parser
+            .diagnostics
+            .first()
+            .map_or_else(|| "expected a table name".into(), |d| d.clone().with_controls_escaped().message),
         offset: parser.diagnostics.first().map_or(0, |d| d.span.start),
     })?;
     if let Some(token) = parser.peek() {

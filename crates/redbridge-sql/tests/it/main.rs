@@ -2,6 +2,9 @@
 
 mod builder;
 mod fixtures;
+#[path = "../../../../tests/support/hostile.rs"]
+mod hostile;
+mod hostile_input;
 mod no_panic;
 
 use redbridge_iam::{AccountId, BucketName, Region};
