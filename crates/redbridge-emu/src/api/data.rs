@@ -2,6 +2,7 @@
 //! STARTED → FINISHED | FAILED | ABORTED, against the cluster's or workgroup's database.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime};
 
 use serde_json::{Value, json};
@@ -12,7 +13,8 @@ use redbridge_iam::{AccountId, DbUserArn, Region};
 use crate::api::serverless::Input;
 use crate::error::ApiError;
 use crate::http::Caller;
-use crate::sql_engine::{self, ExecContext, ResultSet, SqlValue};
+use crate::sql_engine::{self, ExecContext, ResultSet, Session, SqlValue};
+use crate::sql_pool::Budget;
 use crate::state::{self, Service};
 
 /// Where a statement runs.
@@ -54,10 +56,12 @@ pub(crate) struct StatementRecord {
     pub updated: SystemTime,
     pub pid: i64,
     pub subs: Vec<SubStatement>,
+    /// Set by CancelStatement; SQLite's progress handler sees it and interrupts the running work.
+    pub cancelled: Arc<AtomicBool>,
 }
 
 impl StatementRecord {
-    fn finished(&self) -> bool {
+    pub(crate) fn finished(&self) -> bool {
         matches!(self.status, "FINISHED" | "FAILED" | "ABORTED")
     }
 }
@@ -94,6 +98,7 @@ pub(crate) async fn handle<C: Connect>(
     input: &Value,
 ) -> Result<Value, ApiError> {
     let input = Input(input);
+    service.registry().drop_expired_statements(service.config.result_retention);
     match operation {
         "ExecuteStatement" => {
             let sql = input.required("Sql", "ValidationException")?.to_owned();
@@ -201,6 +206,7 @@ fn submit<C: Connect>(
                 duration_ns: 0,
             })
             .collect(),
+        cancelled: Arc::new(AtomicBool::new(false)),
     };
     {
         let mut registry = service.registry();
@@ -256,16 +262,18 @@ async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
         let Some(record) = registry.statements.get(&id) else { return };
         (record.subs.iter().map(|s| s.sql.clone()).collect::<Vec<_>>(), record.is_batch)
     };
-    let context = match context {
+    let mut context = match context {
         Ok(context) => context,
         Err(error) => return finish(&service, &id, Some(format!("ERROR: {error}"))),
     };
     if is_batch {
-        let _ = sql_engine::run_plain(&context, "BEGIN");
+        let _ = sql_engine::run_plain(&service, &context, "BEGIN").await;
     }
+    let mut session = Session::default();
     let mut failure = None;
     for (index, sql) in sqls.iter().enumerate() {
         let started = Instant::now();
+        let query_id = crate::time::next_number() as i64;
         {
             let mut registry = service.registry();
             let Some(record) = registry.statements.get_mut(&id) else { return };
@@ -275,14 +283,33 @@ async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
             }
             record.subs[index].status = "STARTED";
             record.subs[index].updated = SystemTime::now();
+            record.subs[index].query_id = query_id;
         }
-        let outcome = sql_engine::execute(&service, &context, sql).await;
+        // Redshift's statement_timeout counts from the statement's start, queueing included
+        // (https://docs.aws.amazon.com/redshift/latest/dg/r_statement_timeout.html).
+        let deadline = session.effective_timeout(service.config.statement_timeout).and_then(|t| started.checked_add(t));
+        context.budget.deadline = deadline;
+        context.query_id = query_id;
+        let running = sql_engine::execute(&service, &context, &mut session, sql);
+        let outcome = match deadline {
+            // The SQLite parts stop themselves at the deadline; this also bounds COPY's and
+            // UNLOAD's S3 work.
+            Some(deadline) => tokio::time::timeout_at(deadline.into(), running)
+                .await
+                .unwrap_or_else(|_| Err(crate::texts::statement_timeout(query_id))),
+            None => running.await,
+        };
+        let cancelled = context.budget.cancelled.load(Ordering::SeqCst);
         let mut registry = service.registry();
         let Some(record) = registry.statements.get_mut(&id) else { return };
         let sub = &mut record.subs[index];
         sub.updated = SystemTime::now();
         sub.duration_ns = i64::try_from(started.elapsed().as_nanos()).unwrap_or(i64::MAX);
-        sub.query_id = crate::time::next_number() as i64;
+        if cancelled {
+            // CancelStatement already marked the statement and its unfinished parts ABORTED.
+            failure = Some(None);
+            break;
+        }
         match outcome {
             Ok(done) => {
                 sub.status = "FINISHED";
@@ -302,9 +329,9 @@ async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
         }
     }
     if is_batch {
-        let _ = sql_engine::run_plain(&context, if failure.is_some() { "ROLLBACK" } else { "COMMIT" });
+        let _ = sql_engine::run_plain(&service, &context, if failure.is_some() { "ROLLBACK" } else { "COMMIT" }).await;
     }
-    let _ = sql_engine::end_session(&context);
+    let _ = sql_engine::end_session(&service, &context).await;
     match failure {
         Some(None) => {}
         Some(Some(text)) => finish(&service, &id, Some(text)),
@@ -389,7 +416,17 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<Exec
         Ok(db) => db,
         Err(e) => return Some(Err(e.message)),
     };
-    Some(Ok(ExecContext { account, region, target: record.target.clone(), db_user_arn, serverless, database }))
+    Some(Ok(ExecContext {
+        account,
+        region,
+        target: record.target.clone(),
+        db_user_arn,
+        serverless,
+        database,
+        budget: Budget { cancelled: Arc::clone(&record.cancelled), deadline: None },
+        query_id: 0,
+        result_size_limit: service.config.result_size_limit,
+    }))
 }
 
 fn record_for<C: Connect>(service: &Service<C>, caller: &Caller, id: &str) -> Result<StatementRecord, ApiError> {
@@ -613,6 +650,8 @@ fn cancel<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) 
     }
     let mut registry = service.registry();
     if let Some(r) = registry.statements.get_mut(&record.id) {
+        // The running SQLite work sees the flag within a few thousand instructions and stops.
+        r.cancelled.store(true, Ordering::SeqCst);
         r.status = "ABORTED";
         r.updated = SystemTime::now();
         for sub in &mut r.subs {
