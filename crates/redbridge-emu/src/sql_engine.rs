@@ -312,6 +312,15 @@ fn redshift_type(declared: Option<&str>) -> Option<&'static str> {
 /// Redshift's words for SQLite's errors where they differ.
 pub(crate) fn sqlite_text(error: &rusqlite::Error) -> String {
     let text = error.to_string();
+    // The guard's authorizer refused (sql_guard.rs): SQLite's own features, not Redshift's.
+    // SQLite words these "not authorized…" (ATTACH, pragmas, functions) or "authorization
+    // denied" (VACUUM INTO's inner ATTACH).
+    if error.sqlite_error_code() == Some(rusqlite::ErrorCode::AuthorizationForStatementDenied)
+        || text.starts_with("not authorized")
+        || text.starts_with("authorization denied")
+    {
+        return texts::not_emulated("SQLite's attached files, pragmas and extension functions");
+    }
     if let Some(table) = text.strip_prefix("no such table: ") {
         return texts::no_such_relation(table.trim_start_matches("main."));
     }

@@ -6,4 +6,5 @@ mod copy_unload;
 mod data_api;
 mod hostile_numbers;
 mod serverless;
+mod sql_flags;
 mod support;
