@@ -402,6 +402,19 @@ mod tests {
     }
 
     #[test]
+    fn a_tail_the_gate_reads_as_a_literal_never_runs_in_sqlite() {
+        // Redshift reads `\'` as an escaped quote, SQLite does not.
+        let sql = "select 'a\\'; attach database '/nonexistent/redbridge-tail.db' as w; --'";
+        let Ok(crate::sql_gate::Admitted::Sqlite(text)) = crate::sql_gate::admit(sql) else {
+            panic!("the gate reads one SELECT in `{sql}`")
+        };
+        let connection = crate::sql_guard::open().unwrap();
+        let error = run_sql(&connection, &text, None).unwrap_err();
+        // rusqlite prepares the tail to see whether it is empty; the authorizer refuses the ATTACH.
+        assert_eq!(error, texts::not_emulated("SQLite's attached files, pragmas and extension functions"));
+    }
+
+    #[test]
     fn queries_return_typed_rows_and_commands_count_rows() {
         let connection = rusqlite::Connection::open_in_memory().unwrap();
         run_sql(&connection, "create table t (id integer, name varchar(10), ok boolean, price numeric(10,2))", None)

@@ -59,6 +59,17 @@ impl<C> Service<C> {
     }
 }
 
+impl<C> Drop for Service<C> {
+    /// A stopped emulator stops its running SQL too: every statement's cancel flag is set, so a
+    /// pool thread does not go on with a query nobody will ask about.
+    fn drop(&mut self) {
+        let registry = self.registry.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for record in registry.statements.values() {
+            record.cancelled.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
 /// Resource key: the owning account, the region and the name.
 pub(crate) type Key = (String, String, String);
 

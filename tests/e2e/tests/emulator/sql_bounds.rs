@@ -232,6 +232,11 @@ async fn sqlite_commands_and_several_statements_are_refused_and_create_no_file()
             "ERROR: cannot insert multiple commands into a prepared statement",
         ),
     ];
+    // Redshift reads `\'` as an escaped quote, SQLite does not: the gate sees one SELECT, SQLite
+    // a SELECT and then an ATTACH, which it prepares only to refuse it.
+    let escaped =
+        run(&data, "main", &format!("select 'a\\'; attach database '{}' as w; --'", file("escaped.db"))).await;
+    assert_eq!(escaped.status().map(|s| s.as_str()), Some("FAILED"));
     for (sql, text) in &cases {
         let ended = run(&data, "main", sql).await;
         assert_eq!(ended.status().map(|s| s.as_str()), Some("FAILED"), "{sql}");
