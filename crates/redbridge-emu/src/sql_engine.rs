@@ -210,6 +210,17 @@ pub(crate) async fn execute<C: Connect>(
 /// The one session setting the emulator honours.
 const STATEMENT_TIMEOUT: &str = "statement_timeout";
 
+/// Roughly how many bytes a result takes in GetStatementResult's JSON (DescribeStatement's
+/// `ResultSize`), counted as [`run_sql`] counts it against the limit.
+pub(crate) fn result_json_size(result: &ResultSet) -> usize {
+    result.rows.iter().fold(0_usize, |size, row| {
+        row.iter().fold(size.saturating_add(ROW_JSON_BYTES), |size, value| size.saturating_add(json_size(value)))
+    })
+}
+
+/// The brackets and comma around a row in GetStatementResult's `Records`.
+const ROW_JSON_BYTES: usize = 3;
+
 /// Roughly how many bytes a value takes in GetStatementResult's JSON (`{"longValue":1},`).
 fn json_size(value: &SqlValue) -> usize {
     match value {
@@ -265,7 +276,7 @@ pub(crate) fn run_sql(connection: &rusqlite::Connection, sql: &str, limit: Optio
             size = size.saturating_add(json_size(&converted));
             values.push(converted);
         }
-        size = size.saturating_add(3);
+        size = size.saturating_add(ROW_JSON_BYTES);
         if let Some(limit) = limit.filter(|limit| size > *limit) {
             return Err(texts::result_too_large(limit));
         }

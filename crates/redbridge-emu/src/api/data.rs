@@ -29,6 +29,10 @@ pub(crate) struct SubStatement {
     pub status: &'static str,
     pub error: Option<String>,
     pub result_rows: i64,
+    /// "The size in bytes of the returned results"
+    /// (https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_DescribeStatement.html),
+    /// counted as GetStatementResult's JSON carries them (roughly).
+    pub result_size: i64,
     pub result: Option<ResultSet>,
     pub query_id: i64,
     pub created: SystemTime,
@@ -197,6 +201,7 @@ fn submit<C: Connect>(
                 status: "SUBMITTED",
                 error: None,
                 result_rows: -1,
+                result_size: 0,
                 result: None,
                 query_id: 0,
                 created: now,
@@ -268,7 +273,7 @@ fn describe<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>
         "Duration": if record.finished() { duration } else { -1 },
         "HasResultSet": record.subs.iter().any(|s| s.result.is_some()),
         "ResultRows": if record.is_batch { -1 } else { record.subs[0].result_rows },
-        "ResultSize": 0,
+        "ResultSize": record.subs.iter().map(|s| s.result_size).fold(0_i64, i64::saturating_add),
         "ResultFormat": "JSON",
         "RedshiftQueryId": if record.is_batch { 0 } else { record.subs[0].query_id },
     });
@@ -308,7 +313,7 @@ fn sub_json(record: &StatementRecord, index: usize) -> Value {
         "Duration": sub.duration_ns,
         "HasResultSet": sub.result.is_some(),
         "ResultRows": sub.result_rows,
-        "ResultSize": 0,
+        "ResultSize": sub.result_size,
         "RedshiftQueryId": sub.query_id,
     });
     if let Some(e) = &sub.error {

@@ -95,6 +95,10 @@ pub(crate) async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
             Ok(done) => {
                 sub.status = "FINISHED";
                 sub.result_rows = done.result_rows;
+                sub.result_size = done
+                    .result
+                    .as_ref()
+                    .map_or(0, |r| i64::try_from(sql_engine::result_json_size(r)).unwrap_or(i64::MAX));
                 sub.result = done.result;
             }
             Err(text) => {

@@ -285,6 +285,8 @@ async fn a_result_past_the_size_limit_fails_while_reading() {
     )
     .await;
     assert_eq!(small.result_rows(), 10);
+    // DescribeStatement's ResultSize: ten rows of `[{"longValue":N}]`, roughly.
+    assert!((100..1000).contains(&small.result_size()), "{}", small.result_size());
     let big = run(
         &data,
         "main",
