@@ -66,14 +66,14 @@ pub struct Config {
     // results are kept, and how many threads run SQLite.
     /// The longest a statement may run when its session sets no shorter `statement_timeout`;
     /// zero: no cap. Defaults to the Data API's maximum query duration, 24 hours
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html, "Considerations").
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html>, "Considerations").
     pub statement_timeout: Duration,
     /// The largest result a statement may return, measured as the JSON GetStatementResult would
     /// carry; defaults to the Data API's 500 MB
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-troubleshooting.html).
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-troubleshooting.html>).
     pub result_size_limit: usize,
     /// How long a finished statement and its result are kept; defaults to the Data API's 24 hours
-    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html, "Considerations").
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html>, "Considerations").
     pub result_retention: Duration,
     /// How many OS threads run SQLite (statements on one database also take turns on it).
     pub sql_threads: usize,
