@@ -234,7 +234,10 @@ pub(crate) async fn copy<C: Connect>(
 ) -> Result<Done, String> {
     let settings = CopySettings::from_options(&statement.options)?;
     let table = sql_engine::table_name(&statement.table);
-    let table_columns = sql_engine::table_columns(&context.connection(), &table)?;
+    let lookup = table.clone();
+    let table_columns =
+        sql_engine::on_database(service, context, move |connection| sql_engine::table_columns(connection, &lookup))
+            .await?;
     let columns: Vec<(String, String)> = if statement.columns.is_empty() {
         table_columns
     } else {
@@ -327,16 +330,25 @@ pub(crate) async fn copy<C: Connect>(
     if settings.no_load {
         return Ok(Done { result_rows: 0, result: None });
     }
-    let connection = context.connection();
     let column_list =
         columns.iter().map(|(n, _)| format!("\"{}\"", n.replace('"', "\"\""))).collect::<Vec<_>>().join(", ");
     let placeholders = vec!["?"; columns.len()].join(", ");
     let insert = format!("INSERT INTO \"{}\" ({column_list}) VALUES ({placeholders})", table.replace('"', "\"\""));
+    sql_engine::on_database(service, context, move |connection| insert_rows(connection, &table, &insert, &rows)).await
+}
+
+/// Inserts the loaded rows under a savepoint: all of them or none.
+fn insert_rows(
+    connection: &rusqlite::Connection,
+    table: &str,
+    insert: &str,
+    rows: &[Vec<Option<String>>],
+) -> Result<Done, String> {
     connection.execute_batch("SAVEPOINT redbridge_copy").map_err(|e| sql_engine::sqlite_text(&e))?;
     let loaded = (|| -> Result<usize, String> {
-        let mut prepared = connection.prepare(&insert).map_err(|e| sql_engine::sqlite_text(&e))?;
-        for row in &rows {
-            prepared.execute(rusqlite::params_from_iter(row.iter())).map_err(|_| texts::load_failed(&table))?;
+        let mut prepared = connection.prepare(insert).map_err(|e| sql_engine::sqlite_text(&e))?;
+        for row in rows {
+            prepared.execute(rusqlite::params_from_iter(row.iter())).map_err(|_| texts::load_failed(table))?;
         }
         Ok(rows.len())
     })();
@@ -346,6 +358,7 @@ pub(crate) async fn copy<C: Connect>(
             Ok(Done { result_rows: i64::try_from(n).unwrap_or(i64::MAX), result: None })
         }
         Err(error) => {
+            // Interrupted, this may fail too: the session's end rolls back what is left open.
             let _ = connection.execute_batch("ROLLBACK TO redbridge_copy; RELEASE redbridge_copy");
             Err(error)
         }

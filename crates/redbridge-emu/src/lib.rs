@@ -38,6 +38,9 @@ mod error;
 mod http;
 mod object_io;
 mod sql_engine;
+mod sql_gate;
+mod sql_guard;
+mod sql_pool;
 mod state;
 pub mod texts;
 mod time;
@@ -77,7 +80,29 @@ pub struct Config {
     /// How long a keep-alive connection may sit between requests (or a response may wait for
     /// the client to read it) before it is closed.
     pub idle_timeout: Duration,
+
+    // SQL bounds (issue 18): how long a statement may run, how big its result may be, how long
+    // results are kept, and how many threads run SQLite.
+    /// The longest a statement may run when its session sets no shorter `statement_timeout`;
+    /// zero: no cap. Defaults to the Data API's maximum query duration, 24 hours
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html>, "Considerations").
+    pub statement_timeout: Duration,
+    /// The largest result a statement may return, measured as the JSON GetStatementResult would
+    /// carry; defaults to the Data API's 500 MB
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-troubleshooting.html>).
+    pub result_size_limit: usize,
+    /// How long a finished statement and its result are kept; defaults to the Data API's 24 hours
+    /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html>, "Considerations").
+    pub result_retention: Duration,
+    /// How many OS threads run SQLite (statements on one database also take turns on it).
+    pub sql_threads: usize,
 }
+
+/// The Data API's maximum query duration and result retention: 24 hours.
+pub const DATA_API_DAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The Data API's result size limit: 500 MB.
+pub const DATA_API_RESULT_LIMIT: usize = 500 * 1000 * 1000;
 
 impl Default for Config {
     fn default() -> Self {
@@ -88,6 +113,11 @@ impl Default for Config {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
+
+            statement_timeout: DATA_API_DAY,
+            result_size_limit: DATA_API_RESULT_LIMIT,
+            result_retention: DATA_API_DAY,
+            sql_threads: 4,
         }
     }
 }

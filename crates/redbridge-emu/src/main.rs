@@ -51,6 +51,22 @@ struct Args {
     /// How long a keep-alive connection may sit idle before it is closed, in milliseconds.
     #[arg(long, env = "REDBRIDGE_EMU_IDLE_TIMEOUT_MS", value_name = "N", default_value_t = millis(redbridge_emu::DEFAULT_IDLE_TIMEOUT), value_parser = clap::value_parser!(u64).range(1..))]
     idle_timeout_ms: u64,
+
+    // SQL bounds (issue 18).
+    /// The longest a statement may run unless its session sets a shorter `statement_timeout`, in
+    /// milliseconds; 0: no cap. Default: the Data API's maximum query duration, 24 hours.
+    #[arg(long, env = "REDBRIDGE_EMU_STATEMENT_TIMEOUT_MS", value_name = "N", default_value_t = DAY_MS)]
+    statement_timeout_ms: u64,
+    /// How long finished statements and their results are kept, in milliseconds. Default: the
+    /// Data API's 24 hours.
+    #[arg(long, env = "REDBRIDGE_EMU_RESULT_RETENTION_MS", value_name = "N", default_value_t = DAY_MS)]
+    result_retention_ms: u64,
+    /// The largest statement result, in bytes of GetStatementResult JSON. Default: the Data API's 500 MB.
+    #[arg(long, env = "REDBRIDGE_EMU_RESULT_SIZE_LIMIT_BYTES", value_name = "N", default_value_t = redbridge_emu::DATA_API_RESULT_LIMIT)]
+    result_size_limit_bytes: usize,
+    /// How many OS threads run SQLite.
+    #[arg(long, env = "REDBRIDGE_EMU_SQL_THREADS", value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    sql_threads: u16,
 }
 
 /// [`redbridge_emu::DEFAULT_MAX_CONNECTIONS`] as the flag's type.
@@ -60,6 +76,9 @@ const _: () = assert!(DEFAULT_MAX_CONNECTIONS as usize == redbridge_emu::DEFAULT
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
+
+/// 24 hours in milliseconds.
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 fn parse_region(text: &str) -> Result<Region, String> {
     Region::parse(text).map_err(|e| e.to_string())
@@ -123,6 +142,10 @@ fn main() -> ExitCode {
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
         header_timeout: Duration::from_millis(args.header_timeout_ms),
         idle_timeout: Duration::from_millis(args.idle_timeout_ms),
+        statement_timeout: Duration::from_millis(args.statement_timeout_ms),
+        result_size_limit: args.result_size_limit_bytes,
+        result_retention: Duration::from_millis(args.result_retention_ms),
+        sql_threads: usize::from(args.sql_threads),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,

@@ -1,7 +1,8 @@
 //! Runs one SQL text: COPY and UNLOAD through the chain and the accounts' ports, everything else in the
 //! embedded SQLite database of the cluster or workgroup.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use redbridge_iam::S3Uri;
 use redbridge_sql::{Statement, TableName};
@@ -10,10 +11,12 @@ use rusqlite::types::ValueRef;
 use redbridge_aws::ports::Connect;
 
 use crate::api::data::Target;
+use crate::sql_gate::{self, Admitted};
+use crate::sql_pool::{self, Bounded, Budget};
 use crate::state::Service;
 use crate::texts;
 
-/// Where and as whom a statement runs.
+/// Where and as whom a statement runs, and within what budget.
 #[derive(Debug, Clone)]
 pub(crate) struct ExecContext {
     pub account: String,
@@ -23,11 +26,66 @@ pub(crate) struct ExecContext {
     pub db_user_arn: String,
     pub serverless: bool,
     pub database: Arc<Mutex<rusqlite::Connection>>,
+    /// The statement's cancel flag and the running SQL text's deadline.
+    pub budget: Budget,
+    /// The `RedshiftQueryId` of the running SQL text (named in the timeout's error).
+    pub query_id: i64,
+    /// The largest result, as GetStatementResult's JSON would carry it.
+    pub result_size_limit: usize,
 }
 
-impl ExecContext {
-    pub fn connection(&self) -> MutexGuard<'_, rusqlite::Connection> {
-        self.database.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+/// What a session remembers between its SQL texts: a Data API statement or batch is a session
+/// of its own.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Session {
+    /// `SET statement_timeout`; `None` (or 0 set) is no limit of the session's own.
+    pub statement_timeout: Option<Duration>,
+}
+
+impl Session {
+    /// The timeout a SQL text of this session gets: the session's, capped by the emulator's
+    /// (`Config::statement_timeout`, zero for none). Redshift's `statement_timeout` defaults to
+    /// 0, "turns off limitation" (https://docs.aws.amazon.com/redshift/latest/dg/r_statement_timeout.html);
+    /// the Data API still ends a query after 24 hours
+    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html, "Considerations").
+    pub fn effective_timeout(&self, cap: Duration) -> Option<Duration> {
+        let cap = (!cap.is_zero()).then_some(cap);
+        match (self.statement_timeout, cap) {
+            (Some(own), Some(cap)) => Some(own.min(cap)),
+            (own, cap) => own.or(cap),
+        }
+    }
+}
+
+/// Runs `work` on the context's database on a SQL pool thread, within the context's budget; a
+/// budget that runs out interrupts SQLite and answers Redshift's timeout text.
+pub(crate) async fn on_database<C, T, F>(service: &Service<C>, context: &ExecContext, work: F) -> Result<T, String>
+where
+    T: Send + 'static,
+    F: FnOnce(&rusqlite::Connection) -> Result<T, String> + Send + 'static,
+{
+    let database = Arc::clone(&context.database);
+    let budget = context.budget.clone();
+    match service.sql_pool.run(move || sql_pool::within(&database, &budget, work)).await? {
+        Bounded::Done(answer) => answer,
+        Bounded::Stopped => Err(texts::statement_timeout(context.query_id)),
+    }
+}
+
+/// Runs the emulator's own bookkeeping on a database (transaction control, session end), with no
+/// budget: it must run even after a cancel.
+async fn maintain<C, F>(
+    service: &Service<C>,
+    database: &Arc<Mutex<rusqlite::Connection>>,
+    work: F,
+) -> Result<(), String>
+where
+    F: FnOnce(&rusqlite::Connection) -> Result<(), String> + Send + 'static,
+{
+    let database = Arc::clone(database);
+    match service.sql_pool.run(move || sql_pool::within(&database, &Budget::unbounded(), work)).await? {
+        Bounded::Done(answer) => answer,
+        Bounded::Stopped => Ok(()),
     }
 }
 
@@ -75,53 +133,108 @@ pub(crate) struct Done {
     pub result: Option<ResultSet>,
 }
 
-/// Runs SQL that returns nothing (transaction control).
-pub(crate) fn run_plain(context: &ExecContext, sql: &str) -> Result<(), String> {
-    context.connection().execute_batch(sql).map_err(|e| sqlite_text(&e))
+/// Runs SQL that returns nothing (transaction control of a batch).
+pub(crate) async fn run_plain<C>(service: &Service<C>, context: &ExecContext, sql: &'static str) -> Result<(), String> {
+    maintain(service, &context.database, move |c| c.execute_batch(sql).map_err(|e| sqlite_text(&e))).await
 }
 
-/// Ends the statement's session: its temporary tables go away, as in Redshift, where every
-/// Data API statement or batch runs in a session of its own (unless a session is kept alive,
-/// which the emulator does not do).
-pub(crate) fn end_session(context: &ExecContext) -> Result<(), String> {
-    let connection = context.connection();
-    let names: Vec<String> = {
-        let mut query = connection
-            .prepare("SELECT name FROM sqlite_temp_master WHERE type = 'table'")
-            .map_err(|e| sqlite_text(&e))?;
-        let rows = query.query_map([], |row| row.get::<_, String>(0)).map_err(|e| sqlite_text(&e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| sqlite_text(&e))?
-    };
-    for name in names {
-        connection
-            .execute_batch(&format!("DROP TABLE temp.\"{}\"", name.replace('"', "\"\"")))
-            .map_err(|e| sqlite_text(&e))?;
-    }
-    Ok(())
+/// Ends the statement's session: an open transaction is rolled back and its temporary tables go
+/// away, as in Redshift, where every Data API statement or batch runs in a session of its own
+/// (unless a session is kept alive, which the emulator does not do).
+pub(crate) async fn end_session<C>(service: &Service<C>, context: &ExecContext) -> Result<(), String> {
+    maintain(service, &context.database, |connection| {
+        if !connection.is_autocommit() {
+            connection.execute_batch("ROLLBACK").map_err(|e| sqlite_text(&e))?;
+        }
+        let names: Vec<String> = {
+            let mut query = connection
+                .prepare("SELECT name FROM sqlite_temp_master WHERE type = 'table'")
+                .map_err(|e| sqlite_text(&e))?;
+            let rows = query.query_map([], |row| row.get::<_, String>(0)).map_err(|e| sqlite_text(&e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| sqlite_text(&e))?
+        };
+        for name in names {
+            connection
+                .execute_batch(&format!("DROP TABLE temp.\"{}\"", name.replace('"', "\"\"")))
+                .map_err(|e| sqlite_text(&e))?;
+        }
+        Ok(())
+    })
+    .await
 }
 
-/// Runs one SQL text; the error is the text Redshift would put after `ERROR: `.
+/// Runs one SQL text of `session`; the error is the text Redshift would put after `ERROR: `.
 pub(crate) async fn execute<C: Connect>(
     service: &Service<C>,
     context: &ExecContext,
+    session: &mut Session,
     sql: &str,
 ) -> Result<Done, String> {
-    let text = sql.trim().trim_end_matches(';').trim();
-    let first = text.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
-    match first.as_str() {
-        "COPY" | "UNLOAD" => {
+    let nothing = Done { result_rows: 0, result: None };
+    match sql_gate::admit(sql)? {
+        Admitted::Copy | Admitted::Unload => {
+            let text = sql.trim().trim_end_matches(';').trim();
             let statement = redbridge_sql::parse_statement(text).map_err(|e| format!("syntax error: {e}"))?;
             match statement {
                 Statement::Copy(copy) => crate::copy_run::copy(service, context, &copy).await,
                 Statement::Unload(unload) => crate::unload_run::unload(service, context, &unload).await,
             }
         }
-        _ => run_sql(&context.connection(), &translate(text)),
+        Admitted::Sqlite(text) => {
+            let limit = Some(context.result_size_limit);
+            on_database(service, context, move |connection| run_sql(connection, &text, limit)).await
+        }
+        Admitted::Set { name, value } if name == STATEMENT_TIMEOUT => {
+            let millis: u64 = value.parse().map_err(|_| texts::invalid_setting(&name, &value))?;
+            session.statement_timeout = (millis > 0).then(|| Duration::from_millis(millis));
+            Ok(nothing)
+        }
+        Admitted::Reset(name) if name == STATEMENT_TIMEOUT || name == "all" => {
+            session.statement_timeout = None;
+            Ok(nothing)
+        }
+        Admitted::Show(name) if name == STATEMENT_TIMEOUT => {
+            let millis = session.statement_timeout.map_or(0, |d| d.as_millis());
+            let result = ResultSet {
+                columns: vec![Column { name: STATEMENT_TIMEOUT.to_owned(), type_name: "varchar".to_owned() }],
+                rows: vec![vec![SqlValue::Text(millis.to_string())]],
+            };
+            Ok(Done { result_rows: 1, result: Some(result) })
+        }
+        Admitted::Set { name, .. } | Admitted::Reset(name) | Admitted::Show(name) => {
+            Err(texts::not_emulated(&format!("the setting `{name}` (only `{STATEMENT_TIMEOUT}` is)")))
+        }
     }
 }
 
-/// Runs a query or command in SQLite.
-pub(crate) fn run_sql(connection: &rusqlite::Connection, sql: &str) -> Result<Done, String> {
+/// The one session setting the emulator honours.
+const STATEMENT_TIMEOUT: &str = "statement_timeout";
+
+/// Roughly how many bytes a result takes in GetStatementResult's JSON (DescribeStatement's
+/// `ResultSize`), counted as [`run_sql`] counts it against the limit.
+pub(crate) fn result_json_size(result: &ResultSet) -> usize {
+    result.rows.iter().fold(0_usize, |size, row| {
+        row.iter().fold(size.saturating_add(ROW_JSON_BYTES), |size, value| size.saturating_add(json_size(value)))
+    })
+}
+
+/// The brackets and comma around a row in GetStatementResult's `Records`.
+const ROW_JSON_BYTES: usize = 3;
+
+/// Roughly how many bytes a value takes in GetStatementResult's JSON (`{"longValue":1},`).
+fn json_size(value: &SqlValue) -> usize {
+    match value {
+        SqlValue::Null => 16,
+        SqlValue::Long(n) => 15 + n.to_string().len(),
+        SqlValue::Double(d) => 17 + d.to_string().len(),
+        SqlValue::Text(s) => 18 + s.len() + s.bytes().filter(|b| matches!(b, b'"' | b'\\') || *b < 0x20).count(),
+        SqlValue::Bool(_) => 21,
+    }
+}
+
+/// Runs a query or command in SQLite. With a `limit`, reading stops with the Data API's error
+/// as soon as the rows read pass it (as GetStatementResult's JSON, roughly).
+pub(crate) fn run_sql(connection: &rusqlite::Connection, sql: &str, limit: Option<usize>) -> Result<Done, String> {
     let mut statement = connection.prepare(sql).map_err(|e| sqlite_text(&e))?;
     if statement.column_count() == 0 {
         let changed = statement.execute([]).map_err(|e| sqlite_text(&e))?;
@@ -132,6 +245,7 @@ pub(crate) fn run_sql(connection: &rusqlite::Connection, sql: &str) -> Result<Do
     let mut rows = statement.query([]).map_err(|e| sqlite_text(&e))?;
     let mut out = Vec::new();
     let mut seen_types: Vec<Option<&'static str>> = vec![None; declared.len()];
+    let mut size: usize = 0;
     while let Some(row) = rows.next().map_err(|e| sqlite_text(&e))? {
         let mut values = Vec::with_capacity(declared.len());
         for (index, (_, decl)) in declared.iter().enumerate() {
@@ -159,7 +273,12 @@ pub(crate) fn run_sql(connection: &rusqlite::Connection, sql: &str) -> Result<Do
                     ValueRef::Null => None,
                 };
             }
+            size = size.saturating_add(json_size(&converted));
             values.push(converted);
+        }
+        size = size.saturating_add(ROW_JSON_BYTES);
+        if let Some(limit) = limit.filter(|limit| size > *limit) {
+            return Err(texts::result_too_large(limit));
         }
         out.push(values);
     }
@@ -204,6 +323,15 @@ fn redshift_type(declared: Option<&str>) -> Option<&'static str> {
 /// Redshift's words for SQLite's errors where they differ.
 pub(crate) fn sqlite_text(error: &rusqlite::Error) -> String {
     let text = error.to_string();
+    // The guard's authorizer refused (sql_guard.rs): SQLite's own features, not Redshift's.
+    // SQLite words these "not authorized…" (ATTACH, pragmas, functions) or "authorization
+    // denied" (VACUUM INTO's inner ATTACH).
+    if error.sqlite_error_code() == Some(rusqlite::ErrorCode::AuthorizationForStatementDenied)
+        || text.starts_with("not authorized")
+        || text.starts_with("authorization denied")
+    {
+        return texts::not_emulated("SQLite's attached files, pragmas and extension functions");
+    }
     if let Some(table) = text.strip_prefix("no such table: ") {
         return texts::no_such_relation(table.trim_start_matches("main."));
     }
@@ -285,12 +413,26 @@ mod tests {
     }
 
     #[test]
+    fn a_tail_the_gate_reads_as_a_literal_never_runs_in_sqlite() {
+        // Redshift reads `\'` as an escaped quote, SQLite does not.
+        let sql = "select 'a\\'; attach database '/nonexistent/redbridge-tail.db' as w; --'";
+        let Ok(crate::sql_gate::Admitted::Sqlite(text)) = crate::sql_gate::admit(sql) else {
+            panic!("the gate reads one SELECT in `{sql}`")
+        };
+        let connection = crate::sql_guard::open().unwrap();
+        let error = run_sql(&connection, &text, None).unwrap_err();
+        // rusqlite prepares the tail to see whether it is empty; the authorizer refuses the ATTACH.
+        assert_eq!(error, texts::not_emulated("SQLite's attached files, pragmas and extension functions"));
+    }
+
+    #[test]
     fn queries_return_typed_rows_and_commands_count_rows() {
         let connection = rusqlite::Connection::open_in_memory().unwrap();
-        run_sql(&connection, "create table t (id integer, name varchar(10), ok boolean, price numeric(10,2))").unwrap();
-        let inserted = run_sql(&connection, "insert into t values (1, 'a', 1, 1.5), (2, null, 0, 2)").unwrap();
+        run_sql(&connection, "create table t (id integer, name varchar(10), ok boolean, price numeric(10,2))", None)
+            .unwrap();
+        let inserted = run_sql(&connection, "insert into t values (1, 'a', 1, 1.5), (2, null, 0, 2)", None).unwrap();
         assert_eq!(inserted.result_rows, 2);
-        let done = run_sql(&connection, "select * from t order by id").unwrap();
+        let done = run_sql(&connection, "select * from t order by id", None).unwrap();
         let result = done.result.unwrap();
         assert_eq!(
             result.columns.iter().map(|c| c.type_name.as_str()).collect::<Vec<_>>(),
@@ -301,6 +443,9 @@ mod tests {
             [SqlValue::Long(1), SqlValue::Text("a".into()), SqlValue::Bool(true), SqlValue::Text("1.5".into())]
         );
         assert_eq!(result.rows[1][1], SqlValue::Null);
-        assert_eq!(run_sql(&connection, "select * from missing").unwrap_err(), "relation \"missing\" does not exist");
+        assert_eq!(
+            run_sql(&connection, "select * from missing", None).unwrap_err(),
+            "relation \"missing\" does not exist"
+        );
     }
 }

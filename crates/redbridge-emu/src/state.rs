@@ -16,6 +16,8 @@ pub(crate) struct Service<C> {
     pub config: Config,
     pub cloud: C,
     registry: Mutex<Registry>,
+    /// The threads every SQLite call runs on (never a tokio worker).
+    pub sql_pool: crate::sql_pool::SqlPool,
     /// Accounts of session access keys, as STS told them.
     sessions: Mutex<HashMap<String, redbridge_iam::AccountId>>,
 }
@@ -28,7 +30,14 @@ impl<C> std::fmt::Debug for Service<C> {
 
 impl<C> Service<C> {
     pub fn new(config: Config, cloud: C) -> Self {
-        Self { config, cloud, registry: Mutex::new(Registry::default()), sessions: Mutex::new(HashMap::new()) }
+        let sql_pool = crate::sql_pool::SqlPool::start(config.sql_threads);
+        Self {
+            config,
+            cloud,
+            registry: Mutex::new(Registry::default()),
+            sql_pool,
+            sessions: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The account of a session key seen before.
@@ -47,6 +56,17 @@ impl<C> Service<C> {
     /// Locks the registry; never held across an `.await`.
     pub fn registry(&self) -> MutexGuard<'_, Registry> {
         self.registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl<C> Drop for Service<C> {
+    /// A stopped emulator stops its running SQL too: every statement's cancel flag is set, so a
+    /// pool thread does not go on with a query nobody will ask about.
+    fn drop(&mut self) {
+        let registry = self.registry.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for record in registry.statements.values() {
+            record.cancelled.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 }
 
@@ -85,13 +105,28 @@ impl Registry {
         Some(held)
     }
 
+    /// Drops the statements (and their results) that ended more than `retention` ago, as the Data
+    /// API keeps them: "the maximum retention time for query results is 24 hours"
+    /// (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html, "Considerations").
+    pub fn drop_expired_statements(&mut self, retention: std::time::Duration) {
+        let now = SystemTime::now();
+        let expired = |record: &crate::api::data::StatementRecord| {
+            record.finished() && now.duration_since(record.updated).is_ok_and(|age| age >= retention)
+        };
+        let before = self.statements.len();
+        self.statements.retain(|_, record| !expired(record));
+        if self.statements.len() != before {
+            let statements = &self.statements;
+            self.statement_order.retain(|id| statements.contains_key(id));
+        }
+    }
+
     /// The database of a cluster or workgroup, created on first use.
     pub fn database(&mut self, database_key: &str) -> Result<Arc<Mutex<rusqlite::Connection>>, ApiError> {
         if let Some(db) = self.databases.get(database_key) {
             return Ok(Arc::clone(db));
         }
-        let connection = rusqlite::Connection::open_in_memory()
-            .map_err(|e| ApiError::internal(format!("cannot open the embedded database: {e}")))?;
+        let connection = crate::sql_guard::open().map_err(ApiError::internal)?;
         let db = Arc::new(Mutex::new(connection));
         self.databases.insert(database_key.to_owned(), Arc::clone(&db));
         Ok(db)

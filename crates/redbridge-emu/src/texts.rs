@@ -60,3 +60,36 @@ pub fn load_failed(table: &str) -> String {
 pub fn not_emulated(what: &str) -> String {
     format!("not emulated: {what} (see the redbridge-emu README)")
 }
+
+/// A statement stopped by `statement_timeout` (or the emulator's cap). Redshift's documented
+/// example: `set statement_timeout = 1; select * from listing where listid>5000;` answers
+/// `ERROR:  Query (150) canceled on user's request`
+/// (<https://docs.aws.amazon.com/redshift/latest/dg/r_statement_timeout.html>).
+pub fn statement_timeout(query_id: i64) -> String {
+    format!("Query ({query_id}) canceled on user's request")
+}
+
+/// A result past the Data API's size limit. The Data API's troubleshooting page names the error
+/// "Database response exceeded size limit"
+/// (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-troubleshooting.html>).
+pub fn result_too_large(limit_bytes: usize) -> String {
+    format!("Database response exceeded size limit: the result passed {limit_bytes} bytes")
+}
+
+/// Several statements in one ExecuteStatement text (or one entry of a batch). ExecuteStatement
+/// runs "a single SQL statement"
+/// (<https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html>);
+/// the words are PostgreSQL's for several commands in one prepared statement.
+pub fn multiple_statements() -> String {
+    "cannot insert multiple commands into a prepared statement".to_owned()
+}
+
+/// A SQL text with no statement in it (PostgreSQL's wording).
+pub fn empty_query() -> String {
+    "syntax error at end of input".to_owned()
+}
+
+/// A value `SET` cannot take (PostgreSQL's wording).
+pub fn invalid_setting(name: &str, value: &str) -> String {
+    format!("invalid value for parameter \"{name}\": \"{value}\"")
+}

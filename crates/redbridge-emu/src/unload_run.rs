@@ -125,10 +125,12 @@ pub(crate) async fn unload<C: Connect>(
     statement: &UnloadStatement,
 ) -> Result<Done, String> {
     let settings = UnloadSettings::from_options(&statement.options)?;
-    let result = {
-        let connection = context.connection();
-        sql_engine::run_sql(&connection, &sql_engine::translate(&statement.query))?
-    };
+    // The query is admitted like any statement, and must be one that returns rows. UNLOAD writes
+    // to S3, so the Data API's result size limit does not apply to it.
+    let query = crate::sql_gate::admit_query(&statement.query)?;
+    let result =
+        sql_engine::on_database(service, context, move |connection| sql_engine::run_sql(connection, &query, None))
+            .await?;
     let result = result.result.ok_or("UNLOAD needs a query that returns rows")?;
     let to = sql_engine::s3_location(&statement.to)?;
     let access = chain_access::assume_chain(service, context, &statement.iam_roles()).await?;

@@ -2,17 +2,17 @@
 //! STARTED → FINISHED | FAILED | ABORTED, against the cluster's or workgroup's database.
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
 use redbridge_aws::ports::Connect;
-use redbridge_iam::{AccountId, DbUserArn, Region};
 
 use crate::api::serverless::Input;
 use crate::error::ApiError;
 use crate::http::Caller;
-use crate::sql_engine::{self, ExecContext, ResultSet, SqlValue};
+use crate::sql_engine::{ResultSet, SqlValue};
 use crate::state::{self, Service};
 
 /// Where a statement runs.
@@ -29,6 +29,10 @@ pub(crate) struct SubStatement {
     pub status: &'static str,
     pub error: Option<String>,
     pub result_rows: i64,
+    /// "The size in bytes of the returned results"
+    /// (https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_DescribeStatement.html),
+    /// counted as GetStatementResult's JSON carries them (roughly).
+    pub result_size: i64,
     pub result: Option<ResultSet>,
     pub query_id: i64,
     pub created: SystemTime,
@@ -54,10 +58,12 @@ pub(crate) struct StatementRecord {
     pub updated: SystemTime,
     pub pid: i64,
     pub subs: Vec<SubStatement>,
+    /// Set by CancelStatement; SQLite's progress handler sees it and interrupts the running work.
+    pub cancelled: Arc<AtomicBool>,
 }
 
 impl StatementRecord {
-    fn finished(&self) -> bool {
+    pub(crate) fn finished(&self) -> bool {
         matches!(self.status, "FINISHED" | "FAILED" | "ABORTED")
     }
 }
@@ -94,6 +100,7 @@ pub(crate) async fn handle<C: Connect>(
     input: &Value,
 ) -> Result<Value, ApiError> {
     let input = Input(input);
+    service.registry().drop_expired_statements(service.config.result_retention);
     match operation {
         "ExecuteStatement" => {
             let sql = input.required("Sql", "ValidationException")?.to_owned();
@@ -194,6 +201,7 @@ fn submit<C: Connect>(
                 status: "SUBMITTED",
                 error: None,
                 result_rows: -1,
+                result_size: 0,
                 result: None,
                 query_id: 0,
                 created: now,
@@ -201,13 +209,14 @@ fn submit<C: Connect>(
                 duration_ns: 0,
             })
             .collect(),
+        cancelled: Arc::new(AtomicBool::new(false)),
     };
     {
         let mut registry = service.registry();
         registry.statements.insert(id.clone(), record);
         registry.statement_order.push(id.clone());
     }
-    tokio::spawn(run(Arc::clone(service), id.clone()));
+    tokio::spawn(crate::api::statement_run::run(Arc::clone(service), id.clone()));
     let mut output = json!({
         "Id": id,
         "CreatedAt": crate::time::epoch_seconds(now),
@@ -224,172 +233,6 @@ fn submit<C: Connect>(
         output["SecretArn"] = json!(s);
     }
     Ok(output)
-}
-
-/// Moves a statement to `status` unless it was cancelled; returns whether it may go on.
-fn advance<C: Connect>(service: &Service<C>, id: &str, status: &'static str) -> bool {
-    let mut registry = service.registry();
-    let Some(record) = registry.statements.get_mut(id) else { return false };
-    if record.finished() {
-        return false;
-    }
-    record.status = status;
-    record.updated = SystemTime::now();
-    true
-}
-
-/// Runs a statement to its end.
-async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
-    let step = service.config.statement_step_delay;
-    tokio::time::sleep(step).await;
-    if !advance(&service, &id, "PICKED") {
-        return;
-    }
-    tokio::time::sleep(step).await;
-    if !advance(&service, &id, "STARTED") {
-        return;
-    }
-    tokio::time::sleep(step).await;
-    let Some(context) = context_for(&service, &id) else { return };
-    let (sqls, is_batch) = {
-        let registry = service.registry();
-        let Some(record) = registry.statements.get(&id) else { return };
-        (record.subs.iter().map(|s| s.sql.clone()).collect::<Vec<_>>(), record.is_batch)
-    };
-    let context = match context {
-        Ok(context) => context,
-        Err(error) => return finish(&service, &id, Some(format!("ERROR: {error}"))),
-    };
-    if is_batch {
-        let _ = sql_engine::run_plain(&context, "BEGIN");
-    }
-    let mut failure = None;
-    for (index, sql) in sqls.iter().enumerate() {
-        let started = Instant::now();
-        {
-            let mut registry = service.registry();
-            let Some(record) = registry.statements.get_mut(&id) else { return };
-            if record.finished() {
-                failure = Some(None);
-                break;
-            }
-            record.subs[index].status = "STARTED";
-            record.subs[index].updated = SystemTime::now();
-        }
-        let outcome = sql_engine::execute(&service, &context, sql).await;
-        let mut registry = service.registry();
-        let Some(record) = registry.statements.get_mut(&id) else { return };
-        let sub = &mut record.subs[index];
-        sub.updated = SystemTime::now();
-        sub.duration_ns = i64::try_from(started.elapsed().as_nanos()).unwrap_or(i64::MAX);
-        sub.query_id = crate::time::next_number() as i64;
-        match outcome {
-            Ok(done) => {
-                sub.status = "FINISHED";
-                sub.result_rows = done.result_rows;
-                sub.result = done.result;
-            }
-            Err(text) => {
-                let text = format!("ERROR: {text}");
-                sub.status = "FAILED";
-                sub.error = Some(text.clone());
-                for later in record.subs.iter_mut().skip(index + 1) {
-                    later.status = "ABORTED";
-                }
-                failure = Some(Some(text));
-                break;
-            }
-        }
-    }
-    if is_batch {
-        let _ = sql_engine::run_plain(&context, if failure.is_some() { "ROLLBACK" } else { "COMMIT" });
-    }
-    let _ = sql_engine::end_session(&context);
-    match failure {
-        Some(None) => {}
-        Some(Some(text)) => finish(&service, &id, Some(text)),
-        None => finish(&service, &id, None),
-    }
-}
-
-fn finish<C: Connect>(service: &Service<C>, id: &str, error: Option<String>) {
-    let mut registry = service.registry();
-    let Some(record) = registry.statements.get_mut(id) else { return };
-    if record.finished() {
-        return;
-    }
-    record.updated = SystemTime::now();
-    match error {
-        Some(text) => {
-            record.status = "FAILED";
-            if let Some(first) =
-                record.subs.iter_mut().find(|s| s.status != "FINISHED" && s.status != "FAILED" && s.status != "ABORTED")
-            {
-                first.status = "FAILED";
-                first.error = Some(text.clone());
-            }
-            record.error = Some(text);
-        }
-        None => record.status = "FINISHED",
-    }
-}
-
-/// The database user's ARN (the `sts:ExternalId` of every hop) from the statement's region and
-/// account as the emulator keeps them.
-fn db_user_arn(
-    region: &str,
-    account: &str,
-    build: impl FnOnce(&Region, AccountId) -> Result<DbUserArn, redbridge_iam::IdError>,
-) -> Result<String, String> {
-    let region = Region::parse(region).map_err(|e| e.to_string())?;
-    let account = AccountId::parse(account).map_err(|e| e.to_string())?;
-    build(&region, account).map(|arn| arn.to_string()).map_err(|e| e.to_string())
-}
-
-/// The execution context of a statement: its database, user and target.
-fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<ExecContext, String>> {
-    let mut registry = service.registry();
-    let record = registry.statements.get(id)?.clone();
-    let account = record.account.clone();
-    let region = record.region.clone();
-    let (database_key, db_user_arn, serverless) = match &record.target {
-        Target::Cluster(c) => {
-            let Some(cluster) = registry.clusters.get(&state::key(&account, &region, c)) else {
-                return Some(Err(format!("cluster `{c}` was deleted")));
-            };
-            let user = record.db_user.clone().unwrap_or_else(|| cluster.master_username.clone());
-            let arn = match db_user_arn(&region, &account, |region, account| {
-                DbUserArn::provisioned(region, account, c, &user)
-            }) {
-                Ok(arn) => arn,
-                Err(error) => return Some(Err(error)),
-            };
-            (state::cluster_database(&account, &region, c), arn, false)
-        }
-        Target::Workgroup(w) => {
-            let Some(workgroup) = registry.workgroups.get(&state::key(&account, &region, w)) else {
-                return Some(Err(format!("workgroup `{w}` was deleted")));
-            };
-            let user = registry
-                .namespaces
-                .get(&state::key(&account, &region, &workgroup.namespace))
-                .map(|n| n.admin_username.clone())
-                .unwrap_or_else(|| "admin".to_owned());
-            // The documented serverless form names the workgroup by its id (see `DbUserArn`).
-            let arn = match db_user_arn(&region, &account, |region, account| {
-                DbUserArn::serverless(region, account, &workgroup.id, &user)
-            }) {
-                Ok(arn) => arn,
-                Err(error) => return Some(Err(error)),
-            };
-            (state::workgroup_database(&account, &region, w), arn, true)
-        }
-    };
-    let database = match registry.database(&database_key) {
-        Ok(db) => db,
-        Err(e) => return Some(Err(e.message)),
-    };
-    Some(Ok(ExecContext { account, region, target: record.target.clone(), db_user_arn, serverless, database }))
 }
 
 fn record_for<C: Connect>(service: &Service<C>, caller: &Caller, id: &str) -> Result<StatementRecord, ApiError> {
@@ -430,7 +273,7 @@ fn describe<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>
         "Duration": if record.finished() { duration } else { -1 },
         "HasResultSet": record.subs.iter().any(|s| s.result.is_some()),
         "ResultRows": if record.is_batch { -1 } else { record.subs[0].result_rows },
-        "ResultSize": 0,
+        "ResultSize": record.subs.iter().map(|s| s.result_size).fold(0_i64, i64::saturating_add),
         "ResultFormat": "JSON",
         "RedshiftQueryId": if record.is_batch { 0 } else { record.subs[0].query_id },
     });
@@ -470,7 +313,7 @@ fn sub_json(record: &StatementRecord, index: usize) -> Value {
         "Duration": sub.duration_ns,
         "HasResultSet": sub.result.is_some(),
         "ResultRows": sub.result_rows,
-        "ResultSize": 0,
+        "ResultSize": sub.result_size,
         "RedshiftQueryId": sub.query_id,
     });
     if let Some(e) = &sub.error {
@@ -613,6 +456,8 @@ fn cancel<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) 
     }
     let mut registry = service.registry();
     if let Some(r) = registry.statements.get_mut(&record.id) {
+        // The running SQLite work sees the flag within a few thousand instructions and stops.
+        r.cancelled.store(true, Ordering::SeqCst);
         r.status = "ABORTED";
         r.updated = SystemTime::now();
         for sub in &mut r.subs {

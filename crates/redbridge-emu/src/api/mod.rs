@@ -1,6 +1,7 @@
 //! The three AWS APIs the emulator answers: Redshift's control plane for provisioned clusters
-//! ([`provisioned`]), Redshift Serverless ([`serverless`]) and the Redshift Data API ([`data`]).
+//! ([`provisioned`]), Redshift Serverless ([`serverless`]) and the Redshift Data API ([`data`], its statements run by [`statement_run`]).
 
 pub(crate) mod data;
 pub(crate) mod provisioned;
 pub(crate) mod serverless;
+pub(crate) mod statement_run;

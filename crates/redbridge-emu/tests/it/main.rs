@@ -7,4 +7,5 @@ mod data_api;
 mod hostile_numbers;
 mod http_bounds;
 mod serverless;
+mod sql_flags;
 mod support;

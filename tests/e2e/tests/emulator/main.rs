@@ -5,4 +5,5 @@
 mod control_plane;
 mod data_api;
 mod serverless;
+mod sql_bounds;
 mod support;

@@ -1,0 +1,235 @@
+//! A Data API statement's run: SUBMITTED → PICKED → STARTED, then each SQL text in its session
+//! within its timeout and cancel flag, to FINISHED, FAILED or ABORTED.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Instant, SystemTime};
+
+use redbridge_aws::ports::Connect;
+use redbridge_iam::{AccountId, DbUserArn, Region};
+
+use crate::api::data::Target;
+use crate::sql_engine::{self, ExecContext, Session};
+use crate::sql_pool::Budget;
+use crate::state::{self, Service};
+
+/// Moves a statement to `status` unless it was cancelled; returns whether it may go on.
+fn advance<C: Connect>(service: &Service<C>, id: &str, status: &'static str) -> bool {
+    let mut registry = service.registry();
+    let Some(record) = registry.statements.get_mut(id) else { return false };
+    if record.finished() {
+        return false;
+    }
+    record.status = status;
+    record.updated = SystemTime::now();
+    true
+}
+
+/// Runs a statement to its end.
+pub(crate) async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
+    let step = service.config.statement_step_delay;
+    tokio::time::sleep(step).await;
+    if !advance(&service, &id, "PICKED") {
+        return;
+    }
+    tokio::time::sleep(step).await;
+    if !advance(&service, &id, "STARTED") {
+        return;
+    }
+    tokio::time::sleep(step).await;
+    let Some(context) = context_for(&service, &id) else { return };
+    let (sqls, is_batch) = {
+        let registry = service.registry();
+        let Some(record) = registry.statements.get(&id) else { return };
+        (record.subs.iter().map(|s| s.sql.clone()).collect::<Vec<_>>(), record.is_batch)
+    };
+    let mut context = match context {
+        Ok(context) => context,
+        Err(error) => return finish(&service, &id, Some(format!("ERROR: {error}"))),
+    };
+    if is_batch {
+        let _ = sql_engine::run_plain(&service, &context, "BEGIN").await;
+    }
+    let mut session = Session::default();
+    let mut failure = None;
+    for (index, sql) in sqls.iter().enumerate() {
+        let started = Instant::now();
+        let query_id = crate::time::next_number() as i64;
+        {
+            let mut registry = service.registry();
+            let Some(record) = registry.statements.get_mut(&id) else { return };
+            if record.finished() {
+                failure = Some(None);
+                break;
+            }
+            record.subs[index].status = "STARTED";
+            record.subs[index].updated = SystemTime::now();
+            record.subs[index].query_id = query_id;
+        }
+        // Redshift's statement_timeout counts from the statement's start, queueing included
+        // (https://docs.aws.amazon.com/redshift/latest/dg/r_statement_timeout.html).
+        let deadline = session.effective_timeout(service.config.statement_timeout).and_then(|t| started.checked_add(t));
+        context.budget.deadline = deadline;
+        context.query_id = query_id;
+        let running = stop_on_cancel(&context.budget, sql_engine::execute(&service, &context, &mut session, sql));
+        let outcome = match deadline {
+            // The SQLite parts stop themselves at the deadline; this also bounds COPY's and
+            // UNLOAD's S3 work.
+            Some(deadline) => tokio::time::timeout_at(deadline.into(), running)
+                .await
+                .unwrap_or_else(|_| Err(crate::texts::statement_timeout(query_id))),
+            None => running.await,
+        };
+        let cancelled = context.budget.cancelled.load(Ordering::SeqCst);
+        let mut registry = service.registry();
+        let Some(record) = registry.statements.get_mut(&id) else { return };
+        let sub = &mut record.subs[index];
+        sub.updated = SystemTime::now();
+        sub.duration_ns = i64::try_from(started.elapsed().as_nanos()).unwrap_or(i64::MAX);
+        if cancelled {
+            // CancelStatement already marked the statement and its unfinished parts ABORTED.
+            failure = Some(None);
+            break;
+        }
+        match outcome {
+            Ok(done) => {
+                sub.status = "FINISHED";
+                sub.result_rows = done.result_rows;
+                sub.result_size = done
+                    .result
+                    .as_ref()
+                    .map_or(0, |r| i64::try_from(sql_engine::result_json_size(r)).unwrap_or(i64::MAX));
+                sub.result = done.result;
+            }
+            Err(text) => {
+                let text = format!("ERROR: {text}");
+                sub.status = "FAILED";
+                sub.error = Some(text.clone());
+                for later in record.subs.iter_mut().skip(index + 1) {
+                    later.status = "ABORTED";
+                }
+                failure = Some(Some(text));
+                break;
+            }
+        }
+    }
+    if is_batch {
+        let _ = sql_engine::run_plain(&service, &context, if failure.is_some() { "ROLLBACK" } else { "COMMIT" }).await;
+    }
+    let _ = sql_engine::end_session(&service, &context).await;
+    match failure {
+        Some(None) => {}
+        Some(Some(text)) => finish(&service, &id, Some(text)),
+        None => finish(&service, &id, None),
+    }
+}
+
+/// How often a running statement's async work (COPY's and UNLOAD's S3 calls) looks at its
+/// cancel flag; its SQLite work is interrupted by the progress handler instead.
+const CANCEL_POLL: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// Drops `work` once CancelStatement sets the flag, so COPY's and UNLOAD's S3 work stops too.
+async fn stop_on_cancel<T>(
+    budget: &Budget,
+    work: impl std::future::Future<Output = Result<T, String>>,
+) -> Result<T, String> {
+    let cancelled = async {
+        while !budget.cancelled.load(Ordering::SeqCst) {
+            tokio::time::sleep(CANCEL_POLL).await;
+        }
+    };
+    tokio::select! {
+        outcome = work => outcome,
+        () = cancelled => Err("query cancelled on user's request".to_owned()),
+    }
+}
+
+fn finish<C: Connect>(service: &Service<C>, id: &str, error: Option<String>) {
+    let mut registry = service.registry();
+    let Some(record) = registry.statements.get_mut(id) else { return };
+    if record.finished() {
+        return;
+    }
+    record.updated = SystemTime::now();
+    match error {
+        Some(text) => {
+            record.status = "FAILED";
+            if let Some(first) =
+                record.subs.iter_mut().find(|s| s.status != "FINISHED" && s.status != "FAILED" && s.status != "ABORTED")
+            {
+                first.status = "FAILED";
+                first.error = Some(text.clone());
+            }
+            record.error = Some(text);
+        }
+        None => record.status = "FINISHED",
+    }
+}
+
+/// The database user's ARN (the `sts:ExternalId` of every hop) from the statement's region and
+/// account as the emulator keeps them.
+fn db_user_arn(
+    region: &str,
+    account: &str,
+    build: impl FnOnce(&Region, AccountId) -> Result<DbUserArn, redbridge_iam::IdError>,
+) -> Result<String, String> {
+    let region = Region::parse(region).map_err(|e| e.to_string())?;
+    let account = AccountId::parse(account).map_err(|e| e.to_string())?;
+    build(&region, account).map(|arn| arn.to_string()).map_err(|e| e.to_string())
+}
+
+/// The execution context of a statement: its database, user and target.
+fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<ExecContext, String>> {
+    let mut registry = service.registry();
+    let record = registry.statements.get(id)?.clone();
+    let account = record.account.clone();
+    let region = record.region.clone();
+    let (database_key, db_user_arn, serverless) = match &record.target {
+        Target::Cluster(c) => {
+            let Some(cluster) = registry.clusters.get(&state::key(&account, &region, c)) else {
+                return Some(Err(format!("cluster `{c}` was deleted")));
+            };
+            let user = record.db_user.clone().unwrap_or_else(|| cluster.master_username.clone());
+            let arn = match db_user_arn(&region, &account, |region, account| {
+                DbUserArn::provisioned(region, account, c, &user)
+            }) {
+                Ok(arn) => arn,
+                Err(error) => return Some(Err(error)),
+            };
+            (state::cluster_database(&account, &region, c), arn, false)
+        }
+        Target::Workgroup(w) => {
+            let Some(workgroup) = registry.workgroups.get(&state::key(&account, &region, w)) else {
+                return Some(Err(format!("workgroup `{w}` was deleted")));
+            };
+            let user = registry
+                .namespaces
+                .get(&state::key(&account, &region, &workgroup.namespace))
+                .map(|n| n.admin_username.clone())
+                .unwrap_or_else(|| "admin".to_owned());
+            // The documented serverless form names the workgroup by its id (see `DbUserArn`).
+            let arn = match db_user_arn(&region, &account, |region, account| {
+                DbUserArn::serverless(region, account, &workgroup.id, &user)
+            }) {
+                Ok(arn) => arn,
+                Err(error) => return Some(Err(error)),
+            };
+            (state::workgroup_database(&account, &region, w), arn, true)
+        }
+    };
+    let database = match registry.database(&database_key) {
+        Ok(db) => db,
+        Err(e) => return Some(Err(e.message)),
+    };
+    Some(Ok(ExecContext {
+        account,
+        region,
+        target: record.target.clone(),
+        db_user_arn,
+        serverless,
+        database,
+        budget: Budget { cancelled: Arc::clone(&record.cancelled), deadline: None },
+        query_id: 0,
+        result_size_limit: service.config.result_size_limit,
+    }))
+}

@@ -1,0 +1,139 @@
+//! The engine-level guard on every embedded database: in memory only, no attached files, no
+//! pragmas but the one the emulator reads, no functions that touch files or load code, and
+//! bounded lengths. It holds even for SQL that never went through the gate.
+
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::limits::Limit;
+
+/// The longest string or blob a value may be: Redshift's longest `VARCHAR` is 65535 bytes
+/// (https://docs.aws.amazon.com/redshift/latest/dg/r_Character_types.html); 16 MiB leaves room
+/// for intermediate values without letting one value eat the memory.
+pub(crate) const MAX_VALUE_BYTES: i32 = 16 * 1024 * 1024;
+
+/// The longest SQL text SQLite prepares: the Data API takes statements up to 100 KB
+/// (https://docs.aws.amazon.com/redshift/latest/mgmt/data-api.html, "Considerations"); the
+/// emulator's own statements (COPY's insert) are far shorter. 1 MiB is above both.
+pub(crate) const MAX_SQL_BYTES: i32 = 1024 * 1024;
+
+/// The only pragma the emulator runs itself (`pragma_table_info` in `sql_engine::table_columns`).
+const ALLOWED_PRAGMAS: &[&str] = &["table_info"];
+
+/// Functions that read or write files or load code; most are absent from the bundled SQLite,
+/// and are denied anyway should a build ever add them.
+const DENIED_FUNCTIONS: &[&str] =
+    &["load_extension", "readfile", "writefile", "edit", "fts3_tokenizer", "zipfile", "sqlar_compress"];
+
+/// Opens an in-memory database with the guard installed.
+pub(crate) fn open() -> Result<rusqlite::Connection, String> {
+    let connection =
+        rusqlite::Connection::open_in_memory().map_err(|e| format!("cannot open the embedded database: {e}"))?;
+    install(&connection)?;
+    Ok(connection)
+}
+
+/// Installs the guard: `temp_store=MEMORY` first (so big sorts never spill to files; the
+/// authorizer then denies every pragma), the limits, then the authorizer. `load_extension` stays
+/// disabled (rusqlite's `load_extension` feature is off and the C entry point is never enabled).
+pub(crate) fn install(connection: &rusqlite::Connection) -> Result<(), String> {
+    connection.pragma_update(None, "temp_store", "MEMORY").map_err(|e| format!("cannot set `temp_store`: {e}"))?;
+    for (limit, value) in [
+        (Limit::SQLITE_LIMIT_ATTACHED, 0),
+        (Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES),
+        (Limit::SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES),
+    ] {
+        connection.set_limit(limit, value).map_err(|e| format!("cannot set the limit `{limit:?}`: {e}"))?;
+    }
+    connection.authorizer(Some(authorize));
+    Ok(())
+}
+
+/// SQLite's authorizer callback (https://sqlite.org/c3ref/set_authorizer.html).
+fn authorize(context: AuthContext<'_>) -> Authorization {
+    match context.action {
+        AuthAction::Attach { .. } | AuthAction::Detach { .. } => Authorization::Deny,
+        AuthAction::Pragma { pragma_name, .. } => {
+            if ALLOWED_PRAGMAS.iter().any(|p| p.eq_ignore_ascii_case(pragma_name)) {
+                Authorization::Allow
+            } else {
+                Authorization::Deny
+            }
+        }
+        AuthAction::Function { function_name } => {
+            if DENIED_FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(function_name)) {
+                Authorization::Deny
+            } else {
+                Authorization::Allow
+            }
+        }
+        AuthAction::CreateVtable { .. }
+        | AuthAction::DropVtable { .. }
+        | AuthAction::CreateTrigger { .. }
+        | AuthAction::CreateTempTrigger { .. }
+        | AuthAction::Unknown { .. } => Authorization::Deny,
+        _ => Authorization::Allow,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(connection: &rusqlite::Connection, sql: &str) -> String {
+        match connection.execute_batch(sql) {
+            Ok(()) => panic!("`{sql}` ran"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn the_authorizer_refuses_files_pragmas_and_extensions_without_the_gate() {
+        let dir = std::env::temp_dir().join(format!("redbridge-emu-guard-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let attached = dir.join("attached.db");
+        let vacuumed = dir.join("vacuumed.db");
+        let connection = open().unwrap();
+        connection.execute_batch("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1)").unwrap();
+
+        let attach = refused(&connection, &format!("ATTACH DATABASE '{}' AS x", attached.display()));
+        assert!(attach.contains("not authorized"), "{attach}");
+        let vacuum = refused(&connection, &format!("VACUUM INTO '{}'", vacuumed.display()));
+        // VACUUM INTO attaches its target: the authorizer denies that ATTACH.
+        assert!(vacuum.contains("authorization denied"), "{vacuum}");
+        let pragma = refused(&connection, "PRAGMA temp_store = FILE");
+        assert!(pragma.contains("not authorized"), "{pragma}");
+        let journal = refused(&connection, "PRAGMA journal_mode");
+        assert!(journal.contains("not authorized"), "{journal}");
+        let extension = refused(&connection, "SELECT load_extension('/tmp/nothing.so')");
+        assert!(extension.contains("not authorized") || extension.contains("no such function"), "{extension}");
+        let trigger = refused(&connection, "CREATE TRIGGER g AFTER INSERT ON t BEGIN DELETE FROM t; END");
+        assert!(trigger.contains("not authorized"), "{trigger}");
+
+        assert!(!attached.exists(), "ATTACH created `{}`", attached.display());
+        assert!(!vacuumed.exists(), "VACUUM INTO created `{}`", vacuumed.display());
+        let _ = std::fs::remove_dir_all(&dir);
+
+        // What the emulator itself runs still works.
+        let columns: Vec<String> = connection
+            .prepare("SELECT name FROM pragma_table_info(?1)")
+            .unwrap()
+            .query_map(["t"], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(columns, ["a"]);
+        let temp: i64 = connection.query_row("SELECT count(*) FROM sqlite_temp_master", [], |r| r.get(0)).unwrap();
+        assert_eq!(temp, 0);
+    }
+
+    #[test]
+    fn values_past_the_length_limit_are_refused() {
+        let connection = open().unwrap();
+        let error = connection
+            .query_row(&format!("SELECT length(zeroblob({}))", i64::from(MAX_VALUE_BYTES) + 1), [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("too big"), "{error}");
+    }
+}
