@@ -1,4 +1,4 @@
-//! `cargo xtask soak [--seconds N] [--clients N] [--skip-statement-bounds]`: the emulator under
+//! `cargo xtask soak [--seconds N] [--clients N]`: the emulator under
 //! load (issue 18). Builds `redbridge-emu`, starts it on in-memory fakes (`--fake-aws`, no
 //! LocalStack) in an empty temporary folder, creates a cluster, and for N seconds runs N Data API
 //! clients that loop ExecuteStatement and DescribeStatement (plain, table and hostile statements),
@@ -23,7 +23,8 @@ use anyhow::{Context, bail};
 
 use crate::util::project_root;
 
-const USAGE: &str = "usage: cargo xtask soak [--seconds N] [--clients N] [--statement-timeout-ms N] [--result-retention-ms N] [--skip-statement-bounds]";
+const USAGE: &str =
+    "usage: cargo xtask soak [--seconds N] [--clients N] [--statement-timeout-ms N] [--result-retention-ms N]";
 
 /// The account every client calls as.
 const ACCOUNT: &str = "111111111111";
@@ -45,10 +46,6 @@ struct Settings {
     clients: usize,
     statement_timeout: Duration,
     result_retention: Duration,
-    /// Run against an emulator without `--statement-timeout-ms` and `--result-retention-ms`
-    /// (before they exist): those flags are not passed and the long statement is not run
-    /// (without a timeout it would hold the engine for hours).
-    skip_statement_bounds: bool,
 }
 
 fn parse(args: &[&str]) -> anyhow::Result<Settings> {
@@ -57,7 +54,6 @@ fn parse(args: &[&str]) -> anyhow::Result<Settings> {
         clients: 64,
         statement_timeout: Duration::from_millis(5000),
         result_retention: Duration::from_millis(10_000),
-        skip_statement_bounds: false,
     };
     let mut rest = args.iter();
     let number = |name: &str, value: Option<&&str>| -> anyhow::Result<u64> {
@@ -81,7 +77,6 @@ fn parse(args: &[&str]) -> anyhow::Result<Settings> {
             "--result-retention-ms" => {
                 settings.result_retention = Duration::from_millis(number("--result-retention-ms", rest.next())?);
             }
-            "--skip-statement-bounds" => settings.skip_statement_bounds = true,
             other => bail!("unknown argument `{other}`; {USAGE}"),
         }
     }
@@ -175,10 +170,8 @@ fn start_emulator(settings: &Settings, folder: &Path) -> anyhow::Result<Emulator
     let binary = target_dir().join("debug").join("redbridge-emu");
     let mut command = Command::new(&binary);
     command.current_dir(folder).args(["--fake-aws", "--listen", "127.0.0.1:0", "--statement-step-ms", "5"]);
-    if !settings.skip_statement_bounds {
-        command.arg("--statement-timeout-ms").arg(settings.statement_timeout.as_millis().to_string());
-        command.arg("--result-retention-ms").arg(settings.result_retention.as_millis().to_string());
-    }
+    command.arg("--statement-timeout-ms").arg(settings.statement_timeout.as_millis().to_string());
+    command.arg("--result-retention-ms").arg(settings.result_retention.as_millis().to_string());
     let shown = format!("{command:?}");
     let mut child = command
         .stdin(Stdio::null())
@@ -191,12 +184,7 @@ fn start_emulator(settings: &Settings, folder: &Path) -> anyhow::Result<Emulator
     let address = line.trim().to_owned();
     let emulator = EmulatorProcess { child, address };
     if !matches!(read, Some(Ok(_))) || !emulator.address.starts_with("127.0.0.1:") {
-        let hint = if settings.skip_statement_bounds {
-            ""
-        } else {
-            "; an emulator without `--statement-timeout-ms` and `--result-retention-ms` runs with `--skip-statement-bounds`"
-        };
-        bail!("{shown} did not print its address (got `{}`){hint}", emulator.address);
+        bail!("{shown} did not print its address (got `{}`)", emulator.address);
     }
     Ok(emulator)
 }
@@ -509,7 +497,7 @@ fn soak(settings: &Settings, emulator: &EmulatorProcess, folder: &Path, outside:
     }
 
     // The long statement goes in once the clients are running.
-    let long = (!settings.skip_statement_bounds).then(|| {
+    let long = Some({
         let address = emulator.address.clone();
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_secs(1));
@@ -545,9 +533,7 @@ fn soak(settings: &Settings, emulator: &EmulatorProcess, folder: &Path, outside:
     health.sort();
     let seconds = started.elapsed().as_secs_f64();
     // Results are freed once retained for the retention period: RSS is read after it.
-    if !settings.skip_statement_bounds {
-        std::thread::sleep(settings.result_retention + Duration::from_secs(1));
-    }
+    std::thread::sleep(settings.result_retention + Duration::from_secs(1));
     let rss_after_kb = rss_kb(pid)?;
     let named_files = [folder.join("x.db"), folder.join("y.db"), folder.join("relative.db"), outside.to_owned()]
         .into_iter()
@@ -649,8 +635,12 @@ impl Figures {
         match &self.long {
             None => {}
             Some((ending, error, took)) => {
-                let lower = error.to_ascii_lowercase();
-                let by_timeout = ["timeout", "timed out", "time out"].iter().any(|word| lower.contains(word));
+                // Redshift's text for a statement stopped by `statement_timeout`, as its page
+                // shows it: `ERROR: Query (150) canceled on user's request`
+                // (https://docs.aws.amazon.com/redshift/latest/dg/r_statement_timeout.html). A
+                // CancelStatement ends a statement ABORTED instead, so FAILED with this text, no
+                // sooner than the timeout, is the timeout.
+                let by_timeout = error.starts_with("ERROR: Query (") && error.ends_with(") canceled on user's request");
                 if *ending != Ending::Failed || !by_timeout || *took < settings.statement_timeout {
                     failures.push(format!(
                         "the statement past the {} ms timeout ended {ending:?} after {:.1} s (error `{error}`), not FAILED by its timeout",
@@ -691,12 +681,7 @@ impl Figures {
         let p50 = quantile(&self.health, 0.5);
         let p99 = quantile(&self.health, 0.99);
         let max = self.health.last().copied().unwrap_or_default();
-        out.push_str(&format!(
-            "\nsoak: {} clients, {:.1} s{}\n",
-            settings.clients,
-            self.seconds,
-            if settings.skip_statement_bounds { " (without statement timeout and retention)" } else { "" }
-        ));
+        out.push_str(&format!("\nsoak: {} clients, {:.1} s\n", settings.clients, self.seconds));
         out.push_str(&format!(
             "  health        {} probes: p50 {}  p99 {}  max {}  unanswered {}\n",
             self.health.len(),
@@ -735,7 +720,7 @@ impl Figures {
                 took.as_secs_f64(),
                 settings.statement_timeout.as_millis()
             )),
-            None => out.push_str("  long statement  not run (--skip-statement-bounds)\n"),
+            None => out.push_str("  long statement  not run\n"),
         }
         out.push_str(&format!(
             "  RSS           {} kB after the warm-up, {} kB after the run ({:.2}×)\n",
@@ -760,8 +745,8 @@ mod tests {
 
     #[test]
     fn the_arguments_set_the_run_and_unknown_ones_are_refused() {
-        let settings = parse(&["--seconds", "20", "--clients", "8", "--skip-statement-bounds"]).unwrap();
-        assert_eq!((settings.seconds, settings.clients, settings.skip_statement_bounds), (20, 8, true));
+        let settings = parse(&["--seconds", "20", "--clients", "8"]).unwrap();
+        assert_eq!((settings.seconds, settings.clients), (20, 8));
         let defaults = parse(&[]).unwrap();
         assert_eq!((defaults.seconds, defaults.clients), (60, 64));
         assert_eq!(defaults.statement_timeout, Duration::from_millis(5000));

@@ -26,6 +26,8 @@ pub(crate) struct ExecContext {
     pub db_user_arn: String,
     pub serverless: bool,
     pub database: Arc<Mutex<rusqlite::Connection>>,
+    /// The database's session turn (see [`crate::state::Database`]).
+    pub session_turn: Arc<tokio::sync::Mutex<()>>,
     /// The statement's cancel flag and the running SQL text's deadline.
     pub budget: Budget,
     /// The `RedshiftQueryId` of the running SQL text (named in the timeout's error).

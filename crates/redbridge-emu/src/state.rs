@@ -86,7 +86,19 @@ pub(crate) struct Registry {
     /// Statement ids in creation order.
     pub statement_order: Vec<String>,
     /// One SQLite database per cluster or workgroup, by [`database_key`].
-    pub databases: HashMap<String, Arc<Mutex<rusqlite::Connection>>>,
+    pub databases: HashMap<String, Database>,
+}
+
+/// The database of a cluster or workgroup: one SQLite connection, and the turn of the one
+/// session that uses it at a time. A Data API statement or batch is a session of its own, and
+/// Redshift keeps sessions apart: a temporary table is "visible only within the current
+/// session" (<https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_NEW.html>, TEMPORARY)
+/// and a batch runs as one transaction. On one connection two sessions at once would share both,
+/// so sessions take turns, each holding [`Database::session_turn`] from its first SQL text to its end.
+#[derive(Clone)]
+pub(crate) struct Database {
+    pub connection: Arc<Mutex<rusqlite::Connection>>,
+    pub session_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Registry {
@@ -122,13 +134,16 @@ impl Registry {
     }
 
     /// The database of a cluster or workgroup, created on first use.
-    pub fn database(&mut self, database_key: &str) -> Result<Arc<Mutex<rusqlite::Connection>>, ApiError> {
+    pub fn database(&mut self, database_key: &str) -> Result<Database, ApiError> {
         if let Some(db) = self.databases.get(database_key) {
-            return Ok(Arc::clone(db));
+            return Ok(db.clone());
         }
         let connection = crate::sql_guard::open().map_err(ApiError::internal)?;
-        let db = Arc::new(Mutex::new(connection));
-        self.databases.insert(database_key.to_owned(), Arc::clone(&db));
+        let db = Database {
+            connection: Arc::new(Mutex::new(connection)),
+            session_turn: Arc::new(tokio::sync::Mutex::new(())),
+        };
+        self.databases.insert(database_key.to_owned(), db.clone());
         Ok(db)
     }
 }

@@ -47,6 +47,26 @@ pub(crate) async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
         Ok(context) => context,
         Err(error) => return finish(&service, &id, Some(format!("ERROR: {error}"))),
     };
+    // The session waits for its turn on the database (see `state::Database`) within its
+    // cancel flag and the emulator's cap: Redshift's statement_timeout counts queueing too.
+    let waiting_since = Instant::now();
+    let turn = Arc::clone(&context.session_turn);
+    let waiting = stop_on_cancel(&context.budget, async { Ok(turn.lock_owned().await) });
+    let deadline = Session::default()
+        .effective_timeout(service.config.statement_timeout)
+        .and_then(|t| waiting_since.checked_add(t));
+    let turn = match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline.into(), waiting)
+            .await
+            .unwrap_or_else(|_| Err(crate::texts::statement_timeout(crate::time::next_number() as i64))),
+        None => waiting.await,
+    };
+    let _turn = match turn {
+        Ok(turn) => turn,
+        // Cancelled: CancelStatement already marked the statement ABORTED.
+        Err(_) if context.budget.cancelled.load(Ordering::SeqCst) => return,
+        Err(text) => return finish(&service, &id, Some(format!("ERROR: {text}"))),
+    };
     if is_batch {
         let _ = sql_engine::run_plain(&service, &context, "BEGIN").await;
     }
@@ -227,7 +247,8 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<Exec
         target: record.target.clone(),
         db_user_arn,
         serverless,
-        database,
+        database: database.connection,
+        session_turn: database.session_turn,
         budget: Budget { cancelled: Arc::clone(&record.cancelled), deadline: None },
         query_id: 0,
         result_size_limit: service.config.result_size_limit,

@@ -150,3 +150,43 @@ async fn requests_are_validated_as_aws_does() {
     let no_result = data.get_statement_result().id(command.id()).send().await.unwrap_err();
     assert!(no_result.as_service_error().is_some_and(|e| e.is_validation_exception()));
 }
+
+/// Sessions on one cluster are kept apart as Redshift keeps them: a temporary table is
+/// "visible only within the current session"
+/// (https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_NEW.html), and a batch is one
+/// transaction that no other statement joins. Before, concurrent statements shared the
+/// cluster's one connection: `create temp table` failed with "already exists" and another
+/// statement's insert could land in (and be rolled back with) a batch's transaction.
+#[tokio::test]
+async fn concurrent_sessions_on_one_cluster_see_neither_temp_tables_nor_transactions_of_others() {
+    let h = Harness::start().await;
+    create_cluster(&h.redshift("111111111111"), "main", &[]).await;
+    let data = h.data("111111111111");
+    run_ok(&data, "main", "create table kept (x integer)").await;
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        let mut batch = data.batch_execute_statement().cluster_identifier("main").database("dev");
+        batch = batch
+            .sqls("create temp table scratch (id integer)")
+            .sqls(format!("insert into scratch values ({n})"))
+            .sqls("select count(*) from scratch");
+        // Every third batch fails at its end: its insert into `kept` must be rolled back alone.
+        batch = if n % 3 == 0 {
+            batch.sqls("insert into kept values (-1)").sqls("select * from nowhere")
+        } else {
+            batch.sqls(format!("insert into kept values ({n})"))
+        };
+        ids.push((n, batch.send().await.unwrap().id().unwrap().to_owned()));
+    }
+    for (n, id) in &ids {
+        let done = wait(&data, id).await;
+        let expected = if n % 3 == 0 { "FAILED" } else { "FINISHED" };
+        assert_eq!(done.status().map(|s| s.as_str()), Some(expected), "batch {n}: {:?}", done.error());
+        let count = data.get_statement_result().id(format!("{id}:3")).send().await.unwrap();
+        assert_eq!(count.records()[0][0], Field::LongValue(1), "batch {n} sees only its own temp table");
+    }
+    let kept = run_ok(&data, "main", "select count(*), min(x) from kept").await;
+    let rows = data.get_statement_result().id(kept.id()).send().await.unwrap();
+    assert_eq!(rows.records()[0][0], Field::LongValue(8), "the 8 batches that finished committed their insert");
+    assert_eq!(rows.records()[0][1], Field::LongValue(1), "no failed batch's insert survived");
+}
