@@ -2,6 +2,7 @@
 
 mod builder;
 mod fixtures;
+mod linear;
 mod no_panic;
 
 use redbridge_iam::{AccountId, BucketName, Region};
