@@ -50,9 +50,19 @@ pub(crate) enum LexError {
 /// Tokenizes `text`. On an unterminated string, identifier or comment, returns the tokens before
 /// it and the error; everything after the opening delimiter is part of the broken token.
 pub(crate) fn lex(text: &str) -> (Vec<Token>, Option<LexError>) {
+    lex_from_until(text, 0, &mut |_| false)
+}
+
+/// [`lex`] from byte `from` of `text` (spans stay those of `text`), stopping right after the
+/// first string token for which `stop` is true.
+pub(crate) fn lex_from_until(
+    text: &str,
+    from: usize,
+    stop: &mut dyn FnMut(&Token) -> bool,
+) -> (Vec<Token>, Option<LexError>) {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
-    let mut i = 0;
+    let mut i = from;
     while i < bytes.len() {
         let b = bytes[i];
         let start = i;
@@ -68,7 +78,12 @@ pub(crate) fn lex(text: &str) -> (Vec<Token>, Option<LexError>) {
             },
             b'\'' => match lex_string(text, i) {
                 Some((value, end)) => {
-                    tokens.push(Token { kind: TokenKind::Str(value), span: Span::new(start, end) });
+                    let token = Token { kind: TokenKind::Str(value), span: Span::new(start, end) };
+                    let stopped = stop(&token);
+                    tokens.push(token);
+                    if stopped {
+                        return (tokens, None);
+                    }
                     i = end;
                 }
                 None => return (tokens, Some(LexError::UnterminatedString(Span::new(start, bytes.len())))),

@@ -109,3 +109,18 @@ fn an_excerpt_of_a_long_line_is_bounded_and_keeps_the_column() {
     let excerpt = LineIndex::new(short).excerpt(5);
     assert_eq!((excerpt.text.as_ref(), excerpt.column), (short, 6));
 }
+
+#[test]
+fn thousands_of_unclosed_quotes_each_end_their_own_statement() {
+    // Each IAM_ROLE string runs into the next statement; the parser cuts it at the `;` before the
+    // next COPY and lexes on from there, not from the start of the input again.
+    let statement = "COPY t FROM 's3://data-bucket/in/' IAM_ROLE 'arn:aws:iam::111111111111:role/A CSV;\n";
+    let sql = statement.repeat(2_000);
+    let reports = lint(&sql, &LintContext::default());
+    assert_eq!(reports.len(), 2_000);
+    let index = LineIndex::new(&sql);
+    for (number, report) in reports.iter().enumerate() {
+        assert_eq!(index.position(report.span.start).line, number + 1);
+        assert!(report.diagnostics.iter().any(|d| d.code == codes::UNTERMINATED_STRING), "{report:#?}");
+    }
+}
