@@ -5,6 +5,7 @@
 mod bench_doctor;
 mod bench_iam;
 mod bench_lint;
+mod bench_scaling;
 mod check_policies;
 mod ci;
 mod e2e;
@@ -29,6 +30,7 @@ tasks:
   bench doctor     doctor's reads against fakes with 50 ms per call: wall time, calls, depth, serial ratio
   bench iam        IAM evaluator throughput against iam-simulate
   bench lint       COPY/UNLOAD linter throughput
+  bench scaling    every command on inputs of size n and 8n: time and peak memory ratios, fails over 10
   fuzz-lint [N]    run the linter over N generated and mutated statements
   validate-exports lint every export format (cfn-lint, python-hcl2, checkov, shellcheck)
   e2e [--docker] [--filter T]
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         ["bench", "doctor", rest @ ..] => bench_doctor::run(rest),
         ["bench", "iam", rest @ ..] => bench_iam::run(rest),
         ["bench", "lint", rest @ ..] => bench_lint::run(rest),
+        ["bench", "scaling", rest @ ..] => bench_scaling::run(rest),
         ["fuzz-lint", rest @ ..] => fuzz_lint::run(rest),
         ["validate-exports", ..] => validate_exports::run(),
         ["e2e", rest @ ..] => e2e::run(rest),

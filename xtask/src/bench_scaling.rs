@@ -1,0 +1,265 @@
+//! `cargo xtask bench scaling`: every command's cost is linear in its input. Each case generates
+//! an input of size `n` and of size `8n`, runs the release `redbridge` binary on each as a child
+//! process (best wall time of a few runs, peak RSS from the children's resource usage, read by a
+//! small Python wrapper), and prints the ratios; a time or memory ratio over 10 (where linear is
+//! 8) fails the bench.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::util::project_root;
+
+/// Runs of each input; the best time is kept.
+const RUNS: usize = 3;
+/// The largest ratio of 8n to n accepted: linear is 8, quadratic 64.
+const MAX_RATIO: f64 = 10.0;
+/// The factor between the two sizes.
+const FACTOR: usize = 8;
+
+const CHAIN: &str = "arn:aws:iam::111111111111:role/redbridge-analytics-wg,arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports";
+
+/// One command measured at two sizes.
+struct Case {
+    name: &'static str,
+    /// `n`; the second run uses `FACTOR * n`.
+    n: usize,
+    /// Writes the input of size `size` into `dir` and returns the arguments of `redbridge`.
+    input: fn(size: usize, dir: &Path) -> anyhow::Result<Vec<String>>,
+}
+
+/// What one run of the child cost.
+#[derive(Debug, Clone, Copy)]
+struct Cost {
+    time: Duration,
+    peak_rss_kb: u64,
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case { name: "lint (repeated options)", n: 20_000, input: lint_repeated_options },
+        Case { name: "lint (statements)", n: 5_000, input: lint_statements },
+        Case { name: "lint (one long word)", n: 200_000, input: lint_long_word },
+        Case { name: "lint (unclosed quotes)", n: 2_000, input: lint_unclosed_quotes },
+        Case { name: "explain", n: 2_000, input: |n, dir| explain(n, dir, "text") },
+        Case { name: "explain -o json", n: 2_000, input: |n, dir| explain(n, dir, "json") },
+        Case { name: "doctor --sql-file", n: 500, input: |n, dir| doctor_sql(n, dir, "\n") },
+        Case { name: "doctor --sql-file (one line)", n: 500, input: |n, dir| doctor_sql(n, dir, "") },
+        // IAM caps a role's inline policies at 10,240 characters, which the plan checks: about
+        // 100 prefixes of this length fit, so 8n = 96 is the most plan accepts.
+        Case { name: "plan --output json (prefixes)", n: 12, input: plan_prefixes },
+    ]
+}
+
+pub fn run(args: &[&str]) -> anyhow::Result<()> {
+    if !args.is_empty() {
+        bail!("`bench scaling` takes no arguments, got {args:?}");
+    }
+    let binary = build_release_cli()?;
+    let dir = project_root().join("target").join("xtask").join("bench-scaling");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    println!(
+        "{:<32} {:>8} {:>8} {:>10} {:>10} {:>7} {:>9} {:>9} {:>7}",
+        "command", "n", "8n", "time n", "time 8n", "ratio", "RSS n", "RSS 8n", "ratio"
+    );
+    let mut failed = Vec::new();
+    for case in cases() {
+        let small = measure(&binary, &(case.input)(case.n, &dir)?)?;
+        let large = measure(&binary, &(case.input)(FACTOR * case.n, &dir)?)?;
+        let time_ratio = large.time.as_secs_f64() / small.time.as_secs_f64().max(1e-9);
+        let rss_ratio = large.peak_rss_kb as f64 / small.peak_rss_kb.max(1) as f64;
+        println!(
+            "{:<32} {:>8} {:>8} {:>8.1}ms {:>8.1}ms {:>7.2} {:>7}KB {:>7}KB {:>7.2}",
+            case.name,
+            case.n,
+            FACTOR * case.n,
+            small.time.as_secs_f64() * 1e3,
+            large.time.as_secs_f64() * 1e3,
+            time_ratio,
+            small.peak_rss_kb,
+            large.peak_rss_kb,
+            rss_ratio
+        );
+        if time_ratio > MAX_RATIO || rss_ratio > MAX_RATIO {
+            failed.push(case.name);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    if !failed.is_empty() {
+        bail!(
+            "cost grows faster than the input (ratio over {MAX_RATIO} for {FACTOR}x the input): {}",
+            failed.join(", ")
+        );
+    }
+    println!("every ratio is at most {MAX_RATIO} for {FACTOR} times the input");
+    Ok(())
+}
+
+/// Builds the release CLI and returns its path.
+fn build_release_cli() -> anyhow::Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    crate::util::run(Command::new(cargo).current_dir(project_root()).args([
+        "build",
+        "--quiet",
+        "--release",
+        "--package",
+        "redbridge-cli",
+    ]))?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| project_root().join("target"), PathBuf::from);
+    let target = if target.is_relative() { project_root().join(target) } else { target };
+    let binary = target.join("release").join("redbridge");
+    if !binary.exists() {
+        bail!("the release binary is not at {}", binary.display());
+    }
+    Ok(binary)
+}
+
+/// Runs `binary args` [`RUNS`] times: the best wall time and the smallest peak RSS.
+fn measure(binary: &Path, args: &[String]) -> anyhow::Result<Cost> {
+    let mut best: Option<Cost> = None;
+    for _ in 0..RUNS {
+        let cost = run_child(binary, args)?;
+        best = Some(match best {
+            None => cost,
+            Some(b) => Cost { time: b.time.min(cost.time), peak_rss_kb: b.peak_rss_kb.min(cost.peak_rss_kb) },
+        });
+    }
+    best.context("no run")
+}
+
+/// Starts the child from Python, which measures what std cannot without `unsafe` (forbidden in
+/// this workspace): it times the child alone, waits for it and reads the children's peak RSS
+/// (`getrusage(RUSAGE_CHILDREN).ru_maxrss`, in kilobytes on Linux). Prints `seconds kilobytes
+/// status`.
+const MEASURE_PY: &str = r#"
+import resource, subprocess, sys, time
+start = time.perf_counter()
+status = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+elapsed = time.perf_counter() - start
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, status)
+"#;
+
+/// One run of the child, its output discarded; any exit status but a crash counts (lint and
+/// doctor exit 1 on the broken inputs they are given).
+fn run_child(binary: &Path, args: &[String]) -> anyhow::Result<Cost> {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let output = Command::new(&python)
+        .arg("-c")
+        .arg(MEASURE_PY)
+        .arg(binary)
+        .args(args)
+        .current_dir(project_root())
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .env_remove("AWS_PROFILE")
+        .env("AWS_CONFIG_FILE", "/nonexistent/redbridge-bench")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/redbridge-bench")
+        .output()
+        .with_context(|| format!("starting `{python}` to measure {}", binary.display()))?;
+    let report = String::from_utf8_lossy(&output.stdout);
+    let fields: Vec<&str> = report.split_whitespace().collect();
+    let [seconds, kilobytes, status] = fields.as_slice() else {
+        bail!("measuring {} {args:?} printed `{report}` ({})", binary.display(), output.status);
+    };
+    let status: i32 = status.parse().with_context(|| format!("exit status `{status}`"))?;
+    // Negative: killed by a signal; above 3: not one of redbridge's documented exit codes.
+    if !(0..=3).contains(&status) {
+        bail!("{} {args:?} ended with status {status}", binary.display());
+    }
+    let seconds: f64 = seconds.parse().with_context(|| format!("time `{seconds}`"))?;
+    Ok(Cost {
+        time: Duration::from_secs_f64(seconds),
+        peak_rss_kb: kilobytes.parse().with_context(|| format!("peak RSS `{kilobytes}`"))?,
+    })
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> anyhow::Result<String> {
+    let path = dir.join(name);
+    std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path.to_string_lossy().into_owned())
+}
+
+/// One COPY with `n` repeated options on one line (the issue: 16,000 took 5.4 GB).
+fn lint_repeated_options(n: usize, dir: &Path) -> anyhow::Result<Vec<String>> {
+    let sql = format!("COPY t FROM 's3://b/k/' IAM_ROLE '{CHAIN}' CSV{};\n", " REMOVEQUOTES".repeat(n));
+    Ok(vec!["lint".into(), write(dir, &format!("repeated-{n}.sql"), &sql)?])
+}
+
+/// `n` statements, one per line, each with a few diagnostics.
+fn lint_statements(n: usize, dir: &Path) -> anyhow::Result<Vec<String>> {
+    let statement = format!("COPY t FROM 's3://b/k/' IAM_ROLE '{CHAIN} ' CSV REMOVEQUOTES GZIPP;\n");
+    Ok(vec!["lint".into(), write(dir, &format!("statements-{n}.sql"), &statement.repeat(n))?])
+}
+
+/// `n` statements whose IAM_ROLE string is never closed, each running into the next one.
+fn lint_unclosed_quotes(n: usize, dir: &Path) -> anyhow::Result<Vec<String>> {
+    let statement = "COPY t FROM 's3://b/k/' IAM_ROLE 'arn:aws:iam::111111111111:role/A CSV;\n";
+    Ok(vec!["lint".into(), write(dir, &format!("unclosed-{n}.sql"), &statement.repeat(n))?])
+}
+
+/// One unknown word of `n` characters, for which no suggestion is worth computing.
+fn lint_long_word(n: usize, dir: &Path) -> anyhow::Result<Vec<String>> {
+    let sql = format!("COPY t FROM 's3://b/k/' IAM_ROLE '{CHAIN}' {};\n", "A".repeat(n));
+    Ok(vec!["lint".into(), write(dir, &format!("word-{n}.sql"), &sql)?])
+}
+
+/// One request denied by `n` statements, each with a condition: `n` deciding statements.
+fn explain(n: usize, dir: &Path, output: &str) -> anyhow::Result<Vec<String>> {
+    let statements: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "Sid": format!("Deny{i}"),
+                "Effect": "Deny",
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Condition": { "StringEquals": { "aws:PrincipalAccount": "111111111111" } },
+            })
+        })
+        .collect();
+    let input = serde_json::json!({
+        "principal": "arn:aws:iam::111111111111:user/U",
+        "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::b/k",
+        "resource_account": "111111111111",
+        "identity_policies": [{ "Version": "2012-10-17", "Statement": statements }],
+    });
+    let path = write(dir, &format!("explain-{n}.json"), &input.to_string())?;
+    Ok(vec!["explain".into(), "--input".into(), path, "--output".into(), output.into()])
+}
+
+/// `doctor` on the example's broken snapshot (no AWS) with `n` UNLOADs, each with a REGION
+/// finding and a linter finding, separated by `separator` after each `;`.
+fn doctor_sql(n: usize, dir: &Path, separator: &str) -> anyhow::Result<Vec<String>> {
+    let statement = format!(
+        "UNLOAD ('select 1') TO 's3://acme-analytics-exports/unload/daily/x_' IAM_ROLE '{CHAIN}' \
+         ALLOWOVERWRITE ENCRYPTED REGION 'us-east-1' MAXFILESIZE 1 MB;{separator}"
+    );
+    let name = format!("doctor-{n}-{}.sql", if separator.is_empty() { "line" } else { "lines" });
+    let path = write(dir, &name, &statement.repeat(n))?;
+    Ok([
+        "doctor",
+        "--spec",
+        "examples/serverless-unload-kms.toml",
+        "--snapshot",
+        "examples/serverless-broken.snapshot.json",
+        "--sql-file",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain([path])
+    .collect())
+}
+
+/// A spec with `n` prefixes.
+fn plan_prefixes(n: usize, dir: &Path) -> anyhow::Result<Vec<String>> {
+    let prefixes: Vec<String> = (0..n).map(|i| format!("\"p{i:04}/\"")).collect();
+    let spec = format!(
+        "redshift_account = \"111111111111\"\ns3_account = \"222222222222\"\nbucket = \"acme-analytics-exports\"\n\
+         access = \"both\"\ncluster = \"analytics\"\nregion = \"us-east-1\"\nprefixes = [{}]\n",
+        prefixes.join(", ")
+    );
+    let path = write(dir, &format!("plan-{n}.toml"), &spec)?;
+    Ok(vec!["plan".into(), "--spec".into(), path, "--output".into(), "json".into()])
+}
