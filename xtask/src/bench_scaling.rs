@@ -13,7 +13,7 @@ use anyhow::{Context, bail};
 use crate::util::project_root;
 
 /// Runs of each input; the best time is kept.
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 /// The largest ratio of 8n to n accepted: linear is 8, quadratic 64.
 const MAX_RATIO: f64 = 10.0;
 /// The factor between the two sizes.
@@ -43,10 +43,10 @@ fn cases() -> Vec<Case> {
         Case { name: "lint (statements)", n: 5_000, input: lint_statements },
         Case { name: "lint (one long word)", n: 200_000, input: lint_long_word },
         Case { name: "lint (unclosed quotes)", n: 2_000, input: lint_unclosed_quotes },
-        Case { name: "explain", n: 2_000, input: |n, dir| explain(n, dir, "text") },
-        Case { name: "explain -o json", n: 2_000, input: |n, dir| explain(n, dir, "json") },
-        Case { name: "doctor --sql-file", n: 500, input: |n, dir| doctor_sql(n, dir, "\n") },
-        Case { name: "doctor --sql-file (one line)", n: 500, input: |n, dir| doctor_sql(n, dir, "") },
+        Case { name: "explain", n: 4_000, input: |n, dir| explain(n, dir, "text") },
+        Case { name: "explain -o json", n: 4_000, input: |n, dir| explain(n, dir, "json") },
+        Case { name: "doctor --sql-file", n: 1_000, input: |n, dir| doctor_sql(n, dir, "\n") },
+        Case { name: "doctor --sql-file (one line)", n: 1_000, input: |n, dir| doctor_sql(n, dir, "") },
         // IAM caps a role's inline policies at 10,240 characters, which the plan checks: about
         // 100 prefixes of this length fit, so 8n = 96 is the most plan accepts.
         Case { name: "plan --output json (prefixes)", n: 12, input: plan_prefixes },
