@@ -272,12 +272,29 @@ fn doctor_sql(n: usize, dir: &Path, separator: &str) -> anyhow::Result<Vec<Strin
 
 /// A spec with `n` prefixes.
 fn plan_prefixes(n: usize, dir: &Path) -> anyhow::Result<Vec<String>> {
+    let path = write(dir, &format!("plan-{n}.toml"), &prefixes_spec(n))?;
+    Ok(vec!["plan".into(), "--spec".into(), path, "--output".into(), "json".into()])
+}
+
+/// The spec text of [`plan_prefixes`].
+fn prefixes_spec(n: usize) -> String {
     let prefixes: Vec<String> = (0..n).map(|i| format!("\"p{i:04}/\"")).collect();
-    let spec = format!(
+    format!(
         "redshift_account = \"111111111111\"\ns3_account = \"222222222222\"\nbucket = \"acme-analytics-exports\"\n\
          access = \"both\"\ncluster = \"analytics\"\nregion = \"us-east-1\"\nprefixes = [{}]\n",
         prefixes.join(", ")
-    );
-    let path = write(dir, &format!("plan-{n}.toml"), &spec)?;
-    Ok(vec!["plan".into(), "--spec".into(), path, "--output".into(), "json".into()])
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_case_at_8n_is_still_within_iam_limits() {
+        let plan_case = cases().into_iter().find(|c| c.name.starts_with("plan")).expect("a plan case");
+        let spec = redbridge_core::Spec::from_toml(&prefixes_spec(FACTOR * plan_case.n)).expect("a valid spec");
+        assert_eq!(spec.prefixes.len(), FACTOR * plan_case.n);
+        redbridge_core::Plan::new(&spec).expect("8n prefixes fit IAM's inline policy limit");
+    }
 }
