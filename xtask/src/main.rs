@@ -5,6 +5,7 @@
 mod bench_doctor;
 mod bench_iam;
 mod bench_lint;
+mod bench_scaling;
 mod check_policies;
 mod ci;
 mod e2e;
@@ -23,20 +24,22 @@ usage: cargo xtask <task>
 
 tasks:
   ci               run everything CI runs, stopping at the first failure: cargo fmt --check, cargo clippy,
-                   cargo test (with tidy), check-policies, validate-exports, e2e
+                   cargo test (with tidy), bench scaling --debug, soak, check-policies, validate-exports, e2e
   tidy             check the codebase itself (also run by `cargo test`)
   check-policies   run parliament over every policy the example specs produce
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
   bench doctor     doctor's reads against fakes with 50 ms per call: wall time, calls, depth, serial ratio
   bench iam        IAM evaluator throughput against iam-simulate
   bench lint       COPY/UNLOAD linter throughput
+  bench scaling [--debug]
+                   every command on inputs of size n and 8n: time and peak memory ratios, fails over 10
   fuzz-lint [N]    run the linter over N generated and mutated statements
   validate-exports lint every export format (cfn-lint, python-hcl2, checkov, shellcheck)
   e2e [--docker] [--filter T]
                    LocalStack + redbridge-emu: the contract suites and the scenarios of tests/scenarios/
   demo             LocalStack + redbridge-emu: plan, apply, doctor and test of one setup, as redbridge prints them
   emu-smoke        LocalStack + redbridge-emu: one COPY/UNLOAD happy path and one failure through the bare AWS SDK
-  soak [--seconds N] [--clients N] [--statement-timeout-ms N] [--result-retention-ms N] [--skip-statement-bounds]
+  soak [--seconds N] [--clients N] [--statement-timeout-ms N] [--result-retention-ms N]
                    redbridge-emu on in-memory fakes under N Data API clients (default 64 for 60 s), one statement
                    past its timeout and a health prober: health p99, every statement ends, no file, RSS";
 
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         ["bench", "doctor", rest @ ..] => bench_doctor::run(rest),
         ["bench", "iam", rest @ ..] => bench_iam::run(rest),
         ["bench", "lint", rest @ ..] => bench_lint::run(rest),
+        ["bench", "scaling", rest @ ..] => bench_scaling::run(rest),
         ["fuzz-lint", rest @ ..] => fuzz_lint::run(rest),
         ["validate-exports", ..] => validate_exports::run(),
         ["e2e", rest @ ..] => e2e::run(rest),

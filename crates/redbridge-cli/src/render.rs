@@ -2,6 +2,7 @@
 //! cost (`--verbose`), the `apply`/`destroy` diff and what was done, and the `test` result.
 //! Pure text; the commands decide where it goes.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use redbridge_aws::apply_engine::{Outcome, Report as RunReport};
@@ -10,7 +11,7 @@ use redbridge_aws::round_trip_run::TestReport;
 use redbridge_aws::snapshot_reader::ReadStats;
 use redbridge_core::Plan;
 use redbridge_core::converge::{ChangeKind, Diff, DiffLine};
-use redbridge_core::doctor::{HopStatus, Report, Severity, Verdict};
+use redbridge_core::doctor::{Finding, Hop, HopStatus, Report, Severity, Verdict};
 use redbridge_core::plan::Side;
 
 /// What reading cost, for `--verbose`.
@@ -33,6 +34,12 @@ pub fn doctor_report(plan: &Plan, report: &Report) -> String {
         spec.bucket,
         spec.s3_account
     );
+    // The findings of each hop, gathered in one pass: the report lists one hop per statement
+    // given with `--sql`, so looking them up per hop would cost hops × findings.
+    let mut by_hop: HashMap<&Hop, Vec<&Finding>> = HashMap::new();
+    for finding in &report.findings {
+        by_hop.entry(&finding.hop).or_default().push(finding);
+    }
     for hop in &report.hops {
         let mark = match hop.status {
             HopStatus::Ok => "✓",
@@ -54,7 +61,7 @@ pub fn doctor_report(plan: &Plan, report: &Report) -> String {
             };
             let _ = writeln!(out, "    [{mark}] {}", check.what);
         }
-        for finding in report.findings.iter().filter(|f| f.hop == hop.hop) {
+        for finding in by_hop.get(&hop.hop).into_iter().flatten() {
             let level = match finding.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",

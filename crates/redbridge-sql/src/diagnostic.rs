@@ -33,10 +33,36 @@ pub struct Position {
 }
 
 /// Maps byte offsets to lines and columns.
+///
+/// Built once per text in one pass; every lookup then costs a binary search and a scan of at
+/// most [`BLOCK`] bytes, however long the line, so reporting `n` diagnostics on one long line
+/// stays linear in `n` and the text.
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// For non-ASCII text: the number of characters that start before byte `k * BLOCK`, for
+    /// every `k`; empty when every character is one byte.
+    chars_before_block: Vec<usize>,
+}
+
+/// Bytes between the character-count marks of a [`LineIndex`].
+const BLOCK: usize = 64;
+
+/// Lines up to this many bytes are shown whole by [`LineIndex::excerpt`].
+pub const EXCERPT_WHOLE_LINE_BYTES: usize = 512;
+/// Characters [`LineIndex::excerpt`] keeps before the offset on a longer line.
+pub const EXCERPT_BEFORE_CHARS: usize = 120;
+/// Characters [`LineIndex::excerpt`] keeps from the offset on a longer line.
+pub const EXCERPT_AFTER_CHARS: usize = 240;
+
+/// The part of a source line shown under a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excerpt<'a> {
+    /// The text: the whole line, or a window of a long line with `…` where it was cut.
+    pub text: std::borrow::Cow<'a, str>,
+    /// The 1-based column, in characters of `text`, of the offset the excerpt was asked for.
+    pub column: usize,
 }
 
 impl<'a> LineIndex<'a> {
@@ -44,19 +70,48 @@ impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { text, line_starts }
+        let chars_before_block = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut marks = Vec::with_capacity(text.len() / BLOCK + 1);
+            let mut count = 0;
+            for block in text.as_bytes().chunks(BLOCK) {
+                marks.push(count);
+                count += block.iter().filter(|&&b| !is_continuation(b)).count();
+            }
+            marks.push(count);
+            marks
+        };
+        Self { text, line_starts, chars_before_block }
+    }
+
+    /// The number of characters that start before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.chars_before_block.is_empty() {
+            return offset;
+        }
+        let block = offset / BLOCK;
+        let from = block * BLOCK;
+        self.chars_before_block[block]
+            + self.text.as_bytes()[from..offset].iter().filter(|&&b| !is_continuation(b)).count()
+    }
+
+    /// `offset` clamped to the text and moved back to a character boundary.
+    fn boundary(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
     }
 
     /// The line and column of a byte offset (clamped to the text, moved back to a character
     /// boundary).
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = self.boundary(offset);
         let line = self.line_starts.partition_point(|&start| start <= offset).max(1);
         let start = self.line_starts[line - 1];
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = self.chars_before(offset) - self.chars_before(start) + 1;
         Position { line, column }
     }
 
@@ -66,6 +121,41 @@ impl<'a> LineIndex<'a> {
         let end = self.line_starts.get(line).map_or(self.text.len(), |&next| next - 1);
         self.text[start..end].trim_end_matches('\r')
     }
+
+    /// The line of `offset` as a diagnostic shows it: whole when it has at most
+    /// [`EXCERPT_WHOLE_LINE_BYTES`] bytes, otherwise [`EXCERPT_BEFORE_CHARS`] characters before
+    /// the offset and [`EXCERPT_AFTER_CHARS`] from it, with `…` where the line was cut, so that
+    /// what is printed per diagnostic does not grow with the line.
+    pub fn excerpt(&self, offset: usize) -> Excerpt<'a> {
+        let offset = self.boundary(offset);
+        let position = self.position(offset);
+        let line = self.line_text(position.line);
+        if line.len() <= EXCERPT_WHOLE_LINE_BYTES {
+            return Excerpt { text: std::borrow::Cow::Borrowed(line), column: position.column };
+        }
+        let line_start = self.line_starts[position.line - 1];
+        // The offset may sit in the line break (a span ending a line): clamp it into the line.
+        let at = (offset - line_start).min(line.len());
+        let before = &line[..at];
+        let from = before.char_indices().rev().nth(EXCERPT_BEFORE_CHARS - 1).map_or(0, |(i, _)| i);
+        let after = &line[at..];
+        let to = after.char_indices().nth(EXCERPT_AFTER_CHARS).map_or(line.len(), |(i, _)| at + i);
+        let mut text = String::new();
+        if from > 0 {
+            text.push('…');
+        }
+        text.push_str(&line[from..to]);
+        if to < line.len() {
+            text.push('…');
+        }
+        let column = line[from..at].chars().count() + 1 + usize::from(from > 0);
+        Excerpt { text: std::borrow::Cow::Owned(text), column }
+    }
+}
+
+/// Whether `byte` continues a UTF-8 character rather than starting one.
+fn is_continuation(byte: u8) -> bool {
+    byte & 0b1100_0000 == 0b1000_0000
 }
 
 /// How bad a finding is.

@@ -50,9 +50,19 @@ pub(crate) enum LexError {
 /// Tokenizes `text`. On an unterminated string, identifier or comment, returns the tokens before
 /// it and the error; everything after the opening delimiter is part of the broken token.
 pub(crate) fn lex(text: &str) -> (Vec<Token>, Option<LexError>) {
+    lex_from_until(text, 0, &mut |_| false)
+}
+
+/// [`lex`] from byte `from` of `text` (spans stay those of `text`), stopping right after the
+/// first string token for which `stop` is true.
+pub(crate) fn lex_from_until(
+    text: &str,
+    from: usize,
+    stop: &mut dyn FnMut(&Token) -> bool,
+) -> (Vec<Token>, Option<LexError>) {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
-    let mut i = 0;
+    let mut i = from;
     while i < bytes.len() {
         let b = bytes[i];
         let start = i;
@@ -68,7 +78,12 @@ pub(crate) fn lex(text: &str) -> (Vec<Token>, Option<LexError>) {
             },
             b'\'' => match lex_string(text, i) {
                 Some((value, end)) => {
-                    tokens.push(Token { kind: TokenKind::Str(value), span: Span::new(start, end) });
+                    let token = Token { kind: TokenKind::Str(value), span: Span::new(start, end) };
+                    let stopped = stop(&token);
+                    tokens.push(token);
+                    if stopped {
+                        return (tokens, None);
+                    }
                     i = end;
                 }
                 None => return (tokens, Some(LexError::UnterminatedString(Span::new(start, bytes.len())))),
@@ -218,6 +233,37 @@ fn lex_quoted_ident(text: &str, start: usize) -> Option<(String, usize)> {
     None
 }
 
+/// [`source_offset_in_string`] for every character offset at once, in one pass: element `k` is
+/// where the value's character `k` is written; the last element is where the value ends (the
+/// closing quote, or the end of the text), which is also the answer for any larger offset.
+pub(crate) fn source_offsets_in_string(text: &str, literal_start: usize) -> Vec<usize> {
+    let mut chars = text.get(literal_start + 1..).unwrap_or("").char_indices().peekable();
+    let mut offsets = Vec::new();
+    while let Some((offset, c)) = chars.next() {
+        offsets.push(literal_start + 1 + offset);
+        if c == '\'' && chars.peek().map(|&(_, n)| n) != Some('\'') {
+            return offsets;
+        }
+        match c {
+            '\'' => {
+                chars.next();
+            }
+            '\\' => {
+                if let Some((_, '0'..='7')) = chars.next() {
+                    for _ in 0..2 {
+                        if matches!(chars.peek(), Some(&(_, '0'..='7'))) {
+                            chars.next();
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    offsets.push(text.len());
+    offsets
+}
+
 /// Maps a character offset in a string literal's unescaped value to the byte offset in the
 /// source where that character is written. `literal_start` is the offset of the opening quote.
 pub(crate) fn source_offset_in_string(text: &str, literal_start: usize, value_chars: usize) -> usize {
@@ -287,5 +333,16 @@ mod tests {
         // value is `a'b,c`; `,` is value char 3, written at byte 7.
         assert_eq!(source_offset_in_string(text, 2, 3), 7);
         assert_eq!(source_offset_in_string(text, 2, 5), 9);
+    }
+
+    #[test]
+    fn all_value_offsets_at_once_are_the_offsets_one_at_a_time() {
+        for text in ["x 'a''b\\101c\\nd' y", "'é''€'", "'open", "''", "'a\\'"] {
+            let offsets = source_offsets_in_string(text, text.find('\'').unwrap_or(0));
+            for k in 0..offsets.len() + 3 {
+                let one = source_offset_in_string(text, text.find('\'').unwrap_or(0), k);
+                assert_eq!(offsets.get(k).copied().unwrap_or(offsets[offsets.len() - 1]), one, "{text:?} at {k}");
+            }
+        }
     }
 }

@@ -50,7 +50,7 @@ pub use ast::{
     Authorization, CompUpdate, Compression, CopyFormat, CopyOption, CopyStatement, Encoding, IamRoleSpec, Ident,
     JsonSource, Lit, Simplify, Size, SizeUnit, Statement, TableName, UnloadFormat, UnloadOption, UnloadStatement,
 };
-pub use diagnostic::{Diagnostic, LineIndex, Position, Severity, Span};
+pub use diagnostic::{Diagnostic, Excerpt, LineIndex, Position, Severity, Span};
 pub use lint::{LintContext, StatementReport, lint};
 pub use parser::{AuthClause, AuthKeyword, ParsedStatement, StatementKind, parse, parse_statement};
 

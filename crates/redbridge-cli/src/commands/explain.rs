@@ -7,7 +7,7 @@ use redbridge_core::input::json_position;
 use redbridge_iam::eval::input::{parse_case, policy_error_place, split_inputs};
 use redbridge_iam::eval::{Decision, PolicySet, Request, evaluate};
 use redbridge_sql::{LineIndex, Position};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::output::{self, OutputFormat};
 
@@ -53,7 +53,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         });
         match (result, args.output) {
             (Ok((request, set, decision)), OutputFormat::Json) => {
-                output::print(&format!("{}\n", decision_json(raw.position, &request, &set, &decision)))?;
+                output::print(&decision_json_line(raw.position, &request, &set, &decision))?;
             }
             (Ok((request, set, decision)), OutputFormat::Text) => {
                 output::print(&decision_text(&raw.label, &request, &set, &decision))?;
@@ -85,39 +85,92 @@ fn error_position(lines: &LineIndex<'_>, text: &str, start: usize) -> Position {
     lines.position(start + inside)
 }
 
-fn decision_json(position: usize, request: &Request, set: &PolicySet, decision: &Decision) -> Value {
-    let deciding: Vec<Value> = decision
+/// One decision as JSON, in the documented field order.
+///
+/// Serialized straight from these borrowing structs rather than through a `serde_json::Value`
+/// tree: with thousands of deciding statements the tree's many small allocations (and their
+/// frees) dominated, and grew faster than the statements.
+#[derive(Debug, serde::Serialize)]
+struct DecisionJson<'a> {
+    input: usize,
+    decision: &'static str,
+    principal: String,
+    action: &'a str,
+    resource: &'a str,
+    same_account: bool,
+    deciding_statements: Vec<DecidingJson<'a>>,
+    missing: Option<String>,
+    path: Option<String>,
+    explanation: Vec<String>,
+}
+
+/// One deciding statement and how each of its conditions fared.
+#[derive(Debug, serde::Serialize)]
+struct DecidingJson<'a> {
+    policy: &'static str,
+    level: Option<usize>,
+    policy_index: usize,
+    statement_index: usize,
+    sid: Option<&'a str>,
+    effect: String,
+    conditions: Vec<ConditionJson>,
+}
+
+/// One condition's outcome.
+#[derive(Debug, serde::Serialize)]
+struct ConditionJson {
+    operator: String,
+    key: String,
+    held: bool,
+}
+
+#[cfg(test)]
+fn decision_json(position: usize, request: &Request, set: &PolicySet, decision: &Decision) -> serde_json::Value {
+    serde_json::to_value(decision_json_document(position, request, set, decision)).unwrap_or_default()
+}
+
+/// The JSON line of one decision, written in one pass.
+fn decision_json_line(position: usize, request: &Request, set: &PolicySet, decision: &Decision) -> String {
+    let mut line = serde_json::to_string(&decision_json_document(position, request, set, decision)).unwrap_or_default();
+    line.push('\n');
+    line
+}
+
+fn decision_json_document<'a>(
+    position: usize,
+    request: &'a Request,
+    set: &PolicySet,
+    decision: &'a Decision,
+) -> DecisionJson<'a> {
+    let deciding_statements = decision
         .deciding
         .iter()
-        .map(|s| {
-            let conditions: Vec<Value> = set
+        .map(|s| DecidingJson {
+            policy: s.policy.kind.as_str(),
+            level: s.policy.level,
+            policy_index: s.policy.index,
+            statement_index: s.statement,
+            sid: s.sid.as_deref(),
+            effect: s.effect.to_string(),
+            conditions: set
                 .condition_outcomes(s, request)
                 .into_iter()
-                .map(|c| json!({ "operator": c.operator, "key": c.key, "held": c.held }))
-                .collect();
-            json!({
-                "policy": s.policy.kind.as_str(),
-                "level": s.policy.level,
-                "policy_index": s.policy.index,
-                "statement_index": s.statement,
-                "sid": s.sid.as_deref(),
-                "effect": s.effect.to_string(),
-                "conditions": conditions,
-            })
+                .map(|c| ConditionJson { operator: c.operator, key: c.key, held: c.held })
+                .collect(),
         })
         .collect();
-    json!({
-        "input": position,
-        "decision": decision.outcome.as_str(),
-        "principal": request.principal().display(),
-        "action": request.action(),
-        "resource": request.resource(),
-        "same_account": decision.same_account,
-        "deciding_statements": deciding,
-        "missing": decision.missing.map(|m| m.to_string()),
-        "path": decision.path.map(|p| p.to_string()),
-        "explanation": decision.explain(),
-    })
+    DecisionJson {
+        input: position,
+        decision: decision.outcome.as_str(),
+        principal: request.principal().display(),
+        action: request.action(),
+        resource: request.resource(),
+        same_account: decision.same_account,
+        deciding_statements,
+        missing: decision.missing.map(|m| m.to_string()),
+        path: decision.path.map(|p| p.to_string()),
+        explanation: decision.explain(),
+    }
 }
 
 fn decision_text(label: &str, request: &Request, _set: &PolicySet, decision: &Decision) -> String {
@@ -134,6 +187,9 @@ fn decision_text(label: &str, request: &Request, _set: &PolicySet, decision: &De
 
 #[cfg(test)]
 mod tests {
+    use redbridge_iam::eval::Outcome;
+    use serde_json::Value;
+
     use super::*;
 
     fn explain_json(input: &str) -> Value {
@@ -159,6 +215,72 @@ mod tests {
         assert_eq!(statements[0]["sid"], "NoRead");
         assert_eq!(statements[0]["policy"], "identity");
         assert_eq!(statements[0]["statement_index"], 1);
+    }
+
+    /// The JSON of one decision as `explain` built it before, through a `serde_json::Value` tree.
+    fn value_tree(position: usize, request: &Request, set: &PolicySet, decision: &Decision) -> Value {
+        let deciding: Vec<Value> = decision
+            .deciding
+            .iter()
+            .map(|s| {
+                let conditions: Vec<Value> = set
+                    .condition_outcomes(s, request)
+                    .into_iter()
+                    .map(|c| json!({ "operator": c.operator, "key": c.key, "held": c.held }))
+                    .collect();
+                json!({
+                    "policy": s.policy.kind.as_str(),
+                    "level": s.policy.level,
+                    "policy_index": s.policy.index,
+                    "statement_index": s.statement,
+                    "sid": s.sid.as_deref(),
+                    "effect": s.effect.to_string(),
+                    "conditions": conditions,
+                })
+            })
+            .collect();
+        json!({
+            "input": position,
+            "decision": decision.outcome.as_str(),
+            "principal": request.principal().display(),
+            "action": request.action(),
+            "resource": request.resource(),
+            "same_account": decision.same_account,
+            "deciding_statements": deciding,
+            "missing": decision.missing.map(|m| m.to_string()),
+            "path": decision.path.map(|p| p.to_string()),
+            "explanation": decision.explain(),
+        })
+    }
+
+    #[test]
+    fn json_line_is_byte_for_byte_the_value_tree_it_replaces() {
+        let cases = [
+            r#"{"principal":"arn:aws:iam::111111111111:user/U","action":"s3:GetObject","resource":"arn:aws:s3:::b/k",
+                "resource_account":"111111111111",
+                "identity_policies":[{"Version":"2012-10-17","Statement":[
+                    {"Effect":"Allow","Action":"s3:*","Resource":"*"},
+                    {"Sid":"NoRead","Effect":"Deny","Action":"s3:GetObject","Resource":"*",
+                     "Condition":{"StringEquals":{"aws:PrincipalAccount":"111111111111"},"Null":{"aws:SourceIp":"true"}}}]}]}"#,
+            r#"{"principal":"arn:aws:iam::111111111111:user/U","action":"s3:GetObject","resource":"arn:aws:s3:::b/k",
+                "resource_account":"111111111111",
+                "identity_policies":[{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}]}"#,
+            r#"{"principal":"redshift.amazonaws.com","action":"sts:AssumeRole","resource":"arn:aws:iam::111111111111:role/C"}"#,
+        ];
+        let mut outcomes = Vec::new();
+        for input in cases {
+            let value: Value = serde_json::from_str(input).unwrap_or_else(|e| panic!("{e}"));
+            let (request, policies) = parse_case(&value, &[]).unwrap_or_else(|e| panic!("{e}"));
+            let set = PolicySet::compile(&policies).unwrap_or_else(|e| panic!("{e}"));
+            let decision = evaluate(&request, &set).unwrap_or_else(|e| panic!("{e}"));
+            outcomes.push(decision.outcome);
+            assert_eq!(
+                decision_json_line(3, &request, &set, &decision),
+                format!("{}\n", value_tree(3, &request, &set, &decision))
+            );
+        }
+        // A deny with conditions, an allow and an implicit deny.
+        assert_eq!(outcomes, [Outcome::ExplicitDeny, Outcome::Allowed, Outcome::ImplicitDeny]);
     }
 
     #[test]

@@ -74,24 +74,27 @@ fn render_text(name: &str, text: &str, reports: &[StatementReport]) -> String {
             Severity::Warning => warnings += 1,
         }
         let start = index.position(diagnostic.span.start);
-        let line = index.line_text(start.line);
+        // The line, or a window of it around the span when it is long: what is printed per
+        // diagnostic does not grow with the line.
+        let excerpt = index.excerpt(diagnostic.span.start);
+        let line = excerpt.text.as_ref();
         let gutter = " ".repeat(start.line.to_string().len());
         // The caret covers the span on its first line, at least one column.
         let end = index.position(diagnostic.span.end);
         let line_chars = line.chars().count();
         let width = if end.line == start.line { end.column.saturating_sub(start.column) } else { 0 };
-        let width = width.max(1).min(line_chars.saturating_sub(start.column - 1).max(1));
+        let width = width.max(1).min(line_chars.saturating_sub(excerpt.column - 1).max(1));
         // The line is shown with its control characters escaped (an ANSI escape in an
         // identifier must not reach the terminal); pad and caret are measured on what is shown,
         // so they stay under the span.
         let shown = |chars: &mut dyn Iterator<Item = char>| {
             escape_controls_except(&chars.collect::<String>(), &['\t']).into_owned()
         };
-        let pad: String = shown(&mut line.chars().take(start.column - 1))
+        let pad: String = shown(&mut line.chars().take(excerpt.column - 1))
             .chars()
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
-        let width = shown(&mut line.chars().skip(start.column - 1).take(width)).chars().count().max(1);
+        let width = shown(&mut line.chars().skip(excerpt.column - 1).take(width)).chars().count().max(1);
         let line = escape_controls_except(line, &['\t']);
         let _ = writeln!(out, "{}[{}]: {}", diagnostic.severity.as_str(), diagnostic.code, diagnostic.message);
         let _ = writeln!(out, "{gutter}--> {name}:{}:{}", start.line, start.column);
@@ -169,6 +172,38 @@ mod tests {
                    format parquet gzip;";
         let reports = redbridge_sql::lint(sql, &LintContext::default());
         insta::assert_snapshot!(render_json(sql, &reports));
+    }
+
+    /// A COPY with `n` repeated options on one line, as the issue measured it.
+    fn repeated_options(n: usize) -> String {
+        format!(
+            "COPY t FROM 's3://data-bucket/in/' IAM_ROLE 'arn:aws:iam::111111111111:role/A,arn:aws:iam::222222222222:role/B' CSV{};\n",
+            " REMOVEQUOTES".repeat(n)
+        )
+    }
+
+    #[test]
+    fn text_output_for_sixteen_thousand_repeated_options_does_not_grow_with_them() {
+        let render = |n| {
+            let sql = repeated_options(n);
+            render_text("repeat.sql", &sql, &redbridge_sql::lint(&sql, &LintContext::default()))
+        };
+        let (small, large) = (render(2_000), render(16_000));
+        // The same diagnostics, each showing a bounded window of the line: only the count's digits differ.
+        assert!(large.len() < 4_096, "{} bytes:\n{large}", large.len());
+        assert!(large.len() <= small.len() + 16, "{} bytes against {}", large.len(), small.len());
+        assert!(large.contains("`REMOVEQUOTES` is given 16000 times"), "{large}");
+    }
+
+    #[test]
+    fn text_output_for_many_statements_on_one_line_is_linear_in_them() {
+        // One broken statement repeated on a single line: every diagnostic is on that line.
+        let render = |n| {
+            let sql = "COPY t FROM 's3://data-bucket/in/' IAM_ROLE 'x y';".repeat(n);
+            render_text("one-line.sql", &sql, &redbridge_sql::lint(&sql, &LintContext::default())).len()
+        };
+        let (n, eight_n) = (render(500), render(4_000));
+        assert!(eight_n <= 9 * n, "{eight_n} bytes for 8n statements against {n} for n");
     }
 
     #[test]

@@ -180,3 +180,39 @@ fn doctor_save_refuses_to_overwrite_a_file_before_reading_any_account() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "kept");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `doctor --snapshot … --sql-file` on `n` UNLOADs written on one line, each with a linter
+/// error; the size of the text report.
+fn one_line_sql_report_bytes(n: usize) -> usize {
+    let statement = "UNLOAD ('select 1') TO 's3://acme-analytics-exports/unload/daily/x_' IAM_ROLE \
+                     'arn:aws:iam::111111111111:role/redbridge-analytics-wg,arn:aws:iam::222222222222:role/redbridge-acme-analytics-exports' \
+                     ALLOWOVERWRITE ENCRYPTED MAXFILESIZE 1 MB;";
+    let dir = std::env::temp_dir().join(format!("redbridge-it-doctor-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("one-line-{n}.sql"));
+    std::fs::write(&path, statement.repeat(n)).expect("temp file");
+    let output = redbridge(&[
+        "doctor",
+        "--spec",
+        "examples/serverless-unload-kms.toml",
+        "--snapshot",
+        "examples/serverless-broken.snapshot.json",
+        "--sql-file",
+        path.to_str().expect("utf-8 path"),
+    ]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).expect("utf-8 output");
+    let last = format!("your statement {n}: UNLOAD");
+    assert!(text.contains(&last), "{}", &text[..text.len().min(2_000)]);
+    assert_eq!(text.matches("error[RB-SQL-009]").count(), n, "one linter finding per statement");
+    text.len()
+}
+
+#[test]
+fn doctor_sql_file_report_grows_linearly_with_statements_on_one_line() {
+    // Each finding shows a bounded window of the shared line, not the whole line: 8n statements
+    // make at most 8 times the report of n (plus the fixed hops), not 64 times.
+    let (n, eight_n) = (one_line_sql_report_bytes(100), one_line_sql_report_bytes(800));
+    assert!(eight_n <= 9 * n, "{eight_n} bytes for 800 statements against {n} for 100");
+}

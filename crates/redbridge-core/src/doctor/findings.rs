@@ -19,7 +19,7 @@ pub enum Severity {
 }
 
 /// The link of the chain a finding is about.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Hop {
     /// The first role's attachment to the cluster or namespace.

@@ -456,8 +456,11 @@ impl Doctor<'_> {
                 }
                 redbridge_sql::Severity::Warning => Severity::Warning,
             };
-            let line = index.line_text(position.line);
-            let caret = format!("{}^", " ".repeat(position.column.saturating_sub(1)));
+            // The line, or a window of it around the diagnostic when it is long: statements
+            // written on one line do not print that whole line once per finding.
+            let excerpt = index.excerpt(diagnostic.span.start);
+            let line = excerpt.text;
+            let caret = format!("{}^", " ".repeat(excerpt.column.saturating_sub(1)));
             self.finding(
                 FindingCode::Lint(diagnostic.code),
                 severity,

@@ -121,25 +121,30 @@ impl PolicySet {
         })
     }
 
-    /// Every compiled policy, for explanations.
-    fn all(&self) -> impl Iterator<Item = &CompiledPolicy> {
-        self.scps
-            .iter()
-            .flatten()
-            .chain(self.rcps.iter().flatten())
-            .chain(self.resource.iter())
-            .chain(self.boundary.iter())
-            .chain(self.session.iter())
-            .chain(self.identity.iter())
+    /// The policy at `location`, found by its kind, level and index (no scan of the others).
+    fn policy(&self, location: PolicyLocation) -> Option<&CompiledPolicy> {
+        let policy = match (location.kind, location.level) {
+            (PolicyKind::Identity, _) => self.identity.get(location.index),
+            (PolicyKind::Session, _) => self.session.get(location.index),
+            (PolicyKind::Resource, _) => self.resource.as_ref().filter(|_| location.index == 0),
+            (PolicyKind::PermissionsBoundary, _) => self.boundary.as_ref().filter(|_| location.index == 0),
+            (PolicyKind::Scp, Some(level)) => self.scps.get(level).and_then(|l| l.get(location.index)),
+            (PolicyKind::Rcp, Some(level)) => self.rcps.get(level).and_then(|l| l.get(location.index)),
+            (PolicyKind::Scp | PolicyKind::Rcp, None) => None,
+        };
+        policy.filter(|p| p.location == location)
     }
 
     /// How each condition of the statement `reference` fares for `request` (for explanations).
+    ///
+    /// The statement is found by its place (policy, then statement index), not by scanning every
+    /// statement, so explaining `n` deciding statements costs time linear in `n`.
     pub fn condition_outcomes(&self, reference: &StatementRef, request: &Request) -> Vec<ConditionOutcome> {
-        self.all()
-            .filter(|p| p.location == reference.policy)
-            .flat_map(|p| p.statements.iter().filter(|s| s.index == reference.statement))
-            .flat_map(|s| s.condition_outcomes(request))
-            .collect()
+        self.policy(reference.policy)
+            .and_then(|p| p.statements.get(reference.statement))
+            .filter(|s| s.index == reference.statement)
+            .map(|s| s.condition_outcomes(request))
+            .unwrap_or_default()
     }
 }
 
@@ -507,5 +512,57 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
             parts.extend(own_side);
             allowed(AllowPath::CrossAccount, &parts)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A policy of `n` deny statements, statement `i` with a condition on its own key.
+    fn denies(n: usize, tag: &str) -> PolicyDocument {
+        let statements: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"Sid":"{tag}{i}","Effect":"Deny","Action":"s3:GetObject","Resource":"*",
+                        "Condition":{{"StringEqualsIfExists":{{"aws:RequestTag/{tag}{i}":"v"}}}}}}"#
+                )
+            })
+            .collect();
+        PolicyDocument::from_json(&format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(",")))
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn each_deciding_statement_explains_its_own_conditions_found_by_its_place() {
+        let allow = PolicyDocument::from_json(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let policies = Policies {
+            identity_policies: vec![allow.clone(), denies(2_000, "id")],
+            scps: vec![vec![allow], vec![denies(3, "scp")]],
+            ..Policies::default()
+        };
+        let set = PolicySet::compile(&policies).unwrap_or_else(|e| panic!("{e}"));
+        let request = Request::new("arn:aws:iam::111111111111:user/U", "s3:GetObject", "arn:aws:s3:::b/k")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_resource_account("111111111111".parse().unwrap_or_else(|e| panic!("{e}")));
+        let decision = evaluate(&request, &set).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(decision.outcome, Outcome::ExplicitDeny);
+        assert_eq!(decision.deciding.len(), 2_003);
+        for reference in &decision.deciding {
+            let sid = reference.sid.as_deref().unwrap_or_default();
+            let outcomes = set.condition_outcomes(reference, &request);
+            assert_eq!(outcomes.len(), 1, "{sid}");
+            assert_eq!(outcomes[0].key, format!("aws:RequestTag/{sid}"));
+            assert!(outcomes[0].held);
+        }
+        // A reference to a place that holds no policy has no conditions (and no panic).
+        let mut stray = decision.deciding[0].clone();
+        stray.policy.index = 7;
+        assert!(set.condition_outcomes(&stray, &request).is_empty());
+        stray.statement = usize::MAX;
+        assert!(set.condition_outcomes(&stray, &request).is_empty());
     }
 }

@@ -2,14 +2,15 @@
 //! that Redshift can assume (no spaces, no empty or repeated roles, at most 10, role ARNs only),
 //! starting and ending in the spec's accounts.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use redbridge_iam::RoleArn;
 
-use super::Linter;
+use super::{Linter, Repeats};
 use crate::ast::{Authorization, IamRoleSpec, credentials_roles};
 use crate::codes;
 use crate::diagnostic::{Severity, Span};
+use crate::lexer::source_offsets_in_string;
 use crate::parser::{AuthClause, AuthKeyword};
 
 impl Linter<'_> {
@@ -30,28 +31,41 @@ impl Linter<'_> {
         if clauses.is_empty() {
             return;
         }
+        // One diagnostic per repeated keyword, however often it is repeated.
         let mut seen: HashMap<AuthKeyword, &AuthClause> = HashMap::new();
-        for clause in clauses {
+        let mut repeats = Repeats::default();
+        for (index, clause) in clauses.iter().enumerate() {
             if seen.contains_key(&clause.keyword) {
-                self.error(
-                    codes::DUPLICATE_OPTION,
-                    clause.span,
-                    format!("`{}` is given twice", clause.keyword.as_str()),
-                    "keep one; Redshift rejects a repeated parameter".into(),
-                );
+                repeats.add(clause.keyword, index);
             }
             seen.entry(clause.keyword).or_insert(clause);
         }
+        for (keyword, repeat) in repeats.into_groups() {
+            let message = match repeat.count {
+                1 => format!("`{}` is given twice", keyword.as_str()),
+                count => format!("`{}` is given {} times", keyword.as_str(), count + 1),
+            };
+            self.error(
+                codes::DUPLICATE_OPTION,
+                clauses[repeat.first].span.to(clauses[repeat.last].span),
+                message,
+                "keep one; Redshift rejects a repeated parameter".into(),
+            );
+        }
+        // The conflicts below are reported on the first clause of each keyword only.
+        let firsts: Vec<&AuthClause> =
+            clauses.iter().filter(|c| seen.get(&c.keyword).is_some_and(|f| std::ptr::eq(*f, *c))).collect();
         let iam_role = seen.get(&AuthKeyword::IamRole).copied();
         let credentials = seen.get(&AuthKeyword::Credentials).copied();
-        let keys: Vec<&AuthClause> = clauses
+        let keys: Vec<&AuthClause> = firsts
             .iter()
+            .copied()
             .filter(|c| {
                 matches!(c.keyword, AuthKeyword::AccessKeyId | AuthKeyword::SecretAccessKey | AuthKeyword::SessionToken)
             })
             .collect();
         if iam_role.is_some() {
-            for other in clauses.iter().filter(|c| c.keyword != AuthKeyword::IamRole) {
+            for other in firsts.iter().filter(|c| c.keyword != AuthKeyword::IamRole) {
                 self.error(
                     codes::AUTH_CONFLICT,
                     other.span,
@@ -120,13 +134,20 @@ impl Linter<'_> {
     /// Checks a role chain: `chain` is the text of the chain, which starts at character `base`
     /// of the string literal at `literal`.
     fn chain(&mut self, chain: &str, literal: Span, base: usize) {
-        let whole = self.value_span(literal, base, base + chain.chars().count());
+        // Where each character of the literal is written, found once: a chain of thousands of
+        // roles costs one pass, not one per role.
+        let offsets = source_offsets_in_string(self.text, literal.start);
+        let end = offsets.last().copied().unwrap_or(literal.end);
+        let value_span = |from: usize, to: usize| {
+            Span::new(offsets.get(from).copied().unwrap_or(end), offsets.get(to).copied().unwrap_or(end))
+        };
+        let whole = value_span(base, base + chain.chars().count());
         // Whitespace: either stray spaces around commas, or a string that runs past the chain
         // because its closing quote is in the wrong place.
         if let Some((byte, _)) = chain.char_indices().find(|(_, c)| c.is_whitespace()) {
             let from = base + chain[..byte].chars().count();
             let run = chain[byte..].chars().take_while(|c| c.is_whitespace()).count();
-            let span = self.value_span(literal, from, from + run);
+            let span = value_span(from, from + run);
             let runs_past = chain.split(',').any(|element| {
                 let element = element.trim();
                 element.contains(char::is_whitespace)
@@ -160,11 +181,17 @@ impl Linter<'_> {
             );
         }
         let mut offset = base;
-        let mut seen: Vec<&str> = Vec::new();
+        // How often each role is named; a repeated role is reported once, at its first repeat.
+        let mut times: HashMap<&str, usize> = HashMap::new();
+        for element in &elements {
+            *times.entry(element.trim()).or_default() += 1;
+        }
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut reported: HashSet<&str> = HashSet::new();
         let count = elements.len();
         for (index, element) in elements.iter().enumerate() {
             let len = element.chars().count();
-            let span = self.value_span(literal, offset, offset + len);
+            let span = value_span(offset, offset + len);
             let trimmed = element.trim();
             if trimmed.contains(char::is_whitespace) {
                 // Already reported: the string runs past the chain.
@@ -174,7 +201,7 @@ impl Linter<'_> {
                 } else {
                     // Point at the comma that makes the empty element.
                     let comma = if index + 1 < count { offset + len } else { offset.saturating_sub(1) };
-                    (self.value_span(literal, comma, comma + 1), "remove the extra `,`".to_owned())
+                    (value_span(comma, comma + 1), "remove the extra `,`".to_owned())
                 };
                 self.error(codes::CHAIN_EMPTY_ELEMENT, span, format!("role {} of the chain is empty", index + 1), help);
             } else if trimmed.eq_ignore_ascii_case("default") {
@@ -200,18 +227,22 @@ impl Linter<'_> {
                         );
                     }
                     Ok(role) => {
-                        if seen.contains(&trimmed) {
+                        if seen.contains(trimmed) && reported.insert(trimmed) {
+                            let message = match times.get(trimmed).copied().unwrap_or(2) {
+                                2 => format!("role `{}` appears twice in the chain", role.name()),
+                                n => format!("role `{}` appears {n} times in the chain", role.name()),
+                            };
                             self.error(
                                 codes::CHAIN_DUPLICATE,
                                 span,
-                                format!("role `{}` appears twice in the chain", role.name()),
+                                message,
                                 "remove the repeated role; each hop assumes the next role once".into(),
                             );
                         }
                         self.chain_accounts(&role, index, count, span);
                     }
                 }
-                seen.push(trimmed);
+                seen.insert(trimmed);
             }
             offset += len + 1;
         }

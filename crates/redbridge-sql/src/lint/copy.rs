@@ -21,13 +21,17 @@ impl Linter<'_> {
             CopyOption::Format(format) => Some(format),
             _ => None,
         });
-        let find = |keyword: &str| copy.options.iter().position(|o| o.keyword() == keyword);
+        let fixedwidth = copy.options.iter().any(|o| o.keyword() == "FIXEDWIDTH");
         let columnar = format.is_some_and(CopyFormat::is_columnar);
+        let first = Self::first_of_keyword(copy.options.iter().map(CopyOption::keyword));
         let mut region = None;
         for (index, option) in copy.options.iter().enumerate() {
             let keyword = option.keyword();
             if let CopyOption::Region(value) = option {
                 region = Some((value.as_str(), self.option_span(index)));
+            }
+            if !first[index] {
+                continue;
             }
             if let Some(format) = format.filter(|f| f.is_columnar()) {
                 let name = format.keyword();
@@ -61,7 +65,7 @@ impl Linter<'_> {
             let excluded = format.is_some_and(|f| options::excludes_format(keyword, StatementKind::Copy, f.keyword()));
             let csv = matches!(format, Some(CopyFormat::Csv { .. }));
             match option {
-                CopyOption::Delimiter(_) if find("FIXEDWIDTH").is_some() => self.conflict(
+                CopyOption::Delimiter(_) if fixedwidth => self.conflict(
                     codes::FIXEDWIDTH_DELIMITER,
                     index,
                     "`DELIMITER` cannot be combined with `FIXEDWIDTH`".into(),

@@ -211,30 +211,102 @@ impl Linter<'_> {
         }
     }
 
-    /// Reports every later option whose slot (option, format or codec) was already taken.
+    /// Reports the options whose slot (option, format or codec) was already taken: one
+    /// diagnostic per repeated keyword, spanning its first to its last repeat and saying how
+    /// often it was given, so a statement with thousands of repeats gets one diagnostic each.
     fn duplicates(&mut self, slots: &[(&'static str, &'static str)]) {
-        let mut seen: HashMap<&'static str, &'static str> = HashMap::new();
+        let mut taken: HashMap<&'static str, &'static str> = HashMap::new();
+        let mut repeats = Repeats::default();
         for (index, (slot, keyword)) in slots.iter().enumerate() {
-            if let Some(first) = seen.get(slot) {
-                let (message, help) = match *slot {
-                    "format" => (
-                        format!("two formats: `{first}` and `{keyword}`"),
-                        "keep the one format the files are in".to_owned(),
-                    ),
-                    "compression" => (
-                        format!("two compression codecs: `{first}` and `{keyword}`"),
-                        "keep the one codec the files use".to_owned(),
-                    ),
-                    _ => (format!("`{keyword}` is given twice"), "remove the repeated parameter".to_owned()),
-                };
-                self.error(codes::DUPLICATE_OPTION, self.option_span(index), message, help);
+            if taken.contains_key(slot) {
+                repeats.add((*slot, *keyword), index);
             } else {
-                seen.insert(slot, keyword);
+                taken.insert(slot, keyword);
             }
         }
+        for ((slot, keyword), repeat) in repeats.into_groups() {
+            let first = taken.get(slot).copied().unwrap_or(keyword);
+            let again = if repeat.count > 1 { format!(" (`{keyword}` {} times)", repeat.count) } else { String::new() };
+            let (message, help) = match slot {
+                // The same format or codec again is a repeat like any other.
+                "format" | "compression" if keyword == first && repeat.count == 1 => {
+                    (format!("`{keyword}` is given twice"), "remove the repeated parameter".to_owned())
+                }
+                "format" | "compression" if keyword == first => (
+                    format!("`{keyword}` is given {} times", repeat.count + 1),
+                    format!("remove the {} repeated parameters", repeat.count),
+                ),
+                "format" => (
+                    format!("two formats: `{first}` and `{keyword}`{again}"),
+                    "keep the one format the files are in".to_owned(),
+                ),
+                "compression" => (
+                    format!("two compression codecs: `{first}` and `{keyword}`{again}"),
+                    "keep the one codec the files use".to_owned(),
+                ),
+                _ if repeat.count == 1 => {
+                    (format!("`{keyword}` is given twice"), "remove the repeated parameter".to_owned())
+                }
+                _ => (
+                    format!("`{keyword}` is given {} times", repeat.count + 1),
+                    format!("remove the {} repeated parameters", repeat.count),
+                ),
+            };
+            let span = self.option_span(repeat.first).to(self.option_span(repeat.last));
+            self.error(codes::DUPLICATE_OPTION, span, message, help);
+        }
+    }
+
+    /// Whether each option is the first with its keyword. The checks of a parameter judge its
+    /// first occurrence only: a repeat is reported once, as repeated, by [`Self::duplicates`].
+    fn first_of_keyword(keywords: impl Iterator<Item = &'static str>) -> Vec<bool> {
+        let mut seen = std::collections::HashSet::new();
+        keywords.map(|keyword| seen.insert(keyword)).collect()
     }
 
     fn conflict(&mut self, code: &'static str, index: usize, message: String, help: String) {
         self.error(code, self.option_span(index), message, help);
+    }
+}
+
+/// Repeated things grouped by key, in the order of their first repeat: where the first and the
+/// last repeat are and how many there are.
+#[derive(Debug)]
+struct Repeats<K> {
+    groups: Vec<(K, Repeat)>,
+    by_key: HashMap<K, usize>,
+}
+
+impl<K> Default for Repeats<K> {
+    fn default() -> Self {
+        Self { groups: Vec::new(), by_key: HashMap::new() }
+    }
+}
+
+/// One key's repeats.
+#[derive(Debug, Clone, Copy)]
+struct Repeat {
+    first: usize,
+    last: usize,
+    count: usize,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Repeats<K> {
+    fn add(&mut self, key: K, index: usize) {
+        match self.by_key.get(&key) {
+            Some(&group) => {
+                let repeat = &mut self.groups[group].1;
+                repeat.last = index;
+                repeat.count += 1;
+            }
+            None => {
+                self.by_key.insert(key.clone(), self.groups.len());
+                self.groups.push((key, Repeat { first: index, last: index, count: 1 }));
+            }
+        }
+    }
+
+    fn into_groups(self) -> Vec<(K, Repeat)> {
+        self.groups
     }
 }

@@ -21,15 +21,21 @@ impl Linter<'_> {
             UnloadOption::Format(format) => Some(*format),
             _ => None,
         });
-        let find = |keyword: &str| unload.options.iter().position(|o| o.keyword() == keyword);
-        let encrypted = find("ENCRYPTED");
+        let has = |keyword: &str| unload.options.iter().any(|o| o.keyword() == keyword);
+        let (encrypted, allowoverwrite, fixedwidth) = (has("ENCRYPTED"), has("ALLOWOVERWRITE"), has("FIXEDWIDTH"));
+        let first = Self::first_of_keyword(unload.options.iter().map(UnloadOption::keyword));
         let mut region = None;
         for (index, option) in unload.options.iter().enumerate() {
             let keyword = option.keyword();
+            if let UnloadOption::Region(value) = option {
+                region = Some((value.as_str(), self.option_span(index)));
+            }
+            if !first[index] {
+                continue;
+            }
             match option {
-                UnloadOption::Region(value) => region = Some((value.as_str(), self.option_span(index))),
                 UnloadOption::KmsKeyId(key) => {
-                    if encrypted.is_none() {
+                    if !encrypted {
                         self.conflict(
                             codes::KMS_WITHOUT_ENCRYPTED,
                             index,
@@ -39,7 +45,7 @@ impl Linter<'_> {
                     }
                     self.kms_key(key, index);
                 }
-                UnloadOption::CleanPath if find("ALLOWOVERWRITE").is_some() => self.conflict(
+                UnloadOption::CleanPath if allowoverwrite => self.conflict(
                     codes::CLEANPATH_ALLOWOVERWRITE,
                     index,
                     "`CLEANPATH` cannot be combined with `ALLOWOVERWRITE`".into(),
@@ -79,7 +85,7 @@ impl Linter<'_> {
                 );
             }
             if let UnloadOption::Delimiter(_) = option
-                && find("FIXEDWIDTH").is_some()
+                && fixedwidth
             {
                 self.conflict(
                     codes::FIXEDWIDTH_DELIMITER,
@@ -89,7 +95,7 @@ impl Linter<'_> {
                 );
             }
             if let UnloadOption::Header = option
-                && find("FIXEDWIDTH").is_some()
+                && fixedwidth
                 && format != Some(UnloadFormat::Parquet)
             {
                 self.conflict(
@@ -117,7 +123,7 @@ impl Linter<'_> {
             }
         }
         if let Some(kms_key) = &self.context.kms_key
-            && encrypted.is_none()
+            && !encrypted
         {
             self.error(
                 codes::SPEC_ENCRYPTED_MISSING,

@@ -147,6 +147,11 @@ pub fn keywords(statement: StatementKind) -> impl Iterator<Item = &'static str> 
     OPTIONS.iter().filter(move |row| row.usage(statement).is_some()).map(|row| row.keyword)
 }
 
+/// The number of characters of the longest keyword of either statement.
+pub(crate) fn longest_keyword_chars() -> usize {
+    OPTIONS.iter().map(|row| row.keyword.chars().count()).max().unwrap_or(0)
+}
+
 /// How `statement` takes the uppercase `keyword`, if it does.
 pub(crate) fn usage(keyword: &str, statement: StatementKind) -> Option<&'static Usage> {
     find(keyword).and_then(|row| row.usage(statement))

@@ -17,7 +17,7 @@ use unterminated::lex_error_diagnostic;
 
 use crate::ast::{Statement, TableName};
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::lexer::{LexError, Token, TokenKind, lex};
+use crate::lexer::{LexError, Token, TokenKind, lex, lex_from_until};
 use crate::{SqlError, codes};
 
 /// Which statement a piece of input is.
@@ -113,20 +113,28 @@ pub struct ParsedStatement {
 /// resumes after it, so one missing quote does not hide the statements that follow.
 pub fn parse(text: &str) -> Vec<ParsedStatement> {
     let mut statements = Vec::new();
-    // `text` with what is already parsed blanked out: offsets stay those of `text`.
-    let mut rest = std::borrow::Cow::Borrowed(text);
+    // Where the input not yet parsed starts. Each round lexes from there only up to the string
+    // that runs into the next statement, so many strings left open cost one pass over the
+    // input, not one pass per string.
+    let mut from = 0;
     loop {
-        let (tokens, lex_error) = lex(&rest);
-        if let Some(cut) = runaway_string_end(&rest, &tokens, lex_error.as_ref()) {
-            let head = &rest[..cut];
-            let (head_tokens, head_error) = lex(head);
+        let mut cut = None;
+        let (tokens, lex_error) = lex_from_until(text, from, &mut |token| {
+            cut = runaway_string_end(text, token.span.start + 1, token.span.end.saturating_sub(1));
+            cut.is_some()
+        });
+        let cut = cut.or_else(|| match lex_error {
+            Some(LexError::UnterminatedString(span)) => runaway_string_end(text, span.start + 1, text.len()),
+            _ => None,
+        });
+        if let Some(cut) = cut {
+            let head = &text[..cut];
+            let (head_tokens, head_error) = lex_from_until(head, from, &mut |_| false);
             push_statements(head, &head_tokens, head_error, &mut statements);
-            let mut blanked = " ".repeat(cut + 1);
-            blanked.push_str(&rest[cut + 1..]);
-            rest = std::borrow::Cow::Owned(blanked);
+            from = cut + 1;
             continue;
         }
-        push_statements(&rest, &tokens, lex_error, &mut statements);
+        push_statements(text, &tokens, lex_error, &mut statements);
         return statements;
     }
 }
@@ -155,29 +163,19 @@ fn escape_echoes(mut parsed: ParsedStatement) -> ParsedStatement {
 }
 
 /// The offset of the `;` at which a string that was never closed ran into the next COPY or
-/// UNLOAD: inside a string token (closed only by the next statement's first quote) or in an
-/// unterminated string at the end of the input.
-fn runaway_string_end(text: &str, tokens: &[Token], lex_error: Option<&LexError>) -> Option<usize> {
-    let open_strings = tokens
-        .iter()
-        .filter(|t| matches!(t.kind, TokenKind::Str(_)))
-        .map(|t| (t.span.start + 1, t.span.end.saturating_sub(1)))
-        .chain(lex_error.and_then(|e| match e {
-            LexError::UnterminatedString(span) => Some((span.start + 1, text.len())),
-            _ => None,
-        }));
-    for (start, end) in open_strings {
-        let Some(body) = text.get(start..end) else { continue };
-        for (i, _) in body.match_indices(';') {
-            let after = skip_blank_and_comments(&body[i + 1..]);
-            let word: String = after.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-            let next = after[word.len()..].chars().next();
-            if (word.eq_ignore_ascii_case("copy") || word.eq_ignore_ascii_case("unload"))
-                && next.is_some_and(char::is_whitespace)
-                && body[..i].contains(['\n', ' '])
-            {
-                return Some(start + i);
-            }
+/// UNLOAD, for the string body `start..end` of `text`: a string token (closed only by the next
+/// statement's first quote) or an unterminated string at the end of the input.
+fn runaway_string_end(text: &str, start: usize, end: usize) -> Option<usize> {
+    let body = text.get(start..end)?;
+    for (i, _) in body.match_indices(';') {
+        let after = skip_blank_and_comments(&body[i + 1..]);
+        let word: String = after.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let next = after[word.len()..].chars().next();
+        if (word.eq_ignore_ascii_case("copy") || word.eq_ignore_ascii_case("unload"))
+            && next.is_some_and(char::is_whitespace)
+            && body[..i].contains(['\n', ' '])
+        {
+            return Some(start + i);
         }
     }
     None

@@ -152,25 +152,91 @@ pub(super) fn combine_auth(clauses: &[AuthClause]) -> Option<Authorization> {
     })
 }
 
-/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo: at
+/// most `max(2, len / 4)` edits from a candidate of `len` characters.
+///
+/// The distance is at least the difference in length, so a candidate whose length differs by
+/// more than its limit is skipped without computing it, and the computation stops as soon as
+/// the limit is passed: a word far longer than every keyword (a 100 KB token) costs one count
+/// of its characters, not a table of its length times each keyword's.
 fn closest<'k>(word: &str, candidates: impl Iterator<Item = &'k str>) -> Option<&'k str> {
+    let longest = options::longest_keyword_chars();
+    // Counting stops past the longest keyword plus the largest limit: no candidate is closer.
+    let word_chars = word.chars().take(longest + limit(longest) + 1).count();
+    if word_chars > longest + limit(longest) {
+        return None;
+    }
+    let word: Vec<char> = word.chars().collect();
     candidates
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .filter_map(|c| {
+            let candidate: Vec<char> = c.chars().collect();
+            let bound = limit(candidate.len());
+            if word.len().abs_diff(candidate.len()) > bound {
+                return None;
+            }
+            bounded_edit_distance(&word, &candidate, bound).map(|d| (d, c))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+/// How many edits away from a keyword of `len` characters a word is still taken for a typo.
+fn limit(len: usize) -> usize {
+    2.max(len / 4)
+}
+
+/// The Levenshtein distance of `a` and `b` when it is at most `bound`, `None` past it; each row
+/// stops early once every cell is past the bound.
+fn bounded_edit_distance(a: &[char], b: &[char], bound: usize) -> Option<usize> {
     let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
+            let cost = usize::from(ca != cb);
             current[j + 1] = (previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1);
         }
-        previous = current;
+        if current.iter().all(|&d| d > bound) {
+            return None;
+        }
+        std::mem::swap(&mut previous, &mut current);
     }
-    previous[b.len()]
+    Some(previous[b.len()]).filter(|&d| d <= bound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typo_of_a_keyword_gets_the_keyword() {
+        let keywords = ["DELIMITER", "REMOVEQUOTES", "ZSTD"];
+        assert_eq!(closest("DELIMTER", keywords.into_iter()), Some("DELIMITER"));
+        assert_eq!(closest("ZSDT", keywords.into_iter()), Some("ZSTD"));
+        assert_eq!(closest("NOTHINGLIKEIT", keywords.into_iter()), None);
+    }
+
+    #[test]
+    fn the_bounded_distance_is_the_distance_up_to_the_bound() {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(bounded_edit_distance(&chars("kitten"), &chars("sitting"), 3), Some(3));
+        assert_eq!(bounded_edit_distance(&chars("kitten"), &chars("sitting"), 2), None);
+        assert_eq!(bounded_edit_distance(&chars(""), &chars("ab"), 2), Some(2));
+        assert_eq!(bounded_edit_distance(&chars("é"), &chars("e"), 2), Some(1));
+    }
+
+    #[test]
+    fn no_suggestion_is_computed_for_a_token_far_longer_than_every_keyword() {
+        // A 100 KB word is refused by its length alone: no candidate is even compared.
+        let word = "A".repeat(100_000);
+        let compared = std::cell::Cell::new(0);
+        let candidates =
+            options::keywords(crate::parser::StatementKind::Copy).inspect(|_| compared.set(compared.get() + 1));
+        assert_eq!(closest(&word, candidates), None);
+        assert_eq!(compared.get(), 0);
+        // One past the longest keyword plus its limit is still refused; a typo-length word is judged.
+        let just_past = "A".repeat(options::longest_keyword_chars() + limit(options::longest_keyword_chars()) + 1);
+        assert_eq!(closest(&just_past, options::keywords(crate::parser::StatementKind::Copy)), None);
+        assert_eq!(closest("GZIPP", options::keywords(crate::parser::StatementKind::Copy)), Some("GZIP"));
+    }
 }

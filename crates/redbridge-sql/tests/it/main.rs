@@ -5,6 +5,7 @@ mod fixtures;
 #[path = "../../../../tests/support/hostile.rs"]
 mod hostile;
 mod hostile_input;
+mod linear;
 mod no_panic;
 
 use redbridge_iam::{AccountId, BucketName, Region};
