@@ -145,6 +145,7 @@ impl Emulator {
         let address = listener.local_addr()?;
         let service = Arc::new(state::Service::new(config, connector));
         let (shutdown, stopped) = tokio::sync::oneshot::channel();
+        tokio::spawn(state::sweep_expired_statements(Arc::downgrade(&service)));
         let task = tokio::spawn(http::serve(listener, service, stopped));
         Ok(Self { address, shutdown: Some(shutdown), task: Some(task) })
     }

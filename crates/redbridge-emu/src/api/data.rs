@@ -66,6 +66,12 @@ impl StatementRecord {
     pub(crate) fn finished(&self) -> bool {
         matches!(self.status, "FINISHED" | "FAILED" | "ABORTED")
     }
+
+    /// Whether the statement ended `retention` or more before `now`: the Data API no longer
+    /// has it (see [`crate::state::Registry::drop_expired_statements`]).
+    pub(crate) fn expired(&self, now: SystemTime, retention: std::time::Duration) -> bool {
+        self.finished() && now.duration_since(self.updated).is_ok_and(|age| age >= retention)
+    }
 }
 
 fn validation(message: impl Into<String>) -> ApiError {
@@ -100,7 +106,6 @@ pub(crate) async fn handle<C: Connect>(
     input: &Value,
 ) -> Result<Value, ApiError> {
     let input = Input(input);
-    service.registry().drop_expired_statements(service.config.result_retention);
     match operation {
         "ExecuteStatement" => {
             let sql = input.required("Sql", "ValidationException")?.to_owned();
@@ -238,7 +243,13 @@ fn submit<C: Connect>(
 fn record_for<C: Connect>(service: &Service<C>, caller: &Caller, id: &str) -> Result<StatementRecord, ApiError> {
     let base = id.split(':').next().unwrap_or(id);
     let registry = service.registry();
-    registry.statements.get(base).filter(|r| r.account == caller.account.as_str()).cloned().ok_or_else(|| not_found(id))
+    let now = SystemTime::now();
+    registry
+        .statements
+        .get(base)
+        .filter(|r| r.account == caller.account.as_str() && !r.expired(now, service.config.result_retention))
+        .cloned()
+        .ok_or_else(|| not_found(id))
 }
 
 fn sub_index(id: &str, record: &StatementRecord) -> Result<Option<usize>, ApiError> {
@@ -399,12 +410,14 @@ fn list<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) ->
     let workgroup = input.string("WorkgroupName")?;
     let database = input.string("Database")?;
     let registry = service.registry();
+    let now = SystemTime::now();
     // Newest first, as the Data API lists them.
     let matching: Vec<&StatementRecord> = registry
         .statement_order
         .iter()
         .rev()
         .filter_map(|id| registry.statements.get(id))
+        .filter(|r| !r.expired(now, service.config.result_retention))
         .filter(|r| r.account == caller.account.as_str() && r.region == caller.region)
         .filter(|r| status == "ALL" || r.status == status)
         .filter(|r| name.is_none_or(|n| r.statement_name.as_deref().is_some_and(|s| s.starts_with(n))))
