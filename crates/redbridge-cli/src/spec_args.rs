@@ -56,6 +56,17 @@ pub struct SpecArgs {
 }
 
 impl SpecArgs {
+    /// The plan of the resolved spec. What the plan refuses (a limit IAM would refuse, a chain
+    /// too long) comes from the spec's values too: the error names the spec file when there is
+    /// one.
+    pub fn plan(&self) -> anyhow::Result<redbridge_core::Plan> {
+        let spec = self.resolve()?;
+        redbridge_core::Plan::new(&spec).map_err(|e| match &self.spec {
+            Some(path) => anyhow::anyhow!("{}: cannot plan this spec: {e}", path.display()),
+            None => anyhow::anyhow!("cannot plan this spec: {e}"),
+        })
+    }
+
     /// Reads the spec file if any, applies the flags over it and validates the result.
     pub fn resolve(&self) -> anyhow::Result<Spec> {
         let file = match &self.spec {

@@ -422,6 +422,11 @@ impl Spec {
             });
         }
         let table = raw.table.clone().unwrap_or_else(|| "public.example".to_owned());
+        // Checked here, not first when the plan writes its statements: an error here points at
+        // the value in the spec file.
+        if let Err(error) = redbridge_sql::TableName::parse(&table) {
+            return Err(SpecError { item: None, field: "table", message: error.to_string() });
+        }
         if format == DataFormat::Parquet && access.copy() && bucket_region != region {
             return Err(SpecError {
                 item: None,

@@ -15,6 +15,13 @@ pub(crate) const MAX_VALUE_BYTES: i32 = 16 * 1024 * 1024;
 /// emulator's own statements (COPY's insert) are far shorter. 1 MiB is above both.
 pub(crate) const MAX_SQL_BYTES: i32 = 1024 * 1024;
 
+/// The most memory SQLite may hold in the whole process, every database together:
+/// `temp_store=MEMORY` keeps big sorts off the disk, so without a cap one runaway query (a
+/// cross join sorted, a huge `GROUP BY`) would grow the process until the statement timeout. Past
+/// it SQLite fails the allocation, and the statement fails with `out of memory`, the emulator
+/// goes on. SQLite's `hard_heap_limit` (<https://sqlite.org/pragma.html#pragma_hard_heap_limit>).
+pub(crate) const SQLITE_HEAP_LIMIT_BYTES: i64 = 1024 * 1024 * 1024;
+
 /// The only pragma the emulator runs itself (`pragma_table_info` in `sql_engine::table_columns`).
 const ALLOWED_PRAGMAS: &[&str] = &["table_info"];
 
@@ -31,11 +38,14 @@ pub(crate) fn open() -> Result<rusqlite::Connection, String> {
     Ok(connection)
 }
 
-/// Installs the guard: `temp_store=MEMORY` first (so big sorts never spill to files; the
-/// authorizer then denies every pragma), the limits, then the authorizer. `load_extension` stays
+/// Installs the guard: `temp_store=MEMORY` (so big sorts never spill to files) and the heap cap
+/// first (the authorizer then denies every pragma), the limits, then the authorizer. `load_extension` stays
 /// disabled (rusqlite's `load_extension` feature is off and the C entry point is never enabled).
 pub(crate) fn install(connection: &rusqlite::Connection) -> Result<(), String> {
     connection.pragma_update(None, "temp_store", "MEMORY").map_err(|e| format!("cannot set `temp_store`: {e}"))?;
+    connection
+        .pragma_update_and_check(None, "hard_heap_limit", SQLITE_HEAP_LIMIT_BYTES, |row| row.get::<_, i64>(0))
+        .map_err(|e| format!("cannot set `hard_heap_limit`: {e}"))?;
     for (limit, value) in [
         (Limit::SQLITE_LIMIT_ATTACHED, 0),
         (Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES),
@@ -77,6 +87,15 @@ fn authorize(context: AuthContext<'_>) -> Authorization {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_memory_is_capped_for_the_whole_process_once_a_database_is_opened() {
+        let _guarded = open().unwrap();
+        // The cap is process-wide: a connection without the guard reads it.
+        let plain = rusqlite::Connection::open_in_memory().unwrap();
+        let limit: i64 = plain.pragma_query_value(None, "hard_heap_limit", |row| row.get(0)).unwrap();
+        assert_eq!(limit, SQLITE_HEAP_LIMIT_BYTES);
+    }
 
     fn refused(connection: &rusqlite::Connection, sql: &str) -> String {
         match connection.execute_batch(sql) {

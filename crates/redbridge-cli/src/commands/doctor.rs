@@ -62,8 +62,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let spec = args.spec.resolve()?;
-    let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan this spec: {e}"))?;
+    let plan = args.spec.plan()?;
     let sql = user_sql(&args)?;
     if let Some(path) = &args.save
         && !args.force

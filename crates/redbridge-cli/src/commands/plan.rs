@@ -79,8 +79,7 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let spec = args.spec.resolve()?;
-    let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan this spec: {e}"))?;
+    let plan = args.spec.plan()?;
     match args.rendering() {
         Rendering::Runbook(OutputFormat::Text) => output::print(&render_text(&plan))?,
         Rendering::Runbook(OutputFormat::Json) => output::print(&(serde_json::to_string_pretty(&plan)? + "\n"))?,

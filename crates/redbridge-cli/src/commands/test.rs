@@ -14,7 +14,6 @@ use redbridge_aws::config::{self, AccountSettings};
 use redbridge_aws::data_api::{DataEvent, PollSettings};
 use redbridge_aws::round_trip_run::{TestSettings, data_target, fresh_name, run_test};
 use redbridge_aws::sdk::SdkRedshiftData;
-use redbridge_core::Plan;
 
 use crate::output::{self, OutputFormat};
 use crate::render;
@@ -53,8 +52,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let spec = args.spec.resolve()?;
-    let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan this spec: {e}"))?;
+    let plan = args.spec.plan()?;
+    let spec = &plan.spec;
     if args.sql.as_deref().is_some_and(|s| s.trim().is_empty()) {
         anyhow::bail!("`--sql` is empty");
     }
@@ -114,7 +113,7 @@ mod tests {
     use redbridge_aws::apply_engine::NoSleep;
     use redbridge_aws::fake::{FakeAws, FakeOutcome, FakeStatement};
     use redbridge_aws::round_trip_run::TestReport;
-    use redbridge_core::Spec;
+    use redbridge_core::{Plan, Spec};
 
     use super::*;
 

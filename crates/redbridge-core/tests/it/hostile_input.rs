@@ -156,3 +156,13 @@ fn spec_errors_say_the_line_and_column_of_the_value() {
         "1:10: invalid type: integer `5`, expected a string"
     );
 }
+
+/// Found by the CLI's property test on a mutated spec: a `table` the statements cannot name was
+/// refused first when the plan wrote its statements, as `cannot plan this spec` with no place.
+#[test]
+fn a_table_name_the_statements_cannot_use_is_a_spec_error_at_its_value() {
+    let text = "redshift_account = \"111111111111\"\ns3_account = \"222222222222\"\nbucket = \"acme\"\n\
+                cluster = \"analytics\"\nregion = \"us-east-1\"\ntable = \"public.t.\"\n";
+    let error = Spec::from_toml(text).unwrap_err().to_string();
+    assert!(error.starts_with("6:9: invalid spec: `table`: "), "{error}");
+}
