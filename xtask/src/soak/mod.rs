@@ -7,12 +7,10 @@
 //! file created inside or outside the folder, RSS after the run within 1.5× of after the warm-up;
 //! prints the figures and fails on any broken check.
 //!
-//! Plain HTTP over `std::net` with keep-alive connections, signed-looking as the emulator
-//! accepts (it reads the account from the `Authorization` header and checks no signature), so
-//! the task needs no async runtime and no AWS SDK.
+//! The clients speak plain HTTP (`client.rs`); the checks and the printed figures are in
+//! `figures.rs`.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::TcpStream;
+use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -22,6 +20,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 use crate::util::project_root;
+
+use self::client::Client;
+use self::figures::{Ending, Figures, Tally};
+
+mod client;
+mod figures;
 
 const USAGE: &str =
     "usage: cargo xtask soak [--seconds N] [--clients N] [--statement-timeout-ms N] [--result-retention-ms N]";
@@ -189,176 +193,6 @@ fn start_emulator(settings: &Settings, folder: &Path) -> anyhow::Result<Emulator
     Ok(emulator)
 }
 
-/// One keep-alive HTTP/1.1 connection to the emulator, reopened when the server closes it.
-struct Client {
-    address: String,
-    stream: Option<BufReader<TcpStream>>,
-}
-
-/// An answer: the status and the body.
-struct Answer {
-    status: u16,
-    body: String,
-}
-
-impl Client {
-    fn new(address: &str) -> Self {
-        Self { address: address.to_owned(), stream: None }
-    }
-
-    /// A POST signed as [`ACCOUNT`] for `service`; with `target`, an AWS JSON call.
-    fn post(&mut self, service: &str, target: Option<&str>, body: &str) -> anyhow::Result<Answer> {
-        let (content_type, target) = match target {
-            Some(target) => ("application/x-amz-json-1.1", format!("X-Amz-Target: {target}\r\n")),
-            None => ("application/x-www-form-urlencoded", String::new()),
-        };
-        let request = format!(
-            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: {content_type}\r\n{target}Authorization: AWS4-HMAC-SHA256 Credential={ACCOUNT}/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0\r\nContent-Length: {}\r\n\r\n{body}",
-            self.address,
-            body.len()
-        );
-        self.exchange(&request)
-    }
-
-    /// Sends `request` and reads the answer; retries once on a fresh connection when a kept
-    /// connection turns out closed.
-    fn exchange(&mut self, request: &str) -> anyhow::Result<Answer> {
-        let reused = self.stream.is_some();
-        match self.try_exchange(request) {
-            Ok(answer) => Ok(answer),
-            Err(_) if reused => {
-                self.stream = None;
-                self.try_exchange(request)
-            }
-            Err(error) => Err(error),
-        }
-    }
-
-    fn try_exchange(&mut self, request: &str) -> anyhow::Result<Answer> {
-        if self.stream.is_none() {
-            let stream =
-                TcpStream::connect(&self.address).with_context(|| format!("connecting to {}", self.address))?;
-            stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-            stream.set_nodelay(true)?;
-            self.stream = Some(BufReader::new(stream));
-        }
-        let Some(stream) = self.stream.as_mut() else { bail!("no connection") };
-        let answer = (|| -> anyhow::Result<(Answer, bool)> {
-            stream.get_mut().write_all(request.as_bytes())?;
-            let (answer, close) = read_answer(stream)?;
-            Ok((answer, close))
-        })();
-        match answer {
-            Ok((answer, close)) => {
-                if close {
-                    self.stream = None;
-                }
-                Ok(answer)
-            }
-            Err(error) => {
-                self.stream = None;
-                Err(error)
-            }
-        }
-    }
-}
-
-/// Reads one HTTP/1.1 answer with a `Content-Length` body; also says whether the server
-/// closes the connection after it.
-fn read_answer(stream: &mut BufReader<TcpStream>) -> anyhow::Result<(Answer, bool)> {
-    let mut line = String::new();
-    if stream.read_line(&mut line)? == 0 {
-        bail!("the connection closed before an answer");
-    }
-    let status = line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse::<u16>().ok())
-        .with_context(|| format!("status line `{}`", line.trim()))?;
-    let mut length = 0usize;
-    let mut close = false;
-    loop {
-        line.clear();
-        if stream.read_line(&mut line)? == 0 {
-            bail!("the connection closed in the answer's header");
-        }
-        let header = line.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        let lower = header.to_ascii_lowercase();
-        if let Some(value) = lower.strip_prefix("content-length:") {
-            length = value.trim().parse().context("content-length")?;
-        } else if lower.starts_with("connection:") && lower.contains("close") {
-            close = true;
-        }
-    }
-    let mut body = vec![0u8; length];
-    stream.read_exact(&mut body)?;
-    Ok((Answer { status, body: String::from_utf8_lossy(&body).into_owned() }, close))
-}
-
-/// How a statement ended, as DescribeStatement says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ending {
-    Finished,
-    Failed,
-    Aborted,
-    /// Still running when the client gave up waiting (statement timeout plus [`END_MARGIN`]).
-    Unfinished,
-}
-
-/// Counts per kind of statement.
-#[derive(Debug, Default, Clone)]
-struct Tally {
-    finished: u64,
-    failed: u64,
-    aborted: u64,
-    unfinished: u64,
-    /// Calls refused (not 200) or lost (connection errors), with a sample message.
-    call_errors: u64,
-    sample_error: Option<String>,
-    /// The error text of the first statement that FAILED.
-    sample_failure: Option<String>,
-}
-
-impl Tally {
-    fn add(&mut self, ending: Ending, error: String) {
-        if ending == Ending::Failed {
-            self.sample_failure.get_or_insert(error);
-        }
-        match ending {
-            Ending::Finished => self.finished += 1,
-            Ending::Failed => self.failed += 1,
-            Ending::Aborted => self.aborted += 1,
-            Ending::Unfinished => self.unfinished += 1,
-        }
-    }
-
-    fn error(&mut self, message: String) {
-        self.call_errors += 1;
-        self.sample_error.get_or_insert(message);
-    }
-
-    fn merge(&mut self, other: &Tally) {
-        self.finished += other.finished;
-        self.failed += other.failed;
-        self.aborted += other.aborted;
-        self.unfinished += other.unfinished;
-        self.call_errors += other.call_errors;
-        if self.sample_error.is_none() {
-            self.sample_error.clone_from(&other.sample_error);
-        }
-        if self.sample_failure.is_none() {
-            self.sample_failure.clone_from(&other.sample_failure);
-        }
-    }
-
-    fn total(&self) -> u64 {
-        self.finished + self.failed + self.aborted + self.unfinished
-    }
-}
-
 /// The kinds of statement the clients send, in the order they cycle through them.
 const KINDS: [&str; 3] = ["plain", "tables", "hostile"];
 
@@ -413,25 +247,6 @@ fn statements(client: usize, round: u64, folder: &Path, outside: &Path) -> Vec<(
         list.push(("hostile", hostile));
     }
     list
-}
-
-/// What the run measured.
-#[derive(Debug)]
-struct Figures {
-    seconds: f64,
-    /// Health latencies, sorted.
-    health: Vec<Duration>,
-    health_errors: u64,
-    health_sample_error: Option<String>,
-    tallies: Vec<(&'static str, Tally)>,
-    /// The long statement: its ending, error text and how long it ran; `None` when skipped.
-    long: Option<(Ending, String, Duration)>,
-    rss_warm_kb: u64,
-    rss_after_kb: u64,
-    /// Files the hostile statements name, and whether each exists after the run.
-    named_files: Vec<(PathBuf, bool)>,
-    /// Whatever is in the soak folder after the run.
-    folder_entries: Vec<String>,
 }
 
 fn soak(settings: &Settings, emulator: &EmulatorProcess, folder: &Path, outside: &Path) -> anyhow::Result<Figures> {
@@ -583,162 +398,6 @@ fn rss_kb(pid: u32) -> anyhow::Result<u64> {
         .context("no `VmRSS` in the emulator's status")
 }
 
-/// The `q`-quantile (0..=1) of sorted latencies.
-fn quantile(sorted: &[Duration], q: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((sorted.len() - 1) as f64 * q).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-fn millis(duration: Duration) -> String {
-    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
-}
-
-impl Figures {
-    /// The broken checks, each a sentence.
-    fn check(&self, settings: &Settings, folder: &Path) -> Vec<String> {
-        let mut failures = Vec::new();
-        let p99 = quantile(&self.health, 0.99);
-        if self.health.is_empty() {
-            failures.push("health never answered".to_owned());
-        } else if p99 >= HEALTH_P99_LIMIT {
-            failures.push(format!("health p99 is {}, not under {}", millis(p99), millis(HEALTH_P99_LIMIT)));
-        }
-        if self.health_errors > 0 {
-            failures.push(format!(
-                "{} health probes got no answer (first: {})",
-                self.health_errors,
-                self.health_sample_error.as_deref().unwrap_or_default()
-            ));
-        }
-        for (kind, tally) in &self.tallies {
-            if tally.unfinished > 0 {
-                failures.push(format!(
-                    "{} `{kind}` statements had not ended {} s after the statement timeout",
-                    tally.unfinished,
-                    END_MARGIN.as_secs()
-                ));
-            }
-            if tally.call_errors > 0 {
-                failures.push(format!(
-                    "{} `{kind}` calls failed (first: {})",
-                    tally.call_errors,
-                    tally.sample_error.as_deref().unwrap_or_default()
-                ));
-            }
-            if tally.total() == 0 {
-                failures.push(format!("no `{kind}` statement ran"));
-            }
-        }
-        match &self.long {
-            None => {}
-            Some((ending, error, took)) => {
-                // Redshift's text for a statement stopped by `statement_timeout`, as its page
-                // shows it: `ERROR: Query (150) canceled on user's request`
-                // (https://docs.aws.amazon.com/redshift/latest/dg/r_statement_timeout.html). A
-                // CancelStatement ends a statement ABORTED instead, so FAILED with this text, no
-                // sooner than the timeout, is the timeout.
-                let by_timeout = error.starts_with("ERROR: Query (") && error.ends_with(") canceled on user's request");
-                if *ending != Ending::Failed || !by_timeout || *took < settings.statement_timeout {
-                    failures.push(format!(
-                        "the statement past the {} ms timeout ended {ending:?} after {:.1} s (error `{error}`), not FAILED by its timeout",
-                        settings.statement_timeout.as_millis(),
-                        took.as_secs_f64()
-                    ));
-                }
-            }
-        }
-        for (path, exists) in &self.named_files {
-            if *exists {
-                let where_ = if path.starts_with(folder) { "in the soak folder" } else { "outside the soak folder" };
-                failures.push(format!("a hostile statement created `{}` ({where_})", path.display()));
-            }
-        }
-        let unexpected: Vec<&String> = self
-            .folder_entries
-            .iter()
-            .filter(|name| {
-                !self.named_files.iter().any(|(path, _)| path.file_name().is_some_and(|f| f == name.as_str()))
-            })
-            .collect();
-        if !unexpected.is_empty() {
-            failures.push(format!("the emulator created {unexpected:?} in `{}`", folder.display()));
-        }
-        let ratio = self.rss_after_kb as f64 / self.rss_warm_kb.max(1) as f64;
-        if ratio > RSS_RATIO_LIMIT {
-            failures.push(format!(
-                "RSS grew from {} kB after the warm-up to {} kB after the run ({ratio:.2}×, more than {RSS_RATIO_LIMIT}×)",
-                self.rss_warm_kb, self.rss_after_kb
-            ));
-        }
-        failures
-    }
-
-    fn print(&self, settings: &Settings) {
-        let mut out = String::new();
-        let p50 = quantile(&self.health, 0.5);
-        let p99 = quantile(&self.health, 0.99);
-        let max = self.health.last().copied().unwrap_or_default();
-        out.push_str(&format!("\nsoak: {} clients, {:.1} s\n", settings.clients, self.seconds));
-        out.push_str(&format!(
-            "  health        {} probes: p50 {}  p99 {}  max {}  unanswered {}\n",
-            self.health.len(),
-            millis(p50),
-            millis(p99),
-            millis(max),
-            self.health_errors
-        ));
-        out.push_str("  statements    kind       finished     failed    aborted  unfinished  call errors\n");
-        let mut total = Tally::default();
-        for (kind, tally) in &self.tallies {
-            total.merge(tally);
-            out.push_str(&format!(
-                "                {kind:<9}{:>10}{:>11}{:>11}{:>12}{:>13}\n",
-                tally.finished, tally.failed, tally.aborted, tally.unfinished, tally.call_errors
-            ));
-        }
-        out.push_str(&format!(
-            "                {:<9}{:>10}{:>11}{:>11}{:>12}{:>13}   ({:.0} statements/s)\n",
-            "all",
-            total.finished,
-            total.failed,
-            total.aborted,
-            total.unfinished,
-            total.call_errors,
-            total.total() as f64 / self.seconds.max(0.001)
-        ));
-        for (kind, tally) in &self.tallies {
-            if let Some(failure) = &tally.sample_failure {
-                out.push_str(&format!("  first FAILED `{kind}`: {failure}\n"));
-            }
-        }
-        match &self.long {
-            Some((ending, error, took)) => out.push_str(&format!(
-                "  long statement  {ending:?} after {:.1} s (timeout {} ms): {error}\n",
-                took.as_secs_f64(),
-                settings.statement_timeout.as_millis()
-            )),
-            None => out.push_str("  long statement  not run\n"),
-        }
-        out.push_str(&format!(
-            "  RSS           {} kB after the warm-up, {} kB after the run ({:.2}×)\n",
-            self.rss_warm_kb,
-            self.rss_after_kb,
-            self.rss_after_kb as f64 / self.rss_warm_kb.max(1) as f64
-        ));
-        let created: Vec<String> =
-            self.named_files.iter().filter(|(_, exists)| *exists).map(|(path, _)| path.display().to_string()).collect();
-        out.push_str(&format!(
-            "  files         hostile paths created: {}; soak folder entries: {}\n",
-            if created.is_empty() { "none".to_owned() } else { created.join(", ") },
-            if self.folder_entries.is_empty() { "none".to_owned() } else { self.folder_entries.join(", ") }
-        ));
-        println!("{out}");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -752,14 +411,6 @@ mod tests {
         assert_eq!(defaults.statement_timeout, Duration::from_millis(5000));
         assert!(parse(&["--seconds", "0"]).unwrap_err().to_string().contains("`--seconds 0` is not a positive number"));
         assert!(parse(&["--fast"]).unwrap_err().to_string().contains("unknown argument `--fast`"));
-    }
-
-    #[test]
-    fn quantiles_pick_the_ranked_latency() {
-        let sorted: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
-        assert_eq!(quantile(&sorted, 0.5), Duration::from_millis(51));
-        assert_eq!(quantile(&sorted, 0.99), Duration::from_millis(99));
-        assert_eq!(quantile(&[], 0.99), Duration::ZERO);
     }
 
     #[test]
