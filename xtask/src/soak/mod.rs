@@ -324,7 +324,11 @@ fn soak(settings: &Settings, emulator: &EmulatorProcess, folder: &Path, outside:
         })
     });
 
-    let warm_up = Duration::from_secs((settings.seconds / 3).clamp(1, 10));
+    // The baseline RSS is read once results are being dropped as fast as they come: after at
+    // least one retention period (and a third of the run, up to 10 s), never past the run.
+    let warm_up = Duration::from_secs((settings.seconds / 3).clamp(1, 10))
+        .max(settings.result_retention + Duration::from_secs(1))
+        .min(run_for);
     std::thread::sleep(warm_up);
     let rss_warm_kb = rss_kb(pid)?;
     std::thread::sleep(run_for.saturating_sub(started.elapsed()));
