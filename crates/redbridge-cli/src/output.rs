@@ -27,10 +27,35 @@ impl std::error::Error for StdoutClosed {}
 /// The exit code of a command whose standard output was closed: 128 + SIGPIPE (13).
 pub const STDOUT_CLOSED_EXIT: u8 = 141;
 
-/// Writes `text` and a newline to standard error, where notes, progress and errors go. A
-/// closed or full standard error is ignored: the note is lost, the command goes on and its exit
-/// code stays what its work makes it (Rust's `eprintln!` would panic, exit 101).
+/// The version of every JSON document redbridge prints (`"schema_version"`); its schemas are
+/// under `docs/schema/`. It changes only when a field is removed or changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `-q/--quiet`: notes and progress are not written; errors and results still are.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether `-q/--quiet` was given.
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Writes `text` and a newline to standard error, where notes, progress and errors go; nothing
+/// under `--quiet`. A closed or full standard error is ignored: the note is lost, the command
+/// goes on and its exit code stays what its work makes it (Rust's `eprintln!` would panic, exit
+/// 101).
 pub fn note(text: &str) {
+    if quiet() {
+        return;
+    }
+    error(text);
+}
+
+/// Writes an error line to standard error, even under `--quiet`.
+pub fn error(text: &str) {
     use std::io::Write as _;
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{text}").and_then(|()| err.flush());
