@@ -116,6 +116,7 @@ pub struct Options {
 
 #[derive(Debug, Serialize)]
 struct JsonResult<'a> {
+    schema_version: u32,
     command: &'static str,
     dry_run: bool,
     diff: &'a Diff,
@@ -154,7 +155,14 @@ where
     let diff = prepared.diff.map_err(|e| anyhow::anyhow!("{e}; nothing was changed"))?;
     let json = options.output == OutputFormat::Json;
     let emit_json = |ui: &mut dyn Ui, report: Option<&Report>, status: &'static str| {
-        let result = JsonResult { command: verb, dry_run: options.dry_run, diff: &diff, report, status };
+        let result = JsonResult {
+            schema_version: crate::output::SCHEMA_VERSION,
+            command: verb,
+            dry_run: options.dry_run,
+            diff: &diff,
+            report,
+            status,
+        };
         ui.out(&(serde_json::to_string_pretty(&result).unwrap_or_default() + "\n"));
     };
     if !json {

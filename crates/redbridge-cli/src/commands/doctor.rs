@@ -96,7 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     match args.output {
         OutputFormat::Text => output::print(&render::doctor_report(&plan, &report))?,
-        OutputFormat::Json => output::print(&(serde_json::to_string_pretty(&report)? + "\n"))?,
+        OutputFormat::Json => output::print(&output::json_document(&report)?)?,
     }
     Ok(ExitCode::from(report.verdict.exit_code()))
 }

@@ -103,7 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })?;
     match args.output {
         OutputFormat::Text => output::print(&render::test_report(&report))?,
-        OutputFormat::Json => output::print(&(serde_json::to_string_pretty(&report)? + "\n"))?,
+        OutputFormat::Json => output::print(&output::json_document(&report)?)?,
     }
     Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
