@@ -277,6 +277,10 @@ mod tests {
             let set = PolicySet::compile(&policies).unwrap_or_else(|e| panic!("{e}"));
             let decision = evaluate(&request, &set).unwrap_or_else(|e| panic!("{e}"));
             outcomes.push(decision.outcome);
+            crate::commands::schema_check::assert_matches_schema(
+                "explain.schema.json",
+                &decision_json_line(3, &request, &set, &decision),
+            );
             assert_eq!(
                 decision_json_line(3, &request, &set, &decision),
                 format!("{}\n", value_tree(3, &request, &set, &decision))
