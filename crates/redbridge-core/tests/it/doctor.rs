@@ -553,3 +553,44 @@ fn every_code_is_documented_once() {
     }
     let _ = Statement::allow(["s3:GetObject"], ["*"]);
 }
+
+#[test]
+fn a_trust_denying_the_service_gets_a_fix_removing_the_deny_and_adding_the_planned_statement() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    let deny: Statement = serde_json::from_str(
+        r#"{"Sid":"NoRedshift","Effect":"Deny","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"}"#,
+    )
+    .unwrap();
+    role_mut(&mut snapshot, &plan, 0).trust_policy.statements.push(deny.clone());
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![(FindingCode::ServiceNotTrusted, Hop::Service { role: cluster_role(&plan) })]);
+    let fix = &report.findings[0].fix;
+    assert_eq!(fix.policy, Some(FixPolicy::TrustPolicy));
+    assert_eq!(fix.resource.as_deref(), Some(cluster_role(&plan).as_str()));
+    assert_eq!(fix.remove, vec![deny]);
+    assert_eq!(fix.add.len(), 1);
+    assert_eq!(fix.add[0].sid.as_deref(), Some("RedbridgeRedshiftService"));
+}
+
+#[test]
+fn a_key_policy_denying_the_bucket_role_gets_a_fix_removing_the_deny() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    let deny: Statement = serde_json::from_str(&format!(
+        r#"{{"Sid":"NoDecrypt","Effect":"Deny","Principal":{{"AWS":"{}"}},"Action":"kms:Decrypt","Resource":"*"}}"#,
+        bucket_role(&plan)
+    ))
+    .unwrap();
+    if let Some(Known::Known { value }) = &mut snapshot.kms_key {
+        value.policy.statements.push(deny.clone());
+    }
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![(FindingCode::KmsKeyNotAllowed, Hop::Kms { role: bucket_role(&plan) })]);
+    let fix = &report.findings[0].fix;
+    assert_eq!(fix.text, "remove or narrow the denying statement named in the evidence");
+    assert_eq!(fix.policy, Some(FixPolicy::KeyPolicy));
+    assert_eq!(fix.account.map(|a| a.to_string()).as_deref(), Some("222222222222"));
+    assert_eq!(fix.remove, vec![deny]);
+    assert!(fix.add.is_empty());
+}
