@@ -169,10 +169,15 @@ where
         ui.out(&render::diff(&diff, verb));
     }
     if !diff.blockers.is_empty() {
-        if json {
-            emit_json(ui, None, "blocked");
-        }
         let reasons: Vec<String> = diff.blockers.iter().map(|b| b.message.clone()).collect();
+        if json {
+            // One JSON document on standard output, the blockers in its diff; the error goes to
+            // standard error (even under `--quiet`) with the exit code the error would have had.
+            emit_json(ui, None, "blocked");
+            let label = crate::color::paint(crate::color::stderr(), crate::color::styles::ERROR, "error");
+            crate::output::error(&format!("{label}: nothing was changed: {}", reasons.join("; ")));
+            return Ok(ExitCode::from(crate::exit::USAGE));
+        }
         anyhow::bail!("nothing was changed: {}", reasons.join("; "));
     }
     if !diff.has_changes() {

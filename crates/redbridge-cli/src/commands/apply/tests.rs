@@ -165,6 +165,15 @@ fn json_of_every_status_matches_its_schema() {
     let (_, destroyed) = run(&aws, &plan, json(Mode::Destroy), true);
     assert_matches_schema("destroy.schema.json", &destroyed.out);
     assert_eq!(status(&destroyed.out), "done");
+    // Blocked: one document, whose diff names the blocker, and exit 2 (the error is on standard error).
+    let aws = world(&plan);
+    aws.seed_role(plan.chain.first(), redbridge_iam::policy::PolicyDocument::new(vec![]), &[]);
+    let (code, blocked) = run(&aws, &plan, json(apply), true);
+    assert_eq!(code, ExitCode::from(2));
+    assert_matches_schema("apply.schema.json", &blocked.out);
+    assert_eq!(status(&blocked.out), "blocked");
+    let value: serde_json::Value = serde_json::from_str(&blocked.out).unwrap();
+    assert_eq!(value["diff"]["blockers"][0]["role"], plan.chain.first().to_string());
 }
 
 #[test]
