@@ -31,6 +31,24 @@ pub const STDOUT_CLOSED_EXIT: u8 = 141;
 /// under `docs/schema/`. It changes only when a field is removed or changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// A JSON document as redbridge prints it: `schema_version` first, then the document's own fields.
+#[derive(Debug, serde::Serialize)]
+pub struct Versioned<'a, T: serde::Serialize> {
+    schema_version: u32,
+    #[serde(flatten)]
+    document: &'a T,
+}
+
+/// `document` (a struct or map) with `schema_version` in front.
+pub fn versioned<T: serde::Serialize>(document: &T) -> Versioned<'_, T> {
+    Versioned { schema_version: SCHEMA_VERSION, document }
+}
+
+/// `document` as pretty-printed JSON with `schema_version` in front, ending with a newline.
+pub fn json_document<T: serde::Serialize>(document: &T) -> anyhow::Result<String> {
+    Ok(serde_json::to_string_pretty(&versioned(document))? + "\n")
+}
+
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// `-q/--quiet`: notes and progress are not written; errors and results still are.

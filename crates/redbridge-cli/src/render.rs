@@ -72,7 +72,8 @@ pub fn doctor_report(plan: &Plan, report: &Report) -> String {
             for evidence in &finding.evidence {
                 let _ = writeln!(out, "      evidence: {evidence}");
             }
-            let mut lines = finding.fix.lines();
+            let fix = finding.fix.to_text();
+            let mut lines = fix.lines();
             if let Some(first) = lines.next() {
                 let _ = writeln!(out, "      fix: {first}");
                 for line in lines {

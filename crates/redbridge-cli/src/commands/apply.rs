@@ -116,6 +116,7 @@ pub struct Options {
 
 #[derive(Debug, Serialize)]
 struct JsonResult<'a> {
+    schema_version: u32,
     command: &'static str,
     dry_run: bool,
     diff: &'a Diff,
@@ -154,17 +155,29 @@ where
     let diff = prepared.diff.map_err(|e| anyhow::anyhow!("{e}; nothing was changed"))?;
     let json = options.output == OutputFormat::Json;
     let emit_json = |ui: &mut dyn Ui, report: Option<&Report>, status: &'static str| {
-        let result = JsonResult { command: verb, dry_run: options.dry_run, diff: &diff, report, status };
+        let result = JsonResult {
+            schema_version: crate::output::SCHEMA_VERSION,
+            command: verb,
+            dry_run: options.dry_run,
+            diff: &diff,
+            report,
+            status,
+        };
         ui.out(&(serde_json::to_string_pretty(&result).unwrap_or_default() + "\n"));
     };
     if !json {
         ui.out(&render::diff(&diff, verb));
     }
     if !diff.blockers.is_empty() {
-        if json {
-            emit_json(ui, None, "blocked");
-        }
         let reasons: Vec<String> = diff.blockers.iter().map(|b| b.message.clone()).collect();
+        if json {
+            // One JSON document on standard output, the blockers in its diff; the error goes to
+            // standard error (even under `--quiet`) with the exit code the error would have had.
+            emit_json(ui, None, "blocked");
+            let label = crate::color::paint(crate::color::stderr(), crate::color::styles::ERROR, "error");
+            crate::output::error(&format!("{label}: nothing was changed: {}", reasons.join("; ")));
+            return Ok(ExitCode::from(crate::exit::USAGE));
+        }
         anyhow::bail!("nothing was changed: {}", reasons.join("; "));
     }
     if !diff.has_changes() {

@@ -96,7 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     match args.output {
         OutputFormat::Text => output::print(&render::doctor_report(&plan, &report))?,
-        OutputFormat::Json => output::print(&(serde_json::to_string_pretty(&report)? + "\n"))?,
+        OutputFormat::Json => output::print(&output::json_document(&report)?)?,
     }
     Ok(ExitCode::from(report.verdict.exit_code()))
 }
@@ -201,7 +201,15 @@ mod tests {
         let s3 = aws.account(plan.spec.s3_account);
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let (snapshot, stats) = runtime.block_on(read_snapshot(plan, &ports, Some(&s3)));
-        (analyze(plan, &snapshot), stats)
+        // What `--save` writes and what `--output json` prints match their schemas.
+        let saved = serde_json::to_string_pretty(&snapshot).unwrap();
+        crate::commands::schema_check::assert_matches_schema("snapshot.schema.json", &saved);
+        let report = analyze(plan, &snapshot);
+        crate::commands::schema_check::assert_matches_schema(
+            "doctor.schema.json",
+            &output::json_document(&report).unwrap(),
+        );
+        (report, stats)
     }
 
     #[test]

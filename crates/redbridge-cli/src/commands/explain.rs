@@ -63,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let at = error_position(&lines, &text, raw.offset);
                 output::print(&format!(
                     "{}\n",
-                    json!({ "input": raw.position, "label": raw.label, "line": at.line, "column": at.column, "error": message })
+                    json!({ "schema_version": output::SCHEMA_VERSION, "input": raw.position, "label": raw.label, "line": at.line, "column": at.column, "error": message })
                 ))?;
             }
             (Err(message), OutputFormat::Text) => {
@@ -92,6 +92,7 @@ fn error_position(lines: &LineIndex<'_>, text: &str, start: usize) -> Position {
 /// frees) dominated, and grew faster than the statements.
 #[derive(Debug, serde::Serialize)]
 struct DecisionJson<'a> {
+    schema_version: u32,
     input: usize,
     decision: &'static str,
     principal: String,
@@ -160,6 +161,7 @@ fn decision_json_document<'a>(
         })
         .collect();
     DecisionJson {
+        schema_version: output::SCHEMA_VERSION,
         input: position,
         decision: decision.outcome.as_str(),
         principal: request.principal().display(),
@@ -240,6 +242,7 @@ mod tests {
             })
             .collect();
         json!({
+            "schema_version": crate::output::SCHEMA_VERSION,
             "input": position,
             "decision": decision.outcome.as_str(),
             "principal": request.principal().display(),
@@ -274,6 +277,10 @@ mod tests {
             let set = PolicySet::compile(&policies).unwrap_or_else(|e| panic!("{e}"));
             let decision = evaluate(&request, &set).unwrap_or_else(|e| panic!("{e}"));
             outcomes.push(decision.outcome);
+            crate::commands::schema_check::assert_matches_schema(
+                "explain.schema.json",
+                &decision_json_line(3, &request, &set, &decision),
+            );
             assert_eq!(
                 decision_json_line(3, &request, &set, &decision),
                 format!("{}\n", value_tree(3, &request, &set, &decision))

@@ -9,3 +9,9 @@ pub mod lint;
 pub mod plan;
 pub mod sql;
 pub mod test;
+
+/// The schema checks of `tests/it/schema.rs`, for the unit tests that take JSON snapshots.
+#[cfg(test)]
+#[path = "../../tests/it/schema.rs"]
+#[allow(dead_code, reason = "the integration tests use the rest of the helper")]
+pub(crate) mod schema_check;

@@ -82,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let plan = args.spec.plan()?;
     match args.rendering() {
         Rendering::Runbook(OutputFormat::Text) => output::print(&render_text(&plan))?,
-        Rendering::Runbook(OutputFormat::Json) => output::print(&(serde_json::to_string_pretty(&plan)? + "\n"))?,
+        Rendering::Runbook(OutputFormat::Json) => output::print(&output::json_document(&plan)?)?,
         Rendering::Export { format, selection, out } => {
             let files = export_files(&plan, format, selection)?;
             match out {
@@ -125,7 +125,7 @@ fn export_files(
                 };
                 return Err(redbridge_export::ExportError::AccountNotInPlan { account, accounts }.into());
             }
-            return Ok(vec![("plan.json".to_owned(), serde_json::to_string_pretty(&plan)? + "\n")]);
+            return Ok(vec![("plan.json".to_owned(), output::json_document(&plan)?)]);
         }
     };
     let export = redbridge_export::export(plan, format, selection)?;

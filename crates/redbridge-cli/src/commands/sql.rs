@@ -102,7 +102,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         OutputFormat::Text => output::print(&format!("{sql};\n"))?,
         OutputFormat::Json => output::print(&format!(
             "{}\n",
-            serde_json::json!({"kind": statement_kind(&statement), "sql": sql, "iam_roles": statement.iam_roles()})
+            serde_json::json!({"schema_version": output::SCHEMA_VERSION, "kind": statement_kind(&statement), "sql": sql, "iam_roles": statement.iam_roles()})
         ))?,
     }
     Ok(ExitCode::SUCCESS)

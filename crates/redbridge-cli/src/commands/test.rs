@@ -103,7 +103,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })?;
     match args.output {
         OutputFormat::Text => output::print(&render::test_report(&report))?,
-        OutputFormat::Json => output::print(&(serde_json::to_string_pretty(&report)? + "\n"))?,
+        OutputFormat::Json => output::print(&output::json_document(&report)?)?,
     }
     Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -162,5 +162,29 @@ mod tests {
         assert!(text.ends_with("failed\n"), "{text}");
         let (_, report) = report_of(FakeOutcome::Finished { records: Vec::new() }, 1000);
         assert!(render::test_report(&report).contains("✗ timed out while `STARTED`"));
+    }
+
+    #[test]
+    fn json_of_a_pass_a_failure_an_abort_and_a_timeout_matches_the_schema() {
+        let (plan, _) = report_of(FakeOutcome::Aborted, 0);
+        let error = format!(
+            "S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/{}/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::{}/x",
+            plan.chain.last().name(),
+            plan.spec.bucket
+        );
+        let outcomes = [
+            (FakeOutcome::Finished { records: vec![vec![Some("1".into())]] }, 3, "finished"),
+            (FakeOutcome::Failed { at: 2, error }, 1, "failed"),
+            (FakeOutcome::Aborted, 0, "aborted"),
+            (FakeOutcome::Finished { records: Vec::new() }, 1000, "timed_out"),
+        ];
+        for (outcome, polls, expected) in outcomes {
+            let (_, report) = report_of(outcome, polls);
+            let json = output::json_document(&report).unwrap();
+            crate::commands::schema_check::assert_matches_schema("test.schema.json", &json);
+            let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(value["schema_version"], 1);
+            assert_eq!(value["outcome"]["outcome"], expected, "{json}");
+        }
     }
 }

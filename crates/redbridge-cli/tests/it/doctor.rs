@@ -1,5 +1,6 @@
 //! `redbridge doctor --snapshot`: the report of a saved snapshot, its exit codes and errors.
 
+use crate::schema::assert_matches_schema;
 use crate::{redbridge, stderr_err};
 
 #[test]
@@ -28,7 +29,11 @@ fn json_report_lists_codes_and_hops() {
         "json",
     ]);
     assert_eq!(output.status.code(), Some(1));
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json = String::from_utf8(output.stdout).unwrap();
+    assert_matches_schema("doctor.schema.json", &json);
+    // The fixes as data: the account, the role, the trust policy and the statement to add.
+    insta::assert_snapshot!("doctor-serverless-broken-json", json);
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(report["verdict"], "broken");
     let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert_eq!(codes, vec!["RB112", "RB122"]);
@@ -121,6 +126,7 @@ fn sql_a_users_statements_with_every_statement_level_mistake() {
 
     let output = doctor_sql(&["--sql", &unload, "--sql", &copy, "--output", "json"]);
     assert_eq!(output.status.code(), Some(1));
+    assert_matches_schema("doctor.schema.json", std::str::from_utf8(&output.stdout).unwrap());
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let mut codes: Vec<(String, u64)> = report["findings"]
         .as_array()

@@ -122,6 +122,7 @@ fn format_json_keeps_only_the_chosen_accounts() {
     let output =
         redbridge(&["plan", "--spec", spec.to_str().expect("utf-8"), "--format", "json", "--account", "redshift"]);
     assert!(output.status.success(), "{}", stderr(&output));
+    crate::schema::assert_matches_schema("plan.schema.json", &stdout(&output));
     let plan: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON document");
     let accounts: Vec<&str> =
         plan["accounts"].as_array().expect("accounts").iter().map(|a| a["account"].as_str().expect("id")).collect();
@@ -135,6 +136,7 @@ fn without_format_the_runbook_is_unchanged() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).starts_with("Plan: COPY between Redshift cluster `analytics`"));
     let json = redbridge(&["plan", "--spec", spec.to_str().expect("utf-8"), "--output", "json"]);
+    crate::schema::assert_matches_schema("plan.schema.json", &stdout(&json));
     let plan: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("JSON");
     assert_eq!(plan["accounts"].as_array().expect("accounts").len(), 2);
 }
@@ -146,6 +148,8 @@ fn output_and_format_cannot_be_combined_and_account_needs_format() {
     let both = redbridge(&["plan", "--spec", spec, "--output", "json", "--format", "terraform"]);
     assert!(!both.status.success());
     assert!(stderr(&both).contains("cannot be used with"), "{}", stderr(&both));
+    // Under `--output json` the usage error is also a JSON object on standard output.
+    crate::schema::assert_matches_schema("error.schema.json", &stdout(&both));
     let account = redbridge(&["plan", "--spec", spec, "--account", "s3"]);
     assert!(!account.status.success());
     assert!(stderr(&account).contains("--format"), "{}", stderr(&account));

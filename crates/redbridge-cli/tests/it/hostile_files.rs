@@ -162,7 +162,7 @@ fn an_ansi_escape_in_a_bucket_name_is_escaped_on_stderr() {
     let stderr = stderr_of_input_error(&["plan", "--spec", spec.arg()]);
     assert!(
         stderr.contains(&format!(
-            "{}:4:10: invalid spec: `bucket`: invalid bucket name `acme-\\u{{1b}}[31mdata`",
+            "{}:5:10: invalid spec: `bucket`: invalid bucket name `acme-\\u{{1b}}[31mdata`",
             spec.arg()
         )),
         "{stderr}"

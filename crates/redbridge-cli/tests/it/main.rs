@@ -8,7 +8,9 @@ mod export;
 mod hostile;
 mod hostile_files;
 mod input;
+mod json_contract;
 mod plan;
+mod schema;
 mod sql;
 mod test_cmd;
 

@@ -2,6 +2,7 @@
 
 use redbridge_iam::policy::PolicyDocument;
 
+use crate::schema::assert_matches_schema;
 use crate::{stderr_err, stdout_ok};
 
 /// The snapshot specs: every shape of setup the plan must get right.
@@ -29,8 +30,9 @@ fn plan_text_snapshots() {
 #[test]
 fn plan_json_snapshots_hold_policies_as_objects() {
     for spec in SPECS {
-        let json: serde_json::Value =
-            serde_json::from_str(&stdout_ok(&["plan", "--spec", spec, "--output", "json"])).unwrap();
+        let out = stdout_ok(&["plan", "--spec", spec, "--output", "json"]);
+        assert_matches_schema("plan.schema.json", &out);
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
         for account in json["accounts"].as_array().unwrap() {
             for step in account["steps"].as_array().unwrap() {
                 for key in ["trust_policy", "policy"] {
@@ -73,6 +75,7 @@ fn flags_give_the_same_plan_as_the_spec_file() {
         "json",
     ]);
     let from_file = stdout_ok(&["plan", "--spec", "examples/serverless-unload-kms.toml", "--output", "json"]);
+    assert_matches_schema("plan.schema.json", &from_flags);
     let mut flags: serde_json::Value = serde_json::from_str(&from_flags).unwrap();
     let file: serde_json::Value = serde_json::from_str(&from_file).unwrap();
     // The file names a table; the flags have no table flag and use the default.
@@ -85,6 +88,7 @@ fn flags_give_the_same_plan_as_the_spec_file() {
 #[test]
 fn flags_override_the_spec_file() {
     let json = stdout_ok(&["plan", "--spec", "examples/provisioned-copy.toml", "--access", "both", "--output", "json"]);
+    assert_matches_schema("plan.schema.json", &json);
     let plan: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(plan["spec"]["access"], "both");
 }

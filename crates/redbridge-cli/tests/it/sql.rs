@@ -68,6 +68,7 @@ fn unload_from_spec_uses_its_chain_and_key() {
         "--output",
         "json",
     ]);
+    crate::schema::assert_matches_schema("sql.schema.json", &json);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(value["kind"], "unload");
     assert_eq!(value["iam_roles"].as_array().unwrap().len(), 2);

@@ -8,7 +8,7 @@ use redbridge_iam::eval::{Outcome, PolicySet, Request, evaluate};
 
 use super::FindingCode;
 use super::analysis::{CallerPolicies, Doctor};
-use super::findings::{Check, Hop, HopReport, HopStatus, Severity};
+use super::findings::{Check, Fix, FixPolicy, Hop, HopReport, HopStatus, Severity};
 use super::snapshot::Known;
 use crate::plan;
 use crate::spec::DataFormat;
@@ -45,10 +45,14 @@ impl Doctor<'_> {
             }
         };
         let bucket_policy_known = self.snapshot.bucket.value().is_some();
-        let caller =
-            CallerPolicies::new(last, &state, bucket_policy, format!("bucket policy of `{}`", self.spec.bucket));
         let partition = self.spec.region.partition();
         let bucket_arn = self.spec.bucket.arn(partition).to_string();
+        let caller =
+            CallerPolicies::new(last, &state, bucket_policy, format!("bucket policy of `{}`", self.spec.bucket)).at(
+                self.spec.s3_account,
+                bucket_arn.clone(),
+                FixPolicy::BucketPolicy,
+            );
         let prefixes: Vec<String> =
             if self.spec.prefixes.is_empty() { vec![String::new()] } else { self.spec.prefixes.clone() };
         let table = self.spec.table.rsplit('.').next().unwrap_or("example").trim_matches('"').to_owned();
@@ -121,14 +125,17 @@ impl Doctor<'_> {
                         "give the spec the bucket's `kms_key`, so the UNLOAD says `KMS_KEY_ID '<key arn>' ENCRYPTED` and the bucket role may use the key".to_owned(),
                     );
                 } else {
+                    let fix = caller.deny_fix(
+                        &judged.decision,
+                        "remove or narrow the denying statement named in the evidence; no allow can override it",
+                    );
                     self.finding(
                         FindingCode::S3ExplicitDeny,
                         Severity::Error,
                         hop.clone(),
                         format!("an explicit deny blocks `{}` on {target}, needed for {needed_for}", request.action()),
                         judged.evidence,
-                        "remove or narrow the denying statement named in the evidence; no allow can override it"
-                            .to_owned(),
+                        fix,
                     );
                 }
             } else {
@@ -137,17 +144,17 @@ impl Doctor<'_> {
                     "read" => "ReadObjects",
                     _ => "WriteObjects",
                 };
-                let fix = match self.desired_inline(last, &format!("{}{sid}", plan::SID_PREFIX)) {
-                    Some(statement) => {
-                        format!("add to the policy of `{}` (or run `redbridge apply`):\n{statement}", last.name())
-                    }
-                    None => format!(
+                let fix = self.inline_fix(
+                    last,
+                    &format!("{}{sid}", plan::SID_PREFIX),
+                    format!("add to the policy of `{}` (or run `redbridge apply`):", last.name()),
+                    format!(
                         "allow `{}` on `{}` in a policy of `{}`",
                         request.action(),
                         request.resource(),
                         last.name()
                     ),
-                };
+                );
                 self.finding(
                     FindingCode::S3PermissionMissing,
                     Severity::Error,
@@ -225,7 +232,11 @@ impl Doctor<'_> {
                 "encrypt the bucket with a customer managed key whose key policy allows the bucket role".to_owned(),
             );
         }
-        let caller = CallerPolicies::new(last, &state, Some(key_state.policy.clone()), "key policy".to_owned());
+        let caller = CallerPolicies::new(last, &state, Some(key_state.policy.clone()), "key policy".to_owned()).at(
+            key.account(),
+            key.to_string(),
+            FixPolicy::KeyPolicy,
+        );
         let mut actions = Vec::new();
         if self.spec.access.copy() || self.spec.access.unload() {
             actions.push("kms:Decrypt");
@@ -247,17 +258,26 @@ impl Doctor<'_> {
             });
             if !allowed {
                 broken = true;
-                let fix = match judged.decision.missing {
-                    Some(redbridge_iam::eval::Missing::ResourcePolicy) => format!(
-                        "add to the key policy (or keep the default statement that delegates to account `{}`):\n{}",
+                let fix = match (judged.decision.outcome, judged.decision.missing) {
+                    (Outcome::ExplicitDeny, _) => caller
+                        .deny_fix(&judged.decision, "remove or narrow the denying statement named in the evidence"),
+                    (_, Some(redbridge_iam::eval::Missing::ResourcePolicy)) => Fix::change(
+                        format!(
+                            "add to the key policy (or keep the default statement that delegates to account `{}`):",
+                            key.account()
+                        ),
                         key.account(),
-                        self.key_statement_json()
-                    ),
-                    _ => format!(
-                        "allow `{action}` on `{key}` in a policy of `{}` (or run `redbridge apply`):\n{}",
-                        last.name(),
-                        self.desired_inline(last, &format!("{}UseBucketKey", plan::SID_PREFIX)).unwrap_or_default()
-                    ),
+                        key.to_string(),
+                        FixPolicy::KeyPolicy,
+                    )
+                    .adding(self.key_statement()),
+                    _ => {
+                        let text = format!(
+                            "allow `{action}` on `{key}` in a policy of `{}` (or run `redbridge apply`):",
+                            last.name()
+                        );
+                        self.inline_fix(last, &format!("{}UseBucketKey", plan::SID_PREFIX), text.clone(), text)
+                    }
                 };
                 let message = match (judged.decision.outcome, judged.decision.missing) {
                     (Outcome::ExplicitDeny, _) => format!("an explicit deny blocks `{action}` on the key"),

@@ -5,12 +5,12 @@
 //! `assume_hops.rs` (attachment, Redshift → first role, role → role) and `access_hops.rs`
 //! (S3, KMS and the statement's region, ownership and routing).
 
-use redbridge_iam::RoleArn;
 use redbridge_iam::eval::{Decision, Outcome, Policies, PolicyKind, PolicySet, Request, StatementRef, evaluate};
-use redbridge_iam::policy::PolicyDocument;
+use redbridge_iam::policy::{Effect, PolicyDocument, Statement};
+use redbridge_iam::{AccountId, RoleArn};
 
 use super::FindingCode;
-use super::findings::{Finding, Hop, HopReport, Report, Severity, Verdict};
+use super::findings::{Finding, Fix, FixPolicy, Hop, HopReport, Report, Severity, Verdict};
 use super::snapshot::{Known, RoleState, Snapshot};
 use crate::plan::{Plan, Step};
 use crate::spec::Spec;
@@ -78,9 +78,9 @@ impl Doctor<'_> {
         hop: Hop,
         message: String,
         evidence: Vec<String>,
-        fix: String,
+        fix: impl Into<Fix>,
     ) {
-        self.findings.push(Finding { code, severity, hop, message, evidence, fix });
+        self.findings.push(Finding { code, severity, hop, message, evidence, fix: fix.into() });
     }
 
     pub(super) fn unknown(&mut self, hop: Hop, what: &str, reason: &str) {
@@ -124,27 +124,35 @@ impl Doctor<'_> {
         })
     }
 
-    pub(super) fn desired_inline(&self, role: &RoleArn, sid: &str) -> Option<String> {
+    /// The planned inline policy statement `sid` of `role`, with the inline policy's name.
+    pub(super) fn desired_inline(&self, role: &RoleArn, sid: &str) -> Option<(String, Statement)> {
         self.plan.accounts.iter().flat_map(|a| &a.steps).find_map(|step| match step {
-            Step::PutRolePolicy { role: r, policy, .. } if r == role => {
-                policy.statement(sid).map(|s| serde_json::to_string_pretty(s).unwrap_or_default())
+            Step::PutRolePolicy { role: r, policy, policy_name } if r == role => {
+                policy.statement(sid).map(|s| (policy_name.clone(), s.clone()))
             }
             _ => None,
         })
     }
 
-    pub(super) fn key_statement_json(&self) -> String {
-        self.plan
-            .accounts
-            .iter()
-            .flat_map(|a| &a.steps)
-            .find_map(|step| match step {
-                Step::MergeKeyPolicy { statements, .. } => {
-                    statements.first().map(|s| serde_json::to_string_pretty(s).unwrap_or_default())
-                }
-                _ => None,
-            })
-            .unwrap_or_default()
+    /// A fix adding the planned inline statement `sid` to `role`'s identity policy, worded by
+    /// `text`; `otherwise` when the plan has no such statement.
+    pub(super) fn inline_fix(&self, role: &RoleArn, sid: &str, text: String, otherwise: String) -> Fix {
+        match self.desired_inline(role, sid) {
+            Some((policy_name, statement)) => {
+                Fix::change(text, role.account(), role.to_string(), FixPolicy::IdentityPolicy)
+                    .named(policy_name)
+                    .adding([statement])
+            }
+            None => Fix::text(otherwise),
+        }
+    }
+
+    /// The first statement the plan merges into the key policy.
+    pub(super) fn key_statement(&self) -> Option<Statement> {
+        self.plan.accounts.iter().flat_map(|a| &a.steps).find_map(|step| match step {
+            Step::MergeKeyPolicy { statements, .. } => statements.first().cloned(),
+            _ => None,
+        })
     }
 
     /// Evaluates a request and names the deciding statements after the policies they are in.
@@ -183,6 +191,8 @@ pub(super) struct CallerPolicies {
     identity_names: Vec<String>,
     boundary_name: String,
     resource_name: String,
+    /// Where the resource policy is: its account, the resource's ARN and the policy's kind.
+    resource_place: Option<(AccountId, String, FixPolicy)>,
 }
 
 impl CallerPolicies {
@@ -204,6 +214,7 @@ impl CallerPolicies {
                 ..Policies::default()
             },
             resource_name,
+            resource_place: None,
         }
     }
 
@@ -214,6 +225,29 @@ impl CallerPolicies {
             identity_names: Vec::new(),
             boundary_name: String::new(),
             resource_name,
+            resource_place: None,
+        }
+    }
+
+    /// The same policies, saying where the resource policy is, so that a fix can name it.
+    pub(super) fn at(mut self, account: AccountId, resource: impl Into<String>, policy: FixPolicy) -> Self {
+        self.resource_place = Some((account, resource.into(), policy));
+        self
+    }
+
+    /// For an explicit deny: a fix removing the denying statements when they are all in the
+    /// resource policy (whose place is known), otherwise the words alone.
+    pub(super) fn deny_fix(&self, decision: &Decision, text: &str) -> Fix {
+        let denying: Vec<&StatementRef> = decision.deciding.iter().filter(|s| s.effect == Effect::Deny).collect();
+        let in_resource = |s: &&StatementRef| matches!(s.policy.kind, PolicyKind::Resource);
+        match (&self.resource_place, &self.policies.resource_policy) {
+            (Some((account, resource, policy)), Some(document))
+                if !denying.is_empty() && denying.iter().all(in_resource) =>
+            {
+                let statements = denying.iter().filter_map(|s| document.statements.get(s.statement).cloned());
+                Fix::change(text, *account, resource.clone(), *policy).removing(statements)
+            }
+            _ => Fix::text(text),
         }
     }
 

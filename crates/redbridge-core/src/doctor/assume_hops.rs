@@ -8,7 +8,7 @@ use redbridge_iam::{AccountId, DbUserArn, RoleArn};
 
 use super::FindingCode;
 use super::analysis::{CallerPolicies, Doctor, Judged};
-use super::findings::{Check, Hop, HopReport, HopStatus, Severity};
+use super::findings::{Check, Fix, FixPolicy, Hop, HopReport, HopStatus, Severity};
 use super::snapshot::{ApplyStatus, Known};
 use crate::plan::{self, REDSHIFT_SERVERLESS_SERVICE, REDSHIFT_SERVICE};
 use crate::spec::Target;
@@ -56,13 +56,28 @@ impl Doctor<'_> {
                 if let Some(similar) = by_name {
                     message.push_str(&format!("; `{}` is, which is another role of the same name", similar.arn));
                 }
+                let account = self.spec.redshift_account;
                 let fix = match &self.spec.target {
-                    Target::Provisioned { cluster } => format!(
-                        "run `redbridge apply`, or `aws redshift modify-cluster-iam-roles --cluster-identifier {cluster} --add-iam-roles {wanted}`"
+                    Target::Provisioned { cluster } => Fix::change(
+                        format!(
+                            "run `redbridge apply`, or `aws redshift modify-cluster-iam-roles --cluster-identifier {cluster} --add-iam-roles {wanted}`"
+                        ),
+                        account,
+                        format!(
+                            "arn:{}:redshift:{}:{account}:cluster:{cluster}",
+                            self.spec.region.partition(),
+                            self.spec.region
+                        ),
+                        FixPolicy::Attachment,
                     ),
-                    Target::Serverless { namespace, .. } => format!(
-                        "run `redbridge apply`, or `aws redshift-serverless update-namespace --namespace-name {namespace} --iam-roles` with the current roles plus `{wanted}` (the call replaces the whole list)"
-                    ),
+                    // A namespace's ARN holds its id, which the snapshot does not have.
+                    Target::Serverless { namespace, .. } => Fix {
+                        account: Some(account),
+                        policy: Some(FixPolicy::Attachment),
+                        ..Fix::text(format!(
+                            "run `redbridge apply`, or `aws redshift-serverless update-namespace --namespace-name {namespace} --iam-roles` with the current roles plus `{wanted}` (the call replaces the whole list)"
+                        ))
+                    },
                 };
                 self.finding(
                     FindingCode::FirstRoleNotAttached,
@@ -179,24 +194,31 @@ impl Doctor<'_> {
     fn trust_finding(&mut self, role: &RoleArn, service: &str, trust: &PolicyDocument, judged: Judged) {
         let hop = Hop::Service { role: role.to_string() };
         let desired = self.desired_trust(role);
-        let fix_statement = desired
-            .as_ref()
-            .map(|d| {
-                format!(
-                    "put this statement in the trust policy of `{}`:\n{}",
-                    role.name(),
-                    serde_json::to_string_pretty(&d.statements[0]).unwrap_or_default()
-                )
-            })
-            .unwrap_or_default();
+        let fix_statement = match &desired {
+            Some(d) => Fix::change(
+                format!("put this statement in the trust policy of `{}`:", role.name()),
+                role.account(),
+                role.to_string(),
+                FixPolicy::TrustPolicy,
+            )
+            .adding(d.statements.first().cloned()),
+            None => Fix::text(String::new()),
+        };
         if judged.decision.outcome == Outcome::ExplicitDeny {
+            let denying = judged
+                .decision
+                .deciding
+                .iter()
+                .filter(|s| s.effect == redbridge_iam::policy::Effect::Deny)
+                .filter_map(|s| trust.statements.get(s.statement).cloned());
+            let fix = fix_statement.removing(denying);
             self.finding(
                 FindingCode::ServiceNotTrusted,
                 Severity::Error,
                 hop,
                 format!("the trust policy of `{}` denies `{service}`", role.name()),
                 judged.evidence,
-                fix_statement,
+                fix,
             );
             return;
         }
@@ -329,7 +351,8 @@ impl Doctor<'_> {
             &from_state,
             Some(to_state.trust_policy.clone()),
             format!("trust policy of `{}`", to.name()),
-        );
+        )
+        .at(to.account(), to.to_string(), FixPolicy::TrustPolicy);
         let mut checks = Vec::new();
         let mut allowed_any = false;
         let mut last = None;
@@ -358,7 +381,7 @@ impl Doctor<'_> {
                         from.name()
                     ),
                     Vec::new(),
-                    format!("name the exact role instead: \"Principal\": {{\"AWS\": \"{from}\"}}"),
+                    self.exact_role_fix(from, to, &to_state.trust_policy),
                 );
             }
             self.hops.push(HopReport { hop, status: HopStatus::Ok, checks });
@@ -370,32 +393,33 @@ impl Doctor<'_> {
             (Outcome::ExplicitDeny, _) => (
                 FindingCode::AssumeRoleNotAllowed,
                 format!("an explicit deny stops `{}` from assuming `{}`", from.name(), to.name()),
-                "remove or narrow the denying statement named in the evidence".to_owned(),
+                caller.deny_fix(&judged.decision, "remove or narrow the denying statement named in the evidence"),
             ),
             (_, Some(Missing::IdentityPolicy | Missing::IdentityOrResourcePolicy)) => (
                 FindingCode::AssumeRoleNotAllowed,
                 format!("no policy of `{}` allows `sts:AssumeRole` on `{to}`", from.name()),
-                format!(
-                    "add to `{}`:\n{}",
-                    from.name(),
-                    self.desired_inline(from, &format!("{}AssumeNextRole", plan::SID_PREFIX)).unwrap_or_default()
+                self.inline_fix(
+                    from,
+                    &format!("{}AssumeNextRole", plan::SID_PREFIX),
+                    format!("add to `{}`:", from.name()),
+                    format!("allow `sts:AssumeRole` on `{to}` in a policy of `{}`", from.name()),
                 ),
             ),
             (_, Some(Missing::PermissionsBoundary)) => (
                 FindingCode::AssumeRoleNotAllowed,
                 format!("the permissions boundary of `{}` does not allow `sts:AssumeRole` on `{to}`", from.name()),
-                "allow `sts:AssumeRole` on the next role in the boundary".to_owned(),
+                Fix::text("allow `sts:AssumeRole` on the next role in the boundary"),
             ),
             _ => (
                 FindingCode::PreviousRoleNotTrusted,
                 format!("the trust policy of `{}` does not allow `{from}`", to.name()),
-                format!(
-                    "put this statement in the trust policy of `{}`:\n{}",
-                    to.name(),
-                    self.desired_trust(to)
-                        .map(|d| serde_json::to_string_pretty(&d.statements[0]).unwrap_or_default())
-                        .unwrap_or_default()
-                ),
+                Fix::change(
+                    format!("put this statement in the trust policy of `{}`:", to.name()),
+                    to.account(),
+                    to.to_string(),
+                    FixPolicy::TrustPolicy,
+                )
+                .adding(self.desired_trust(to).and_then(|d| d.statements.first().cloned())),
             ),
         };
         let mut evidence = judged.evidence;
@@ -419,12 +443,37 @@ impl Doctor<'_> {
     }
 }
 
+impl Doctor<'_> {
+    /// The fix for a trust of the whole account: the planned statement naming `from` in,
+    /// the statements naming `from`'s account as a whole out.
+    fn exact_role_fix(&self, from: &RoleArn, to: &RoleArn, trust: &PolicyDocument) -> Fix {
+        let whole_account = trust.statements.iter().filter(|s| statement_names_root(s, from.account())).cloned();
+        Fix::change(
+            format!(
+                "name the exact role `{from}` instead of the whole account `{}` in the trust policy of `{}`:",
+                from.account(),
+                to.name()
+            ),
+            to.account(),
+            to.to_string(),
+            FixPolicy::TrustPolicy,
+        )
+        .adding(self.desired_trust(to).and_then(|d| d.statements.first().cloned()))
+        .removing(whole_account)
+    }
+}
+
 /// Whether a trust policy allows `account` as a whole (`123…` or `arn:…:root`).
 fn trust_names_root(trust: &PolicyDocument, account: AccountId) -> bool {
-    trust.statements.iter().any(|s| match &s.principal {
+    trust.statements.iter().any(|s| statement_names_root(s, account))
+}
+
+/// Whether one statement's principal is `account` as a whole.
+fn statement_names_root(statement: &redbridge_iam::policy::Statement, account: AccountId) -> bool {
+    match &statement.principal {
         Some(redbridge_iam::policy::PrincipalBlock::Principal(p)) => {
             p.aws.iter().any(|a| a == account.as_str() || a.ends_with(&format!(":{account}:root")))
         }
         _ => false,
-    })
+    }
 }

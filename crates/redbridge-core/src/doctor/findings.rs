@@ -1,5 +1,7 @@
 //! What `doctor` reports: findings with stable codes, grouped hop by hop along the chain.
 
+use redbridge_iam::AccountId;
+use redbridge_iam::policy::Statement;
 use serde::Serialize;
 
 use super::FindingCode;
@@ -96,7 +98,108 @@ pub struct Finding {
     /// What decided it: the statements or the state read.
     pub evidence: Vec<String>,
     /// How to fix it: the statement to add, the flag to pass, the command to run.
-    pub fix: String,
+    pub fix: Fix,
+}
+
+/// How to fix a finding: the words, and when the fix is a change to one resource, the change as
+/// data (the account, the resource's ARN, which of its policies, the statements to add and to
+/// remove), so that a script can apply it without reading the words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// What to do, in words; text output prints the statements to add after it.
+    pub text: String,
+    /// The account the change is made in.
+    pub account: Option<AccountId>,
+    /// The ARN of the resource changed: the role, the bucket, the key or the cluster.
+    pub resource: Option<String>,
+    /// What of the resource changes.
+    pub policy: Option<FixPolicy>,
+    /// The inline policy's name, for an identity policy.
+    pub policy_name: Option<String>,
+    /// Statements to add to the policy, as IAM JSON.
+    pub add: Vec<Statement>,
+    /// Statements to remove from the policy, as IAM JSON.
+    pub remove: Vec<Statement>,
+}
+
+impl From<String> for Fix {
+    fn from(text: String) -> Self {
+        Self::text(text)
+    }
+}
+
+impl From<&str> for Fix {
+    fn from(text: &str) -> Self {
+        Self::text(text)
+    }
+}
+
+/// What of a resource a [`Fix`] changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixPolicy {
+    /// A role's trust policy.
+    TrustPolicy,
+    /// An identity policy of a role (an inline policy, named in `policy_name`).
+    IdentityPolicy,
+    /// A bucket's policy.
+    BucketPolicy,
+    /// A KMS key's policy.
+    KeyPolicy,
+    /// The roles attached to a cluster or serverless namespace.
+    Attachment,
+}
+
+impl Fix {
+    /// A fix in words only: a flag to pass, a command to run, a clause to write.
+    pub fn text(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            account: None,
+            resource: None,
+            policy: None,
+            policy_name: None,
+            add: Vec::new(),
+            remove: Vec::new(),
+        }
+    }
+
+    /// A change to one resource's policy (or attachment); add the statements with [`Fix::adding`]
+    /// and [`Fix::removing`].
+    pub fn change(text: impl Into<String>, account: AccountId, resource: impl Into<String>, policy: FixPolicy) -> Self {
+        Self { account: Some(account), resource: Some(resource.into()), policy: Some(policy), ..Self::text(text) }
+    }
+
+    /// The same fix, naming the inline policy changed.
+    #[must_use]
+    pub fn named(mut self, policy_name: impl Into<String>) -> Self {
+        self.policy_name = Some(policy_name.into());
+        self
+    }
+
+    /// The same fix, adding `statements`.
+    #[must_use]
+    pub fn adding(mut self, statements: impl IntoIterator<Item = Statement>) -> Self {
+        self.add.extend(statements);
+        self
+    }
+
+    /// The same fix, removing `statements`.
+    #[must_use]
+    pub fn removing(mut self, statements: impl IntoIterator<Item = Statement>) -> Self {
+        self.remove.extend(statements);
+        self
+    }
+
+    /// The fix as people read it: the words, then each statement to add pretty-printed.
+    pub fn to_text(&self) -> String {
+        let mut text = self.text.clone();
+        for statement in &self.add {
+            text.push('\n');
+            text.push_str(&serde_json::to_string_pretty(statement).unwrap_or_default());
+        }
+        text
+    }
 }
 
 /// One check made on a hop (an action evaluated, a state compared).

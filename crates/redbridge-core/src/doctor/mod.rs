@@ -14,7 +14,7 @@ mod user_sql;
 pub use analysis::{analyze, analyze_with_sql};
 pub use classify::{Classification, classify};
 pub use finding_code::FindingCode;
-pub use findings::{Check, Finding, Hop, HopReport, HopStatus, Report, Severity, Verdict};
+pub use findings::{Check, Finding, Fix, FixPolicy, Hop, HopReport, HopStatus, Report, Severity, Verdict};
 pub use snapshot::{
     ApplyStatus, AttachedRole, BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION,
     Snapshot,

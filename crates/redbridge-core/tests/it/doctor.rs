@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use redbridge_core::doctor::{
-    ApplyStatus, AttachedRole, BucketState, FindingCode, Hop, HopStatus, KeyState, Known, RedshiftState, Report,
-    RoleState, Severity, Snapshot, Verdict, analyze, classify,
+    ApplyStatus, AttachedRole, BucketState, FindingCode, FixPolicy, Hop, HopStatus, KeyState, Known, RedshiftState,
+    Report, RoleState, Severity, Snapshot, Verdict, analyze, classify,
 };
 use redbridge_core::plan::Step;
 use redbridge_core::{Plan, Spec};
@@ -137,7 +137,11 @@ fn role_not_attached() {
     }
     let report = analyze(&plan, &snapshot);
     assert_eq!(errors(&report), vec![(FindingCode::FirstRoleNotAttached, Hop::Attachment)]);
-    assert!(report.findings[0].fix.contains("modify-cluster-iam-roles --cluster-identifier warehouse --add-iam-roles"));
+    let fix = &report.findings[0].fix;
+    assert!(fix.to_text().contains("modify-cluster-iam-roles --cluster-identifier warehouse --add-iam-roles"));
+    assert_eq!(fix.policy, Some(FixPolicy::Attachment));
+    assert_eq!(fix.account.map(|a| a.to_string()).as_deref(), Some("111111111111"));
+    assert_eq!(fix.resource.as_deref(), Some("arn:aws:redshift:us-east-1:111111111111:cluster:warehouse"));
     assert_eq!(report.verdict.exit_code(), 1);
 }
 
@@ -168,7 +172,11 @@ fn serverless_trust_without_redshift_serverless() {
         errors(&report),
         vec![(FindingCode::ServerlessServiceNotTrusted, Hop::Service { role: cluster_role(&plan) })]
     );
-    assert!(report.findings[0].fix.contains("redshift-serverless.amazonaws.com"), "{}", report.findings[0].fix);
+    assert!(
+        report.findings[0].fix.to_text().contains("redshift-serverless.amazonaws.com"),
+        "{}",
+        report.findings[0].fix.to_text()
+    );
 }
 
 #[test]
@@ -231,7 +239,24 @@ fn bucket_role_trust_names_another_role() {
     assert_eq!(errors(&report), vec![(FindingCode::PreviousRoleNotTrusted, hop)]);
     let finding = &report.findings[0];
     assert!(finding.evidence.iter().any(|e| e.contains("SomeOtherRole")), "{:?}", finding.evidence);
-    assert!(finding.fix.contains(&cluster_role(&plan)), "{}", finding.fix);
+    assert!(finding.fix.to_text().contains(&cluster_role(&plan)), "{}", finding.fix.to_text());
+    // The fix as data: the planned trust statement, for the bucket role, in the bucket account.
+    assert_eq!(finding.fix.policy, Some(FixPolicy::TrustPolicy));
+    assert_eq!(finding.fix.resource.as_deref(), Some(bucket_role(&plan).as_str()));
+    assert_eq!(finding.fix.account.map(|a| a.to_string()).as_deref(), Some("222222222222"));
+    let planned_trust = plan.accounts.iter().flat_map(|a| &a.steps).find_map(|step| match step {
+        Step::CreateRole { role, trust_policy, .. } if role.to_string() == bucket_role(&plan) => {
+            Some(trust_policy.statements[0].clone())
+        }
+        _ => None,
+    });
+    assert_eq!(finding.fix.add, planned_trust.into_iter().collect::<Vec<_>>());
+    assert!(finding.fix.remove.is_empty());
+    // Text output: the words, then the statement as IAM JSON.
+    let text = finding.fix.to_text();
+    let (words, statement) = text.split_once('\n').expect("a statement after the words");
+    assert_eq!(words, format!("put this statement in the trust policy of `{}`:", plan.chain.last().name()));
+    assert_eq!(serde_json::to_string_pretty(&finding.fix.add[0]).unwrap(), statement);
 }
 
 #[test]
@@ -242,7 +267,13 @@ fn cluster_role_without_assume_role_permission() {
     let report = analyze(&plan, &snapshot);
     let hop = Hop::Role { from: cluster_role(&plan), to: bucket_role(&plan) };
     assert_eq!(errors(&report), vec![(FindingCode::AssumeRoleNotAllowed, hop)]);
-    assert!(report.findings[0].fix.contains("\"sts:AssumeRole\""), "{}", report.findings[0].fix);
+    assert!(report.findings[0].fix.to_text().contains("\"sts:AssumeRole\""), "{}", report.findings[0].fix.to_text());
+    let fix = &report.findings[0].fix;
+    assert_eq!(fix.policy, Some(FixPolicy::IdentityPolicy));
+    assert_eq!(fix.resource.as_deref(), Some(cluster_role(&plan).as_str()));
+    assert!(fix.policy_name.is_some());
+    assert_eq!(fix.add.len(), 1);
+    assert_eq!(fix.add[0].sid.as_deref(), Some("RedbridgeAssumeNextRole"));
 }
 
 #[test]
@@ -256,6 +287,13 @@ fn trust_naming_the_account_root_works_but_warns() {
     let report = analyze(&plan, &snapshot);
     assert_eq!(report.verdict, Verdict::Healthy);
     assert_eq!(report.codes(), vec![FindingCode::TrustsWholeAccount]);
+    // The fix swaps the statement naming the account for the planned one naming the role.
+    let fix = &report.findings[0].fix;
+    assert_eq!(fix.policy, Some(FixPolicy::TrustPolicy));
+    assert_eq!(fix.remove, role_mut(&mut snapshot, &plan, 1).trust_policy.statements);
+    assert_eq!(fix.add.len(), 1);
+    assert!(serde_json::to_string(&fix.add[0]).unwrap().contains(&cluster_role(&plan)));
+    assert!(!fix.text.contains('{'), "no JSON in the words: {}", fix.text);
 }
 
 #[test]
@@ -270,7 +308,7 @@ fn bucket_role_without_put_object() {
     assert_eq!(errors(&report), vec![(FindingCode::S3PermissionMissing, hop)]);
     assert!(report.findings[0].message.contains("s3:PutObject"));
     assert!(report.findings[0].message.contains("UNLOAD"));
-    assert!(report.findings[0].fix.contains("RedbridgeWriteObjects"));
+    assert!(report.findings[0].fix.to_text().contains("RedbridgeWriteObjects"));
 }
 
 #[test]
@@ -300,7 +338,18 @@ fn key_policy_without_the_bucket_role() {
         errors(&report),
         vec![(FindingCode::KmsKeyNotAllowed, hop.clone()), (FindingCode::KmsKeyNotAllowed, hop)]
     );
-    assert!(report.findings[0].fix.contains("RedbridgeBucketRoleUsesKey"), "{}", report.findings[0].fix);
+    assert!(
+        report.findings[0].fix.to_text().contains("RedbridgeBucketRoleUsesKey"),
+        "{}",
+        report.findings[0].fix.to_text()
+    );
+    let fix = &report.findings[0].fix;
+    assert_eq!(fix.policy, Some(FixPolicy::KeyPolicy));
+    assert_eq!(
+        fix.resource.as_deref(),
+        Some("arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    );
+    assert_eq!(fix.add[0].sid.as_deref(), Some("RedbridgeBucketRoleUsesKey"));
 }
 
 #[test]
@@ -347,6 +396,14 @@ fn explicit_deny_in_the_bucket_policy() {
     }
     let report = analyze(&plan, &snapshot);
     assert_eq!(errors(&report), vec![(FindingCode::S3ExplicitDeny, Hop::S3 { role: bucket_role(&plan) })]);
+    // The fix names the denying statement of the bucket policy, to remove.
+    let fix = &report.findings[0].fix;
+    assert_eq!(fix.policy, Some(FixPolicy::BucketPolicy));
+    assert_eq!(fix.resource.as_deref(), Some("arn:aws:s3:::acme-lake"));
+    assert_eq!(fix.account.map(|a| a.to_string()).as_deref(), Some("222222222222"));
+    assert_eq!(fix.remove.len(), 1);
+    assert_eq!(fix.remove[0].sid.as_deref(), Some("NoDeletes"));
+    assert!(fix.add.is_empty());
 }
 
 #[test]
@@ -368,7 +425,7 @@ fn bucket_in_another_region_than_the_spec_says() {
         errors(&report),
         vec![(FindingCode::BucketRegionDiffers, Hop::Statement), (FindingCode::ColumnarCrossRegion, Hop::Statement)]
     );
-    assert!(report.findings[0].fix.contains("bucket_region = \"eu-west-1\""));
+    assert!(report.findings[0].fix.to_text().contains("bucket_region = \"eu-west-1\""));
 }
 
 #[test]
@@ -495,4 +552,45 @@ fn every_code_is_documented_once() {
         assert!(!codes[..i].iter().any(|c| c.as_str() == code.as_str()), "{code} twice");
     }
     let _ = Statement::allow(["s3:GetObject"], ["*"]);
+}
+
+#[test]
+fn a_trust_denying_the_service_gets_a_fix_removing_the_deny_and_adding_the_planned_statement() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    let deny: Statement = serde_json::from_str(
+        r#"{"Sid":"NoRedshift","Effect":"Deny","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"}"#,
+    )
+    .unwrap();
+    role_mut(&mut snapshot, &plan, 0).trust_policy.statements.push(deny.clone());
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![(FindingCode::ServiceNotTrusted, Hop::Service { role: cluster_role(&plan) })]);
+    let fix = &report.findings[0].fix;
+    assert_eq!(fix.policy, Some(FixPolicy::TrustPolicy));
+    assert_eq!(fix.resource.as_deref(), Some(cluster_role(&plan).as_str()));
+    assert_eq!(fix.remove, vec![deny]);
+    assert_eq!(fix.add.len(), 1);
+    assert_eq!(fix.add[0].sid.as_deref(), Some("RedbridgeRedshiftService"));
+}
+
+#[test]
+fn a_key_policy_denying_the_bucket_role_gets_a_fix_removing_the_deny() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    let deny: Statement = serde_json::from_str(&format!(
+        r#"{{"Sid":"NoDecrypt","Effect":"Deny","Principal":{{"AWS":"{}"}},"Action":"kms:Decrypt","Resource":"*"}}"#,
+        bucket_role(&plan)
+    ))
+    .unwrap();
+    if let Some(Known::Known { value }) = &mut snapshot.kms_key {
+        value.policy.statements.push(deny.clone());
+    }
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(errors(&report), vec![(FindingCode::KmsKeyNotAllowed, Hop::Kms { role: bucket_role(&plan) })]);
+    let fix = &report.findings[0].fix;
+    assert_eq!(fix.text, "remove or narrow the denying statement named in the evidence");
+    assert_eq!(fix.policy, Some(FixPolicy::KeyPolicy));
+    assert_eq!(fix.account.map(|a| a.to_string()).as_deref(), Some("222222222222"));
+    assert_eq!(fix.remove, vec![deny]);
+    assert!(fix.add.is_empty());
 }

@@ -99,7 +99,7 @@ fn rb181_a_space_in_the_chain_string() {
         "{}",
         rb181.message
     );
-    assert!(rb181.fix.ends_with(&format!("\nIAM_ROLE '{}'", chain(&plan))), "{}", rb181.fix);
+    assert!(rb181.fix.to_text().ends_with(&format!("\nIAM_ROLE '{}'", chain(&plan))), "{}", rb181.fix.to_text());
     assert_eq!(report.verdict, Verdict::Broken);
 }
 
@@ -113,7 +113,7 @@ fn rb181_the_chain_in_reverse_order() {
     assert_eq!(sql_findings(&report), vec![(FindingCode::StatementChainWrong, 1)], "{:#?}", report.findings);
     let rb181 = finding(&report, FindingCode::StatementChainWrong);
     assert!(rb181.message.contains("the roles are in reverse order"), "{}", rb181.message);
-    assert!(rb181.fix.contains(&format!("IAM_ROLE '{}'", chain(&plan))), "{}", rb181.fix);
+    assert!(rb181.fix.to_text().contains(&format!("IAM_ROLE '{}'", chain(&plan))), "{}", rb181.fix.to_text());
 }
 
 #[test]
@@ -137,6 +137,7 @@ fn rb181_in_legacy_credentials_keeps_the_credentials_form() {
     assert!(
         finding(&report, FindingCode::StatementChainWrong)
             .fix
+            .to_text()
             .ends_with(&format!("CREDENTIALS 'aws_iam_role={}'", chain(&plan)))
     );
 }
@@ -162,7 +163,7 @@ fn rb151_a_bucket_in_another_region_without_region() {
         .iter()
         .find(|f| f.code == FindingCode::BucketRegionDiffers && matches!(f.hop, Hop::UserStatement { .. }))
         .unwrap();
-    assert!(rb151.fix.ends_with("\nREGION 'eu-west-1'"), "{}", rb151.fix);
+    assert!(rb151.fix.to_text().ends_with("\nREGION 'eu-west-1'"), "{}", rb151.fix.to_text());
 }
 
 #[test]
@@ -182,7 +183,7 @@ fn rb151_is_satisfied_by_the_right_region_and_names_a_wrong_one() {
         .find(|f| f.code == FindingCode::BucketRegionDiffers && matches!(f.hop, Hop::UserStatement { .. }))
         .unwrap();
     assert!(rb151.message.contains("says `REGION 'us-west-2'` but the bucket is in `eu-west-1`"), "{}", rb151.message);
-    assert!(rb151.fix.ends_with("\nREGION 'eu-west-1'"), "{}", rb151.fix);
+    assert!(rb151.fix.to_text().ends_with("\nREGION 'eu-west-1'"), "{}", rb151.fix.to_text());
 }
 
 const REQUIRE_KMS: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"RequireKms","Effect":"Deny","Principal":"*","Action":"s3:PutObject",
@@ -207,7 +208,7 @@ fn rb133_an_unload_without_encrypted_into_a_bucket_requiring_sse_kms() {
     let report = judge(&plan, &requiring_kms(&plan, &sql), &sql);
     assert_eq!(sql_findings(&report), vec![(FindingCode::UnloadWithoutSseKms, 1)], "{:#?}", report.findings);
     let rb133 = finding(&report, FindingCode::UnloadWithoutSseKms);
-    assert!(rb133.fix.ends_with(&format!("\nENCRYPTED KMS_KEY_ID '{key}'")), "{}", rb133.fix);
+    assert!(rb133.fix.to_text().ends_with(&format!("\nENCRYPTED KMS_KEY_ID '{key}'")), "{}", rb133.fix.to_text());
     assert!(rb133.evidence.iter().any(|e| e.contains("`RequireKms`")), "{:?}", rb133.evidence);
 
     // The planned UNLOAD says ENCRYPTED: fine.
@@ -226,7 +227,7 @@ fn rb133_without_a_key_in_the_spec_suggests_encrypted_auto() {
         .iter()
         .find(|f| f.code == FindingCode::UnloadWithoutSseKms && matches!(f.hop, Hop::UserStatement { .. }))
         .unwrap();
-    assert!(rb133.fix.ends_with("\nENCRYPTED AUTO"), "{}", rb133.fix);
+    assert!(rb133.fix.to_text().ends_with("\nENCRYPTED AUTO"), "{}", rb133.fix.to_text());
 }
 
 #[test]

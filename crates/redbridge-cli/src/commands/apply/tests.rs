@@ -6,6 +6,7 @@ use redbridge_aws::fake::FakeAws;
 use redbridge_core::{Plan, Spec};
 
 use super::*;
+use crate::commands::schema_check::assert_matches_schema;
 
 struct Scripted {
     out: String,
@@ -127,14 +128,52 @@ fn json_output_carries_the_diff_and_the_report() {
     let aws = world(&plan);
     let (_, ui) =
         run(&aws, &plan, Options { output: OutputFormat::Json, ..options(Mode::Apply { adopt: false }) }, true);
+    assert_matches_schema("apply.schema.json", &ui.out);
     let value: serde_json::Value = serde_json::from_str(&ui.out).unwrap();
+    assert_eq!(value["schema_version"], 1);
     assert_eq!(value["status"], "done");
     assert_eq!(value["diff"]["accounts"][0]["changes"][0]["kind"], "create");
     assert_eq!(value["report"]["steps"][0]["outcome"], "done");
     let (_, ui) = run(&aws, &plan, Options { output: OutputFormat::Json, ..options(Mode::Destroy) }, true);
+    assert_matches_schema("destroy.schema.json", &ui.out);
     let value: serde_json::Value = serde_json::from_str(&ui.out).unwrap();
     assert_eq!(value["command"], "destroy");
     assert_eq!(value["status"], "done");
+}
+
+#[test]
+fn json_of_every_status_matches_its_schema() {
+    let json = |mode| Options { output: OutputFormat::Json, ..options(mode) };
+    let apply = Mode::Apply { adopt: false };
+    let status = |out: &str| serde_json::from_str::<serde_json::Value>(out).unwrap()["status"].clone();
+    let plan = plan();
+    let aws = world(&plan);
+    let (_, dry) = run(&aws, &plan, Options { dry_run: true, ..json(apply) }, true);
+    let reads = aws.calls().len() as u64;
+    let (_, cancelled) = run(&aws, &plan, Options { yes: false, ..json(apply) }, false);
+    // A failed first write: the report holds `failed` with its error and `not_run` after it.
+    aws.fail_call(reads + 1);
+    let (_, failed) = run(&aws, &plan, json(apply), true);
+    let (_, done) = run(&aws, &plan, json(apply), true);
+    let (_, unchanged) = run(&aws, &plan, json(apply), true);
+    for (out, expected) in
+        [(&dry, "dry_run"), (&cancelled, "cancelled"), (&failed, "failed"), (&done, "done"), (&unchanged, "no_changes")]
+    {
+        assert_matches_schema("apply.schema.json", &out.out);
+        assert_eq!(status(&out.out), expected, "{}", out.out);
+    }
+    let (_, destroyed) = run(&aws, &plan, json(Mode::Destroy), true);
+    assert_matches_schema("destroy.schema.json", &destroyed.out);
+    assert_eq!(status(&destroyed.out), "done");
+    // Blocked: one document, whose diff names the blocker, and exit 2 (the error is on standard error).
+    let aws = world(&plan);
+    aws.seed_role(plan.chain.first(), redbridge_iam::policy::PolicyDocument::new(vec![]), &[]);
+    let (code, blocked) = run(&aws, &plan, json(apply), true);
+    assert_eq!(code, ExitCode::from(2));
+    assert_matches_schema("apply.schema.json", &blocked.out);
+    assert_eq!(status(&blocked.out), "blocked");
+    let value: serde_json::Value = serde_json::from_str(&blocked.out).unwrap();
+    assert_eq!(value["diff"]["blockers"][0]["role"], plan.chain.first().to_string());
 }
 
 #[test]
