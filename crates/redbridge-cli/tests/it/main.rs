@@ -8,6 +8,7 @@ mod export;
 mod hostile;
 mod hostile_files;
 mod input;
+mod lint_ci;
 mod plan;
 mod sql;
 mod test_cmd;
