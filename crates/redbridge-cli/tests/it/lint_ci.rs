@@ -106,6 +106,19 @@ fn standard_input_takes_its_place_among_the_files() {
 }
 
 #[test]
+fn the_spec_can_come_from_standard_input() {
+    let spec = std::fs::read_to_string(root().join("examples/provisioned-copy.toml")).expect("spec");
+    let from_file = redbridge(&["lint", "-o", "json", "--spec", "examples/provisioned-copy.toml", SEED]);
+    let from_stdin = lint_stdin(&["-o", "json", "--spec", "-", SEED], &spec);
+    assert_eq!(from_stdin.status.code(), from_file.status.code());
+    assert_eq!(String::from_utf8_lossy(&from_stdin.stdout), String::from_utf8_lossy(&from_file.stdout));
+    let both = lint_stdin(&["--spec", "-", "-"], &spec);
+    assert_eq!(both.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert_eq!(stderr, "error: `-` (standard input) is given for the SQL and for the spec (`--spec -`)\n");
+}
+
+#[test]
 fn text_output_of_the_seed_article() {
     insta::assert_snapshot!("lint-text-seed", stdout_with_code(&["lint", SEED], 1));
 }

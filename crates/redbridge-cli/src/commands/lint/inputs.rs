@@ -22,9 +22,13 @@ pub enum Input {
     Stdin,
 }
 
-/// Expands `arguments` into the inputs to read, in order, without duplicates.
-pub fn expand(arguments: &[String]) -> anyhow::Result<Vec<Input>> {
+/// Expands `arguments` into the inputs to read, in order, without duplicates. `spec_on_stdin`:
+/// standard input holds the spec (`--spec -`), so no SQL can come from it.
+pub fn expand(arguments: &[String], spec_on_stdin: bool) -> anyhow::Result<Vec<Input>> {
     if arguments.is_empty() {
+        if spec_on_stdin {
+            bail!("no SQL file given, and standard input holds the spec (`--spec -`)");
+        }
         return Ok(vec![Input::Stdin]);
     }
     let mut inputs = Vec::new();
@@ -32,6 +36,9 @@ pub fn expand(arguments: &[String]) -> anyhow::Result<Vec<Input>> {
     let mut stdin_given = false;
     for argument in arguments {
         if argument == "-" {
+            if spec_on_stdin {
+                bail!("`-` (standard input) is given for the SQL and for the spec (`--spec -`)");
+            }
             if stdin_given {
                 bail!("`-` (standard input) is given more than once");
             }
@@ -54,8 +61,8 @@ pub fn expand(arguments: &[String]) -> anyhow::Result<Vec<Input>> {
 }
 
 /// Reads every input: `(name, text)` in order. The first unreadable one is the error.
-pub fn read_all(arguments: &[String]) -> anyhow::Result<Vec<(String, String)>> {
-    expand(arguments)?
+pub fn read_all(inputs: Vec<Input>) -> anyhow::Result<Vec<(String, String)>> {
+    inputs
         .into_iter()
         .map(|input| match input {
             Input::Stdin => Ok((STDIN_NAME.to_owned(), crate::input::read_stdin()?)),
@@ -100,7 +107,7 @@ mod tests {
     use super::*;
 
     fn files(arguments: &[&str]) -> anyhow::Result<Vec<Input>> {
-        expand(&arguments.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>())
+        expand(&arguments.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>(), false)
     }
 
     /// A folder with `names` as empty files, removed when dropped.
@@ -162,6 +169,14 @@ mod tests {
     fn standard_input_is_read_at_most_once() {
         let error = files(&["-", "-"]).unwrap_err();
         assert_eq!(error.to_string(), "`-` (standard input) is given more than once");
+    }
+
+    #[test]
+    fn standard_input_cannot_hold_both_the_spec_and_the_sql() {
+        let error = expand(&["-".to_owned()], true).unwrap_err();
+        assert_eq!(error.to_string(), "`-` (standard input) is given for the SQL and for the spec (`--spec -`)");
+        let error = expand(&[], true).unwrap_err();
+        assert_eq!(error.to_string(), "no SQL file given, and standard input holds the spec (`--spec -`)");
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub struct Args {
     /// reads standard input.
     #[arg(value_name = "FILE|GLOB")]
     files: Vec<String>,
-    /// The plan's spec (TOML): also check accounts, bucket, prefixes, region and KMS key against it.
+    /// The plan's spec (TOML): also check accounts, bucket, prefixes, region and KMS key against
+    /// it; `-` reads it from standard input.
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
     /// How to print the result.
@@ -90,14 +91,22 @@ impl Region {
 
 /// Runs the command.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let spec_on_stdin = args.spec.as_ref().is_some_and(|path| path.as_os_str() == "-");
+    // The inputs are expanded first: a glob that matches nothing is reported before standard
+    // input is waited for.
+    let inputs = inputs::expand(&args.files, spec_on_stdin)?;
     let context = match &args.spec {
+        Some(_) if spec_on_stdin => {
+            let spec = crate::input::read_stdin()?;
+            lint_context_from_spec(&spec).map_err(|e| anyhow::anyhow!("{}:{e}", inputs::STDIN_NAME))?
+        }
         Some(path) => {
             let spec = crate::input::read_file(path, "spec")?;
             lint_context_from_spec(&spec).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?
         }
         None => LintContext::default(),
     };
-    let files: Vec<LintedFile> = inputs::read_all(&args.files)?
+    let files: Vec<LintedFile> = inputs::read_all(inputs)?
         .into_iter()
         .map(|(name, text)| {
             let reports = redbridge_sql::lint(&text, &context);
