@@ -6,6 +6,7 @@ mod bench_doctor;
 mod bench_iam;
 mod bench_lint;
 mod bench_scaling;
+mod check_lint_hooks;
 mod check_policies;
 mod ci;
 mod e2e;
@@ -24,9 +25,10 @@ usage: cargo xtask <task>
 
 tasks:
   ci               run everything CI runs, stopping at the first failure: cargo fmt --check, cargo clippy,
-                   cargo test (with tidy), bench scaling --debug, soak, check-policies, validate-exports, e2e
+                   cargo test (with tidy), check-lint-hooks, bench scaling --debug, soak, check-policies, validate-exports, e2e
   tidy             check the codebase itself (also run by `cargo test`)
   check-policies   run parliament over every policy the example specs produce
+  check-lint-hooks `pre-commit try-repo` with .pre-commit-hooks.yaml on a fixture; action.yml read and shellchecked
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
   bench doctor     doctor's reads against fakes with 50 ms per call: wall time, calls, depth, serial ratio
   bench iam        IAM evaluator throughput against iam-simulate
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         ["ci", ..] => ci::run(),
         ["tidy", ..] => tidy::run(),
         ["check-policies", ..] => check_policies::run(),
+        ["check-lint-hooks", ..] => check_lint_hooks::run(),
         ["iam-diff", rest @ ..] => iam_diff::run(rest),
         ["bench", "doctor", rest @ ..] => bench_doctor::run(rest),
         ["bench", "iam", rest @ ..] => bench_iam::run(rest),

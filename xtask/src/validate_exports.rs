@@ -235,7 +235,7 @@ fn write_canary(terraform: &[PathBuf], dir: &Path) -> anyhow::Result<()> {
 }
 
 /// `shellcheck` from PATH, installed with apt-get (Debian package `shellcheck`) when missing.
-fn ensure_shellcheck() -> anyhow::Result<PathBuf> {
+pub fn ensure_shellcheck() -> anyhow::Result<PathBuf> {
     if Command::new("shellcheck").arg("--version").output().is_ok_and(|o| o.status.success()) {
         return Ok(PathBuf::from("shellcheck"));
     }

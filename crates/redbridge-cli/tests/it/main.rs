@@ -9,6 +9,7 @@ mod hostile;
 mod hostile_files;
 mod input;
 mod json_contract;
+mod lint_ci;
 mod plan;
 mod schema;
 mod sql;
