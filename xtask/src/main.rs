@@ -7,6 +7,7 @@ mod bench_iam;
 mod bench_lint;
 mod bench_scaling;
 mod check_policies;
+mod check_shells;
 mod ci;
 mod e2e;
 mod fuzz_lint;
@@ -24,8 +25,9 @@ usage: cargo xtask <task>
 
 tasks:
   ci               run everything CI runs, stopping at the first failure: cargo fmt --check, cargo clippy,
-                   cargo test (with tidy), bench scaling --debug, soak, check-policies, validate-exports, e2e
+                   cargo test (with tidy), check-shells, bench scaling --debug, soak, check-policies, validate-exports, e2e
   tidy             check the codebase itself (also run by `cargo test`)
+  check-shells     load the completions in bash, zsh and fish and render every man page with `man -l`
   check-policies   run parliament over every policy the example specs produce
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
   bench doctor     doctor's reads against fakes with 50 ms per call: wall time, calls, depth, serial ratio
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["ci", ..] => ci::run(),
         ["tidy", ..] => tidy::run(),
+        ["check-shells", ..] => check_shells::run(),
         ["check-policies", ..] => check_policies::run(),
         ["iam-diff", rest @ ..] => iam_diff::run(rest),
         ["bench", "doctor", rest @ ..] => bench_doctor::run(rest),
