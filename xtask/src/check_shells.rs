@@ -64,7 +64,7 @@ pub fn check(binary: &Path) -> anyhow::Result<()> {
                 "-c".into(),
                 format!("source '{}' && complete -p redbridge", bash.display()),
             ],
-            "complete -F _redbridge",
+            "-F _redbridge redbridge",
         ),
         (
             "zsh",
