@@ -129,6 +129,18 @@ fn color_always_paints_runbooks_and_reports_never_and_pipes_do_not() {
 }
 
 #[test]
+fn an_escape_in_the_input_stays_escaped_when_the_output_is_coloured() {
+    let snapshot = std::fs::read_to_string(root().join(BROKEN_SNAPSHOT)).expect("the snapshot");
+    let hostile = snapshot.replace("\"redshift.amazonaws.com\"", "\"redshift\\u001b[2J.amazonaws.com\"");
+    assert_ne!(hostile, snapshot);
+    let file = TempFile::new("conventions-hostile.snapshot.json", hostile.as_bytes());
+    let text = stdout(&run(&["--color", "always", "doctor", "--spec", KMS_SPEC, "--snapshot", file.arg()]));
+    assert!(text.contains("\u{1b}[1m\u{1b}[31m✗ "), "coloured:\n{text}");
+    assert!(text.contains("redshift\\u{1b}[2J.amazonaws.com"), "escaped:\n{text}");
+    assert!(!text.contains("\u{1b}[2J"), "no raw escape from the input:\n{text}");
+}
+
+#[test]
 fn errors_are_coloured_on_standard_error_only_when_asked() {
     let missing = ["plan", "--spec", "examples/no-such-spec.toml"];
     let always: Vec<&str> = ["--color", "always"].into_iter().chain(missing).collect();
