@@ -80,9 +80,57 @@ fn collect<'a>(command: &'a clap::Command, pages: &mut Vec<&'a clap::Command>) {
     }
 }
 
-/// One man page as roff.
+/// One man page as roff: clap_mangen's sections, with the examples and exit codes of the
+/// `--help` text as an "EXAMPLES AND EXIT STATUS" section kept line for line (clap_mangen would
+/// fill them into paragraphs under "EXTRA").
 fn render(command: &clap::Command) -> anyhow::Result<String> {
+    let man = clap_mangen::Man::new(command.clone())
+        .source(format!("redbridge {}", env!("CARGO_PKG_VERSION")))
+        .manual("redbridge manual");
     let mut page = Vec::new();
-    clap_mangen::Man::new(command.clone()).render(&mut page).context("cannot render the man page")?;
-    String::from_utf8(page).context("the man page is not UTF-8")
+    let failed = "cannot render the man page";
+    man.render_title(&mut page).context(failed)?;
+    man.render_name_section(&mut page).context(failed)?;
+    man.render_synopsis_section(&mut page).context(failed)?;
+    man.render_description_section(&mut page).context(failed)?;
+    if command.get_arguments().any(|arg| !arg.is_hide_set()) {
+        man.render_options_section(&mut page).context(failed)?;
+    }
+    if command.has_subcommands() {
+        man.render_subcommands_section(&mut page).context(failed)?;
+    }
+    let mut page = String::from_utf8(page).context("the man page is not UTF-8")?;
+    if let Some(text) = command.get_after_long_help().or_else(|| command.get_after_help()) {
+        page.push_str(".SH \"EXAMPLES AND EXIT STATUS\"\n.nf\n");
+        for line in text.to_string().lines() {
+            page.push_str(&roff_line(line));
+            page.push('\n');
+        }
+        page.push_str(".fi\n");
+    }
+    if command.get_version().is_some() {
+        let mut version = Vec::new();
+        man.render_version_section(&mut version).context(failed)?;
+        page.push_str(&String::from_utf8(version).context("the man page is not UTF-8")?);
+    }
+    Ok(page)
+}
+
+/// One line of text as roff: backslashes and dashes escaped, and a leading `.` or `'` (a
+/// request to roff) made literal.
+fn roff_line(line: &str) -> String {
+    let escaped = line.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with('.') || escaped.starts_with('\'') { format!("\\&{escaped}") } else { escaped }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roff_line;
+
+    #[test]
+    fn roff_lines_keep_backslashes_dashes_and_leading_dots_literal() {
+        assert_eq!(roff_line("redbridge plan --spec - \\"), "redbridge plan \\-\\-spec \\- \\e");
+        assert_eq!(roff_line(".TH x"), "\\&.TH x");
+        assert_eq!(roff_line("'quoted'"), "\\&'quoted'");
+    }
 }

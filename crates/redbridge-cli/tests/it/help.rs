@@ -215,6 +215,11 @@ fn man_prints_the_top_page_or_writes_one_page_per_command() {
     );
     let copy = std::fs::read_to_string(dir.join("redbridge-sql-copy.1")).expect("the sql copy page");
     assert!(copy.contains(".TH redbridge-sql-copy 1") && copy.contains("\\-\\-from"), "{copy}");
+    assert!(
+        copy.contains(".SH \"EXAMPLES AND EXIT STATUS\"\n.nf\nExamples:\n  redbridge sql copy \\-\\-spec"),
+        "{copy}"
+    );
+    assert!(page.contains(".SH VERSION"), "{page}");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().filter(|line| line.starts_with("wrote `")).count(), 13, "{stderr}");
     let quiet = run(&["man", "-q", "--out-dir", dir.to_str().expect("utf-8 path")], &root());
