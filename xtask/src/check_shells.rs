@@ -171,3 +171,21 @@ fn ensure_tools() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Output {
+        Command::new("sh").args(["-c", script]).output().expect("sh runs")
+    }
+
+    #[test]
+    fn a_shell_that_complains_or_fails_fails_the_check_with_what_it_said() {
+        assert!(clean("quiet", &sh("echo loaded")).is_ok());
+        let complained = clean("bash loading", &sh("echo 'syntax error near `fi`' >&2")).unwrap_err();
+        assert!(format!("{complained:#}").contains("syntax error near"), "{complained:#}");
+        let failed = clean("zsh loading", &sh("exit 3")).unwrap_err();
+        assert!(format!("{failed:#}").contains("exit status: 3"), "{failed:#}");
+    }
+}
