@@ -8,6 +8,7 @@ mod bench_lint;
 mod bench_scaling;
 mod check_lint_hooks;
 mod check_policies;
+mod check_shells;
 mod ci;
 mod e2e;
 mod fuzz_lint;
@@ -25,8 +26,9 @@ usage: cargo xtask <task>
 
 tasks:
   ci               run everything CI runs, stopping at the first failure: cargo fmt --check, cargo clippy,
-                   cargo test (with tidy), check-lint-hooks, bench scaling --debug, soak, check-policies, validate-exports, e2e
+                   cargo test (with tidy), check-shells, check-lint-hooks, bench scaling --debug, soak, check-policies, validate-exports, e2e
   tidy             check the codebase itself (also run by `cargo test`)
+  check-shells     load the completions in bash, zsh and fish and render every man page with `man -l`
   check-policies   run parliament over every policy the example specs produce
   check-lint-hooks `pre-commit try-repo` with .pre-commit-hooks.yaml on a fixture; action.yml read and shellchecked
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["ci", ..] => ci::run(),
         ["tidy", ..] => tidy::run(),
+        ["check-shells", ..] => check_shells::run(),
         ["check-policies", ..] => check_policies::run(),
         ["check-lint-hooks", ..] => check_lint_hooks::run(),
         ["iam-diff", rest @ ..] => iam_diff::run(rest),

@@ -4,8 +4,6 @@
 //! The choice is made once in `main` ([`init`]); renderers ask [`stdout`] or [`stderr`] and
 //! style with [`paint`], so that output to a pipe or a file never carries escape codes.
 
-#![allow(dead_code, reason = "the renderers adopt these styles one by one; remove when all are used")]
-
 use std::io::IsTerminal as _;
 use std::sync::OnceLock;
 

@@ -10,8 +10,6 @@
 //! | 4 | runtime or AWS error: AWS (or the emulator) unreachable, credentials refused, access denied, a write that failed |
 //! | 141 | standard output was closed (`redbridge plan \| head -1`), as a shell reports SIGPIPE |
 
-#![allow(dead_code, reason = "the commands adopt these constants one by one; remove when all are used")]
-
 /// Success.
 pub const SUCCESS: u8 = 0;
 /// The command ran and found a problem.
@@ -22,6 +20,47 @@ pub const USAGE: u8 = 2;
 pub const INCOMPLETE: u8 = 3;
 /// A runtime or AWS error.
 pub const RUNTIME: u8 = 4;
+
+/// The whole table, for the top-level `--help`.
+pub fn table() -> String {
+    section(&[
+        (SUCCESS, "success: plan printed, no lint error, doctor healthy, apply converged, test passed"),
+        (FINDINGS, "the command ran and found a problem: lint error, broken hop, failed test or change"),
+        (USAGE, "usage or input error: bad flag, malformed spec, snapshot or SQL, missing file"),
+        (INCOMPLETE, "doctor: the verdict depends on state that could not be read"),
+        (RUNTIME, "runtime or AWS error: endpoint unreachable, credentials refused, access denied"),
+        (crate::output::STDOUT_CLOSED_EXIT, "standard output was closed (`redbridge plan | head -1`)"),
+    ])
+}
+
+/// An "Exit codes:" section of a command's `--help`: `codes` is the command's own meaning of
+/// each code it uses; usage (2) and runtime (4) errors are added when `codes` does not say them.
+pub fn section(codes: &[(u8, &str)]) -> String {
+    let mut text = String::from("Exit codes:");
+    let mut all = codes.to_vec();
+    for (code, meaning) in [(USAGE, "usage or input error"), (RUNTIME, "runtime or AWS error")] {
+        if !all.iter().any(|(c, _)| *c == code) {
+            all.push((code, meaning));
+        }
+    }
+    all.sort_by_key(|(code, _)| *code);
+    for (code, meaning) in all {
+        text.push_str(&format!("\n  {code:<3}  {meaning}"));
+    }
+    text
+}
+
+/// `Examples:` and the exit codes, the `after_help` of a command.
+pub fn after_help(examples: &[&str], codes: &[(u8, &str)]) -> String {
+    let mut text = String::from("Examples:");
+    for example in examples {
+        text.push_str("\n  ");
+        text.push_str(example);
+    }
+    text.push_str("\n\n");
+    text.push_str(&section(codes));
+    text
+}
 
 /// An error that is not the user's input: AWS or the emulator failed or refused, a write
 /// failed. `main` exits [`RUNTIME`] for any error whose chain holds one, or holds a

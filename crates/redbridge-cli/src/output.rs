@@ -92,8 +92,41 @@ pub fn note_inline(text: &str) {
 /// label, a SQL line, a resource), so control characters other than line breaks and tabs are
 /// escaped here, once for every command; JSON escapes them itself and is unchanged by this.
 pub fn print(text: &str) -> anyhow::Result<()> {
-    use std::io::Write as _;
     let text = redbridge_iam::escape::escape_controls_except(text, &['\n', '\t']);
+    write_stdout(&text)
+}
+
+/// The style of a line of a command's text output (a heading, a broken hop, an added line),
+/// or `None` to leave it plain.
+pub type LineStyle = fn(&str) -> Option<anstyle::Style>;
+
+/// [`print`], with each line styled by `style_of` when standard output is coloured
+/// (`--color`, `NO_COLOR`). The text is escaped first, so the only escape codes written are
+/// these styles, never ones the input carried.
+pub fn print_styled(text: &str, style_of: LineStyle) -> anyhow::Result<()> {
+    let text = redbridge_iam::escape::escape_controls_except(text, &['\n', '\t']);
+    if !crate::color::stdout() {
+        return write_stdout(&text);
+    }
+    write_stdout(&style_lines(&text, style_of))
+}
+
+/// `text` with every line `style_of` styles wrapped in its escape codes.
+pub fn style_lines(text: &str, style_of: LineStyle) -> String {
+    let mut styled = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let (body, end) = line.strip_suffix('\n').map_or((line, ""), |body| (body, "\n"));
+        match style_of(body) {
+            Some(style) if !body.is_empty() => styled.push_str(&crate::color::paint(true, style, body)),
+            _ => styled.push_str(body),
+        }
+        styled.push_str(end);
+    }
+    styled
+}
+
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),

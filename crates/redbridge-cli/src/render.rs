@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use anstyle::Style;
+
 use redbridge_aws::apply_engine::{Outcome, Report as RunReport};
 use redbridge_aws::data_api::RunOutcome;
 use redbridge_aws::round_trip_run::TestReport;
@@ -13,6 +15,8 @@ use redbridge_core::Plan;
 use redbridge_core::converge::{ChangeKind, Diff, DiffLine};
 use redbridge_core::doctor::{Finding, Hop, HopStatus, Report, Severity, Verdict};
 use redbridge_core::plan::Side;
+
+use crate::color::styles;
 
 /// What reading cost, for `--verbose`.
 pub fn read_stats(stats: &ReadStats) -> String {
@@ -105,6 +109,66 @@ fn side_label(side: Side) -> &'static str {
         Side::S3 => "bucket account",
         Side::RedshiftAndS3 => "Redshift and bucket account",
     }
+}
+
+/// The style of a line of [`doctor_report`]: broken red, ok green, unknown yellow.
+pub fn doctor_style(line: &str) -> Option<Style> {
+    let trimmed = line.trim_start();
+    let style = if line.starts_with("Chain: ") {
+        styles::HEADING
+    } else if line.starts_with("✗ ") || line.starts_with("broken: ") || trimmed.starts_with("error[") {
+        styles::ERROR
+    } else if line.starts_with("✓ ") || line.starts_with("healthy: ") || trimmed.starts_with("[ok]") {
+        styles::GOOD
+    } else if line.starts_with("? ")
+        || line.starts_with("unknown: ")
+        || trimmed.starts_with("unknown[")
+        || trimmed.starts_with("warning[")
+    {
+        styles::WARNING
+    } else if trimmed.starts_with("[no]") {
+        styles::ERROR
+    } else if trimmed.starts_with("[??]") {
+        styles::WARNING
+    } else {
+        return None;
+    };
+    Some(style)
+}
+
+/// The style of a line of [`diff`] and [`run_report`]: `+` green, `-` red, `~` yellow, as
+/// Terraform colours a plan.
+pub fn diff_style(line: &str) -> Option<Style> {
+    let trimmed = line.trim_start();
+    let style = if line.starts_with("account ") {
+        styles::HEADING
+    } else if trimmed.starts_with("+ ") || line.starts_with("done ") || line.ends_with(" complete") {
+        styles::GOOD
+    } else if trimmed.starts_with("- ")
+        || line.starts_with("FAILED ")
+        || line.starts_with("blocked: ")
+        || line.contains(" failed: ")
+    {
+        styles::ERROR
+    } else if trimmed.starts_with("~ ") || line.starts_with("not run ") {
+        styles::WARNING
+    } else {
+        return None;
+    };
+    Some(style)
+}
+
+/// The style of a line of [`test_report`]: passed green, failed red.
+pub fn test_style(line: &str) -> Option<Style> {
+    let style = match line {
+        "passed" => styles::GOOD,
+        "failed" => styles::ERROR,
+        _ if line.starts_with("✓ ") => styles::GOOD,
+        _ if line.starts_with("✗ ") || line.trim_start().starts_with("error[") => styles::ERROR,
+        _ if line.starts_with("round trip through ") => styles::HEADING,
+        _ => return None,
+    };
+    Some(style)
 }
 
 /// The diff as Terraform prints a plan: `+` create, `~` update (with the policy diff), `-`
@@ -210,4 +274,48 @@ pub fn test_report(report: &TestReport) -> String {
     }
     let _ = writeln!(out, "{}", if report.passed { "passed" } else { "failed" });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_lines_are_green_added_red_removed_yellow_changed() {
+        assert_eq!(diff_style("  + role `redbridge-analytics`"), Some(styles::GOOD));
+        assert_eq!(diff_style("      + \"s3:GetObject\","), Some(styles::GOOD));
+        assert_eq!(diff_style("  - role `old`"), Some(styles::ERROR));
+        assert_eq!(diff_style("      - \"s3:PutObject\","), Some(styles::ERROR));
+        assert_eq!(diff_style("  ~ inline policy `redbridge`"), Some(styles::WARNING));
+        assert_eq!(diff_style("  = role `same`"), None);
+        assert_eq!(diff_style("        \"Effect\": \"Allow\","), None);
+        assert_eq!(diff_style("FAILED    + role `x`: access denied"), Some(styles::ERROR));
+        assert_eq!(diff_style("apply complete"), Some(styles::GOOD));
+    }
+
+    #[test]
+    fn doctor_lines_are_red_broken_green_ok_yellow_unknown() {
+        assert_eq!(doctor_style("✗ Redshift → redbridge-analytics-wg"), Some(styles::ERROR));
+        assert_eq!(doctor_style("    error[RB112]: the trust policy"), Some(styles::ERROR));
+        assert_eq!(doctor_style("✓ attachment"), Some(styles::GOOD));
+        assert_eq!(doctor_style("? attachment (could not be fully checked)"), Some(styles::WARNING));
+        assert_eq!(doctor_style("    unknown[RB199]: namespace"), Some(styles::WARNING));
+        assert_eq!(doctor_style("healthy: every action COPY and UNLOAD need is allowed"), Some(styles::GOOD));
+        assert_eq!(doctor_style("broken: fix the errors above, top first"), Some(styles::ERROR));
+        assert_eq!(doctor_style("      evidence: the trust names"), None);
+    }
+
+    #[test]
+    fn test_results_are_green_passed_red_failed() {
+        assert_eq!(test_style("passed"), Some(styles::GOOD));
+        assert_eq!(test_style("failed"), Some(styles::ERROR));
+        assert_eq!(test_style("✗ failed at statement 3: S3ServiceException"), Some(styles::ERROR));
+        assert_eq!(test_style("  1. CREATE TEMP TABLE"), None);
+    }
+
+    #[test]
+    fn styled_lines_keep_their_text_and_line_breaks() {
+        let styled = crate::output::style_lines("✓ ok\nplain\n\n✗ broken", doctor_style);
+        assert_eq!(styled, "\u{1b}[1m\u{1b}[32m✓ ok\u{1b}[0m\nplain\n\n\u{1b}[1m\u{1b}[31m✗ broken\u{1b}[0m");
+    }
 }

@@ -8,8 +8,8 @@ use redbridge_core::{RawSpec, Spec};
 /// What the user wants set up. Every flag has the same name as the spec file's field.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct SpecArgs {
-    /// A TOML spec file with the fields below (flags given too override it).
-    #[arg(long, value_name = "FILE")]
+    /// A TOML spec file with the fields below, or `-` for standard input (flags given too override it).
+    #[arg(long, value_name = "FILE|-")]
     pub spec: Option<PathBuf>,
     /// The 12-digit account that runs Redshift.
     #[arg(long, value_name = "ACCOUNT")]
@@ -62,7 +62,7 @@ impl SpecArgs {
     pub fn plan(&self) -> anyhow::Result<redbridge_core::Plan> {
         let spec = self.resolve()?;
         redbridge_core::Plan::new(&spec).map_err(|e| match &self.spec {
-            Some(path) => anyhow::anyhow!("{}: cannot plan this spec: {e}", path.display()),
+            Some(path) => anyhow::anyhow!("{}: cannot plan this spec: {e}", crate::input::display_name(path)),
             None => anyhow::anyhow!("cannot plan this spec: {e}"),
         })
     }
@@ -72,7 +72,8 @@ impl SpecArgs {
         let file = match &self.spec {
             Some(path) => {
                 let text = crate::input::read_file(path, "spec file")?;
-                let raw = RawSpec::from_toml(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+                let raw = RawSpec::from_toml(&text)
+                    .map_err(|e| anyhow::anyhow!("{}:{e}", crate::input::display_name(path)))?;
                 Some((path, text, raw))
             }
             None => None,
@@ -115,7 +116,7 @@ impl SpecArgs {
             (_, Some(flag)) => anyhow::anyhow!("invalid spec: `{}` (from `{flag}`): {}", e.field, e.message),
             (Some((path, text)), None) => {
                 let at = e.position_in(text);
-                anyhow::anyhow!("{}:{}:{}: invalid spec: {e}", path.display(), at.line, at.column)
+                anyhow::anyhow!("{}:{}:{}: invalid spec: {e}", crate::input::display_name(path), at.line, at.column)
             }
             (None, None) => anyhow::anyhow!("invalid spec: {e}"),
         })?;

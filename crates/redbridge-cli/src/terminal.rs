@@ -12,6 +12,10 @@ use redbridge_aws::apply_engine::{Event, Progress};
 pub trait Ui {
     /// Prints to standard output.
     fn out(&mut self, text: &str);
+    /// Prints to standard output, each line styled by `style_of` when it is coloured.
+    fn out_styled(&mut self, text: &str, _style_of: crate::output::LineStyle) {
+        self.out(text);
+    }
     /// Prints a line to standard error.
     fn note(&mut self, text: &str);
     /// Asks whether to go on.
@@ -25,6 +29,10 @@ impl Ui for Terminal {
     fn out(&mut self, text: &str) {
         // A closed standard output must not stop an apply half way: the rest goes unseen.
         let _ = crate::output::print(text);
+    }
+
+    fn out_styled(&mut self, text: &str, style_of: crate::output::LineStyle) {
+        let _ = crate::output::print_styled(text, style_of);
     }
 
     fn note(&mut self, text: &str) {
@@ -49,9 +57,9 @@ pub struct TerminalProgress {
 }
 
 impl TerminalProgress {
-    /// A spinner when standard error is a terminal.
+    /// A spinner when standard error is a terminal; nothing at all under `--quiet`.
     pub fn new() -> Self {
-        let spinner = std::io::stderr().is_terminal().then(|| {
+        let spinner = (!crate::output::quiet() && std::io::stderr().is_terminal()).then(|| {
             let bar = indicatif::ProgressBar::new_spinner();
             bar.enable_steady_tick(Duration::from_millis(120));
             bar

@@ -20,6 +20,7 @@ use redbridge_core::converge::Diff;
 use serde::Serialize;
 
 use crate::accounts::{self, HopProfile, Profiles, parse_hop_profile};
+use crate::exit;
 use crate::output::OutputFormat;
 use crate::render;
 use crate::spec_args::SpecArgs;
@@ -45,7 +46,7 @@ pub struct AwsArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
     /// How to print the diff and the result.
-    #[arg(long, value_enum, default_value_t)]
+    #[arg(long, short, value_enum, default_value_t)]
     pub output: OutputFormat,
     /// Seconds to wait for an attached role to be `in-sync`.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
@@ -57,6 +58,16 @@ pub struct AwsArgs {
 
 /// Arguments of `redbridge apply`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = exit::after_help(
+    &[
+        "redbridge apply --spec examples/serverless-unload-kms.toml --dry-run",
+        "redbridge apply --spec examples/serverless-unload-kms.toml --yes \\\n      --redshift-profile analytics --s3-profile data",
+    ],
+    &[
+        (exit::SUCCESS, "applied, nothing to change, or a dry run"),
+        (exit::FINDINGS, "a change failed, or the confirmation was declined"),
+    ],
+))]
 pub struct Args {
     #[command(flatten)]
     pub spec: SpecArgs,
@@ -148,11 +159,16 @@ where
     P: Progress,
 {
     let verb = options.mode.verb();
-    let prepared = converge_run::prepare(plan, ports, s3, options.mode).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    // The account check failed (AWS unreachable, credentials refused or of another account):
+    // a runtime error, exit 4, not the user's input.
+    let prepared = converge_run::prepare(plan, ports, s3, options.mode)
+        .await
+        .map_err(|e| anyhow::Error::new(exit::RuntimeError(e.to_string())))?;
     if options.verbose {
         ui.note(&render::read_stats(&prepared.stats));
     }
-    let diff = prepared.diff.map_err(|e| anyhow::anyhow!("{e}; nothing was changed"))?;
+    let diff =
+        prepared.diff.map_err(|e| anyhow::Error::new(exit::RuntimeError(format!("{e}; nothing was changed"))))?;
     let json = options.output == OutputFormat::Json;
     let emit_json = |ui: &mut dyn Ui, report: Option<&Report>, status: &'static str| {
         let result = JsonResult {
@@ -166,7 +182,7 @@ where
         ui.out(&(serde_json::to_string_pretty(&result).unwrap_or_default() + "\n"));
     };
     if !json {
-        ui.out(&render::diff(&diff, verb));
+        ui.out_styled(&render::diff(&diff, verb), render::diff_style);
     }
     if !diff.blockers.is_empty() {
         let reasons: Vec<String> = diff.blockers.iter().map(|b| b.message.clone()).collect();
@@ -202,15 +218,15 @@ where
         } else {
             ui.out("cancelled: nothing was changed\n");
         }
-        return Ok(ExitCode::from(1));
+        return Ok(ExitCode::from(exit::FINDINGS));
     }
     let report = apply_engine::execute(&diff, ports, settings, sleeper, progress).await;
     if json {
         emit_json(ui, Some(&report), if report.succeeded() { "done" } else { "failed" });
     } else {
-        ui.out(&render::run_report(&report, verb));
+        ui.out_styled(&render::run_report(&report, verb), render::diff_style);
     }
-    Ok(if report.succeeded() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.succeeded() { ExitCode::SUCCESS } else { ExitCode::from(exit::FINDINGS) })
 }
 
 #[cfg(test)]

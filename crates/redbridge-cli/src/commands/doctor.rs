@@ -9,24 +9,36 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use redbridge_aws::ports::Sts as _;
 use redbridge_aws::snapshot_reader::{ReadStats, read_snapshot_listing};
 use redbridge_core::Plan;
 use redbridge_core::doctor::{Snapshot, analyze_with_sql, listed_prefixes};
 
 use crate::accounts::{HopProfile, Profiles, live_ports, parse_hop_profile};
+use crate::exit;
 use crate::output::{self, OutputFormat};
 use crate::render;
 use crate::spec_args::SpecArgs;
 
 /// Arguments of `redbridge doctor`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "exit status: 0 every needed action is allowed; 1 something blocks; 3 the answer depends on \
-                        state that could not be read; 2 usage or input errors")]
+#[command(after_help = exit::after_help(
+    &[
+        "redbridge doctor --spec examples/serverless-unload-kms.toml \\\n      --snapshot examples/serverless-broken.snapshot.json",
+        "redbridge doctor --spec examples/serverless-unload-kms.toml \\\n      --redshift-profile analytics --s3-profile data",
+        "redbridge doctor --spec examples/provisioned-copy.toml --sql-file examples/seed-article.sql",
+    ],
+    &[
+        (exit::SUCCESS, "healthy: every action the statements need is allowed"),
+        (exit::FINDINGS, "broken: something blocks (the report says which hop and the fix)"),
+        (exit::INCOMPLETE, "unknown: the verdict depends on state that could not be read"),
+    ],
+))]
 pub struct Args {
     #[command(flatten)]
     pub spec: SpecArgs,
-    /// Analyse a snapshot saved with `--save` instead of reading the accounts.
-    #[arg(long, value_name = "FILE")]
+    /// Analyse a snapshot saved with `--save` (or `-`, standard input) instead of reading the accounts.
+    #[arg(long, value_name = "FILE|-")]
     pub snapshot: Option<PathBuf>,
     /// Write what was read to FILE (versioned JSON, see `docs/snapshot.md`) to analyse later or hand on.
     #[arg(long, value_name = "FILE", conflicts_with = "snapshot")]
@@ -53,11 +65,11 @@ pub struct Args {
     /// several statements separated by `;`.
     #[arg(long, value_name = "STATEMENT")]
     pub sql: Vec<String>,
-    /// Like `--sql`, with the statements read from FILE. Repeatable.
-    #[arg(long, value_name = "FILE")]
+    /// Like `--sql`, with the statements read from FILE (`-`: standard input). Repeatable.
+    #[arg(long, value_name = "FILE|-")]
     pub sql_file: Vec<PathBuf>,
     /// How to print the report.
-    #[arg(long, value_enum, default_value_t)]
+    #[arg(long, short, value_enum, default_value_t)]
     pub output: OutputFormat,
 }
 
@@ -74,7 +86,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let report = match &args.snapshot {
         Some(path) => {
             let text = crate::input::read_file(path, "snapshot")?;
-            let snapshot = Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+            let name = crate::input::display_name(path);
+            let snapshot = Snapshot::from_json(&text).map_err(|e| anyhow::anyhow!("{name}:{e}"))?;
             analyze_with_sql(&plan, &snapshot, &sql)
         }
         None => {
@@ -95,7 +108,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     match args.output {
-        OutputFormat::Text => output::print(&render::doctor_report(&plan, &report))?,
+        OutputFormat::Text => output::print_styled(&render::doctor_report(&plan, &report), render::doctor_style)?,
         OutputFormat::Json => output::print(&output::json_document(&report)?)?,
     }
     Ok(ExitCode::from(report.verdict.exit_code()))
@@ -113,7 +126,7 @@ fn user_sql(args: &Args) -> anyhow::Result<Vec<String>> {
     for path in &args.sql_file {
         let text = crate::input::read_file(path, "SQL file")?;
         if redbridge_sql::parse(&text).is_empty() {
-            anyhow::bail!("{}:1:1: holds no statement", path.display());
+            anyhow::bail!("{}:1:1: holds no statement", crate::input::display_name(path));
         }
         texts.push(text);
     }
@@ -125,15 +138,25 @@ fn read_live(plan: &Plan, args: &Args, prefixes: &[String]) -> anyhow::Result<(S
     crate::logging::init();
     let runtime =
         tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
-    Ok(runtime.block_on(async {
+    runtime.block_on(async {
         let profiles = Profiles {
             redshift: args.redshift_profile.as_deref(),
             s3: args.s3_profile.as_deref(),
             hops: &args.hop_profile,
         };
         let (ports, s3) = live_ports(&plan.spec, profiles).await;
-        read_snapshot_listing(plan, &ports, Some(&s3), prefixes).await
-    }))
+        // One call first: when the Redshift account cannot be reached at all (no endpoint,
+        // refused credentials), that is a runtime error (exit 4), not a report of unknowns.
+        if let Some(account) = ports.accounts.first() {
+            account.sts.caller_identity().await.map_err(|error| {
+                anyhow::Error::new(exit::RuntimeError(format!(
+                    "cannot reach AWS as account `{}`: {error}",
+                    account.account
+                )))
+            })?;
+        }
+        Ok(read_snapshot_listing(plan, &ports, Some(&s3), prefixes).await)
+    })
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use redbridge_iam::eval::{Decision, PolicySet, Request, evaluate};
 use redbridge_sql::{LineIndex, Position};
 use serde_json::json;
 
+use crate::exit;
 use crate::output::{self, OutputFormat};
 
 /// Arguments of `redbridge explain`.
@@ -19,9 +20,14 @@ use crate::output::{self, OutputFormat};
 /// or could not be evaluated (its error is printed in place; the others are still evaluated),
 /// 2 when the input file cannot be read.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "exit status: 0 every input evaluated (allowed or denied); 1 some input malformed; 2 input unreadable"
-)]
+#[command(after_help = exit::after_help(
+    &["redbridge explain --input examples/explain-hop.json", "redbridge explain -i - -o json < examples/explain-hop.json"],
+    &[
+        (exit::SUCCESS, "every input was evaluated (allowed or denied)"),
+        (exit::FINDINGS, "some input was malformed (its error is printed in place)"),
+        (exit::USAGE, "usage or input error: the input could not be read"),
+    ],
+))]
 pub struct Args {
     /// The input file, or `-` for standard input.
     #[arg(long, short, value_name = "FILE|-")]
@@ -33,11 +39,8 @@ pub struct Args {
 
 /// Runs `redbridge explain`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (name, text) = if args.input.as_os_str() == "-" {
-        ("<stdin>".to_owned(), crate::input::read_stdin()?)
-    } else {
-        (args.input.display().to_string(), crate::input::read_file(&args.input, "input")?)
-    };
+    let name = crate::input::display_name(&args.input);
+    let text = crate::input::read_file(&args.input, "input")?;
     let mut failed = false;
     let inputs = split_inputs(&text);
     let lines = LineIndex::new(&text);
@@ -73,7 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed { ExitCode::from(exit::FINDINGS) } else { ExitCode::SUCCESS })
 }
 
 /// Where an input's error is in the text: inside the first policy that does not parse when there

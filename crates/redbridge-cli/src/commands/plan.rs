@@ -18,16 +18,26 @@ use redbridge_core::plan::{NoteLevel, Side, StatementKind, Step};
 use redbridge_core::spec::Target;
 use redbridge_export::{AccountSelection, Format};
 
+use crate::exit;
 use crate::output::{self, OutputFormat};
 use crate::spec_args::SpecArgs;
 
 /// Arguments of `redbridge plan`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = exit::after_help(
+    &[
+        "redbridge plan --spec examples/serverless-unload-kms.toml",
+        "redbridge plan --spec examples/provisioned-copy.toml -o json",
+        "redbridge plan --spec examples/provisioned-copy.toml --format terraform --account s3",
+        "cat examples/provisioned-copy.toml | redbridge plan --spec - --prefix archive/",
+    ],
+    &[(exit::SUCCESS, "the plan was printed or written")],
+))]
 pub struct Args {
     #[command(flatten)]
     pub spec: SpecArgs,
     /// How to print the runbook (without `--format`; default text).
-    #[arg(long, value_enum, conflicts_with = "format")]
+    #[arg(long, short, value_enum, conflicts_with = "format")]
     pub output: Option<OutputFormat>,
     /// Export the plan as infrastructure code instead of a runbook.
     #[arg(long, value_enum)]
@@ -81,7 +91,7 @@ impl Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let plan = args.spec.plan()?;
     match args.rendering() {
-        Rendering::Runbook(OutputFormat::Text) => output::print(&render_text(&plan))?,
+        Rendering::Runbook(OutputFormat::Text) => output::print_styled(&render_text(&plan), runbook_style)?,
         Rendering::Runbook(OutputFormat::Json) => output::print(&output::json_document(&plan)?)?,
         Rendering::Export { format, selection, out } => {
             let files = export_files(&plan, format, selection)?;
@@ -259,6 +269,20 @@ pub fn render_text(plan: &Plan) -> String {
         }
     }
     out
+}
+
+/// The style of a runbook line: headings bold, warnings yellow, SQL comments dim.
+pub fn runbook_style(line: &str) -> Option<anstyle::Style> {
+    use crate::color::styles;
+    if line.starts_with("== ") || line.starts_with("Plan: ") || line.starts_with("Role chain") {
+        Some(styles::HEADING)
+    } else if line.starts_with("warning[") {
+        Some(styles::WARNING)
+    } else if line.starts_with("-- ") {
+        Some(styles::NOTE)
+    } else {
+        None
+    }
 }
 
 fn push_indented(out: &mut String, text: &str, indent: usize) {

@@ -8,6 +8,7 @@ use redbridge_core::{DataFormat, Plan, RoleChain};
 use redbridge_iam::{KmsKeyArn, Region, RoleArn, S3Uri};
 use redbridge_sql::{LintContext, Severity, Statement, TableName};
 
+use crate::exit;
 use crate::output::{self, OutputFormat};
 use crate::spec_args::SpecArgs;
 
@@ -26,8 +27,8 @@ pub struct CommonArgs {
     /// A role of the chain, in hop order (repeat for each hop); or give `--spec`.
     #[arg(long = "iam-role", value_name = "ROLE_ARN")]
     pub iam_roles: Vec<String>,
-    /// Take the chain, region and key from a spec file (as `redbridge plan --spec`).
-    #[arg(long, value_name = "FILE")]
+    /// Take the chain, region and key from a spec file or `-` (as `redbridge plan --spec`).
+    #[arg(long, value_name = "FILE|-")]
     pub spec: Option<std::path::PathBuf>,
     /// Data format.
     #[arg(long, value_parser = ["csv", "text", "json", "parquet"])]
@@ -39,12 +40,19 @@ pub struct CommonArgs {
     #[arg(long = "option", value_name = "SQL")]
     pub options: Vec<String>,
     /// How to print the statement.
-    #[arg(long, value_enum, default_value_t)]
+    #[arg(long, short, value_enum, default_value_t)]
     pub output: OutputFormat,
 }
 
 /// Flags of `redbridge sql copy`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = exit::after_help(
+    &[
+        "redbridge sql copy --spec examples/provisioned-copy.toml --table public.sales \\\n      --from s3://acme-analytics-exports/sales/ --option 'IGNOREHEADER 1'",
+        "redbridge sql copy --table public.sales --from s3://acme-analytics-exports/sales/ --format csv \\\n      --iam-role arn:aws:iam::111111111111:role/A --iam-role arn:aws:iam::222222222222:role/B",
+    ],
+    &[(exit::SUCCESS, "the statement was printed (a statement our linter rejects is an input error)")],
+))]
 pub struct CopyArgs {
     /// The table to load, optionally schema-qualified.
     #[arg(long)]
@@ -58,6 +66,12 @@ pub struct CopyArgs {
 
 /// Flags of `redbridge sql unload`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = exit::after_help(
+    &[
+        "redbridge sql unload --spec examples/serverless-unload-kms.toml \\\n      --query 'SELECT * FROM daily_sales' --to s3://acme-analytics-exports/unload/daily/ -o json",
+    ],
+    &[(exit::SUCCESS, "the statement was printed (a statement our linter rejects is an input error)")],
+))]
 pub struct UnloadArgs {
     /// The SELECT whose result is unloaded, as plain SQL (quotes are escaped for you).
     #[arg(long)]
@@ -124,7 +138,8 @@ fn resolve(
     let (chain, mut settings, context) = if let Some(path) = &common.spec {
         anyhow::ensure!(common.iam_roles.is_empty(), "give either `--iam-role` or `--spec`, not both");
         let spec = SpecArgs { spec: Some(path.clone()), ..SpecArgs::default() }.resolve()?;
-        let plan = Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan `{}`: {e}", path.display()))?;
+        let plan =
+            Plan::new(&spec).map_err(|e| anyhow::anyhow!("cannot plan `{}`: {e}", crate::input::display_name(path)))?;
         (plan.chain.roles().to_vec(), StatementSettings::from_spec(&spec), lint_context(&spec))
     } else {
         anyhow::ensure!(

@@ -12,19 +12,17 @@ use anyhow::Context;
 use redbridge_aws::apply_engine::TokioSleeper;
 use redbridge_aws::config::{self, AccountSettings};
 use redbridge_aws::data_api::{DataEvent, PollSettings};
-use redbridge_aws::round_trip_run::{TestSettings, data_target, fresh_name, run_test};
+use redbridge_aws::round_trip_run::{TestError, TestSettings, data_target, fresh_name, run_test};
 use redbridge_aws::sdk::SdkRedshiftData;
 
+use crate::exit;
 use crate::output::{self, OutputFormat};
 use crate::render;
 use crate::spec_args::SpecArgs;
 
 /// Arguments of `redbridge test`.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "runs as the first `--db-user` of the spec (provisioned), as `--secret-arn`, or as the caller's IAM identity\n\n\
-                        exit status: 0 the round trip (or `--sql`) succeeded; 1 it failed, was aborted or timed out; 2 usage or input errors"
-)]
+#[command(after_help = after_help())]
 pub struct Args {
     #[command(flatten)]
     pub spec: SpecArgs,
@@ -47,8 +45,24 @@ pub struct Args {
     #[arg(long, value_name = "PROFILE")]
     pub s3_profile: Option<String>,
     /// How to print the result.
-    #[arg(long, value_enum, default_value_t)]
+    #[arg(long, short, value_enum, default_value_t)]
     pub output: OutputFormat,
+}
+
+fn after_help() -> String {
+    let examples = exit::after_help(
+        &[
+            "redbridge test --spec examples/serverless-unload-kms.toml",
+            "redbridge test --spec examples/provisioned-copy.toml --sql 'SELECT 1' -o json",
+        ],
+        &[
+            (exit::SUCCESS, "the round trip (or `--sql`) succeeded"),
+            (exit::FINDINGS, "it failed, was aborted or timed out (the report names the hop)"),
+        ],
+    );
+    format!(
+        "Runs as the spec's first `--db-user` (provisioned), as `--secret-arn`, or as the caller's IAM identity.\n\n{examples}"
+    )
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -84,28 +98,41 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     };
-    let report = runtime.block_on(async {
-        let redshift_config = config::load(&AccountSettings {
-            profile: args.redshift_profile.clone(),
-            region: Some(spec.region.clone()),
+    let report = runtime
+        .block_on(async {
+            let redshift_config = config::load(&AccountSettings {
+                profile: args.redshift_profile.clone(),
+                region: Some(spec.region.clone()),
+            })
+            .await;
+            let data = SdkRedshiftData::from_conf(&redshift_config);
+            let s3_config = config::load(&AccountSettings {
+                profile: args.s3_profile.clone().or_else(|| {
+                    (spec.s3_account == spec.redshift_account).then(|| args.redshift_profile.clone()).flatten()
+                }),
+                region: Some(spec.bucket_region.clone()),
+            })
+            .await;
+            let s3 = redbridge_aws::sdk::SdkS3::from_conf(&s3_config, config::s3_endpoint_overridden(&s3_config));
+            run_test(&plan, &data, Some(&s3), &settings, &TokioSleeper, &progress).await
         })
-        .await;
-        let data = SdkRedshiftData::from_conf(&redshift_config);
-        let s3_config = config::load(&AccountSettings {
-            profile: args.s3_profile.clone().or_else(|| {
-                (spec.s3_account == spec.redshift_account).then(|| args.redshift_profile.clone()).flatten()
-            }),
-            region: Some(spec.bucket_region.clone()),
-        })
-        .await;
-        let s3 = redbridge_aws::sdk::SdkS3::from_conf(&s3_config, config::s3_endpoint_overridden(&s3_config));
-        run_test(&plan, &data, Some(&s3), &settings, &TokioSleeper, &progress).await
-    })?;
+        .map_err(test_error)?;
     match args.output {
-        OutputFormat::Text => output::print(&render::test_report(&report))?,
+        OutputFormat::Text => output::print_styled(&render::test_report(&report), render::test_style)?,
         OutputFormat::Json => output::print(&output::json_document(&report)?)?,
     }
-    Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(exit::FINDINGS) })
+}
+
+/// A test that could not run: AWS failing or refusing is a runtime error (exit 4), the rest
+/// (no round trip in this plan, no bucket profile) is the user's input (exit 2).
+fn test_error(error: TestError) -> anyhow::Error {
+    match error {
+        TestError::Statement { .. } | TestError::Statements { .. } | TestError::MarkerObject { .. } => {
+            anyhow::Error::new(exit::RuntimeError(error.to_string()))
+        }
+        other => anyhow::Error::new(other),
+    }
 }
 
 #[cfg(test)]

@@ -83,7 +83,8 @@ fn apply_and_destroy_document_their_flags() {
 fn apply_refuses_credentials_of_another_account_before_any_change() {
     let port = fake_sts("999999999999", 4);
     let output = with_secrets(&["apply", "--spec", "examples/serverless-unload-kms.toml", "--yes"], port, "off");
-    assert_eq!(output.status.code(), Some(2));
+    // Credentials of the wrong account are a runtime error (4), not a usage error.
+    assert_eq!(output.status.code(), Some(4));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(
         stderr,
@@ -126,7 +127,7 @@ fn missing_credentials_are_reported_for_the_account_without_debug_dumps() {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(4), "missing credentials are a runtime error");
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.starts_with("error: cannot check the credentials for account `"), "{stderr}");
     assert!(stderr.contains("no credentials found"), "{stderr}");

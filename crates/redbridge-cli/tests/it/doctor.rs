@@ -81,9 +81,9 @@ fn help_documents_the_live_flags() {
         "--verbose",
         "--redshift-profile <PROFILE>",
         "--s3-profile <PROFILE>",
-        "--snapshot <FILE>",
+        "--snapshot <FILE|->",
         "--sql <STATEMENT>",
-        "--sql-file <FILE>",
+        "--sql-file <FILE|->",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }

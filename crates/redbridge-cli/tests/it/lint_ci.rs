@@ -115,7 +115,7 @@ fn the_spec_can_come_from_standard_input() {
     let both = lint_stdin(&["--spec", "-", "-"], &spec);
     assert_eq!(both.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&both.stderr);
-    assert_eq!(stderr, "error: `-` (standard input) is given for the SQL and for the spec (`--spec -`)\n");
+    assert_eq!(stderr, "error: `-` (standard input) is given twice: the SQL and the spec (`--spec -`)\n");
 }
 
 #[test]

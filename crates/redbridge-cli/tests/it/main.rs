@@ -2,8 +2,10 @@
 
 mod apply;
 mod broken_pipe;
+mod conventions;
 mod doctor;
 mod export;
+mod help;
 #[path = "../../../../tests/support/hostile.rs"]
 mod hostile;
 mod hostile_files;

@@ -16,7 +16,7 @@ fn help_lists_the_data_api_flags_and_exit_codes() {
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
-    assert!(help.contains("exit status: 0"), "{help}");
+    assert!(help.contains("Exit codes:\n  0    the round trip (or `--sql`) succeeded"), "{help}");
 }
 
 #[test]

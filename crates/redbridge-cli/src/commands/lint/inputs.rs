@@ -37,7 +37,7 @@ pub fn expand(arguments: &[String], spec_on_stdin: bool) -> anyhow::Result<Vec<I
     for argument in arguments {
         if argument == "-" {
             if spec_on_stdin {
-                bail!("`-` (standard input) is given for the SQL and for the spec (`--spec -`)");
+                bail!("`-` (standard input) is given twice: the SQL and the spec (`--spec -`)");
             }
             if stdin_given {
                 bail!("`-` (standard input) is given more than once");
@@ -174,7 +174,7 @@ mod tests {
     #[test]
     fn standard_input_cannot_hold_both_the_spec_and_the_sql() {
         let error = expand(&["-".to_owned()], true).unwrap_err();
-        assert_eq!(error.to_string(), "`-` (standard input) is given for the SQL and for the spec (`--spec -`)");
+        assert_eq!(error.to_string(), "`-` (standard input) is given twice: the SQL and the spec (`--spec -`)");
         let error = expand(&[], true).unwrap_err();
         assert_eq!(error.to_string(), "no SQL file given, and standard input holds the spec (`--spec -`)");
     }

@@ -23,9 +23,15 @@ use crate::output::StdoutClosed;
 /// Arguments of `redbridge lint`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  redbridge lint unload.sql\n  redbridge lint --spec redbridge.toml 'sql/**/*.sql'\n  \
-    redbridge lint --output sarif 'sql/**/*.sql' > lint.sarif\n  cat unload.sql | redbridge lint -\n\n\
-    Exit status: 0 no error (warnings allowed), 1 at least one error, 2 usage or input error"
+    after_help = "Examples:\n  redbridge lint examples/seed-article.sql\n  \
+    redbridge lint --spec examples/provisioned-copy.toml 'examples/*.sql'\n  \
+    redbridge lint --output sarif 'examples/*.sql' > lint.sarif\n  \
+    redbridge lint - < examples/seed-article.sql\n\n\
+    Exit codes:\n  \
+    0    no error (warnings allowed)\n  \
+    1    at least one error\n  \
+    2    usage or input error\n  \
+    4    runtime or AWS error (standard output could not be written)"
 )]
 pub struct Args {
     /// The SQL files to check, and globs (`'sql/**/*.sql'`); `-` reads standard input; nothing
