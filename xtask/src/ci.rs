@@ -1,5 +1,6 @@
 //! `cargo xtask ci`: everything CI runs, cheapest first, stopping at the first failure: the
-//! formatting check, clippy, the test suite (which includes `tidy`), `bench scaling --debug`
+//! formatting check, clippy, the test suite (which includes `tidy`), the API documentation and
+//! the crates' examples (`check-docs`), `bench scaling --debug`
 //! (every command linear in its input), the emulator's 60 s soak, the external linters over
 //! every policy and every exported file, then the end-to-end run against LocalStack and the
 //! emulator.
@@ -23,6 +24,7 @@ pub fn run() -> anyhow::Result<()> {
     check_clippy(&manifest, &[]).context("ci stopped at clippy")?;
     run_command(Command::new(cargo()).current_dir(project_root()).args(["test", "--workspace", "--locked"]))
         .context("ci stopped at the test suite")?;
+    crate::check_docs::run().context("ci stopped at check-docs")?;
     crate::bench_scaling::run(&["--debug"]).context("ci stopped at bench scaling")?;
     crate::soak::run(&[]).context("ci stopped at the soak")?;
     crate::check_policies::run().context("ci stopped at check-policies")?;

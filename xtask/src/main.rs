@@ -6,6 +6,7 @@ mod bench_doctor;
 mod bench_iam;
 mod bench_lint;
 mod bench_scaling;
+mod check_docs;
 mod check_policies;
 mod ci;
 mod e2e;
@@ -24,8 +25,10 @@ usage: cargo xtask <task>
 
 tasks:
   ci               run everything CI runs, stopping at the first failure: cargo fmt --check, cargo clippy,
-                   cargo test (with tidy), bench scaling --debug, soak, check-policies, validate-exports, e2e
+                   cargo test (with tidy), check-docs, bench scaling --debug, soak, check-policies, validate-exports, e2e
   tidy             check the codebase itself (also run by `cargo test`)
+  check-docs       cargo doc with rustdoc warnings denied; the embedder example (redbridge-aws without the
+                   SDK) builds alone with no aws-sdk-* in its tree; the crates' runnable examples run
   check-policies   run parliament over every policy the example specs produce
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
   bench doctor     doctor's reads against fakes with 50 ms per call: wall time, calls, depth, serial ratio
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["ci", ..] => ci::run(),
         ["tidy", ..] => tidy::run(),
+        ["check-docs", ..] => check_docs::run(),
         ["check-policies", ..] => check_policies::run(),
         ["iam-diff", rest @ ..] => iam_diff::run(rest),
         ["bench", "doctor", rest @ ..] => bench_doctor::run(rest),
