@@ -31,7 +31,7 @@
 //!   takes each, its value, its group and the formats it excludes; the parser and the linter
 //!   read it.
 //! - [`parse`] / [`parse_statement`]: text to [`ParsedStatement`]s with spans and syntax errors.
-//! - [`lint`]: [`Diagnostic`]s with stable codes ([`codes`]), optionally against a
+//! - [`lint`](mod@lint): [`Diagnostic`]s with stable codes ([`codes`]), optionally against a
 //!   [`LintContext`] derived from the plan's spec.
 //!
 //! Each of `ast`, `parser` and `lint` has a `copy` and an `unload` submodule for what belongs to
