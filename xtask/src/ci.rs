@@ -1,7 +1,8 @@
 //! `cargo xtask ci`: everything CI runs, cheapest first, stopping at the first failure: the
 //! formatting check, clippy, the test suite (which includes `tidy`), the completions and man
 //! pages in their shells and `man` (`check_shells.rs`), `check-lint-hooks` (the pre-commit hook
-//! through `pre-commit try-repo`, the GitHub Action's YAML and scripts), `bench scaling --debug`
+//! through `pre-commit try-repo`, the GitHub Action's YAML and scripts), the API documentation and
+//! the crates' examples (`check-docs`), `bench scaling --debug`
 //! (every command linear in its input), the emulator's 60 s soak, the external linters over
 //! every policy and every exported file, then the end-to-end run against LocalStack and the
 //! emulator.
@@ -28,6 +29,7 @@ pub fn run() -> anyhow::Result<()> {
     // The debug `redbridge` the test suite just built.
     crate::check_shells::check(&crate::check_shells::debug_binary()).context("ci stopped at check-shells")?;
     crate::check_lint_hooks::run().context("ci stopped at check-lint-hooks")?;
+    crate::check_docs::run().context("ci stopped at check-docs")?;
     crate::bench_scaling::run(&["--debug"]).context("ci stopped at bench scaling")?;
     crate::soak::run(&[]).context("ci stopped at the soak")?;
     crate::check_policies::run().context("ci stopped at check-policies")?;

@@ -6,6 +6,7 @@ mod bench_doctor;
 mod bench_iam;
 mod bench_lint;
 mod bench_scaling;
+mod check_docs;
 mod check_lint_hooks;
 mod check_policies;
 mod check_shells;
@@ -26,9 +27,11 @@ usage: cargo xtask <task>
 
 tasks:
   ci               run everything CI runs, stopping at the first failure: cargo fmt --check, cargo clippy,
-                   cargo test (with tidy), check-shells, check-lint-hooks, bench scaling --debug, soak, check-policies, validate-exports, e2e
+                   cargo test (with tidy), check-shells, check-lint-hooks, check-docs, bench scaling --debug, soak, check-policies, validate-exports, e2e
   tidy             check the codebase itself (also run by `cargo test`)
   check-shells     load the completions in bash, zsh and fish and render every man page with `man -l`
+  check-docs       cargo doc with rustdoc warnings denied; the embedder example (redbridge-aws without the
+                   SDK) builds alone with no aws-sdk-* in its tree; the crates' runnable examples run
   check-policies   run parliament over every policy the example specs produce
   check-lint-hooks `pre-commit try-repo` with .pre-commit-hooks.yaml on a fixture; action.yml read and shellchecked
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         ["ci", ..] => ci::run(),
         ["tidy", ..] => tidy::run(),
         ["check-shells", ..] => check_shells::run(),
+        ["check-docs", ..] => check_docs::run(),
         ["check-policies", ..] => check_policies::run(),
         ["check-lint-hooks", ..] => check_lint_hooks::run(),
         ["iam-diff", rest @ ..] => iam_diff::run(rest),

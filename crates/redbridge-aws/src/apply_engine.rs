@@ -7,6 +7,7 @@
 //! goes through a [`Sleeper`], so tests never wait.
 //!
 //! ```
+//! # #[cfg(feature = "testing")] {
 //! use redbridge_aws::apply_engine::{self, Ports, RunSettings, NoSleep, Silent};
 //! use redbridge_aws::converge_run::{self, Mode};
 //! use redbridge_aws::fake::{FakeAccount, FakeAws};
@@ -33,6 +34,7 @@
 //! assert!(report.succeeded());
 //! let again = rt.block_on(converge_run::prepare(&plan, &ports, None::<&FakeAccount>, apply)).unwrap();
 //! assert!(!again.diff.unwrap().has_changes());
+//! # }
 //! ```
 
 use std::future::Future;
@@ -41,12 +43,12 @@ use std::time::Duration;
 
 use futures_util::future::join_all;
 use redbridge_core::converge::{Action, ApplyStatus, AttachedRole, ChangeKind, Diff};
-use redbridge_core::plan::Plan;
 use redbridge_core::spec::Target;
 use redbridge_iam::{AccountId, RoleArn};
 use serde::Serialize;
 
 use crate::AwsError;
+#[cfg(feature = "testing")]
 use crate::fake::{FakeAccount, FakeAws, FakeRedshift};
 use crate::ports::{AwsResult, CallerIdentity, Iam, Kms, NewRole, Redshift, RedshiftServerless, Sts};
 
@@ -188,9 +190,10 @@ pub struct Ports<I, S, K, R, N> {
     pub serverless: N,
 }
 
+#[cfg(feature = "testing")]
 impl Ports<FakeAccount, FakeAccount, FakeAccount, FakeRedshift, FakeRedshift> {
     /// Ports over the fake world for every account of the plan.
-    pub fn for_fake(aws: &FakeAws, plan: &Plan) -> Self {
+    pub fn for_fake(aws: &FakeAws, plan: &redbridge_core::plan::Plan) -> Self {
         let accounts = plan
             .accounts
             .iter()

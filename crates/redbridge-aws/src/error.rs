@@ -5,8 +5,6 @@
 //! (it never carries credentials); for access denials the denied action and principal are
 //! extracted when AWS names them.
 
-use std::fmt;
-
 /// What went wrong talking to AWS.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -161,10 +159,11 @@ fn parse_denial(message: &str) -> (Option<String>, Option<String>) {
 
 /// Maps an SDK error: service errors by their code, everything else (network, timeouts,
 /// unparseable responses) to [`AwsError::Other`] with the SDK's explanation.
+#[cfg(feature = "sdk")]
 pub(crate) fn map_sdk<E, R>(operation: &str, err: aws_smithy_runtime_api::client::result::SdkError<E, R>) -> AwsError
 where
     E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: fmt::Debug + 'static,
+    R: std::fmt::Debug + 'static,
 {
     use aws_smithy_runtime_api::client::result::SdkError;
     let mapped = match &err {
@@ -185,6 +184,7 @@ where
 }
 
 /// An error and its sources, by their `Display` only (no `Debug` dumps), repeats removed.
+#[cfg(feature = "sdk")]
 fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);

@@ -3,7 +3,8 @@
 //! Each port value is bound to one account (and, where it matters, one region): the caller
 //! builds one per profile, or asks a [`Connect`] for the ports of given [`Credentials`] (an
 //! account's own, or a session's that [`Sts::assume_role`] returned). Implementations: the SDK
-//! adapters in [`crate::sdk`], the in-memory fakes in [`crate::fake`]. [`crate::contract`] holds
+//! adapters in `redbridge_aws::sdk` (feature `sdk`), the in-memory fakes in `redbridge_aws::fake`
+//! (feature `testing`), or an embedder's own. `redbridge_aws::contract` (feature `testing`) holds
 //! the behaviour every implementation must show.
 
 use std::future::Future;

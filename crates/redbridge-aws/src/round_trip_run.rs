@@ -8,6 +8,7 @@
 //! account's S3 port first. A failure's error text is diagnosed in doctor's codes and hops.
 //!
 //! ```
+//! # #[cfg(feature = "testing")] {
 //! use redbridge_aws::apply_engine::NoSleep;
 //! use redbridge_aws::fake::{FakeAws, FakeOutcome, FakeStatement};
 //! use redbridge_aws::round_trip_run::{self, TestSettings};
@@ -36,6 +37,7 @@
 //!     .block_on(round_trip_run::run_test(&plan, &aws.redshift(), Some(&s3), &settings, &NoSleep::default(), &|_| {}))
 //!     .unwrap();
 //! assert!(report.passed);
+//! # }
 //! ```
 
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -38,16 +38,38 @@ impl fmt::Display for BytePosition {
 pub enum InputError {
     /// The input is larger than [`MAX_INPUT_BYTES`]; `size` is `None` for a stream that went past it.
     #[error("{} is {}, over the input limit of {} bytes (16 MiB)", quoted(name), size_text(*size), MAX_INPUT_BYTES)]
-    TooLarge { name: String, size: Option<u64> },
+    TooLarge {
+        /// The input's name.
+        name: String,
+        /// Its size in bytes, when known before reading.
+        size: Option<u64>,
+    },
     /// The input starts with a UTF-16 byte-order mark.
     #[error("{} is UTF-16 text (byte-order mark `{bom}` at byte offset 0); save it as UTF-8", quoted(name))]
-    Utf16 { name: String, bom: &'static str },
+    Utf16 {
+        /// The input's name.
+        name: String,
+        /// The byte-order mark, as hex bytes.
+        bom: &'static str,
+    },
     /// The input holds a NUL byte: it is binary, not text.
     #[error("{} is binary, not text: a NUL byte at {at}", quoted(name))]
-    Binary { name: String, at: BytePosition },
+    Binary {
+        /// The input's name.
+        name: String,
+        /// Where the first NUL byte is.
+        at: BytePosition,
+    },
     /// The input is not valid UTF-8.
     #[error("{} is not UTF-8 text: byte `0x{byte:02X}` at {at} is not valid UTF-8", quoted(name))]
-    NotUtf8 { name: String, byte: u8, at: BytePosition },
+    NotUtf8 {
+        /// The input's name.
+        name: String,
+        /// The first byte that is not valid UTF-8.
+        byte: u8,
+        /// Where it is.
+        at: BytePosition,
+    },
 }
 
 fn quoted(name: &str) -> String {

@@ -160,7 +160,7 @@ pub fn diagnose(plan: &Plan, classification: &Classification) -> Diagnosis {
     }
 }
 
-/// Redshift says only "not authorized to assume IAM Role <the string as written>" when the
+/// Redshift says only `not authorized to assume IAM Role <the string as written>` when the
 /// statement's own chain is wrong (a space after a comma, another order, a partial chain): the
 /// statement `sql` tells which, so the diagnosis of its failure can be certain.
 pub fn refine_for_statement(plan: &Plan, sql: &str, diagnosis: Diagnosis) -> Diagnosis {

@@ -482,7 +482,12 @@ pub enum SpecFileError {
     Toml(TextError),
     /// A field's value is invalid; `at` is where the value (or the list item) is written, or
     /// line 1, column 1 for a required field that is missing.
-    Invalid { error: SpecError, at: BytePosition },
+    Invalid {
+        /// What is wrong with the value.
+        error: SpecError,
+        /// Where the value is written.
+        at: BytePosition,
+    },
 }
 
 impl SpecFileError {

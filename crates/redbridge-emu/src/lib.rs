@@ -31,6 +31,8 @@
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(demo()).unwrap();
 //! ```
 
+#![deny(missing_docs)]
+
 mod api;
 mod chain_access;
 mod copy_run;

@@ -6,6 +6,24 @@
 //! compare). Two things are never emitted as resources because they would overwrite what others
 //! own: a whole KMS key policy, and a serverless namespace's role list. Both come as documented
 //! snippets instead.
+//!
+//! # Export a plan
+//!
+//! ```
+//! use redbridge_core::{Plan, Spec};
+//! use redbridge_export::{AccountSelection, FileKind, Format, export};
+//!
+//! let spec = Spec::from_toml(include_str!("../../../examples/provisioned-copy.toml")).unwrap();
+//! let plan = Plan::new(&spec).unwrap();
+//! let files = export(&plan, Format::Terraform, AccountSelection::Both).unwrap();
+//! let names: Vec<&str> = files.files.iter().map(|f| f.name.as_str()).collect();
+//! assert_eq!(names, ["redshift-111111111111.tf", "s3-222222222222.tf", "README.md"]);
+//! let bucket_side = files.account_files().nth(1).unwrap();
+//! assert!(matches!(bucket_side.kind, FileKind::Account { .. }));
+//! assert!(bucket_side.contents.contains("resource \"aws_iam_role\""));
+//! ```
+
+#![deny(missing_docs)]
 
 mod aws_cli;
 mod cloudformation;

@@ -35,7 +35,7 @@ pub struct Position {
 /// Maps byte offsets to lines and columns.
 ///
 /// Built once per text in one pass; every lookup then costs a binary search and a scan of at
-/// most [`BLOCK`] bytes, however long the line, so reporting `n` diagnostics on one long line
+/// most `BLOCK` (64) bytes, however long the line, so reporting `n` diagnostics on one long line
 /// stays linear in `n` and the text.
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
@@ -123,8 +123,8 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The line of `offset` as a diagnostic shows it: whole when it has at most
-    /// [`EXCERPT_WHOLE_LINE_BYTES`] bytes, otherwise [`EXCERPT_BEFORE_CHARS`] characters before
-    /// the offset and [`EXCERPT_AFTER_CHARS`] from it, with `…` where the line was cut, so that
+    /// `EXCERPT_WHOLE_LINE_BYTES` (512) bytes, otherwise `EXCERPT_BEFORE_CHARS` (120) characters
+    /// before the offset and `EXCERPT_AFTER_CHARS` (240) from it, with `…` where the line was cut, so that
     /// what is printed per diagnostic does not grow with the line.
     pub fn excerpt(&self, offset: usize) -> Excerpt<'a> {
         let offset = self.boundary(offset);

@@ -31,11 +31,38 @@
 //!   takes each, its value, its group and the formats it excludes; the parser and the linter
 //!   read it.
 //! - [`parse`] / [`parse_statement`]: text to [`ParsedStatement`]s with spans and syntax errors.
-//! - [`lint`]: [`Diagnostic`]s with stable codes ([`codes`]), optionally against a
+//! - [`lint`](mod@lint): [`Diagnostic`]s with stable codes ([`codes`]), optionally against a
 //!   [`LintContext`] derived from the plan's spec.
 //!
 //! Each of `ast`, `parser` and `lint` has a `copy` and an `unload` submodule for what belongs to
 //! one statement, and keeps what both share in its `mod.rs` (and `authorization.rs`).
+//!
+//! # Lint a statement
+//!
+//! A space after the comma of a role chain is the classic mistake: Redshift reads it as part of
+//! the next ARN. The diagnostic's span points at the space, and its help says what to write.
+//!
+//! ```
+//! use redbridge_sql::{LintContext, Severity, StatementKind, codes, lint};
+//!
+//! let sql = "COPY sales FROM 's3://acme-imports/sales/' \
+//!     IAM_ROLE 'arn:aws:iam::111111111111:role/RoleA, arn:aws:iam::222222222222:role/RoleB' CSV;";
+//! let reports = lint(sql, &LintContext::default());
+//! assert_eq!(reports.len(), 1);
+//! assert_eq!(reports[0].kind, StatementKind::Copy);
+//! assert!(reports[0].has_errors());
+//! let space = &reports[0].diagnostics[0];
+//! assert_eq!((space.code, space.severity), (codes::CHAIN_WHITESPACE, Severity::Error));
+//! assert_eq!(&sql[space.span.start..space.span.end], " ");
+//!
+//! // Against the plan's facts, the linter also checks the accounts, bucket and region.
+//! let context = LintContext { bucket: Some("acme-exports".parse().unwrap()), ..LintContext::default() };
+//! let fixed = sql.replace(", ", ",");
+//! let codes: Vec<&str> = lint(&fixed, &context)[0].diagnostics.iter().map(|d| d.code).collect();
+//! assert_eq!(codes, [codes::SPEC_BUCKET]);
+//! ```
+
+#![deny(missing_docs)]
 
 pub mod ast;
 pub mod codes;

@@ -127,7 +127,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The workspace's packages as paths relative to the root: every `crates/*` with a manifest,
-/// `xtask` and `tests/e2e`.
+/// `xtask`, `tests/e2e` and `tests/embedder`.
 fn crate_dirs(root: &Path) -> Vec<String> {
     let mut dirs: Vec<String> = std::fs::read_dir(root.join("crates"))
         .into_iter()
@@ -138,7 +138,10 @@ fn crate_dirs(root: &Path) -> Vec<String> {
         .collect();
     dirs.sort();
     dirs.extend(
-        ["xtask", "tests/e2e"].into_iter().filter(|d| root.join(d).join("Cargo.toml").is_file()).map(String::from),
+        ["xtask", "tests/e2e", "tests/embedder"]
+            .into_iter()
+            .filter(|d| root.join(d).join("Cargo.toml").is_file())
+            .map(String::from),
     );
     dirs
 }
@@ -179,12 +182,12 @@ mod tests {
     }
 
     #[test]
-    fn crate_dirs_are_the_crates_folders_xtask_and_e2e() {
+    fn crate_dirs_are_the_crates_folders_xtask_e2e_and_the_embedder() {
         let root = TempDir::new("tidy-crates");
-        for dir in ["crates/b", "crates/a", "xtask", "tests/e2e"] {
+        for dir in ["crates/b", "crates/a", "xtask", "tests/e2e", "tests/embedder"] {
             root.write(&format!("{dir}/Cargo.toml"), "");
         }
         root.write("crates/not-a-crate/README.md", "");
-        assert_eq!(crate_dirs(root.path()), ["crates/a", "crates/b", "xtask", "tests/e2e"]);
+        assert_eq!(crate_dirs(root.path()), ["crates/a", "crates/b", "xtask", "tests/e2e", "tests/embedder"]);
     }
 }

@@ -1,12 +1,18 @@
 //! Tests of redbridge-aws: SDK adapters against aws-smithy-mocks, the fakes against the contract
-//! suites, and the engine (apply, destroy, faults) over the fakes.
+//! suites, and the engine (apply, destroy, faults) over the fakes. The adapters' tests need the
+//! `sdk` feature (on by default); the rest run with `--no-default-features` too.
 
 mod apply_engine;
 mod contract;
+#[cfg(feature = "sdk")]
 mod data_api;
+#[cfg(feature = "sdk")]
 mod mocks;
+#[cfg(feature = "sdk")]
 mod mocks_doctor;
+#[cfg(feature = "sdk")]
 mod mocks_pages;
+#[cfg(feature = "sdk")]
 mod mocks_sessions;
 mod round_trip_run;
 mod snapshot_reader;
