@@ -22,8 +22,7 @@ use crate::output::StdoutClosed;
 
 /// Arguments of `redbridge lint`.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  redbridge lint examples/seed-article.sql\n  \
+#[command(after_help = "Examples:\n  redbridge lint examples/seed-article.sql\n  \
     redbridge lint --spec examples/provisioned-copy.toml 'examples/*.sql'\n  \
     redbridge lint --output sarif 'examples/*.sql' > lint.sarif\n  \
     redbridge lint - < examples/seed-article.sql\n\n\
@@ -31,8 +30,7 @@ use crate::output::StdoutClosed;
     0    no error (warnings allowed)\n  \
     1    at least one error\n  \
     2    usage or input error\n  \
-    4    runtime or AWS error (standard output could not be written)"
-)]
+    4    runtime or AWS error (standard output could not be written)")]
 pub struct Args {
     /// The SQL files to check, and globs (`'sql/**/*.sql'`); `-` reads standard input; nothing
     /// reads standard input.
