@@ -370,12 +370,12 @@ impl Calls<'_> {
                 let namespace = self.serverless_arn("namespace");
                 let workgroup = self.serverless_arn("workgroup");
                 self.push(Profile::Redshift, &[Apply, Doctor], &["redshift-serverless:GetNamespace"], &namespace);
-                self.push(Profile::Redshift, &[Doctor], &["redshift-serverless:GetWorkgroup"], &workgroup);
+                self.push(Profile::Redshift, &[Apply, Doctor], &["redshift-serverless:GetWorkgroup"], &workgroup);
             }
         }
     }
 
-    /// What `apply` and `doctor` read of the bucket: its region, policy, ownership, default
+    /// What `apply` (which reads doctor's snapshot before it changes anything) and `doctor` read of the bucket: its region, policy, ownership, default
     /// encryption, and the first objects under the prefixes.
     fn bucket_reads(&mut self) {
         use OperatorCommand::{Apply, Doctor};
@@ -384,7 +384,7 @@ impl Calls<'_> {
         self.push(Profile::S3, &[Apply, Doctor], &["s3:GetBucketLocation"], &bucket);
         self.push(
             Profile::S3,
-            &[Doctor],
+            &[Apply, Doctor],
             &["s3:GetBucketPolicy", "s3:GetBucketOwnershipControls", "s3:GetEncryptionConfiguration"],
             &bucket,
         );
@@ -393,7 +393,7 @@ impl Calls<'_> {
         if let Some(key) = &spec.kms_key
             && !self.out.iter().any(|c| c.action == "kms:DescribeKey" && c.command == Doctor)
         {
-            self.push(Profile::S3, &[Doctor], &["kms:DescribeKey", "kms:GetKeyPolicy"], &key.to_string());
+            self.push(Profile::S3, &[Apply, Doctor], &["kms:DescribeKey", "kms:GetKeyPolicy"], &key.to_string());
         }
     }
 
