@@ -138,9 +138,12 @@ enum Profile {
 /// Every call `apply`, `doctor` and `test` make for `plan`, with the account whose profile
 /// makes it.
 pub fn operator_calls(plan: &Plan) -> Vec<OperatorCall> {
-    let spec = &plan.spec;
+    calls_for(&plan.spec, &plan.accounts)
+}
+
+fn calls_for(spec: &Spec, accounts: &[AccountPlan]) -> Vec<OperatorCall> {
     let mut calls = Calls { spec, out: Vec::new() };
-    for account in &plan.accounts {
+    for account in accounts {
         let profile = profile_of(spec, account);
         for step in &account.steps {
             calls.step(profile, step);
@@ -152,10 +155,14 @@ pub fn operator_calls(plan: &Plan) -> Vec<OperatorCall> {
     calls.out
 }
 
-/// The operator policies of `plan`.
+/// The operator policies of `plan` (the same as [`Plan::operator_policies`]).
 pub fn operator_policies(plan: &Plan) -> OperatorPolicies {
-    let calls = operator_calls(plan);
-    let spec = &plan.spec;
+    derive(&plan.spec, &plan.accounts)
+}
+
+/// The operator policies of the steps `accounts` of `spec`.
+pub(crate) fn derive(spec: &Spec, accounts: &[AccountPlan]) -> OperatorPolicies {
+    let calls = calls_for(spec, accounts);
     let for_account = |account: AccountId| {
         let mine: Vec<&OperatorCall> = calls.iter().filter(|c| c.account == account).collect();
         AccountOperatorPolicies {
@@ -166,7 +173,7 @@ pub fn operator_policies(plan: &Plan) -> OperatorPolicies {
         }
     };
     let intermediate =
-        plan.accounts.iter().filter(|a| a.side == Side::Intermediate).map(|a| for_account(a.account)).collect();
+        accounts.iter().filter(|a| a.side == Side::Intermediate).map(|a| for_account(a.account)).collect();
     OperatorPolicies { redshift: for_account(spec.redshift_account), s3: for_account(spec.s3_account), intermediate }
 }
 
