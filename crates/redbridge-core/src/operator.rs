@@ -370,8 +370,9 @@ impl Calls<'_> {
         use OperatorCommand::{Apply, Doctor};
         match &self.spec.target {
             Target::Provisioned { .. } => {
-                let cluster = self.cluster_arn();
-                self.push(Profile::Redshift, &[Apply, Doctor], &["redshift:DescribeClusters"], &cluster);
+                // `DescribeClusters` supports no resource-level permission: it takes `*`
+                // (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html>).
+                self.push(Profile::Redshift, &[Apply, Doctor], &["redshift:DescribeClusters"], "*");
             }
             Target::Serverless { .. } => {
                 let namespace = self.serverless_arn("namespace");
