@@ -69,6 +69,7 @@ pub mod converge;
 pub mod doctor;
 pub mod iam_limits;
 pub mod input;
+pub mod operator;
 pub mod plan;
 pub mod round_trip;
 pub mod spec;

@@ -62,6 +62,9 @@ pub struct Plan {
     pub statements: Vec<PlannedStatement>,
     /// Things the user should know: choices made, facts that are not confirmed, steps not needed.
     pub notes: Vec<Note>,
+    /// What the person running redbridge needs in each account, for `apply`, `doctor` and
+    /// `test` ([`crate::operator`]).
+    pub operator_policies: crate::operator::OperatorPolicies,
 }
 
 /// The steps in one account.
@@ -210,7 +213,8 @@ impl Plan {
         crate::iam_limits::check_plan(&accounts)?;
         let statements = crate::statements::planned_statements(spec, &chain).map_err(PlanError::Statement)?;
         add_general_notes(spec, &chain, &mut notes);
-        Ok(Self { spec: spec.clone(), chain, accounts, statements, notes })
+        let operator_policies = crate::operator::derive(spec, &accounts);
+        Ok(Self { spec: spec.clone(), chain, accounts, statements, notes, operator_policies })
     }
 
     /// Every policy document in the plan, with a label saying where it goes.

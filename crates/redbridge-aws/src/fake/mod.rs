@@ -46,6 +46,18 @@ pub use state::{FakeBucketSettings, FakeKey, FakeRole, FakeState, FakeWorkgroup}
 
 use data::SubmittedStatement;
 
+/// One call a port made, as the fake saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeCall {
+    /// The account of the ports that made it; `None` for the Redshift ports.
+    pub account: Option<AccountId>,
+    /// The operation, as `service:Operation` (`s3:ListObjectsV2`, `iam:GetRole`).
+    pub operation: String,
+    /// What it was made on: a role name, a bucket, an object key or prefix, a key id, a
+    /// cluster, namespace or workgroup name, a statement id.
+    pub target: String,
+}
+
 /// Everything behind the fakes: the state, and what tests set to shape the calls (faults,
 /// eventual consistency, attach delays, latency, denials, scripted statements).
 #[derive(Debug, Default)]
@@ -54,6 +66,7 @@ struct World {
     calls: u64,
     fail_at: Vec<u64>,
     log: Vec<String>,
+    recorded: Vec<FakeCall>,
     invisible_calls: u32,
     invisible: BTreeMap<String, u32>,
     adding_polls: u32,
@@ -154,6 +167,19 @@ impl FakeAws {
         self.lock().log.clone()
     }
 
+    /// Every call so far with the account whose ports made it (`None` for the Redshift ports,
+    /// which belong to the Redshift account), in order; failed and denied calls included.
+    pub fn recorded_calls(&self) -> Vec<FakeCall> {
+        self.lock().recorded.clone()
+    }
+
+    /// Forgets the calls recorded so far (the plain log of [`FakeAws::calls`] included).
+    pub fn clear_calls(&self) {
+        let mut world = self.lock();
+        world.recorded.clear();
+        world.log.clear();
+    }
+
     /// A newly created role stays invisible to policy validation for this many validations.
     pub fn set_eventual_consistency(&self, validations: u32) {
         self.lock().invisible_calls = validations;
@@ -248,6 +274,7 @@ impl FakeAws {
         world.calls += 1;
         let number = world.calls;
         world.log.push(format!("{operation} {target}"));
+        world.recorded.push(FakeCall { account, operation: operation.to_owned(), target: target.to_owned() });
         if world.fail_at.contains(&number) {
             return Err(AwsError::other(format!("{operation}: injected failure of call {number}")));
         }

@@ -14,6 +14,7 @@ mod mocks_doctor;
 mod mocks_pages;
 #[cfg(feature = "sdk")]
 mod mocks_sessions;
+mod operator_policies;
 mod round_trip_run;
 mod snapshot_reader;
 

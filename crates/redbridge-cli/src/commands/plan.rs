@@ -258,6 +258,7 @@ pub fn render_text(plan: &Plan) -> String {
             let _ = writeln!(out, "-- {label}\n{};", statement.sql);
         }
     }
+    push_operator_policies(&mut out, plan);
     if !plan.notes.is_empty() {
         let _ = writeln!(out, "\n== Notes ==");
         for note in &plan.notes {
@@ -269,6 +270,39 @@ pub fn render_text(plan: &Plan) -> String {
         }
     }
     out
+}
+
+/// The identity policies the person running redbridge needs, per account and command.
+fn push_operator_policies(out: &mut String, plan: &Plan) {
+    use redbridge_core::operator::{AccountOperatorPolicies, OperatorCommand};
+    let policies = &plan.operator_policies;
+    let _ = writeln!(out, "\n== Operator permissions ==");
+    let _ = writeln!(
+        out,
+        "What the profile running redbridge needs in each account (ask the account's admins for these; \
+         `plan --output json` has them under `operator_policies`):"
+    );
+    let mut accounts: Vec<(&str, &AccountOperatorPolicies)> = vec![("Redshift account", &policies.redshift)];
+    if policies.s3.account != policies.redshift.account {
+        accounts.push(("bucket account", &policies.s3));
+    }
+    accounts.extend(policies.intermediate.iter().map(|p| ("intermediate account", p)));
+    for (side, account) in accounts {
+        for command in OperatorCommand::ALL {
+            let what = match command {
+                OperatorCommand::Apply => "`apply` and `destroy`",
+                OperatorCommand::Doctor => "`doctor` (read only)",
+                OperatorCommand::Test => "`test`",
+            };
+            let policy = account.policy(command);
+            if policy.statements.is_empty() {
+                let _ = writeln!(out, "-- {side} {}, for {what}: nothing", account.account);
+            } else {
+                let _ = writeln!(out, "-- {side} {}, for {what}:", account.account);
+                push_indented(out, &policy.to_json_pretty(), 3);
+            }
+        }
+    }
 }
 
 /// The style of a runbook line: headings bold, warnings yellow, SQL comments dim.
