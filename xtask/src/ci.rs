@@ -1,8 +1,9 @@
 //! `cargo xtask ci`: everything CI runs, cheapest first, stopping at the first failure: the
-//! formatting check, clippy, the test suite (which includes `tidy`), `bench scaling --debug`
-//! (every command linear in its input), the emulator's 60 s soak, the external linters over
-//! every policy and every exported file, then the end-to-end run against LocalStack and the
-//! emulator.
+//! formatting check, clippy, the test suite (which includes `tidy`), the emulator's container
+//! files (hadolint, the Compose schema), `bench scaling --debug` (every command linear in its
+//! input), the emulator's 60 s soak, the external linters over every policy and every exported
+//! file, the end-to-end run against LocalStack and the emulator, then `cargo install` of both
+//! binaries into a temporary root.
 //!
 //! The formatting and clippy checks are functions over a manifest so that tests can run them on
 //! a fixture crate exactly as `ci` runs them on the workspace.
@@ -23,11 +24,13 @@ pub fn run() -> anyhow::Result<()> {
     check_clippy(&manifest, &[]).context("ci stopped at clippy")?;
     run_command(Command::new(cargo()).current_dir(project_root()).args(["test", "--workspace", "--locked"]))
         .context("ci stopped at the test suite")?;
+    crate::check_container::run().context("ci stopped at check-container")?;
     crate::bench_scaling::run(&["--debug"]).context("ci stopped at bench scaling")?;
     crate::soak::run(&[]).context("ci stopped at the soak")?;
     crate::check_policies::run().context("ci stopped at check-policies")?;
     crate::validate_exports::run().context("ci stopped at validate-exports")?;
     crate::e2e::run(&[]).context("ci stopped at the end-to-end run")?;
+    crate::check_install::run().context("ci stopped at check-install")?;
     Ok(())
 }
 
