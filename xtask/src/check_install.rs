@@ -1,7 +1,8 @@
 //! `cargo xtask check-install`: the README's `cargo install --locked --path …` exercised for
 //! both binaries, into `target/xtask/install-root` (a fresh root each run), then each installed
-//! binary's `--version`. `--debug` and the workspace's target directory (`CARGO_TARGET_DIR` when
-//! set, otherwise `target/`) let it reuse the dev build that the tests already made.
+//! binary's `--version`; the root is removed once both pass. `--debug` and the workspace's
+//! target directory (`CARGO_TARGET_DIR` when set, otherwise `target/`) let it reuse the dev
+//! build that the tests already made.
 
 use std::path::Path;
 use std::process::Command;
@@ -35,6 +36,8 @@ pub fn run() -> anyhow::Result<()> {
         let line = installed_version(&install_root.join("bin").join(binary), binary)?;
         eprintln!("check-install: {} --version: {line}", install_root.join("bin").join(binary).display());
     }
+    // The two debug binaries take about 1 GB; kept only when a check fails.
+    std::fs::remove_dir_all(&install_root).with_context(|| format!("removing {}", install_root.display()))?;
     Ok(())
 }
 
