@@ -2,10 +2,11 @@
 //! formatting check, clippy, the test suite (which includes `tidy`), the completions and man
 //! pages in their shells and `man` (`check_shells.rs`), `check-lint-hooks` (the pre-commit hook
 //! through `pre-commit try-repo`, the GitHub Action's YAML and scripts), the API documentation and
-//! the crates' examples (`check-docs`), `bench scaling --debug`
-//! (every command linear in its input), the emulator's 60 s soak, the external linters over
-//! every policy and every exported file, then the end-to-end run against LocalStack and the
-//! emulator.
+//! the crates' examples (`check-docs`), the emulator's container files (hadolint, the Compose
+//! schema), `bench scaling --debug` (every command linear in its input), the emulator's 60 s
+//! soak, the external linters over every policy and every exported file, the end-to-end run
+//! against LocalStack and the emulator, then `cargo install` of both binaries into a temporary
+//! root.
 //!
 //! The formatting and clippy checks are functions over a manifest so that tests can run them on
 //! a fixture crate exactly as `ci` runs them on the workspace.
@@ -30,11 +31,13 @@ pub fn run() -> anyhow::Result<()> {
     crate::check_shells::check(&crate::check_shells::debug_binary()).context("ci stopped at check-shells")?;
     crate::check_lint_hooks::run().context("ci stopped at check-lint-hooks")?;
     crate::check_docs::run().context("ci stopped at check-docs")?;
+    crate::check_container::run().context("ci stopped at check-container")?;
     crate::bench_scaling::run(&["--debug"]).context("ci stopped at bench scaling")?;
     crate::soak::run(&[]).context("ci stopped at the soak")?;
     crate::check_policies::run().context("ci stopped at check-policies")?;
     crate::validate_exports::run().context("ci stopped at validate-exports")?;
     crate::e2e::run(&[]).context("ci stopped at the end-to-end run")?;
+    crate::check_install::run().context("ci stopped at check-install")?;
     Ok(())
 }
 

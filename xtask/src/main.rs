@@ -6,11 +6,14 @@ mod bench_doctor;
 mod bench_iam;
 mod bench_lint;
 mod bench_scaling;
+mod check_container;
 mod check_docs;
+mod check_install;
 mod check_lint_hooks;
 mod check_policies;
 mod check_shells;
 mod ci;
+mod dist;
 mod e2e;
 mod fuzz_lint;
 mod iam_diff;
@@ -27,7 +30,8 @@ usage: cargo xtask <task>
 
 tasks:
   ci               run everything CI runs, stopping at the first failure: cargo fmt --check, cargo clippy,
-                   cargo test (with tidy), check-shells, check-lint-hooks, check-docs, bench scaling --debug, soak, check-policies, validate-exports, e2e
+                   cargo test (with tidy), check-shells, check-lint-hooks, check-docs, check-container,
+                   bench scaling --debug, soak, check-policies, validate-exports, e2e, check-install
   tidy             check the codebase itself (also run by `cargo test`)
   check-shells     load the completions in bash, zsh and fish and render every man page with `man -l`
   check-docs       cargo doc with rustdoc warnings denied; the embedder example (redbridge-aws without the
@@ -42,6 +46,11 @@ tasks:
                    every command on inputs of size n and 8n: time and peak memory ratios, fails over 10
   fuzz-lint [N]    run the linter over N generated and mutated statements
   validate-exports lint every export format (cfn-lint, python-hcl2, checkov, shellcheck)
+  check-container  hadolint on the emulator's Dockerfile; the compose example against the Compose schema
+  check-install    `cargo install --locked --debug` of redbridge and redbridge-emu into target/xtask/install-root,
+                   then each installed binary's `--version`
+  dist             release-build redbridge and redbridge-emu and pack target/dist/redbridge-<version>-<target>.tar.gz
+                   (binaries, completions, man pages, README, LICENSE, SHA256SUMS), then check it unpacked elsewhere
   e2e [--docker] [--filter T]
                    LocalStack + redbridge-emu: the contract suites and the scenarios of tests/scenarios/
   demo             LocalStack + redbridge-emu: plan, apply, doctor and test of one setup, as redbridge prints them
@@ -67,6 +76,9 @@ fn main() -> ExitCode {
         ["bench", "scaling", rest @ ..] => bench_scaling::run(rest),
         ["fuzz-lint", rest @ ..] => fuzz_lint::run(rest),
         ["validate-exports", ..] => validate_exports::run(),
+        ["check-container", ..] => check_container::run(),
+        ["check-install", ..] => check_install::run(),
+        ["dist", ..] => dist::run(),
         ["e2e", rest @ ..] => e2e::run(rest),
         ["emu-smoke", ..] => e2e::smoke(),
         ["demo", ..] => e2e::demo(),

@@ -1,6 +1,6 @@
 //! A stateful Amazon Redshift emulator for rehearsing cross-account COPY and UNLOAD locally.
 //!
-//! One HTTP server on a loopback address answers three AWS APIs, as the unmodified AWS SDK
+//! One HTTP server (on a loopback address unless [`Config::allow_remote`]) answers three AWS APIs, as the unmodified AWS SDK
 //! expects them through endpoint overrides:
 //! - Redshift (query protocol): `CreateCluster`, `DescribeClusters`, `ModifyClusterIamRoles`,
 //!   `DeleteCluster`;
@@ -65,8 +65,11 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How the emulator behaves; every delay is configurable so tests stay fast.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Where to listen; must be a loopback address. Port 0 picks a free port.
+    /// Where to listen; a loopback address unless `allow_remote`. Port 0 picks a free port.
     pub listen: SocketAddr,
+    /// Whether `listen` may be an address off loopback (in a container, beside a CI job).
+    /// Anything that reaches such an address drives the emulator: signatures are not verified.
+    pub allow_remote: bool,
     /// How long an attached role stays `adding` (and a detached one `removing`) before it is `in-sync`.
     pub role_apply_delay: Duration,
     /// How long a statement stays in each of SUBMITTED, PICKED and STARTED before the next state.
@@ -110,6 +113,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            allow_remote: false,
             role_apply_delay: Duration::from_secs(2),
             statement_step_delay: Duration::from_millis(20),
             max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -135,14 +139,10 @@ pub struct Emulator {
 impl Emulator {
     /// Binds `config.listen` and serves on the current tokio runtime until stopped.
     ///
-    /// Fails when the address is not a loopback address or cannot be bound.
+    /// Fails when the address is not a loopback address and `config.allow_remote` is not set, or
+    /// when it cannot be bound.
     pub async fn start<C: Connect>(config: Config, connector: C) -> std::io::Result<Self> {
-        if !config.listen.ip().is_loopback() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                format!("the emulator listens on loopback addresses only, not `{}`", config.listen),
-            ));
-        }
+        check_listen(config.listen, config.allow_remote)?;
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let address = listener.local_addr()?;
         let service = Arc::new(state::Service::new(config, connector));
@@ -178,5 +178,80 @@ impl Drop for Emulator {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
+    }
+}
+
+/// Refuses `listen` off loopback unless `allow_remote`.
+fn check_listen(listen: SocketAddr, allow_remote: bool) -> std::io::Result<()> {
+    if listen.ip().is_loopback() || allow_remote {
+        return Ok(());
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("the emulator listens on loopback addresses only unless `allow_remote` is set, not `{listen}`"),
+    ))
+}
+
+/// Whether `url` (`http://` or `https://`) names a loopback host: `localhost`, `127.0.0.0/8` or
+/// `[::1]`. `None` when it is not an `http://` or `https://` URL with a host.
+pub fn url_is_loopback(url: &str) -> Option<bool> {
+    let rest = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_and_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = match host_and_port.strip_prefix('[') {
+        Some(bracketed) => bracketed.split_once(']')?.0,
+        None => host_and_port.split(':').next().unwrap_or_default(),
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some(host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_urls_are_localhost_127_slash_8_and_the_ipv6_loopback() {
+        for url in [
+            "http://127.0.0.1:4566",
+            "http://localhost:4566/",
+            "https://LOCALHOST",
+            "http://127.3.2.1",
+            "http://[::1]:4566",
+            "http://user@127.0.0.1:1",
+        ] {
+            assert_eq!(url_is_loopback(url), Some(true), "{url}");
+        }
+        for url in [
+            "http://localstack:4566",
+            "http://10.0.0.1:4566",
+            "https://s3.amazonaws.com",
+            "http://0.0.0.0:4566",
+            "http://[2001:db8::1]:4566",
+            "http://127.0.0.1.example.com",
+        ] {
+            assert_eq!(url_is_loopback(url), Some(false), "{url}");
+        }
+        for url in ["127.0.0.1:4566", "ftp://127.0.0.1", "http://", "http://[::1", ""] {
+            assert_eq!(url_is_loopback(url), None, "{url}");
+        }
+    }
+
+    #[tokio::test]
+    async fn start_refuses_an_address_off_loopback_unless_allow_remote_is_set() {
+        let config = Config { listen: SocketAddr::from(([0, 0, 0, 0], 0)), ..Config::default() };
+        let error = Emulator::start(config, redbridge_aws::fake::FakeAws::new()).await.expect_err("0.0.0.0 is refused");
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(error.to_string().contains("`allow_remote`"), "{error}");
+        // With the flag the check lets any address through; nothing here binds off loopback.
+        for listen in ["0.0.0.0:4577", "[::]:4577", "192.0.2.1:80", "127.0.0.1:0"] {
+            assert!(check_listen(listen.parse().unwrap(), true).is_ok(), "{listen} with allow_remote");
+        }
+        let config = Config { allow_remote: true, ..Config::default() };
+        let emulator =
+            Emulator::start(config, redbridge_aws::fake::FakeAws::new()).await.expect("loopback with allow_remote");
+        emulator.stop().await;
     }
 }

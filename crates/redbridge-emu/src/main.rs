@@ -2,7 +2,9 @@
 //!
 //! `redbridge-emu --aws-endpoint http://127.0.0.1:4566 --listen 127.0.0.1:PORT` prints the bound
 //! address on stdout once it answers HTTP, then serves until interrupted. `--fake-aws` stands it
-//! on in-memory fakes instead (`cargo xtask soak` runs it so, without LocalStack).
+//! on in-memory fakes instead (`cargo xtask soak` runs it so, without LocalStack). Every flag
+//! also reads a `REDBRIDGE_EMU_*` variable; addresses off loopback need `--allow-remote` (in a
+//! container: `crates/redbridge-emu/Dockerfile`).
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -20,12 +22,16 @@ use redbridge_iam::Region;
 #[derive(Debug, Parser)]
 #[command(name = "redbridge-emu", version)]
 struct Args {
-    /// LocalStack (IAM, STS, S3, KMS), a loopback URL.
+    /// LocalStack (IAM, STS, S3, KMS): a loopback URL unless `--allow-remote`.
     #[arg(long, env = "REDBRIDGE_EMU_AWS_ENDPOINT", value_name = "URL", default_value = "http://127.0.0.1:4566")]
     aws_endpoint: String,
-    /// The loopback address to serve on (port 0: a free port).
+    /// The address to serve on (port 0: a free port): a loopback address unless `--allow-remote`.
     #[arg(long, env = "REDBRIDGE_EMU_LISTEN", value_name = "ADDR", default_value = "127.0.0.1:0")]
     listen: SocketAddr,
+    /// Allow a `--listen` address and an `--aws-endpoint` off loopback (in a container, beside a
+    /// CI job). Anyone who reaches the address drives the emulator: it verifies no signature.
+    #[arg(long, env = "REDBRIDGE_EMU_ALLOW_REMOTE")]
+    allow_remote: bool,
     /// The default region for bucket lookups.
     #[arg(long, env = "REDBRIDGE_EMU_REGION", value_name = "REGION", default_value = "us-east-1", value_parser = parse_region)]
     region: Region,
@@ -84,10 +90,20 @@ fn parse_region(text: &str) -> Result<Region, String> {
     Region::parse(text).map_err(|e| e.to_string())
 }
 
-/// Whether `url` names a loopback host.
-fn is_loopback_url(url: &str) -> bool {
-    let host = url.trim_start_matches("http://").split(['/', ':']).next().unwrap_or_default();
-    host == "127.0.0.1" || host == "localhost" || host == "[::1]"
+/// Refuses a listen address or an AWS endpoint off loopback unless `--allow-remote`, and an
+/// endpoint that is not an `http://` or `https://` URL; the message names the flag.
+fn check_reach(listen: SocketAddr, aws_endpoint: &str, allow_remote: bool) -> Result<(), String> {
+    const HOW: &str = "pass `--allow-remote` (or set `REDBRIDGE_EMU_ALLOW_REMOTE=true`)";
+    if !listen.ip().is_loopback() && !allow_remote {
+        return Err(format!("`--listen {listen}` is not a loopback address; {HOW} to serve on it"));
+    }
+    match redbridge_emu::url_is_loopback(aws_endpoint) {
+        None => Err(format!("`--aws-endpoint {aws_endpoint}` is not an `http://` or `https://` URL with a host")),
+        Some(false) if !allow_remote => {
+            Err(format!("`--aws-endpoint {aws_endpoint}` must be a loopback URL; {HOW} to reach another host"))
+        }
+        Some(_) => Ok(()),
+    }
 }
 
 /// SIGINT and SIGTERM (how the xtask launchers stop it, by PID), registered before the address
@@ -131,12 +147,13 @@ impl StopSignals {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    if !is_loopback_url(&args.aws_endpoint) {
-        eprintln!("redbridge-emu: error: `--aws-endpoint {}` must be a loopback URL", args.aws_endpoint);
+    if let Err(message) = check_reach(args.listen, &args.aws_endpoint, args.allow_remote) {
+        eprintln!("redbridge-emu: error: {message}");
         return ExitCode::from(2);
     }
     let config = Config {
         listen: args.listen,
+        allow_remote: args.allow_remote,
         role_apply_delay: Duration::from_millis(args.role_apply_delay_ms),
         statement_step_delay: Duration::from_millis(args.statement_step_ms),
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
@@ -174,4 +191,67 @@ fn main() -> ExitCode {
         emulator.stop().await;
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(text: &str) -> SocketAddr {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn every_flag_reads_the_environment_variable_named_after_it() {
+        use clap::CommandFactory as _;
+        let command = Args::command();
+        let mut flags = 0;
+        for arg in command.get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if ["help", "version"].contains(&long) {
+                continue;
+            }
+            let wanted = format!("REDBRIDGE_EMU_{}", long.to_uppercase().replace('-', "_"));
+            assert_eq!(arg.get_env().and_then(|name| name.to_str()), Some(wanted.as_str()), "`--{long}`");
+            flags += 1;
+        }
+        assert_eq!(flags, 14, "the flags the emulator README lists");
+    }
+
+    #[test]
+    fn addresses_off_loopback_are_refused_naming_allow_remote() {
+        let listen = check_reach(address("0.0.0.0:4577"), "http://127.0.0.1:4566", false).unwrap_err();
+        assert_eq!(
+            listen,
+            "`--listen 0.0.0.0:4577` is not a loopback address; pass `--allow-remote` (or set `REDBRIDGE_EMU_ALLOW_REMOTE=true`) to serve on it"
+        );
+        let endpoint = check_reach(address("127.0.0.1:0"), "http://localstack:4566", false).unwrap_err();
+        assert!(
+            endpoint
+                .starts_with("`--aws-endpoint http://localstack:4566` must be a loopback URL; pass `--allow-remote`"),
+            "{endpoint}"
+        );
+        assert!(check_reach(address("[::]:4577"), "http://127.0.0.1:4566", false).is_err());
+    }
+
+    #[test]
+    fn allow_remote_accepts_any_listen_address_and_endpoint_host() {
+        for (listen, endpoint) in [
+            ("0.0.0.0:4577", "http://localstack:4566"),
+            ("[::]:4577", "https://iam.amazonaws.com"),
+            ("127.0.0.1:0", "http://10.0.0.1:4566"),
+        ] {
+            assert_eq!(check_reach(address(listen), endpoint, true), Ok(()), "{listen} {endpoint}");
+        }
+    }
+
+    #[test]
+    fn loopback_passes_without_the_flag_and_an_endpoint_that_is_not_a_url_never_does() {
+        assert_eq!(check_reach(address("127.0.0.1:0"), "http://localhost:4566", false), Ok(()));
+        assert_eq!(check_reach(address("[::1]:0"), "http://[::1]:4566", false), Ok(()));
+        for allow_remote in [false, true] {
+            let error = check_reach(address("127.0.0.1:0"), "localstack:4566", allow_remote).unwrap_err();
+            assert_eq!(error, "`--aws-endpoint localstack:4566` is not an `http://` or `https://` URL with a host");
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! The `redbridge-emu` binary: prints its address when ready, answers HTTP, refuses non-loopback
-//! addresses; `--help` and `--version` exit 0; every flag falls back to `REDBRIDGE_EMU_*`; at the
+//! addresses unless `--allow-remote` (tested on loopback only); `--help` and `--version` exit 0; every flag falls back to `REDBRIDGE_EMU_*`; at the
 //! file-descriptor limit it backs off instead of spinning.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
@@ -60,14 +60,46 @@ fn the_binary_prints_its_address_and_answers_in_aws_shapes() {
 #[test]
 fn the_binary_refuses_addresses_that_are_not_loopback() {
     let listen = Command::new(env!("CARGO_BIN_EXE_redbridge-emu")).args(["--listen", "0.0.0.0:0"]).output().unwrap();
-    assert!(!listen.status.success());
-    assert!(String::from_utf8_lossy(&listen.stderr).contains("loopback"));
+    assert_eq!(listen.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&listen.stderr);
+    assert!(said.contains("`--listen 0.0.0.0:0` is not a loopback address; pass `--allow-remote`"), "{said}");
     let endpoint = Command::new(env!("CARGO_BIN_EXE_redbridge-emu"))
         .args(["--aws-endpoint", "http://10.0.0.1:4566"])
         .output()
         .unwrap();
     assert_eq!(endpoint.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&endpoint.stderr).contains("must be a loopback URL"));
+    let said = String::from_utf8_lossy(&endpoint.stderr);
+    assert!(said.contains("must be a loopback URL; pass `--allow-remote`"), "{said}");
+}
+
+#[test]
+fn allow_remote_from_the_environment_accepts_an_endpoint_off_loopback() {
+    // The emulator reaches its AWS endpoint only when a request needs it; health needs none,
+    // so nothing leaves loopback here.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redbridge-emu"))
+        .env("REDBRIDGE_EMU_ALLOW_REMOTE", "true")
+        .env("REDBRIDGE_EMU_AWS_ENDPOINT", "http://localstack:4566")
+        .env("REDBRIDGE_EMU_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let address = line.trim().to_owned();
+    let health = if address.is_empty() { String::new() } else { http(&address, "GET /_emu/health HTTP/1.0\r\n\r\n") };
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = child.wait().unwrap();
+    assert!(address.starts_with("127.0.0.1:"), "started with `REDBRIDGE_EMU_ALLOW_REMOTE=true`: {address:?}");
+    assert!(health.ends_with(r#"{"status":"ok"}"#), "{health}");
+    assert!(status.success(), "{status}");
+
+    let refused = Command::new(env!("CARGO_BIN_EXE_redbridge-emu"))
+        .env("REDBRIDGE_EMU_ALLOW_REMOTE", "false")
+        .env("REDBRIDGE_EMU_AWS_ENDPOINT", "http://localstack:4566")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "`REDBRIDGE_EMU_ALLOW_REMOTE=false` does not allow it");
 }
 
 #[test]
@@ -106,6 +138,11 @@ fn help_and_version_exit_zero() {
         "--max-connections",
         "--header-timeout-ms",
         "--idle-timeout-ms",
+        "--statement-timeout-ms",
+        "--result-retention-ms",
+        "--result-size-limit-bytes",
+        "--sql-threads",
+        "--allow-remote",
     ] {
         assert!(text.contains(flag), "--help names `{flag}`: {text}");
     }
