@@ -44,20 +44,8 @@ pub fn run() -> anyhow::Result<()> {
 
 /// Builds the debug `redbridge` and returns the folder it is in.
 fn build_redbridge() -> anyhow::Result<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    crate::util::run(Command::new(cargo).current_dir(project_root()).args([
-        "build",
-        "--locked",
-        "-p",
-        "redbridge-cli",
-        "--bin",
-        "redbridge",
-    ]))?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| project_root().join("target"), PathBuf::from);
-    let target = if target.is_relative() { project_root().join(target) } else { target };
-    let dir = target.join("debug");
-    ensure!(dir.join("redbridge").is_file(), "`cargo build` did not leave `{}`", dir.join("redbridge").display());
-    Ok(dir)
+    let binary = crate::util::build_debug_binary("redbridge-cli", "redbridge")?;
+    Ok(binary.parent().map(Path::to_path_buf).unwrap_or_default())
 }
 
 /// `pre-commit try-repo` with the repository's hooks in a fixture repository.

@@ -9,29 +9,19 @@ use std::process::{Command, Output};
 
 use anyhow::{Context, bail};
 
-use crate::util::{project_root, tools_dir};
+use crate::util::tools_dir;
 
 /// The tools the check runs and the Debian package of each.
 const TOOLS: &[(&str, &str)] = &[("bash", "bash"), ("zsh", "zsh"), ("fish", "fish"), ("man", "man-db")];
 
 /// `cargo xtask check-shells`: builds the debug `redbridge`, then [`check`].
 pub fn run() -> anyhow::Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    crate::util::run(Command::new(cargo).current_dir(project_root()).args([
-        "build",
-        "--locked",
-        "-p",
-        "redbridge-cli",
-        "--bin",
-        "redbridge",
-    ]))?;
-    check(&debug_binary())
+    check(&crate::util::build_debug_binary("redbridge-cli", "redbridge")?)
 }
 
 /// The debug `redbridge` under the target directory (`CARGO_TARGET_DIR` when set).
 pub fn debug_binary() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| project_root().join("target"), PathBuf::from);
-    target.join("debug").join("redbridge")
+    crate::util::target_dir().join("debug").join("redbridge")
 }
 
 /// Loads the completions of `binary` in each shell and renders each of its man pages.

@@ -15,6 +15,23 @@ pub fn tools_dir() -> PathBuf {
     project_root().join("target").join("xtask")
 }
 
+/// The Cargo target folder: `CARGO_TARGET_DIR` (relative to the workspace root) or `target/`.
+pub fn target_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| project_root().join("target"), PathBuf::from);
+    if target.is_relative() { project_root().join(target) } else { target }
+}
+
+/// Builds the debug binary `bin` of `package` and returns its path.
+pub fn build_debug_binary(package: &str, bin: &str) -> anyhow::Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    run(Command::new(cargo)
+        .current_dir(project_root())
+        .args(["build", "--locked", "--quiet", "-p", package, "--bin", bin]))?;
+    let path = target_dir().join("debug").join(bin);
+    anyhow::ensure!(path.is_file(), "`cargo build` did not leave `{}`", path.display());
+    Ok(path)
+}
+
 /// Runs a command to completion with inherited output; fails with the command line on a non-zero exit.
 pub fn run(command: &mut Command) -> anyhow::Result<()> {
     let shown = format!("{command:?}");

@@ -100,7 +100,7 @@ pub fn print(text: &str) -> anyhow::Result<()> {
 /// or `None` to leave it plain.
 pub type LineStyle = fn(&str) -> Option<anstyle::Style>;
 
-/// [`print`], with each line styled by `style_of` when standard output is coloured
+/// [`print()`], with each line styled by `style_of` when standard output is coloured
 /// (`--color`, `NO_COLOR`). The text is escaped first, so the only escape codes written are
 /// these styles, never ones the input carried.
 pub fn print_styled(text: &str, style_of: LineStyle) -> anyhow::Result<()> {

@@ -19,8 +19,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use crate::util::project_root;
-
 use self::client::Client;
 use self::figures::{Ending, Figures, Tally};
 
@@ -117,20 +115,11 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| project_root().join("target"), PathBuf::from)
+    crate::util::target_dir()
 }
 
 fn build() -> anyhow::Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    crate::util::run(Command::new(cargo).current_dir(project_root()).args([
-        "build",
-        "--locked",
-        "--quiet",
-        "--package",
-        "redbridge-emu",
-        "--bin",
-        "redbridge-emu",
-    ]))
+    crate::util::build_debug_binary("redbridge-emu", "redbridge-emu").map(drop)
 }
 
 /// An empty folder under the system's temporary folder, the emulator's working folder: the
