@@ -77,11 +77,26 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
     );
     let mut failed = Vec::new();
     for case in cases() {
-        let small = measure(&binary, &(case.input)(case.n, &dir)?)?;
-        let large = measure(&binary, &(case.input)(FACTOR * case.n, &dir)?)?;
         let ratio = |large: Duration, small: Duration| large.as_secs_f64() / small.as_secs_f64().max(1e-9);
-        let time_ratio = ratio(large.cpu, small.cpu);
-        let rss_ratio = large.peak_rss_kb as f64 / small.peak_rss_kb.max(1) as f64;
+        // A case over the limit is measured once more, both sizes: a machine slowed for a few
+        // seconds (seen once: 10.12 where the run before gave 7.80) must not fail CI, while a
+        // cost that really grows faster than the input is over the limit both times.
+        let (mut small, mut large, mut time_ratio, mut rss_ratio) = (None, None, 0.0, 0.0);
+        for attempt in 0..2 {
+            let s = measure(&binary, &(case.input)(case.n, &dir)?)?;
+            let l = measure(&binary, &(case.input)(FACTOR * case.n, &dir)?)?;
+            time_ratio = ratio(l.cpu, s.cpu);
+            rss_ratio = l.peak_rss_kb as f64 / s.peak_rss_kb.max(1) as f64;
+            small = Some(s);
+            large = Some(l);
+            if time_ratio <= MAX_RATIO && rss_ratio <= MAX_RATIO {
+                break;
+            }
+            if attempt == 0 {
+                println!("{:<32} over {MAX_RATIO} ({time_ratio:.2}, {rss_ratio:.2}): measuring again", case.name);
+            }
+        }
+        let (small, large) = (small.context("measured")?, large.context("measured")?);
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
             "{:<32} {:>7} {:>7} {:>7.1}ms {:>7.1}ms {:>6.2} {:>7.1}ms {:>7.1}ms {:>6.2} {:>7}KB {:>7}KB {:>6.2}",
