@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use redbridge_core::{Plan, Spec};
-use redbridge_export::{AccountSelection, Format};
+use redbridge_export::{AccountSelection, ExportOptions, Format};
 
 use crate::util::{python_venv, tools_dir};
 
@@ -147,7 +147,8 @@ struct Generated {
 }
 
 /// Writes every format, for every snapshot spec, for every account choice, into
-/// `out/<format>/<spec>-<choice>/`: each directory is what one team would deploy.
+/// `out/<format>/<spec>-<choice>/`: each directory is what one team would deploy (the `both`
+/// directories with the operator's policies).
 fn generate(out: &Path) -> anyhow::Result<Generated> {
     let specs = crate::check_policies::spec_files()?;
     let mut generated = Generated::default();
@@ -162,7 +163,10 @@ fn generate(out: &Path) -> anyhow::Result<Generated> {
         }
         for format in [Format::Terraform, Format::CloudFormation, Format::AwsCli] {
             for (choice, selection) in &selections {
-                let export = redbridge_export::export(&plan, format, *selection)?;
+                // The export of every account also carries the operator's policies, so the
+                // tools check those files too; the one-account exports stay without them.
+                let options = ExportOptions::with_operator_policies(*selection == AccountSelection::Both);
+                let export = redbridge_export::export_with(&plan, format, *selection, options)?;
                 let dir = out.join(format.name()).join(format!("{name}-{choice}"));
                 std::fs::create_dir_all(&dir)?;
                 for file in &export.files {

@@ -28,6 +28,7 @@
 mod aws_cli;
 mod cloudformation;
 mod model;
+mod operator;
 mod readme;
 mod terraform;
 mod text;
@@ -123,8 +124,32 @@ pub enum FileKind {
         /// Its part in the setup.
         kind: AccountKind,
     },
+    /// The managed policies the operator running redbridge needs in one account
+    /// (only with [`ExportOptions::with_operator_policies`]).
+    OperatorPolicies {
+        /// The account.
+        account: AccountId,
+        /// Its part in the setup.
+        kind: AccountKind,
+    },
     /// The README: deployment order, what each team deploys and sends back.
     Readme,
+}
+
+/// What an export includes besides the chain's resources.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExportOptions {
+    /// Also render, per account, the managed policies the person running `redbridge apply`,
+    /// `doctor` and `test` needs there (the plan's `operator_policies`), one file each.
+    pub with_operator_policies: bool,
+}
+
+impl ExportOptions {
+    /// Options with the operator's policies included or not.
+    pub fn with_operator_policies(include: bool) -> Self {
+        Self { with_operator_policies: include }
+    }
 }
 
 /// One rendered file.
@@ -149,6 +174,11 @@ impl Export {
     /// The account files, without the README.
     pub fn account_files(&self) -> impl Iterator<Item = &ExportFile> {
         self.files.iter().filter(|f| matches!(f.kind, FileKind::Account { .. }))
+    }
+
+    /// The operator-policy files (empty unless asked for).
+    pub fn operator_files(&self) -> impl Iterator<Item = &ExportFile> {
+        self.files.iter().filter(|f| matches!(f.kind, FileKind::OperatorPolicies { .. }))
     }
 
     /// The README.
@@ -177,8 +207,20 @@ fn list(accounts: &[AccountId]) -> String {
 
 /// Renders the accounts of `plan` chosen by `selection` in `format`, plus the README.
 pub fn export(plan: &Plan, format: Format, selection: AccountSelection) -> Result<Export, ExportError> {
+    export_with(plan, format, selection, ExportOptions::default())
+}
+
+/// [`export`] with options: with [`ExportOptions::with_operator_policies`], each chosen account's
+/// file is followed by its operator-policy file (`operator-<side>-<account>.<extension>`).
+pub fn export_with(
+    plan: &Plan,
+    format: Format,
+    selection: AccountSelection,
+    options: ExportOptions,
+) -> Result<Export, ExportError> {
     let bundle = model::Bundle::new(plan, format, selection)?;
     let mut files = Vec::new();
+    let mut operator_files = Vec::new();
     for (index, part) in bundle.selected().enumerate() {
         let contents = match format {
             Format::Terraform => terraform::render(&bundle, part, index == 0),
@@ -190,7 +232,19 @@ pub fn export(plan: &Plan, format: Format, selection: AccountSelection) -> Resul
             kind: FileKind::Account { account: part.account, kind: part.kind },
             contents,
         });
+        if options.with_operator_policies
+            && let Some(contents) = operator::render(&bundle, part)
+        {
+            let name = operator::file_name(part, format);
+            operator_files.push((name.clone(), operator::policies(&bundle, part)));
+            files.push(ExportFile {
+                name,
+                kind: FileKind::OperatorPolicies { account: part.account, kind: part.kind },
+                contents,
+            });
+        }
     }
-    files.push(ExportFile { name: "README.md".to_owned(), kind: FileKind::Readme, contents: readme::render(&bundle) });
+    let readme = readme::render(&bundle, &operator_files);
+    files.push(ExportFile { name: "README.md".to_owned(), kind: FileKind::Readme, contents: readme });
     Ok(Export { files })
 }

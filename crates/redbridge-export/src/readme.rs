@@ -8,11 +8,13 @@ use redbridge_core::plan::Step;
 use redbridge_iam::policy::PolicyDocument;
 
 use crate::model::{AccountPart, Bundle, RoleNames};
+use crate::operator::OperatorPolicy;
 use crate::text::{access_words, target_words};
 use crate::{AccountKind, Format};
 
-/// Renders the README (Markdown).
-pub fn render(bundle: &Bundle<'_>) -> String {
+/// Renders the README (Markdown); `operator_files` are the operator-policy files of the export
+/// with their policies (empty unless they were asked for).
+pub fn render(bundle: &Bundle<'_>, operator_files: &[(String, Vec<OperatorPolicy>)]) -> String {
     let plan = bundle.plan;
     let spec = &plan.spec;
     let format = bundle.format;
@@ -77,6 +79,10 @@ pub fn render(bundle: &Bundle<'_>) -> String {
         if !sends.is_empty() {
             let _ = writeln!(out, "\nSend to the other team once deployed: {}.", sends.join("; "));
         }
+    }
+
+    if !operator_files.is_empty() {
+        push_operator_section(&mut out, operator_files);
     }
 
     for part in bundle.others() {
@@ -276,4 +282,21 @@ fn push_json(out: &mut String, document: &PolicyDocument) {
         let _ = writeln!(out, "  {line}");
     }
     let _ = writeln!(out, "  ```\n");
+}
+
+/// The section on the operator's policies: which file holds which policy, and what to do with it.
+fn push_operator_section(out: &mut String, operator_files: &[(String, Vec<OperatorPolicy>)]) {
+    let _ = writeln!(out, "\n## The operator's policies\n");
+    let _ = writeln!(
+        out,
+        "The person (or pipeline) running redbridge needs these permissions, one managed policy per command, \
+         exactly the plan's `operator_policies`. Deploy each file with the account's admin credentials, then \
+         attach the policies to the IAM user or role that runs redbridge with that account's profile: `apply` \
+         for `redbridge apply` and `destroy`, `doctor` for `redbridge doctor` (read only), `test` for \
+         `redbridge test`. `redbridge doctor --operator` checks a profile against them.\n"
+    );
+    for (file, policies) in operator_files {
+        let names: Vec<String> = policies.iter().map(|p| format!("`{}` ({})", p.name, p.command.as_str())).collect();
+        let _ = writeln!(out, "- `{file}`: {}.", names.join(", "));
+    }
 }

@@ -16,7 +16,7 @@ use anyhow::Context;
 use redbridge_core::Plan;
 use redbridge_core::plan::{NoteLevel, Side, StatementKind, Step};
 use redbridge_core::spec::Target;
-use redbridge_export::{AccountSelection, Format};
+use redbridge_export::{AccountSelection, ExportOptions, Format};
 
 use crate::exit;
 use crate::output::{self, OutputFormat};
@@ -29,6 +29,7 @@ use crate::spec_args::SpecArgs;
         "redbridge plan --spec examples/serverless-unload-kms.toml",
         "redbridge plan --spec examples/provisioned-copy.toml -o json",
         "redbridge plan --spec examples/provisioned-copy.toml --format terraform --account s3",
+        "redbridge plan --spec examples/provisioned-copy.toml --format terraform --with-operator-policies",
         "cat examples/provisioned-copy.toml | redbridge plan --spec - --prefix archive/",
     ],
     &[(exit::SUCCESS, "the plan was printed or written")],
@@ -51,6 +52,10 @@ pub struct Args {
     /// Overwrite files already in the `--out` directory (refused without it).
     #[arg(long, requires = "out")]
     pub force: bool,
+    /// Also export, per account, the managed policies the person running redbridge needs there
+    /// (`operator-<side>-<account>` files; `--format json` always has them, as part of the plan).
+    #[arg(long, requires = "format")]
+    pub with_operator_policies: bool,
 }
 
 /// The forms `--format` offers.
@@ -72,7 +77,7 @@ enum Rendering {
     /// The runbook, as text or JSON.
     Runbook(OutputFormat),
     /// An export.
-    Export { format: ExportFormat, selection: AccountSelection, out: Option<PathBuf> },
+    Export { format: ExportFormat, selection: AccountSelection, options: ExportOptions, out: Option<PathBuf> },
 }
 
 impl Args {
@@ -82,6 +87,7 @@ impl Args {
             Some(format) => Rendering::Export {
                 format,
                 selection: self.account.unwrap_or(AccountSelection::Both),
+                options: ExportOptions::with_operator_policies(self.with_operator_policies),
                 out: self.out.clone(),
             },
         }
@@ -93,8 +99,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.rendering() {
         Rendering::Runbook(OutputFormat::Text) => output::print_styled(&render_text(&plan), runbook_style)?,
         Rendering::Runbook(OutputFormat::Json) => output::print(&output::json_document(&plan)?)?,
-        Rendering::Export { format, selection, out } => {
-            let files = export_files(&plan, format, selection)?;
+        Rendering::Export { format, selection, options, out } => {
+            let files = export_files(&plan, format, selection, options)?;
             match out {
                 Some(dir) => write_files(&dir, &files, args.force)?,
                 None if files.len() == 1 => output::print(&files[0].1)?,
@@ -119,6 +125,7 @@ fn export_files(
     plan: &Plan,
     format: ExportFormat,
     selection: AccountSelection,
+    options: ExportOptions,
 ) -> anyhow::Result<Vec<(String, String)>> {
     let format = match format {
         ExportFormat::Terraform => Format::Terraform,
@@ -138,7 +145,7 @@ fn export_files(
             return Ok(vec![("plan.json".to_owned(), output::json_document(&plan)?)]);
         }
     };
-    let export = redbridge_export::export(plan, format, selection)?;
+    let export = redbridge_export::export_with(plan, format, selection, options)?;
     Ok(export.files.into_iter().map(|f| (f.name, f.contents)).collect())
 }
 

@@ -269,3 +269,61 @@ fn shell_words(line: &str) -> Vec<String> {
     }
     words
 }
+
+/// The managed policies of one operator-policy file, by policy name, read back as the format's
+/// tool reads them: `aws_iam_policy` resources evaluated, `AWS::IAM::ManagedPolicy` resources,
+/// or the script's here-documents handed to `ensure_policy`.
+pub fn operator_policies(format: redbridge_export::Format, text: &str) -> Vec<(String, PolicyDocument)> {
+    use redbridge_export::Format;
+    match format {
+        Format::Terraform => {
+            let body = hcl::parse(text).unwrap_or_else(|e| panic!("not HCL: {e}\n{text}"));
+            let empty = Context::new();
+            body.blocks()
+                .filter(|b| {
+                    b.identifier() == "resource" && b.labels().first().map(|l| l.as_str()) == Some("aws_iam_policy")
+                })
+                .map(|block| {
+                    let value = |key: &str| {
+                        let expr =
+                            block.body().attributes().find(|a| a.key() == key).expect("attribute present").expr();
+                        expr.evaluate(&empty).unwrap_or_else(|e| panic!("cannot evaluate `{expr}`: {e}"))
+                    };
+                    let name = value("name").as_str().expect("a string name").to_owned();
+                    let policy = value("policy");
+                    (name.clone(), document(policy.as_str().expect("a string policy"), &name))
+                })
+                .collect()
+        }
+        Format::CloudFormation => {
+            let template: Value = serde_json::from_str(text).expect("a JSON template");
+            let resources = template["Resources"].as_object().expect("resources");
+            resources
+                .values()
+                .map(|resource| {
+                    assert_eq!(resource["Type"], "AWS::IAM::ManagedPolicy");
+                    let properties = &resource["Properties"];
+                    let name = properties["ManagedPolicyName"].as_str().expect("a name").to_owned();
+                    (name, from_value(properties["PolicyDocument"].clone()))
+                })
+                .collect()
+        }
+        Format::AwsCli => {
+            let lines: Vec<&str> = text.lines().collect();
+            let mut documents = BTreeMap::new();
+            let mut out = Vec::new();
+            for (index, line) in lines.iter().enumerate() {
+                if let Some(variable) = line.strip_suffix("=$(cat <<JSON") {
+                    let end = lines[index..].iter().position(|l| *l == "JSON").expect("a closed here-document") + index;
+                    let body = lines[index + 1..end].join("\n");
+                    documents.insert(variable.to_owned(), document(&expand_heredoc(&body, &BTreeMap::new()), variable));
+                } else if let Some(rest) = line.strip_prefix("ensure_policy ") {
+                    let words = shell_words(rest);
+                    let variable = words[2].trim_start_matches('$');
+                    out.push((words[0].clone(), documents[variable].clone()));
+                }
+            }
+            out
+        }
+    }
+}

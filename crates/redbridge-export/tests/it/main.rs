@@ -2,6 +2,7 @@
 //! the policies read back out of every format compared with the plan's.
 
 mod extract;
+mod operator_policies;
 mod policies;
 mod snapshots;
 
