@@ -16,6 +16,7 @@
 mod contracts;
 #[cfg(feature = "docker")]
 mod docker;
+mod governance;
 mod run;
 mod scenario;
 mod smoke;

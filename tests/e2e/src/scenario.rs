@@ -64,10 +64,31 @@ impl Default for Setup {
 pub enum Step {
     /// `redbridge apply --yes`.
     Apply {
-        /// `changes` (something was changed), `no_changes`, or `interrupted` with `interrupt_after`.
+        /// `changes` (something was changed), `no_changes`, `refused` (stopped before changing
+        /// anything), or `interrupted` with `interrupt_after`.
         expect: ApplyExpect,
         /// Kill the process (SIGKILL) after this many steps reported `done`.
         interrupt_after: Option<usize>,
+        /// Texts (templated) apply's output must contain, e.g. the missing permission.
+        #[serde(default)]
+        mentions: Vec<String>,
+    },
+    /// Run redbridge as an operator: a role in the account holding the plan's operator policies
+    /// of `commands` (merged), less the `without` actions; `commands = []` goes back to the
+    /// account's root credentials.
+    Operator {
+        /// `redshift` or `s3`: whose profile the operator's credentials replace.
+        account: Side,
+        /// `apply`, `doctor`, `test`.
+        commands: Vec<String>,
+        /// Actions taken out of the policies.
+        #[serde(default)]
+        without: Vec<String>,
+    },
+    /// Load an organization into the emulator (templated JSON, the emulator's format).
+    Organization {
+        /// The organization document.
+        document: String,
     },
     /// `redbridge doctor`.
     Doctor {
@@ -152,6 +173,28 @@ pub enum ApplyExpect {
     NoChanges,
     /// It was killed part-way (`interrupt_after`).
     Interrupted,
+    /// It refused before changing anything (a failed pre-check), exiting non-zero.
+    Refused,
+}
+
+/// Whose profile an operator replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// The Redshift account's profile (`redshift`).
+    Redshift,
+    /// The bucket account's profile (`s3`).
+    S3,
+}
+
+impl Side {
+    /// The profile's name, which is also the key of the plan's `operator_policies`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Redshift => "redshift",
+            Self::S3 => "s3",
+        }
+    }
 }
 
 /// A finding doctor must report.
@@ -216,6 +259,14 @@ pub enum Fault {
     /// Put a bucket policy (templated JSON).
     BucketPolicy {
         /// The document.
+        document: String,
+    },
+    /// Put a permissions boundary (templated JSON, created as a managed policy) on the role,
+    /// replacing any boundary it had.
+    Boundary {
+        /// The role.
+        role: Which,
+        /// The boundary's document.
         document: String,
     },
     /// Put an object into the bucket.

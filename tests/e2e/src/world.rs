@@ -5,6 +5,7 @@
 //! Faults go through the same adapters `redbridge` uses (`redbridge_aws::sdk`) where one exists,
 //! so they see the documents as redbridge does.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use anyhow::{Context, bail};
 use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
-use redbridge_aws::ports::{Iam as _, Kms as _, Redshift as _, RedshiftServerless as _, S3 as _};
+use redbridge_aws::ports::{Iam as _, Kms as _, Redshift as _, RedshiftServerless as _, S3 as _, SessionKeys};
 use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3};
 use redbridge_iam::KmsKeyArn;
 use redbridge_iam::policy::PolicyDocument;
@@ -56,11 +57,15 @@ pub struct World {
     kms_in_spec: bool,
     /// The chain as the plan names it, refreshed after every spec change.
     pub chain: Vec<String>,
-    redshift_config: SdkConfig,
-    s3_config: SdkConfig,
+    /// Operator sessions that replace a profile's root credentials, by profile name.
+    pub(crate) operators: BTreeMap<String, SessionKeys>,
+    /// Counts the boundary policies created, so each gets a name of its own.
+    pub(crate) boundaries: std::sync::atomic::AtomicUsize,
+    pub(crate) redshift_config: SdkConfig,
+    pub(crate) s3_config: SdkConfig,
 }
 
-fn sdk_config(account: &str, region: &str, endpoint: &str) -> SdkConfig {
+pub(crate) fn sdk_config(account: &str, region: &str, endpoint: &str) -> SdkConfig {
     SdkConfig::builder()
         .behavior_version(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(region.to_owned()))
@@ -129,6 +134,8 @@ impl World {
             kms_key: None,
             kms_in_spec: scenario.setup.kms_in_spec,
             chain: Vec::new(),
+            operators: BTreeMap::new(),
+            boundaries: std::sync::atomic::AtomicUsize::new(0),
             redshift_config,
             s3_config,
         };
@@ -136,14 +143,20 @@ impl World {
         Ok(world)
     }
 
-    /// The AWS config file: profiles `redshift` and `s3`, LocalStack for everything but Redshift.
-    fn write_aws_config(&self) -> anyhow::Result<()> {
+    /// The AWS config file: profiles `redshift` and `s3` (the accounts' roots, or an operator's
+    /// session), LocalStack for everything but Redshift and Organizations, which the emulator serves.
+    pub(crate) fn write_aws_config(&self) -> anyhow::Result<()> {
         let profile = |name: &str, account: &str, region: &str| {
+            let keys = match self.operators.get(name) {
+                Some(keys) => format!(
+                    "aws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\n",
+                    keys.access_key_id, keys.secret_access_key, keys.session_token
+                ),
+                None => format!("aws_access_key_id = {account}\naws_secret_access_key = {}\n", self.secret()),
+            };
             format!(
-                "[profile {name}]\naws_access_key_id = {account}\naws_secret_access_key = {secret}\nregion = {region}\n\
-                 endpoint_url = {aws}\nservices = redbridge-emu\n\n",
+                "[profile {name}]\n{keys}region = {region}\nendpoint_url = {aws}\nservices = redbridge-emu\n\n",
                 aws = self.services.aws,
-                secret = self.secret(),
             )
         };
         // The AWS documentation and the AWS CLI name services in snake case (`redshift_data`);
@@ -151,7 +164,14 @@ impl World {
         // (`redshift-data`; aws-runtime 1.10 `env_config::format_service_id_for_profile`), so a
         // config that works for both names each service both ways.
         let mut services = String::from("[services redbridge-emu]\n");
-        for key in ["redshift", "redshift_serverless", "redshift-serverless", "redshift_data", "redshift-data"] {
+        for key in [
+            "redshift",
+            "redshift_serverless",
+            "redshift-serverless",
+            "redshift_data",
+            "redshift-data",
+            "organizations",
+        ] {
             services.push_str(&format!("{key} =\n  endpoint_url = {}\n", self.services.emu));
         }
         let text = format!(
@@ -163,6 +183,12 @@ impl World {
         std::fs::write(self.aws_config(), text)?;
         std::fs::write(self.dir.join("credentials"), "")?;
         Ok(())
+    }
+
+    /// Every secret the scenario's profiles hold: nothing redbridge prints may contain one.
+    pub fn secrets(&self) -> Vec<String> {
+        let sessions = self.operators.values().flat_map(|k| [k.secret_access_key.clone(), k.session_token.clone()]);
+        std::iter::once(self.secret()).chain(sessions).collect()
     }
 
     /// The secret access key of the scenario's profiles: LocalStack accepts any, and one that
@@ -282,7 +308,7 @@ impl World {
         self.write_spec()
     }
 
-    fn role(&self, which: Which) -> anyhow::Result<(String, String)> {
+    pub(crate) fn role(&self, which: Which) -> anyhow::Result<(String, String)> {
         let arn = match which {
             Which::Cluster => self.chain.first(),
             Which::Bucket => self.chain.last(),
@@ -400,6 +426,7 @@ impl World {
                 self.raw_s3().put_bucket_policy().bucket(&self.bucket).policy(self.template(document)).send().await?;
                 Ok(format!("put a bucket policy on `{}`", self.bucket))
             }
+            Fault::Boundary { role, document } => self.put_boundary(*role, document).await,
             Fault::PutObject { key, body } => {
                 let key = self.template(key);
                 self.s3().put_object(&self.bucket, &key, body.clone().into_bytes()).await?;

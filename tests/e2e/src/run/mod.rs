@@ -3,6 +3,7 @@
 //! AWS CLI and `terraform` is in `deploy.rs`.
 
 mod deploy;
+mod governance;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
@@ -188,18 +189,21 @@ impl Runner<'_> {
         );
         std::fs::write(path, text)?;
         // Nothing printed may carry a secret, even with the SDK's debug logs on (`REDBRIDGE_LOG`).
-        let secret = self.world.secret();
-        ensure!(
-            !run.stdout.contains(&secret) && !run.stderr.contains(&secret),
-            "`{}` printed the secret access key",
-            args.join(" ")
-        );
+        for secret in self.world.secrets() {
+            ensure!(
+                !run.stdout.contains(&secret) && !run.stderr.contains(&secret),
+                "`{}` printed a secret access key or session token",
+                args.join(" ")
+            );
+        }
         Ok(())
     }
 
     async fn step(&mut self, step: &Step) -> anyhow::Result<String> {
         match step {
-            Step::Apply { expect, interrupt_after } => self.apply(*expect, *interrupt_after),
+            Step::Apply { expect, interrupt_after, mentions } => self.apply(*expect, *interrupt_after, mentions),
+            Step::Operator { account, commands, without } => self.operator(*account, commands, without).await,
+            Step::Organization { document } => self.organization(document),
             Step::Doctor { verdict, findings, sql } => {
                 let mut args = self.with_spec("doctor");
                 args.extend(self.all_profiles());
@@ -326,7 +330,12 @@ impl Runner<'_> {
         }
     }
 
-    fn apply(&mut self, expect: ApplyExpect, interrupt_after: Option<usize>) -> anyhow::Result<String> {
+    fn apply(
+        &mut self,
+        expect: ApplyExpect,
+        interrupt_after: Option<usize>,
+        mentions: &[String],
+    ) -> anyhow::Result<String> {
         let mut args = self.with_spec("apply");
         args.extend(self.all_profiles());
         args.extend(["--yes", "--output", "json", "--attach-timeout", "60"].map(str::to_owned));
@@ -335,6 +344,18 @@ impl Runner<'_> {
             return self.interrupted_apply(&args, limit);
         }
         let run = self.run(&args)?;
+        for text in mentions {
+            let text = self.world.template(text);
+            ensure!(
+                run.stdout.contains(&text) || run.stderr.contains(&text),
+                "apply did not mention `{text}`:\n{}\n{}",
+                run.stdout.trim(),
+                run.stderr.trim()
+            );
+        }
+        if expect == ApplyExpect::Refused {
+            return self.refused_apply(&run);
+        }
         ensure!(run.code == Some(0), "apply exited {:?}: {}", run.code, run.stderr.trim());
         let result = run.json()?;
         let status = result["status"].as_str().unwrap_or_default();
@@ -358,6 +379,7 @@ impl Runner<'_> {
                 ensure!(status == "done" && !changes.is_empty(), "apply's status is `{status}`, expected changes")
             }
             ApplyExpect::Interrupted => bail!("`expect = \"interrupted\"` needs `interrupt_after`"),
+            ApplyExpect::Refused => unreachable!("handled above"),
         }
         Ok(format!("apply: {status}, {} change(s): {}", changes.len(), changes.join("; ")))
     }
