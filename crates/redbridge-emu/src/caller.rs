@@ -12,11 +12,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use redbridge_aws::ports::{Connect, Credentials, SessionKeys, Sts as _};
-use redbridge_aws::snapshot_reader::read_role;
+use redbridge_aws::principal_reader::read_principal;
 use redbridge_core::doctor::Known;
+use redbridge_iam::AccountId;
 use redbridge_iam::eval::RequestPrincipal;
 use redbridge_iam::policy::PolicyDocument;
-use redbridge_iam::{AccountId, RoleArn};
 
 use crate::state::Service;
 
@@ -169,7 +169,9 @@ impl Callers {
 }
 
 /// The caller's policies, from the cache or read through the ports with its account's
-/// credentials; `Err` with the reason when they cannot be read. Not for the root.
+/// credentials (`redbridge_aws::principal_reader::read_principal`: a user's own and its groups',
+/// a role's for the role and its sessions, and the boundary); `Err` with the reason when they
+/// cannot be read. Not for the root.
 pub(crate) async fn caller_policies<C: Connect>(
     service: &Service<C>,
     caller: &Caller,
@@ -179,19 +181,12 @@ pub(crate) async fn caller_policies<C: Connect>(
         return Ok(found);
     }
     let iam = service.cloud.iam(&Credentials::Account(caller.account));
-    let role = match &caller.principal {
-        RequestPrincipal::AssumedRole { partition, account, role_name, .. } => {
-            RoleArn::parse(&format!("arn:{partition}:iam::{account}:role/{role_name}")).map_err(|e| e.to_string())?
-        }
-        RequestPrincipal::Role { arn, .. } => RoleArn::parse(arn).map_err(|e| e.to_string())?,
-        other => return Err(format!("the policies of `{}` cannot be read by the emulator", other.display())),
-    };
-    let found = match read_role(&iam, &role).await.0 {
+    let found = match read_principal(&iam, &caller.arn).await {
         Known::Known { value } => CallerPolicies {
-            identity: value.inline_policies.into_values().chain(value.managed_policies.into_values()).collect(),
-            boundary: value.permissions_boundary,
+            identity: value.policies.into_iter().map(|p| p.document).collect(),
+            boundary: value.permissions_boundary.map(|p| p.document),
         },
-        Known::Absent => return Err(format!("the caller's role `{role}` does not exist")),
+        Known::Absent => return Err(format!("`{}` does not exist", caller.arn)),
         Known::Unknown { reason } => return Err(reason),
     };
     let found = Arc::new(found);
@@ -201,6 +196,8 @@ pub(crate) async fn caller_policies<C: Connect>(
 
 #[cfg(test)]
 mod tests {
+    use redbridge_iam::RoleArn;
+
     use super::*;
 
     #[test]

@@ -166,6 +166,66 @@ mod tests {
         PolicyDocument::from_json(json).unwrap()
     }
 
+    /// A Service over the fakes with the user `arn:aws:iam::111111111111:user/ops/ana` holding
+    /// `own` inline and, through the group `data`, `from_group`.
+    fn service_with_user(
+        own: PolicyDocument,
+        from_group: PolicyDocument,
+    ) -> (crate::state::Service<redbridge_aws::fake::FakeAws>, Caller) {
+        use redbridge_aws::fake::{FakeAws, FakeGroup, FakeUser};
+        let aws = FakeAws::new();
+        aws.edit(|state| {
+            let user = "arn:aws:iam::111111111111:user/ops/ana".to_owned();
+            let group = "arn:aws:iam::111111111111:group/data".to_owned();
+            state.users.insert(
+                user.clone(),
+                FakeUser {
+                    arn: user,
+                    inline_policies: [("own".to_owned(), own)].into(),
+                    groups: vec!["data".to_owned()],
+                },
+            );
+            state.groups.insert(
+                group.clone(),
+                FakeGroup { arn: group, inline_policies: [("shared".to_owned(), from_group)].into() },
+            );
+        });
+        let config = crate::Config { caller_policy_ttl: std::time::Duration::ZERO, ..crate::Config::default() };
+        let arn = "arn:aws:iam::111111111111:user/ops/ana".to_owned();
+        let caller = Caller {
+            account: "111111111111".parse().unwrap(),
+            region: "us-east-1".to_owned(),
+            principal: redbridge_iam::eval::RequestPrincipal::parse(&arn).unwrap(),
+            arn,
+        };
+        (crate::state::Service::new(config, aws), caller)
+    }
+
+    #[tokio::test]
+    async fn a_user_without_execute_statement_is_refused_and_its_groups_policies_count() {
+        let execute =
+            Check::new("redshift-data:ExecuteStatement", "arn:aws:redshift:us-east-1:111111111111:cluster:main");
+        let credentials =
+            Check::new("redshift:GetClusterCredentials", "arn:aws:redshift:us-east-1:111111111111:dbuser:main/awsuser");
+        let only_credentials = doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"redshift:GetClusterCredentials","Resource":"*"}]}"#,
+        );
+        let data_api = doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"redshift-data:*","Resource":"*"}]}"#,
+        );
+        let nothing = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#);
+        let (service, user) = service_with_user(only_credentials.clone(), nothing);
+        let refused =
+            authorize(&service, &user, &[execute.clone(), credentials.clone()], Shape::Json).await.unwrap_err();
+        assert_eq!(refused.code, "AccessDeniedException");
+        assert_eq!(
+            refused.message,
+            "User: arn:aws:iam::111111111111:user/ops/ana is not authorized to perform: redshift-data:ExecuteStatement on resource: arn:aws:redshift:us-east-1:111111111111:cluster:main because no identity-based policy allows the redshift-data:ExecuteStatement action"
+        );
+        let (service, user) = service_with_user(only_credentials, data_api);
+        authorize(&service, &user, &[execute, credentials], Shape::Json).await.expect("the group grants the Data API");
+    }
+
     #[test]
     fn denials_name_the_policy_type_that_decided() {
         let check = Check::pass_role("arn:aws:iam::111111111111:role/R", "redshift.amazonaws.com");

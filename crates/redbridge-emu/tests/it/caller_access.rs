@@ -1,5 +1,5 @@
-//! Every call judged against the caller: a role session's identity policies (and boundary, see
-//! `caller_access.rs`'s unit tests: the fakes keep none) and its account's SCPs decide; the root is allowed unless an SCP says otherwise; denials carry
+//! Every call judged against the caller: a role session's identity policies, its boundary and
+//! its account's SCPs decide (users: `caller_access.rs`'s unit tests); the root is allowed unless an SCP says otherwise; denials carry
 //! AWS's text and change nothing.
 
 use redbridge_aws::AwsError;
@@ -143,6 +143,25 @@ async fn update_namespace_passes_only_the_roles_it_adds() {
     assert!(refused.contains(&format!("iam:PassRole on resource: {ADDED}")), "{refused}");
     let roles = h.serverless("111111111111").namespace_roles("ns-one").await.unwrap();
     assert_eq!(roles.iter().map(|r| r.arn.as_str()).collect::<Vec<_>>(), [KEPT], "the list is unchanged");
+}
+
+#[tokio::test]
+async fn a_permissions_boundary_caps_the_session_with_its_own_text() {
+    let h = harness().await;
+    h.put_role(OPERATOR, redshift_trust("111111111111"), vec![allow(r#""redshift:*""#)]);
+    const BOUNDARY: &str = "arn:aws:iam::111111111111:policy/OnlyS3";
+    h.aws.edit(|state| {
+        state.managed_policies.insert(BOUNDARY.to_owned(), allow(r#""s3:*""#));
+        state.boundaries.insert(OPERATOR.to_owned(), BOUNDARY.to_owned());
+    });
+    let operator = h.redshift_as(&h.session_of(OPERATOR, "op").await);
+    let refused = denial(operator.describe_cluster("main").await.unwrap_err());
+    assert_eq!(
+        refused,
+        format!(
+            "User: {SESSION} is not authorized to perform: redshift:DescribeClusters because no permissions boundary allows the redshift:DescribeClusters action"
+        )
+    );
 }
 
 #[tokio::test]
