@@ -213,7 +213,8 @@ mod tests {
         let data_api = doc(
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"redshift-data:*","Resource":"*"}]}"#,
         );
-        let nothing = doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#);
+        let nothing =
+            doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#);
         let (service, user) = service_with_user(only_credentials.clone(), nothing);
         let refused =
             authorize(&service, &user, &[execute.clone(), credentials.clone()], Shape::Json).await.unwrap_err();

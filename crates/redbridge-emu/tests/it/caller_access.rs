@@ -186,3 +186,29 @@ async fn an_scp_caps_even_the_root_but_not_the_management_account() {
     let body = json_body(&crate::support::request(&h.emulator.endpoint_url(), "GET", "/_emu/organization", "").await);
     assert_eq!(body["id"], "o-a1b2c3d4e5");
 }
+
+#[tokio::test]
+async fn a_busy_caller_is_read_once_within_the_policy_ttl() {
+    let h = Harness::with_config(Config { caller_policy_ttl: std::time::Duration::from_secs(60), ..Config::default() })
+        .await;
+    h.put_role(OPERATOR, redshift_trust("111111111111"), vec![allow(r#""redshift:*""#)]);
+    h.create_cluster("111111111111", "main", &[]).await;
+    let operator = h.redshift_as(&h.session_of(OPERATOR, "op").await);
+    h.aws.clear_calls();
+    operator.describe_cluster("main").await.expect("allowed");
+    let iam_reads = |h: &Harness| h.aws.recorded_calls().iter().filter(|c| c.operation.starts_with("iam:")).count();
+    let first = iam_reads(&h);
+    assert!(first > 0, "the first call reads the role's policies");
+    for _ in 0..9 {
+        operator.describe_cluster("main").await.expect("allowed");
+    }
+    assert_eq!(iam_reads(&h), first, "nine more calls read nothing more");
+    let identities = h.aws.recorded_calls().iter().filter(|c| c.operation == "sts:GetCallerIdentity").count();
+    assert_eq!(identities, 1, "the key is asked of STS once");
+    // The root reads nothing at all.
+    h.aws.clear_calls();
+    for _ in 0..10 {
+        h.redshift("111111111111").describe_cluster("main").await.expect("allowed");
+    }
+    assert!(h.aws.recorded_calls().is_empty(), "{:?}", h.aws.recorded_calls());
+}
