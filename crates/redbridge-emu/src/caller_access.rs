@@ -12,9 +12,13 @@
 //! on resource: arn:aws:iam::…:role/… because no identity-based policy allows the iam:PassRole
 //! action` (alphagov/govuk-infrastructure#2439) and `… is not authorized to perform:
 //! rds:CreateDBCluster on resource: … with an explicit deny in a service control policy`
-//! (crossplane-contrib/provider-upjet-aws#1668). The query protocol answers `AccessDenied`
-//! (403), the JSON protocols `AccessDeniedException` (400, as `ecs:RunTask` and
-//! `athena:StartQueryExecution` denials show).
+//! (crossplane-contrib/provider-upjet-aws#1668). The query protocol answers `AccessDenied`, as
+//! RDS's query API does (`An error occurred (AccessDenied) when calling the CreateDBCluster
+//! operation: User: … because no identity-based policy allows the rds:CreateDBCluster action`,
+//! mattclay/aws-terminator#265), with 403, S3's and IAM's status for it (no Redshift answer was
+//! found to confirm the status); the JSON protocols answer `AccessDeniedException` with 400, as
+//! `ecs:RunTask` (LBHackney-IT/Data-Platform#1992) and `athena:StartQueryExecution`
+//! (grafana/athena-datasource#156, `status code: 400`) denials show.
 
 use redbridge_aws::ports::Connect;
 use redbridge_iam::eval::{Decision, Missing, Outcome, Policies, PolicyKind, PolicySet, Request, evaluate};
