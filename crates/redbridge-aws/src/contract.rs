@@ -102,6 +102,24 @@ pub async fn iam(iam: &impl Iam, partition: Partition, account: AccountId, prefi
     }
 }
 
+/// IAM's users and groups as the operator check reads them: a missing user is `None`, and
+/// listing the policies or groups of a missing user, or the policies of a missing group, is not
+/// found. Reads only; `prefix` names the missing user and group.
+pub async fn iam_users(iam: &impl Iam, prefix: &str) {
+    let user = format!("{prefix}-contract-missing-user");
+    let group = format!("{prefix}-contract-missing-group");
+    assert_eq!(iam.get_user(&user).await.expect("get_user of a missing user"), None, "a missing user is `None`");
+    let not_found = |what: &str, result: Result<Vec<String>, AwsError>| match result {
+        Err(AwsError::NotFound { .. }) => {}
+        other => panic!("{what} of a missing user or group is not found, got {other:?}"),
+    };
+    not_found("list_user_policies", iam.list_user_policies(&user).await);
+    not_found("list_attached_user_policies", iam.list_attached_user_policies(&user).await);
+    not_found("list_groups_for_user", iam.list_groups_for_user(&user).await);
+    not_found("list_group_policies", iam.list_group_policies(&group).await);
+    not_found("list_attached_group_policies", iam.list_attached_group_policies(&group).await);
+}
+
 /// STS: the caller is in `account`.
 pub async fn sts(sts: &impl Sts, account: AccountId) {
     let identity = sts.caller_identity().await.expect("caller_identity");

@@ -45,6 +45,7 @@ mod error;
 #[cfg(feature = "testing")]
 pub mod fake;
 pub mod ports;
+pub mod principal_reader;
 pub mod redact;
 pub mod round_trip_run;
 #[cfg(feature = "sdk")]

@@ -47,7 +47,16 @@ pub struct NewRole {
     pub tags: Vec<(String, String)>,
 }
 
-/// IAM roles and their inline policies in one account.
+/// A user as IAM returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserInfo {
+    /// Its ARN.
+    pub arn: String,
+    /// The ARN of its permissions boundary policy, if any.
+    pub permissions_boundary: Option<String>,
+}
+
+/// IAM roles, users and groups and their policies in one account.
 pub trait Iam: Send + Sync {
     /// The role of this name, or `None` when there is none.
     fn get_role(&self, name: &str) -> impl Future<Output = AwsResult<Option<RoleInfo>>> + Send;
@@ -89,6 +98,30 @@ pub trait Iam: Send + Sync {
         policy_arn: &str,
         version: &str,
     ) -> impl Future<Output = AwsResult<PolicyDocument>> + Send;
+    /// The user of this name, or `None` when there is none (`iam:GetUser`).
+    fn get_user(&self, name: &str) -> impl Future<Output = AwsResult<Option<UserInfo>>> + Send;
+    /// The names of a user's inline policies, every page (`iam:ListUserPolicies`).
+    fn list_user_policies(&self, user: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
+    /// A user's inline policy, or `None` when there is none (`iam:GetUserPolicy`).
+    fn get_user_policy(
+        &self,
+        user: &str,
+        policy: &str,
+    ) -> impl Future<Output = AwsResult<Option<PolicyDocument>>> + Send;
+    /// The ARNs of the managed policies attached to a user, every page (`iam:ListAttachedUserPolicies`).
+    fn list_attached_user_policies(&self, user: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
+    /// The names of the groups a user belongs to, every page (`iam:ListGroupsForUser`).
+    fn list_groups_for_user(&self, user: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
+    /// The names of a group's inline policies, every page (`iam:ListGroupPolicies`).
+    fn list_group_policies(&self, group: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
+    /// A group's inline policy, or `None` when there is none (`iam:GetGroupPolicy`).
+    fn get_group_policy(
+        &self,
+        group: &str,
+        policy: &str,
+    ) -> impl Future<Output = AwsResult<Option<PolicyDocument>>> + Send;
+    /// The ARNs of the managed policies attached to a group, every page (`iam:ListAttachedGroupPolicies`).
+    fn list_attached_group_policies(&self, group: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
 }
 
 /// Who the credentials are.

@@ -496,5 +496,7 @@ impl Calls<'_> {
     }
 }
 
+pub mod principal;
+
 #[cfg(test)]
 mod tests;

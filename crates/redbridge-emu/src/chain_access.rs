@@ -2,6 +2,15 @@
 //! (`redbridge_aws::snapshot_reader::read_role`), judged hop by hop with the redbridge evaluator,
 //! then really assumed through the STS port; the bucket found among the chain's accounts; and
 //! every S3 and KMS call checked before it is made.
+//!
+//! With an organization, every hop is also judged against the SCPs of the principal's account
+//! (not for the Redshift service principal's hop: "SCPs don't affect service principals") and
+//! the RCPs of the resource's account, with `aws:PrincipalOrgID` set for principals in the
+//! organization. RCPs apply to S3, STS and KMS among others, so to every hop here; they are not
+//! limited to callers outside the organization, and they do apply to AWS service principals
+//! unless a condition exempts them
+//! (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>,
+//! "List of AWS services that support RCPs"; <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html>).
 
 use redbridge_aws::AwsError;
 use redbridge_aws::ports::{AwsResult, Connect, Credentials, Kms as _, S3 as _, SessionCredentials, Sts as _};
@@ -14,7 +23,10 @@ use redbridge_iam::eval::{Outcome, Policies, PolicySet, evaluate};
 use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{AccountId, KmsKeyArn, Region, RoleArn};
 
+use std::sync::Arc;
+
 use crate::api::data::Target;
+use crate::organization::Organization;
 use crate::sql_engine::ExecContext;
 use crate::state::{self, Service};
 use crate::texts;
@@ -30,6 +42,21 @@ pub(crate) struct Access {
     pub policies: RolePolicies,
     /// Every account of the chain, to find the bucket's owner.
     pub accounts: Vec<AccountId>,
+    /// The organization whose SCPs and RCPs apply, as it was when the chain was judged.
+    pub organization: Option<Arc<Organization>>,
+}
+
+/// The SCP levels of `principal_account`, the RCP levels of `resource_account`, and the
+/// `aws:PrincipalOrgID` of the principal, under `organization`.
+fn organization_levels(
+    organization: Option<&Organization>,
+    principal_account: Option<AccountId>,
+    resource_account: AccountId,
+) -> (Vec<Vec<PolicyDocument>>, Vec<Vec<PolicyDocument>>, Option<String>) {
+    let Some(organization) = organization else { return (Vec::new(), Vec::new(), None) };
+    let scps = principal_account.map(|a| organization.scp_levels(a)).unwrap_or_default();
+    let org_id = principal_account.filter(|a| organization.contains(*a)).map(|_| organization.id.clone());
+    (scps, organization.rcp_levels(resource_account), org_id)
 }
 
 /// A role's policies as the evaluator takes them.
@@ -152,7 +179,10 @@ pub(crate) async fn assume_chain<C: Connect>(
     } else {
         &["redshift.amazonaws.com"]
     };
-    let trust = compile(&Policies { resource_policy: Some(all_policies[0].trust.clone()), ..Policies::default() })?;
+    let organization = service.organization();
+    let (_, rcps, _) = organization_levels(organization.as_deref(), None, first.account());
+    let trust =
+        compile(&Policies { resource_policy: Some(all_policies[0].trust.clone()), rcps, ..Policies::default() })?;
     for principal in services {
         let request = service_assume_request(principal, first, source_account, Some(external_id));
         if !allowed(&request, &trust)? {
@@ -161,13 +191,20 @@ pub(crate) async fn assume_chain<C: Connect>(
     }
     for hop in 1..roles.len() {
         let (previous, next) = (&all_policies[hop - 1], &all_policies[hop]);
+        let (scps, rcps, org_id) =
+            organization_levels(organization.as_deref(), Some(roles[hop - 1].account()), roles[hop].account());
         let set = compile(&Policies {
             identity_policies: previous.identity.clone(),
             resource_policy: Some(next.trust.clone()),
             permissions_boundary: previous.boundary.clone(),
+            scps,
+            rcps,
             ..Policies::default()
         })?;
-        let request = role_assume_request(&roles[hop - 1], &roles[hop], Some(external_id));
+        let mut request = role_assume_request(&roles[hop - 1], &roles[hop], Some(external_id));
+        if let Some(org_id) = org_id {
+            request = request.with_context("aws:PrincipalOrgID", org_id);
+        }
         if !allowed(&request, &set)? {
             return Err(texts::not_authorized_to_get_credentials(&roles[hop].to_string()));
         }
@@ -200,7 +237,7 @@ pub(crate) async fn assume_chain<C: Connect>(
     accounts.dedup();
     let role = roles.pop().ok_or("empty chain")?;
     let policies = all_policies.pop().ok_or("empty chain")?;
-    Ok(Access { role, session, policies, accounts })
+    Ok(Access { role, session, policies, accounts, organization })
 }
 
 fn compile(policies: &Policies) -> Result<PolicySet, String> {
@@ -221,13 +258,20 @@ impl Access {
         resource_policy: Option<&PolicyDocument>,
         context: &[(&str, String)],
     ) -> Result<(), String> {
+        let (scps, rcps, org_id) =
+            organization_levels(self.organization.as_deref(), Some(self.role.account()), resource_account);
         let set = compile(&Policies {
             identity_policies: self.policies.identity.clone(),
             resource_policy: resource_policy.cloned(),
             permissions_boundary: self.policies.boundary.clone(),
+            scps,
+            rcps,
             ..Policies::default()
         })?;
         let mut request = access_request(&self.role, action, resource, resource_account);
+        if let Some(org_id) = org_id {
+            request = request.with_context("aws:PrincipalOrgID", org_id);
+        }
         for (key, value) in context {
             request = request.with_context(key, value.clone());
         }

@@ -1,5 +1,5 @@
-//! The HTTP front: accepts connections, tells the three protocols apart, finds the caller's
-//! account in the SigV4 header, and renders answers and errors in each protocol's shape.
+//! The HTTP front: accepts connections, tells the four protocols apart, finds the caller in the
+//! SigV4 header ([`crate::caller`]), and renders answers and errors in each protocol's shape.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -12,10 +12,9 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use redbridge_iam::AccountId;
+use redbridge_aws::ports::Connect;
 
-use redbridge_aws::ports::{Connect, Credentials, SessionKeys, Sts as _};
-
+use crate::caller::{Caller, Signature};
 use crate::error::ApiError;
 use crate::state::Service;
 
@@ -29,83 +28,6 @@ use crate::state::Service;
 /// JSON escaping (a quote or a newline takes two bytes) and the other members can at most
 /// double that, so 8 MiB admits every request AWS admits.
 pub(crate) const MAX_BODY: usize = 8 * 1024 * 1024;
-
-/// The account LocalStack assigns to access keys that are not 12-digit account ids.
-pub(crate) const DEFAULT_ACCOUNT: &str = "000000000000";
-
-/// Who is calling, from the request's SigV4 `Authorization` header.
-#[derive(Debug, Clone)]
-pub(crate) struct Caller {
-    /// The account: a 12-digit access key id is the account, as in LocalStack.
-    pub account: AccountId,
-    /// The region of the credential scope.
-    pub region: String,
-}
-
-/// The parts of a SigV4 `Authorization` header the emulator uses.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Signature {
-    pub access_key_id: String,
-    pub region: String,
-}
-
-impl Signature {
-    /// Reads `Credential=KEY/DATE/REGION/SERVICE/aws4_request` from an `Authorization` header.
-    pub fn parse(header: &str) -> Option<Self> {
-        let credential = header.split(['=', ',', ' ']).skip_while(|part| *part != "Credential").nth(1)?;
-        let mut scope = credential.split('/');
-        let key = scope.next().filter(|k| !k.is_empty())?;
-        let _date = scope.next()?;
-        let region = scope.next().filter(|r| !r.is_empty())?;
-        Some(Self { access_key_id: key.to_owned(), region: region.to_owned() })
-    }
-}
-
-impl Caller {
-    /// The caller of a signed request: a 12-digit key id is the account; session keys are
-    /// mapped back through STS `GetCallerIdentity` (cached); anything else is LocalStack's
-    /// default account.
-    pub async fn resolve<C: Connect>(
-        service: &Service<C>,
-        signature: Signature,
-        session_token: Option<&str>,
-    ) -> Option<Self> {
-        let key = signature.access_key_id.as_str();
-        let direct =
-            (key.len() == 12 && key.bytes().all(|b| b.is_ascii_digit())).then(|| AccountId::parse(key).ok()).flatten();
-        let account = match direct {
-            Some(account) => account,
-            None => match service.session_account(key) {
-                Some(account) => account,
-                None => {
-                    let found = session_account(service, key, session_token).await;
-                    if let Some(account) = found {
-                        service.remember_session(key, account);
-                    }
-                    found.or_else(|| AccountId::parse(DEFAULT_ACCOUNT).ok())?
-                }
-            },
-        };
-        Some(Self { account, region: signature.region })
-    }
-}
-
-/// The account of session keys, as STS answers for them; `None` when it does not know them.
-async fn session_account<C: Connect>(
-    service: &Service<C>,
-    access_key_id: &str,
-    session_token: Option<&str>,
-) -> Option<AccountId> {
-    // The emulator does not check signatures, and neither does LocalStack: the key and the
-    // token identify the session.
-    let keys = SessionKeys {
-        access_key_id: access_key_id.to_owned(),
-        secret_access_key: "unused".to_owned(),
-        session_token: session_token.unwrap_or_default().to_owned(),
-    };
-    let identity = service.cloud.sts(&Credentials::Session(keys)).caller_identity().await.ok()?;
-    Some(identity.account)
-}
 
 /// Serves connections until `stopped` fires; then open connections finish their current
 /// request and close (each gets at most [`SHUTDOWN_GRACE`] for it).
@@ -140,12 +62,12 @@ pub(crate) async fn serve<C: Connect>(
             _ = &mut stopped => break,
             accepted = listener.accept() => accepted,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => {
+        let (stream, peer) = match accepted {
+            Ok((stream, peer)) => {
                 if let Some(failures) = backoff.succeeded() {
                     eprintln!("redbridge-emu: accepting connections again after `{failures}` failed accepts");
                 }
-                stream
+                (stream, peer)
             }
             Err(error) => {
                 let (pause, first) = backoff.failed();
@@ -174,7 +96,7 @@ pub(crate) async fn serve<C: Connect>(
                 let clock = Arc::clone(&clock);
                 clock.set(Phase::Busy);
                 async move {
-                    let response = handle(&service, request).await;
+                    let response = handle(&service, request, peer).await;
                     clock.set(Phase::Idle(tokio::time::Instant::now()));
                     Ok::<_, Infallible>(response)
                 }
@@ -443,10 +365,18 @@ enum Protocol {
     Query,
     Serverless(String),
     Data(String),
+    Organizations(String),
 }
 
-async fn handle<C: Connect>(service: &Arc<Service<C>>, request: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn handle<C: Connect>(
+    service: &Arc<Service<C>>,
+    request: Request<Incoming>,
+    peer: std::net::SocketAddr,
+) -> Response<Full<Bytes>> {
     let request_id = crate::time::uuid();
+    if ORGANIZATION_PATHS.contains(&request.uri().path()) {
+        return crate::admin::organization(service, request, peer, &request_id).await;
+    }
     if request.method() == Method::GET && request.uri().path() == "/_emu/health" {
         return respond(StatusCode::OK, "application/json", r#"{"status":"ok"}"#.to_owned(), &request_id);
     }
@@ -459,6 +389,9 @@ async fn handle<C: Connect>(service: &Arc<Service<C>>, request: Request<Incoming
             Protocol::Serverless(t["RedshiftServerless.".len()..].to_owned())
         }
         Some(t) if t.starts_with("RedshiftData.") => Protocol::Data(t["RedshiftData.".len()..].to_owned()),
+        Some(t) if t.starts_with(crate::api::organizations::TARGET_PREFIX) => {
+            Protocol::Organizations(t[crate::api::organizations::TARGET_PREFIX.len()..].to_owned())
+        }
         Some(t) => {
             let error = ApiError::client("UnknownOperationException", format!("unknown target `{t}`"));
             return json_error(&error, "message", &request_id);
@@ -536,7 +469,38 @@ async fn handle<C: Connect>(service: &Arc<Service<C>>, request: Request<Incoming
                 Err(error) => json_error(&error, "Message", &request_id),
             }
         }
+        Protocol::Organizations(operation) => {
+            let input = match parse_json(&body) {
+                Ok(input) => input,
+                Err(error) => return json_error(&error, "Message", &request_id),
+            };
+            match organizations(service, &caller, &operation, &input).await {
+                Ok(output) => respond(StatusCode::OK, "application/x-amz-json-1.1", output.to_string(), &request_id),
+                Err(error) => json_error(&error, "Message", &request_id),
+            }
+        }
     }
+}
+
+/// Where the organization is set (`PUT`), read (`GET`) or removed (`DELETE`): `/_emu/…` as the
+/// emulator's other admin routes, and `/_redbridge/organization`, the name scenarios were given.
+pub(crate) const ORGANIZATION_PATHS: [&str; 2] = ["/_emu/organization", "/_redbridge/organization"];
+
+/// An Organizations call: the caller's identity policies first, then the organization's answer.
+async fn organizations<C: Connect>(
+    service: &Service<C>,
+    caller: &Caller,
+    operation: &str,
+    input: &serde_json::Value,
+) -> Result<serde_json::Value, ApiError> {
+    let organization = service.organization();
+    if let Some((action, resource)) =
+        crate::api::organizations::action_and_resource(organization.as_deref(), operation, input)
+    {
+        let check = crate::caller_access::Check::new(&action, resource);
+        crate::caller_access::authorize(service, caller, &[check], crate::caller_access::Shape::Json).await?;
+    }
+    crate::api::organizations::handle(organization.as_deref(), caller.account, operation, input)
 }
 
 /// `POST /_emu/hold-role?role=ARN&seconds=N`: keeps the role's attachments `adding` for N
@@ -586,7 +550,7 @@ fn render_error(protocol: &Protocol, error: &ApiError, request_id: &str) -> Resp
     match protocol {
         Protocol::Query => respond(status(error.status), "text/xml", error.to_xml(request_id), request_id),
         Protocol::Serverless(_) => json_error(error, "message", request_id),
-        Protocol::Data(_) => json_error(error, "Message", request_id),
+        Protocol::Data(_) | Protocol::Organizations(_) => json_error(error, "Message", request_id),
     }
 }
 
@@ -603,7 +567,12 @@ fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-fn respond(status: StatusCode, content_type: &'static str, body: String, request_id: &str) -> Response<Full<Bytes>> {
+pub(crate) fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: String,
+    request_id: &str,
+) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -616,14 +585,6 @@ fn respond(status: StatusCode, content_type: &'static str, body: String, request
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_signature_gives_the_key_and_the_region() {
-        let header = "AWS4-HMAC-SHA256 Credential=111111111111/20260101/eu-west-1/redshift/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc";
-        let signature = Signature::parse(header).unwrap();
-        assert_eq!(signature, Signature { access_key_id: "111111111111".into(), region: "eu-west-1".into() });
-        assert!(Signature::parse("Bearer nothing").is_none());
-    }
 
     #[test]
     fn failed_accepts_back_off_from_5_ms_doubling_to_1_s_and_a_success_resets() {
@@ -644,34 +605,5 @@ mod tests {
         assert_eq!(backoff.succeeded(), Some(113));
         assert_eq!(backoff.succeeded(), None, "a success outside a burst says nothing");
         assert_eq!(backoff.failed(), (std::time::Duration::from_millis(5), true), "a new burst starts over");
-    }
-
-    #[tokio::test]
-    async fn twelve_digit_keys_are_accounts_session_keys_map_back_and_others_are_the_default() {
-        use redbridge_aws::fake::FakeAws;
-        use redbridge_aws::ports::{Credentials, Sts as _};
-        let aws = FakeAws::new();
-        let role = redbridge_iam::RoleArn::parse("arn:aws:iam::222222222222:role/R").unwrap();
-        aws.seed_role(&role, redbridge_iam::policy::PolicyDocument::new(vec![]), &[]);
-        let caller = Credentials::Account(AccountId::parse("111111111111").unwrap());
-        let session = aws.sts(&caller).assume_role(&role, "s", None).await.unwrap();
-        let service = Service::new(crate::Config::default(), aws);
-        let signed = |key: &str| Signature { access_key_id: key.to_owned(), region: "us-east-1".to_owned() };
-        assert_eq!(
-            Caller::resolve(&service, signed("111111111111"), None).await.unwrap().account.as_str(),
-            "111111111111"
-        );
-        assert_eq!(
-            Caller::resolve(&service, signed(&session.keys.access_key_id), Some(&session.keys.session_token))
-                .await
-                .unwrap()
-                .account
-                .as_str(),
-            "222222222222"
-        );
-        assert_eq!(
-            Caller::resolve(&service, signed("AKIAEXAMPLE"), None).await.unwrap().account.as_str(),
-            DEFAULT_ACCOUNT
-        );
     }
 }

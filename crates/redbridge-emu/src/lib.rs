@@ -1,12 +1,17 @@
 //! A stateful Amazon Redshift emulator for rehearsing cross-account COPY and UNLOAD locally.
 //!
-//! One HTTP server (on a loopback address unless [`Config::allow_remote`]) answers three AWS APIs, as the unmodified AWS SDK
+//! One HTTP server (on a loopback address unless [`Config::allow_remote`]) answers four AWS APIs, as the unmodified AWS SDK
 //! expects them through endpoint overrides:
 //! - Redshift (query protocol): `CreateCluster`, `DescribeClusters`, `ModifyClusterIamRoles`,
 //!   `DeleteCluster`;
 //! - Redshift Serverless (JSON, `X-Amz-Target: RedshiftServerless.*`): namespaces and workgroups;
 //! - Redshift Data (JSON, `X-Amz-Target: RedshiftData.*`): statements that run asynchronously
-//!   against an embedded SQLite database per cluster or workgroup, including COPY and UNLOAD.
+//!   against an embedded SQLite database per cluster or workgroup, including COPY and UNLOAD;
+//! - AWS Organizations (JSON, `X-Amz-Target: AWSOrganizationsV20161128.*`): the four calls doctor
+//!   makes, from the [`organization::Organization`] it was given.
+//!
+//! Every call is judged against the caller's identity policies, permissions boundary and its
+//! account's SCPs; every hop of a COPY or UNLOAD also against the SCPs and RCPs that apply.
 //!
 //! The emulator stands on `redbridge-aws`: it is generic over a [`Connect`], which gives it
 //! the IAM, STS, S3 and KMS ports of any account or role session — the SDK adapters against
@@ -33,12 +38,16 @@
 
 #![deny(missing_docs)]
 
+mod admin;
 mod api;
+mod caller;
+mod caller_access;
 mod chain_access;
 mod copy_run;
 mod error;
 mod http;
 mod object_io;
+pub mod organization;
 mod sql_engine;
 mod sql_gate;
 mod sql_guard;
@@ -52,6 +61,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use caller::DEFAULT_CALLER_POLICY_TTL;
 pub use redbridge_aws::ports::Connect;
 
 /// The default of [`Config::max_connections`].
@@ -101,6 +111,13 @@ pub struct Config {
     pub result_retention: Duration,
     /// How many OS threads run SQLite (statements on one database also take turns on it).
     pub sql_threads: usize,
+
+    // Callers and the organization (issue 15).
+    /// How long a caller's identity policies and boundary are kept before they are read again.
+    pub caller_policy_ttl: Duration,
+    /// The organization whose SCPs and RCPs apply, and which the Organizations API answers
+    /// from; `PUT /_emu/organization` replaces it while the emulator runs.
+    pub organization: Option<Arc<organization::Organization>>,
 }
 
 /// The Data API's maximum query duration and result retention: 24 hours.
@@ -124,6 +141,9 @@ impl Default for Config {
             result_size_limit: DATA_API_RESULT_LIMIT,
             result_retention: DATA_API_DAY,
             sql_threads: 4,
+
+            caller_policy_ttl: DEFAULT_CALLER_POLICY_TTL,
+            organization: None,
         }
     }
 }

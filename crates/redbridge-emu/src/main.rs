@@ -73,6 +73,27 @@ struct Args {
     /// How many OS threads run SQLite.
     #[arg(long, env = "REDBRIDGE_EMU_SQL_THREADS", value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
     sql_threads: u16,
+
+    // Callers and the organization (issue 15).
+    /// An organization (JSON: accounts, OUs, SCPs and RCPs) whose policies apply and which the
+    /// Organizations API answers from; `PUT /_emu/organization` replaces it at run time.
+    #[arg(long, env = "REDBRIDGE_EMU_ORGANIZATION", value_name = "FILE")]
+    organization: Option<std::path::PathBuf>,
+    /// How long a caller's identity policies are kept before they are read again, in milliseconds.
+    #[arg(long, env = "REDBRIDGE_EMU_CALLER_POLICY_TTL_MS", value_name = "N", default_value_t = millis(redbridge_emu::DEFAULT_CALLER_POLICY_TTL))]
+    caller_policy_ttl_ms: u64,
+}
+
+/// Reads and validates `--organization FILE`; the error names the file.
+fn read_organization(path: &std::path::Path) -> Result<redbridge_emu::organization::Organization, String> {
+    use std::io::Read as _;
+    let shown = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `--organization {shown}`: {e}"))?;
+    let mut text = Vec::new();
+    // One byte past the limit tells a file that is too large from one that is just right.
+    let limit = redbridge_emu::organization::MAX_FILE_BYTES as u64 + 1;
+    file.take(limit).read_to_end(&mut text).map_err(|e| format!("cannot read `--organization {shown}`: {e}"))?;
+    redbridge_emu::organization::Organization::from_json(&text).map_err(|e| format!("`--organization {shown}`: {e}"))
 }
 
 /// [`redbridge_emu::DEFAULT_MAX_CONNECTIONS`] as the flag's type.
@@ -151,6 +172,13 @@ fn main() -> ExitCode {
         eprintln!("redbridge-emu: error: {message}");
         return ExitCode::from(2);
     }
+    let organization = match args.organization.as_deref().map(read_organization).transpose() {
+        Ok(organization) => organization.map(std::sync::Arc::new),
+        Err(message) => {
+            eprintln!("redbridge-emu: error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let config = Config {
         listen: args.listen,
         allow_remote: args.allow_remote,
@@ -163,6 +191,8 @@ fn main() -> ExitCode {
         result_size_limit: args.result_size_limit_bytes,
         result_retention: Duration::from_millis(args.result_retention_ms),
         sql_threads: usize::from(args.sql_threads),
+        caller_policy_ttl: Duration::from_millis(args.caller_policy_ttl_ms),
+        organization,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
@@ -215,7 +245,7 @@ mod tests {
             assert_eq!(arg.get_env().and_then(|name| name.to_str()), Some(wanted.as_str()), "`--{long}`");
             flags += 1;
         }
-        assert_eq!(flags, 14, "the flags the emulator README lists");
+        assert_eq!(flags, 16, "the flags the emulator README lists");
     }
 
     #[test]

@@ -18,8 +18,10 @@ pub(crate) struct Service<C> {
     registry: Mutex<Registry>,
     /// The threads every SQLite call runs on (never a tokio worker).
     pub sql_pool: crate::sql_pool::SqlPool,
-    /// Accounts of session access keys, as STS told them.
-    sessions: Mutex<HashMap<String, redbridge_iam::AccountId>>,
+    /// Callers' identities and policies, as STS and IAM told them.
+    pub callers: crate::caller::Callers,
+    /// The organization, if one was given.
+    organization: std::sync::RwLock<Option<Arc<crate::organization::Organization>>>,
 }
 
 impl<C> std::fmt::Debug for Service<C> {
@@ -31,26 +33,25 @@ impl<C> std::fmt::Debug for Service<C> {
 impl<C> Service<C> {
     pub fn new(config: Config, cloud: C) -> Self {
         let sql_pool = crate::sql_pool::SqlPool::start(config.sql_threads);
+        let organization = std::sync::RwLock::new(config.organization.clone());
         Self {
             config,
             cloud,
             registry: Mutex::new(Registry::default()),
             sql_pool,
-            sessions: Mutex::new(HashMap::new()),
+            callers: crate::caller::Callers::default(),
+            organization,
         }
     }
 
-    /// The account of a session key seen before.
-    pub fn session_account(&self, access_key_id: &str) -> Option<redbridge_iam::AccountId> {
-        self.sessions.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(access_key_id).copied()
+    /// The organization, if one is set.
+    pub fn organization(&self) -> Option<Arc<crate::organization::Organization>> {
+        self.organization.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
-    /// Remembers the account of a session key.
-    pub fn remember_session(&self, access_key_id: &str, account: redbridge_iam::AccountId) {
-        self.sessions
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(access_key_id.to_owned(), account);
+    /// Replaces (or removes) the organization.
+    pub fn set_organization(&self, organization: Option<crate::organization::Organization>) {
+        *self.organization.write().unwrap_or_else(std::sync::PoisonError::into_inner) = organization.map(Arc::new);
     }
 
     /// Locks the registry; never held across an `.await`.

@@ -1,4 +1,5 @@
-//! The fake IAM: roles, their trust and inline policies, attached managed policies.
+//! The fake IAM: roles, their trust and inline policies, attached managed policies; users and
+//! groups with theirs.
 
 use std::collections::BTreeMap;
 
@@ -6,7 +7,7 @@ use redbridge_iam::policy::PolicyDocument;
 
 use super::{FakeAccount, FakeRole, World};
 use crate::AwsError;
-use crate::ports::{AwsResult, Iam, NewRole, RoleInfo};
+use crate::ports::{AwsResult, Iam, NewRole, RoleInfo, UserInfo};
 
 impl FakeAccount {
     fn role_key(&self, world: &World, name: &str) -> Option<String> {
@@ -16,6 +17,24 @@ impl FakeAccount {
             .iter()
             .find(|(_, r)| r.arn.account() == self.account && r.arn.name() == name)
             .map(|(k, _)| k.clone())
+    }
+
+    /// The ARN of this account's user or group (`kind`) of this name, if it exists.
+    fn principal_key<'w, T>(&self, entries: &'w BTreeMap<String, T>, kind: &str, name: &str) -> Option<&'w str> {
+        let account = format!(":{}:{kind}/", self.account);
+        entries.keys().find(|arn| arn.contains(&account) && arn.rsplit('/').next() == Some(name)).map(String::as_str)
+    }
+
+    fn user_key(&self, world: &World, name: &str) -> AwsResult<String> {
+        self.principal_key(&world.state.users, "user", name)
+            .map(str::to_owned)
+            .ok_or_else(|| AwsError::not_found(format!("The user with name {name} cannot be found.")))
+    }
+
+    fn group_key(&self, world: &World, name: &str) -> AwsResult<String> {
+        self.principal_key(&world.state.groups, "group", name)
+            .map(str::to_owned)
+            .ok_or_else(|| AwsError::not_found(format!("The group with name {name} cannot be found.")))
     }
 
     fn no_role(name: &str) -> AwsError {
@@ -152,5 +171,53 @@ impl Iam for FakeAccount {
                 "Policy {policy_arn} version {version} does not exist or is not attachable."
             ))),
         }
+    }
+
+    async fn get_user(&self, name: &str) -> AwsResult<Option<UserInfo>> {
+        let world = self.call("iam:GetUser", name).await?;
+        let Ok(key) = self.user_key(&world, name) else { return Ok(None) };
+        Ok(Some(UserInfo { permissions_boundary: world.state.boundaries.get(&key).cloned(), arn: key }))
+    }
+
+    async fn list_user_policies(&self, user: &str) -> AwsResult<Vec<String>> {
+        let world = self.call("iam:ListUserPolicies", user).await?;
+        let key = self.user_key(&world, user)?;
+        Ok(world.state.users.get(&key).map(|u| u.inline_policies.keys().cloned().collect()).unwrap_or_default())
+    }
+
+    async fn get_user_policy(&self, user: &str, policy: &str) -> AwsResult<Option<PolicyDocument>> {
+        let world = self.call("iam:GetUserPolicy", user).await?;
+        let key = self.user_key(&world, user)?;
+        Ok(world.state.users.get(&key).and_then(|u| u.inline_policies.get(policy)).cloned())
+    }
+
+    async fn list_attached_user_policies(&self, user: &str) -> AwsResult<Vec<String>> {
+        let world = self.call("iam:ListAttachedUserPolicies", user).await?;
+        let key = self.user_key(&world, user)?;
+        Ok(world.state.attached_policies.get(&key).cloned().unwrap_or_default())
+    }
+
+    async fn list_groups_for_user(&self, user: &str) -> AwsResult<Vec<String>> {
+        let world = self.call("iam:ListGroupsForUser", user).await?;
+        let key = self.user_key(&world, user)?;
+        Ok(world.state.users.get(&key).map(|u| u.groups.clone()).unwrap_or_default())
+    }
+
+    async fn list_group_policies(&self, group: &str) -> AwsResult<Vec<String>> {
+        let world = self.call("iam:ListGroupPolicies", group).await?;
+        let key = self.group_key(&world, group)?;
+        Ok(world.state.groups.get(&key).map(|g| g.inline_policies.keys().cloned().collect()).unwrap_or_default())
+    }
+
+    async fn get_group_policy(&self, group: &str, policy: &str) -> AwsResult<Option<PolicyDocument>> {
+        let world = self.call("iam:GetGroupPolicy", group).await?;
+        let key = self.group_key(&world, group)?;
+        Ok(world.state.groups.get(&key).and_then(|g| g.inline_policies.get(policy)).cloned())
+    }
+
+    async fn list_attached_group_policies(&self, group: &str) -> AwsResult<Vec<String>> {
+        let world = self.call("iam:ListAttachedGroupPolicies", group).await?;
+        let key = self.group_key(&world, group)?;
+        Ok(world.state.attached_policies.get(&key).cloned().unwrap_or_default())
     }
 }

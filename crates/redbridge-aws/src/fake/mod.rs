@@ -42,7 +42,7 @@ mod sts;
 
 pub use connect::FakeAssumedRole;
 pub use data::{FakeOutcome, FakeStatement};
-pub use state::{FakeBucketSettings, FakeKey, FakeRole, FakeState, FakeWorkgroup};
+pub use state::{FakeBucketSettings, FakeGroup, FakeKey, FakeRole, FakeState, FakeUser, FakeWorkgroup};
 
 use data::SubmittedStatement;
 

@@ -1,5 +1,5 @@
-//! The fake world's state: roles, keys, clusters, namespaces, buckets and objects, as plain data
-//! tests seed and compare.
+//! The fake world's state: roles, users, groups, keys, clusters, namespaces, buckets and objects,
+//! as plain data tests seed and compare.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,6 +20,26 @@ pub struct FakeRole {
     pub tags: Vec<(String, String)>,
     /// Its description.
     pub description: Option<String>,
+    /// Its inline policies by name.
+    pub inline_policies: BTreeMap<String, PolicyDocument>,
+}
+
+/// A user in the fake world (the fake's callers are users named `fake`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeUser {
+    /// Its ARN (`arn:aws:iam::ACCOUNT:user/PATH/NAME`).
+    pub arn: String,
+    /// Its inline policies by name.
+    pub inline_policies: BTreeMap<String, PolicyDocument>,
+    /// The names of the groups it belongs to.
+    pub groups: Vec<String>,
+}
+
+/// A group in the fake world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeGroup {
+    /// Its ARN (`arn:aws:iam::ACCOUNT:group/PATH/NAME`).
+    pub arn: String,
     /// Its inline policies by name.
     pub inline_policies: BTreeMap<String, PolicyDocument>,
 }
@@ -52,9 +72,9 @@ pub struct FakeState {
     pub objects: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
     /// Managed policies by ARN: their default version.
     pub managed_policies: BTreeMap<String, PolicyDocument>,
-    /// Managed policy ARNs attached to each role, by role ARN.
+    /// Managed policy ARNs attached to each role, user and group, by its ARN.
     pub attached_policies: BTreeMap<String, Vec<String>>,
-    /// Permissions boundary policy ARN of each role, by role ARN.
+    /// Permissions boundary policy ARN of each role and user, by its ARN.
     pub boundaries: BTreeMap<String, String>,
     /// Clusters and workgroups with enhanced VPC routing on.
     pub enhanced_vpc_routing: BTreeSet<String>,
@@ -68,6 +88,10 @@ pub struct FakeState {
     /// The server-side encryption objects were written with, by bucket and key (absent: the
     /// bucket default).
     pub object_encryption: BTreeMap<(String, String), ObjectEncryption>,
+    /// Users by ARN.
+    pub users: BTreeMap<String, FakeUser>,
+    /// Groups by ARN.
+    pub groups: BTreeMap<String, FakeGroup>,
 }
 
 /// A bucket's ownership and encryption settings in the fake world.

@@ -1,12 +1,12 @@
 //! IAM through `aws-sdk-iam`: roles, their trust and inline policies, and the managed policies
-//! attached to them.
+//! attached to them; users and groups and their policies (to read the operator's own).
 
 use redbridge_iam::RoleArn;
 use redbridge_iam::policy::PolicyDocument;
 
 use super::{SdkResultExt, parse_policy};
 use crate::AwsError;
-use crate::ports::{AwsResult, Iam, NewRole, RoleInfo};
+use crate::ports::{AwsResult, Iam, NewRole, RoleInfo, UserInfo};
 
 adapter! {
     /// IAM through `aws-sdk-iam`.
@@ -157,5 +157,106 @@ impl Iam for SdkIam {
             .or_aws("iam:GetPolicyVersion")?;
         let document = output.policy_version().and_then(|v| v.document()).unwrap_or("{}");
         parse_policy("managed policy", document)
+    }
+
+    async fn get_user(&self, name: &str) -> AwsResult<Option<UserInfo>> {
+        let output = self.client.get_user().user_name(name).send().await.or_none("iam:GetUser")?;
+        Ok(output.as_ref().and_then(|o| o.user()).map(|user| UserInfo {
+            arn: user.arn().to_owned(),
+            permissions_boundary: user
+                .permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn())
+                .map(str::to_owned),
+        }))
+    }
+
+    async fn list_user_policies(&self, user: &str) -> AwsResult<Vec<String>> {
+        self.client
+            .list_user_policies()
+            .user_name(user)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .or_aws("iam:ListUserPolicies")
+    }
+
+    async fn get_user_policy(&self, user: &str, policy: &str) -> AwsResult<Option<PolicyDocument>> {
+        let output = self
+            .client
+            .get_user_policy()
+            .user_name(user)
+            .policy_name(policy)
+            .send()
+            .await
+            .or_none("iam:GetUserPolicy")?;
+        output.map(|o| parse_policy("inline policy", o.policy_document())).transpose()
+    }
+
+    async fn list_attached_user_policies(&self, user: &str) -> AwsResult<Vec<String>> {
+        let attached = self
+            .client
+            .list_attached_user_policies()
+            .user_name(user)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .or_aws("iam:ListAttachedUserPolicies")?;
+        Ok(attached.iter().filter_map(|p| p.policy_arn()).map(str::to_owned).collect())
+    }
+
+    async fn list_groups_for_user(&self, user: &str) -> AwsResult<Vec<String>> {
+        let groups = self
+            .client
+            .list_groups_for_user()
+            .user_name(user)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .or_aws("iam:ListGroupsForUser")?;
+        Ok(groups.iter().map(|g| g.group_name().to_owned()).collect())
+    }
+
+    async fn list_group_policies(&self, group: &str) -> AwsResult<Vec<String>> {
+        self.client
+            .list_group_policies()
+            .group_name(group)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .or_aws("iam:ListGroupPolicies")
+    }
+
+    async fn get_group_policy(&self, group: &str, policy: &str) -> AwsResult<Option<PolicyDocument>> {
+        let output = self
+            .client
+            .get_group_policy()
+            .group_name(group)
+            .policy_name(policy)
+            .send()
+            .await
+            .or_none("iam:GetGroupPolicy")?;
+        output.map(|o| parse_policy("inline policy", o.policy_document())).transpose()
+    }
+
+    async fn list_attached_group_policies(&self, group: &str) -> AwsResult<Vec<String>> {
+        let attached = self
+            .client
+            .list_attached_group_policies()
+            .group_name(group)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .or_aws("iam:ListAttachedGroupPolicies")?;
+        Ok(attached.iter().filter_map(|p| p.policy_arn()).map(str::to_owned).collect())
     }
 }

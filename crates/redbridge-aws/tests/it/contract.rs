@@ -19,6 +19,12 @@ fn fake_iam_passes_the_iam_contract() {
 }
 
 #[test]
+fn fake_iam_passes_the_iam_users_contract() {
+    let aws = FakeAws::new();
+    block_on(contract::iam_users(&aws.account(account()), "rb"));
+}
+
+#[test]
 fn fake_sts_passes_the_sts_contract() {
     let aws = FakeAws::new();
     block_on(contract::sts(&aws.account(account()), account()));

@@ -14,7 +14,10 @@ mod mocks_doctor;
 mod mocks_pages;
 #[cfg(feature = "sdk")]
 mod mocks_sessions;
+#[cfg(feature = "sdk")]
+mod mocks_users;
 mod operator_policies;
+mod principal_reader;
 mod round_trip_run;
 mod snapshot_reader;
 

@@ -10,8 +10,9 @@ use serde_json::{Value, json};
 use redbridge_aws::ports::Connect;
 
 use crate::api::serverless::Input;
+use crate::caller::Caller;
+use crate::caller_access::{Check, Shape, authorize};
 use crate::error::ApiError;
-use crate::http::Caller;
 use crate::sql_engine::{ResultSet, SqlValue};
 use crate::state::{self, Service};
 
@@ -51,6 +52,8 @@ pub(crate) struct StatementRecord {
     pub db_user: Option<String>,
     pub secret_arn: Option<String>,
     pub statement_name: Option<String>,
+    /// The submitter's `aws:userid`, for `redshift-data:statement-owner-iam-userid`.
+    pub owner: String,
     pub is_batch: bool,
     pub status: &'static str,
     pub error: Option<String>,
@@ -109,19 +112,33 @@ pub(crate) async fn handle<C: Connect>(
     match operation {
         "ExecuteStatement" => {
             let sql = input.required("Sql", "ValidationException")?.to_owned();
-            submit(service, caller, &input, vec![sql], false)
+            submit(service, caller, &input, vec![sql], false, operation).await
         }
         "BatchExecuteStatement" => {
             let sqls = input.strings("Sqls")?.unwrap_or_default();
             if sqls.is_empty() || sqls.len() > 40 || sqls.iter().any(|s| s.trim().is_empty()) {
                 return Err(validation("Sqls must contain between 1 and 40 non-empty SQL statements."));
             }
-            submit(service, caller, &input, sqls, true)
+            submit(service, caller, &input, sqls, true, operation).await
         }
-        "DescribeStatement" => describe(service, caller, &input),
-        "GetStatementResult" => get_result(service, caller, &input),
-        "ListStatements" => list(service, caller, &input),
-        "CancelStatement" => cancel(service, caller, &input),
+        "DescribeStatement" | "GetStatementResult" | "CancelStatement" | "ListStatements" => {
+            // No resource; the statement's owner is the condition AWS documents for limiting
+            // them to one's own statements (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-iam.html>).
+            let mut check = Check::new(&format!("redshift-data:{operation}"), "*");
+            if operation != "ListStatements"
+                && let Some(id) = input.string("Id")?
+                && let Ok(record) = record_for(service, caller, id)
+            {
+                check = check.with("redshift-data:statement-owner-iam-userid", record.owner);
+            }
+            authorize(service, caller, &[check], Shape::Json).await?;
+            match operation {
+                "DescribeStatement" => describe(service, caller, &input),
+                "GetStatementResult" => get_result(service, caller, &input),
+                "ListStatements" => list(service, caller, &input),
+                _ => cancel(service, caller, &input),
+            }
+        }
         other => Err(ApiError::client(
             "UnknownOperationException",
             format!("the operation `{other}` is not emulated by redbridge-emu"),
@@ -129,12 +146,60 @@ pub(crate) async fn handle<C: Connect>(
     }
 }
 
-fn submit<C: Connect>(
+/// What running a statement needs besides `redshift-data:ExecuteStatement` on the cluster or
+/// workgroup: temporary database credentials, `redshift:GetClusterCredentials` on the database
+/// user and database with a `DbUser`, `redshift:GetClusterCredentialsWithIAM` on the database
+/// without one, `redshift-serverless:GetCredentials` on a workgroup
+/// (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html>; ARNs as in
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html>).
+/// With a `SecretArn` the secret is read instead (`secretsmanager:GetSecretValue`, not judged:
+/// the emulator has no Secrets Manager).
+fn statement_checks(
+    caller: &Caller,
+    operation: &str,
+    target: &Target,
+    workgroup_id: Option<&str>,
+    database: &str,
+    db_user: Option<&str>,
+    secret: bool,
+) -> Vec<Check> {
+    let (region, account) = (&caller.region, caller.account);
+    match target {
+        Target::Cluster(cluster) => {
+            let mut checks = vec![Check::new(
+                &format!("redshift-data:{operation}"),
+                crate::api::provisioned::cluster_arn(caller, cluster),
+            )];
+            let database_arn = format!("arn:aws:redshift:{region}:{account}:dbname:{cluster}/{database}");
+            match (db_user, secret) {
+                (_, true) => {}
+                (Some(user), false) => {
+                    let user_arn = format!("arn:aws:redshift:{region}:{account}:dbuser:{cluster}/{user}");
+                    checks.push(Check::new("redshift:GetClusterCredentials", user_arn));
+                    checks.push(Check::new("redshift:GetClusterCredentials", database_arn));
+                }
+                (None, false) => checks.push(Check::new("redshift:GetClusterCredentialsWithIAM", database_arn)),
+            }
+            checks
+        }
+        Target::Workgroup(_) => {
+            let workgroup = crate::api::serverless::resource_arn(caller, "workgroup", workgroup_id.unwrap_or("*"));
+            let mut checks = vec![Check::new(&format!("redshift-data:{operation}"), workgroup.clone())];
+            if !secret {
+                checks.push(Check::new("redshift-serverless:GetCredentials", workgroup));
+            }
+            checks
+        }
+    }
+}
+
+async fn submit<C: Connect>(
     service: &Arc<Service<C>>,
     caller: &Caller,
     input: &Input<'_>,
     sqls: Vec<String>,
     is_batch: bool,
+    operation: &str,
 ) -> Result<Value, ApiError> {
     let cluster = input.string("ClusterIdentifier")?;
     let workgroup = input.string("WorkgroupName")?;
@@ -165,14 +230,15 @@ fn submit<C: Connect>(
         ));
     }
     let database = input.required("Database", "ValidationException")?.to_owned();
-    {
+    let workgroup_id = {
         let registry = service.registry();
-        let exists = match &target {
+        let (exists, workgroup_id) = match &target {
             Target::Cluster(c) => {
-                registry.clusters.contains_key(&state::key(caller.account.as_str(), &caller.region, c))
+                (registry.clusters.contains_key(&state::key(caller.account.as_str(), &caller.region, c)), None)
             }
             Target::Workgroup(w) => {
-                registry.workgroups.contains_key(&state::key(caller.account.as_str(), &caller.region, w))
+                let found = registry.workgroups.get(&state::key(caller.account.as_str(), &caller.region, w));
+                (found.is_some(), found.map(|w| w.id.clone()))
             }
         };
         if !exists {
@@ -181,7 +247,18 @@ fn submit<C: Connect>(
                 Target::Workgroup(w) => validation(format!("Workgroup {w} does not exist.")),
             });
         }
-    }
+        workgroup_id
+    };
+    let checks = statement_checks(
+        caller,
+        operation,
+        &target,
+        workgroup_id.as_deref(),
+        &database,
+        db_user.as_deref(),
+        secret_arn.is_some(),
+    );
+    authorize(service, caller, &checks, Shape::Json).await?;
     let now = SystemTime::now();
     let id = crate::time::uuid();
     let record = StatementRecord {
@@ -193,6 +270,7 @@ fn submit<C: Connect>(
         db_user: db_user.clone(),
         secret_arn: secret_arn.clone(),
         statement_name: input.string("StatementName")?.map(str::to_owned),
+        owner: caller.user_id(),
         is_batch,
         status: "SUBMITTED",
         error: None,

@@ -1,7 +1,9 @@
-//! The three AWS APIs the emulator answers: Redshift's control plane for provisioned clusters
-//! ([`provisioned`]), Redshift Serverless ([`serverless`]) and the Redshift Data API ([`data`], its statements run by [`statement_run`]).
+//! The four AWS APIs the emulator answers: Redshift's control plane for provisioned clusters
+//! ([`provisioned`]), Redshift Serverless ([`serverless`]), the Redshift Data API ([`data`], its
+//! statements run by [`statement_run`]) and AWS Organizations ([`organizations`]).
 
 pub(crate) mod data;
+pub(crate) mod organizations;
 pub(crate) mod provisioned;
 pub(crate) mod serverless;
 pub(crate) mod statement_run;

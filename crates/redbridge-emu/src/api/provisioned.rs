@@ -6,8 +6,9 @@ use std::time::SystemTime;
 
 use redbridge_aws::ports::Connect;
 
+use crate::caller::Caller;
+use crate::caller_access::{Check, Shape, authorize};
 use crate::error::{ApiError, xml_escape};
-use crate::http::Caller;
 use crate::state::{self, AttachedRole, Cluster, Service};
 
 /// Where a provisioned cluster role's trust must point.
@@ -58,9 +59,19 @@ pub(crate) async fn handle<C: Connect>(
     let action = params.required("Action")?.to_owned();
     let result = match action.as_str() {
         "CreateCluster" => create_cluster(service, caller, &params).await?,
-        "DescribeClusters" => describe_clusters(service, caller, &params)?,
+        "DescribeClusters" => {
+            // `DescribeClusters` takes no resource-level permission: `*`
+            // (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html>).
+            authorize(service, caller, &[Check::new("redshift:DescribeClusters", "*")], Shape::Query).await?;
+            describe_clusters(service, caller, &params)?
+        }
         "ModifyClusterIamRoles" => modify_cluster_iam_roles(service, caller, &params).await?,
-        "DeleteCluster" => delete_cluster(service, caller, &params)?,
+        "DeleteCluster" => {
+            let id = params.required("ClusterIdentifier")?.to_ascii_lowercase();
+            let check = Check::new("redshift:DeleteCluster", cluster_arn(caller, &id));
+            authorize(service, caller, &[check], Shape::Query).await?;
+            delete_cluster(service, caller, &params)?
+        }
         other => {
             return Err(ApiError::client(
                 "InvalidAction",
@@ -91,6 +102,12 @@ fn cluster_identifier(raw: &str) -> Result<String, ApiError> {
             ),
         ))
     }
+}
+
+/// `arn:aws:redshift:REGION:ACCOUNT:cluster:ID`, the Service Authorization Reference's cluster
+/// resource (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html>).
+pub(crate) fn cluster_arn(caller: &Caller, id: &str) -> String {
+    format!("arn:aws:redshift:{}:{}:cluster:{id}", caller.region, caller.account)
 }
 
 fn not_found(id: &str) -> ApiError {
@@ -134,6 +151,9 @@ async fn create_cluster<C: Connect>(
             format!("The default IAM role {default} must be one of the IAM roles associated with the cluster."),
         ));
     }
+    let mut checks = vec![Check::new("redshift:CreateCluster", cluster_arn(caller, &identifier))];
+    checks.extend(roles.iter().map(|role| Check::pass_role(role, REDSHIFT_SERVICE)));
+    authorize(service, caller, &checks, Shape::Query).await?;
     let key = state::key(caller.account.as_str(), &caller.region, &identifier);
     if service.registry().clusters.contains_key(&key) {
         return Err(ApiError::client("ClusterAlreadyExists", "Cluster already exists"));
@@ -235,6 +255,9 @@ async fn modify_cluster_iam_roles<C: Connect>(
     let add = params.list("AddIamRoles", "IamRoleArn");
     let remove = params.list("RemoveIamRoles", "IamRoleArn");
     let default = params.get("DefaultIamRoleArn").map(str::to_owned);
+    let mut checks = vec![Check::new("redshift:ModifyClusterIamRoles", cluster_arn(caller, &raw.to_ascii_lowercase()))];
+    checks.extend(add.iter().map(|role| Check::pass_role(role, REDSHIFT_SERVICE)));
+    authorize(service, caller, &checks, Shape::Query).await?;
     if !service.registry().clusters.contains_key(&key) {
         return Err(not_found(raw));
     }

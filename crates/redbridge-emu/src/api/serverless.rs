@@ -7,8 +7,9 @@ use serde_json::{Value, json};
 
 use redbridge_aws::ports::Connect;
 
+use crate::caller::Caller;
+use crate::caller_access::{Check, Shape, authorize};
 use crate::error::ApiError;
-use crate::http::Caller;
 use crate::state::{self, AttachedRole, Namespace, Service, Workgroup};
 
 /// The service principals a serverless namespace role may trust.
@@ -98,12 +99,29 @@ pub(crate) async fn handle<C: Connect>(
     input: &Value,
 ) -> Result<Value, ApiError> {
     let input = Input(input);
+    // Reads and deletions are judged here, on the resource as it exists (a missing one is
+    // answered as missing); creations and updates judge inside, with what they will change.
+    let existing = match operation {
+        "GetNamespace" | "DeleteNamespace" => input
+            .string("namespaceName")?
+            .and_then(|name| existing_id(service, caller, name, true))
+            .map(|id| resource_arn(caller, "namespace", &id)),
+        "GetWorkgroup" | "DeleteWorkgroup" => input
+            .string("workgroupName")?
+            .and_then(|name| existing_id(service, caller, name, false))
+            .map(|id| resource_arn(caller, "workgroup", &id)),
+        _ => None,
+    };
+    if let Some(resource) = existing {
+        let check = Check::new(&format!("redshift-serverless:{operation}"), resource);
+        authorize(service, caller, &[check], Shape::Json).await?;
+    }
     match operation {
         "CreateNamespace" => create_namespace(service, caller, &input).await,
         "GetNamespace" => get_namespace(service, caller, &input),
         "UpdateNamespace" => update_namespace(service, caller, &input).await,
         "DeleteNamespace" => delete_namespace(service, caller, &input),
-        "CreateWorkgroup" => create_workgroup(service, caller, &input),
+        "CreateWorkgroup" => create_workgroup(service, caller, &input).await,
         "GetWorkgroup" => get_workgroup(service, caller, &input),
         "DeleteWorkgroup" => delete_workgroup(service, caller, &input),
         other => Err(ApiError::client(
@@ -112,6 +130,34 @@ pub(crate) async fn handle<C: Connect>(
         )),
     }
 }
+
+/// `arn:aws:redshift-serverless:REGION:ACCOUNT:namespace/ID` (or `workgroup/ID`), as the Service
+/// Authorization Reference writes the resource types
+/// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshiftserverless.html>).
+pub(crate) fn resource_arn(caller: &Caller, kind: &str, id: &str) -> String {
+    format!("arn:aws:redshift-serverless:{}:{}:{kind}/{id}", caller.region, caller.account)
+}
+
+/// The id of the caller's namespace (or workgroup) `name`, if it exists.
+pub(crate) fn existing_id<C: Connect>(
+    service: &Service<C>,
+    caller: &Caller,
+    name: &str,
+    namespace: bool,
+) -> Option<String> {
+    let registry = service.registry();
+    let key = state::key(caller.account.as_str(), &caller.region, name);
+    if namespace {
+        registry.namespaces.get(&key).map(|n| n.id.clone())
+    } else {
+        registry.workgroups.get(&key).map(|w| w.id.clone())
+    }
+}
+
+/// The service a namespace's roles are passed to. Which one AWS names in
+/// `iam:PassedToService` for a namespace is not documented; the operator policies allow both
+/// Redshift principals, and the emulator names Redshift Serverless's.
+const PASSED_TO: &str = "redshift-serverless.amazonaws.com";
 
 async fn check_roles<C: Connect>(service: &Service<C>, roles: &[String]) -> Result<(), ApiError> {
     if roles.len() > 10 {
@@ -140,6 +186,10 @@ async fn create_namespace<C: Connect>(
     {
         return Err(validation(format!("The default IAM role {d} must be one of the namespace's IAM roles.")));
     }
+    let id = crate::time::uuid();
+    let mut checks = vec![Check::new("redshift-serverless:CreateNamespace", resource_arn(caller, "namespace", &id))];
+    checks.extend(roles.iter().map(|role| Check::pass_role(role, PASSED_TO)));
+    authorize(service, caller, &checks, Shape::Json).await?;
     let key = state::key(caller.account.as_str(), &caller.region, &name);
     if service.registry().namespaces.contains_key(&key) {
         return Err(ApiError::client("ConflictException", format!("Namespace {name} already exists.")));
@@ -148,7 +198,7 @@ async fn create_namespace<C: Connect>(
     let delay = service.config.role_apply_delay;
     let namespace = Namespace {
         name: name.clone(),
-        id: crate::time::uuid(),
+        id,
         admin_username: input.string("adminUsername")?.unwrap_or("admin").to_owned(),
         db_name: input.string("dbName")?.unwrap_or("dev").to_owned(),
         created: SystemTime::now(),
@@ -182,10 +232,20 @@ async fn update_namespace<C: Connect>(
 ) -> Result<Value, ApiError> {
     let name = input.required("namespaceName", "ValidationException")?.to_owned();
     let key = state::key(caller.account.as_str(), &caller.region, &name);
-    if !service.registry().namespaces.contains_key(&key) {
+    let Some((id, attached)) = service
+        .registry()
+        .namespaces
+        .get(&key)
+        .map(|n| (n.id.clone(), n.roles.iter().filter(|r| !r.removing).map(|r| r.arn.clone()).collect::<Vec<_>>()))
+    else {
         return Err(namespace_not_found(&name));
-    }
+    };
     let roles = input.strings("iamRoles")?;
+    // The new list replaces the old: every role in it that was not attached is passed.
+    let mut checks = vec![Check::new("redshift-serverless:UpdateNamespace", resource_arn(caller, "namespace", &id))];
+    let added = roles.iter().flatten().filter(|role| !attached.contains(role));
+    checks.extend(added.map(|role| Check::pass_role(role, PASSED_TO)));
+    authorize(service, caller, &checks, Shape::Json).await?;
     let default = input.string("defaultIamRoleArn")?.map(str::to_owned);
     if input.string("adminUsername")?.is_some() != input.string("adminUserPassword")?.is_some() {
         return Err(validation("You must specify both the admin username and the admin user password."));
@@ -248,7 +308,11 @@ fn delete_namespace<C: Connect>(service: &Service<C>, caller: &Caller, input: &I
     Ok(json!({ "namespace": namespace_json(&namespace, caller, service, "DELETING") }))
 }
 
-fn create_workgroup<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+async fn create_workgroup<C: Connect>(
+    service: &Service<C>,
+    caller: &Caller,
+    input: &Input<'_>,
+) -> Result<Value, ApiError> {
     let name = input.required("workgroupName", "ValidationException")?.to_owned();
     check_name("Workgroup", &name)?;
     let namespace = input.required("namespaceName", "ValidationException")?.to_owned();
@@ -264,6 +328,9 @@ fn create_workgroup<C: Connect>(service: &Service<C>, caller: &Caller, input: &I
             u16::try_from(p).ok().filter(|p| *p >= 5431).ok_or_else(|| validation(format!("Port {p} is invalid.")))?
         }
     };
+    let id = crate::time::uuid();
+    let check = Check::new("redshift-serverless:CreateWorkgroup", resource_arn(caller, "workgroup", &id));
+    authorize(service, caller, &[check], Shape::Json).await?;
     let mut registry = service.registry();
     if !registry.namespaces.contains_key(&state::key(caller.account.as_str(), &caller.region, &namespace)) {
         return Err(namespace_not_found(&namespace));
@@ -281,7 +348,7 @@ fn create_workgroup<C: Connect>(service: &Service<C>, caller: &Caller, input: &I
     }
     let workgroup = Workgroup {
         name,
-        id: crate::time::uuid(),
+        id,
         namespace,
         base_capacity,
         port,
@@ -323,7 +390,7 @@ fn namespace_json<C: Connect>(namespace: &Namespace, caller: &Caller, service: &
     let mut value = json!({
         "namespaceName": namespace.name,
         "namespaceId": namespace.id,
-        "namespaceArn": format!("arn:aws:redshift-serverless:{}:{}:namespace/{}", caller.region, caller.account, namespace.id),
+        "namespaceArn": resource_arn(caller, "namespace", &namespace.id),
         "adminUsername": namespace.admin_username,
         "dbName": namespace.db_name,
         "iamRoles": roles,
@@ -344,7 +411,7 @@ fn workgroup_json(workgroup: &Workgroup, caller: &Caller, status: &str) -> Value
     json!({
         "workgroupName": workgroup.name,
         "workgroupId": workgroup.id,
-        "workgroupArn": format!("arn:aws:redshift-serverless:{}:{}:workgroup/{}", caller.region, caller.account, workgroup.id),
+        "workgroupArn": resource_arn(caller, "workgroup", &workgroup.id),
         "namespaceName": workgroup.namespace,
         "baseCapacity": workgroup.base_capacity,
         "enhancedVpcRouting": workgroup.enhanced_vpc_routing,

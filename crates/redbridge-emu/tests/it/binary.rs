@@ -256,3 +256,56 @@ fn at_the_descriptor_limit_the_accept_loop_backs_off_instead_of_spinning_and_rec
     assert!(health.ends_with(r#"{"status":"ok"}"#), "health answers once descriptors are free again: {health:?}");
     assert!(said.contains("accepting connections again after"), "{said}");
 }
+
+#[test]
+fn a_hostile_organization_file_exits_2_naming_the_file_and_what_is_wrong() {
+    let directory = std::env::temp_dir().join(format!("redbridge-emu-organization-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let file = directory.join("organization.json");
+    std::fs::write(&file, r#"{"id":"o-a1b2c3d4e5","management_account":"999999999999","root":"r-a1b2","accounts":{"111111111111":"ou-a1b2-99999999"}}"#).unwrap();
+    let run = |path: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_redbridge-emu"))
+            .args(["--aws-endpoint", "http://127.0.0.1:9", "--listen", "127.0.0.1:0", "--organization"])
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let refused = run(&file);
+    let missing = run(&directory.join("absent.json"));
+    std::fs::remove_dir_all(&directory).unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains(&format!("`--organization {}`", file.display())), "{stderr}");
+    assert!(stderr.contains("account `111111111111` has parent `ou-a1b2-99999999`"), "{stderr}");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read `--organization"));
+}
+
+#[test]
+fn a_valid_organization_file_is_served_from_the_start() {
+    let directory = std::env::temp_dir().join(format!("redbridge-emu-organization-ok-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let file = directory.join("organization.json");
+    std::fs::write(&file, r#"{"id":"o-a1b2c3d4e5","management_account":"999999999999","root":"r-a1b2"}"#).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_redbridge-emu"))
+        .args(["--aws-endpoint", "http://127.0.0.1:9", "--listen", "127.0.0.1:0"])
+        .env("REDBRIDGE_EMU_ORGANIZATION", &file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let body = "{}";
+    let described = http(
+        line.trim(),
+        &format!(
+            "POST / HTTP/1.0\r\nX-Amz-Target: AWSOrganizationsV20161128.DescribeOrganization\r\nAuthorization: AWS4-HMAC-SHA256 Credential=999999999999/20260101/us-east-1/organizations/aws4_request, Signature=x\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    child.wait().unwrap();
+    std::fs::remove_dir_all(&directory).unwrap();
+    assert!(described.starts_with("HTTP/1.0 200") && described.contains(r#""Id":"o-a1b2c3d4e5""#), "{described}");
+}

@@ -8,11 +8,11 @@ use redbridge_core::doctor::classify::classify;
 
 use crate::support::{Harness, policy, result_rows, rows, run_err, run_ok, run_on};
 
-const CLUSTER_ROLE: &str = "arn:aws:iam::111111111111:role/ClusterRole";
-const BUCKET_ROLE: &str = "arn:aws:iam::222222222222:role/BucketRole";
-const DB_USER: &str = "arn:aws:redshift:us-east-1:111111111111:dbuser:main/awsuser";
-const KEY: &str = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-const CHAIN: &str = "arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole";
+pub(crate) const CLUSTER_ROLE: &str = "arn:aws:iam::111111111111:role/ClusterRole";
+pub(crate) const BUCKET_ROLE: &str = "arn:aws:iam::222222222222:role/BucketRole";
+pub(crate) const DB_USER: &str = "arn:aws:redshift:us-east-1:111111111111:dbuser:main/awsuser";
+pub(crate) const KEY: &str = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+pub(crate) const CHAIN: &str = "arn:aws:iam::111111111111:role/ClusterRole,arn:aws:iam::222222222222:role/BucketRole";
 
 fn bucket_role_policy(actions: &str) -> redbridge_iam::policy::PolicyDocument {
     policy(&format!(
@@ -30,7 +30,7 @@ fn assume_bucket_role() -> redbridge_iam::policy::PolicyDocument {
 }
 
 /// Two accounts wired as the seed article does; the cluster `main` has the cluster role in sync.
-async fn setup(attach: bool) -> Harness {
+pub(crate) async fn setup(attach: bool) -> Harness {
     let h = Harness::start().await;
     let cluster_trust = policy(&format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"redshift.amazonaws.com"}},"Action":"sts:AssumeRole",
@@ -55,7 +55,7 @@ async fn setup(attach: bool) -> Harness {
     h
 }
 
-fn gzip(text: &str) -> Vec<u8> {
+pub(crate) fn gzip(text: &str) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(text.as_bytes()).unwrap();
     encoder.finish().unwrap()

@@ -1,11 +1,13 @@
 //! The emulator through `redbridge-aws`'s SDK adapters, standing on the adapters' in-memory fakes.
 
 mod binary;
+mod caller_access;
 mod control_plane;
 mod copy_unload;
 mod data_api;
 mod hostile_numbers;
 mod http_bounds;
+mod organization;
 mod serverless;
 mod sql_flags;
 mod support;

@@ -55,6 +55,34 @@ impl Harness {
         SdkRedshiftData::from_conf(&self.connector().config(&credentials(account), &region()))
     }
 
+    /// Redshift as a role session (or any other caller's keys).
+    pub fn redshift_as(&self, caller: &Credentials) -> SdkRedshift {
+        SdkRedshift::from_conf(&self.connector().config(caller, &region()))
+    }
+
+    /// Redshift Serverless as a role session.
+    pub fn serverless_as(&self, caller: &Credentials) -> SdkRedshiftServerless {
+        SdkRedshiftServerless::from_conf(&self.connector().config(caller, &region()))
+    }
+
+    /// The Data API as a role session.
+    pub fn data_as(&self, caller: &Credentials) -> SdkRedshiftData {
+        SdkRedshiftData::from_conf(&self.connector().config(caller, &region()))
+    }
+
+    /// A session of `role` (which must exist), assumed by its own account, as keys to sign with.
+    pub async fn session_of(&self, role: &str, session_name: &str) -> Credentials {
+        use redbridge_aws::ports::{Connect as _, Sts as _};
+        let role = RoleArn::parse(role).expect("a role ARN");
+        let sts = self.aws.sts(&Credentials::Account(role.account()));
+        Credentials::from(&sts.assume_role(&role, session_name, None).await.expect("the role is assumed"))
+    }
+
+    /// `PUT /_emu/organization` with `json`; returns the whole answer.
+    pub async fn put_organization(&self, json: &str) -> String {
+        request(&self.emulator.endpoint_url(), "PUT", "/_emu/organization", json).await
+    }
+
     /// Creates or replaces a role with its trust policy and these identity policies (inline).
     pub fn put_role(&self, role: &str, trust: PolicyDocument, identity: Vec<PolicyDocument>) {
         let arn = RoleArn::parse(role).expect("a role ARN");
@@ -172,6 +200,27 @@ pub async fn post(endpoint: &str, account: &str, service: &str, target: Option<&
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.expect("the answer is read");
     answer
+}
+
+/// A plain HTTP request (admin routes); returns the whole answer.
+pub async fn request(endpoint: &str, method: &str, path: &str, body: &str) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let address = endpoint.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.expect("the emulator accepts");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("the request is sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("the answer is read");
+    answer
+}
+
+/// The JSON body of an HTTP answer.
+pub fn json_body(answer: &str) -> serde_json::Value {
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("a JSON body ({e}): {answer}"))
 }
 
 /// Percent-encodes everything but letters, digits, `-` and `_`.
