@@ -104,6 +104,10 @@ pub struct Organization {
     pub accounts: BTreeMap<AccountId, String>,
     /// Every policy, AWS's defaults included.
     pub policies: Vec<OrganizationPolicy>,
+    /// Member accounts the organization's delegation policy lets describe and list it, as a
+    /// delegated administrator for AWS Organizations may
+    /// (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs-policy-delegate.html>).
+    pub delegated_administrators: BTreeSet<AccountId>,
 }
 
 #[derive(Deserialize)]
@@ -120,6 +124,8 @@ struct File {
     policies: Vec<PolicyFile>,
     #[serde(default = "yes")]
     default_full_access: bool,
+    #[serde(default)]
+    delegated_administrators: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -238,6 +244,7 @@ impl Organization {
             units,
             accounts: BTreeMap::new(),
             policies: Vec::new(),
+            delegated_administrators: BTreeSet::new(),
         };
         for id in organization.units.keys() {
             // A cycle never reaches the root; the walk is bounded by the number of units.
@@ -255,6 +262,16 @@ impl Organization {
             organization.accounts.insert(id, parent.clone());
         }
         organization.accounts.entry(management_account).or_insert_with(|| organization.root.clone());
+        for account in &file.delegated_administrators {
+            let id = AccountId::parse(account)
+                .map_err(|_| format!("delegated administrator `{account}` is not a 12-digit account id"))?;
+            if !organization.accounts.contains_key(&id) || id == management_account {
+                return Err(format!(
+                    "delegated administrator `{account}` must be a member account of the organization"
+                ));
+            }
+            organization.delegated_administrators.insert(id);
+        }
         organization.add_policies(file.policies, file.default_full_access)?;
         Ok(organization)
     }

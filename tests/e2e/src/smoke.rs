@@ -193,13 +193,20 @@ pub async fn scenario(aws: &str, emu: &str) -> anyhow::Result<()> {
             .build();
         aws_sdk_redshift::Client::from_conf(config)
     };
-    let seen = session_redshift.describe_clusters().send().await?;
+    // The cluster role grants no `redshift:DescribeClusters`, so the emulator refuses its session
+    // as AWS would; the denial names the session in the cluster's account, which proves the key
+    // was mapped back to it.
+    let Err(refused) = session_redshift.describe_clusters().send().await else {
+        bail!("the emulator let a session without `redshift:DescribeClusters` describe the clusters");
+    };
+    let text = format!("{}", aws_sdk_redshift::error::DisplayErrorContext(&refused));
+    let caller = format!("arn:aws:sts::{CLUSTER_ACCOUNT}:assumed-role/RedbridgeClusterRole/smoke");
     ensure!(
-        seen.clusters().iter().any(|c| c.cluster_identifier() == Some(CLUSTER)),
-        "a session of account {CLUSTER_ACCOUNT} (key `{}`) does not see its cluster",
+        text.contains(&caller) && text.contains("redshift:DescribeClusters"),
+        "the emulator did not judge the session of account {CLUSTER_ACCOUNT} (key `{}`): {text}",
         keys.access_key_id()
     );
-    steps.done("a LocalStack session key is mapped back to its account");
+    steps.done("a LocalStack session key is mapped back to its account and judged by its policies");
 
     let chain = format!("{cluster_role},{bucket_role}");
     let run = |sql: String| {

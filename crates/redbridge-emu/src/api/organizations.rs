@@ -1,7 +1,8 @@
 //! AWS Organizations (AWS JSON 1.1, `X-Amz-Target: AWSOrganizationsV20161128.*`): the four
 //! calls doctor makes — `DescribeOrganization`, `ListParents`, `ListPoliciesForTarget`,
 //! `DescribePolicy` — answered from the organization the emulator was given, with the member
-//! names of the Organizations model (as `aws-sdk-organizations` 1.137 reads them).
+//! names of the Organizations model (as `aws-sdk-organizations` 1.137 reads them). A delegated
+//! administrator account named in the organization file may make them too.
 //!
 //! Who may call (<https://docs.aws.amazon.com/organizations/latest/APIReference/>, each
 //! operation's page): `DescribeOrganization` any account of the organization; the others "only
@@ -96,7 +97,10 @@ pub(crate) fn handle(
             "MasterAccountId": organization.management_account.as_str(),
         }}));
     }
-    if account != organization.management_account {
+    // A delegated administrator reads what the management account reads: the organization's
+    // delegation policy grants it `organizations:Describe*` and `List*`
+    // (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs-policy-delegate.html>).
+    if account != organization.management_account && !organization.delegated_administrators.contains(&account) {
         return Err(access_denied());
     }
     let input = Input(input);

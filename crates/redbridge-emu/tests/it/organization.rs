@@ -196,3 +196,28 @@ async fn an_s3_rcp_denies_a_last_hop_from_outside_the_organization_with_s3s_text
     assert!(h.put_organization(&organization(BOTH, &s3_only)).await.starts_with("HTTP/1.1 200"));
     run_ok(&data, "main", &sql).await;
 }
+
+#[tokio::test]
+async fn a_delegated_administrator_reads_the_organization_and_other_members_still_may_not() {
+    let h = Harness::start().await;
+    let delegated = format!(
+        r#"{{"id":"o-a1b2c3d4e5","management_account":"999999999999","root":"r-a1b2",
+            "units":[{{"id":"ou-a1b2-11111111","name":"Data","parent":"r-a1b2"}}],
+            "accounts":{BOTH},"delegated_administrators":["222222222222"]}}"#
+    );
+    let answer = h.put_organization(&delegated).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let input = r#"{"ChildId":"111111111111"}"#;
+    let parents = json_body(&call(&h, "222222222222", "ListParents", input).await);
+    assert_eq!(parents["Parents"][0]["Id"], "ou-a1b2-11111111", "the delegated administrator lists parents");
+    let input = r#"{"TargetId":"111111111111","Filter":"RESOURCE_CONTROL_POLICY"}"#;
+    let listed = json_body(&call(&h, "222222222222", "ListPoliciesForTarget", input).await);
+    assert_eq!(listed["Policies"][0]["Id"], "p-RCPFullAWSAccess");
+    let member = json_body(&call(&h, "111111111111", "ListParents", r#"{"ChildId":"111111111111"}"#).await);
+    assert_eq!(member["__type"], "AccessDeniedException", "a member that is not delegated is still refused");
+
+    let outsider = delegated.replace(r#"["222222222222"]"#, r#"["333333333333"]"#);
+    let refused = h.put_organization(&outsider).await;
+    assert!(refused.starts_with("HTTP/1.1 400"), "{refused}");
+    assert!(refused.contains("delegated administrator `333333333333` must be a member account"), "{refused}");
+}
