@@ -24,6 +24,8 @@ fn plan() -> Plan {
         region: Some("eu-west-1".into()),
         access: Some("both".into()),
         db_users: vec!["etl".into()],
+        // A key's permissions need its policy too: the check assumes it delegates to IAM.
+        kms_key: Some("arn:aws:kms:eu-west-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab".into()),
         ..RawSpec::default()
     };
     Plan::new(&Spec::from_raw(&raw).unwrap()).unwrap()
