@@ -122,6 +122,38 @@ where
     .await
 }
 
+/// `doctor --operator`'s reads: each account's caller (STS, concurrently) and its policies.
+/// Credentials of another account make that account's policies unknown, with the reason; an
+/// account whose STS cannot be asked is the error.
+pub async fn read_account_operators<I, S, K, R, N>(
+    ports: &Ports<I, S, K, R, N>,
+) -> Result<Vec<OperatorRead>, AccountCheckError>
+where
+    I: Iam,
+    S: Sts,
+    K: Kms,
+    R: Redshift,
+    N: RedshiftServerless,
+{
+    let answers = join_all(ports.accounts.iter().map(|account| account.sts.caller_identity())).await;
+    let mut callers = Vec::new();
+    for (account, answer) in ports.accounts.iter().zip(answers) {
+        callers.push(answer.map_err(|source| AccountCheckError::Sts { account: account.account, source })?);
+    }
+    Ok(join_all(ports.accounts.iter().zip(&callers).map(|(account, caller)| async move {
+        let policies = if caller.account == account.account {
+            read_principal(&account.iam, &caller.arn).await
+        } else {
+            Known::unknown(format!(
+                "the credentials for account `{}` belong to account `{}`; use the profile of account `{}`",
+                account.account, caller.account, account.account
+            ))
+        };
+        OperatorRead { account: account.account, caller: caller.arn.clone(), policies }
+    }))
+    .await)
+}
+
 /// The verdict on one account's operator for `command`, judging the calls `keep` selects.
 pub fn judge(
     plan: &Plan,
