@@ -9,7 +9,7 @@
 //! to perform: ACTION on resource: ARN because no identity-based policy allows the ACTION
 //! action`, `… with an explicit deny in a service control policy`, …), also when Redshift wraps
 //! them in a COPY or UNLOAD error (`S3ServiceException:User: … ,Status 403,Error AccessDenied`):
-//! [`policy_denial`] reads that kind and maps it to the finding of the hop it concerns.
+//! `policy_denial` reads that kind and maps it to the finding of the hop it concerns.
 
 use serde::Serialize;
 
