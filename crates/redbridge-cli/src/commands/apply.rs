@@ -72,7 +72,7 @@ pub struct AwsArgs {
     ],
     &[
         (exit::SUCCESS, "applied, nothing to change, or a dry run"),
-        (exit::FINDINGS, "a change failed, or the confirmation was declined"),
+        (exit::FINDINGS, "a change failed, the operator lacks a permission, or the confirmation was declined"),
     ],
 ))]
 pub struct Args {
