@@ -398,3 +398,18 @@ fn a_pass_role_denied_during_apply_stops_with_the_guidance_and_a_rerun_converges
     assert_eq!(code, ExitCode::SUCCESS);
     assert!(ui.out.contains("no changes"), "{}", ui.out);
 }
+
+#[test]
+fn operators_with_the_planned_apply_policies_apply_without_a_word_about_permissions() {
+    let plan = plan();
+    let aws = world(&plan);
+    let planned = redbridge_core::operator::operator_policies(&plan);
+    grant(&aws, "111111111111", planned.redshift.apply.clone());
+    grant(&aws, "222222222222", planned.s3.apply.clone());
+    let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
+    assert_eq!(code, ExitCode::SUCCESS, "{}", ui.out);
+    assert!(ui.notes.is_empty(), "{:?}", ui.notes);
+    assert!(!ui.out.contains("the operator lacks"), "{}", ui.out);
+    let (_, destroyed) = run(&aws, &plan, options(Mode::Destroy), true);
+    assert!(destroyed.notes.is_empty() && !destroyed.out.contains("lacks"), "{}", destroyed.out);
+}
