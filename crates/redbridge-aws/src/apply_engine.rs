@@ -299,6 +299,9 @@ pub struct StepRecord {
     /// What happened.
     #[serde(flatten)]
     pub outcome: Outcome,
+    /// The action AWS denied, when the change failed with access denied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denied_action: Option<String>,
 }
 
 /// Every change of a run and what happened to it.
@@ -342,6 +345,7 @@ where
     let mut failed = false;
     for account in &diff.accounts {
         for change in &account.changes {
+            let mut denied_action = None;
             let outcome = if failed {
                 Outcome::NotRun
             } else if change.kind == ChangeKind::Unchanged || change.action == Action::None {
@@ -356,6 +360,9 @@ where
                     }
                     Err(error) => {
                         failed = true;
+                        if let AwsError::AccessDenied { action, .. } = &error {
+                            denied_action.clone_from(action);
+                        }
                         Outcome::Failed { error: error.to_string() }
                     }
                 }
@@ -365,6 +372,7 @@ where
                 kind: change.kind,
                 subject: change.subject.clone(),
                 outcome,
+                denied_action,
             });
         }
     }

@@ -7,13 +7,23 @@
 //! before anything else is read. What a step would change but could not be read stops it too
 //! ([`Prepared::diff`] is then [`Unreadable`]); what no step changes (the bucket's settings) is
 //! read for the record and never blocks.
+//!
+//! Before the first change, [`check_operator`] reads each account's caller's own policies and
+//! judges the writes of the diff with them: what is missing is listed at once; what cannot be
+//! read is said and the run goes on.
 
+use futures_util::future::join_all;
 use redbridge_core::Plan;
 use redbridge_core::converge::{ApplyOptions, Diff, Unreadable, apply_diff, destroy_diff};
-use redbridge_core::doctor::Snapshot;
+use redbridge_core::doctor::{Known, Snapshot};
+use redbridge_core::operator::OperatorCommand;
+use redbridge_core::operator::check::{OperatorVerdict, check_calls, diff_needs, needed};
+use redbridge_core::operator::principal::PrincipalPolicies;
+use redbridge_iam::AccountId;
 
 use crate::apply_engine::{AccountCheckError, Ports, verify_accounts};
-use crate::ports::{Iam, Kms, Redshift, RedshiftServerless, S3, Sts};
+use crate::ports::{CallerIdentity, Iam, Kms, Redshift, RedshiftServerless, S3, Sts};
+use crate::principal_reader::read_principal;
 use crate::snapshot_reader::{self, ReadStats};
 
 /// Apply or destroy.
@@ -47,6 +57,8 @@ pub struct Prepared {
     pub stats: ReadStats,
     /// The changes, or what they would touch that could not be read.
     pub diff: Result<Diff, Unreadable>,
+    /// Who each account's credentials are, in the ports' order.
+    pub callers: Vec<CallerIdentity>,
 }
 
 /// Checks the accounts, reads both of them and diffs the plan for `mode`. `s3` is the bucket
@@ -65,7 +77,7 @@ where
     N: RedshiftServerless,
     B: S3,
 {
-    verify_accounts(ports).await?;
+    let callers = verify_accounts(ports).await?;
     let (snapshot, read) = snapshot_reader::read(plan, ports, s3, &[], false).await;
     // The account check is one round trip of its own, before the reads.
     let checks = ports.accounts.len() as u32;
@@ -74,5 +86,112 @@ where
         Mode::Apply { adopt } => apply_diff(plan, &snapshot, ApplyOptions { adopt }),
         Mode::Destroy => destroy_diff(plan, &snapshot),
     };
-    Ok(Prepared { snapshot, stats, diff })
+    Ok(Prepared { snapshot, stats, diff, callers })
+}
+
+/// One account's operator: who it is and its policies, or why they could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperatorRead {
+    /// The account.
+    pub account: AccountId,
+    /// The caller STS named.
+    pub caller: String,
+    /// Its identity policies and boundary.
+    pub policies: Known<PrincipalPolicies>,
+}
+
+/// Reads the policies of every account's caller, concurrently.
+pub async fn read_operators<I, S, K, R, N>(
+    ports: &Ports<I, S, K, R, N>,
+    callers: &[CallerIdentity],
+) -> Vec<OperatorRead>
+where
+    I: Iam,
+    S: Sts,
+    K: Kms,
+    R: Redshift,
+    N: RedshiftServerless,
+{
+    join_all(ports.accounts.iter().zip(callers).map(|(account, caller)| async move {
+        OperatorRead {
+            account: account.account,
+            caller: caller.arn.clone(),
+            policies: read_principal(&account.iam, &caller.arn).await,
+        }
+    }))
+    .await
+}
+
+/// `doctor --operator`'s reads: each account's caller (STS, concurrently) and its policies.
+/// Credentials of another account make that account's policies unknown, with the reason; an
+/// account whose STS cannot be asked is the error.
+pub async fn read_account_operators<I, S, K, R, N>(
+    ports: &Ports<I, S, K, R, N>,
+) -> Result<Vec<OperatorRead>, AccountCheckError>
+where
+    I: Iam,
+    S: Sts,
+    K: Kms,
+    R: Redshift,
+    N: RedshiftServerless,
+{
+    let answers = join_all(ports.accounts.iter().map(|account| account.sts.caller_identity())).await;
+    let mut callers = Vec::new();
+    for (account, answer) in ports.accounts.iter().zip(answers) {
+        callers.push(answer.map_err(|source| AccountCheckError::Sts { account: account.account, source })?);
+    }
+    Ok(join_all(ports.accounts.iter().zip(&callers).map(|(account, caller)| async move {
+        let policies = if caller.account == account.account {
+            read_principal(&account.iam, &caller.arn).await
+        } else {
+            Known::unknown(format!(
+                "the credentials for account `{}` belong to account `{}`; use the profile of account `{}`",
+                account.account, caller.account, account.account
+            ))
+        };
+        OperatorRead { account: account.account, caller: caller.arn.clone(), policies }
+    }))
+    .await)
+}
+
+/// The verdict on one account's operator for `command`, judging the calls `keep` selects.
+pub fn judge(
+    plan: &Plan,
+    read: &OperatorRead,
+    command: OperatorCommand,
+    keep: impl Fn(&redbridge_core::operator::OperatorCall) -> bool,
+) -> OperatorVerdict {
+    match &read.policies {
+        Known::Known { value } => OperatorVerdict::of(value, check_calls(plan, command, read.account, value, keep)),
+        Known::Absent => OperatorVerdict::Unreadable {
+            principal: Some(read.caller.clone()),
+            reason: format!("`{}` does not exist", read.caller),
+        },
+        Known::Unknown { reason } => {
+            OperatorVerdict::Unreadable { principal: Some(read.caller.clone()), reason: reason.clone() }
+        }
+    }
+}
+
+/// Before the first change: each account's operator judged on the writes `diff` makes (apply's
+/// and destroy's permissions are the `apply` policy's).
+pub async fn check_operator<I, S, K, R, N>(
+    plan: &Plan,
+    ports: &Ports<I, S, K, R, N>,
+    callers: &[CallerIdentity],
+    diff: &Diff,
+) -> Vec<(AccountId, OperatorVerdict)>
+where
+    I: Iam,
+    S: Sts,
+    K: Kms,
+    R: Redshift,
+    N: RedshiftServerless,
+{
+    let needs = diff_needs(diff);
+    read_operators(ports, callers)
+        .await
+        .iter()
+        .map(|read| (read.account, judge(plan, read, OperatorCommand::Apply, |call| needed(&needs, call))))
+        .collect()
 }

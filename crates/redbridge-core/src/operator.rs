@@ -496,6 +496,7 @@ impl Calls<'_> {
     }
 }
 
+pub mod check;
 pub mod principal;
 
 #[cfg(test)]

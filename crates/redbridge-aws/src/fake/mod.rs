@@ -207,6 +207,11 @@ impl FakeAws {
         self.lock().denials.push((account, operation.to_owned()));
     }
 
+    /// Lifts every denial [`deny`](Self::deny) made (the grant after an access denied).
+    pub fn clear_denials(&self) {
+        self.lock().denials.clear();
+    }
+
     /// Adds a bucket in `region` with this policy.
     pub fn seed_bucket(&self, bucket: &str, region: Region, policy: Option<PolicyDocument>) {
         self.edit(|s| {
@@ -366,8 +371,20 @@ pub struct FakeRedshift {
     aws: FakeAws,
 }
 
-/// Rejects attaching a role that does not exist, as Redshift does.
+/// Rejects attaching a role that does not exist, as Redshift does, and passing a role when
+/// `iam:PassRole` is denied (with IAM's text, as Redshift returns it).
 fn check_attachable(world: &World, role: &str) -> AwsResult<()> {
+    let account = role.split(':').nth(4).and_then(|a| AccountId::parse(a).ok());
+    if world.denials.iter().any(|(a, op)| op == "iam:PassRole" && (a.is_none() || *a == account)) {
+        let caller = format!("arn:aws:iam::{}:user/fake", account.map(|a| a.to_string()).unwrap_or_default());
+        return Err(AwsError::AccessDenied {
+            action: Some("iam:PassRole".to_owned()),
+            principal: Some(caller.clone()),
+            message: format!(
+                "User: {caller} is not authorized to perform: iam:PassRole on resource: {role} because no identity-based policy allows the iam:PassRole action"
+            ),
+        });
+    }
     if world.state.roles.contains_key(role) {
         Ok(())
     } else {

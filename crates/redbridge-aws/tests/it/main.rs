@@ -16,6 +16,7 @@ mod mocks_pages;
 mod mocks_sessions;
 #[cfg(feature = "sdk")]
 mod mocks_users;
+mod operator_apply;
 mod operator_policies;
 mod principal_reader;
 mod round_trip_run;

@@ -4,6 +4,11 @@
 //! waits for `in-sync`. Everything up to the diff is `redbridge_aws::converge_run::prepare`;
 //! the changes are `redbridge_aws::apply_engine::execute`.
 //!
+//! Before the first change, each account's caller's own policies are read and the writes of the
+//! diff judged with them: what is missing is listed at once, per account, with the policy to add
+//! (`operator.rs`); what cannot be read is said in one line, and a change AWS then denies stops
+//! the run with the same guidance.
+//!
 //! The tokio runtime and the AWS configuration exist only inside [`run_mode`] (for `apply` and
 //! `destroy`): every other command stays offline.
 
@@ -17,6 +22,8 @@ use redbridge_aws::ports::{Iam, Kms, Redshift, RedshiftServerless, S3, Sts};
 use redbridge_core::Plan;
 use redbridge_core::Spec;
 use redbridge_core::converge::Diff;
+use redbridge_core::operator::check::{MissingPermission, OperatorVerdict, access_denied_guidance};
+use redbridge_iam::AccountId;
 use serde::Serialize;
 
 use crate::accounts::{self, HopProfile, Profiles, parse_hop_profile};
@@ -65,7 +72,7 @@ pub struct AwsArgs {
     ],
     &[
         (exit::SUCCESS, "applied, nothing to change, or a dry run"),
-        (exit::FINDINGS, "a change failed, or the confirmation was declined"),
+        (exit::FINDINGS, "a change failed, the operator lacks a permission, or the confirmation was declined"),
     ],
 ))]
 pub struct Args {
@@ -133,7 +140,20 @@ struct JsonResult<'a> {
     diff: &'a Diff,
     #[serde(skip_serializing_if = "Option::is_none")]
     report: Option<&'a Report>,
+    /// Each account's operator judged before the first change.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    operator: &'a [AccountVerdict<'a>],
+    /// What to grant when a change failed with access denied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_denied: Option<&'a MissingPermission>,
     status: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct AccountVerdict<'a> {
+    account: AccountId,
+    #[serde(flatten)]
+    verdict: &'a OperatorVerdict,
 }
 
 /// The whole command over any ports: verify, read, diff, print, confirm, execute, report.
@@ -170,13 +190,22 @@ where
     let diff =
         prepared.diff.map_err(|e| anyhow::Error::new(exit::RuntimeError(format!("{e}; nothing was changed"))))?;
     let json = options.output == OutputFormat::Json;
-    let emit_json = |ui: &mut dyn Ui, report: Option<&Report>, status: &'static str| {
+    let mut verdicts: Vec<(AccountId, OperatorVerdict)> = Vec::new();
+    let emit_json = |ui: &mut dyn Ui,
+                     verdicts: &[(AccountId, OperatorVerdict)],
+                     report: Option<&Report>,
+                     access_denied: Option<&MissingPermission>,
+                     status: &'static str| {
+        let operator: Vec<AccountVerdict> =
+            verdicts.iter().map(|(account, verdict)| AccountVerdict { account: *account, verdict }).collect();
         let result = JsonResult {
             schema_version: crate::output::SCHEMA_VERSION,
             command: verb,
             dry_run: options.dry_run,
             diff: &diff,
             report,
+            operator: &operator,
+            access_denied,
             status,
         };
         ui.out(&(serde_json::to_string_pretty(&result).unwrap_or_default() + "\n"));
@@ -189,7 +218,7 @@ where
         if json {
             // One JSON document on standard output, the blockers in its diff; the error goes to
             // standard error (even under `--quiet`) with the exit code the error would have had.
-            emit_json(ui, None, "blocked");
+            emit_json(ui, &verdicts, None, None, "blocked");
             let label = crate::color::paint(crate::color::stderr(), crate::color::styles::ERROR, "error");
             crate::output::error(&format!("{label}: nothing was changed: {}", reasons.join("; ")));
             return Ok(ExitCode::from(crate::exit::USAGE));
@@ -198,15 +227,37 @@ where
     }
     if !diff.has_changes() {
         if json {
-            emit_json(ui, None, "no_changes");
+            emit_json(ui, &verdicts, None, None, "no_changes");
         } else {
             ui.out("no changes: AWS already matches the plan\n");
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if options.dry_run {
+    // The operator's own permissions, judged on the writes this diff makes.
+    verdicts = converge_run::check_operator(plan, ports, &prepared.callers, &diff).await;
+    for (account, verdict) in &verdicts {
+        if let OperatorVerdict::Unreadable { reason, .. } = verdict {
+            ui.note(&format!(
+                "{}; going on (a change AWS denies stops the run)",
+                operator::unreadable_line(*account, reason)
+            ));
+        }
+    }
+    let refusal = operator::refusal(&verdicts, verb);
+    if let (Some(refusal), false) = (&refusal, options.dry_run) {
         if json {
-            emit_json(ui, None, "dry_run");
+            emit_json(ui, &verdicts, None, None, "refused");
+        } else {
+            ui.out(refusal);
+        }
+        return Ok(ExitCode::from(exit::FINDINGS));
+    }
+    if options.dry_run {
+        if let (Some(refusal), false) = (&refusal, json) {
+            ui.out(refusal);
+        }
+        if json {
+            emit_json(ui, &verdicts, None, None, "dry_run");
         } else {
             ui.out("dry run: nothing was changed\n");
         }
@@ -214,20 +265,30 @@ where
     }
     if !options.yes && !ui.confirm(&format!("{verb} these changes? type `yes` to go ahead:"))? {
         if json {
-            emit_json(ui, None, "cancelled");
+            emit_json(ui, &verdicts, None, None, "cancelled");
         } else {
             ui.out("cancelled: nothing was changed\n");
         }
         return Ok(ExitCode::from(exit::FINDINGS));
     }
     let report = apply_engine::execute(&diff, ports, settings, sleeper, progress).await;
+    let denied = report.failure().and_then(|step| {
+        let action = step.denied_action.as_deref()?;
+        let apply_engine::Outcome::Failed { error } = &step.outcome else { return None };
+        Some(access_denied_guidance(plan, step.account, action, error))
+    });
     if json {
-        emit_json(ui, Some(&report), if report.succeeded() { "done" } else { "failed" });
+        emit_json(ui, &verdicts, Some(&report), denied.as_ref(), if report.succeeded() { "done" } else { "failed" });
     } else {
         ui.out_styled(&render::run_report(&report, verb), render::diff_style);
+        if let Some(denied) = &denied {
+            ui.out(&operator::denied_text(denied, verb));
+        }
     }
     Ok(if report.succeeded() { ExitCode::SUCCESS } else { ExitCode::from(exit::FINDINGS) })
 }
+
+pub mod operator;
 
 #[cfg(test)]
 mod tests;

@@ -27,11 +27,12 @@ use crate::spec_args::SpecArgs;
         "redbridge doctor --spec examples/serverless-unload-kms.toml \\\n      --snapshot examples/serverless-broken.snapshot.json",
         "redbridge doctor --spec examples/serverless-unload-kms.toml \\\n      --redshift-profile analytics --s3-profile data",
         "redbridge doctor --spec examples/provisioned-copy.toml --sql-file examples/seed-article.sql",
+        "redbridge doctor --spec examples/serverless-unload-kms.toml --operator \\\n      --redshift-profile analytics --s3-profile data",
     ],
     &[
         (exit::SUCCESS, "healthy: every action the statements need is allowed"),
-        (exit::FINDINGS, "broken: something blocks (the report says which hop and the fix)"),
-        (exit::INCOMPLETE, "unknown: the verdict depends on state that could not be read"),
+        (exit::FINDINGS, "broken: something blocks (the report says which hop and the fix), or a missing permission"),
+        (exit::INCOMPLETE, "unknown: the verdict depends on state (or operator policies) that could not be read"),
     ],
 ))]
 pub struct Args {
@@ -71,10 +72,22 @@ pub struct Args {
     /// How to print the report.
     #[arg(long, short, value_enum, default_value_t)]
     pub output: OutputFormat,
+    /// Judge instead whether the profiles' callers may run `apply`, `doctor` and `test` for this
+    /// spec: their own policies and boundary against the planned operator policies.
+    #[arg(long, conflicts_with_all = ["snapshot", "save", "sql", "sql_file"])]
+    pub operator: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let plan = args.spec.plan()?;
+    if args.operator {
+        let profiles = Profiles {
+            redshift: args.redshift_profile.as_deref(),
+            s3: args.s3_profile.as_deref(),
+            hops: &args.hop_profile,
+        };
+        return super::doctor_operator::run(&plan, profiles, args.output);
+    }
     let sql = user_sql(&args)?;
     if let Some(path) = &args.save
         && !args.force

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod completions;
 pub mod destroy;
 pub mod doctor;
+pub mod doctor_operator;
 pub mod explain;
 pub mod lint;
 pub mod plan;

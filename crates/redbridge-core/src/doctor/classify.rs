@@ -4,6 +4,12 @@
 //! project's reference (`redshift-cross-account.md`). Where Redshift's words do not say which
 //! hop failed (the second hop's refusal is reported like the first's, unconfirmed), the
 //! classification says so instead of guessing.
+//!
+//! AWS's access denied texts name the kind of policy that refused (`User: ARN is not authorized
+//! to perform: ACTION on resource: ARN because no identity-based policy allows the ACTION
+//! action`, `… with an explicit deny in a service control policy`, …), also when Redshift wraps
+//! them in a COPY or UNLOAD error (`S3ServiceException:User: … ,Status 403,Error AccessDenied`):
+//! `policy_denial` reads that kind and maps it to the finding of the hop it concerns.
 
 use serde::Serialize;
 
@@ -102,6 +108,9 @@ pub fn classify(error: &str) -> Classification {
             certain: true,
         };
     }
+    if let Some(classification) = policy_denial(text, &lower) {
+        return classification;
+    }
     if lower.contains("is not authorized to perform") {
         // `User: arn:aws:sts::A:assumed-role/<role>/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource ...`
         let role = quoted("assumed-role/").map(|s| s.split('/').next().unwrap_or_default().to_owned());
@@ -152,3 +161,118 @@ pub fn classify(error: &str) -> Classification {
         certain: false,
     }
 }
+
+/// The kind of policy an AWS access denied text names, as AWS words it. Sources: the IAM User
+/// Guide, "Troubleshooting access denied error messages"
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html>), whose
+/// examples are each cited below; it notes that an SCP denial always reads "explicit deny",
+/// even when no SCP allows the action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DeniedBy {
+    /// `… with an explicit deny in a service control policy` (section "Access denied due to a
+    /// Service Control Policy").
+    Scp,
+    /// `… with an explicit deny in a resource control policy` (section "Access denied due to a
+    /// resource control policy"; RCPs, November 2024, deny only: there is no implicit form).
+    Rcp,
+    /// `… because no permissions boundary allows the ACTION action` and `… with an explicit
+    /// deny in a permissions boundary` (section "Access denied due to a permissions boundary").
+    Boundary,
+    /// `… because no identity-based policy allows the ACTION action` (section "Access denied due
+    /// to identity-based policies", implicit denial).
+    NoIdentityPolicy,
+    /// `… with an explicit deny in an identity-based policy` (same section, explicit denial).
+    IdentityDeny,
+    /// `… because no resource-based policy allows the ACTION action` and `… with an explicit
+    /// deny in a resource-based policy` (section "Access denied due to resource-based policies").
+    ResourcePolicy,
+    /// `… because the role trust policy …` and `… with an explicit deny in the role trust
+    /// policy` (section "Access denied due to role trust policies").
+    TrustPolicy,
+    /// `… because no VPC endpoint policy allows …` and `… with an explicit deny in a VPC
+    /// endpoint policy` (section "Access denied due to a VPC endpoint policy").
+    VpcEndpoint,
+}
+
+impl DeniedBy {
+    /// What the text names. A VPC endpoint denial "transitively through a service control
+    /// policy" is the SCP's (the IAM guide's last example).
+    fn of(lower: &str) -> Option<Self> {
+        [
+            ("service control policy", Self::Scp),
+            ("resource control policy", Self::Rcp),
+            ("permissions boundary", Self::Boundary),
+            ("no identity-based policy allows", Self::NoIdentityPolicy),
+            ("explicit deny in an identity-based policy", Self::IdentityDeny),
+            ("resource-based policy", Self::ResourcePolicy),
+            ("role trust policy", Self::TrustPolicy),
+            ("vpc endpoint policy", Self::VpcEndpoint),
+        ]
+        .into_iter()
+        .find(|(phrase, _)| lower.contains(phrase))
+        .map(|(_, kind)| kind)
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            Self::Scp => {
+                "a service control policy of the caller's organization denies it (AWS says \"explicit deny\" for SCPs even when no SCP allows it)"
+            }
+            Self::Rcp => "a resource control policy of the resource owner's organization denies it",
+            Self::Boundary => "the caller's permissions boundary does not allow it",
+            Self::NoIdentityPolicy => "no identity-based policy of the caller allows it",
+            Self::IdentityDeny => "an identity-based policy of the caller denies it",
+            Self::ResourcePolicy => "the resource's policy (bucket or key policy) does not allow it, or denies it",
+            Self::TrustPolicy => "the role's trust policy does not allow the caller",
+            Self::VpcEndpoint => {
+                "the VPC endpoint's policy does not allow it (enhanced VPC routing sends the request through it)"
+            }
+        }
+    }
+}
+
+/// An AWS access denied text that names the kind of policy that refused, alone or wrapped by
+/// Redshift: the finding of that policy's hop. `None` for a text naming no policy kind.
+fn policy_denial(text: &str, lower: &str) -> Option<Classification> {
+    if !lower.contains("is not authorized to perform") {
+        return None;
+    }
+    let kind = DeniedBy::of(lower)?;
+    let after = |marker: &str| -> Option<String> {
+        let start = lower.find(marker)? + marker.len();
+        let rest = text[start..].trim_start_matches([' ', '"', '\'']);
+        let end = rest.find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ',').unwrap_or(rest.len());
+        Some(rest[..end].trim_end_matches(['.', ';']).to_owned()).filter(|s| !s.is_empty())
+    };
+    let action = after("to perform:").unwrap_or_default();
+    let principal = after("user:");
+    let role = after("assumed-role/").map(|s| s.split('/').next().unwrap_or_default().to_owned());
+    let service = action.split(':').next().unwrap_or_default().to_ascii_lowercase();
+    let code = match (kind, service.as_str()) {
+        (DeniedBy::Scp, _) => FindingCode::ScpDenies,
+        (DeniedBy::Rcp, _) => FindingCode::RcpDenies,
+        (DeniedBy::Boundary, _) => FindingCode::PermissionsBoundaryDenies,
+        (DeniedBy::VpcEndpoint, _) => FindingCode::EnhancedVpcRouting,
+        (DeniedBy::TrustPolicy, _) | (DeniedBy::ResourcePolicy, "sts") => FindingCode::PreviousRoleNotTrusted,
+        (_, "kms") => FindingCode::KmsKeyNotAllowed,
+        (_, "sts") => FindingCode::AssumeRoleNotAllowed,
+        (DeniedBy::IdentityDeny, _) => FindingCode::S3ExplicitDeny,
+        _ => FindingCode::S3PermissionMissing,
+    };
+    let who = match (&role, &principal) {
+        (Some(role), _) => format!("role `{role}`"),
+        (None, Some(principal)) => format!("`{principal}`"),
+        (None, None) => "the caller".to_owned(),
+    };
+    let on = after("on resource:").map(|r| format!(" on `{r}`")).unwrap_or_default();
+    Some(Classification {
+        code,
+        subject: role.or(principal),
+        meaning: format!("{who} may not `{action}`{on}: {}", kind.words()),
+        certain: true,
+    })
+}
+
+#[cfg(test)]
+#[path = "classify_tests.rs"]
+mod tests;

@@ -69,6 +69,12 @@ pub enum FindingCode {
     UnrecognisedError,
     /// RB199: part of the state could not be read.
     StateUnreadable,
+    /// RB185: a service control policy of the caller's organization denies the action.
+    ScpDenies,
+    /// RB186: a resource control policy of the resource owner's organization denies the request.
+    RcpDenies,
+    /// RB187: the caller's permissions boundary does not allow the action.
+    PermissionsBoundaryDenies,
     /// A linter diagnostic on a statement given with `doctor --sql`: its `RB-SQL-NNN` code from
     /// `redbridge_sql::codes`.
     Lint(&'static str),
@@ -104,6 +110,9 @@ impl FindingCode {
         Self::CopySourceEmpty,
         Self::UnrecognisedError,
         Self::StateUnreadable,
+        Self::ScpDenies,
+        Self::RcpDenies,
+        Self::PermissionsBoundaryDenies,
     ];
 
     /// Every doctor code, in order (see [`Self::ALL`]).
@@ -141,6 +150,9 @@ impl FindingCode {
             Self::CopySourceEmpty => "RB184",
             Self::UnrecognisedError => "RB190",
             Self::StateUnreadable => "RB199",
+            Self::ScpDenies => "RB185",
+            Self::RcpDenies => "RB186",
+            Self::PermissionsBoundaryDenies => "RB187",
             Self::Lint(code) => code,
         }
     }
@@ -181,6 +193,9 @@ impl FindingCode {
             Self::CopySourceEmpty => "COPY from a prefix that has no objects",
             Self::UnrecognisedError => "Redshift's error text was not recognised",
             Self::StateUnreadable => "part of the state could not be read",
+            Self::ScpDenies => "a service control policy denies the action",
+            Self::RcpDenies => "a resource control policy denies the request",
+            Self::PermissionsBoundaryDenies => "a permissions boundary does not allow the action",
             Self::Lint(code) => {
                 redbridge_sql::codes::ALL.iter().find(|(c, _)| *c == code).map_or("", |(_, meaning)| *meaning)
             }

@@ -250,10 +250,18 @@ fn verbose_prints_what_reading_cost_and_an_unreadable_role_stops_before_any_chan
     let aws = world(&plan);
     let (code, ui) = run(&aws, &plan, Options { verbose: true, ..options(Mode::Apply { adopt: false }) }, true);
     assert_eq!(code, ExitCode::SUCCESS, "{}", ui.out);
-    let calls = aws.calls().iter().take_while(|c| !c.starts_with("iam:CreateRole")).count();
+    // The reads up to the operator's own policies (`iam:GetUser`), which come after the diff.
+    let calls = aws.calls().iter().take_while(|c| !c.starts_with("iam:GetUser")).count();
     assert_eq!(
-        ui.notes,
-        [format!("read both accounts with {calls} AWS calls; longest dependent sequence: 2 round trip(s)")]
+        ui.notes[0],
+        format!("read both accounts with {calls} AWS calls; longest dependent sequence: 2 round trip(s)")
+    );
+    // The fakes' callers have no readable policies: said in one line per account, and apply goes on.
+    assert_eq!(
+        ui.notes[1..],
+        ["111111111111", "222222222222"].map(|account| format!(
+            "could not read the operator's policies in account `{account}`: user `fake` does not exist; going on (a change AWS denies stops the run)"
+        ))
     );
 
     aws.deny(Some(plan.spec.redshift_account), "iam:GetRole");
@@ -282,4 +290,126 @@ fn verbose_prints_what_reading_cost_and_an_unreadable_role_stops_before_any_chan
     );
     assert!(ui.out.is_empty(), "no diff is shown: {}", ui.out);
     assert_eq!(aws.state(), before);
+}
+
+/// The fakes' caller in `account` (`user/fake`) with `policy` inline.
+fn grant(aws: &FakeAws, account: &str, policy: redbridge_iam::policy::PolicyDocument) {
+    let arn = format!("arn:aws:iam::{account}:user/fake");
+    aws.edit(|state| {
+        state.users.insert(
+            arn.clone(),
+            redbridge_aws::fake::FakeUser {
+                arn,
+                inline_policies: std::collections::BTreeMap::from([("redbridge".into(), policy)]),
+                groups: Vec::new(),
+            },
+        );
+    });
+}
+
+/// Operators with the planned apply policies, less `iam:PassRole` in the Redshift account.
+fn operators_without_pass_role(plan: &Plan, aws: &FakeAws) -> redbridge_iam::policy::Statement {
+    let planned = redbridge_core::operator::operator_policies(plan);
+    let mut apply = planned.redshift.apply.clone();
+    let index = apply.statements.iter().position(|s| s.action_patterns().iter().any(|a| a == "iam:PassRole")).unwrap();
+    let pass_role = apply.statements.remove(index);
+    grant(aws, "111111111111", apply);
+    grant(aws, "222222222222", planned.s3.apply.clone());
+    pass_role
+}
+
+#[test]
+fn an_operator_without_pass_role_is_refused_before_any_change_with_the_policy_to_add() {
+    let plan = plan();
+    let aws = world(&plan);
+    let pass_role = operators_without_pass_role(&plan, &aws);
+    let before = aws.state();
+    let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
+    assert_eq!(code, ExitCode::from(exit::FINDINGS), "{}", ui.out);
+    assert_eq!(aws.state(), before, "nothing was changed");
+    let refusal = &ui.out[ui.out.find("the operator lacks").expect(&ui.out)..];
+    let role = plan.chain.roles()[0].to_string();
+    let pasted = redbridge_iam::policy::PolicyDocument::new(vec![pass_role]).to_json_pretty();
+    let indented: String = pasted.lines().map(|l| format!("    {l}\n")).collect();
+    assert_eq!(
+        refusal,
+        format!(
+            "the operator lacks permissions apply needs; nothing was changed\n\
+             account `111111111111`: `arn:aws:iam::111111111111:user/fake` may not:\n  \
+             - `iam:PassRole` on `{role}`: no identity-based policy allows it\n  \
+             add these statements to its policies (a policy ready to paste):\n{indented}\
+             then rerun `redbridge apply`\n"
+        )
+    );
+    assert!(ui.notes.is_empty(), "both operators were read: {:?}", ui.notes);
+
+    let (code, ui) =
+        run(&aws, &plan, Options { output: OutputFormat::Json, ..options(Mode::Apply { adopt: false }) }, true);
+    assert_eq!(code, ExitCode::from(exit::FINDINGS));
+    assert_matches_schema("apply.schema.json", &ui.out);
+    let json: serde_json::Value = serde_json::from_str(&ui.out).unwrap();
+    assert_eq!(json["status"], "refused");
+    assert_eq!(json["operator"][0]["status"], "missing");
+    assert_eq!(json["operator"][0]["missing"][0]["action"], "iam:PassRole");
+    assert_eq!(json["operator"][0]["missing"][0]["cause"], "no_identity_policy");
+    assert_eq!(json["operator"][1]["status"], "ok");
+}
+
+#[test]
+fn a_dry_run_shows_what_the_operator_lacks_and_exits_0() {
+    let plan = plan();
+    let aws = world(&plan);
+    operators_without_pass_role(&plan, &aws);
+    let (code, ui) = run(&aws, &plan, Options { dry_run: true, ..options(Mode::Apply { adopt: false }) }, true);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(ui.out.contains("- `iam:PassRole` on"), "{}", ui.out);
+    assert!(ui.out.ends_with("dry run: nothing was changed\n"), "{}", ui.out);
+}
+
+#[test]
+fn a_pass_role_denied_during_apply_stops_with_the_guidance_and_a_rerun_converges() {
+    let plan = plan();
+    let aws = world(&plan);
+    aws.deny(Some(plan.spec.redshift_account), "iam:PassRole");
+    let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
+    assert_eq!(code, ExitCode::from(exit::FINDINGS), "{}", ui.out);
+    let role = plan.chain.roles()[0].to_string();
+    assert!(
+        ui.out.contains(&format!("access denied: `iam:PassRole` on `{role}` in account `111111111111`\n")),
+        "{}",
+        ui.out
+    );
+    assert!(ui.out.contains("\"iam:PassedToService\""), "the planned statement with its condition: {}", ui.out);
+    assert!(ui.out.ends_with("then rerun `redbridge apply`: it continues from the current state\n"), "{}", ui.out);
+    assert!(aws.state().namespaces["analytics-ns"].is_empty(), "nothing half-attached");
+
+    let (code, ui) =
+        run(&aws, &plan, Options { output: OutputFormat::Json, ..options(Mode::Apply { adopt: false }) }, true);
+    assert_eq!(code, ExitCode::from(exit::FINDINGS));
+    assert_matches_schema("apply.schema.json", &ui.out);
+    let json: serde_json::Value = serde_json::from_str(&ui.out).unwrap();
+    assert_eq!(json["access_denied"]["action"], "iam:PassRole");
+    assert_eq!(json["access_denied"]["cause"], "access_denied");
+
+    aws.clear_denials();
+    let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
+    assert_eq!(code, ExitCode::SUCCESS, "{}", ui.out);
+    let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
+    assert_eq!(code, ExitCode::SUCCESS);
+    assert!(ui.out.contains("no changes"), "{}", ui.out);
+}
+
+#[test]
+fn operators_with_the_planned_apply_policies_apply_without_a_word_about_permissions() {
+    let plan = plan();
+    let aws = world(&plan);
+    let planned = redbridge_core::operator::operator_policies(&plan);
+    grant(&aws, "111111111111", planned.redshift.apply.clone());
+    grant(&aws, "222222222222", planned.s3.apply.clone());
+    let (code, ui) = run(&aws, &plan, options(Mode::Apply { adopt: false }), true);
+    assert_eq!(code, ExitCode::SUCCESS, "{}", ui.out);
+    assert!(ui.notes.is_empty(), "{:?}", ui.notes);
+    assert!(!ui.out.contains("the operator lacks"), "{}", ui.out);
+    let (_, destroyed) = run(&aws, &plan, options(Mode::Destroy), true);
+    assert!(destroyed.notes.is_empty() && !destroyed.out.contains("lacks"), "{}", destroyed.out);
 }
