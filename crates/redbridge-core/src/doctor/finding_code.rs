@@ -67,6 +67,12 @@ pub enum FindingCode {
     CopySourceEmpty,
     /// RB190: Redshift's error text was not recognised.
     UnrecognisedError,
+    /// RB191: a service control policy of the caller's organization denies a hop.
+    ScpDenies,
+    /// RB192: a resource control policy of the resource owner's organization denies a hop.
+    RcpDenies,
+    /// RB193: the organization policies of an account of the chain were not read.
+    OrganizationPoliciesNotRead,
     /// RB199: part of the state could not be read.
     StateUnreadable,
     /// A linter diagnostic on a statement given with `doctor --sql`: its `RB-SQL-NNN` code from
@@ -103,6 +109,9 @@ impl FindingCode {
         Self::UnloadTargetNotEmpty,
         Self::CopySourceEmpty,
         Self::UnrecognisedError,
+        Self::ScpDenies,
+        Self::RcpDenies,
+        Self::OrganizationPoliciesNotRead,
         Self::StateUnreadable,
     ];
 
@@ -140,6 +149,9 @@ impl FindingCode {
             Self::UnloadTargetNotEmpty => "RB183",
             Self::CopySourceEmpty => "RB184",
             Self::UnrecognisedError => "RB190",
+            Self::ScpDenies => "RB191",
+            Self::RcpDenies => "RB192",
+            Self::OrganizationPoliciesNotRead => "RB193",
             Self::StateUnreadable => "RB199",
             Self::Lint(code) => code,
         }
@@ -180,6 +192,9 @@ impl FindingCode {
             Self::UnloadTargetNotEmpty => "UNLOAD into a prefix that is not empty",
             Self::CopySourceEmpty => "COPY from a prefix that has no objects",
             Self::UnrecognisedError => "Redshift's error text was not recognised",
+            Self::ScpDenies => "a service control policy (SCP) of the caller's organization denies a hop",
+            Self::RcpDenies => "a resource control policy (RCP) of the resource owner's organization denies a hop",
+            Self::OrganizationPoliciesNotRead => "the organization policies (SCPs, RCPs) of an account were not read",
             Self::StateUnreadable => "part of the state could not be read",
             Self::Lint(code) => {
                 redbridge_sql::codes::ALL.iter().find(|(c, _)| *c == code).map_or("", |(_, meaning)| *meaning)
