@@ -13,7 +13,7 @@ use redbridge_core::converge::{ApplyOptions, Diff, Unreadable, apply_diff, destr
 use redbridge_core::doctor::Snapshot;
 
 use crate::apply_engine::{AccountCheckError, Ports, verify_accounts};
-use crate::ports::{Iam, Kms, Redshift, RedshiftServerless, S3, Sts};
+use crate::ports::{Iam, Kms, Organizations, Redshift, RedshiftServerless, S3, Sts};
 use crate::snapshot_reader::{self, ReadStats};
 
 /// Apply or destroy.
@@ -51,9 +51,9 @@ pub struct Prepared {
 
 /// Checks the accounts, reads both of them and diffs the plan for `mode`. `s3` is the bucket
 /// account's S3 port, `None` when there is none (the bucket is then unknown, which no step needs).
-pub async fn prepare<I, S, K, R, N, B>(
+pub async fn prepare<I, S, K, R, N, O, B>(
     plan: &Plan,
-    ports: &Ports<I, S, K, R, N>,
+    ports: &Ports<I, S, K, R, N, O>,
     s3: Option<&B>,
     mode: Mode,
 ) -> Result<Prepared, AccountCheckError>
@@ -63,10 +63,12 @@ where
     K: Kms,
     R: Redshift,
     N: RedshiftServerless,
+    O: Organizations,
     B: S3,
 {
     verify_accounts(ports).await?;
-    let (snapshot, read) = snapshot_reader::read(plan, ports, s3, &[], false).await;
+    // Apply and destroy need no organization policies: `read_organizations` is false.
+    let (snapshot, read) = snapshot_reader::read(plan, ports, s3, &[], false, false).await;
     // The account check is one round trip of its own, before the reads.
     let checks = ports.accounts.len() as u32;
     let stats = ReadStats { calls: checks + read.calls, depth: u32::from(checks > 0) + read.depth };

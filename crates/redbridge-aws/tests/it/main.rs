@@ -11,12 +11,15 @@ mod mocks;
 #[cfg(feature = "sdk")]
 mod mocks_doctor;
 #[cfg(feature = "sdk")]
+mod mocks_organizations;
+#[cfg(feature = "sdk")]
 mod mocks_pages;
 #[cfg(feature = "sdk")]
 mod mocks_sessions;
 mod operator_policies;
 mod round_trip_run;
 mod snapshot_reader;
+mod snapshot_reader_org;
 
 use redbridge_core::{Plan, RawSpec, Spec};
 
