@@ -141,7 +141,7 @@ impl Snapshot {
     /// The organization of `account`, unknown when the snapshot has no entry for it.
     pub fn organization(&self, account: AccountId) -> Known<AccountOrganization> {
         self.organizations.get(account.as_str()).cloned().unwrap_or_else(|| {
-            Known::unknown("organization policies not read (the snapshot has no entry for the account)")
+            Known::unknown("the snapshot has no entry for the account (written before doctor read organizations)")
         })
     }
 
