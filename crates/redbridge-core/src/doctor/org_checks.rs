@@ -69,9 +69,11 @@ pub(super) struct OrgContext {
     rcps: Vec<Vec<OrgPlace>>,
     /// Keys added to the request: `aws:PrincipalOrgID`, `aws:SourceOrgID`.
     pub(super) context: Vec<(&'static str, String)>,
-    /// The caller's account, when its organization could not be read: then `aws:PrincipalOrgID`
-    /// is unknown, and a denial by an RCP is not certain.
-    principal_unread: Option<AccountId>,
+    /// The organization keys whose values are not known because the organization of the
+    /// account they describe could not be read (`aws:PrincipalOrgID` of the caller's account,
+    /// `aws:ResourceOrgID` of the resource owner's, `aws:SourceOrgID` of a service's source):
+    /// a denial by a policy that tests one of them is not certain.
+    unread: Vec<(&'static str, AccountId)>,
 }
 
 impl OrgContext {
@@ -188,11 +190,11 @@ impl Doctor<'_> {
         let mut context = OrgContext::default();
         match caller {
             // SCPs never apply to service principals; the service acts for its source account.
-            OrgCaller::Service { source_account } => {
-                if let Known::Known { value } = self.snapshot.organization(source_account) {
-                    context.context.push(("aws:SourceOrgID", value.organization_id));
-                }
-            }
+            OrgCaller::Service { source_account } => match self.snapshot.organization(source_account) {
+                Known::Known { value } => context.context.push(("aws:SourceOrgID", value.organization_id)),
+                Known::Absent => {}
+                Known::Unknown { .. } => context.unread.push(("aws:SourceOrg", source_account)),
+            },
             OrgCaller::Role(role) => match self.snapshot.organization(role.account()) {
                 Known::Known { value } => {
                     // SCPs do not apply to the management account nor to service-linked roles.
@@ -203,16 +205,19 @@ impl Doctor<'_> {
                     context.context.push(("aws:PrincipalOrgID", value.organization_id));
                 }
                 Known::Absent => {}
-                Known::Unknown { .. } => context.principal_unread = Some(role.account()),
+                Known::Unknown { .. } => context.unread.push(("aws:PrincipalOrg", role.account())),
             },
         }
         let service = action.split(':').next().unwrap_or_default().to_ascii_lowercase();
-        if rcps_apply
-            && RCP_SERVICES.contains(&service.as_str())
-            && let Known::Known { value } = self.snapshot.organization(resource_account)
-            && !value.is_management(resource_account)
-        {
-            context.rcps = places(&value, OrgPolicyKind::Rcp, resource_account);
+        match self.snapshot.organization(resource_account) {
+            Known::Known { value } => {
+                if rcps_apply && RCP_SERVICES.contains(&service.as_str()) && !value.is_management(resource_account) {
+                    context.rcps = places(&value, OrgPolicyKind::Rcp, resource_account);
+                }
+                context.context.push(("aws:ResourceOrgID", value.organization_id));
+            }
+            Known::Absent => {}
+            Known::Unknown { .. } => context.unread.push(("aws:ResourceOrg", resource_account)),
         }
         context
     }
@@ -274,24 +279,25 @@ impl Doctor<'_> {
             )
         };
         let mut evidence = judged.evidence.clone();
-        let mentions_org_id = places.iter().any(|p| p.document.to_json().contains("aws:PrincipalOrgID"));
+        let texts: Vec<String> = places.iter().map(|p| p.document.to_json().to_ascii_lowercase()).collect();
+        let mentions = |key: &str| texts.iter().any(|t| t.contains(&key.to_ascii_lowercase()));
+        let mentions_org_id = mentions("aws:PrincipalOrg");
         let mut severity = Severity::Error;
-        if kind == PolicyKind::Rcp {
-            let caller_org = caller.organization.context.iter().find(|(k, _)| *k == "aws:PrincipalOrgID");
-            match (caller_org, organization.principal_unread) {
-                (_, Some(account)) => {
-                    severity = Severity::Unknown;
-                    evidence.push(format!(
-                        "the organization of the caller's account `{account}` was not read, so `aws:PrincipalOrgID` is not known; the RCP may allow it"
-                    ));
-                }
-                (Some((_, id)), None) => evidence.push(format!("the caller's `aws:PrincipalOrgID` is `{id}`")),
-                (None, None) if mentions_org_id => {
-                    evidence.push(
-                        "the caller's account is in no organization, so `aws:PrincipalOrgID` is not set".to_owned(),
-                    );
-                }
-                (None, None) => {}
+        // A deny that tests the organization of an account not read is not certain.
+        for (key, account) in &organization.unread {
+            if explicit && mentions(key) {
+                severity = Severity::Unknown;
+                evidence.push(format!(
+                    "the organization of account `{account}` was not read, so `{key}…` is not known; the {kind_name} may allow the request"
+                ));
+            }
+        }
+        if kind == PolicyKind::Rcp && severity == Severity::Error {
+            match caller.organization.context.iter().find(|(k, _)| *k == "aws:PrincipalOrgID") {
+                Some((_, id)) => evidence.push(format!("the caller's `aws:PrincipalOrgID` is `{id}`")),
+                None if mentions_org_id => evidence
+                    .push("the caller's account is in no organization, so `aws:PrincipalOrgID` is not set".to_owned()),
+                None => {}
             }
         }
         let who = match kind {

@@ -300,3 +300,38 @@ fn snapshots_with_organizations_round_trip_and_old_ones_load() {
     assert!(!json.contains("organizations"));
     assert_eq!(Snapshot::from_json(&json).unwrap(), old);
 }
+
+/// The resource-perimeter SCP AWS documents: the account's principals reach only resources of
+/// their own organization.
+fn resource_perimeter(org: &str) -> OrgPolicy {
+    OrgPolicy {
+        id: "p-resperim1".into(),
+        name: "EnforceResourcePerimeter".into(),
+        document: doc(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Action":["sts:AssumeRole","s3:*"],"Resource":"*",
+            "Condition":{{"StringNotEqualsIfExists":{{"aws:ResourceOrgID":"{org}"}}}}}}]}}"#
+        )),
+    }
+}
+
+#[test]
+fn a_resource_perimeter_scp_judges_the_bucket_accounts_organization() {
+    let plan = plan(PROVISIONED);
+    let mut redshift = organization("o-redshift1");
+    redshift.scps[0].push(resource_perimeter("o-redshift1"));
+    let report = analyze(&plan, &in_organizations(&plan, redshift.clone(), organization("o-bucket222")));
+    assert_eq!(report.codes(), [FindingCode::ScpDenies]);
+    assert!(matches!(report.findings[0].hop, Hop::Role { .. }));
+
+    let report = analyze(&plan, &in_organizations(&plan, redshift.clone(), organization("o-redshift1")));
+    assert_eq!(report.verdict, Verdict::Healthy, "{:#?}", report.findings);
+
+    // The bucket account's organization not read: the denial depends on it.
+    let mut snapshot = in_organizations(&plan, redshift, organization("o-unused"));
+    snapshot.organizations.insert(BUCKET_ACCOUNT.into(), Known::unknown("access denied"));
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(report.verdict, Verdict::Unknown, "{:#?}", report.findings);
+    let scp = report.findings.iter().find(|f| f.code == FindingCode::ScpDenies).unwrap();
+    assert_eq!(scp.severity, Severity::Unknown);
+    assert!(scp.evidence.iter().any(|e| e.contains("`222222222222` was not read")), "{:?}", scp.evidence);
+}
