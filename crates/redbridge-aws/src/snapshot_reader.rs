@@ -31,19 +31,21 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use futures_util::future::join_all;
 use redbridge_core::Plan;
 use redbridge_core::doctor::{
-    AccountOrganization, BucketState, KeyState, Known, LISTED_KEYS, OrgPolicy, RedshiftState, RoleState,
-    SNAPSHOT_VERSION, Snapshot,
+    BucketState, KeyState, Known, LISTED_KEYS, RedshiftState, RoleState, SNAPSHOT_VERSION, Snapshot,
 };
 use redbridge_core::spec::Target;
 use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{AccountId, RoleArn};
 use serde::Serialize;
 
+mod organization;
+
+pub use organization::read_organization;
+use organization::{OrgRead, fill_in, organization_accounts, read_own};
+
 use crate::AwsError;
 use crate::apply_engine::{AccountPorts, Ports};
-use crate::ports::{
-    AwsResult, Iam, Kms, OrgParent, OrgPolicyType, Organizations, Redshift, RedshiftServerless, S3, Sts,
-};
+use crate::ports::{AwsResult, Iam, Kms, Organizations, Redshift, RedshiftServerless, S3, Sts};
 
 /// How much reading cost.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -213,8 +215,8 @@ where
     let organizations =
         join_all(organization_accounts(plan).into_iter().filter(|_| read_organizations).map(|account| async move {
             let organization = match port_of(account) {
-                Some(ports) => read_organization_counted(&ports.organizations, account, tally).await,
-                None => (Known::unknown(no_profile(account)), 0),
+                Some(ports) => read_own(&ports.organizations, account, tally).await,
+                None => OrgRead::unknown(no_profile(account)),
             };
             (account, organization)
         }));
@@ -264,7 +266,11 @@ where
         };
         snapshot.prefix_objects.insert(prefix, listing);
     }
-    for (account, (organization, organization_depth)) in organizations {
+    // What an account's own profile may not read, another profile of the chain may: the
+    // management account's or a delegated administrator's of the same organization.
+    let organizations =
+        fill_in(organizations, |account| port_of(account).map(|p| &p.organizations), &mask, tally).await;
+    for (account, OrgRead { organization, depth: organization_depth, .. }) in organizations {
         depth = depth.max(organization_depth);
         let organization = match mask(account) {
             Some(problem) => Known::unknown(problem),
@@ -280,133 +286,6 @@ where
         depth = depth.max(1);
     }
     (snapshot, ReadStats { calls: tally_owned.calls.load(Ordering::Relaxed), depth })
-}
-
-/// The accounts whose organization doctor needs: the Redshift account, every role's, the
-/// bucket's and the key's, each once.
-fn organization_accounts(plan: &Plan) -> Vec<AccountId> {
-    let spec = &plan.spec;
-    let mut accounts = vec![spec.redshift_account];
-    accounts.extend(plan.chain.roles().iter().map(RoleArn::account));
-    accounts.push(spec.s3_account);
-    accounts.extend(spec.kms_key.as_ref().map(redbridge_iam::KmsKeyArn::account));
-    let mut unique = Vec::new();
-    for account in accounts {
-        if !unique.contains(&account) {
-            unique.push(account);
-        }
-    }
-    unique
-}
-
-/// How many parents `ListParents` may walk: AWS allows five levels of units under the root.
-const MAX_ORGANIZATION_DEPTH: usize = 6;
-
-/// Reads one account's organization with its own credentials: `DescribeOrganization`; then,
-/// unless it is the management account (no SCP or RCP applies to it), `ListParents` up to the
-/// root, `ListPoliciesForTarget` of both types at every level at once, and `DescribePolicy` of
-/// each policy at once. Absent when the account is in no organization; unknown with the reason
-/// when the tree or the policies cannot be read (a member account usually may not).
-pub async fn read_organization<O: Organizations>(
-    organizations: &O,
-    account: AccountId,
-) -> (Known<AccountOrganization>, ReadStats) {
-    let tally = Tally::default();
-    let (organization, depth) = read_organization_counted(organizations, account, &tally).await;
-    (organization, ReadStats { calls: tally.calls.load(Ordering::Relaxed), depth })
-}
-
-async fn read_organization_counted(
-    organizations: &impl Organizations,
-    account: AccountId,
-    tally: &Tally,
-) -> Deep<Known<AccountOrganization>> {
-    let info = match tally.call(organizations.describe_organization()).await {
-        Ok(Some(info)) => info,
-        Ok(None) => return (Known::Absent, 1),
-        Err(error) => return (Known::unknown(reason(&format!("the organization of account `{account}`"), &error)), 1),
-    };
-    let mut organization = AccountOrganization {
-        organization_id: info.id.clone(),
-        management_account: info.management_account,
-        scps: Vec::new(),
-        rcps: Vec::new(),
-    };
-    if info.management_account == account {
-        return (Known::known(organization), 1);
-    }
-    let what = format!(
-        "the organization policies of account `{account}` (organization `{}`, management account `{}`; a member account usually may not read them)",
-        info.id, info.management_account
-    );
-    // The path from the account up to the root.
-    let mut targets = vec![account.to_string()];
-    let mut depth = 1;
-    loop {
-        if targets.len() > MAX_ORGANIZATION_DEPTH {
-            return (Known::unknown(format!("{what}: the tree is deeper than AWS allows")), depth);
-        }
-        depth += 1;
-        let child = targets.last().cloned().unwrap_or_default();
-        let parents = match tally.call(organizations.list_parents(&child)).await {
-            Ok(parents) => parents,
-            Err(error) => return (Known::unknown(reason(&what, &error)), depth),
-        };
-        match parents.first() {
-            Some(OrgParent::Root(id)) => {
-                targets.push(id.clone());
-                break;
-            }
-            Some(OrgParent::OrganizationalUnit(id)) => targets.push(id.clone()),
-            None => return (Known::unknown(format!("{what}: `{child}` has no parent")), depth),
-        }
-    }
-    targets.reverse();
-    let types = [OrgPolicyType::ServiceControlPolicy, OrgPolicyType::ResourceControlPolicy];
-    let listed = join_all(targets.iter().flat_map(|target| {
-        types.map(|policy_type| async move {
-            (policy_type, tally.call(organizations.list_policies_for_target(target, policy_type)).await)
-        })
-    }))
-    .await;
-    depth += 1;
-    let mut levels: BTreeMap<OrgPolicyType, Vec<Vec<String>>> = BTreeMap::new();
-    for (policy_type, result) in listed {
-        let level = match result {
-            Ok(summaries) => summaries.into_iter().map(|s| s.id).collect(),
-            // A policy type the organization has not enabled applies to no one.
-            Err(AwsError::Invalid { code, .. }) if code == "PolicyTypeNotEnabledException" => Vec::new(),
-            Err(error) => return (Known::unknown(reason(&what, &error)), depth),
-        };
-        levels.entry(policy_type).or_default().push(level);
-    }
-    let mut ids: Vec<&String> = levels.values().flatten().flatten().collect();
-    ids.sort();
-    ids.dedup();
-    let described = join_all(ids.iter().map(|id| tally.call(organizations.describe_policy(id)))).await;
-    depth += 1;
-    let mut policies: BTreeMap<String, OrgPolicy> = BTreeMap::new();
-    for result in described {
-        match result {
-            Ok(policy) => {
-                policies.insert(policy.id.clone(), policy);
-            }
-            Err(error) => return (Known::unknown(reason(&what, &error)), depth),
-        }
-    }
-    let resolve = |levels: Option<&Vec<Vec<String>>>| -> Vec<Vec<OrgPolicy>> {
-        let levels: Vec<Vec<OrgPolicy>> = levels
-            .map(|levels| {
-                levels.iter().map(|ids| ids.iter().filter_map(|id| policies.get(id).cloned()).collect()).collect()
-            })
-            .unwrap_or_default();
-        // With the type enabled every level has at least one policy (AWS keeps the full-access
-        // default unless another is attached); no policy at any level means it is not enabled.
-        if levels.iter().all(Vec::is_empty) { Vec::new() } else { levels }
-    };
-    organization.scps = resolve(levels.get(&OrgPolicyType::ServiceControlPolicy));
-    organization.rcps = resolve(levels.get(&OrgPolicyType::ResourceControlPolicy));
-    (Known::known(organization), depth)
 }
 
 fn no_profile(account: AccountId) -> String {

@@ -135,3 +135,39 @@ fn a_denied_describe_organization_is_unknown_naming_the_action() {
     assert!(reason.contains("access denied for `organizations:DescribeOrganization`"), "{reason}");
     assert_eq!(snapshot.organizations["222222222222"], Known::Absent);
 }
+
+#[test]
+fn a_member_accounts_policies_are_read_with_the_profile_of_a_delegated_administrator_of_the_chain() {
+    let plan = provisioned_plan();
+    let aws = applied(&plan);
+    let mut organization = organization();
+    // The bucket account may read the organization; the Redshift account may not.
+    organization.delegated_administrators.insert(account("222222222222"));
+    organization.attach_policy(
+        "p-denyxacct1",
+        "DenyCrossAccountAssumeRole",
+        OrgPolicyType::ServiceControlPolicy,
+        doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","NotResource":"arn:aws:iam::111111111111:role/*"}]}"#),
+        "111111111111",
+    );
+    aws.seed_organization(organization);
+    let ports = Ports::for_fake(&aws, &plan);
+    let s3 = aws.account(plan.spec.s3_account);
+    aws.clear_calls();
+    let (snapshot, stats) = block_on(read_snapshot(&plan, &ports, Some(&s3)));
+    let Known::Known { value } = &snapshot.organizations["111111111111"] else { panic!("{snapshot:?}") };
+    assert_eq!(value.scps[2].len(), 2, "{value:?}");
+    // The Redshift account's own ListParents was refused, then the bucket account's profile read it.
+    let parents: Vec<_> = aws
+        .recorded_calls()
+        .into_iter()
+        .filter(|c| c.operation == "organizations:ListParents" && c.target == "111111111111")
+        .map(|c| c.account)
+        .collect();
+    assert_eq!(parents, [Some(account("111111111111")), Some(account("222222222222"))]);
+    // Own read (describe, refused ListParents), then the second reader's four round trips.
+    assert!(stats.depth >= 2 + 4, "{stats:?}");
+    let report = analyze(&plan, &snapshot);
+    assert_eq!(report.codes(), [FindingCode::ScpDenies]);
+    assert!(report.organization_policies.read);
+}
