@@ -102,6 +102,26 @@ pub fn classify(error: &str) -> Classification {
             certain: true,
         };
     }
+    // AWS's access denied texts name the policy type that decided: `… with an explicit deny in a
+    // service control policy`, `… because no resource control policy allows the s3:GetObject
+    // action` (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+    for (kind, code, whose) in [
+        ("service control policy", FindingCode::ScpDenies, "the caller's organization"),
+        ("resource control policy", FindingCode::RcpDenies, "the resource owner's organization"),
+    ] {
+        if lower.contains(kind) {
+            let role = quoted("assumed-role/").map(|s| s.split('/').next().unwrap_or_default().to_owned());
+            return Classification {
+                code,
+                subject: role,
+                meaning: format!(
+                    "a {kind} of {whose} denies {}: no change to the accounts' own policies helps; `redbridge doctor` with a profile that may read the organization's policies names it",
+                    quoted("to perform:").unwrap_or_else(|| "the request".to_owned())
+                ),
+                certain: true,
+            };
+        }
+    }
     if lower.contains("is not authorized to perform") {
         // `User: arn:aws:sts::A:assumed-role/<role>/RedshiftIamRoleSession is not authorized to perform: s3:PutObject on resource ...`
         let role = quoted("assumed-role/").map(|s| s.split('/').next().unwrap_or_default().to_owned());

@@ -335,3 +335,17 @@ fn a_resource_perimeter_scp_judges_the_bucket_accounts_organization() {
     assert_eq!(scp.severity, Severity::Unknown);
     assert!(scp.evidence.iter().any(|e| e.contains("`222222222222` was not read")), "{:?}", scp.evidence);
 }
+
+#[test]
+fn denial_texts_naming_an_scp_or_an_rcp_are_classified_as_such() {
+    use redbridge_core::doctor::classify;
+    let scp = classify(
+        "S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/BucketRole/RedshiftIamRoleSession is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::acme-lake/exports/x with an explicit deny in a service control policy",
+    );
+    assert_eq!((scp.code, scp.subject.as_deref(), scp.certain), (FindingCode::ScpDenies, Some("BucketRole"), true));
+    assert!(scp.meaning.contains("s3:GetObject"), "{}", scp.meaning);
+    let rcp = classify(
+        "User: arn:aws:sts::111111111111:assumed-role/ClusterRole/RedshiftIamRoleSession is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/BucketRole with an explicit deny in a resource control policy",
+    );
+    assert_eq!((rcp.code, rcp.subject.as_deref()), (FindingCode::RcpDenies, Some("ClusterRole")));
+}
