@@ -102,7 +102,12 @@ impl Doctor<'_> {
             if allowed {
                 continue;
             }
-            match self.org_denial(&hop, &judged, &caller, &format!("`{}` by `{}`", what, last.name())) {
+            match self.org_denial(
+                &hop,
+                &judged,
+                &caller,
+                &format!("`{}` on {target} by `{}`", request.action(), last.name()),
+            ) {
                 Some(Severity::Error) => {
                     broken = true;
                     continue;

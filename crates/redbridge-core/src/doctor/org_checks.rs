@@ -47,18 +47,23 @@ impl OrgPlace {
     }
 }
 
+impl OrgPlace {
+    /// Where it is attached, in words that also name the account it governs.
+    fn attached_to(&self) -> String {
+        let (account, organization) = (self.account, &self.organization_id);
+        match self.level.as_str() {
+            "root" => format!("the root of organization `{organization}`, which account `{account}` is in"),
+            "account" => format!("account `{account}` itself (organization `{organization}`)"),
+            unit => {
+                format!("{unit} (counted from the root) above account `{account}` in organization `{organization}`")
+            }
+        }
+    }
+}
+
 impl fmt::Display for OrgPlace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} `{}` (`{}`) attached to the {} of account `{}` in organization `{}`",
-            self.kind_name(),
-            self.name,
-            self.id,
-            self.level,
-            self.account,
-            self.organization_id
-        )
+        write!(f, "{} `{}` (`{}`) attached to {}", self.kind_name(), self.name, self.id, self.attached_to())
     }
 }
 
@@ -240,24 +245,46 @@ impl Doctor<'_> {
             .filter(|s| s.effect == Effect::Deny)
             .filter_map(|s| organization.policy(s).map(|p| (s, p)))
             .collect();
-        let (kind, places, explicit): (PolicyKind, Vec<&OrgPlace>, bool) = match (decision.outcome, decision.missing) {
-            (Outcome::ExplicitDeny, _) if !denying.is_empty() => {
-                let kind = if denying.iter().any(|(s, _)| s.policy.kind == PolicyKind::Scp) {
-                    PolicyKind::Scp
-                } else {
-                    PolicyKind::Rcp
-                };
-                let places = denying.iter().filter(|(s, _)| s.policy.kind == kind).map(|(_, p)| *p).collect();
-                (kind, places, true)
-            }
+        let groups: Vec<(PolicyKind, Vec<&OrgPlace>, bool)> = match (decision.outcome, decision.missing) {
+            // One finding per kind that denies: an SCP and an RCP may both.
+            (Outcome::ExplicitDeny, _) => [PolicyKind::Scp, PolicyKind::Rcp]
+                .into_iter()
+                .map(|kind| {
+                    let places = denying.iter().filter(|(s, _)| s.policy.kind == kind).map(|(_, p)| *p).collect();
+                    (kind, places, true)
+                })
+                .filter(|(_, places, _): &(PolicyKind, Vec<&OrgPlace>, bool)| !places.is_empty())
+                .collect(),
             (Outcome::ImplicitDeny, Some(Missing::ScpLevel(level))) => {
-                (PolicyKind::Scp, organization.level(PolicyKind::Scp, level).iter().collect(), false)
+                vec![(PolicyKind::Scp, organization.level(PolicyKind::Scp, level).iter().collect(), false)]
             }
             (Outcome::ImplicitDeny, Some(Missing::RcpLevel(level))) => {
-                (PolicyKind::Rcp, organization.level(PolicyKind::Rcp, level).iter().collect(), false)
+                vec![(PolicyKind::Rcp, organization.level(PolicyKind::Rcp, level).iter().collect(), false)]
             }
-            _ => return None,
+            _ => Vec::new(),
         };
+        let mut worst = None;
+        for (kind, places, explicit) in groups {
+            let severity = self.org_finding(hop, judged, caller, what, kind, &places, explicit, &denying);
+            worst = worst.max(severity);
+        }
+        worst
+    }
+
+    /// One finding naming the SCPs (or RCPs) in `places` that decided a denial.
+    #[allow(clippy::too_many_arguments, reason = "the parts of one denial, each used once")]
+    fn org_finding(
+        &mut self,
+        hop: &Hop,
+        judged: &Judged,
+        caller: &CallerPolicies,
+        what: &str,
+        kind: PolicyKind,
+        places: &[&OrgPlace],
+        explicit: bool,
+        denying: &[(&StatementRef, &OrgPlace)],
+    ) -> Option<Severity> {
+        let organization = &caller.organization;
         let first = places.first().copied()?;
         let names: Vec<String> = places.iter().map(|p| format!("`{}` (`{}`)", p.name, p.id)).collect();
         let (code, kind_name) = match kind {
@@ -271,10 +298,8 @@ impl Doctor<'_> {
             )
         } else {
             format!(
-                "no {kind_name} attached to the {} of account `{}` in organization `{}` allows {what} (attached there: {})",
-                first.level,
-                first.account,
-                first.organization_id,
+                "no {kind_name} attached to {} allows {what} (attached there: {})",
+                first.attached_to(),
                 names.join(", ")
             )
         };
@@ -304,19 +329,27 @@ impl Doctor<'_> {
             PolicyKind::Scp => format!("the caller's role in account `{}`", first.account),
             _ => "the caller".to_owned(),
         };
-        let text = format!(
-            "{kind_name}s are managed in the organization's management account `{}`; no policy in account `{}` can override them. Ask its administrators to {} {} for {who} (for example with a condition on `aws:PrincipalArn`{}), or to detach it from the {}",
+        let there = match first.level.as_str() {
+            "root" => "the root",
+            "account" => "the account",
+            _ => "that organizational unit",
+        };
+        let mut text = format!(
+            "{kind_name}s are managed in the organization's management account `{}`; no policy in account `{}` can override them. Ask its administrators to {}",
             first.management_account,
             first.account,
-            if explicit { "narrow the denying statement of" } else { "allow the action in" },
-            names.join(", "),
-            if kind == PolicyKind::Rcp && mentions_org_id {
-                ", or by running Redshift in an account of the same organization"
+            if explicit {
+                format!(
+                    "narrow the denying statement of {} for {who} (for example with a condition on `aws:PrincipalArn`), or to detach it from {there}",
+                    names.join(", ")
+                )
             } else {
-                ""
-            },
-            first.level
+                format!("attach to {there} a {kind_name} that allows {what}, beside {}", names.join(", "))
+            }
         );
+        if kind == PolicyKind::Rcp && mentions_org_id {
+            text.push_str(&format!("; or run Redshift in an account of organization `{}`", first.organization_id));
+        }
         let policy =
             if kind == PolicyKind::Scp { FixPolicy::ServiceControlPolicy } else { FixPolicy::ResourceControlPolicy };
         let mut fix = Fix::change(text, first.management_account, first.arn(), policy);

@@ -137,7 +137,7 @@ fn an_scp_level_without_an_allow_denies_and_names_the_level() {
     let report = analyze(&plan, &in_organizations(&plan, redshift, organization("o-aaaa1111")));
     assert_eq!(report.codes(), [FindingCode::ScpDenies]);
     let message = &report.findings[0].message;
-    assert!(message.contains("no SCP attached to the account of account `111111111111`"), "{message}");
+    assert!(message.contains("no SCP attached to account `111111111111` itself"), "{message}");
     assert!(message.contains("`OnlyS3` (`p-onlys3`)"), "{message}");
 }
 
@@ -163,7 +163,11 @@ fn a_perimeter_rcp_in_the_bucket_account_denies_a_redshift_account_of_another_or
         finding.evidence
     );
     assert_eq!(finding.fix.policy, Some(FixPolicy::ResourceControlPolicy));
-    assert!(finding.fix.text.contains("same organization"), "{}", finding.fix.text);
+    assert!(
+        finding.fix.text.contains("run Redshift in an account of organization `o-bucket222`"),
+        "{}",
+        finding.fix.text
+    );
     assert_eq!(report.hops.iter().find(|h| matches!(h.hop, Hop::S3 { .. })).unwrap().status, HopStatus::Ok);
     // The service principal's hop is exempt by the policy's own `aws:PrincipalIsAWSService` condition.
     assert_eq!(report.hops[1].status, HopStatus::Ok);
@@ -197,13 +201,15 @@ fn an_rcp_denying_s3_to_the_bucket_role_breaks_the_s3_hop_and_names_the_rcp() {
     let finding = &report.findings[0];
     assert!(matches!(finding.hop, Hop::S3 { .. }), "{:?}", finding.hop);
     assert!(
-        finding
-            .message
-            .contains("RCP `DenyPutObject` (`p-nowrite22`) attached to the account of account `222222222222`"),
+        finding.message.contains("RCP `DenyPutObject` (`p-nowrite22`) attached to account `222222222222` itself"),
         "{}",
         finding.message
     );
-    assert!(finding.message.contains("s3:PutObject"), "{}", finding.message);
+    assert!(
+        finding.message.contains("denies `s3:PutObject` on `arn:aws:s3:::acme-lake/exports/"),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
@@ -348,4 +354,17 @@ fn denial_texts_naming_an_scp_or_an_rcp_are_classified_as_such() {
         "User: arn:aws:sts::111111111111:assumed-role/ClusterRole/RedshiftIamRoleSession is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/BucketRole with an explicit deny in a resource control policy",
     );
     assert_eq!((rcp.code, rcp.subject.as_deref()), (FindingCode::RcpDenies, Some("ClusterRole")));
+}
+
+#[test]
+fn an_scp_and_an_rcp_denying_the_same_hop_are_each_named() {
+    let plan = plan(PROVISIONED);
+    let mut redshift = organization("o-other111");
+    redshift.scps[2].push(deny_cross_account_assume());
+    let mut bucket = organization("o-bucket222");
+    bucket.rcps[0].push(identity_perimeter("o-bucket222"));
+    let report = analyze(&plan, &in_organizations(&plan, redshift, bucket));
+    assert_eq!(report.codes(), [FindingCode::ScpDenies, FindingCode::RcpDenies]);
+    assert!(report.findings.iter().all(|f| matches!(f.hop, Hop::Role { .. })));
+    assert_eq!(report.findings[1].fix.policy, Some(FixPolicy::ResourceControlPolicy));
 }
