@@ -29,7 +29,10 @@ use crate::spec_args::SpecArgs;
         "redbridge doctor --spec examples/provisioned-copy.toml --sql-file examples/seed-article.sql",
     ],
     &[
-        (exit::SUCCESS, "healthy: every action the statements need is allowed"),
+        (
+            exit::SUCCESS,
+            "healthy: every action the statements need is allowed (or healthy as far as read: an account's SCPs and RCPs could not be read)",
+        ),
         (exit::FINDINGS, "broken: something blocks (the report says which hop and the fix)"),
         (exit::INCOMPLETE, "unknown: the verdict depends on state that could not be read"),
     ],
