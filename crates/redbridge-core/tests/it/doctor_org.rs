@@ -368,3 +368,23 @@ fn an_scp_and_an_rcp_denying_the_same_hop_are_each_named() {
     assert!(report.findings.iter().all(|f| matches!(f.hop, Hop::Role { .. })));
     assert_eq!(report.findings[1].fix.policy, Some(FixPolicy::ResourceControlPolicy));
 }
+
+#[test]
+fn redbridge_test_points_an_scp_or_rcp_denial_at_the_hop_the_text_names() {
+    use redbridge_core::doctor::classify;
+    use redbridge_core::round_trip::diagnose;
+    let plan = plan(PROVISIONED);
+    let assume = classify(
+        "User: arn:aws:sts::111111111111:assumed-role/redbridge-warehouse/RedshiftIamRoleSession is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/redbridge-acme-lake with an explicit deny in a service control policy",
+    );
+    let diagnosis = diagnose(&plan, &assume);
+    assert_eq!(
+        (diagnosis.code, diagnosis.hop.as_str()),
+        (FindingCode::ScpDenies, "redbridge-warehouse → redbridge-acme-lake")
+    );
+    let read = classify(
+        "S3ServiceException:User: arn:aws:sts::222222222222:assumed-role/redbridge-acme-lake/RedshiftIamRoleSession is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::acme-lake/exports/x because no resource control policy allows the s3:GetObject action",
+    );
+    let diagnosis = diagnose(&plan, &read);
+    assert_eq!((diagnosis.code, diagnosis.hop.as_str()), (FindingCode::RcpDenies, "redbridge-acme-lake → S3"));
+}
