@@ -168,7 +168,7 @@ impl Default for RunSettings {
 
 /// The ports of one account.
 #[derive(Debug, Clone)]
-pub struct AccountPorts<I, S, K> {
+pub struct AccountPorts<I, S, K, O> {
     /// The account these ports are bound to.
     pub account: AccountId,
     /// IAM.
@@ -177,13 +177,15 @@ pub struct AccountPorts<I, S, K> {
     pub sts: S,
     /// KMS, in the region of the plan's key when the key is in this account.
     pub kms: K,
+    /// AWS Organizations as this account (doctor reads its SCPs and RCPs).
+    pub organizations: O,
 }
 
 /// Every port the engine needs.
 #[derive(Debug, Clone)]
-pub struct Ports<I, S, K, R, N> {
+pub struct Ports<I, S, K, R, N, O> {
     /// One entry per account the plan touches.
-    pub accounts: Vec<AccountPorts<I, S, K>>,
+    pub accounts: Vec<AccountPorts<I, S, K, O>>,
     /// Provisioned Redshift, in the Redshift account.
     pub redshift: R,
     /// Redshift Serverless, in the Redshift account.
@@ -191,7 +193,7 @@ pub struct Ports<I, S, K, R, N> {
 }
 
 #[cfg(feature = "testing")]
-impl Ports<FakeAccount, FakeAccount, FakeAccount, FakeRedshift, FakeRedshift> {
+impl Ports<FakeAccount, FakeAccount, FakeAccount, FakeRedshift, FakeRedshift, FakeAccount> {
     /// Ports over the fake world for every account of the plan.
     pub fn for_fake(aws: &FakeAws, plan: &redbridge_core::plan::Plan) -> Self {
         let accounts = plan
@@ -202,14 +204,15 @@ impl Ports<FakeAccount, FakeAccount, FakeAccount, FakeRedshift, FakeRedshift> {
                 iam: aws.account(a.account),
                 sts: aws.account(a.account),
                 kms: aws.account(a.account),
+                organizations: aws.account(a.account),
             })
             .collect();
         Self { accounts, redshift: aws.redshift(), serverless: aws.redshift() }
     }
 }
 
-impl<I: Iam, S: Sts, K: Kms, R: Redshift, N: RedshiftServerless> Ports<I, S, K, R, N> {
-    fn account(&self, account: AccountId) -> AwsResult<&AccountPorts<I, S, K>> {
+impl<I: Iam, S: Sts, K: Kms, R: Redshift, N: RedshiftServerless, O> Ports<I, S, K, R, N, O> {
+    fn account(&self, account: AccountId) -> AwsResult<&AccountPorts<I, S, K, O>> {
         self.accounts
             .iter()
             .find(|a| a.account == account)
@@ -251,8 +254,8 @@ pub enum AccountCheckError {
 
 /// Checks with `sts:GetCallerIdentity`, in every account at once, that each account's ports
 /// really are that account; the first account (in the ports' order) that is not is the error.
-pub async fn verify_accounts<I: Iam, S: Sts, K: Kms, R: Redshift, N: RedshiftServerless>(
-    ports: &Ports<I, S, K, R, N>,
+pub async fn verify_accounts<I: Iam, S: Sts, K: Kms, R: Redshift, N: RedshiftServerless, O>(
+    ports: &Ports<I, S, K, R, N, O>,
 ) -> Result<Vec<CallerIdentity>, AccountCheckError> {
     let answers = join_all(ports.accounts.iter().map(|account| account.sts.caller_identity())).await;
     let mut identities = Vec::new();
@@ -325,9 +328,9 @@ impl Report {
 
 /// Executes the diff's changes in order. Stops at the first failure; the report says what was
 /// done and what was not. Does not look at `diff.blockers`: the caller decides.
-pub async fn execute<I, S, K, R, N, Z, P>(
+pub async fn execute<I, S, K, R, N, O, Z, P>(
     diff: &Diff,
-    ports: &Ports<I, S, K, R, N>,
+    ports: &Ports<I, S, K, R, N, O>,
     settings: &RunSettings,
     sleeper: &Z,
     progress: &P,
@@ -379,15 +382,15 @@ where
     Report { steps }
 }
 
-struct Runner<'a, I, S, K, R, N, Z, P> {
-    ports: &'a Ports<I, S, K, R, N>,
+struct Runner<'a, I, S, K, R, N, O, Z, P> {
+    ports: &'a Ports<I, S, K, R, N, O>,
     settings: &'a RunSettings,
     sleeper: &'a Z,
     progress: &'a P,
     subject: &'a str,
 }
 
-impl<I, S, K, R, N, Z, P> Runner<'_, I, S, K, R, N, Z, P>
+impl<I, S, K, R, N, O, Z, P> Runner<'_, I, S, K, R, N, O, Z, P>
 where
     I: Iam,
     S: Sts,

@@ -20,7 +20,8 @@ use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
 use crate::AwsError;
 use crate::apply_engine::Sleeper;
 use crate::ports::{
-    Connect, Credentials, Iam, Kms, NewRole, ObjectEncryption, ObjectSummary, Redshift, RedshiftServerless, S3, Sts,
+    Connect, Credentials, Iam, Kms, NewRole, ObjectEncryption, ObjectSummary, OrgParent, OrgPolicyType, Organizations,
+    Redshift, RedshiftServerless, S3, Sts,
 };
 
 /// Time between polls of an attachment's status.
@@ -441,4 +442,66 @@ pub async fn serverless(serverless: &impl RedshiftServerless, sleeper: &impl Sle
     let after: Vec<String> =
         serverless.namespace_roles(namespace).await.expect("namespace_roles").into_iter().map(|r| r.arn).collect();
     assert_eq!(after, before, "writing the old list restores it");
+}
+
+/// Organizations: `management` is the management account's port, `member` the port of
+/// `member_account` (a member in some unit of the same organization `organization_id`, which
+/// has SCPs enabled), `outsider` a port of an account in no organization. Any member describes
+/// its organization; only the management account lists parents and policies; the parents lead
+/// to the root; `FullAWSAccess` is attached to the root; unknown policies are not found.
+pub async fn organizations(
+    management: &impl Organizations,
+    member: &impl Organizations,
+    outsider: &impl Organizations,
+    member_account: AccountId,
+    organization_id: &str,
+) {
+    let described = management.describe_organization().await.expect("describe_organization as the management account");
+    let described = described.expect("the management account is in an organization");
+    assert_eq!(described.id, organization_id, "the organization id");
+    let as_member = member.describe_organization().await.expect("describe_organization as a member");
+    assert_eq!(as_member, Some(described.clone()), "a member describes the same organization");
+    assert_eq!(
+        outsider.describe_organization().await.expect("describe_organization outside any organization"),
+        None,
+        "an account in no organization is in none"
+    );
+    match member.list_parents(member_account.as_str()).await {
+        Err(AwsError::AccessDenied { .. }) => {}
+        other => panic!("a member may not list parents, got {other:?}"),
+    }
+    let mut child = member_account.to_string();
+    let mut root = None;
+    for _ in 0..6 {
+        let parents = management.list_parents(&child).await.expect("list_parents as the management account");
+        assert_eq!(parents.len(), 1, "one parent: {parents:?}");
+        match &parents[0] {
+            OrgParent::Root(id) => {
+                root = Some(id.clone());
+                break;
+            }
+            OrgParent::OrganizationalUnit(id) => child = id.clone(),
+        }
+    }
+    let root = root.expect("the parents lead to the root within six levels");
+    let at_root = management
+        .list_policies_for_target(&root, OrgPolicyType::ServiceControlPolicy)
+        .await
+        .expect("list_policies_for_target of the root");
+    let full = at_root.iter().find(|p| p.name == "FullAWSAccess").expect("FullAWSAccess is attached to the root");
+    match member.list_policies_for_target(&root, OrgPolicyType::ServiceControlPolicy).await {
+        Err(AwsError::AccessDenied { .. }) => {}
+        other => panic!("a member may not list policies, got {other:?}"),
+    }
+    let policy = management.describe_policy(&full.id).await.expect("describe_policy of FullAWSAccess");
+    assert_eq!((policy.id.as_str(), policy.name.as_str()), (full.id.as_str(), "FullAWSAccess"), "the policy read");
+    assert!(
+        policy.document.to_json().contains("\"*\""),
+        "FullAWSAccess allows everything: {}",
+        policy.document.to_json()
+    );
+    match management.describe_policy("p-nosuchpolicy").await {
+        Err(AwsError::NotFound { .. }) => {}
+        other => panic!("an unknown policy is not found, got {other:?}"),
+    }
 }

@@ -22,7 +22,7 @@ use redbridge_core::operator::principal::PrincipalPolicies;
 use redbridge_iam::AccountId;
 
 use crate::apply_engine::{AccountCheckError, Ports, verify_accounts};
-use crate::ports::{CallerIdentity, Iam, Kms, Redshift, RedshiftServerless, S3, Sts};
+use crate::ports::{CallerIdentity, Iam, Kms, Organizations, Redshift, RedshiftServerless, S3, Sts};
 use crate::principal_reader::read_principal;
 use crate::snapshot_reader::{self, ReadStats};
 
@@ -63,9 +63,9 @@ pub struct Prepared {
 
 /// Checks the accounts, reads both of them and diffs the plan for `mode`. `s3` is the bucket
 /// account's S3 port, `None` when there is none (the bucket is then unknown, which no step needs).
-pub async fn prepare<I, S, K, R, N, B>(
+pub async fn prepare<I, S, K, R, N, O, B>(
     plan: &Plan,
-    ports: &Ports<I, S, K, R, N>,
+    ports: &Ports<I, S, K, R, N, O>,
     s3: Option<&B>,
     mode: Mode,
 ) -> Result<Prepared, AccountCheckError>
@@ -75,10 +75,12 @@ where
     K: Kms,
     R: Redshift,
     N: RedshiftServerless,
+    O: Organizations,
     B: S3,
 {
     let callers = verify_accounts(ports).await?;
-    let (snapshot, read) = snapshot_reader::read(plan, ports, s3, &[], false).await;
+    // Apply and destroy need no organization policies: `read_organizations` is false.
+    let (snapshot, read) = snapshot_reader::read(plan, ports, s3, &[], false, false).await;
     // The account check is one round trip of its own, before the reads.
     let checks = ports.accounts.len() as u32;
     let stats = ReadStats { calls: checks + read.calls, depth: u32::from(checks > 0) + read.depth };
@@ -101,8 +103,8 @@ pub struct OperatorRead {
 }
 
 /// Reads the policies of every account's caller, concurrently.
-pub async fn read_operators<I, S, K, R, N>(
-    ports: &Ports<I, S, K, R, N>,
+pub async fn read_operators<I, S, K, R, N, O>(
+    ports: &Ports<I, S, K, R, N, O>,
     callers: &[CallerIdentity],
 ) -> Vec<OperatorRead>
 where
@@ -125,8 +127,8 @@ where
 /// `doctor --operator`'s reads: each account's caller (STS, concurrently) and its policies.
 /// Credentials of another account make that account's policies unknown, with the reason; an
 /// account whose STS cannot be asked is the error.
-pub async fn read_account_operators<I, S, K, R, N>(
-    ports: &Ports<I, S, K, R, N>,
+pub async fn read_account_operators<I, S, K, R, N, O>(
+    ports: &Ports<I, S, K, R, N, O>,
 ) -> Result<Vec<OperatorRead>, AccountCheckError>
 where
     I: Iam,
@@ -175,9 +177,9 @@ pub fn judge(
 
 /// Before the first change: each account's operator judged on the writes `diff` makes (apply's
 /// and destroy's permissions are the `apply` policy's).
-pub async fn check_operator<I, S, K, R, N>(
+pub async fn check_operator<I, S, K, R, N, O>(
     plan: &Plan,
-    ports: &Ports<I, S, K, R, N>,
+    ports: &Ports<I, S, K, R, N, O>,
     callers: &[CallerIdentity],
     diff: &Diff,
 ) -> Vec<(AccountId, OperatorVerdict)>

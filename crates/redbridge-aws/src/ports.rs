@@ -10,6 +10,7 @@
 use std::future::Future;
 
 use redbridge_core::converge::AttachedRole;
+use redbridge_core::doctor::OrgPolicy;
 use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{AccountId, KmsKeyArn, Region, RoleArn};
 use serde::Serialize;
@@ -508,4 +509,80 @@ pub trait Connect: Send + Sync + 'static {
     fn s3(&self, credentials: &Credentials, region: &Region) -> Self::S3;
     /// The region used when a call names none (bucket lookups start there).
     fn default_region(&self) -> Region;
+}
+
+/// The two kinds of organization policy doctor reads, as Organizations names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OrgPolicyType {
+    /// `SERVICE_CONTROL_POLICY`: limits the principals of member accounts.
+    ServiceControlPolicy,
+    /// `RESOURCE_CONTROL_POLICY`: limits access to the resources of member accounts.
+    ResourceControlPolicy,
+}
+
+impl OrgPolicyType {
+    /// Organizations' spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ServiceControlPolicy => "SERVICE_CONTROL_POLICY",
+            Self::ResourceControlPolicy => "RESOURCE_CONTROL_POLICY",
+        }
+    }
+}
+
+/// An organization, as `DescribeOrganization` returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrganizationInfo {
+    /// Its id (`o-…`).
+    pub id: String,
+    /// Its management account.
+    pub management_account: AccountId,
+}
+
+/// A parent in the organization's tree, as `ListParents` returns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum OrgParent {
+    /// The root (`r-…`).
+    Root(String),
+    /// An organizational unit (`ou-…`).
+    OrganizationalUnit(String),
+}
+
+impl OrgParent {
+    /// Its id.
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Root(id) | Self::OrganizationalUnit(id) => id,
+        }
+    }
+}
+
+/// A policy attached to a target, as `ListPoliciesForTarget` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgPolicySummary {
+    /// Its id (`p-…`).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// The organization an account is in, and its policies (AWS Organizations). Bound to one
+/// account's credentials; Organizations is global. Any member may describe its organization;
+/// only the management account or a delegated administrator may list parents and policies
+/// (access denied otherwise).
+pub trait Organizations: Send + Sync {
+    /// The organization of the port's account, `None` when it is in none
+    /// (`AWSOrganizationsNotInUseException`) (`organizations:DescribeOrganization`).
+    fn describe_organization(&self) -> impl Future<Output = AwsResult<Option<OrganizationInfo>>> + Send;
+    /// The parents of an account or organizational unit, every page (`organizations:ListParents`).
+    fn list_parents(&self, child_id: &str) -> impl Future<Output = AwsResult<Vec<OrgParent>>> + Send;
+    /// The policies of one type attached directly to a root, unit or account, every page
+    /// (`organizations:ListPoliciesForTarget`).
+    fn list_policies_for_target(
+        &self,
+        target_id: &str,
+        policy_type: OrgPolicyType,
+    ) -> impl Future<Output = AwsResult<Vec<OrgPolicySummary>>> + Send;
+    /// One policy with its content (`organizations:DescribePolicy`).
+    fn describe_policy(&self, policy_id: &str) -> impl Future<Output = AwsResult<OrgPolicy>> + Send;
 }

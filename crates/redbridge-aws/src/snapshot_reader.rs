@@ -10,6 +10,13 @@
 //!    default version id;
 //! 3. every managed policy's default version document.
 //!
+//! Alongside them, each account of the chain reads its organization with its own credentials
+//! (doctor only; apply and destroy skip it): `DescribeOrganization`; then, for a member account,
+//! `ListParents` up to the root (one round trip per level), `ListPoliciesForTarget` of both
+//! types at every level at once and `DescribePolicy` of each policy at once — four round trips
+//! more than its units are deep. A member account usually may not read the tree: that is
+//! unknown, with the reason.
+//!
 //! The account check runs alongside the reads rather than before them: what was read with
 //! credentials of another account is thrown away and recorded as unknown. (`apply` and
 //! `destroy` check the accounts first and refuse on a mismatch, then read the same snapshot
@@ -31,9 +38,14 @@ use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{AccountId, RoleArn};
 use serde::Serialize;
 
+mod organization;
+
+pub use organization::read_organization;
+use organization::{OrgRead, fill_in, organization_accounts, read_own};
+
 use crate::AwsError;
 use crate::apply_engine::{AccountPorts, Ports};
-use crate::ports::{AwsResult, Iam, Kms, Redshift, RedshiftServerless, S3, Sts};
+use crate::ports::{AwsResult, Iam, Kms, Organizations, Redshift, RedshiftServerless, S3, Sts};
 
 /// How much reading cost.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -81,9 +93,9 @@ fn known_or<T>(what: &str, result: AwsResult<Option<T>>) -> Known<T> {
 /// Reads everything doctor's analysis needs for `plan`. `s3` is the bucket account's S3 port,
 /// `None` when there are no credentials for it. Accounts without ports, and accounts whose
 /// credentials turn out to belong to another account, are recorded as unknown.
-pub async fn read_snapshot<I, S, K, R, N, B>(
+pub async fn read_snapshot<I, S, K, R, N, B, O>(
     plan: &Plan,
-    ports: &Ports<I, S, K, R, N>,
+    ports: &Ports<I, S, K, R, N, O>,
     s3: Option<&B>,
 ) -> (Snapshot, ReadStats)
 where
@@ -93,6 +105,7 @@ where
     R: Redshift,
     N: RedshiftServerless,
     B: S3,
+    O: Organizations,
 {
     read_snapshot_listing(plan, ports, s3, &[]).await
 }
@@ -100,9 +113,9 @@ where
 /// [`read_snapshot`], and also the first keys under each of `prefixes` of the spec's bucket
 /// (`redbridge_core::doctor::listed_prefixes` of the statements given to `doctor --sql`), with
 /// the bucket account's S3 port, alongside the other reads.
-pub async fn read_snapshot_listing<I, S, K, R, N, B>(
+pub async fn read_snapshot_listing<I, S, K, R, N, B, O>(
     plan: &Plan,
-    ports: &Ports<I, S, K, R, N>,
+    ports: &Ports<I, S, K, R, N, O>,
     s3: Option<&B>,
     prefixes: &[String],
 ) -> (Snapshot, ReadStats)
@@ -113,19 +126,21 @@ where
     R: Redshift,
     N: RedshiftServerless,
     B: S3,
+    O: Organizations,
 {
-    read(plan, ports, s3, prefixes, true).await
+    read(plan, ports, s3, prefixes, true, true).await
 }
 
 /// The reads of [`read_snapshot_listing`]; with `check_accounts` false, for ports whose accounts
 /// [`verify_accounts`](crate::apply_engine::verify_accounts) has just confirmed (the same reads,
 /// without checking the credentials again).
-pub(crate) async fn read<I, S, K, R, N, B>(
+pub(crate) async fn read<I, S, K, R, N, B, O>(
     plan: &Plan,
-    ports: &Ports<I, S, K, R, N>,
+    ports: &Ports<I, S, K, R, N, O>,
     s3: Option<&B>,
     prefixes: &[String],
     check_accounts: bool,
+    read_organizations: bool,
 ) -> (Snapshot, ReadStats)
 where
     I: Iam,
@@ -134,6 +149,7 @@ where
     R: Redshift,
     N: RedshiftServerless,
     B: S3,
+    O: Organizations,
 {
     let tally_owned = Tally::default();
     let tally = &tally_owned;
@@ -196,8 +212,23 @@ where
         };
         (prefix.clone(), listing)
     }));
-    let (checks, (redshift, redshift_depth), roles, (bucket, bucket_depth), (kms_key, key_depth), listings) =
-        tokio::join!(checks, redshift, roles, bucket, key, listings);
+    let organizations =
+        join_all(organization_accounts(plan).into_iter().filter(|_| read_organizations).map(|account| async move {
+            let organization = match port_of(account) {
+                Some(ports) => read_own(&ports.organizations, account, tally).await,
+                None => OrgRead::unknown(no_profile(account)),
+            };
+            (account, organization)
+        }));
+    let (
+        checks,
+        (redshift, redshift_depth),
+        roles,
+        (bucket, bucket_depth),
+        (kms_key, key_depth),
+        listings,
+        organizations,
+    ) = tokio::join!(checks, redshift, roles, bucket, key, listings, organizations);
 
     // Throw away what was read with the wrong credentials.
     let wrong: BTreeMap<AccountId, String> =
@@ -235,6 +266,18 @@ where
         };
         snapshot.prefix_objects.insert(prefix, listing);
     }
+    // What an account's own profile may not read, another profile of the chain may: the
+    // management account's or a delegated administrator's of the same organization.
+    let organizations =
+        fill_in(organizations, |account| port_of(account).map(|p| &p.organizations), &mask, tally).await;
+    for (account, OrgRead { organization, depth: organization_depth, .. }) in organizations {
+        depth = depth.max(organization_depth);
+        let organization = match mask(account) {
+            Some(problem) => Known::unknown(problem),
+            None => organization,
+        };
+        snapshot.organizations.insert(account.to_string(), organization);
+    }
     if s3.is_some() && !prefixes.is_empty() {
         depth = depth.max(1);
     }
@@ -250,8 +293,8 @@ fn no_profile(account: AccountId) -> String {
 }
 
 /// `None` when the credentials are this account's; otherwise what is wrong with them.
-async fn check_account<I: Iam, S: Sts, K: Kms>(
-    account: &AccountPorts<I, S, K>,
+async fn check_account<I: Iam, S: Sts, K: Kms, O>(
+    account: &AccountPorts<I, S, K, O>,
     tally: &Tally,
 ) -> (AccountId, Option<String>) {
     let problem = match tally.call(account.sts.caller_identity()).await {
@@ -265,9 +308,9 @@ async fn check_account<I: Iam, S: Sts, K: Kms>(
     (account.account, problem)
 }
 
-async fn read_redshift<I, S, K, R, N>(
+async fn read_redshift<I, S, K, R, N, O>(
     plan: &Plan,
-    ports: &Ports<I, S, K, R, N>,
+    ports: &Ports<I, S, K, R, N, O>,
     tally: &Tally,
 ) -> Deep<Known<RedshiftState>>
 where

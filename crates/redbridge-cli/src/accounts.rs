@@ -4,7 +4,7 @@
 
 use redbridge_aws::apply_engine::{AccountPorts, Ports};
 use redbridge_aws::config::{self, AccountSettings};
-use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
+use redbridge_aws::sdk::{SdkIam, SdkKms, SdkOrganizations, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
 use redbridge_core::Spec;
 use redbridge_iam::AccountId;
 
@@ -38,7 +38,7 @@ pub struct Profiles<'a> {
 }
 
 /// SDK ports per account.
-pub type LivePorts = Ports<SdkIam, SdkSts, SdkKms, SdkRedshift, SdkRedshiftServerless>;
+pub type LivePorts = Ports<SdkIam, SdkSts, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkOrganizations>;
 
 /// The accounts of the chain no profile reaches: the Redshift and bucket accounts always have
 /// one (the default chain when no profile is named); a third account needs `--hop-profile`.
@@ -88,6 +88,8 @@ pub async fn live_ports(spec: &Spec, profiles: Profiles<'_>) -> (LivePorts, SdkS
                 iam: SdkIam::from_conf(&sdk_config),
                 sts: SdkSts::from_conf(&sdk_config),
                 kms: SdkKms::from_conf(&kms_config),
+                // Organizations is global: any region's configuration reaches it.
+                organizations: SdkOrganizations::from_conf(&sdk_config),
             }
         })
         .collect();

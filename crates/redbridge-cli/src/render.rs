@@ -66,31 +66,21 @@ pub fn doctor_report(plan: &Plan, report: &Report) -> String {
             let _ = writeln!(out, "    [{mark}] {}", check.what);
         }
         for finding in by_hop.get(&hop.hop).into_iter().flatten() {
-            let level = match finding.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Unknown => "unknown",
-                Severity::Info => "note",
-            };
-            let _ = writeln!(out, "    {level}[{}]: {}", finding.code, finding.message);
-            for evidence in &finding.evidence {
-                let _ = writeln!(out, "      evidence: {evidence}");
-            }
-            let fix = finding.fix.to_text();
-            let mut lines = fix.lines();
-            if let Some(first) = lines.next() {
-                let _ = writeln!(out, "      fix: {first}");
-                for line in lines {
-                    let _ = writeln!(out, "        {line}");
-                }
-            }
+            write_finding(&mut out, finding);
         }
     }
+    organization_section(&mut out, report, &by_hop);
     let count = |severity: Severity| report.findings.iter().filter(|f| f.severity == severity).count();
+    let not_read = &report.organization_policies.not_read;
     let verdict = match report.verdict {
-        Verdict::Healthy => "healthy: every action COPY and UNLOAD need is allowed",
-        Verdict::Broken => "broken: fix the errors above, top first",
-        Verdict::Unknown => "unknown: nothing found broken, but some state could not be read",
+        Verdict::Healthy => "healthy: every action COPY and UNLOAD need is allowed".to_owned(),
+        Verdict::HealthyAsFarAsRead => format!(
+            "healthy as far as read — organization policies of {} were not read: {}; an SCP or RCP there may still deny",
+            not_read.iter().map(|n| n.account.to_string()).collect::<Vec<_>>().join(", "),
+            not_read.first().map(|n| n.reason.as_str()).unwrap_or_default()
+        ),
+        Verdict::Broken => "broken: fix the errors above, top first".to_owned(),
+        Verdict::Unknown => "unknown: nothing found broken, but some state could not be read".to_owned(),
     };
     let _ = writeln!(
         out,
@@ -100,6 +90,54 @@ pub fn doctor_report(plan: &Plan, report: &Report) -> String {
         count(Severity::Unknown)
     );
     out
+}
+
+fn write_finding(out: &mut String, finding: &Finding) {
+    let level = match finding.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Unknown => "unknown",
+        Severity::Info => "note",
+    };
+    let _ = writeln!(out, "    {level}[{}]: {}", finding.code, finding.message);
+    for evidence in &finding.evidence {
+        let _ = writeln!(out, "      evidence: {evidence}");
+    }
+    let fix = finding.fix.to_text();
+    let mut lines = fix.lines();
+    if let Some(first) = lines.next() {
+        let _ = writeln!(out, "      fix: {first}");
+        for line in lines {
+            let _ = writeln!(out, "        {line}");
+        }
+    }
+}
+
+/// The SCPs and RCPs read for each account of the chain, or why they were not.
+fn organization_section(out: &mut String, report: &Report, by_hop: &HashMap<&Hop, Vec<&Finding>>) {
+    let policies = &report.organization_policies;
+    let mark = if policies.read { "✓" } else { "?" };
+    let _ = writeln!(out, "{mark} organization policies (SCPs, RCPs)");
+    for account in &policies.accounts {
+        let line = match &account.organization_id {
+            None => "in no organization: none apply".to_owned(),
+            Some(id) if account.management_account => {
+                format!("management account of `{id}`: none apply to it")
+            }
+            Some(id) => {
+                let list = |names: &[String]| if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+                format!("organization `{id}`; SCPs: {}; RCPs: {}", list(&account.scps), list(&account.rcps))
+            }
+        };
+        let _ = writeln!(out, "    [ok] {}: {line}", account.account);
+    }
+    for not_read in &policies.not_read {
+        let _ = writeln!(out, "    [??] {}: not read", not_read.account);
+        let hop = Hop::Organization { account: not_read.account.to_string() };
+        for finding in by_hop.get(&hop).into_iter().flatten() {
+            write_finding(out, finding);
+        }
+    }
 }
 
 fn side_label(side: Side) -> &'static str {
@@ -122,6 +160,7 @@ pub fn doctor_style(line: &str) -> Option<Style> {
         styles::GOOD
     } else if line.starts_with("? ")
         || line.starts_with("unknown: ")
+        || line.starts_with("healthy as far as read")
         || trimmed.starts_with("unknown[")
         || trimmed.starts_with("warning[")
     {

@@ -149,6 +149,21 @@ pub fn diagnose(plan: &Plan, classification: &Classification) -> Diagnosis {
             Hop::Kms { role: named_role.unwrap_or(last) }.label()
         }
         FindingCode::AssumeRolePrivilegeMissing => "database privilege".to_owned(),
+        // The text names the calling role's session and the action: its hop is the next role's
+        // assume, or its S3 or KMS access.
+        FindingCode::ScpDenies | FindingCode::RcpDenies => {
+            let caller = named_role.as_ref().and_then(|r| plan.chain.roles().iter().find(|x| x.to_string() == *r));
+            let meaning = &classification.meaning;
+            match caller {
+                Some(role) if meaning.contains("sts:AssumeRole") => match plan.chain.next(role) {
+                    Some(next) => Hop::Role { from: role.to_string(), to: next.to_string() }.label(),
+                    None => Hop::Statement.label(),
+                },
+                Some(role) if meaning.contains("kms:") => Hop::Kms { role: role.to_string() }.label(),
+                Some(role) => Hop::S3 { role: role.to_string() }.label(),
+                None => Hop::Statement.label(),
+            }
+        }
         _ => Hop::Statement.label(),
     };
     Diagnosis {

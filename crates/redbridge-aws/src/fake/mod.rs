@@ -34,6 +34,7 @@ mod connect;
 mod data;
 mod iam;
 mod kms;
+mod organizations;
 mod redshift;
 mod s3;
 mod serverless;
@@ -42,7 +43,10 @@ mod sts;
 
 pub use connect::FakeAssumedRole;
 pub use data::{FakeOutcome, FakeStatement};
-pub use state::{FakeBucketSettings, FakeGroup, FakeKey, FakeRole, FakeState, FakeUser, FakeWorkgroup};
+pub use state::{
+    FULL_AWS_ACCESS, FakeBucketSettings, FakeGroup, FakeKey, FakeOrgPolicy, FakeOrganization, FakeRole, FakeState,
+    FakeUser, FakeWorkgroup, RCP_FULL_AWS_ACCESS,
+};
 
 use data::SubmittedStatement;
 
@@ -225,6 +229,11 @@ impl FakeAws {
             s.buckets.insert(bucket.to_owned(), (region, policy));
             s.bucket_owners.insert(bucket.to_owned(), owner);
         });
+    }
+
+    /// Puts the world's accounts in this organization (replacing any other).
+    pub fn seed_organization(&self, organization: FakeOrganization) {
+        self.edit(|s| s.organization = Some(organization));
     }
 
     /// Adds a workgroup of `namespace` with this id.

@@ -7,7 +7,7 @@ use redbridge_core::converge::{ApplyStatus, AttachedRole};
 use redbridge_iam::policy::PolicyDocument;
 use redbridge_iam::{AccountId, Region, RoleArn};
 
-use crate::ports::{DefaultEncryption, ObjectEncryption};
+use crate::ports::{DefaultEncryption, ObjectEncryption, OrgPolicyType};
 
 /// A role in the fake world.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +92,126 @@ pub struct FakeState {
     pub users: BTreeMap<String, FakeUser>,
     /// Groups by ARN.
     pub groups: BTreeMap<String, FakeGroup>,
+    /// The organization, if any (accounts outside it are in no organization).
+    pub organization: Option<FakeOrganization>,
+}
+
+/// An organization in the fake world: its root, units, accounts, policies and attachments.
+/// [`FakeOrganization::new`] attaches the full-access defaults (`FullAWSAccess`,
+/// `RCPFullAWSAccess`) to the root, and [`FakeOrganization::add_unit`] and
+/// [`FakeOrganization::add_account`] to each unit and account, as AWS does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeOrganization {
+    /// Its id (`o-…`).
+    pub id: String,
+    /// Its management account (placed under the root).
+    pub management_account: AccountId,
+    /// The root's id (`r-…`).
+    pub root_id: String,
+    /// Member accounts that may read the organization like the management account.
+    pub delegated_administrators: BTreeSet<AccountId>,
+    /// Organizational units by id: their parent's id (the root or a unit).
+    pub units: BTreeMap<String, String>,
+    /// Accounts: their parent's id.
+    pub accounts: BTreeMap<AccountId, String>,
+    /// Policies by id.
+    pub policies: BTreeMap<String, FakeOrgPolicy>,
+    /// Policy ids attached to each target (root, unit or account id), in attachment order.
+    pub attachments: BTreeMap<String, Vec<String>>,
+}
+
+/// An SCP or RCP in the fake organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FakeOrgPolicy {
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub policy_type: OrgPolicyType,
+    /// Its content.
+    pub document: PolicyDocument,
+}
+
+/// The id of the AWS managed SCP attached everywhere by default.
+pub const FULL_AWS_ACCESS: &str = "p-FullAWSAccess";
+/// The id of the AWS managed RCP attached everywhere by default.
+pub const RCP_FULL_AWS_ACCESS: &str = "p-RCPFullAWSAccess";
+
+impl FakeOrganization {
+    /// An organization with only its management account, under a root with the defaults attached.
+    pub fn new(id: &str, management_account: AccountId) -> Self {
+        let full = |json: &str| PolicyDocument::from_json(json).expect("the full-access policies parse");
+        let mut organization = Self {
+            id: id.to_owned(),
+            management_account,
+            root_id: "r-fake".to_owned(),
+            delegated_administrators: BTreeSet::new(),
+            units: BTreeMap::new(),
+            accounts: BTreeMap::new(),
+            policies: BTreeMap::new(),
+            attachments: BTreeMap::new(),
+        };
+        organization.policies.insert(
+            FULL_AWS_ACCESS.to_owned(),
+            FakeOrgPolicy {
+                name: "FullAWSAccess".to_owned(),
+                policy_type: OrgPolicyType::ServiceControlPolicy,
+                document: full(
+                    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                ),
+            },
+        );
+        organization.policies.insert(
+            RCP_FULL_AWS_ACCESS.to_owned(),
+            FakeOrgPolicy {
+                name: "RCPFullAWSAccess".to_owned(),
+                policy_type: OrgPolicyType::ResourceControlPolicy,
+                document: full(
+                    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
+                ),
+            },
+        );
+        let root = organization.root_id.clone();
+        organization.attach_defaults(&root);
+        organization.add_account(management_account, &root);
+        organization
+    }
+
+    fn attach_defaults(&mut self, target: &str) {
+        self.attachments.insert(target.to_owned(), vec![FULL_AWS_ACCESS.to_owned(), RCP_FULL_AWS_ACCESS.to_owned()]);
+    }
+
+    /// Adds an organizational unit under `parent` (the root's or a unit's id).
+    pub fn add_unit(&mut self, unit_id: &str, parent: &str) -> &mut Self {
+        self.units.insert(unit_id.to_owned(), parent.to_owned());
+        self.attach_defaults(unit_id);
+        self
+    }
+
+    /// Places an account under `parent` (the root's or a unit's id).
+    pub fn add_account(&mut self, account: AccountId, parent: &str) -> &mut Self {
+        self.accounts.insert(account, parent.to_owned());
+        self.attach_defaults(account.as_str());
+        self
+    }
+
+    /// Adds a policy and attaches it to `target` (the root's, a unit's or an account's id).
+    pub fn attach_policy(
+        &mut self,
+        policy_id: &str,
+        name: &str,
+        policy_type: OrgPolicyType,
+        document: PolicyDocument,
+        target: &str,
+    ) -> &mut Self {
+        self.policies.insert(policy_id.to_owned(), FakeOrgPolicy { name: name.to_owned(), policy_type, document });
+        self.attachments.entry(target.to_owned()).or_default().push(policy_id.to_owned());
+        self
+    }
+
+    /// Whether `account` may read the tree and the policies.
+    pub fn may_read(&self, account: AccountId) -> bool {
+        account == self.management_account || self.delegated_administrators.contains(&account)
+    }
 }
 
 /// A bucket's ownership and encryption settings in the fake world.

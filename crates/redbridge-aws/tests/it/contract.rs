@@ -171,3 +171,24 @@ fn fake_s3_passes_the_bucket_policy_contract() {
     aws.seed_bucket("rb-contract-policy", redbridge_iam::Region::parse("eu-west-1").unwrap(), Some(policy.clone()));
     block_on(contract::s3_bucket_policy(&aws.account(account()), "rb-contract-policy", &policy));
 }
+
+#[test]
+fn fake_organizations_pass_the_organizations_contract() {
+    use redbridge_aws::fake::FakeOrganization;
+    let aws = FakeAws::new();
+    let management = AccountId::parse("999999999999").unwrap();
+    let mut organization = FakeOrganization::new("o-contract1", management);
+    organization
+        .add_unit("ou-fake-data", "r-fake")
+        .add_unit("ou-fake-lake", "ou-fake-data")
+        .add_account(account(), "ou-fake-lake");
+    aws.seed_organization(organization);
+    let outsider = aws.account(AccountId::parse("333333333333").unwrap());
+    block_on(contract::organizations(
+        &aws.account(management),
+        &aws.account(account()),
+        &outsider,
+        account(),
+        "o-contract1",
+    ));
+}

@@ -11,6 +11,8 @@ mod mocks;
 #[cfg(feature = "sdk")]
 mod mocks_doctor;
 #[cfg(feature = "sdk")]
+mod mocks_organizations;
+#[cfg(feature = "sdk")]
 mod mocks_pages;
 #[cfg(feature = "sdk")]
 mod mocks_sessions;
@@ -21,6 +23,7 @@ mod operator_policies;
 mod principal_reader;
 mod round_trip_run;
 mod snapshot_reader;
+mod snapshot_reader_org;
 
 use redbridge_core::{Plan, RawSpec, Spec};
 

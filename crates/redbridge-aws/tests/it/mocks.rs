@@ -11,8 +11,8 @@ use redbridge_aws::ports::{
     DataTarget, Iam, Kms, NewRole, Redshift, RedshiftData, RedshiftServerless, S3, StatementState, Sts,
 };
 use redbridge_aws::sdk::{
-    SdkIam, SdkKms, SdkRedshift, SdkRedshiftData, SdkRedshiftServerless, SdkS3, SdkSts, parse_namespace_role,
-    percent_decode,
+    SdkIam, SdkKms, SdkOrganizations, SdkRedshift, SdkRedshiftData, SdkRedshiftServerless, SdkS3, SdkSts,
+    parse_namespace_role, percent_decode,
 };
 use redbridge_core::converge::{AccountDiff, Action, ApplyStatus, AttachedRole, Change, ChangeKind, Diff};
 use redbridge_core::plan::Side;
@@ -362,13 +362,18 @@ fn sdk_ports(
     iam: aws_sdk_iam::Client,
     redshift: aws_sdk_redshift::Client,
     serverless: aws_sdk_redshiftserverless::Client,
-) -> Ports<SdkIam, SdkSts, SdkKms, SdkRedshift, SdkRedshiftServerless> {
+) -> Ports<SdkIam, SdkSts, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkOrganizations> {
     Ports {
         accounts: vec![AccountPorts {
             account: AccountId::parse("111111111111").unwrap(),
             iam: SdkIam::new(iam),
             sts: SdkSts::new(mock_client!(aws_sdk_sts, RuleMode::MatchAny, [] as [&aws_smithy_mocks::Rule; 0])),
             kms: SdkKms::new(mock_client!(aws_sdk_kms, RuleMode::MatchAny, [] as [&aws_smithy_mocks::Rule; 0])),
+            organizations: SdkOrganizations::new(mock_client!(
+                aws_sdk_organizations,
+                RuleMode::MatchAny,
+                [] as [&aws_smithy_mocks::Rule; 0]
+            )),
         }],
         redshift: SdkRedshift::new(redshift),
         serverless: SdkRedshiftServerless::new(serverless),

@@ -104,8 +104,8 @@ fn the_reads_are_counted_and_planned_in_two_levels_without_managed_policies() {
     let made = aws.calls()[before..].to_vec();
     assert_eq!(stats.calls as usize, made.len(), "{made:#?}");
     // STS ×2, GetNamespace + GetWorkgroup, per role GetRole + 2 lists + 1 inline policy, four
-    // bucket reads, DescribeKey + GetKeyPolicy.
-    assert_eq!(stats.calls, 2 + 2 + 2 * 4 + 4 + 2, "{made:#?}");
+    // bucket reads, DescribeKey + GetKeyPolicy, DescribeOrganization ×2 (in no organization).
+    assert_eq!(stats.calls, 2 + 2 + 2 * 4 + 4 + 2 + 2, "{made:#?}");
     assert_eq!(stats.depth, 2);
     let Known::Known { value } = &snapshot.redshift else { panic!("{:?}", snapshot.redshift) };
     assert_eq!(value.workgroup_id.as_deref(), Some(WORKGROUP_ID));
@@ -242,8 +242,13 @@ fn credentials_of_another_account_are_not_believed() {
     // the bucket role does not exist, which would be a guess.
     let wrong = aws.account(account("111111111111"));
     let mut ports = Ports::for_fake(&aws, &plan);
-    ports.accounts[1] =
-        AccountPorts { account: account("222222222222"), iam: wrong.clone(), sts: wrong.clone(), kms: wrong.clone() };
+    ports.accounts[1] = AccountPorts {
+        account: account("222222222222"),
+        iam: wrong.clone(),
+        sts: wrong.clone(),
+        kms: wrong.clone(),
+        organizations: wrong.clone(),
+    };
     let (snapshot, _) = block_on(read_snapshot(&plan, &ports, Some(&wrong)));
     let Known::Unknown { reason } = &snapshot.roles[&plan.chain.last().to_string()] else { panic!() };
     assert!(reason.contains("belong to account `111111111111`"), "{reason}");
@@ -256,7 +261,7 @@ fn no_profile_for_the_bucket_account_is_unknown() {
     let aws = applied(&plan);
     let mut ports = Ports::for_fake(&aws, &plan);
     ports.accounts.retain(|a| a.account == plan.spec.redshift_account);
-    let (snapshot, _) = block_on(read_snapshot::<_, _, _, _, _, FakeAccount>(&plan, &ports, None));
+    let (snapshot, _) = block_on(read_snapshot::<_, _, _, _, _, FakeAccount, _>(&plan, &ports, None));
     let Known::Unknown { reason } = &snapshot.bucket else { panic!() };
     assert!(reason.contains("no credentials for account `222222222222`"), "{reason}");
     assert_eq!(analyze(&plan, &snapshot).verdict, Verdict::Unknown);
@@ -317,7 +322,7 @@ fn the_live_read_lists_the_target_prefix_of_a_given_unload_alongside_the_other_r
     let (snapshot, stats) = block_on(read_snapshot_listing(&plan, &ports, Some(&s3), &prefixes));
     let made = aws.calls()[before..].to_vec();
     assert!(made.iter().any(|c| c.contains("s3:ListObjectsV2") && c.contains("unload/example_")), "{made:#?}");
-    assert_eq!(stats.calls, 2 + 2 + 2 * 4 + 4 + 2 + 1, "{made:#?}");
+    assert_eq!(stats.calls, 2 + 2 + 2 * 4 + 4 + 2 + 2 + 1, "{made:#?}");
     assert_eq!(stats.depth, 2);
     assert_eq!(snapshot.prefix_objects["unload/example_"], Known::known(Vec::new()));
     let report = analyze_with_sql(&plan, &snapshot, &sql);

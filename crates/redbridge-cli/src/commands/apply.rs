@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::Context;
 use redbridge_aws::apply_engine::{self, Ports, Progress, Report, RunSettings, Sleeper};
 use redbridge_aws::converge_run::{self, Mode};
-use redbridge_aws::ports::{Iam, Kms, Redshift, RedshiftServerless, S3, Sts};
+use redbridge_aws::ports::{Iam, Kms, Organizations, Redshift, RedshiftServerless, S3, Sts};
 use redbridge_core::Plan;
 use redbridge_core::Spec;
 use redbridge_core::converge::Diff;
@@ -158,9 +158,9 @@ struct AccountVerdict<'a> {
 
 /// The whole command over any ports: verify, read, diff, print, confirm, execute, report.
 #[allow(clippy::too_many_arguments)]
-pub async fn converge<I, S, K, R, N, B, Z, P>(
+pub async fn converge<I, S, K, R, N, O, B, Z, P>(
     plan: &Plan,
-    ports: &Ports<I, S, K, R, N>,
+    ports: &Ports<I, S, K, R, N, O>,
     s3: Option<&B>,
     options: &Options,
     settings: &RunSettings,
@@ -174,6 +174,7 @@ where
     K: Kms,
     R: Redshift,
     N: RedshiftServerless,
+    O: Organizations,
     B: S3,
     Z: Sleeper,
     P: Progress,

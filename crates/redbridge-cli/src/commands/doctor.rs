@@ -30,7 +30,10 @@ use crate::spec_args::SpecArgs;
         "redbridge doctor --spec examples/serverless-unload-kms.toml --operator \\\n      --redshift-profile analytics --s3-profile data",
     ],
     &[
-        (exit::SUCCESS, "healthy: every action the statements need is allowed"),
+        (
+            exit::SUCCESS,
+            "healthy: every action the statements need is allowed (or healthy as far as read: an account's SCPs and RCPs could not be read)",
+        ),
         (exit::FINDINGS, "broken: something blocks (the report says which hop and the fix), or a missing permission"),
         (exit::INCOMPLETE, "unknown: the verdict depends on state (or operator policies) that could not be read"),
     ],

@@ -77,7 +77,10 @@ impl OperatorReport {
 
 /// Judges every account's caller for every command over any ports. An account whose STS cannot
 /// be asked is a runtime error (AWS unreachable, credentials refused).
-pub async fn judge_operators<I, S, K, R, N>(plan: &Plan, ports: &Ports<I, S, K, R, N>) -> anyhow::Result<OperatorReport>
+pub async fn judge_operators<I, S, K, R, N, O>(
+    plan: &Plan,
+    ports: &Ports<I, S, K, R, N, O>,
+) -> anyhow::Result<OperatorReport>
 where
     I: Iam,
     S: Sts,

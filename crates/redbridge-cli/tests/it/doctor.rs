@@ -222,3 +222,27 @@ fn doctor_sql_file_report_grows_linearly_with_statements_on_one_line() {
     let (n, eight_n) = (one_line_sql_report_bytes(100), one_line_sql_report_bytes(800));
     assert!(eight_n <= 9 * n, "{eight_n} bytes for 800 statements against {n} for 100");
 }
+
+#[test]
+fn unread_organization_policies_qualify_the_verdict_in_words_and_json_and_exit_0() {
+    let snapshot = "crates/redbridge-cli/tests/fixtures/serverless-org-unread.snapshot.json";
+    let args = ["doctor", "--spec", "examples/serverless-unload-kms.toml", "--snapshot", snapshot];
+    let output = redbridge(&args);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(!text.contains("\nhealthy: "), "never a bare healthy: {text}");
+    insta::assert_snapshot!("doctor-organization-unread", text);
+
+    let output = redbridge(&[&args[..], &["--output", "json"]].concat());
+    assert_eq!(output.status.code(), Some(0));
+    assert_matches_schema("doctor.schema.json", std::str::from_utf8(&output.stdout).unwrap());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["verdict"], "healthy_as_far_as_read");
+    let policies = &report["organization_policies"];
+    assert_eq!(policies["read"], false);
+    assert_eq!(policies["not_read"][0]["account"], "111111111111");
+    assert!(policies["not_read"][0]["reason"].as_str().unwrap().contains("organizations:ListParents"));
+    assert_eq!(policies["accounts"][0]["account"], "222222222222");
+    assert_eq!(policies["accounts"][0]["organization_id"], "o-exampleorg");
+    assert_eq!(policies["accounts"][0]["scps"][0], "root: FullAWSAccess (p-FullAWSAccess)");
+}

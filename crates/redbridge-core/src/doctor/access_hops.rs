@@ -9,6 +9,7 @@ use redbridge_iam::eval::{Outcome, PolicySet, Request, evaluate};
 use super::FindingCode;
 use super::analysis::{CallerPolicies, Doctor};
 use super::findings::{Check, Fix, FixPolicy, Hop, HopReport, HopStatus, Severity};
+use super::org_checks::OrgCaller;
 use super::snapshot::Known;
 use crate::plan;
 use crate::spec::DataFormat;
@@ -48,11 +49,9 @@ impl Doctor<'_> {
         let partition = self.spec.region.partition();
         let bucket_arn = self.spec.bucket.arn(partition).to_string();
         let caller =
-            CallerPolicies::new(last, &state, bucket_policy, format!("bucket policy of `{}`", self.spec.bucket)).at(
-                self.spec.s3_account,
-                bucket_arn.clone(),
-                FixPolicy::BucketPolicy,
-            );
+            CallerPolicies::new(last, &state, bucket_policy, format!("bucket policy of `{}`", self.spec.bucket))
+                .at(self.spec.s3_account, bucket_arn.clone(), FixPolicy::BucketPolicy)
+                .governed(self.org_context(OrgCaller::Role(last), "s3:GetObject", self.spec.s3_account, true));
         let prefixes: Vec<String> =
             if self.spec.prefixes.is_empty() { vec![String::new()] } else { self.spec.prefixes.clone() };
         let table = self.spec.table.rsplit('.').next().unwrap_or("example").trim_matches('"').to_owned();
@@ -94,6 +93,7 @@ impl Doctor<'_> {
         }
         let mut checks = Vec::new();
         let mut broken = false;
+        let mut organization_unknown = false;
         for (request, purpose, target) in requests {
             let judged = self.judge(&request, &caller);
             let allowed = judged.decision.outcome == Outcome::Allowed;
@@ -102,7 +102,22 @@ impl Doctor<'_> {
             if allowed {
                 continue;
             }
-            broken = true;
+            match self.org_denial(
+                &hop,
+                &judged,
+                &caller,
+                &format!("`{}` on {target} by `{}`", request.action(), last.name()),
+            ) {
+                Some(Severity::Error) => {
+                    broken = true;
+                    continue;
+                }
+                Some(_) => {
+                    organization_unknown = true;
+                    continue;
+                }
+                None => broken = true,
+            }
             let needed_for = match purpose {
                 "list" | "read" if !self.spec.access.copy() => "UNLOAD",
                 "list" | "read" => "COPY",
@@ -167,7 +182,7 @@ impl Doctor<'_> {
         }
         let status = if broken {
             HopStatus::Broken
-        } else if bucket_policy_known {
+        } else if bucket_policy_known && !organization_unknown {
             HopStatus::Ok
         } else {
             HopStatus::Unknown
@@ -232,11 +247,13 @@ impl Doctor<'_> {
                 "encrypt the bucket with a customer managed key whose key policy allows the bucket role".to_owned(),
             );
         }
-        let caller = CallerPolicies::new(last, &state, Some(key_state.policy.clone()), "key policy".to_owned()).at(
-            key.account(),
-            key.to_string(),
-            FixPolicy::KeyPolicy,
-        );
+        // RCPs do not apply to AWS managed keys.
+        let organization =
+            self.org_context(OrgCaller::Role(last), "kms:Decrypt", key.account(), key_state.key_manager != "AWS");
+        let caller = CallerPolicies::new(last, &state, Some(key_state.policy.clone()), "key policy".to_owned())
+            .at(key.account(), key.to_string(), FixPolicy::KeyPolicy)
+            .governed(organization);
+        let mut organization_unknown = false;
         let mut actions = Vec::new();
         if self.spec.access.copy() || self.spec.access.unload() {
             actions.push("kms:Decrypt");
@@ -257,7 +274,17 @@ impl Doctor<'_> {
                 detail: judged.decision.explain(),
             });
             if !allowed {
-                broken = true;
+                match self.org_denial(&hop, &judged, &caller, &format!("`{action}` on the key by `{}`", last.name())) {
+                    Some(Severity::Error) => {
+                        broken = true;
+                        continue;
+                    }
+                    Some(_) => {
+                        organization_unknown = true;
+                        continue;
+                    }
+                    None => broken = true,
+                }
                 let fix = match (judged.decision.outcome, judged.decision.missing) {
                     (Outcome::ExplicitDeny, _) => caller
                         .deny_fix(&judged.decision, "remove or narrow the denying statement named in the evidence"),
@@ -296,7 +323,14 @@ impl Doctor<'_> {
                 );
             }
         }
-        self.hops.push(HopReport { hop, status: if broken { HopStatus::Broken } else { HopStatus::Ok }, checks });
+        let status = if broken {
+            HopStatus::Broken
+        } else if organization_unknown {
+            HopStatus::Unknown
+        } else {
+            HopStatus::Ok
+        };
+        self.hops.push(HopReport { hop, status, checks });
     }
 
     /// Regions, formats, ownership, routing: what the statement and the network need.

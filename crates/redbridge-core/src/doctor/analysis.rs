@@ -11,6 +11,7 @@ use redbridge_iam::{AccountId, RoleArn};
 
 use super::FindingCode;
 use super::findings::{Finding, Fix, FixPolicy, Hop, HopReport, Report, Severity, Verdict};
+use super::org_checks::OrgContext;
 use super::snapshot::{Known, RoleState, Snapshot};
 use crate::plan::{Plan, Step};
 use crate::spec::Spec;
@@ -25,16 +26,20 @@ pub fn analyze(plan: &Plan, snapshot: &Snapshot) -> Report {
 pub fn analyze_with_sql(plan: &Plan, snapshot: &Snapshot, sql: &[String]) -> Report {
     let mut doctor = Doctor { plan, spec: &plan.spec, snapshot, sql, hops: Vec::new(), findings: Vec::new() };
     doctor.run();
+    let organization_policies = doctor.organization_policies();
     let Doctor { hops, mut findings, .. } = doctor;
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let verdict = if findings.iter().any(|f| f.severity == Severity::Error) {
         Verdict::Broken
     } else if findings.iter().any(|f| f.severity == Severity::Unknown) {
         Verdict::Unknown
+    } else if !organization_policies.read {
+        // Never a bare "healthy" when an SCP or RCP could still deny.
+        Verdict::HealthyAsFarAsRead
     } else {
         Verdict::Healthy
     };
-    Report { verdict, hops, findings }
+    Report { verdict, hops, findings, organization_policies }
 }
 
 pub(super) struct Doctor<'a> {
@@ -172,7 +177,9 @@ impl Doctor<'_> {
             Ok(set) => set,
             Err(e) => return unevaluated(format!("a policy cannot be evaluated: {e}")),
         };
-        match evaluate(request, &set) {
+        let request =
+            caller.organization.context.iter().fold(request.clone(), |r, (k, v)| r.with_context(k, v.as_str()));
+        match evaluate(&request, &set) {
             Ok(decision) => {
                 let mut evidence: Vec<String> = decision.deciding.iter().map(|s| caller.describe(s)).collect();
                 if let Some(missing) = decision.missing {
@@ -193,6 +200,8 @@ pub(super) struct CallerPolicies {
     resource_name: String,
     /// Where the resource policy is: its account, the resource's ARN and the policy's kind.
     resource_place: Option<(AccountId, String, FixPolicy)>,
+    /// The SCPs and RCPs in `policies`, level by level, with where they are attached.
+    pub(super) organization: OrgContext,
 }
 
 impl CallerPolicies {
@@ -215,6 +224,7 @@ impl CallerPolicies {
             },
             resource_name,
             resource_place: None,
+            organization: OrgContext::default(),
         }
     }
 
@@ -226,6 +236,7 @@ impl CallerPolicies {
             boundary_name: String::new(),
             resource_name,
             resource_place: None,
+            organization: OrgContext::default(),
         }
     }
 
@@ -255,6 +266,10 @@ impl CallerPolicies {
         let policy = match statement.policy.kind {
             PolicyKind::Identity => self.identity_names.get(statement.policy.index).cloned().unwrap_or_default(),
             PolicyKind::PermissionsBoundary => self.boundary_name.clone(),
+            PolicyKind::Scp | PolicyKind::Rcp => match self.organization.policy(statement) {
+                Some(place) => place.to_string(),
+                None => statement.policy.to_string(),
+            },
             _ => self.resource_name.clone(),
         };
         let sid = statement.sid.as_deref().map(|s| format!(" `{s}`")).unwrap_or_default();

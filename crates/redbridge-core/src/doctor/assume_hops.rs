@@ -9,6 +9,7 @@ use redbridge_iam::{AccountId, DbUserArn, RoleArn};
 use super::FindingCode;
 use super::analysis::{CallerPolicies, Doctor, Judged};
 use super::findings::{Check, Fix, FixPolicy, Hop, HopReport, HopStatus, Severity};
+use super::org_checks::OrgCaller;
 use super::snapshot::{ApplyStatus, Known};
 use crate::plan::{self, REDSHIFT_SERVERLESS_SERVICE, REDSHIFT_SERVICE};
 use crate::spec::Target;
@@ -127,7 +128,14 @@ impl Doctor<'_> {
         if self.spec.target.is_serverless() {
             services.push(REDSHIFT_SERVERLESS_SERVICE);
         }
-        let caller = CallerPolicies::service(state.trust_policy.clone(), format!("trust policy of `{}`", first.name()));
+        let organization = self.org_context(
+            OrgCaller::Service { source_account: self.spec.redshift_account },
+            "sts:AssumeRole",
+            first.account(),
+            true,
+        );
+        let caller = CallerPolicies::service(state.trust_policy.clone(), format!("trust policy of `{}`", first.name()))
+            .governed(organization);
         let mut checks = Vec::new();
         let mut ok = true;
         let external_ids = self.external_ids();
@@ -154,7 +162,10 @@ impl Doctor<'_> {
             if !service_ok {
                 ok = false;
                 let judged = last.expect("at least one external id variant is tried");
-                self.trust_finding(first, service, &state.trust_policy, judged);
+                let what = format!("`{service}` assuming `{}`", first.name());
+                if self.org_denial(&hop, &judged, &caller, &what).is_none() {
+                    self.trust_finding(first, service, &state.trust_policy, judged);
+                }
             }
         }
         self.hops.push(HopReport { hop, status: if ok { HopStatus::Ok } else { HopStatus::Broken }, checks });
@@ -352,7 +363,8 @@ impl Doctor<'_> {
             Some(to_state.trust_policy.clone()),
             format!("trust policy of `{}`", to.name()),
         )
-        .at(to.account(), to.to_string(), FixPolicy::TrustPolicy);
+        .at(to.account(), to.to_string(), FixPolicy::TrustPolicy)
+        .governed(self.org_context(OrgCaller::Role(from), "sts:AssumeRole", to.account(), true));
         let mut checks = Vec::new();
         let mut allowed_any = false;
         let mut last = None;
@@ -388,6 +400,12 @@ impl Doctor<'_> {
             return true;
         }
         let judged = last.expect("at least one request is evaluated");
+        let what = format!("`{}` assuming `{}`", from.name(), to.name());
+        if let Some(severity) = self.org_denial(&hop, &judged, &caller, &what) {
+            let status = if severity == Severity::Error { HopStatus::Broken } else { HopStatus::Unknown };
+            self.hops.push(HopReport { hop, status, checks });
+            return status != HopStatus::Broken;
+        }
         use redbridge_iam::eval::Missing;
         let (code, message, fix) = match (judged.decision.outcome, judged.decision.missing) {
             (Outcome::ExplicitDeny, _) => (

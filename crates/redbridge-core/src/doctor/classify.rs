@@ -257,6 +257,7 @@ fn policy_denial(text: &str, lower: &str) -> Option<Classification> {
         (_, "kms") => FindingCode::KmsKeyNotAllowed,
         (_, "sts") => FindingCode::AssumeRoleNotAllowed,
         (DeniedBy::IdentityDeny, _) => FindingCode::S3ExplicitDeny,
+        (DeniedBy::ResourcePolicy, _) if lower.contains("explicit deny") => FindingCode::S3ExplicitDeny,
         _ => FindingCode::S3PermissionMissing,
     };
     let who = match (&role, &principal) {

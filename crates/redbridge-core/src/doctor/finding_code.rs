@@ -65,16 +65,18 @@ pub enum FindingCode {
     UnloadTargetNotEmpty,
     /// RB184: COPY from a prefix that has no objects.
     CopySourceEmpty,
+    /// RB185: the caller's permissions boundary does not allow the action.
+    PermissionsBoundaryDenies,
     /// RB190: Redshift's error text was not recognised.
     UnrecognisedError,
+    /// RB191: a service control policy of the caller's organization denies a hop.
+    ScpDenies,
+    /// RB192: a resource control policy of the resource owner's organization denies a hop.
+    RcpDenies,
+    /// RB193: the organization policies of an account of the chain were not read.
+    OrganizationPoliciesNotRead,
     /// RB199: part of the state could not be read.
     StateUnreadable,
-    /// RB185: a service control policy of the caller's organization denies the action.
-    ScpDenies,
-    /// RB186: a resource control policy of the resource owner's organization denies the request.
-    RcpDenies,
-    /// RB187: the caller's permissions boundary does not allow the action.
-    PermissionsBoundaryDenies,
     /// A linter diagnostic on a statement given with `doctor --sql`: its `RB-SQL-NNN` code from
     /// `redbridge_sql::codes`.
     Lint(&'static str),
@@ -108,11 +110,12 @@ impl FindingCode {
         Self::AssumeRolePrivilegeMissing,
         Self::UnloadTargetNotEmpty,
         Self::CopySourceEmpty,
+        Self::PermissionsBoundaryDenies,
         Self::UnrecognisedError,
-        Self::StateUnreadable,
         Self::ScpDenies,
         Self::RcpDenies,
-        Self::PermissionsBoundaryDenies,
+        Self::OrganizationPoliciesNotRead,
+        Self::StateUnreadable,
     ];
 
     /// Every doctor code, in order (see [`Self::ALL`]).
@@ -148,11 +151,12 @@ impl FindingCode {
             Self::AssumeRolePrivilegeMissing => "RB182",
             Self::UnloadTargetNotEmpty => "RB183",
             Self::CopySourceEmpty => "RB184",
+            Self::PermissionsBoundaryDenies => "RB185",
             Self::UnrecognisedError => "RB190",
+            Self::ScpDenies => "RB191",
+            Self::RcpDenies => "RB192",
+            Self::OrganizationPoliciesNotRead => "RB193",
             Self::StateUnreadable => "RB199",
-            Self::ScpDenies => "RB185",
-            Self::RcpDenies => "RB186",
-            Self::PermissionsBoundaryDenies => "RB187",
             Self::Lint(code) => code,
         }
     }
@@ -191,11 +195,12 @@ impl FindingCode {
             Self::AssumeRolePrivilegeMissing => "the database user lacks the ASSUMEROLE privilege",
             Self::UnloadTargetNotEmpty => "UNLOAD into a prefix that is not empty",
             Self::CopySourceEmpty => "COPY from a prefix that has no objects",
-            Self::UnrecognisedError => "Redshift's error text was not recognised",
-            Self::StateUnreadable => "part of the state could not be read",
-            Self::ScpDenies => "a service control policy denies the action",
-            Self::RcpDenies => "a resource control policy denies the request",
             Self::PermissionsBoundaryDenies => "a permissions boundary does not allow the action",
+            Self::UnrecognisedError => "Redshift's error text was not recognised",
+            Self::ScpDenies => "a service control policy (SCP) of the caller's organization denies a hop",
+            Self::RcpDenies => "a resource control policy (RCP) of the resource owner's organization denies a hop",
+            Self::OrganizationPoliciesNotRead => "the organization policies (SCPs, RCPs) of an account were not read",
+            Self::StateUnreadable => "part of the state could not be read",
             Self::Lint(code) => {
                 redbridge_sql::codes::ALL.iter().find(|(c, _)| *c == code).map_or("", |(_, meaning)| *meaning)
             }

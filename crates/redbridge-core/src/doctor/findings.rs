@@ -5,6 +5,7 @@ use redbridge_iam::policy::Statement;
 use serde::Serialize;
 
 use super::FindingCode;
+use super::org_checks::OrganizationPolicies;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -50,6 +51,11 @@ pub enum Hop {
     },
     /// Where the bucket is, how traffic reaches it, and the statement itself.
     Statement,
+    /// The organization policies (SCPs and RCPs) of one account of the chain.
+    Organization {
+        /// The account.
+        account: String,
+    },
     /// A COPY or UNLOAD the user gave with `doctor --sql`, judged against the chain and the state.
     UserStatement {
         /// Its number among the statements given, from 1.
@@ -71,6 +77,7 @@ impl Hop {
             Self::S3 { role } => format!("{} → S3", short(role)),
             Self::Kms { role } => format!("{} → KMS", short(role)),
             Self::Statement => "statement".to_owned(),
+            Self::Organization { account } => format!("organization of {account}"),
             Self::UserStatement { number, operation, location } => match location {
                 Some(location) => format!("your statement {number}: {operation} `{location}`"),
                 None => format!("your statement {number}: {operation}"),
@@ -148,6 +155,10 @@ pub enum FixPolicy {
     KeyPolicy,
     /// The roles attached to a cluster or serverless namespace.
     Attachment,
+    /// A service control policy of the organization (the resource is the policy's ARN).
+    ServiceControlPolicy,
+    /// A resource control policy of the organization (the resource is the policy's ARN).
+    ResourceControlPolicy,
 }
 
 impl Fix {
@@ -244,6 +255,9 @@ pub struct HopReport {
 pub enum Verdict {
     /// Every needed action is allowed.
     Healthy,
+    /// Every needed action is allowed as far as the state was read, but the organization
+    /// policies (SCPs, RCPs) of an account were not read: they may still deny.
+    HealthyAsFarAsRead,
     /// Something blocks COPY or UNLOAD.
     Broken,
     /// Nothing found broken, but some state could not be read.
@@ -251,10 +265,11 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// The exit code: 0 healthy, 1 broken, 3 unknown.
+    /// The exit code: 0 healthy (also as far as read: a member account usually cannot read its
+    /// organization's policies), 1 broken, 3 unknown.
     pub fn exit_code(self) -> u8 {
         match self {
-            Self::Healthy => 0,
+            Self::Healthy | Self::HealthyAsFarAsRead => 0,
             Self::Broken => 1,
             Self::Unknown => 3,
         }
@@ -270,6 +285,8 @@ pub struct Report {
     pub hops: Vec<HopReport>,
     /// The findings, most severe first, then in chain order.
     pub findings: Vec<Finding>,
+    /// Whether the SCPs and RCPs of every account of the chain were read, and which.
+    pub organization_policies: OrganizationPolicies,
 }
 
 impl Report {

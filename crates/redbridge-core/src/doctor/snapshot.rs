@@ -11,7 +11,9 @@ use std::fmt;
 
 use crate::input::{TextError, json_message, json_position, position_in};
 use redbridge_iam::policy::PolicyDocument;
-use redbridge_iam::{KmsKeyArn, Region, RoleArn};
+use redbridge_iam::{AccountId, KmsKeyArn, Region, RoleArn};
+
+use super::organization::AccountOrganization;
 use serde::{Deserialize, Serialize};
 
 /// The snapshot format version this build reads and writes.
@@ -79,6 +81,12 @@ pub struct Snapshot {
     /// written only when something was listed, so snapshots without it still load.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prefix_objects: BTreeMap<String, Known<Vec<String>>>,
+    /// The organization of each account of the chain, by account id: known with its SCPs and
+    /// RCPs, absent when the account is in no organization (none apply), unknown when they could
+    /// not be read. Optional and written only when something was read, so older snapshots load;
+    /// an account without an entry counts as not read.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub organizations: BTreeMap<String, Known<AccountOrganization>>,
 }
 
 impl Snapshot {
@@ -91,6 +99,7 @@ impl Snapshot {
             bucket: Known::unknown("not read"),
             kms_key: None,
             prefix_objects: BTreeMap::new(),
+            organizations: BTreeMap::new(),
         }
     }
 
@@ -126,6 +135,13 @@ impl Snapshot {
         serde_json::from_str(text).map_err(|e| TextError {
             at: at_json(&e),
             message: format!("the snapshot does not have the expected shape: {}", json_message(&e)),
+        })
+    }
+
+    /// The organization of `account`, unknown when the snapshot has no entry for it.
+    pub fn organization(&self, account: AccountId) -> Known<AccountOrganization> {
+        self.organizations.get(account.as_str()).cloned().unwrap_or_else(|| {
+            Known::unknown("the snapshot has no entry for the account (written before doctor read organizations)")
         })
     }
 

@@ -77,6 +77,11 @@ pub(crate) fn healthy(plan: &Plan) -> Snapshot {
         default_encryption: Some(if spec.kms_key.is_some() { "aws:kms" } else { "AES256" }.into()),
         default_kms_key: spec.kms_key.as_ref().map(ToString::to_string),
     });
+    // Every account outside any organization: no SCP or RCP applies (tests/it/doctor_org.rs
+    // puts them in one).
+    for account in [spec.redshift_account, spec.s3_account] {
+        snapshot.organizations.insert(account.to_string(), Known::Absent);
+    }
     if let Some(key) = &spec.kms_key {
         snapshot.kms_key = Some(Known::known(KeyState {
             arn: key.clone(),
