@@ -151,6 +151,14 @@ fn calls_for(spec: &Spec, accounts: &[AccountPlan]) -> Vec<OperatorCall> {
     }
     calls.redshift_reads();
     calls.bucket_reads();
+    let mut profiles: Vec<Profile> = vec![Profile::Redshift, Profile::S3];
+    for account in accounts {
+        let profile = profile_of(spec, account);
+        if !profiles.contains(&profile) {
+            profiles.push(profile);
+        }
+    }
+    calls.organization_reads(&profiles);
     calls.test();
     calls.out
 }
@@ -402,6 +410,31 @@ impl Calls<'_> {
             && !self.out.iter().any(|c| c.action == "kms:DescribeKey" && c.command == Doctor)
         {
             self.push(Profile::S3, &[Apply, Doctor], &["kms:DescribeKey", "kms:GetKeyPolicy"], &key.to_string());
+        }
+    }
+
+    /// What `doctor` reads of each account's organization: the organization, the account's
+    /// parents up to the root, the SCPs and RCPs attached at each level, and their documents.
+    /// The organization's id, and so every ARN under it, is unknown at plan time, hence `*`.
+    /// A member account may read only `DescribeOrganization` unless it is a delegated
+    /// administrator; doctor then says the policies were not read
+    /// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html>).
+    fn organization_reads(&mut self, profiles: &[Profile]) {
+        // A policy's ARN names the management account (or `aws` for AWS managed policies such as
+        // `FullAWSAccess`) and the organization, neither known here: any account's policies.
+        let policies = format!("arn:{}:organizations::*:policy/*", self.partition());
+        for &profile in profiles {
+            self.push(
+                profile,
+                &[OperatorCommand::Doctor],
+                &[
+                    "organizations:DescribeOrganization",
+                    "organizations:ListParents",
+                    "organizations:ListPoliciesForTarget",
+                ],
+                "*",
+            );
+            self.push(profile, &[OperatorCommand::Doctor], &["organizations:DescribePolicy"], &policies);
         }
     }
 

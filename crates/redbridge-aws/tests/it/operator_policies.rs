@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use redbridge_aws::apply_engine::{self, NoSleep, Ports, RunSettings, Silent};
 use redbridge_aws::converge_run::{self, Mode};
 use redbridge_aws::data_api::PollSettings;
-use redbridge_aws::fake::{FakeAws, FakeCall, FakeOutcome, FakeStatement};
+use redbridge_aws::fake::{FakeAws, FakeCall, FakeOrganization, FakeOutcome, FakeStatement};
 use redbridge_aws::ports::DataTarget;
 use redbridge_aws::round_trip_run::{TestSettings, data_target, run_test};
 use redbridge_aws::snapshot_reader::read_snapshot_listing;
@@ -46,10 +46,18 @@ fn judged(plan: &Plan, call: &FakeCall) -> Option<Judged> {
     let region = &spec.region;
     let (action, resource, context): (&str, String, Vec<(&'static str, String)>) = match call.operation.as_str() {
         "sts:GetCallerIdentity" => return None,
-        // doctor now reads the organization's SCPs and RCPs (`organizations:DescribeOrganization`,
-        // `ListParents`, `ListPoliciesForTarget`, `DescribePolicy`); `operator.rs` does not grant
-        // them yet (another change adds them to doctor's policy), so they are not judged here.
-        op if op.starts_with("organizations:") => return None,
+        // The organization's id, hence every ARN under it, is not known at plan time: the
+        // policies grant these on `*`; any ARN stands for the target here.
+        // Judged as in the caller's account: a delegated administrator reads the organization's
+        // policies under its delegation policy, which the evaluator does not see here.
+        "organizations:DescribePolicy" => (
+            "organizations:DescribePolicy",
+            format!("arn:aws:organizations::{account}:policy/o-operator01/service_control_policy/{}", call.target),
+            vec![],
+        ),
+        op if op.starts_with("organizations:") => {
+            (op, format!("arn:aws:organizations::{account}:target/{}", call.target), vec![])
+        }
         "iam:GetPolicy" | "iam:GetPolicyVersion" => (&call.operation, call.target.clone(), vec![]),
         op if op.starts_with("iam:") => (op, format!("arn:aws:iam::{account}:role/{}", call.target), vec![]),
         op if op.starts_with("kms:") => {
@@ -229,6 +237,17 @@ fn every_command(plan: &Plan) -> Result<(), TestCaseError> {
     use OperatorCommand::{Apply, Doctor, Test};
     let policies = operator_policies(plan);
     let aws = world(plan);
+    // Both accounts members of one organization and its delegated administrators, so that
+    // doctor reads every level's SCPs and RCPs with each account's own profile.
+    aws.edit(|s| {
+        let management = AccountId::parse("999999999999").expect("an account id");
+        let mut organization = FakeOrganization::new("o-operator01", management);
+        for account in [plan.spec.redshift_account, plan.spec.s3_account] {
+            organization.add_account(account, "r-fake");
+            organization.delegated_administrators.insert(account);
+        }
+        s.organization = Some(organization);
+    });
     aws.clear_calls();
     let mut used = BTreeSet::new();
     apply(plan, &aws, Mode::Apply { adopt: false });
