@@ -1,6 +1,7 @@
 //! Integration tests of redbridge-core: properties of plans over random valid specs.
 
 mod doctor;
+mod doctor_boundaries;
 mod doctor_org;
 mod doctor_sql;
 #[path = "../../../../tests/support/hostile.rs"]
