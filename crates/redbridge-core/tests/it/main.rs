@@ -11,3 +11,4 @@ mod plan_limits;
 mod plan_properties;
 mod read_model;
 mod round_trip;
+mod round_trip_refine;
