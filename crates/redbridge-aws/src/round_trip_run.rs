@@ -5,7 +5,9 @@
 //! sessions unless a session is kept alive, and a kept-alive session outlives a failed test),
 //! or one statement of the user's; then the cleanup of the objects under the round trip's fresh
 //! prefix, and nothing else. A COPY-only chain writes the marker object with the bucket
-//! account's S3 port first. A failure's error text is diagnosed in doctor's codes and hops.
+//! account's S3 port first. A failure's error text is diagnosed in doctor's codes and hops,
+//! and [`refine_by_reading`] then reads the accounts as `redbridge doctor` does to name the
+//! cause the text does not say (an SCP, an RCP, a permissions boundary).
 //!
 //! ```
 //! # #[cfg(feature = "testing")] {
@@ -43,14 +45,18 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use redbridge_core::Plan;
-use redbridge_core::round_trip::{Diagnosis, RoundTripError, diagnose, refine_for_statement, round_trip};
+use redbridge_core::doctor::analyze;
+use redbridge_core::round_trip::{
+    Diagnosis, RoundTripError, diagnose, refine_for_statement, refine_with_report, round_trip,
+};
 use redbridge_core::spec::Target;
 use serde::Serialize;
 
 use crate::AwsError;
-use crate::apply_engine::Sleeper;
+use crate::apply_engine::{Ports, Sleeper};
 use crate::data_api::{self, DataEvent, PollSettings, RunOutcome};
-use crate::ports::{DataTarget, RedshiftData, S3};
+use crate::ports::{DataTarget, Iam, Kms, Organizations, Redshift, RedshiftData, RedshiftServerless, S3, Sts};
+use crate::snapshot_reader::read_snapshot;
 
 /// What `run_test` needs besides the ports.
 #[derive(Debug, Clone)]
@@ -234,6 +240,39 @@ where
         diagnosis,
         cleanup: Some(cleanup),
     })
+}
+
+/// After a failed statement, reads the accounts as `redbridge doctor` does (the same reader,
+/// organizations included) and refines the diagnosis with doctor's analysis: Redshift's text
+/// names the hop but not why. A report without a diagnosis (passed, or a wrong marker count) is
+/// returned as it is and nothing is read. When the first account cannot be reached at all,
+/// the text's diagnosis stands and says so.
+pub async fn refine_by_reading<I, S, K, R, N, B, O>(
+    plan: &Plan,
+    mut report: TestReport,
+    ports: &Ports<I, S, K, R, N, O>,
+    s3: Option<&B>,
+) -> TestReport
+where
+    I: Iam,
+    S: Sts,
+    K: Kms,
+    R: Redshift,
+    N: RedshiftServerless,
+    B: S3,
+    O: Organizations,
+{
+    let Some(diagnosis) = report.diagnosis.take() else { return report };
+    if let Some(account) = ports.accounts.first()
+        && let Err(error) = account.sts.caller_identity().await
+    {
+        let reason = format!("cannot read account `{}` as doctor does: {error}", account.account);
+        report.diagnosis = Some(diagnosis.unrefined(reason));
+        return report;
+    }
+    let (snapshot, _) = read_snapshot(plan, ports, s3).await;
+    report.diagnosis = Some(refine_with_report(diagnosis, &analyze(plan, &snapshot)));
+    report
 }
 
 fn failure(plan: &Plan, outcome: &RunOutcome) -> Option<Diagnosis> {

@@ -295,6 +295,23 @@ pub fn test_report(report: &TestReport) -> String {
     if let Some(diagnosis) = &report.diagnosis {
         let _ = writeln!(out, "  error[{}] at {}: {}", diagnosis.code, diagnosis.hop, diagnosis.title);
         let _ = writeln!(out, "    {}", diagnosis.meaning);
+        for evidence in &diagnosis.evidence {
+            let _ = writeln!(out, "    evidence: {evidence}");
+        }
+        if let Some(fix) = &diagnosis.fix {
+            let mut lines = fix.lines();
+            if let Some(first) = lines.next() {
+                let _ = writeln!(out, "    fix: {first}");
+            }
+            for line in lines {
+                let _ = writeln!(out, "      {line}");
+            }
+        }
+        if let Some(reading) = &diagnosis.doctor
+            && let Some(reason) = &reading.reason
+        {
+            let _ = writeln!(out, "    doctor's reading did not name the cause: {reason}");
+        }
         if !diagnosis.certain {
             let _ = writeln!(
                 out,

@@ -12,7 +12,7 @@ use redbridge_iam::S3Uri;
 use redbridge_sql::TableName;
 use serde::Serialize;
 
-use crate::doctor::{Classification, FindingCode, Hop};
+use crate::doctor::{Classification, Finding, FindingCode, Hop, HopStatus, Report, Severity};
 use crate::plan::Plan;
 use crate::spec::DataFormat;
 use crate::statements::{StatementSettings, copy_statement, unload_statement};
@@ -116,10 +116,60 @@ pub struct Diagnosis {
     pub title: &'static str,
     /// The hop, as doctor labels it.
     pub hop: String,
+    /// The hop itself (`None` for the database privilege, which doctor does not judge).
+    #[serde(skip)]
+    pub at: Option<Hop>,
     /// What the text means.
     pub meaning: String,
     /// Whether the text pins the hop down.
     pub certain: bool,
+    /// The fix, when doctor's reading named the cause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// Doctor's evidence for the cause, then what Redshift's text alone said.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// The code Redshift's text alone gave, when doctor's reading named the cause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_text: Option<FindingCode>,
+    /// Whether doctor's reading of the accounts refined the diagnosis (absent: not attempted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doctor: Option<DoctorReading>,
+}
+
+/// What reading the accounts as doctor does made of a failed test's diagnosis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DoctorReading {
+    /// Whether doctor's analysis had an error on the hop the text points at, and the diagnosis
+    /// became its finding.
+    pub refined: bool,
+    /// Why the text's diagnosis stands, when it was not refined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Diagnosis {
+    fn of(code: FindingCode, at: Option<Hop>, label: String, meaning: String, certain: bool) -> Self {
+        Self {
+            code,
+            title: code.meaning(),
+            hop: label,
+            at,
+            meaning,
+            certain,
+            fix: None,
+            evidence: Vec::new(),
+            from_text: None,
+            doctor: None,
+        }
+    }
+
+    /// The text's diagnosis stands: doctor's reading could not refine it, for `reason`.
+    #[must_use]
+    pub fn unrefined(mut self, reason: impl Into<String>) -> Self {
+        self.doctor = Some(DoctorReading { refined: false, reason: Some(reason.into()) });
+        self
+    }
 }
 
 /// The hop a classified error points at, as doctor labels it.
@@ -130,25 +180,25 @@ pub fn diagnose(plan: &Plan, classification: &Classification) -> Diagnosis {
         plan.chain.roles().iter().map(ToString::to_string).find(|r| r == subject || r.ends_with(&format!("/{subject}")))
     });
     let hop = match classification.code {
-        FindingCode::FirstRoleNotAttached | FindingCode::FirstRoleNotInSync => Hop::Attachment.label(),
+        FindingCode::FirstRoleNotAttached | FindingCode::FirstRoleNotInSync => Some(Hop::Attachment),
         FindingCode::ServiceNotTrusted
         | FindingCode::ServerlessServiceNotTrusted
         | FindingCode::TrustConditionUnsatisfiable => {
             match named_role.as_ref().and_then(|r| plan.chain.roles().iter().find(|x| x.to_string() == *r)) {
                 Some(role) => match plan.chain.previous(role) {
-                    Some(previous) => Hop::Role { from: previous.to_string(), to: role.to_string() }.label(),
-                    None => Hop::Service { role: role.to_string() }.label(),
+                    Some(previous) => Some(Hop::Role { from: previous.to_string(), to: role.to_string() }),
+                    None => Some(Hop::Service { role: role.to_string() }),
                 },
-                None => Hop::Service { role: first }.label(),
+                None => Some(Hop::Service { role: first }),
             }
         }
         FindingCode::S3PermissionMissing | FindingCode::S3ExplicitDeny | FindingCode::UnloadWithoutSseKms => {
-            Hop::S3 { role: named_role.unwrap_or(last) }.label()
+            Some(Hop::S3 { role: named_role.unwrap_or(last) })
         }
         FindingCode::KmsKeyNotAllowed | FindingCode::AwsManagedKey | FindingCode::KmsKeyNotEnabled => {
-            Hop::Kms { role: named_role.unwrap_or(last) }.label()
+            Some(Hop::Kms { role: named_role.unwrap_or(last) })
         }
-        FindingCode::AssumeRolePrivilegeMissing => "database privilege".to_owned(),
+        FindingCode::AssumeRolePrivilegeMissing => None,
         // The text names the calling role's session and the action: its hop is the next role's
         // assume, or its S3 or KMS access.
         FindingCode::ScpDenies | FindingCode::RcpDenies => {
@@ -156,23 +206,18 @@ pub fn diagnose(plan: &Plan, classification: &Classification) -> Diagnosis {
             let meaning = &classification.meaning;
             match caller {
                 Some(role) if meaning.contains("sts:AssumeRole") => match plan.chain.next(role) {
-                    Some(next) => Hop::Role { from: role.to_string(), to: next.to_string() }.label(),
-                    None => Hop::Statement.label(),
+                    Some(next) => Some(Hop::Role { from: role.to_string(), to: next.to_string() }),
+                    None => Some(Hop::Statement),
                 },
-                Some(role) if meaning.contains("kms:") => Hop::Kms { role: role.to_string() }.label(),
-                Some(role) => Hop::S3 { role: role.to_string() }.label(),
-                None => Hop::Statement.label(),
+                Some(role) if meaning.contains("kms:") => Some(Hop::Kms { role: role.to_string() }),
+                Some(role) => Some(Hop::S3 { role: role.to_string() }),
+                None => Some(Hop::Statement),
             }
         }
-        _ => Hop::Statement.label(),
+        _ => Some(Hop::Statement),
     };
-    Diagnosis {
-        code: classification.code,
-        title: classification.code.meaning(),
-        hop,
-        meaning: classification.meaning.clone(),
-        certain: classification.certain,
-    }
+    let label = hop.as_ref().map_or_else(|| "database privilege".to_owned(), Hop::label);
+    Diagnosis::of(classification.code, hop, label, classification.meaning.clone(), classification.certain)
 }
 
 /// Redshift says only `not authorized to assume IAM Role <the string as written>` when the
@@ -202,6 +247,64 @@ pub fn refine_for_statement(plan: &Plan, sql: &str, diagnosis: Diagnosis) -> Dia
     } else {
         return diagnosis;
     };
-    let code = FindingCode::StatementChainWrong;
-    Diagnosis { code, title: code.meaning(), hop: Hop::Statement.label(), meaning, certain: true }
+    Diagnosis::of(FindingCode::StatementChainWrong, Some(Hop::Statement), Hop::Statement.label(), meaning, true)
+}
+
+/// Redshift's texts for a denied hop do not say why (an SCP, an RCP or a permissions boundary
+/// reads as a refused assume or `Access Denied`): when doctor's `report` of the same accounts
+/// has an error on the hop the text points at, the diagnosis becomes that finding (its code,
+/// message, fix and evidence), keeping the text's own code as `from_text`. Otherwise the
+/// text's diagnosis stands, saying why doctor's reading did not refine it.
+pub fn refine_with_report(diagnosis: Diagnosis, report: &Report) -> Diagnosis {
+    let Some(at) = diagnosis.at.clone() else {
+        let reason = format!("doctor does not judge the `{}`", diagnosis.hop);
+        return diagnosis.unrefined(reason);
+    };
+    if at == Hop::Statement {
+        return diagnosis.unrefined("the text does not point at a hop doctor judges");
+    }
+    let on_hop = |finding: &&Finding| same_hop(&at, &finding.hop, diagnosis.certain);
+    if let Some(finding) = report.findings.iter().filter(on_hop).find(|f| f.severity == Severity::Error) {
+        let mut evidence = finding.evidence.clone();
+        evidence
+            .push(format!("redshift's text alone: `{}` at `{}`: {}", diagnosis.code, diagnosis.hop, diagnosis.meaning));
+        return Diagnosis {
+            code: finding.code,
+            title: finding.code.meaning(),
+            hop: finding.hop.label(),
+            at: Some(finding.hop.clone()),
+            meaning: finding.message.clone(),
+            certain: true,
+            fix: Some(finding.fix.to_text()),
+            evidence,
+            from_text: Some(diagnosis.code),
+            doctor: Some(DoctorReading { refined: true, reason: None }),
+        };
+    }
+    let unknown: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(on_hop)
+        .filter(|f| f.severity == Severity::Unknown)
+        .map(|f| f.message.as_str())
+        .collect();
+    let hop_unknown =
+        report.hops.iter().any(|h| same_hop(&at, &h.hop, diagnosis.certain) && h.status == HopStatus::Unknown);
+    let reason = if !unknown.is_empty() {
+        format!("doctor could not judge `{}`: {}", diagnosis.hop, unknown.join("; "))
+    } else if hop_unknown {
+        format!("doctor could not judge `{}`: not everything on it was read", diagnosis.hop)
+    } else {
+        format!("doctor's reading of the accounts finds nothing wrong on `{}`", diagnosis.hop)
+    };
+    diagnosis.unrefined(reason)
+}
+
+/// Whether doctor's `finding` hop is the one a text points at: the same hop, or, when the text
+/// cannot tell which assume refused, any assume of the chain.
+fn same_hop(text: &Hop, finding: &Hop, certain: bool) -> bool {
+    text == finding
+        || (!certain
+            && matches!(text, Hop::Service { .. } | Hop::Role { .. })
+            && matches!(finding, Hop::Service { .. } | Hop::Role { .. }))
 }

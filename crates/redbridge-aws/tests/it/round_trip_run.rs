@@ -4,10 +4,17 @@
 use std::time::Duration;
 
 use redbridge_aws::apply_engine::NoSleep;
+use redbridge_aws::apply_engine::Ports;
 use redbridge_aws::data_api::{PollSettings, RunOutcome};
 use redbridge_aws::fake::{FakeAws, FakeOutcome, FakeStatement};
-use redbridge_aws::round_trip_run::{TestError, TestReport, TestSettings, data_target, fresh_name, run_test};
+use redbridge_aws::round_trip_run::{
+    TestError, TestReport, TestSettings, data_target, fresh_name, refine_by_reading, run_test,
+};
+use redbridge_core::doctor::FindingCode;
+use redbridge_core::round_trip::DoctorReading;
 use redbridge_core::{Plan, Spec};
+use redbridge_iam::AccountId;
+use redbridge_iam::policy::{PolicyDocument, Statement};
 
 use crate::block_on;
 
@@ -172,4 +179,72 @@ fn fresh_names_are_test_prefixes_and_differ() {
     let (first, second) = (fresh_name(), fresh_name());
     assert!(first.starts_with("redbridge-test-"), "{first}");
     assert_ne!(first, second);
+}
+
+/// The applied serverless world whose bucket role has a permissions boundary without
+/// `s3:PutObject`, and a test whose UNLOAD fails with S3's bare `Access Denied`.
+fn boundary_without_put_object() -> (Plan, FakeAws, TestReport) {
+    let plan = crate::serverless_plan();
+    let aws = crate::snapshot_reader::applied(&plan);
+    let bucket_role = plan.chain.last().to_string();
+    let boundary = "arn:aws:iam::222222222222:policy/no-put-object";
+    aws.edit(|s| {
+        let allowed = Statement::allow(["s3:GetObject", "s3:ListBucket", "kms:*"], ["*"]);
+        s.managed_policies.insert(boundary.into(), PolicyDocument::new(vec![allowed]));
+        s.boundaries.insert(bucket_role, boundary.into());
+    });
+    let error = "S3ServiceException:Access Denied,Status 403,Error AccessDenied".to_owned();
+    aws.script_statement(FakeStatement { running_polls: 0, outcome: FakeOutcome::Failed { at: 2, error } });
+    let report = run_on(&plan, &aws, &settings(&plan));
+    (plan, aws, report)
+}
+
+fn refine(plan: &Plan, aws: &FakeAws, report: TestReport) -> TestReport {
+    let ports = Ports::for_fake(aws, plan);
+    let s3 = aws.account(plan.spec.s3_account);
+    block_on(refine_by_reading(plan, report, &ports, Some(&s3)))
+}
+
+#[test]
+fn a_failed_test_reads_the_accounts_and_names_the_boundary_redshifts_text_does_not() {
+    let (plan, aws, report) = boundary_without_put_object();
+    assert_eq!(report.diagnosis.as_ref().unwrap().code, FindingCode::S3PermissionMissing);
+    aws.clear_calls();
+    let report = refine(&plan, &aws, report);
+    assert!(!aws.recorded_calls().is_empty(), "a failure reads the accounts");
+    let diagnosis = report.diagnosis.clone().unwrap();
+    assert_eq!(diagnosis.code, FindingCode::PermissionsBoundaryDenies);
+    assert_eq!(diagnosis.from_text, Some(FindingCode::S3PermissionMissing));
+    assert_eq!(diagnosis.hop, format!("{} → S3", plan.chain.last().name()));
+    assert_eq!(diagnosis.doctor, Some(DoctorReading { refined: true, reason: None }));
+    assert!(diagnosis.fix.unwrap().contains("redbridge does not change boundaries"));
+    let json: serde_json::Value = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["diagnosis"]["code"], "RB185");
+    assert_eq!(json["diagnosis"]["from_text"], "RB131");
+    assert_eq!(json["outcome"]["classification"]["code"], "RB131", "redshift's text keeps its own classification");
+}
+
+#[test]
+fn a_passing_test_reads_nothing_more() {
+    let plan = crate::serverless_plan();
+    let aws = crate::snapshot_reader::applied(&plan);
+    aws.script_statement(FakeStatement { running_polls: 0, outcome: FakeOutcome::Finished { records: Vec::new() } });
+    let report = run_on(&plan, &aws, &settings(&plan));
+    assert!(report.passed, "{report:#?}");
+    aws.clear_calls();
+    let refined = refine(&plan, &aws, report.clone());
+    assert_eq!(refined, report);
+    assert_eq!(aws.recorded_calls(), Vec::new(), "no account was read");
+}
+
+#[test]
+fn an_unreachable_redshift_account_leaves_the_texts_diagnosis_and_says_why() {
+    let (plan, aws, report) = boundary_without_put_object();
+    aws.deny(Some(AccountId::parse("111111111111").unwrap()), "*");
+    let report = refine(&plan, &aws, report);
+    let diagnosis = report.diagnosis.unwrap();
+    assert_eq!(diagnosis.code, FindingCode::S3PermissionMissing);
+    assert_eq!(diagnosis.from_text, None);
+    let reason = diagnosis.doctor.unwrap().reason.unwrap();
+    assert!(reason.starts_with("cannot read account `111111111111` as doctor does: "), "{reason}");
 }

@@ -141,7 +141,7 @@ fn managed_policies_and_boundaries_are_read_at_their_default_version() {
     assert_eq!(stats.depth, 3, "GetRole → GetPolicy → GetPolicyVersion");
     assert_eq!(analyze(&plan, &snapshot).verdict, Verdict::Healthy);
 
-    // A boundary that does not allow S3 blocks the bucket hop.
+    // A boundary that does not allow S3 blocks the bucket hop, and is named.
     aws.edit(|s| {
         s.managed_policies.insert(boundary.into(), PolicyDocument::new(vec![Statement::allow(["kms:*"], ["*"])]));
     });
@@ -149,10 +149,8 @@ fn managed_policies_and_boundaries_are_read_at_their_default_version() {
     let report = analyze(&plan, &snapshot);
     assert_eq!(report.verdict, Verdict::Broken);
     assert!(
-        errors(&report)
-            .iter()
-            .any(|(code, hop)| *code == FindingCode::S3PermissionMissing
-                && *hop == Hop::S3 { role: bucket_role.clone() }),
+        errors(&report).iter().any(|(code, hop)| *code == FindingCode::PermissionsBoundaryDenies
+            && *hop == Hop::S3 { role: bucket_role.clone() }),
         "{:#?}",
         report.findings
     );

@@ -1,8 +1,9 @@
 //! `redbridge test`: prove the chain with real statements through the Redshift Data API: the
 //! round trip (UNLOAD a marker row with the plan's chain, COPY it back, count it, delete what
 //! it wrote) or one statement of the user's (`--sql`), with a failure diagnosed in doctor's
-//! codes and hops. The statements and the diagnosis are `redbridge_core::round_trip`; running
-//! them and the cleanup is `redbridge_aws::round_trip_run::run_test`.
+//! codes and hops, refined by reading both accounts as doctor does (only when it fails). The
+//! statements and the diagnosis are `redbridge_core::round_trip`; running them and the cleanup
+//! is `redbridge_aws::round_trip_run::run_test`, the reading `refine_by_reading`.
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -12,9 +13,10 @@ use anyhow::Context;
 use redbridge_aws::apply_engine::TokioSleeper;
 use redbridge_aws::config::{self, AccountSettings};
 use redbridge_aws::data_api::{DataEvent, PollSettings};
-use redbridge_aws::round_trip_run::{TestError, TestSettings, data_target, fresh_name, run_test};
+use redbridge_aws::round_trip_run::{TestError, TestSettings, data_target, fresh_name, refine_by_reading, run_test};
 use redbridge_aws::sdk::SdkRedshiftData;
 
+use crate::accounts::{Profiles, live_ports};
 use crate::exit;
 use crate::output::{self, OutputFormat};
 use crate::render;
@@ -114,7 +116,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             })
             .await;
             let s3 = redbridge_aws::sdk::SdkS3::from_conf(&s3_config, config::s3_endpoint_overridden(&s3_config));
-            run_test(&plan, &data, Some(&s3), &settings, &TokioSleeper, &progress).await
+            let report = run_test(&plan, &data, Some(&s3), &settings, &TokioSleeper, &progress).await?;
+            if report.diagnosis.is_none() {
+                return Ok(report);
+            }
+            // Redshift's text names the hop but not why: read both accounts as doctor does.
+            crate::output::note("reading both accounts as `redbridge doctor` does, to name the cause");
+            let profiles =
+                Profiles { redshift: args.redshift_profile.as_deref(), s3: args.s3_profile.as_deref(), hops: &[] };
+            let (ports, s3) = live_ports(spec, profiles).await;
+            Ok(refine_by_reading(&plan, report, &ports, Some(&s3)).await)
         })
         .map_err(test_error)?;
     match args.output {
@@ -140,6 +151,8 @@ mod tests {
     use redbridge_aws::apply_engine::NoSleep;
     use redbridge_aws::fake::{FakeAws, FakeOutcome, FakeStatement};
     use redbridge_aws::round_trip_run::TestReport;
+    use redbridge_core::doctor::FindingCode;
+    use redbridge_core::round_trip::{Diagnosis, DoctorReading};
     use redbridge_core::{Plan, Spec};
 
     use super::*;
@@ -213,5 +226,61 @@ mod tests {
             assert_eq!(value["schema_version"], 1);
             assert_eq!(value["outcome"]["outcome"], expected, "{json}");
         }
+    }
+
+    /// A failed round trip whose diagnosis doctor's reading refined to the boundary, and one it
+    /// could not refine.
+    fn refined_and_unrefined() -> (TestReport, TestReport) {
+        let (plan, _) = report_of(FakeOutcome::Aborted, 0);
+        let error = "S3ServiceException:Access Denied,Status 403,Error AccessDenied".to_owned();
+        let (_, failed) = report_of(FakeOutcome::Failed { at: 2, error }, 0);
+        let text_only = failed.diagnosis.clone().unwrap();
+        let role = plan.chain.last().name().to_owned();
+        let code = FindingCode::PermissionsBoundaryDenies;
+        let refined = Diagnosis {
+            code,
+            title: code.meaning(),
+            meaning: format!("the permissions boundary of `{role}` does not allow `s3:PutObject`"),
+            certain: true,
+            fix: Some(format!("allow `s3:PutObject` in the permissions boundary of `{role}`")),
+            evidence: vec![format!("redshift's text alone: `{}` at `{}`", text_only.code, text_only.hop)],
+            from_text: Some(text_only.code),
+            doctor: Some(DoctorReading { refined: true, reason: None }),
+            ..text_only.clone()
+        };
+        let unrefined = text_only.unrefined("doctor's reading of the accounts finds nothing wrong on the hop");
+        (TestReport { diagnosis: Some(refined), ..failed.clone() }, TestReport { diagnosis: Some(unrefined), ..failed })
+    }
+
+    #[test]
+    fn a_refined_diagnosis_reads_with_doctors_code_fix_and_the_texts_own_code() {
+        let (refined, unrefined) = refined_and_unrefined();
+        let text = render::test_report(&refined);
+        assert!(text.contains("  error[RB185] at "), "{text}");
+        assert!(text.contains("\n    evidence: redshift's text alone: `RB131` at "), "{text}");
+        assert!(text.contains("\n    fix: allow `s3:PutObject` in the permissions boundary of "), "{text}");
+        assert!(!text.contains("doctor's reading did not"), "{text}");
+        let text = render::test_report(&unrefined);
+        assert!(text.contains("  error[RB131] at "), "{text}");
+        assert!(
+            text.contains("\n    doctor's reading did not name the cause: doctor's reading of the accounts finds nothing wrong on the hop\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_of_a_refined_and_an_unrefined_diagnosis_matches_the_schema() {
+        let (refined, unrefined) = refined_and_unrefined();
+        let json = output::json_document(&refined).unwrap();
+        crate::commands::schema_check::assert_matches_schema("test.schema.json", &json);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["diagnosis"]["code"], "RB185");
+        assert_eq!(value["diagnosis"]["from_text"], "RB131");
+        assert_eq!(value["diagnosis"]["doctor"], serde_json::json!({"refined": true}));
+        let json = output::json_document(&unrefined).unwrap();
+        crate::commands::schema_check::assert_matches_schema("test.schema.json", &json);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["diagnosis"]["doctor"]["refined"], false);
+        assert!(value["diagnosis"].get("from_text").is_none(), "{json}");
     }
 }

@@ -4,7 +4,7 @@
 
 use redbridge_iam::RoleArn;
 use redbridge_iam::eval::redshift::access_request;
-use redbridge_iam::eval::{Outcome, PolicySet, Request, evaluate};
+use redbridge_iam::eval::{Missing, Outcome, PolicySet, Request, evaluate};
 
 use super::FindingCode;
 use super::analysis::{CallerPolicies, Doctor};
@@ -153,6 +153,19 @@ impl Doctor<'_> {
                         fix,
                     );
                 }
+            } else if judged.decision.missing == Some(Missing::PermissionsBoundary) {
+                self.finding(
+                    FindingCode::PermissionsBoundaryDenies,
+                    Severity::Error,
+                    hop.clone(),
+                    format!(
+                        "the permissions boundary of `{}` does not allow `{}` on {target}, needed for {needed_for}",
+                        last.name(),
+                        request.action()
+                    ),
+                    judged.evidence,
+                    boundary_fix(request.action(), request.resource(), last),
+                );
             } else {
                 let sid = match purpose {
                     "list" => "ListPrefixes",
@@ -285,10 +298,21 @@ impl Doctor<'_> {
                     }
                     None => broken = true,
                 }
+                if judged.decision.missing == Some(Missing::PermissionsBoundary) {
+                    self.finding(
+                        FindingCode::PermissionsBoundaryDenies,
+                        Severity::Error,
+                        hop.clone(),
+                        format!("the permissions boundary of `{}` does not allow `{action}` on `{key}`", last.name()),
+                        judged.evidence,
+                        boundary_fix(action, &key.to_string(), last),
+                    );
+                    continue;
+                }
                 let fix = match (judged.decision.outcome, judged.decision.missing) {
                     (Outcome::ExplicitDeny, _) => caller
                         .deny_fix(&judged.decision, "remove or narrow the denying statement named in the evidence"),
-                    (_, Some(redbridge_iam::eval::Missing::ResourcePolicy)) => Fix::change(
+                    (_, Some(Missing::ResourcePolicy)) => Fix::change(
                         format!(
                             "add to the key policy (or keep the default statement that delegates to account `{}`):",
                             key.account()
@@ -308,7 +332,7 @@ impl Doctor<'_> {
                 };
                 let message = match (judged.decision.outcome, judged.decision.missing) {
                     (Outcome::ExplicitDeny, _) => format!("an explicit deny blocks `{action}` on the key"),
-                    (_, Some(redbridge_iam::eval::Missing::ResourcePolicy)) => {
+                    (_, Some(Missing::ResourcePolicy)) => {
                         format!("the key policy of `{key}` does not allow `{}` to `{action}`", last.name())
                     }
                     _ => format!("no policy of `{}` allows `{action}` on `{key}`", last.name()),
@@ -424,4 +448,13 @@ impl Doctor<'_> {
         }
         self.hops.push(HopReport { hop, status: if broken { HopStatus::Broken } else { HopStatus::Ok }, checks });
     }
+}
+
+/// The fix of a hop cut by the role's permissions boundary: only its owner can change it, so
+/// `redbridge apply` is no fix.
+fn boundary_fix(action: &str, resource: &str, role: &RoleArn) -> Fix {
+    Fix::text(format!(
+        "allow `{action}` on `{resource}` in the permissions boundary of `{}` (redbridge does not change boundaries)",
+        role.name()
+    ))
 }

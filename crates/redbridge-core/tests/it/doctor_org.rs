@@ -32,7 +32,7 @@ fn full_rcp() -> OrgPolicy {
 }
 
 /// Root, one OU and the account, each with the full-access defaults.
-fn organization(id: &str) -> AccountOrganization {
+pub(crate) fn organization(id: &str) -> AccountOrganization {
     AccountOrganization {
         organization_id: id.into(),
         management_account: MANAGEMENT_ACCOUNT.parse().unwrap(),
@@ -42,7 +42,7 @@ fn organization(id: &str) -> AccountOrganization {
 }
 
 /// The healthy snapshot with each account in the organization given.
-fn in_organizations(plan: &Plan, redshift: AccountOrganization, bucket: AccountOrganization) -> Snapshot {
+pub(crate) fn in_organizations(plan: &Plan, redshift: AccountOrganization, bucket: AccountOrganization) -> Snapshot {
     let mut snapshot = healthy(plan);
     snapshot.organizations.insert(REDSHIFT_ACCOUNT.into(), Known::known(redshift));
     snapshot.organizations.insert(BUCKET_ACCOUNT.into(), Known::known(bucket));
@@ -50,7 +50,7 @@ fn in_organizations(plan: &Plan, redshift: AccountOrganization, bucket: AccountO
 }
 
 /// An SCP denying `sts:AssumeRole` on roles of other accounts.
-fn deny_cross_account_assume() -> OrgPolicy {
+pub(crate) fn deny_cross_account_assume() -> OrgPolicy {
     OrgPolicy {
         id: "p-denyxacct1".into(),
         name: "DenyCrossAccountAssumeRole".into(),

@@ -1,6 +1,7 @@
 //! Integration tests of redbridge-core: properties of plans over random valid specs.
 
 mod doctor;
+mod doctor_boundaries;
 mod doctor_org;
 mod doctor_sql;
 #[path = "../../../../tests/support/hostile.rs"]
@@ -10,3 +11,4 @@ mod plan_limits;
 mod plan_properties;
 mod read_model;
 mod round_trip;
+mod round_trip_refine;
