@@ -56,7 +56,11 @@ impl World {
             iam.create_role(&role).await?;
         }
         iam.put_role_policy(OPERATOR_ROLE, "operator", &policy).await?;
-        let session = SdkSts::from_conf(&root).assume_role(&arn, "redbridge-e2e-operator", None).await?;
+        // A session name of its own each time: the emulator keeps a caller's policies for a
+        // moment by the session's ARN, as IAM's changes take a moment to be seen everywhere.
+        let number = self.boundaries.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let name = format!("redbridge-e2e-operator-{number}");
+        let session = SdkSts::from_conf(&root).assume_role(&arn, &name, None).await?;
         let statements = policy.statements.len();
         self.operators.insert(side.name().to_owned(), session.keys);
         self.write_aws_config()?;

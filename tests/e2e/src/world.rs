@@ -59,7 +59,7 @@ pub struct World {
     pub chain: Vec<String>,
     /// Operator sessions that replace a profile's root credentials, by profile name.
     pub(crate) operators: BTreeMap<String, SessionKeys>,
-    /// Counts the boundary policies created, so each gets a name of its own.
+    /// Counts the boundary policies and operator sessions created, so each gets a name of its own.
     pub(crate) boundaries: std::sync::atomic::AtomicUsize,
     pub(crate) redshift_config: SdkConfig,
     pub(crate) s3_config: SdkConfig,

@@ -424,9 +424,12 @@ impl Doctor<'_> {
                 ),
             ),
             (_, Some(Missing::PermissionsBoundary)) => (
-                FindingCode::AssumeRoleNotAllowed,
+                FindingCode::PermissionsBoundaryDenies,
                 format!("the permissions boundary of `{}` does not allow `sts:AssumeRole` on `{to}`", from.name()),
-                Fix::text("allow `sts:AssumeRole` on the next role in the boundary"),
+                Fix::text(format!(
+                    "allow `sts:AssumeRole` on `{to}` in the permissions boundary of `{}` (redbridge does not change boundaries)",
+                    from.name()
+                )),
             ),
             _ => (
                 FindingCode::PreviousRoleNotTrusted,

@@ -90,3 +90,29 @@ fn a_boundary_allowing_everything_the_chain_needs_keeps_the_setup_healthy() {
     let report = analyze(&plan, &with_bucket_role_boundary(&plan, boundary));
     assert!(report.findings.is_empty(), "{:#?}", report.findings);
 }
+
+#[test]
+fn a_boundary_without_assume_role_on_the_cluster_role_is_rb185_on_the_role_hop() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    let cluster_role = plan.chain.first().clone();
+    let no_assume =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","kms:*"],"Resource":"*"}]}"#;
+    match snapshot.roles.get_mut(&cluster_role.to_string()) {
+        Some(Known::Known { value }) => value.permissions_boundary = Some(doc(no_assume)),
+        _ => panic!("the healthy snapshot has the cluster role"),
+    }
+    let report = analyze(&plan, &snapshot);
+    let errors: Vec<_> = report.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0].code, FindingCode::PermissionsBoundaryDenies);
+    assert!(
+        errors[0].message.starts_with(&format!(
+            "the permissions boundary of `{}` does not allow `sts:AssumeRole`",
+            cluster_role.name()
+        )),
+        "{}",
+        errors[0].message
+    );
+    assert!(errors[0].fix.text.ends_with("(redbridge does not change boundaries)"), "{}", errors[0].fix.text);
+}
