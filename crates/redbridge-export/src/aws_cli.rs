@@ -52,6 +52,7 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
         let _ = writeln!(out, "{variable}=\"${{{variable}:-{}}}\"", names.arn);
     }
     let _ = writeln!(out, "readonly EXPECTED_ACCOUNT={}", shell_quote(part.account.as_str()));
+    out.push_str(PRELUDE);
     out.push_str(HELPERS);
 
     let reference = |role: RoleRef<'_>| match role {
@@ -134,8 +135,9 @@ pub fn render(bundle: &Bundle<'_>, part: &AccountPart<'_>) -> String {
     out
 }
 
-/// The functions every script shares.
-const HELPERS: &str = r#"
+/// What every script of every export starts with: the `awscli` wrapper (profile and region
+/// from `PROFILE` and `REGION`) and the check that the credentials are `EXPECTED_ACCOUNT`'s.
+pub const PRELUDE: &str = r#"
 awscli() {
   if [[ -n "$PROFILE" ]]; then
     aws --profile "$PROFILE" --region "$REGION" "$@"
@@ -149,7 +151,10 @@ if [[ "$account" != "$EXPECTED_ACCOUNT" ]]; then
   echo "error: the credentials are for account \`$account\`, this script is for \`$EXPECTED_ACCOUNT\`" >&2
   exit 1
 fi
+"#;
 
+/// The functions the account scripts share.
+const HELPERS: &str = r#"
 # Succeeds when the role exists, fails when it does not, stops the script on any other error.
 role_exists() {
   local err

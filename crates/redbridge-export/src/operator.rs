@@ -202,6 +202,7 @@ fn aws_cli(bundle: &Bundle<'_>, part: &AccountPart<'_>, policies: &[OperatorPoli
     let _ = writeln!(out, "REGION=\"${{REGION:-{region}}}\"");
     let _ = writeln!(out, "readonly EXPECTED_ACCOUNT={}", shell_quote(part.account.as_str()));
     let _ = writeln!(out, "readonly PARTITION={}", shell_quote(&spec.region.partition().to_string()));
+    out.push_str(crate::aws_cli::PRELUDE);
     out.push_str(HELPERS);
     for policy in policies {
         let variable = format!("{}_policy", policy.command.as_str());
@@ -224,20 +225,6 @@ fn aws_cli(bundle: &Bundle<'_>, part: &AccountPart<'_>, policies: &[OperatorPoli
 }
 
 const HELPERS: &str = r#"
-awscli() {
-  if [[ -n "$PROFILE" ]]; then
-    aws --profile "$PROFILE" --region "$REGION" "$@"
-  else
-    aws --region "$REGION" "$@"
-  fi
-}
-
-account=$(awscli sts get-caller-identity --query Account --output text)
-if [[ "$account" != "$EXPECTED_ACCOUNT" ]]; then
-  echo "error: the credentials are for account \`$account\`, this script is for \`$EXPECTED_ACCOUNT\`" >&2
-  exit 1
-fi
-
 # Creates the managed policy, or makes the document its new default version. IAM keeps at most
 # five versions, so the oldest non-default one is deleted first when there are five.
 ensure_policy() {

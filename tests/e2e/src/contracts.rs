@@ -1,6 +1,6 @@
 //! The adapters' contract suites (`redbridge_aws::contract`) against LocalStack (IAM, STS with
 //! AssumeRole and sessions, KMS, S3 with server-side encryption, sizes and bucket owners) and
-//! the emulator (Redshift, Redshift Serverless), through the same SDK adapters `redbridge` and
+//! the emulator (Redshift, Redshift Serverless, Organizations), through the same SDK adapters `redbridge` and
 //! the emulator use. `cargo test` runs the same suites against the in-memory fakes.
 
 use std::time::Instant;
@@ -13,7 +13,9 @@ use futures_util::FutureExt as _;
 use redbridge_aws::apply_engine::TokioSleeper;
 use redbridge_aws::contract;
 use redbridge_aws::ports::{Iam as _, NewRole};
-use redbridge_aws::sdk::{SdkConnector, SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
+use redbridge_aws::sdk::{
+    SdkConnector, SdkIam, SdkKms, SdkOrganizations, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts,
+};
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
 
@@ -24,12 +26,17 @@ const STRANGER: &str = "300000000002";
 const REGION: &str = "us-east-1";
 
 fn config(endpoint: &str) -> SdkConfig {
+    config_as(endpoint, ACCOUNT)
+}
+
+/// The SDK configuration of another account (its 12-digit id as the access key).
+fn config_as(endpoint: &str, account: &str) -> SdkConfig {
     SdkConfig::builder()
         .behavior_version(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(REGION))
         .endpoint_url(endpoint)
         .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            ACCOUNT,
+            account,
             "test",
             None,
             None,
@@ -64,6 +71,7 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
     let iam = SdkIam::from_conf(&cloud);
     suite("iam (LocalStack)", contract::iam(&iam, Partition::Aws, account, "e2e")).await?;
     suite("sts (LocalStack)", contract::sts(&SdkSts::from_conf(&cloud), account)).await?;
+    suite("iam users and groups (LocalStack)", contract::iam_users(&iam, "e2e")).await?;
 
     let key = aws_sdk_kms::Client::new(&cloud).create_key().description("redbridge contract").send().await?;
     let key = key.key_metadata().and_then(|m| m.arn()).context("KMS returned no key ARN")?;
@@ -212,6 +220,28 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
             &TokioSleeper,
             "contract-ns",
             &role.to_string(),
+        ),
+    )
+    .await?;
+
+    // The organization the emulator serves to doctor: a management account, a member under an
+    // OU, and an account outside.
+    let (management, member) = ("300000000003", "300000000004");
+    let organization = format!(
+        r#"{{"id":"o-e2econtract","management_account":"{management}","root":"r-e2ec",
+            "units":[{{"id":"ou-e2ec-contract","name":"Contract","parent":"r-e2ec"}}],
+            "accounts":{{"{member}":"ou-e2ec-contract"}}}}"#
+    );
+    let answer = crate::governance::http_put(&format!("{emu}/_emu/organization"), &organization)?;
+    anyhow::ensure!(answer.starts_with("HTTP/1.1 200"), "the emulator refused the organization: {answer}");
+    suite(
+        "organizations (emulator)",
+        contract::organizations(
+            &SdkOrganizations::from_conf(&config_as(emu, management)),
+            &SdkOrganizations::from_conf(&config_as(emu, member)),
+            &SdkOrganizations::from_conf(&config_as(emu, STRANGER)),
+            AccountId::parse(member).map_err(|e| anyhow::anyhow!("{e}"))?,
+            "o-e2econtract",
         ),
     )
     .await?;

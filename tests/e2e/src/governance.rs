@@ -96,7 +96,7 @@ impl World {
 }
 
 /// A `PUT` of a JSON body over plain HTTP to a loopback URL; returns the whole answer.
-fn http_put(url: &str, body: &str) -> anyhow::Result<String> {
+pub(crate) fn http_put(url: &str, body: &str) -> anyhow::Result<String> {
     let rest = url.strip_prefix("http://").context("only http:// URLs")?;
     let (address, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
     let mut stream = std::net::TcpStream::connect(address)?;
