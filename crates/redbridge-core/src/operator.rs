@@ -420,20 +420,26 @@ impl Calls<'_> {
     /// administrator; doctor then says the policies were not read
     /// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html>).
     fn organization_reads(&mut self, profiles: &[Profile]) {
-        // A policy's ARN names the management account (or `aws` for AWS managed policies such as
-        // `FullAWSAccess`) and the organization, neither known here: any account's policies.
-        let policies = format!("arn:{}:organizations::*:policy/*", self.partition());
+        // Every ARN under an organization names its management account and its id, neither known
+        // here: any organization's policies, and its accounts, units and root as targets.
+        // `DescribeOrganization` has no resource type: it takes `*`.
+        let partition = self.partition();
+        let policies = format!("arn:{partition}:organizations::*:policy/*");
+        let targets = [
+            format!("arn:{partition}:organizations::*:account/o-*/*"),
+            format!("arn:{partition}:organizations::*:ou/o-*/ou-*"),
+            format!("arn:{partition}:organizations::*:root/o-*/r-*"),
+        ];
         for &profile in profiles {
-            self.push(
-                profile,
-                &[OperatorCommand::Doctor],
-                &[
-                    "organizations:DescribeOrganization",
-                    "organizations:ListParents",
-                    "organizations:ListPoliciesForTarget",
-                ],
-                "*",
-            );
+            self.push(profile, &[OperatorCommand::Doctor], &["organizations:DescribeOrganization"], "*");
+            for target in &targets {
+                self.push(
+                    profile,
+                    &[OperatorCommand::Doctor],
+                    &["organizations:ListParents", "organizations:ListPoliciesForTarget"],
+                    target,
+                );
+            }
             self.push(profile, &[OperatorCommand::Doctor], &["organizations:DescribePolicy"], &policies);
         }
     }

@@ -55,8 +55,14 @@ fn judged(plan: &Plan, call: &FakeCall) -> Option<Judged> {
             format!("arn:aws:organizations::{account}:policy/o-operator01/service_control_policy/{}", call.target),
             vec![],
         ),
+        "organizations:DescribeOrganization" => ("organizations:DescribeOrganization", "*".to_owned(), vec![]),
         op if op.starts_with("organizations:") => {
-            (op, format!("arn:aws:organizations::{account}:target/{}", call.target), vec![])
+            let kind = match call.target.split('-').next() {
+                Some("ou") => "ou",
+                Some("r") => "root",
+                _ => "account",
+            };
+            (op, format!("arn:aws:organizations::{account}:{kind}/o-operator01/{}", call.target), vec![])
         }
         "iam:GetPolicy" | "iam:GetPolicyVersion" => (&call.operation, call.target.clone(), vec![]),
         op if op.starts_with("iam:") => (op, format!("arn:aws:iam::{account}:role/{}", call.target), vec![]),
