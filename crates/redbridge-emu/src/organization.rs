@@ -193,7 +193,10 @@ impl Organization {
         if text.len() > MAX_FILE_BYTES {
             return Err(format!("the organization is `{}` bytes, more than the `{MAX_FILE_BYTES}` read", text.len()));
         }
-        let file: File = serde_json::from_slice(text).map_err(|e| format!("the organization is not valid: {e}"))?;
+        // The project's one text hygiene: a UTF-8 byte-order mark is dropped, UTF-16 and binary are
+        // refused naming the encoding, as for every other file redbridge reads.
+        let text = redbridge_core::input::decode_text("the organization", text.to_vec()).map_err(|e| e.to_string())?;
+        let file: File = serde_json::from_str(&text).map_err(|e| format!("the organization is not valid: {e}"))?;
         Self::build(file)
     }
 
@@ -513,6 +516,14 @@ mod tests {
             let error = Organization::from_json(text.as_bytes()).expect_err(expected);
             assert!(error.contains(expected), "{expected}: {error}");
         }
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), EXAMPLE.as_bytes()].concat();
+        assert_eq!(
+            Organization::from_json(&with_bom).unwrap().id,
+            "o-a1b2c3d4e5",
+            "a UTF-8 byte-order mark is dropped"
+        );
+        let utf16 = Organization::from_json(b"\xFF\xFE{\x00}\x00").expect_err("UTF-16 is refused");
+        assert!(utf16.contains("UTF-16"), "{utf16}");
         let huge = vec![b' '; MAX_FILE_BYTES + 1];
         assert!(Organization::from_json(&huge).unwrap_err().contains("bytes"));
         let long = EXAMPLE.replacen("\"Resource\":\"*\"", &format!("\"Resource\":\"{}\"", "a".repeat(6000)), 1);
