@@ -64,6 +64,7 @@
 
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod chain;
 pub mod converge;
 pub mod doctor;
