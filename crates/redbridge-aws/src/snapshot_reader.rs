@@ -35,10 +35,10 @@ use redbridge_core::doctor::{
 };
 use redbridge_core::spec::Target;
 use redbridge_iam::policy::PolicyDocument;
-use redbridge_iam::{AccountId, RoleArn};
+use redbridge_iam::{AccountId, KmsKeyArn, RoleArn};
 use serde::Serialize;
 
-mod organization;
+pub(crate) mod organization;
 
 pub use organization::read_organization;
 use organization::{OrgRead, fill_in, organization_accounts, read_own};
@@ -56,24 +56,50 @@ pub struct ReadStats {
     pub depth: u32,
 }
 
-/// Counts calls.
+/// Counts calls, and retries the throttled ones.
 #[derive(Debug, Default)]
-struct Tally {
-    calls: AtomicU32,
+pub(crate) struct Tally {
+    pub(crate) calls: AtomicU32,
+    pub(crate) retries: AtomicU32,
+}
+
+/// How many times a throttled read is tried in all.
+pub(crate) const THROTTLE_ATTEMPTS: u32 = 6;
+
+/// The wait before retry `attempt` (1-based) of a throttled call: exponential from 100 ms,
+/// capped at 5 s, with full jitter (a uniformly random wait up to that bound), as AWS advises so
+/// that many readers throttled at once do not retry in step
+/// (<https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html>).
+pub(crate) fn backoff(attempt: u32) -> std::time::Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let cap_ms = 100u64.saturating_mul(1 << attempt.min(16)).min(5_000);
+    let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    std::time::Duration::from_millis(random % (cap_ms + 1))
 }
 
 impl Tally {
-    async fn call<T>(&self, call: impl Future<Output = T>) -> T {
-        self.calls.fetch_add(1, Ordering::Relaxed);
-        call.await
+    /// Makes the call `make` returns, again after a jittered wait while AWS throttles it.
+    pub(crate) async fn call<T, F: Future<Output = AwsResult<T>>>(&self, mut make: impl FnMut() -> F) -> AwsResult<T> {
+        let mut attempt = 1;
+        loop {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            match make().await {
+                Err(AwsError::Throttled { .. }) if attempt < THROTTLE_ATTEMPTS => {
+                    self.retries.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(backoff(attempt)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 }
 
 /// A value and the depth of the calls that produced it.
-type Deep<T> = (T, u32);
+pub(crate) type Deep<T> = (T, u32);
 
 /// Why a failed read is unknown, in words.
-fn reason(what: &str, error: &AwsError) -> String {
+pub(crate) fn reason(what: &str, error: &AwsError) -> String {
     match error {
         AwsError::AccessDenied { action: Some(action), .. } => format!("access denied for `{action}` reading {what}"),
         AwsError::AccessDenied { .. } => format!("access denied reading {what}"),
@@ -175,23 +201,7 @@ where
         match &spec.kms_key {
             None => (None, 0),
             Some(key) => match port_of(key.account()) {
-                Some(account) => {
-                    let (describe, policy) = tokio::join!(
-                        tally.call(account.kms.describe_key(key)),
-                        tally.call(account.kms.get_key_policy(key))
-                    );
-                    let state = match (describe, policy) {
-                        (Ok(info), Ok(policy)) => Known::known(KeyState {
-                            arn: key.clone(),
-                            key_state: info.state,
-                            key_manager: if info.customer_managed { "CUSTOMER" } else { "AWS" }.to_owned(),
-                            policy,
-                        }),
-                        (Err(AwsError::NotFound { .. }), _) | (_, Err(AwsError::NotFound { .. })) => Known::Absent,
-                        (Err(error), _) | (_, Err(error)) => Known::unknown(reason(&format!("key `{key}`"), &error)),
-                    };
-                    (Some(state), 1)
-                }
+                Some(account) => (Some(read_key(&account.kms, key, tally).await), 1),
                 None => (Some(Known::unknown(no_profile(key.account()))), 0),
             },
         }
@@ -199,7 +209,7 @@ where
     let listings = join_all(prefixes.iter().map(|prefix| async move {
         let listing = match s3 {
             Some(s3) => {
-                let result = tally.call(s3.list_first_objects(spec.bucket.as_str(), prefix, LISTED_KEYS)).await;
+                let result = tally.call(|| s3.list_first_objects(spec.bucket.as_str(), prefix, LISTED_KEYS)).await;
                 match result {
                     Ok(keys) => Known::known(keys),
                     Err(AwsError::NotFound { .. }) => Known::Absent,
@@ -297,7 +307,7 @@ async fn check_account<I: Iam, S: Sts, K: Kms, O>(
     account: &AccountPorts<I, S, K, O>,
     tally: &Tally,
 ) -> (AccountId, Option<String>) {
-    let problem = match tally.call(account.sts.caller_identity()).await {
+    let problem = match tally.call(|| account.sts.caller_identity()).await {
         Ok(identity) if identity.account == account.account => None,
         Ok(identity) => Some(format!(
             "the credentials for account `{}` belong to account `{}` (`{}`); pass the profile of account `{}`",
@@ -326,7 +336,7 @@ where
     }
     let region = spec.region.clone();
     let state = match &spec.target {
-        Target::Provisioned { cluster } => match tally.call(ports.redshift.describe_cluster(cluster)).await {
+        Target::Provisioned { cluster } => match tally.call(|| ports.redshift.describe_cluster(cluster)).await {
             Ok(info) => Known::known(RedshiftState {
                 region,
                 attached_roles: info.roles,
@@ -338,8 +348,8 @@ where
         },
         Target::Serverless { workgroup, namespace } => {
             let (roles, group) = tokio::join!(
-                tally.call(ports.serverless.namespace_roles(namespace)),
-                tally.call(ports.serverless.workgroup(workgroup))
+                tally.call(|| ports.serverless.namespace_roles(namespace)),
+                tally.call(|| ports.serverless.workgroup(workgroup))
             );
             match roles {
                 Ok(roles) => {
@@ -362,9 +372,9 @@ where
 
 /// A managed policy's default version: `GetPolicy` then `GetPolicyVersion`.
 async fn read_managed<I: Iam>(iam: &I, arn: &str, tally: &Tally) -> Deep<Known<PolicyDocument>> {
-    match tally.call(iam.managed_policy_default_version(arn)).await {
+    match tally.call(|| iam.managed_policy_default_version(arn)).await {
         Ok(Some(version)) => {
-            let document = tally.call(iam.managed_policy_version(arn, &version)).await;
+            let document = tally.call(|| iam.managed_policy_version(arn, &version)).await;
             (known_or(&format!("managed policy `{arn}`"), document.map(Some)), 2)
         }
         other => (known_or(&format!("managed policy `{arn}`"), other.map(|_| None)), 1),
@@ -380,12 +390,12 @@ pub async fn read_role<I: Iam>(iam: &I, role: &RoleArn) -> (Known<RoleState>, Re
     (state, ReadStats { calls: tally.calls.load(Ordering::Relaxed), depth })
 }
 
-async fn read_role_counted<I: Iam>(iam: &I, role: &RoleArn, tally: &Tally) -> Deep<Known<RoleState>> {
+pub(crate) async fn read_role_counted<I: Iam>(iam: &I, role: &RoleArn, tally: &Tally) -> Deep<Known<RoleState>> {
     let name = role.name();
     let (info, inline_names, attached) = tokio::join!(
-        tally.call(iam.get_role(name)),
-        tally.call(iam.list_role_policies(name)),
-        tally.call(iam.list_attached_role_policies(name))
+        tally.call(|| iam.get_role(name)),
+        tally.call(|| iam.list_role_policies(name)),
+        tally.call(|| iam.list_attached_role_policies(name))
     );
     let what = format!("role `{role}`");
     let info = match known_or(&what, info) {
@@ -404,7 +414,7 @@ async fn read_role_counted<I: Iam>(iam: &I, role: &RoleArn, tally: &Tally) -> De
     let inline = join_all(
         inline_names
             .iter()
-            .map(|policy| async move { (policy.clone(), tally.call(iam.get_role_policy(name, policy)).await) }),
+            .map(|policy| async move { (policy.clone(), tally.call(|| iam.get_role_policy(name, policy)).await) }),
     );
     let managed =
         join_all(attached.iter().map(|arn| async move { (arn.clone(), read_managed(iam, arn, tally).await) }));
@@ -461,12 +471,27 @@ async fn read_role_counted<I: Iam>(iam: &I, role: &RoleArn, tally: &Tally) -> De
     (Known::known(state), depth)
 }
 
-async fn read_bucket<B: S3>(s3: &B, bucket: &str, tally: &Tally) -> Deep<Known<BucketState>> {
+/// Reads a KMS key as doctor does: `DescribeKey` and `GetKeyPolicy` at once.
+pub(crate) async fn read_key<K: Kms>(kms: &K, key: &KmsKeyArn, tally: &Tally) -> Known<KeyState> {
+    let (describe, policy) = tokio::join!(tally.call(|| kms.describe_key(key)), tally.call(|| kms.get_key_policy(key)));
+    match (describe, policy) {
+        (Ok(info), Ok(policy)) => Known::known(KeyState {
+            arn: key.clone(),
+            key_state: info.state,
+            key_manager: if info.customer_managed { "CUSTOMER" } else { "AWS" }.to_owned(),
+            policy,
+        }),
+        (Err(AwsError::NotFound { .. }), _) | (_, Err(AwsError::NotFound { .. })) => Known::Absent,
+        (Err(error), _) | (_, Err(error)) => Known::unknown(reason(&format!("key `{key}`"), &error)),
+    }
+}
+
+pub(crate) async fn read_bucket<B: S3>(s3: &B, bucket: &str, tally: &Tally) -> Deep<Known<BucketState>> {
     let (region, policy, ownership, encryption) = tokio::join!(
-        tally.call(s3.bucket_region(bucket)),
-        tally.call(s3.bucket_policy(bucket)),
-        tally.call(s3.object_ownership(bucket)),
-        tally.call(s3.default_encryption(bucket))
+        tally.call(|| s3.bucket_region(bucket)),
+        tally.call(|| s3.bucket_policy(bucket)),
+        tally.call(|| s3.object_ownership(bucket)),
+        tally.call(|| s3.default_encryption(bucket))
     );
     let what = format!("bucket `{bucket}`");
     let region = match region {

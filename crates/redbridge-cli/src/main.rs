@@ -13,6 +13,7 @@ mod input;
 mod logging;
 mod output;
 mod render;
+mod render_audit;
 mod spec_args;
 mod terminal;
 
@@ -20,7 +21,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{apply, completions, destroy, doctor, explain, lint, plan, sql, test};
+use crate::commands::{apply, audit, completions, destroy, doctor, explain, lint, plan, sql, test};
 
 /// The `--version` line: the version, the commit it was built from and the target.
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("REDBRIDGE_BUILD_INFO"), ")");
@@ -87,6 +88,8 @@ enum Command {
     Test(test::Args),
     /// Find the broken hop of the chain, with evidence and the fix.
     Doctor(doctor::Args),
+    /// Every chain of many accounts or an organization, judged and drawn.
+    Audit(audit::Args),
     /// Build one COPY or UNLOAD statement.
     #[command(subcommand, after_help = exit::after_help(
         &[
@@ -142,6 +145,7 @@ fn main() -> ExitCode {
         Command::Apply(args) => apply::run(args),
         Command::Test(args) => test::run(args),
         Command::Doctor(args) => doctor::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Sql(command) => sql::run(command),
         Command::Lint(args) => lint::run(args),
         Command::Explain(args) => explain::run(args),

@@ -39,7 +39,7 @@ pub fn audit(world: &AuditWorld) -> AuditReport {
     let known_buckets: Vec<&str> = world.buckets.keys().map(String::as_str).collect();
     let walk = Walk { world, known_roles: &known_roles, known_buckets: &known_buckets };
     let mut chains = Vec::new();
-    let mut not_read = BTreeSet::new();
+    let mut not_read: BTreeSet<NotRead> = world.not_read.iter().cloned().collect();
     let mut accounts = Vec::new();
     let mut targets_total = 0;
     for (account, read) in &world.accounts {

@@ -37,9 +37,9 @@ const MAX_ORGANIZATION_DEPTH: usize = 6;
 
 /// One account's organization as its own profile read it.
 #[derive(Debug)]
-pub(super) struct OrgRead {
+pub(crate) struct OrgRead {
     /// What was read.
-    pub(super) organization: Known<AccountOrganization>,
+    pub(crate) organization: Known<AccountOrganization>,
     /// The organization, when `DescribeOrganization` answered.
     info: Option<OrganizationInfo>,
     /// Whether this profile may read the organization's tree and policies.
@@ -69,8 +69,8 @@ pub async fn read_organization<O: Organizations>(
 }
 
 /// [`read_organization`], counted, keeping what a second reader needs.
-pub(super) async fn read_own(organizations: &impl Organizations, account: AccountId, tally: &Tally) -> OrgRead {
-    let info = match tally.call(organizations.describe_organization()).await {
+pub(crate) async fn read_own(organizations: &impl Organizations, account: AccountId, tally: &Tally) -> OrgRead {
+    let info = match tally.call(|| organizations.describe_organization()).await {
         Ok(Some(info)) => info,
         Ok(None) => return OrgRead { organization: Known::Absent, info: None, reader: false, depth: 1 },
         Err(error) => {
@@ -150,7 +150,7 @@ async fn read_policies(
         }
         depth += 1;
         let child = targets.last().cloned().unwrap_or_default();
-        let parents = match tally.call(organizations.list_parents(&child)).await {
+        let parents = match tally.call(|| organizations.list_parents(&child)).await {
             Ok(parents) => parents,
             Err(error) => return (Known::unknown(reason(&what, &error)), depth),
         };
@@ -167,7 +167,7 @@ async fn read_policies(
     let types = [OrgPolicyType::ServiceControlPolicy, OrgPolicyType::ResourceControlPolicy];
     let listed = join_all(targets.iter().flat_map(|target| {
         types.map(|policy_type| async move {
-            (policy_type, tally.call(organizations.list_policies_for_target(target, policy_type)).await)
+            (policy_type, tally.call(|| organizations.list_policies_for_target(target, policy_type)).await)
         })
     }))
     .await;
@@ -185,7 +185,7 @@ async fn read_policies(
     let mut ids: Vec<&String> = levels.values().flatten().flatten().collect();
     ids.sort();
     ids.dedup();
-    let described = join_all(ids.iter().map(|id| tally.call(organizations.describe_policy(id)))).await;
+    let described = join_all(ids.iter().map(|id| tally.call(|| organizations.describe_policy(id)))).await;
     depth += 1;
     let mut policies: BTreeMap<String, OrgPolicy> = BTreeMap::new();
     for result in described {

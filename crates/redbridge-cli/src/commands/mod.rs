@@ -2,6 +2,7 @@
 //! that does the work, and where the rendered result goes.
 
 pub mod apply;
+pub mod audit;
 pub mod completions;
 pub mod destroy;
 pub mod doctor;

@@ -4,7 +4,7 @@
 //! `docs/schema/audit.schema.json` and versioned with the CLI's `schema_version`.
 
 use redbridge_iam::{AccountId, Region};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::breadth::Breadth;
 use super::world::TargetKind;
@@ -152,7 +152,7 @@ pub struct AuditChain {
 }
 
 /// Something the audit could not read.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct NotRead {
     /// The account it belongs to, when known.
     pub account: Option<AccountId>,

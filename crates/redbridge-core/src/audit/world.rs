@@ -23,6 +23,9 @@ pub struct AuditWorld {
     pub buckets: BTreeMap<String, BucketRead>,
     /// Every KMS key a chain needs (a bucket's default key), by ARN.
     pub keys: BTreeMap<String, Known<KeyState>>,
+    /// What else could not be read (the organization's account list, another account's roles).
+    #[serde(default)]
+    pub not_read: Vec<super::NotRead>,
 }
 
 /// One account: how the audit entered it and what it found there.
