@@ -24,6 +24,13 @@ use crate::ports::{
     Redshift, RedshiftServerless, S3, Sts,
 };
 
+/// The ARNs of attached roles, sorted.
+fn arns(roles: &[redbridge_core::converge::AttachedRole]) -> Vec<&str> {
+    let mut arns: Vec<&str> = roles.iter().map(|r| r.arn.as_str()).collect();
+    arns.sort_unstable();
+    arns
+}
+
 /// Time between polls of an attachment's status.
 const POLL: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -503,5 +510,92 @@ pub async fn organizations(
     match management.describe_policy("p-nosuchpolicy").await {
         Err(AwsError::NotFound { .. }) => {}
         other => panic!("an unknown policy is not found, got {other:?}"),
+    }
+}
+
+/// `ListRoles`: a created role is listed with its trust policy decoded, and with neither tags
+/// nor boundary (ListRoles returns none); a deleted one is not. Creates and deletes the role
+/// `<prefix>-contract-listed` in `account`.
+pub async fn list_roles(iam: &impl Iam, partition: Partition, account: AccountId, prefix: &str) {
+    let name = format!("{prefix}-contract-listed");
+    let arn = RoleArn::new(partition, account, "/", &name).expect("contract role name is valid");
+    let trust = PolicyDocument::new(vec![
+        Statement::trust(Principal::service(["redshift.amazonaws.com"])).with_sid("RedbridgeContractListed"),
+    ]);
+    let tags = vec![("managed-by".to_owned(), "redbridge".to_owned())];
+    let new_role = NewRole { arn: arn.clone(), trust_policy: trust.clone(), description: "contract".into(), tags };
+    iam.create_role(&new_role).await.expect("create_role");
+    let listed = iam.list_roles().await.expect("list_roles");
+    let found = listed.iter().find(|r| r.arn == arn).unwrap_or_else(|| panic!("`{arn}` is listed: {listed:?}"));
+    assert_eq!(found.trust_policy, trust, "the trust policy is listed decoded");
+    assert!(found.tags.is_empty(), "ListRoles returns no tags: {:?}", found.tags);
+    assert_eq!(found.permissions_boundary, None, "ListRoles returns no boundary");
+    assert!(listed.iter().all(|r| r.arn.account() == account), "only the account's roles are listed: {listed:?}");
+    iam.delete_role(&name).await.expect("delete_role");
+    let after = iam.list_roles().await.expect("list_roles");
+    assert!(!after.iter().any(|r| r.arn == arn), "a deleted role is not listed");
+}
+
+/// `DescribeClusters` without an identifier: the owner's listing holds `cluster` with the
+/// roles and routing `describe_cluster` reads and the default role `default_role`; another
+/// account's (`stranger`) does not hold it.
+pub async fn list_clusters(owner: &impl Redshift, stranger: &impl Redshift, cluster: &str, default_role: Option<&str>) {
+    let listed = owner.list_clusters().await.expect("list_clusters of the owner");
+    let found =
+        listed.iter().find(|c| c.identifier == cluster).unwrap_or_else(|| panic!("`{cluster}` is listed: {listed:?}"));
+    let described = owner.describe_cluster(cluster).await.expect("describe_cluster");
+    assert_eq!(arns(&found.roles), arns(&described.roles), "the listed roles are the described ones");
+    assert_eq!(found.enhanced_vpc_routing, described.enhanced_vpc_routing, "the listed routing");
+    assert_eq!(found.default_iam_role.as_deref(), default_role, "the default role");
+    let other = stranger.list_clusters().await.expect("list_clusters of another account");
+    assert!(!other.iter().any(|c| c.identifier == cluster), "another account does not list `{cluster}`: {other:?}");
+}
+
+/// `ListNamespaces`: the owner's listing holds `namespace` with the roles `namespace_roles`
+/// reads and the default role `default_role`; another account's does not.
+pub async fn list_namespaces(
+    owner: &impl RedshiftServerless,
+    stranger: &impl RedshiftServerless,
+    namespace: &str,
+    default_role: Option<&str>,
+) {
+    let listed = owner.list_namespaces().await.expect("list_namespaces of the owner");
+    let found =
+        listed.iter().find(|n| n.name == namespace).unwrap_or_else(|| panic!("`{namespace}` is listed: {listed:?}"));
+    let roles = owner.namespace_roles(namespace).await.expect("namespace_roles");
+    assert_eq!(arns(&found.roles), arns(&roles), "the listed roles are the read ones");
+    assert_eq!(found.default_iam_role.as_deref(), default_role, "the default role");
+    let other = stranger.list_namespaces().await.expect("list_namespaces of another account");
+    assert!(!other.iter().any(|n| n.name == namespace), "another account does not list `{namespace}`: {other:?}");
+}
+
+/// `ListWorkgroups`: the owner's listing holds `workgroup` with the namespace, id and routing
+/// `workgroup` reads; another account's does not.
+pub async fn list_workgroups(owner: &impl RedshiftServerless, stranger: &impl RedshiftServerless, workgroup: &str) {
+    let listed = owner.list_workgroups().await.expect("list_workgroups of the owner");
+    let found =
+        listed.iter().find(|w| w.name == workgroup).unwrap_or_else(|| panic!("`{workgroup}` is listed: {listed:?}"));
+    let read = owner.workgroup(workgroup).await.expect("workgroup");
+    assert_eq!(Some(found.namespace.clone()), read.namespace, "the listed namespace");
+    assert_eq!(found.workgroup_id, read.workgroup_id, "the listed id");
+    assert_eq!(found.enhanced_vpc_routing, read.enhanced_vpc_routing, "the listed routing");
+    let other = stranger.list_workgroups().await.expect("list_workgroups of another account");
+    assert!(!other.iter().any(|w| w.name == workgroup), "another account does not list `{workgroup}`: {other:?}");
+}
+
+/// `ListAccounts`: the management account lists every account of `accounts` (its own among
+/// them) once, each `ACTIVE` and named; a member (`member`, not a delegated administrator) is
+/// refused with access denied.
+pub async fn list_accounts(management: &impl Organizations, member: &impl Organizations, accounts: &[AccountId]) {
+    let listed = management.list_accounts().await.expect("list_accounts as the management account");
+    for account in accounts {
+        let found: Vec<_> = listed.iter().filter(|a| a.id == *account).collect();
+        assert_eq!(found.len(), 1, "`{account}` is listed once: {listed:?}");
+        assert_eq!(found[0].status, "ACTIVE", "`{account}` is active");
+        assert!(!found[0].name.is_empty(), "`{account}` has a name");
+    }
+    match member.list_accounts().await {
+        Err(AwsError::AccessDenied { .. }) => {}
+        other => panic!("a member may not list accounts, got {other:?}"),
     }
 }

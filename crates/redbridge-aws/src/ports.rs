@@ -123,6 +123,11 @@ pub trait Iam: Send + Sync {
     ) -> impl Future<Output = AwsResult<Option<PolicyDocument>>> + Send;
     /// The ARNs of the managed policies attached to a group, every page (`iam:ListAttachedGroupPolicies`).
     fn list_attached_group_policies(&self, group: &str) -> impl Future<Output = AwsResult<Vec<String>>> + Send;
+    /// Every role of the account with its decoded trust policy, every page (`iam:ListRoles`). A
+    /// trust policy that does not parse is an error naming the role. ListRoles returns neither
+    /// tags nor permissions boundary: `tags` is empty and `permissions_boundary` is `None` (read
+    /// them with [`Iam::get_role`]).
+    fn list_roles(&self) -> impl Future<Output = AwsResult<Vec<RoleInfo>>> + Send;
 }
 
 /// Who the credentials are.
@@ -210,6 +215,57 @@ pub trait Redshift: Send + Sync {
     fn remove_cluster_role(&self, cluster: &str, role: &str) -> impl Future<Output = AwsResult<()>> + Send;
     /// What `doctor` needs of a cluster: its roles and enhanced VPC routing (`DescribeClusters`).
     fn describe_cluster(&self, cluster: &str) -> impl Future<Output = AwsResult<ClusterInfo>> + Send;
+    /// Every cluster of the port's account and region, every page (`DescribeClusters` without an
+    /// identifier).
+    fn list_clusters(&self) -> impl Future<Output = AwsResult<Vec<ClusterSummary>>> + Send;
+}
+
+/// One provisioned cluster as DescribeClusters lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClusterSummary {
+    /// The cluster identifier.
+    pub identifier: String,
+    /// The attached roles with their apply status.
+    pub roles: Vec<AttachedRole>,
+    /// The default role's ARN (`DefaultIamRoleArn`), if one is set.
+    pub default_iam_role: Option<String>,
+    /// Whether enhanced VPC routing is on.
+    pub enhanced_vpc_routing: bool,
+}
+
+/// One serverless namespace as ListNamespaces lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamespaceSummary {
+    /// The namespace name.
+    pub name: String,
+    /// The attached roles with their apply status (both `iamRoles` formats parsed).
+    pub roles: Vec<AttachedRole>,
+    /// The default role's ARN (`defaultIamRoleArn`), if one is set.
+    pub default_iam_role: Option<String>,
+}
+
+/// One serverless workgroup as ListWorkgroups lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkgroupSummary {
+    /// The workgroup name.
+    pub name: String,
+    /// The namespace it belongs to.
+    pub namespace: String,
+    /// The workgroup id.
+    pub workgroup_id: Option<String>,
+    /// Whether enhanced VPC routing is on.
+    pub enhanced_vpc_routing: bool,
+}
+
+/// One account of an organization as ListAccounts lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgAccount {
+    /// Its id.
+    pub id: AccountId,
+    /// Its name.
+    pub name: String,
+    /// `ACTIVE`, `SUSPENDED` or `PENDING_CLOSURE`, as Organizations says it.
+    pub status: String,
 }
 
 /// What `DescribeClusters` says about a cluster.
@@ -240,6 +296,10 @@ pub trait RedshiftServerless: Send + Sync {
     fn set_namespace_roles(&self, namespace: &str, roles: &[String]) -> impl Future<Output = AwsResult<()>> + Send;
     /// A workgroup's id, namespace and enhanced VPC routing (`GetWorkgroup`).
     fn workgroup(&self, workgroup: &str) -> impl Future<Output = AwsResult<WorkgroupInfo>> + Send;
+    /// Every namespace of the port's account and region, every page (`ListNamespaces`).
+    fn list_namespaces(&self) -> impl Future<Output = AwsResult<Vec<NamespaceSummary>>> + Send;
+    /// Every workgroup of the port's account and region, every page (`ListWorkgroups`).
+    fn list_workgroups(&self) -> impl Future<Output = AwsResult<Vec<WorkgroupSummary>>> + Send;
 }
 
 /// A bucket's default encryption.
@@ -487,8 +547,9 @@ impl From<&SessionCredentials> for Credentials {
 }
 
 /// Makes ports for given credentials: what a service standing on the cloud (the emulator)
-/// needs, as it acts for many accounts and sessions. IAM and STS are global; KMS and S3 are
-/// bound to a region (the key's, the bucket's).
+/// needs, as it acts for many accounts and sessions, and what `audit` needs to walk an
+/// organization. IAM, STS and Organizations are global; KMS and S3 are bound to a region (the
+/// key's, the bucket's), Redshift and Redshift Serverless to the region read.
 pub trait Connect: Send + Sync + 'static {
     /// IAM of the credentials' account.
     type Iam: Iam + 'static;
@@ -498,6 +559,12 @@ pub trait Connect: Send + Sync + 'static {
     type Kms: Kms + 'static;
     /// S3 as the credentials in one region.
     type S3: S3 + 'static;
+    /// Provisioned Redshift of the credentials' account in one region.
+    type Redshift: Redshift + 'static;
+    /// Redshift Serverless of the credentials' account in one region.
+    type Serverless: RedshiftServerless + 'static;
+    /// AWS Organizations as the credentials.
+    type Organizations: Organizations + 'static;
 
     /// IAM with these credentials.
     fn iam(&self, credentials: &Credentials) -> Self::Iam;
@@ -507,6 +574,12 @@ pub trait Connect: Send + Sync + 'static {
     fn kms(&self, credentials: &Credentials, region: &Region) -> Self::Kms;
     /// S3 with these credentials in `region`.
     fn s3(&self, credentials: &Credentials, region: &Region) -> Self::S3;
+    /// Provisioned Redshift with these credentials in `region`.
+    fn redshift(&self, credentials: &Credentials, region: &Region) -> Self::Redshift;
+    /// Redshift Serverless with these credentials in `region`.
+    fn serverless(&self, credentials: &Credentials, region: &Region) -> Self::Serverless;
+    /// AWS Organizations with these credentials.
+    fn organizations(&self, credentials: &Credentials) -> Self::Organizations;
     /// The region used when a call names none (bucket lookups start there).
     fn default_region(&self) -> Region;
 }
@@ -585,4 +658,7 @@ pub trait Organizations: Send + Sync {
     ) -> impl Future<Output = AwsResult<Vec<OrgPolicySummary>>> + Send;
     /// One policy with its content (`organizations:DescribePolicy`).
     fn describe_policy(&self, policy_id: &str) -> impl Future<Output = AwsResult<OrgPolicy>> + Send;
+    /// Every account of the organization, every page (`organizations:ListAccounts`; the
+    /// management account or a delegated administrator only).
+    fn list_accounts(&self) -> impl Future<Output = AwsResult<Vec<OrgAccount>>> + Send;
 }

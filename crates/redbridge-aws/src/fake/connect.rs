@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use redbridge_iam::{AccountId, Region, RoleArn};
 
-use super::{FakeAccount, FakeAws, World};
+use super::{FakeAccount, FakeAws, FakeRedshift, World};
 use crate::AwsError;
 use crate::ports::{AwsResult, Connect, Credentials, SessionCredentials, SessionKeys};
 
@@ -137,12 +137,16 @@ impl FakeAws {
     }
 }
 
-/// Every port of the fake is one [`FakeAccount`]; regions do not matter to it.
+/// Every port of the fake is one [`FakeAccount`], or the [`FakeRedshift`] of the credentials'
+/// account (a session's: the role's account); regions do not matter to it.
 impl Connect for FakeAws {
     type Iam = FakeAccount;
     type Sts = FakeAccount;
     type Kms = FakeAccount;
     type S3 = FakeAccount;
+    type Redshift = FakeRedshift;
+    type Serverless = FakeRedshift;
+    type Organizations = FakeAccount;
 
     fn iam(&self, credentials: &Credentials) -> FakeAccount {
         self.connect(credentials)
@@ -157,6 +161,19 @@ impl Connect for FakeAws {
     }
 
     fn s3(&self, credentials: &Credentials, _region: &Region) -> FakeAccount {
+        self.connect(credentials)
+    }
+
+    fn redshift(&self, credentials: &Credentials, _region: &Region) -> FakeRedshift {
+        let account = self.connect(credentials);
+        FakeRedshift { aws: self.clone(), owner: Some(account.account), session: account.session }
+    }
+
+    fn serverless(&self, credentials: &Credentials, region: &Region) -> FakeRedshift {
+        Connect::redshift(self, credentials, region)
+    }
+
+    fn organizations(&self, credentials: &Credentials) -> FakeAccount {
         self.connect(credentials)
     }
 

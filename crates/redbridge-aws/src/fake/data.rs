@@ -141,12 +141,12 @@ fn unload_location(sql: &str) -> Option<(String, String)> {
 
 impl RedshiftData for FakeRedshift {
     async fn execute_statement(&self, target: &DataTarget, _database: &str, sql: &str) -> AwsResult<String> {
-        let mut world = self.aws.call_in(None, "redshift-data:ExecuteStatement", target.name()).await?;
+        let mut world = self.call("redshift-data:ExecuteStatement", target.name()).await?;
         Ok(Self::submit(&mut world, vec![sql.to_owned()], false))
     }
 
     async fn describe_statement(&self, id: &str) -> AwsResult<StatementState> {
-        let mut world = self.aws.call_in(None, "redshift-data:DescribeStatement", id).await?;
+        let mut world = self.call("redshift-data:DescribeStatement", id).await?;
         Ok(Self::detail(&mut world, id)?.state)
     }
 
@@ -156,7 +156,7 @@ impl RedshiftData for FakeRedshift {
         _database: &str,
         sqls: &[String],
     ) -> AwsResult<String> {
-        let mut world = self.aws.call_in(None, "redshift-data:BatchExecuteStatement", target.name()).await?;
+        let mut world = self.call("redshift-data:BatchExecuteStatement", target.name()).await?;
         if sqls.is_empty() {
             return Err(AwsError::Invalid {
                 code: "ValidationException".into(),
@@ -167,12 +167,12 @@ impl RedshiftData for FakeRedshift {
     }
 
     async fn statement_detail(&self, id: &str) -> AwsResult<StatementDetail> {
-        let mut world = self.aws.call_in(None, "redshift-data:DescribeStatement", id).await?;
+        let mut world = self.call("redshift-data:DescribeStatement", id).await?;
         Self::detail(&mut world, id)
     }
 
     async fn get_statement_result(&self, id: &str) -> AwsResult<Vec<Vec<Option<String>>>> {
-        let world = self.aws.call_in(None, "redshift-data:GetStatementResult", id).await?;
+        let world = self.call("redshift-data:GetStatementResult", id).await?;
         let base = id.split(':').next().unwrap_or(id);
         match world.submitted.get(base).map(|s| &s.script.outcome) {
             Some(FakeOutcome::Finished { records }) => Ok(records.clone()),
@@ -185,7 +185,7 @@ impl RedshiftData for FakeRedshift {
     }
 
     async fn cancel_statement(&self, id: &str) -> AwsResult<bool> {
-        let mut world = self.aws.call_in(None, "redshift-data:CancelStatement", id).await?;
+        let mut world = self.call("redshift-data:CancelStatement", id).await?;
         let submitted =
             world.submitted.get_mut(id).ok_or_else(|| AwsError::not_found(format!("Query does not exist: {id}")))?;
         let running = !submitted.cancelled && submitted.polls < submitted.script.running_polls;

@@ -220,4 +220,22 @@ impl Iam for FakeAccount {
         let key = self.group_key(&world, group)?;
         Ok(world.state.attached_policies.get(&key).cloned().unwrap_or_default())
     }
+
+    /// This account's roles by ARN; like ListRoles, without tags or boundary.
+    async fn list_roles(&self) -> AwsResult<Vec<RoleInfo>> {
+        let world = self.call("iam:ListRoles", self.account.as_str()).await?;
+        Ok(world
+            .state
+            .roles
+            .values()
+            .filter(|r| r.arn.account() == self.account)
+            .map(|r| RoleInfo {
+                arn: r.arn.clone(),
+                trust_policy: r.trust_policy.clone(),
+                tags: Vec::new(),
+                description: r.description.clone(),
+                permissions_boundary: None,
+            })
+            .collect())
+    }
 }

@@ -83,6 +83,8 @@ struct World {
     scripts: VecDeque<FakeStatement>,
     submitted: BTreeMap<String, SubmittedStatement>,
     sessions: connect::Sessions,
+    throttle_every: u64,
+    throttle_from: u64,
 }
 
 /// The fake world: several accounts, one region's Redshift.
@@ -107,9 +109,16 @@ impl FakeAws {
         FakeAccount { aws: self.clone(), account, session: connect::SessionIdentity::None }
     }
 
-    /// The Redshift ports (provisioned, serverless, Data API).
+    /// The Redshift ports (provisioned, serverless, Data API) seeing every cluster, namespace
+    /// and workgroup, owned or not; their calls are recorded with no account.
     pub fn redshift(&self) -> FakeRedshift {
-        FakeRedshift { aws: self.clone() }
+        FakeRedshift { aws: self.clone(), owner: None, session: connect::SessionIdentity::None }
+    }
+
+    /// The Redshift ports of one account: they see (list, read, change) only the clusters,
+    /// namespaces and workgroups `account` owns, and their calls are recorded with `account`.
+    pub fn redshift_of(&self, account: AccountId) -> FakeRedshift {
+        FakeRedshift { aws: self.clone(), owner: Some(account), session: connect::SessionIdentity::None }
     }
 
     /// A copy of the whole state.
@@ -157,6 +166,47 @@ impl FakeAws {
         self.edit(|s| {
             s.namespaces.insert(namespace.to_owned(), roles);
         });
+    }
+
+    /// Adds a cluster owned by `owner` with these attached roles (in sync) and default role.
+    /// Names are unique in the fake world, whatever the owner.
+    pub fn seed_owned_cluster(&self, owner: AccountId, cluster: &str, roles: &[&str], default_role: Option<&str>) {
+        self.seed_cluster(cluster, roles);
+        self.edit(|s| {
+            s.cluster_owners.insert(cluster.to_owned(), owner);
+            match default_role {
+                Some(role) => s.cluster_default_roles.insert(cluster.to_owned(), role.to_owned()),
+                None => s.cluster_default_roles.remove(cluster),
+            };
+        });
+    }
+
+    /// Adds a namespace owned by `owner` with these attached roles (in sync) and default role.
+    pub fn seed_owned_namespace(&self, owner: AccountId, namespace: &str, roles: &[&str], default_role: Option<&str>) {
+        self.seed_namespace(namespace, roles);
+        self.edit(|s| {
+            s.namespace_owners.insert(namespace.to_owned(), owner);
+            match default_role {
+                Some(role) => s.namespace_default_roles.insert(namespace.to_owned(), role.to_owned()),
+                None => s.namespace_default_roles.remove(namespace),
+            };
+        });
+    }
+
+    /// Adds a workgroup owned by `owner`, of `namespace`, with this id.
+    pub fn seed_owned_workgroup(&self, owner: AccountId, workgroup: &str, namespace: &str, id: &str) {
+        self.seed_workgroup(workgroup, namespace, id);
+        self.edit(|s| {
+            s.workgroup_owners.insert(workgroup.to_owned(), owner);
+        });
+    }
+
+    /// Makes every `n`-th call from now on fail with [`AwsError::Throttled`] (`Rate exceeded`, as
+    /// AWS says it); `0` turns throttling off. A retry is a new call.
+    pub fn throttle_every(&self, n: u64) {
+        let mut world = self.lock();
+        world.throttle_every = n;
+        world.throttle_from = world.calls;
     }
 
     /// Makes the `n`-th call from now on (1-based, counting every port call) fail.
@@ -292,6 +342,9 @@ impl FakeAws {
         if world.fail_at.contains(&number) {
             return Err(AwsError::other(format!("{operation}: injected failure of call {number}")));
         }
+        if world.throttle_every > 0 && (number - world.throttle_from).is_multiple_of(world.throttle_every) {
+            return Err(AwsError::Throttled { message: "Rate exceeded".to_owned() });
+        }
         let denied = world.denials.iter().any(|(denied_account, denied_operation)| {
             let account_matches = denied_account.is_none() || *denied_account == account;
             let operation_matches = denied_operation == "*"
@@ -374,10 +427,35 @@ pub struct FakeAccount {
     session: connect::SessionIdentity,
 }
 
-/// The Redshift ports of the fake world.
+/// The Redshift ports of the fake world: of one account ([`FakeAws::redshift_of`], or a
+/// [`Connect`](crate::ports::Connect)'s), or seeing everything ([`FakeAws::redshift`]).
 #[derive(Debug, Clone)]
 pub struct FakeRedshift {
     aws: FakeAws,
+    owner: Option<AccountId>,
+    session: connect::SessionIdentity,
+}
+
+impl FakeRedshift {
+    /// Counts the call, recorded with the owner; refuses it when the credentials are not the
+    /// fake's.
+    async fn call(&self, operation: &str, target: &str) -> AwsResult<MutexGuard<'_, World>> {
+        let world = self.aws.call_in(self.owner, operation, target).await?;
+        if matches!(self.session, connect::SessionIdentity::Unknown) {
+            drop(world);
+            return Err(AwsError::from_code(
+                "InvalidClientTokenId",
+                "The security token included in the request is invalid.",
+            ));
+        }
+        Ok(world)
+    }
+
+    /// Whether these ports see `name`: every one when they belong to no account, else the ones
+    /// their account owns (`owners_of` picks the clusters', namespaces' or workgroups' owners).
+    fn sees(&self, state: &FakeState, owners_of: fn(&FakeState) -> &BTreeMap<String, AccountId>, name: &str) -> bool {
+        self.owner.is_none_or(|owner| owners_of(state).get(name) == Some(&owner))
+    }
 }
 
 /// Rejects attaching a role that does not exist, as Redshift does, and passing a role when

@@ -1,11 +1,13 @@
 //! The fake AWS Organizations: any member describes its organization; only the management
-//! account or a delegated administrator lists parents and policies, as in AWS.
+//! account or a delegated administrator lists accounts, parents and policies, as in AWS.
 
 use redbridge_core::doctor::OrgPolicy;
 
 use super::{FakeAccount, FakeOrganization, World};
 use crate::AwsError;
-use crate::ports::{AwsResult, OrgParent, OrgPolicySummary, OrgPolicyType, OrganizationInfo, Organizations};
+use crate::ports::{
+    AwsResult, OrgAccount, OrgParent, OrgPolicySummary, OrgPolicyType, OrganizationInfo, Organizations,
+};
 
 impl FakeAccount {
     /// The organization, when this account may read it; AWS's refusals otherwise.
@@ -90,5 +92,33 @@ impl Organizations for FakeAccount {
             .get(policy_id)
             .ok_or_else(|| AwsError::not_found(format!("We can't find a policy with the ID {policy_id}")))?;
         Ok(OrgPolicy { id: policy_id.to_owned(), name: policy.name.clone(), document: policy.document.clone() })
+    }
+
+    async fn list_accounts(&self) -> AwsResult<Vec<OrgAccount>> {
+        let world = self.call("organizations:ListAccounts", self.account.as_str()).await?;
+        let organization = match self.readable_organization(&world, "organizations:ListAccounts") {
+            Ok(organization) => organization,
+            // AWS's text for a member's ListAccounts, word for word: "An error occurred
+            // (AccessDeniedException) when calling the ListAccounts operation: You don't have
+            // permissions to access this resource."
+            // (https://github.com/aws-samples/aws-iam-access-key-auto-rotation/issues/10).
+            Err(AwsError::AccessDenied { action, principal, .. }) => {
+                return Err(AwsError::AccessDenied {
+                    action,
+                    principal,
+                    message: "You don't have permissions to access this resource.".to_owned(),
+                });
+            }
+            Err(other) => return Err(other),
+        };
+        Ok(organization
+            .accounts
+            .keys()
+            .map(|account| OrgAccount {
+                id: *account,
+                name: organization.account_name(*account),
+                status: organization.states.get(account).cloned().unwrap_or_else(|| "ACTIVE".to_owned()),
+            })
+            .collect())
     }
 }

@@ -94,6 +94,17 @@ pub struct FakeState {
     pub groups: BTreeMap<String, FakeGroup>,
     /// The organization, if any (accounts outside it are in no organization).
     pub organization: Option<FakeOrganization>,
+    /// The account owning each cluster, by identifier (a cluster without one is seen only by
+    /// [`FakeAws::redshift`](super::FakeAws::redshift), which sees everything).
+    pub cluster_owners: BTreeMap<String, AccountId>,
+    /// The account owning each namespace, by name.
+    pub namespace_owners: BTreeMap<String, AccountId>,
+    /// The account owning each workgroup, by name.
+    pub workgroup_owners: BTreeMap<String, AccountId>,
+    /// The default IAM role of each cluster that has one, by identifier.
+    pub cluster_default_roles: BTreeMap<String, String>,
+    /// The default IAM role of each namespace that has one, by name.
+    pub namespace_default_roles: BTreeMap<String, String>,
 }
 
 /// An organization in the fake world: its root, units, accounts, policies and attachments.
@@ -118,6 +129,10 @@ pub struct FakeOrganization {
     pub policies: BTreeMap<String, FakeOrgPolicy>,
     /// Policy ids attached to each target (root, unit or account id), in attachment order.
     pub attachments: BTreeMap<String, Vec<String>>,
+    /// Account names, by account (`ListAccounts` names an account without one `account-<id>`).
+    pub names: BTreeMap<AccountId, String>,
+    /// Account states other than `ACTIVE` (`SUSPENDED`, `PENDING_CLOSURE`), by account.
+    pub states: BTreeMap<AccountId, String>,
 }
 
 /// An SCP or RCP in the fake organization.
@@ -149,6 +164,8 @@ impl FakeOrganization {
             accounts: BTreeMap::new(),
             policies: BTreeMap::new(),
             attachments: BTreeMap::new(),
+            names: BTreeMap::new(),
+            states: BTreeMap::new(),
         };
         organization.policies.insert(
             FULL_AWS_ACCESS.to_owned(),
@@ -206,6 +223,17 @@ impl FakeOrganization {
         self.policies.insert(policy_id.to_owned(), FakeOrgPolicy { name: name.to_owned(), policy_type, document });
         self.attachments.entry(target.to_owned()).or_default().push(policy_id.to_owned());
         self
+    }
+
+    /// Names an account (as `ListAccounts` lists it).
+    pub fn name_account(&mut self, account: AccountId, name: &str) -> &mut Self {
+        self.names.insert(account, name.to_owned());
+        self
+    }
+
+    /// The account's name as `ListAccounts` lists it.
+    pub fn account_name(&self, account: AccountId) -> String {
+        self.names.get(&account).cloned().unwrap_or_else(|| format!("account-{account}"))
     }
 
     /// Whether `account` may read the tree and the policies.

@@ -7,7 +7,7 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_types::sdk_config::SharedCredentialsProvider;
 use redbridge_iam::Region;
 
-use super::{SdkIam, SdkKms, SdkS3, SdkSts};
+use super::{SdkIam, SdkKms, SdkOrganizations, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
 use crate::ports::{Connect, Credentials};
 
 /// SDK ports at one endpoint with static credentials.
@@ -50,6 +50,9 @@ impl Connect for SdkConnector {
     type Sts = SdkSts;
     type Kms = SdkKms;
     type S3 = SdkS3;
+    type Redshift = SdkRedshift;
+    type Serverless = SdkRedshiftServerless;
+    type Organizations = SdkOrganizations;
 
     fn iam(&self, credentials: &Credentials) -> SdkIam {
         SdkIam::from_conf(&self.config(credentials, &self.region))
@@ -65,6 +68,18 @@ impl Connect for SdkConnector {
 
     fn s3(&self, credentials: &Credentials, region: &Region) -> SdkS3 {
         SdkS3::from_conf(&self.config(credentials, region), true)
+    }
+
+    fn redshift(&self, credentials: &Credentials, region: &Region) -> SdkRedshift {
+        SdkRedshift::from_conf(&self.config(credentials, region))
+    }
+
+    fn serverless(&self, credentials: &Credentials, region: &Region) -> SdkRedshiftServerless {
+        SdkRedshiftServerless::from_conf(&self.config(credentials, region))
+    }
+
+    fn organizations(&self, credentials: &Credentials) -> SdkOrganizations {
+        SdkOrganizations::from_conf(&self.config(credentials, &self.region))
     }
 
     fn default_region(&self) -> Region {

@@ -259,4 +259,30 @@ impl Iam for SdkIam {
             .or_aws("iam:ListAttachedGroupPolicies")?;
         Ok(attached.iter().filter_map(|p| p.policy_arn()).map(str::to_owned).collect())
     }
+
+    async fn list_roles(&self) -> AwsResult<Vec<RoleInfo>> {
+        let pages: Vec<_> =
+            self.client.list_roles().into_paginator().send().try_collect().await.or_aws("iam:ListRoles")?;
+        pages
+            .iter()
+            .flat_map(|page| page.roles())
+            .map(|role| {
+                let arn = RoleArn::parse(role.arn()).map_err(|e| {
+                    AwsError::other(format!("IAM returned role ARN `{}` that does not parse: {e}", role.arn()))
+                })?;
+                let trust_policy = parse_policy(
+                    &format!("the trust policy of role `{}`", role.role_name()),
+                    role.assume_role_policy_document().unwrap_or("{}"),
+                )?;
+                // ListRoles returns neither tags nor permissions boundary (`get_role` does).
+                Ok(RoleInfo {
+                    arn,
+                    trust_policy,
+                    tags: Vec::new(),
+                    description: role.description().map(str::to_owned),
+                    permissions_boundary: None,
+                })
+            })
+            .collect()
+    }
 }

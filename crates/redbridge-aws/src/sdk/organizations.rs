@@ -1,5 +1,5 @@
 //! AWS Organizations through `aws-sdk-organizations`: the organization, the parents of an
-//! account or unit, and the SCPs and RCPs attached to each. Organizations is global: the
+//! account or unit, the SCPs and RCPs attached to each, and the accounts. Organizations is global: the
 //! endpoint comes from the configuration (`AWS_ENDPOINT_URL_ORGANIZATIONS` or `AWS_ENDPOINT_URL`
 //! in an emulator), the region is the configuration's.
 
@@ -11,7 +11,9 @@ use redbridge_iam::AccountId;
 
 use super::{SdkResultExt, parse_policy};
 use crate::AwsError;
-use crate::ports::{AwsResult, OrgParent, OrgPolicySummary, OrgPolicyType, OrganizationInfo, Organizations};
+use crate::ports::{
+    AwsResult, OrgAccount, OrgParent, OrgPolicySummary, OrgPolicyType, OrganizationInfo, Organizations,
+};
 
 adapter! {
     /// AWS Organizations through `aws-sdk-organizations`, as one account's credentials.
@@ -22,6 +24,7 @@ const DESCRIBE_ORGANIZATION: &str = "organizations:DescribeOrganization";
 const LIST_PARENTS: &str = "organizations:ListParents";
 const LIST_POLICIES_FOR_TARGET: &str = "organizations:ListPoliciesForTarget";
 const DESCRIBE_POLICY: &str = "organizations:DescribePolicy";
+const LIST_ACCOUNTS: &str = "organizations:ListAccounts";
 
 /// Organizations' own "does not exist" codes, which the shared error mapping does not know.
 const NOT_FOUND_CODES: &[&str] = &["ChildNotFoundException", "TargetNotFoundException", "PolicyNotFoundException"];
@@ -149,5 +152,35 @@ impl Organizations for SdkOrganizations {
         let document =
             parse_policy(&format!("organization policy `{name}` (`{policy_id}`)"), policy.content().unwrap_or("{}"))?;
         Ok(OrgPolicy { id: summary.and_then(|s| s.id()).unwrap_or(policy_id).to_owned(), name, document })
+    }
+
+    async fn list_accounts(&self) -> AwsResult<Vec<OrgAccount>> {
+        let pages: Vec<_> = self
+            .client
+            .list_accounts()
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .or_aws(LIST_ACCOUNTS)
+            .map_err(naming(LIST_ACCOUNTS))?;
+        pages
+            .iter()
+            .flat_map(|page| page.accounts())
+            .map(|account| {
+                let raw = account.id().unwrap_or_default();
+                let id = AccountId::parse(raw).map_err(|e| {
+                    AwsError::other(format!("{LIST_ACCOUNTS} returned an account id `{raw}` that is not one: {e}"))
+                })?;
+                // `Status` is retired since September 2026 in favour of `State`; read either.
+                #[allow(deprecated)]
+                let status = account
+                    .state()
+                    .map(|s| s.as_str().to_owned())
+                    .or_else(|| account.status().map(|s| s.as_str().to_owned()))
+                    .unwrap_or_default();
+                Ok(OrgAccount { id, name: account.name().unwrap_or_default().to_owned(), status })
+            })
+            .collect()
     }
 }

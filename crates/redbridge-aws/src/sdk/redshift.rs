@@ -1,10 +1,11 @@
-//! Provisioned Redshift through `aws-sdk-redshift`: a cluster's attached roles and routing.
+//! Provisioned Redshift through `aws-sdk-redshift`: a cluster's attached roles and routing, and
+//! every cluster of an account and region.
 
 use redbridge_core::converge::{ApplyStatus, AttachedRole};
 
 use super::SdkResultExt;
 use crate::AwsError;
-use crate::ports::{AwsResult, ClusterInfo, Redshift};
+use crate::ports::{AwsResult, ClusterInfo, ClusterSummary, Redshift};
 
 adapter! {
     /// Provisioned Redshift through `aws-sdk-redshift`.
@@ -52,16 +53,44 @@ impl Redshift for SdkRedshift {
             .find(|c| c.cluster_identifier() == Some(cluster))
             .or_else(|| output.clusters().first())
             .ok_or_else(|| AwsError::not_found(format!("cluster `{cluster}`")))?;
-        let roles = found
-            .iam_roles()
-            .iter()
-            .filter_map(|r| {
-                Some(AttachedRole {
-                    arn: r.iam_role_arn()?.to_owned(),
-                    status: ApplyStatus::parse(r.apply_status().unwrap_or("in-sync")),
-                })
-            })
-            .collect();
-        Ok(ClusterInfo { roles, enhanced_vpc_routing: found.enhanced_vpc_routing().unwrap_or(false) })
+        Ok(ClusterInfo {
+            roles: attached_roles(found),
+            enhanced_vpc_routing: found.enhanced_vpc_routing().unwrap_or(false),
+        })
     }
+
+    async fn list_clusters(&self) -> AwsResult<Vec<ClusterSummary>> {
+        let pages: Vec<_> = self
+            .client
+            .describe_clusters()
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .or_aws("redshift:DescribeClusters")?;
+        Ok(pages
+            .iter()
+            .flat_map(|page| page.clusters())
+            .map(|c| ClusterSummary {
+                identifier: c.cluster_identifier().unwrap_or_default().to_owned(),
+                roles: attached_roles(c),
+                default_iam_role: c.default_iam_role_arn().filter(|a| !a.is_empty()).map(str::to_owned),
+                enhanced_vpc_routing: c.enhanced_vpc_routing().unwrap_or(false),
+            })
+            .collect())
+    }
+}
+
+/// A cluster's attached roles with their apply status.
+fn attached_roles(cluster: &aws_sdk_redshift::types::Cluster) -> Vec<AttachedRole> {
+    cluster
+        .iam_roles()
+        .iter()
+        .filter_map(|r| {
+            Some(AttachedRole {
+                arn: r.iam_role_arn()?.to_owned(),
+                status: ApplyStatus::parse(r.apply_status().unwrap_or("in-sync")),
+            })
+        })
+        .collect()
 }

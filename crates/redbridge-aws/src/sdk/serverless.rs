@@ -1,11 +1,11 @@
 //! Redshift Serverless through `aws-sdk-redshiftserverless`: a namespace's attached roles and a
-//! workgroup's namespace and routing.
+//! workgroup's namespace and routing; every namespace and workgroup of an account and region.
 
 use redbridge_core::converge::{ApplyStatus, AttachedRole};
 
 use super::SdkResultExt;
 use crate::AwsError;
-use crate::ports::{AwsResult, RedshiftServerless, WorkgroupInfo};
+use crate::ports::{AwsResult, NamespaceSummary, RedshiftServerless, WorkgroupInfo, WorkgroupSummary};
 
 adapter! {
     /// Redshift Serverless through `aws-sdk-redshiftserverless`.
@@ -73,5 +73,46 @@ impl RedshiftServerless for SdkRedshiftServerless {
             namespace: found.namespace_name().map(str::to_owned),
             enhanced_vpc_routing: found.enhanced_vpc_routing().unwrap_or(false),
         })
+    }
+
+    async fn list_namespaces(&self) -> AwsResult<Vec<NamespaceSummary>> {
+        let pages: Vec<_> = self
+            .client
+            .list_namespaces()
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .or_aws("redshift-serverless:ListNamespaces")?;
+        Ok(pages
+            .iter()
+            .flat_map(|page| page.namespaces())
+            .map(|n| NamespaceSummary {
+                name: n.namespace_name().unwrap_or_default().to_owned(),
+                roles: n.iam_roles().iter().filter_map(|entry| parse_namespace_role(entry)).collect(),
+                default_iam_role: n.default_iam_role_arn().filter(|a| !a.is_empty()).map(str::to_owned),
+            })
+            .collect())
+    }
+
+    async fn list_workgroups(&self) -> AwsResult<Vec<WorkgroupSummary>> {
+        let pages: Vec<_> = self
+            .client
+            .list_workgroups()
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .or_aws("redshift-serverless:ListWorkgroups")?;
+        Ok(pages
+            .iter()
+            .flat_map(|page| page.workgroups())
+            .map(|w| WorkgroupSummary {
+                name: w.workgroup_name().unwrap_or_default().to_owned(),
+                namespace: w.namespace_name().unwrap_or_default().to_owned(),
+                workgroup_id: w.workgroup_id().map(str::to_owned),
+                enhanced_vpc_routing: w.enhanced_vpc_routing().unwrap_or(false),
+            })
+            .collect())
     }
 }

@@ -192,3 +192,48 @@ fn fake_organizations_pass_the_organizations_contract() {
         "o-contract1",
     ));
 }
+
+#[test]
+fn fake_iam_passes_the_list_roles_contract() {
+    let aws = FakeAws::new();
+    let elsewhere = RoleArn::parse("arn:aws:iam::222222222222:role/elsewhere").unwrap();
+    aws.seed_role(&elsewhere, PolicyDocument::new(vec![]), &[]);
+    block_on(contract::list_roles(&aws.account(account()), Partition::Aws, account(), "rb"));
+}
+
+#[test]
+fn fake_redshift_of_an_account_passes_the_list_clusters_contract() {
+    let aws = FakeAws::new();
+    let stranger = AccountId::parse("222222222222").unwrap();
+    let role = "arn:aws:iam::111111111111:role/loader";
+    aws.seed_owned_cluster(account(), "analytics", &[role], Some(role));
+    aws.seed_owned_cluster(stranger, "elsewhere", &[], None);
+    aws.edit(|s| {
+        s.enhanced_vpc_routing.insert("analytics".into());
+    });
+    block_on(contract::list_clusters(&aws.redshift_of(account()), &aws.redshift_of(stranger), "analytics", Some(role)));
+}
+
+#[test]
+fn fake_serverless_of_an_account_passes_the_list_namespaces_and_workgroups_contracts() {
+    let aws = FakeAws::new();
+    let stranger = AccountId::parse("222222222222").unwrap();
+    let role = "arn:aws:iam::111111111111:role/loader";
+    aws.seed_owned_namespace(account(), "lake-ns", &[role], None);
+    aws.seed_owned_workgroup(account(), "lake-wg", "lake-ns", "wg-1111");
+    aws.seed_owned_namespace(stranger, "other-ns", &[], Some("arn:aws:iam::222222222222:role/other"));
+    let (owner, other) = (aws.redshift_of(account()), aws.redshift_of(stranger));
+    block_on(contract::list_namespaces(&owner, &other, "lake-ns", None));
+    block_on(contract::list_workgroups(&owner, &other, "lake-wg"));
+}
+
+#[test]
+fn fake_organizations_pass_the_list_accounts_contract() {
+    use redbridge_aws::fake::FakeOrganization;
+    let aws = FakeAws::new();
+    let management = AccountId::parse("999999999999").unwrap();
+    let mut organization = FakeOrganization::new("o-contract1", management);
+    organization.add_unit("ou-fake-data", "r-fake").add_account(account(), "ou-fake-data");
+    aws.seed_organization(organization);
+    block_on(contract::list_accounts(&aws.account(management), &aws.account(account()), &[management, account()]));
+}

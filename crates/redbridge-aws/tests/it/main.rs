@@ -6,10 +6,13 @@ mod apply_engine;
 mod contract;
 #[cfg(feature = "sdk")]
 mod data_api;
+mod fake_audit;
 #[cfg(feature = "sdk")]
 mod mocks;
 #[cfg(feature = "sdk")]
 mod mocks_doctor;
+#[cfg(feature = "sdk")]
+mod mocks_listing;
 #[cfg(feature = "sdk")]
 mod mocks_organizations;
 #[cfg(feature = "sdk")]
