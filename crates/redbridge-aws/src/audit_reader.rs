@@ -161,7 +161,8 @@ impl<C: Connect> Reader<'_, C> {
     /// account by assuming the role name.
     async fn enter_organization(&self) {
         let Some(base) = self.base() else { return };
-        let listed = self.tally.call(|| self.connect.organizations(&base).list_accounts()).await;
+        let organizations = self.connect.organizations(&base);
+        let listed = self.tally.call(|| organizations.list_accounts()).await;
         let accounts = match listed {
             Ok(accounts) => accounts,
             Err(error) => {
@@ -188,7 +189,7 @@ impl<C: Connect> Reader<'_, C> {
     /// Enters `accounts` by assuming the role name from the first entry, at once.
     async fn enter_all(&self, accounts: &[AccountId], redshift: bool) {
         let total = accounts.len();
-        let done = std::sync::atomic::AtomicUsize::new(0);
+        let done = &std::sync::atomic::AtomicUsize::new(0);
         stream::iter(accounts.iter().copied())
             .map(|account| async move {
                 let read = self.enter(account, redshift).await;
@@ -226,7 +227,7 @@ impl<C: Connect> Reader<'_, C> {
     /// its clusters and workgroups in every region.
     async fn read_accounts(&self, accounts: &[AccountId]) {
         let total = accounts.len();
-        let done = std::sync::atomic::AtomicUsize::new(0);
+        let done = &std::sync::atomic::AtomicUsize::new(0);
         stream::iter(accounts.iter().copied())
             .map(|account| async move {
                 self.read_account(account).await;
@@ -406,7 +407,8 @@ impl<C: Connect> Reader<'_, C> {
             self.entered().iter().map(|(a, e)| (*a, e.credentials.clone())).collect();
         let lists: Vec<Vec<RoleArn>> = stream::iter(accounts)
             .map(|(account, credentials)| async move {
-                match self.tally.call(|| self.connect.iam(&credentials).list_roles()).await {
+                let iam = self.connect.iam(&credentials);
+                match self.tally.call(|| iam.list_roles()).await {
                     Ok(roles) => roles.into_iter().map(|r| r.arn).collect(),
                     Err(error) => {
                         self.not_read(Some(account), "role list", reason("the account's roles", &error));
@@ -437,9 +439,9 @@ impl<C: Connect> Reader<'_, C> {
             world.buckets.iter().map(|(name, b)| (name.clone(), b.owner)).collect()
         };
         let total = wanted.len();
-        let done = std::sync::atomic::AtomicUsize::new(0);
+        let done = &std::sync::atomic::AtomicUsize::new(0);
         let read: Vec<(String, Option<AccountId>, Known<redbridge_core::doctor::BucketState>)> = stream::iter(wanted)
-            .map(|(name, owner)| async {
+            .map(|(name, owner)| async move {
                 let state = match owner.and_then(|o| self.credentials(o)) {
                     None => Known::unknown(match owner {
                         Some(owner) => format!("account {owner} was not entered"),

@@ -35,6 +35,7 @@
 #![deny(missing_docs)]
 
 pub mod apply_engine;
+pub mod audit_reader;
 #[cfg(feature = "sdk")]
 pub mod config;
 #[cfg(feature = "testing")]

@@ -3,6 +3,7 @@
 //! `sdk` feature (on by default); the rest run with `--no-default-features` too.
 
 mod apply_engine;
+mod audit_reader;
 mod contract;
 #[cfg(feature = "sdk")]
 mod data_api;
