@@ -233,3 +233,24 @@ async fn list_accounts_is_judged_against_the_callers_identity_policies() {
     );
     assert_eq!(organizations.list_accounts().await.unwrap().len(), 4, "granted");
 }
+
+#[tokio::test]
+async fn the_sdk_connector_gives_each_credentials_their_accounts_redshift_serverless_and_organizations() {
+    use redbridge_aws::ports::{Connect, Credentials, Redshift as _};
+    let h = Harness::start().await;
+    h.create_cluster("111111111111", "analytics", &[]).await;
+    h.create_namespace("222222222222", "lake-ns", &[]).await;
+    h.put_organization(ORGANIZATION).await;
+    let region = redbridge_iam::Region::parse("us-east-1").unwrap();
+    let connector = redbridge_aws::sdk::SdkConnector::new(h.emulator.endpoint_url(), region.clone());
+    let of = |id: &str| Credentials::Account(AccountId::parse(id).unwrap());
+    let clusters = connector.redshift(&of("111111111111"), &region).list_clusters().await.unwrap();
+    assert_eq!(clusters.iter().map(|c| c.identifier.as_str()).collect::<Vec<_>>(), ["analytics"]);
+    assert!(connector.redshift(&of("222222222222"), &region).list_clusters().await.unwrap().is_empty());
+    let namespaces = connector.serverless(&of("222222222222"), &region).list_namespaces().await.unwrap();
+    assert_eq!(namespaces.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), ["lake-ns"]);
+    let elsewhere = redbridge_iam::Region::parse("eu-west-1").unwrap();
+    assert!(connector.serverless(&of("222222222222"), &elsewhere).list_namespaces().await.unwrap().is_empty());
+    assert_eq!(connector.organizations(&of("999999999999")).list_accounts().await.unwrap().len(), 4);
+    assert!(connector.organizations(&of("111111111111")).list_accounts().await.is_err());
+}
