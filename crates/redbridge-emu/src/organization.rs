@@ -108,6 +108,9 @@ pub struct Organization {
     /// delegated administrator for AWS Organizations may
     /// (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs-policy-delegate.html>).
     pub delegated_administrators: BTreeSet<AccountId>,
+    /// Account names, as `ListAccounts` lists them (an account without one is
+    /// `account-<id>`).
+    pub names: BTreeMap<AccountId, String>,
 }
 
 #[derive(Deserialize)]
@@ -126,6 +129,8 @@ struct File {
     default_full_access: bool,
     #[serde(default)]
     delegated_administrators: Vec<String>,
+    #[serde(default)]
+    names: BTreeMap<String, String>,
 }
 
 fn yes() -> bool {
@@ -248,6 +253,7 @@ impl Organization {
             accounts: BTreeMap::new(),
             policies: Vec::new(),
             delegated_administrators: BTreeSet::new(),
+            names: BTreeMap::new(),
         };
         for id in organization.units.keys() {
             // A cycle never reaches the root; the walk is bounded by the number of units.
@@ -274,6 +280,19 @@ impl Organization {
                 ));
             }
             organization.delegated_administrators.insert(id);
+        }
+        for (account, name) in &file.names {
+            let id = AccountId::parse(account)
+                .map_err(|_| format!("named account `{account}` is not a 12-digit account id"))?;
+            if !organization.accounts.contains_key(&id) {
+                return Err(format!("named account `{account}` is not an account of the organization"));
+            }
+            // `Account.Name`: "Length Constraints: Minimum length of 1. Maximum length of 50."
+            // (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html>).
+            if name.is_empty() || name.chars().count() > 50 {
+                return Err(format!("account `{account}` needs a name of 1 to 50 characters"));
+            }
+            organization.names.insert(id, name.clone());
         }
         organization.add_policies(file.policies, file.default_full_access)?;
         Ok(organization)
@@ -382,6 +401,11 @@ impl Organization {
     /// The policies of `policy_type` attached to `target`.
     pub fn attached(&self, target: &str, policy_type: PolicyType) -> impl Iterator<Item = &OrganizationPolicy> {
         self.policies.iter().filter(move |p| p.policy_type == policy_type && p.targets.contains(target))
+    }
+
+    /// The account's name as `ListAccounts` lists it.
+    pub fn account_name(&self, account: AccountId) -> String {
+        self.names.get(&account).cloned().unwrap_or_else(|| format!("account-{account}"))
     }
 
     /// Whether `account` is in the organization.

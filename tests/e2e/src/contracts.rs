@@ -1,6 +1,6 @@
 //! The adapters' contract suites (`redbridge_aws::contract`) against LocalStack (IAM, STS with
-//! AssumeRole and sessions, KMS, S3 with server-side encryption, sizes and bucket owners) and
-//! the emulator (Redshift, Redshift Serverless, Organizations), through the same SDK adapters `redbridge` and
+//! AssumeRole and sessions, KMS, S3 with server-side encryption, sizes and bucket owners, ListRoles)
+//! and the emulator (Redshift, Redshift Serverless, Organizations, and the listings audit walks), through the same SDK adapters `redbridge` and
 //! the emulator use. `cargo test` runs the same suites against the in-memory fakes.
 
 use std::time::Instant;
@@ -72,6 +72,7 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
     suite("iam (LocalStack)", contract::iam(&iam, Partition::Aws, account, "e2e")).await?;
     suite("sts (LocalStack)", contract::sts(&SdkSts::from_conf(&cloud), account)).await?;
     suite("iam users and groups (LocalStack)", contract::iam_users(&iam, "e2e")).await?;
+    suite("iam list roles (LocalStack)", contract::list_roles(&iam, Partition::Aws, account, "e2e")).await?;
 
     let key = aws_sdk_kms::Client::new(&cloud).create_key().description("redbridge contract").send().await?;
     let key = key.key_metadata().and_then(|m| m.arn()).context("KMS returned no key ARN")?;
@@ -210,6 +211,16 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
         contract::redshift(&SdkRedshift::from_conf(&redshift_api), &TokioSleeper, "contract", &role.to_string()),
     )
     .await?;
+    suite(
+        "list clusters (emulator)",
+        contract::list_clusters(
+            &SdkRedshift::from_conf(&redshift_api),
+            &SdkRedshift::from_conf(&config_as(emu, STRANGER)),
+            "contract",
+            None,
+        ),
+    )
+    .await?;
 
     let serverless = aws_sdk_redshiftserverless::Client::new(&redshift_api);
     serverless.create_namespace().namespace_name("contract-ns").iam_roles(foreign.to_string()).send().await?;
@@ -223,6 +234,11 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
         ),
     )
     .await?;
+    serverless.create_workgroup().workgroup_name("contract-wg").namespace_name("contract-ns").send().await?;
+    let (owner, stranger) =
+        (SdkRedshiftServerless::from_conf(&redshift_api), SdkRedshiftServerless::from_conf(&config_as(emu, STRANGER)));
+    suite("list namespaces (emulator)", contract::list_namespaces(&owner, &stranger, "contract-ns", None)).await?;
+    suite("list workgroups (emulator)", contract::list_workgroups(&owner, &stranger, "contract-wg")).await?;
 
     // The organization the emulator serves to doctor: a management account, a member under an
     // OU, and an account outside.
@@ -242,6 +258,17 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
             &SdkOrganizations::from_conf(&config_as(emu, STRANGER)),
             AccountId::parse(member).map_err(|e| anyhow::anyhow!("{e}"))?,
             "o-e2econtract",
+        ),
+    )
+    .await?;
+    let listed = [management, member].map(AccountId::parse).map(|a| a.map_err(|e| anyhow::anyhow!("{e}")));
+    let [listed_management, listed_member] = listed;
+    suite(
+        "list accounts (emulator)",
+        contract::list_accounts(
+            &SdkOrganizations::from_conf(&config_as(emu, management)),
+            &SdkOrganizations::from_conf(&config_as(emu, member)),
+            &[listed_management?, listed_member?],
         ),
     )
     .await?;

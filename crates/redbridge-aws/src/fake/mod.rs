@@ -4,7 +4,9 @@
 //! The fakes behave like AWS where redbridge depends on it: policies naming a role that does
 //! not exist are rejected as `Invalid principal`, a role created moments ago can stay invisible
 //! to policy validation for a few calls (IAM's eventual consistency), attachments go through
-//! `adding` before `in-sync`, and any call can be made to fail (fault injection).
+//! `adding` before `in-sync`, any call can be made to fail (fault injection) and every n-th call
+//! can be throttled. Clusters, namespaces and workgroups may have an owning account, whose
+//! Redshift ports alone see them.
 //!
 //! ```
 //! use redbridge_aws::fake::FakeAws;
@@ -53,7 +55,8 @@ use data::SubmittedStatement;
 /// One call a port made, as the fake saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FakeCall {
-    /// The account of the ports that made it; `None` for the Redshift ports.
+    /// The account of the ports that made it; `None` for the Redshift ports of
+    /// [`FakeAws::redshift`] (an account's, [`FakeAws::redshift_of`], record their account).
     pub account: Option<AccountId>,
     /// The operation, as `service:Operation` (`s3:ListObjectsV2`, `iam:GetRole`).
     pub operation: String,
@@ -221,8 +224,9 @@ impl FakeAws {
         self.lock().log.clone()
     }
 
-    /// Every call so far with the account whose ports made it (`None` for the Redshift ports,
-    /// which belong to the Redshift account), in order; failed and denied calls included.
+    /// Every call so far with the account whose ports made it (`None` for the Redshift ports of
+    /// [`FakeAws::redshift`], which belong to the Redshift account), in order; failed, denied
+    /// and throttled calls included.
     pub fn recorded_calls(&self) -> Vec<FakeCall> {
         self.lock().recorded.clone()
     }

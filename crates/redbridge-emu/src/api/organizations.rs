@@ -1,8 +1,15 @@
 //! AWS Organizations (AWS JSON 1.1, `X-Amz-Target: AWSOrganizationsV20161128.*`): the four
 //! calls doctor makes — `DescribeOrganization`, `ListParents`, `ListPoliciesForTarget`,
-//! `DescribePolicy` — answered from the organization the emulator was given, with the member
-//! names of the Organizations model (as `aws-sdk-organizations` 1.137 reads them). A delegated
-//! administrator account named in the organization file may make them too.
+//! `DescribePolicy` — and `ListAccounts`, which audit makes, answered from the organization the
+//! emulator was given, with the member names of the Organizations model (as
+//! `aws-sdk-organizations` 1.137 reads them). A delegated administrator account named in the
+//! organization file may make them too. `ListAccounts` "can be called only from the
+//! organization's management account or by a member account that is a delegated administrator",
+//! pages by `MaxResults` ("Valid Range: Minimum value of 1. Maximum value of 20.") and `NextToken`
+//! (<https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccounts.html>); a
+//! member gets the same `AccessDeniedException` text
+//! (aws-samples/aws-iam-access-key-auto-rotation#10: `An error occurred (AccessDeniedException)
+//! when calling the ListAccounts operation: You don't have permissions to access this resource.`).
 //!
 //! Who may call (<https://docs.aws.amazon.com/organizations/latest/APIReference/>, each
 //! operation's page): `DescribeOrganization` any account of the organization; the others "only
@@ -35,8 +42,8 @@ fn invalid(reason: &str, message: &str) -> ApiError {
 
 /// The IAM action and resource of an operation, for the caller's identity policies
 /// (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html>):
-/// `DescribeOrganization` takes `*`, `ListParents` the child, `ListPoliciesForTarget` the target,
-/// `DescribePolicy` the policy.
+/// `DescribeOrganization` and `ListAccounts` take `*`, `ListParents` the child,
+/// `ListPoliciesForTarget` the target, `DescribePolicy` the policy.
 pub(crate) fn action_and_resource(
     organization: Option<&Organization>,
     operation: &str,
@@ -80,7 +87,7 @@ pub(crate) fn handle(
     operation: &str,
     input: &Value,
 ) -> Result<Value, ApiError> {
-    let known = ["DescribeOrganization", "ListParents", "ListPoliciesForTarget", "DescribePolicy"];
+    let known = ["DescribeOrganization", "ListParents", "ListPoliciesForTarget", "DescribePolicy", "ListAccounts"];
     if !known.contains(&operation) {
         return Err(ApiError::client(
             "UnknownOperationException",
@@ -107,6 +114,7 @@ pub(crate) fn handle(
     match operation {
         "ListParents" => list_parents(organization, &input),
         "ListPoliciesForTarget" => list_policies_for_target(organization, &input),
+        "ListAccounts" => list_accounts(organization, &input),
         _ => describe_policy(organization, &input),
     }
 }
@@ -153,6 +161,32 @@ fn list_parents(organization: &Organization, input: &Input<'_>) -> Result<Value,
     })?;
     let kind = if parent.starts_with("r-") { "ROOT" } else { "ORGANIZATIONAL_UNIT" };
     Ok(json!({ "Parents": [{ "Id": parent, "Type": kind }] }))
+}
+
+fn list_accounts(organization: &Organization, input: &Input<'_>) -> Result<Value, ApiError> {
+    let accounts: Vec<Value> = organization
+        .accounts
+        .keys()
+        .map(|account| {
+            let joined = if *account == organization.management_account { "CREATED" } else { "INVITED" };
+            json!({
+                "Id": account.as_str(),
+                "Arn": format!(
+                    "arn:aws:organizations::{}:account/{}/{account}",
+                    organization.management_account, organization.id
+                ),
+                "Email": format!("{account}@example.com"),
+                "Name": organization.account_name(*account),
+                "Status": "ACTIVE",
+                "State": "ACTIVE",
+                "JoinedMethod": joined,
+                "JoinedTimestamp": 1_700_000_000,
+            })
+        })
+        .collect();
+    let (start, max) = page(input, accounts.len())?;
+    let shown: Vec<Value> = accounts.iter().skip(start).take(max).cloned().collect();
+    Ok(with_next_token(json!({ "Accounts": shown }), start, max, accounts.len()))
 }
 
 fn summary(organization: &Organization, policy: &OrganizationPolicy) -> Value {

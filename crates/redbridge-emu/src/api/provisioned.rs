@@ -351,6 +351,8 @@ fn cluster_xml<C: Connect>(cluster: &Cluster, caller: &Caller, service: &Service
         "ClusterNamespaceArn",
         &format!("arn:aws:redshift:{}:{}:namespace:{}", caller.region, caller.account, cluster.namespace_id),
     );
+    // `DefaultIamRoleArn`: "The Amazon Resource Name (ARN) for the IAM role set as default for the
+    // cluster" (<https://docs.aws.amazon.com/redshift/latest/APIReference/API_Cluster.html>).
     if let Some(default) = &cluster.default_iam_role {
         element("DefaultIamRoleArn", default);
     }

@@ -1,5 +1,9 @@
 //! Redshift Serverless (AWS JSON 1.1): namespaces and workgroups. `UpdateNamespace` replaces
 //! the whole role list, as AWS does; roles come back as `IamRole(applyStatus=…, iamRoleArn=…)`.
+//! `ListNamespaces` and `ListWorkgroups` list the caller's account and region only, in pages of
+//! `maxResults` (1 to 100, as the API reference's "Valid Range: Minimum value of 1. Maximum value
+//! of 100." says: <https://docs.aws.amazon.com/redshift-serverless/latest/APIReference/API_ListNamespaces.html>,
+//! <https://docs.aws.amazon.com/redshift-serverless/latest/APIReference/API_ListWorkgroups.html>).
 
 use std::time::SystemTime;
 
@@ -116,6 +120,12 @@ pub(crate) async fn handle<C: Connect>(
         let check = Check::new(&format!("redshift-serverless:{operation}"), resource);
         authorize(service, caller, &[check], Shape::Json).await?;
     }
+    if matches!(operation, "ListNamespaces" | "ListWorkgroups") {
+        // The list actions take no resource-level permission: `*`
+        // (<https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshiftserverless.html>).
+        let check = Check::new(&format!("redshift-serverless:{operation}"), "*");
+        authorize(service, caller, &[check], Shape::Json).await?;
+    }
     match operation {
         "CreateNamespace" => create_namespace(service, caller, &input).await,
         "GetNamespace" => get_namespace(service, caller, &input),
@@ -124,6 +134,8 @@ pub(crate) async fn handle<C: Connect>(
         "CreateWorkgroup" => create_workgroup(service, caller, &input).await,
         "GetWorkgroup" => get_workgroup(service, caller, &input),
         "DeleteWorkgroup" => delete_workgroup(service, caller, &input),
+        "ListNamespaces" => list_namespaces(service, caller, &input),
+        "ListWorkgroups" => list_workgroups(service, caller, &input),
         other => Err(ApiError::client(
             "UnknownOperationException",
             format!("the operation `{other}` is not emulated by redbridge-emu"),
@@ -380,6 +392,78 @@ fn delete_workgroup<C: Connect>(service: &Service<C>, caller: &Caller, input: &I
         .ok_or_else(|| workgroup_not_found(name))?;
     registry.databases.remove(&state::workgroup_database(caller.account.as_str(), &caller.region, name));
     Ok(json!({ "workgroup": workgroup_json(&workgroup, caller, "DELETING") }))
+}
+
+/// `maxResults` (1 to 100, 100 when absent) and the offset a `nextToken` stands for. The
+/// emulator's tokens are offsets it handed out, up to `len`: anything else is refused, never
+/// added to.
+fn page(input: &Input<'_>, len: usize) -> Result<(usize, usize), ApiError> {
+    let max = match input.integer("maxResults")? {
+        None => 100,
+        Some(n) if (1..=100).contains(&n) => n as usize,
+        Some(n) if n < 1 => {
+            return Err(validation(format!(
+                "1 validation error detected: Value '{n}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1"
+            )));
+        }
+        Some(n) => {
+            return Err(validation(format!(
+                "1 validation error detected: Value '{n}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100"
+            )));
+        }
+    };
+    let start = match input.string("nextToken")? {
+        None => 0,
+        Some(token) => token
+            .parse::<usize>()
+            .ok()
+            .filter(|start| *start <= len)
+            .ok_or_else(|| validation("The nextToken is invalid."))?,
+    };
+    Ok((start, max))
+}
+
+/// One page of `items` under `member`, with `nextToken` when more follow.
+fn paged(member: &str, items: Vec<Value>, input: &Input<'_>) -> Result<Value, ApiError> {
+    let (start, max) = page(input, items.len())?;
+    let len = items.len();
+    let shown: Vec<Value> = items.into_iter().skip(start).take(max).collect();
+    let mut output = json!({ member: shown });
+    // `start <= len` and `max <= 100`: this cannot overflow.
+    let next = start.saturating_add(max);
+    if next < len {
+        output["nextToken"] = json!(next.to_string());
+    }
+    Ok(output)
+}
+
+fn list_namespaces<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let own: Vec<Namespace> = service
+        .registry()
+        .namespaces
+        .iter()
+        .filter(|((account, region, _), _)| account == caller.account.as_str() && *region == caller.region)
+        .map(|(_, namespace)| namespace.clone())
+        .collect();
+    let items = own.iter().map(|n| namespace_json(n, caller, service, "AVAILABLE")).collect();
+    paged("namespaces", items, input)
+}
+
+fn list_workgroups<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    if let Some(owner) = input.string("ownerAccount")?
+        && owner != caller.account.as_str()
+    {
+        // Workgroups shared from another account are not emulated: that account's are not listed.
+        return paged("workgroups", Vec::new(), input);
+    }
+    let items = service
+        .registry()
+        .workgroups
+        .iter()
+        .filter(|((account, region, _), _)| account == caller.account.as_str() && *region == caller.region)
+        .map(|(_, workgroup)| workgroup_json(workgroup, caller, "AVAILABLE"))
+        .collect();
+    paged("workgroups", items, input)
 }
 
 fn namespace_json<C: Connect>(namespace: &Namespace, caller: &Caller, service: &Service<C>, status: &str) -> Value {

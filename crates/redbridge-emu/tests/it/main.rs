@@ -7,6 +7,7 @@ mod copy_unload;
 mod data_api;
 mod hostile_numbers;
 mod http_bounds;
+mod listing;
 mod organization;
 mod serverless;
 mod sql_flags;

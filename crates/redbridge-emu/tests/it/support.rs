@@ -65,6 +65,16 @@ impl Harness {
         SdkRedshiftServerless::from_conf(&self.connector().config(caller, &region()))
     }
 
+    /// Organizations as a role session.
+    pub fn organizations_as(&self, caller: &Credentials) -> redbridge_aws::sdk::SdkOrganizations {
+        redbridge_aws::sdk::SdkOrganizations::from_conf(&self.connector().config(caller, &region()))
+    }
+
+    /// Organizations as `account`.
+    pub fn organizations(&self, account: &str) -> redbridge_aws::sdk::SdkOrganizations {
+        redbridge_aws::sdk::SdkOrganizations::from_conf(&self.connector().config(&credentials(account), &region()))
+    }
+
     /// The Data API as a role session.
     pub fn data_as(&self, caller: &Credentials) -> SdkRedshiftData {
         SdkRedshiftData::from_conf(&self.connector().config(caller, &region()))
@@ -185,6 +195,18 @@ fn region() -> Region {
 /// A POST to the emulator, signed as `account` would be (the emulator reads the credential
 /// scope and checks no signature); returns the whole answer.
 pub async fn post(endpoint: &str, account: &str, service: &str, target: Option<&str>, body: &str) -> String {
+    post_in(endpoint, account, "us-east-1", service, target, body).await
+}
+
+/// [`post`] in `region` (the credential scope's).
+pub async fn post_in(
+    endpoint: &str,
+    account: &str,
+    region: &str,
+    service: &str,
+    target: Option<&str>,
+    body: &str,
+) -> String {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let address = endpoint.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(address).await.expect("the emulator accepts");
@@ -193,7 +215,7 @@ pub async fn post(endpoint: &str, account: &str, service: &str, target: Option<&
         None => ("application/x-www-form-urlencoded", String::new()),
     };
     let request = format!(
-        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: {content_type}\r\n{target}Authorization: AWS4-HMAC-SHA256 Credential={account}/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: {content_type}\r\n{target}Authorization: AWS4-HMAC-SHA256 Credential={account}/20260101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).await.expect("the request is sent");
