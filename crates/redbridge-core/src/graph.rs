@@ -232,8 +232,13 @@ impl Group<'_> {
     /// The title drawn on the box: `111111111111 · Redshift account`, the id alone, or
     /// `no account` for nodes of no account.
     pub(crate) fn title(&self) -> String {
+        self.title_joined(" · ")
+    }
+
+    /// The title with `separator` between the id and the label.
+    pub(crate) fn title_joined(&self, separator: &str) -> String {
         match (self.account, self.label) {
-            (Some(id), Some(label)) if !label.is_empty() => format!("{id} · {label}"),
+            (Some(id), Some(label)) if !label.is_empty() => format!("{id}{separator}{label}"),
             (Some(id), _) => id.to_string(),
             (None, _) => "no account".to_owned(),
         }

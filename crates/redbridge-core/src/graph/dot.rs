@@ -21,7 +21,7 @@ impl Graph {
         out.push_str("  edge [fontname=\"Helvetica\", fontsize=10];\n");
         for (number, group) in self.groups().iter().enumerate() {
             let _ = writeln!(out, "  subgraph \"cluster_{number}\" {{");
-            let _ = writeln!(out, "    label={};", label(&group.title()));
+            let _ = writeln!(out, "    label={};", label(&group.title_joined("\n")));
             out.push_str("    style=\"rounded\";\n    color=\"#666666\";\n");
             if let Some(note) = group.note {
                 let _ = writeln!(
@@ -63,7 +63,7 @@ impl Graph {
                 id(&edge.from),
                 id(&edge.to),
                 label(&text),
-                label(&format!("{}: {}", edge.status.words(), edge.label_with_codes())),
+                tooltip(&format!("{}: {}", edge.status.words(), edge.label_with_codes())),
             );
         }
         out.push_str("}\n");
@@ -80,30 +80,42 @@ fn node(out: &mut String, node: &Node) {
         NodeKind::Key => ("hexagon", "#fef7e0"),
     };
     let style = if node.kind == NodeKind::Role { "\"rounded,filled\"" } else { "\"filled\"" };
-    let tooltip = node.detail.as_deref().unwrap_or(&node.id);
+    let detail = node.detail.as_deref().unwrap_or(&node.id);
     let _ = writeln!(
         out,
         "    {} [label={}, tooltip={}, shape={shape}, style={style}, fillcolor=\"{fill}\"];",
         id(&node.id),
         label(&node.label),
-        label(tooltip),
+        tooltip(detail),
     );
 }
 
 /// A DOT id: a quoted string in which `"` and `\` are escaped and control characters
 /// (line breaks too) are written as visible escapes.
 pub(crate) fn id(text: &str) -> String {
-    quoted(text, false)
+    quoted(text, Quoted::Id)
 }
 
 /// A DOT label: as [`id`], but a line break is the label's line break, and `<>{}|` are escaped
 /// as record labels need.
 pub(crate) fn label(text: &str) -> String {
-    quoted(text, true)
+    quoted(text, Quoted::Label)
 }
 
-fn quoted(text: &str, is_label: bool) -> String {
-    let keep: &[char] = if is_label { &['\n'] } else { &[] };
+/// A tooltip: as [`label`], without the record escapes (a tooltip would show them).
+fn tooltip(text: &str) -> String {
+    quoted(text, Quoted::Tooltip)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quoted {
+    Id,
+    Label,
+    Tooltip,
+}
+
+fn quoted(text: &str, kind: Quoted) -> String {
+    let keep: &[char] = if kind == Quoted::Id { &[] } else { &['\n'] };
     let text = escape_controls_except(text, keep);
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -112,7 +124,7 @@ fn quoted(text: &str, is_label: bool) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            '<' | '>' | '{' | '}' | '|' if is_label => {
+            '<' | '>' | '{' | '}' | '|' if kind == Quoted::Label => {
                 out.push('\\');
                 out.push(c);
             }

@@ -58,7 +58,7 @@ svg .account text.note { fill: #b06000; font-style: italic; }
 svg .node rect { stroke: #5f6368; }
 svg .node text { fill: #202124; }
 svg .edge path { fill: none; stroke-width: 2; }
-svg .edge text { font-size: 11px; font-weight: 600; }
+svg .edge text { font-size: 11px; font-weight: 600; paint-order: stroke; stroke: #ffffff; stroke-width: 3px; }
 .ok { color: #188038; } .broken { color: #d93025; } .over_broad { color: #e37400; } .unknown { color: #80868b; }
 svg .edge.ok path { stroke: #188038; } svg .edge.broken path { stroke: #d93025; stroke-width: 3; }
 svg .edge.over_broad path { stroke: #e37400; stroke-width: 3; } svg .edge.unknown path { stroke: #9aa0a6; stroke-dasharray: 6 4; }
@@ -172,7 +172,7 @@ fn svg(out: &mut String, graph: &Graph, layout: &Layout) {
     ] {
         let _ = writeln!(
             out,
-            "<marker id=\"arrow-{}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{color}\"/></marker>",
+            "<marker id=\"arrow-{}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"10\" markerHeight=\"10\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{color}\"/></marker>",
             status.as_str()
         );
     }

@@ -12,6 +12,8 @@ use super::{EdgeStatus, Graph, NodeKind};
 
 impl Graph {
     /// The graph as a Mermaid `flowchart LR`. Deterministic: the same graph gives the same text.
+    /// Mermaid refuses diagrams over its `maxTextSize` (50,000 characters) and `maxEdges` (500)
+    /// unless the page that renders it raises them: draw a large audit as DOT or HTML.
     pub fn to_mermaid(&self) -> String {
         let mut out = String::with_capacity(256 + 120 * (self.nodes.len() + self.edges.len()));
         out.push_str("flowchart LR\n");
