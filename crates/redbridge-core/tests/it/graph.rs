@@ -134,6 +134,38 @@ fn doctor_graph_of_a_healthy_setup_is_all_ok() {
 }
 
 #[test]
+fn unread_organization_policies_are_their_accounts_note() {
+    let plan = plan(PROVISIONED);
+    let mut snapshot = healthy(&plan);
+    snapshot.organizations.insert(
+        "222222222222".to_owned(),
+        redbridge_core::doctor::Known::Unknown { reason: "AccessDenied".to_owned() },
+    );
+    let graph = Graph::of_report(&plan, &analyze(&plan, &snapshot));
+    let notes: Vec<Option<&str>> = graph.accounts.iter().map(|a| a.note.as_deref()).collect();
+    assert_eq!(notes[0], None);
+    assert!(notes[1].is_some_and(|n| n.starts_with("RB193: ") && n.contains("AccessDenied")), "{notes:?}");
+    assert!(graph.edges.iter().all(|e| e.status == EdgeStatus::Ok), "{:?}", graph.edges);
+    assert!(graph.title.ends_with("(healthy as far as read)"), "{}", graph.title);
+}
+
+#[test]
+fn a_node_given_twice_is_drawn_once_and_an_edge_to_no_node_is_drawn_where_it_can_be() {
+    let mut graph = Graph::new("duplicates");
+    let role = Node::new("arn:aws:iam::111111111111:role/r", NodeKind::Role, "r").in_account(account(111111111111));
+    graph.add_node(role.clone()).add_node(role.with_detail("again"));
+    graph.add_edge(Edge::new("arn:aws:iam::111111111111:role/r", "elsewhere", EdgeStatus::Unknown, "assume"));
+    let dot = graph.to_dot();
+    assert_eq!(dot.matches("\"arn:aws:iam::111111111111:role/r\" [").count(), 1, "{dot}");
+    assert!(dot.contains("\"elsewhere\" [label=\"elsewhere\", shape=plaintext];"), "{dot}");
+    let mermaid = graph.to_mermaid();
+    assert!(mermaid.contains("    n0([\"r\"])") && !mermaid.contains("n2"), "{mermaid}");
+    assert!(mermaid.contains("  n1[\"elsewhere\"]\n  n0 -.->|\"assume\"| n1"), "{mermaid}");
+    let drawn = layout(&graph);
+    assert_eq!((drawn.nodes.len(), drawn.edges.len()), (1, 0), "the SVG draws no edge to nowhere");
+}
+
+#[test]
 fn hostile_ids_and_labels_keep_dot_syntax_whole() {
     let benign = graph_labelled("plain").to_dot();
     for text in HOSTILE {
