@@ -49,6 +49,7 @@ h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
 .summary li { margin: .15rem 0; }
 .legend { display: flex; flex-wrap: wrap; gap: 1rem; font-size: .85rem; margin: .5rem 0; padding: 0; list-style: none; }
 .legend .line { display: inline-block; width: 28px; height: 0; border-top: 3px solid; vertical-align: middle; margin-right: .3rem; }
+.legend .unknown .line { border-top-style: dashed; }
 .legend .kind { display: inline-block; width: 14px; height: 14px; border: 1px solid #5f6368; vertical-align: middle; margin-right: .3rem; }
 .drawing { overflow: auto; border: 1px solid #dadce0; border-radius: 6px; max-height: 80vh; }
 svg text { font-size: 12px; }
@@ -142,12 +143,7 @@ fn legend(out: &mut String) {
         (EdgeStatus::OverBroad, "over-broad"),
         (EdgeStatus::Unknown, "unknown (dashed)"),
     ] {
-        let style = if status == EdgeStatus::Unknown { "border-top-style: dashed" } else { "" };
-        let _ = writeln!(
-            out,
-            "<li class=\"{}\"><span class=\"line\" style=\"{style}\"></span>{words}</li>",
-            status.as_str()
-        );
+        let _ = writeln!(out, "<li class=\"{}\"><span class=\"line\"></span>{words}</li>", status.as_str());
     }
     for kind in ["cluster", "workgroup", "role", "bucket", "key"] {
         let _ = writeln!(out, "<li><span class=\"kind kind-{kind}\"></span>{kind}</li>");

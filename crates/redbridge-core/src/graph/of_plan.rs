@@ -3,8 +3,6 @@
 //! ([`Graph::of_report`]: each hop's edge broken with its finding codes, unknown when it could
 //! not be judged).
 
-use redbridge_iam::AccountId;
-
 use super::{Edge, EdgeStatus, Graph, Node, NodeKind};
 use crate::doctor::{Hop, HopStatus, Report, Verdict};
 use crate::plan::{Plan, Side};
@@ -63,7 +61,8 @@ impl Graph {
                 .with_detail(format!("{prefixes}; in {}", spec.bucket_region)),
         );
         if let Some(key) = &spec.kms_key {
-            ensure_account(&mut graph, key.account(), "key account");
+            // A key in an account of the chain keeps that account's label.
+            graph.add_account(key.account(), "key account");
             graph.add_node(
                 Node::new(key.to_string(), NodeKind::Key, format!("KMS key {}", short_key(key.key_id())))
                     .in_account(key.account())
@@ -167,12 +166,6 @@ fn worst(before: Option<EdgeStatus>, now: EdgeStatus) -> EdgeStatus {
     match before {
         Some(before) if rank(before) >= rank(now) => before,
         _ => now,
-    }
-}
-
-fn ensure_account(graph: &mut Graph, account: AccountId, label: &str) {
-    if !graph.accounts.iter().any(|a| a.id == account) {
-        graph.add_account(account, label);
     }
 }
 

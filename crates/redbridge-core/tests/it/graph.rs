@@ -110,6 +110,32 @@ fn a_plan_graph_has_the_target_each_role_the_bucket_and_the_key_all_ok() {
 }
 
 #[test]
+fn a_hop_through_a_third_account_is_its_own_box_and_column() {
+    let spec = format!("{PROVISIONED}intermediate_roles = [\"arn:aws:iam::333333333333:role/hop\"]\n");
+    let graph = Graph::of_plan(&plan(&spec));
+    let accounts: Vec<String> = graph.accounts.iter().map(|a| format!("{} {}", a.id, a.label)).collect();
+    assert_eq!(
+        accounts,
+        ["111111111111 Redshift account", "333333333333 intermediate account", "222222222222 bucket account"]
+    );
+    let labels: Vec<&str> = graph.edges.iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(labels, ["attach", "assume", "assume", "COPY, UNLOAD", "use key"]);
+    let drawn = layout(&graph);
+    let layers: Vec<(NodeKind, usize)> = drawn.nodes.iter().map(|p| (graph.nodes[p.node].kind, p.layer)).collect();
+    assert_eq!(
+        layers,
+        [
+            (NodeKind::Cluster, 0),
+            (NodeKind::Role, 1),
+            (NodeKind::Role, 2),
+            (NodeKind::Role, 3),
+            (NodeKind::Bucket, 4),
+            (NodeKind::Key, 4)
+        ]
+    );
+}
+
+#[test]
 fn doctor_graph_marks_the_broken_hops_red_with_their_codes() {
     let (plan, report) = broken_serverless();
     let graph = Graph::of_report(&plan, &report);
