@@ -1,4 +1,5 @@
-//! The `--output text|json` choice shared by every command.
+//! The `--output text|json` choice shared by every command, and `plan`'s and `doctor`'s
+//! `--output text|json|dot|mermaid` ([`ChainOutput`]), which can also draw their one chain.
 
 /// How a command renders its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -8,6 +9,42 @@ pub enum OutputFormat {
     Text,
     /// For machines: JSON on standard output.
     Json,
+}
+
+/// How `plan` and `doctor` render their result: as every command does, or as a drawing of
+/// their one chain (the broken hops red in doctor's). Only these two commands take it, so every
+/// other command's `--output` stays `text|json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ChainOutput {
+    /// For people.
+    #[default]
+    Text,
+    /// For machines: JSON on standard output.
+    Json,
+    /// The chain as a Graphviz DOT graph (`| dot -Tsvg > chain.svg`).
+    Dot,
+    /// The chain as a Mermaid flowchart (for Markdown that renders Mermaid).
+    Mermaid,
+}
+
+impl ChainOutput {
+    /// The text or JSON choice, or `None` for a drawing.
+    pub fn format(self) -> Option<OutputFormat> {
+        match self {
+            Self::Text => Some(OutputFormat::Text),
+            Self::Json => Some(OutputFormat::Json),
+            Self::Dot | Self::Mermaid => None,
+        }
+    }
+
+    /// `graph` drawn in this output's form; `None` for text and JSON.
+    pub fn draw(self, graph: &redbridge_core::graph::Graph) -> Option<String> {
+        match self {
+            Self::Dot => Some(graph.to_dot()),
+            Self::Mermaid => Some(graph.to_mermaid()),
+            Self::Text | Self::Json => None,
+        }
+    }
 }
 
 /// Standard output's reader went away (a closed pipe, as in `redbridge plan | head -1`): the

@@ -3,7 +3,7 @@
 //! Beside them: what `doctor` concludes from a [`doctor::Snapshot`] of both accounts
 //! ([`doctor`]), the changes `apply` and `destroy` make ([`converge`]), IAM's size limits
 //! ([`iam_limits`]), the statements to run ([`statements`]) and `test`'s round trip
-//! ([`round_trip`]). Reading AWS is `redbridge-aws`'s business; this crate only judges.
+//! ([`round_trip`]), and any of it drawn as DOT, Mermaid or HTML ([`graph`]). Reading AWS is `redbridge-aws`'s business; this crate only judges.
 //!
 //! # Plan from a spec
 //!
@@ -68,6 +68,7 @@ pub mod audit;
 pub mod chain;
 pub mod converge;
 pub mod doctor;
+pub mod graph;
 pub mod iam_limits;
 pub mod input;
 pub mod operator;

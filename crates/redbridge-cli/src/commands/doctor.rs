@@ -16,7 +16,7 @@ use redbridge_core::doctor::{Snapshot, analyze_with_sql, listed_prefixes};
 
 use crate::accounts::{HopProfile, Profiles, live_ports, parse_hop_profile};
 use crate::exit;
-use crate::output::{self, OutputFormat};
+use crate::output::{self, ChainOutput};
 use crate::render;
 use crate::spec_args::SpecArgs;
 
@@ -27,6 +27,7 @@ use crate::spec_args::SpecArgs;
         "redbridge doctor --spec examples/serverless-unload-kms.toml \\\n      --snapshot examples/serverless-broken.snapshot.json",
         "redbridge doctor --spec examples/serverless-unload-kms.toml \\\n      --redshift-profile analytics --s3-profile data",
         "redbridge doctor --spec examples/provisioned-copy.toml --sql-file examples/seed-article.sql",
+        "redbridge doctor --spec examples/serverless-unload-kms.toml \\\n      --snapshot examples/serverless-broken.snapshot.json -o dot | dot -Tsvg > chain.svg",
         "redbridge doctor --spec examples/serverless-unload-kms.toml --operator \\\n      --redshift-profile analytics --s3-profile data",
     ],
     &[
@@ -72,9 +73,9 @@ pub struct Args {
     /// Like `--sql`, with the statements read from FILE (`-`: standard input). Repeatable.
     #[arg(long, value_name = "FILE|-")]
     pub sql_file: Vec<PathBuf>,
-    /// How to print the report.
+    /// How to print the report, or draw the chain with its broken hops red (dot, mermaid).
     #[arg(long, short, value_enum, default_value_t)]
-    pub output: OutputFormat,
+    pub output: ChainOutput,
     /// Judge instead whether the profiles' callers may run `apply`, `doctor` and `test` for this
     /// spec: their own policies and boundary against the planned operator policies.
     #[arg(long, conflicts_with_all = ["snapshot", "save", "sql", "sql_file"])]
@@ -82,6 +83,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.operator && args.output.format().is_none() {
+        // Refused before anything is read: the operator report is per account, not a chain.
+        anyhow::bail!(
+            "`--operator` judges the accounts' callers, not the chain: it prints text or json, not `{}`",
+            if args.output == ChainOutput::Dot { "dot" } else { "mermaid" }
+        );
+    }
     let plan = args.spec.plan()?;
     if args.operator {
         let profiles = Profiles {
@@ -89,7 +97,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             s3: args.s3_profile.as_deref(),
             hops: &args.hop_profile,
         };
-        return super::doctor_operator::run(&plan, profiles, args.output);
+        return super::doctor_operator::run(&plan, profiles, args.output.format().unwrap_or_default());
     }
     let sql = user_sql(&args)?;
     if let Some(path) = &args.save
@@ -124,8 +132,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     match args.output {
-        OutputFormat::Text => output::print_styled(&render::doctor_report(&plan, &report), render::doctor_style)?,
-        OutputFormat::Json => output::print(&output::json_document(&report)?)?,
+        ChainOutput::Text => output::print_styled(&render::doctor_report(&plan, &report), render::doctor_style)?,
+        ChainOutput::Json => output::print(&output::json_document(&report)?)?,
+        drawing @ (ChainOutput::Dot | ChainOutput::Mermaid) => {
+            let graph = redbridge_core::graph::Graph::of_report(&plan, &report);
+            output::print(&drawing.draw(&graph).unwrap_or_default())?;
+        }
     }
     Ok(ExitCode::from(report.verdict.exit_code()))
 }

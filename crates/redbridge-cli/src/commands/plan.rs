@@ -2,7 +2,8 @@
 //! (text) or as one JSON document whose policies are JSON objects, or export it as Terraform,
 //! CloudFormation or AWS CLI scripts.
 //!
-//! Without `--format`, the plan is a runbook printed as `--output` says (text or JSON).
+//! Without `--format`, the plan is a runbook printed as `--output` says (text or JSON), or its
+//! chain drawn (`--output dot|mermaid`: the target, each role, the bucket and the key).
 //! With `--format`, `--output` is refused: the format decides. `--format json` is the plan JSON
 //! restricted to the accounts `--account` chooses. The other formats make one file per account
 //! plus a `README.md` for the other team; `--out DIR` writes them there, and without it they are
@@ -19,7 +20,7 @@ use redbridge_core::spec::Target;
 use redbridge_export::{AccountSelection, ExportOptions, Format};
 
 use crate::exit;
-use crate::output::{self, OutputFormat};
+use crate::output::{self, ChainOutput};
 use crate::spec_args::SpecArgs;
 
 /// Arguments of `redbridge plan`.
@@ -28,6 +29,7 @@ use crate::spec_args::SpecArgs;
     &[
         "redbridge plan --spec examples/serverless-unload-kms.toml",
         "redbridge plan --spec examples/provisioned-copy.toml -o json",
+        "redbridge plan --spec examples/provisioned-copy.toml -o dot | dot -Tsvg > chain.svg",
         "redbridge plan --spec examples/provisioned-copy.toml --format terraform --account s3",
         "redbridge plan --spec examples/provisioned-copy.toml --format terraform --with-operator-policies",
         "cat examples/provisioned-copy.toml | redbridge plan --spec - --prefix archive/",
@@ -37,9 +39,9 @@ use crate::spec_args::SpecArgs;
 pub struct Args {
     #[command(flatten)]
     pub spec: SpecArgs,
-    /// How to print the runbook (without `--format`; default text).
+    /// How to print the runbook, or draw its chain as a graph (without `--format`; default text).
     #[arg(long, short, value_enum, conflicts_with = "format")]
-    pub output: Option<OutputFormat>,
+    pub output: Option<ChainOutput>,
     /// Export the plan as infrastructure code instead of a runbook.
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
@@ -74,8 +76,8 @@ pub enum ExportFormat {
 /// What the arguments resolve to.
 #[derive(Debug)]
 enum Rendering {
-    /// The runbook, as text or JSON.
-    Runbook(OutputFormat),
+    /// The runbook, as text or JSON, or its chain drawn.
+    Runbook(ChainOutput),
     /// An export.
     Export { format: ExportFormat, selection: AccountSelection, options: ExportOptions, out: Option<PathBuf> },
 }
@@ -97,8 +99,12 @@ impl Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let plan = args.spec.plan()?;
     match args.rendering() {
-        Rendering::Runbook(OutputFormat::Text) => output::print_styled(&render_text(&plan), runbook_style)?,
-        Rendering::Runbook(OutputFormat::Json) => output::print(&output::json_document(&plan)?)?,
+        Rendering::Runbook(ChainOutput::Text) => output::print_styled(&render_text(&plan), runbook_style)?,
+        Rendering::Runbook(ChainOutput::Json) => output::print(&output::json_document(&plan)?)?,
+        Rendering::Runbook(drawing @ (ChainOutput::Dot | ChainOutput::Mermaid)) => {
+            let graph = redbridge_core::graph::Graph::of_plan(&plan);
+            output::print(&drawing.draw(&graph).unwrap_or_default())?;
+        }
         Rendering::Export { format, selection, options, out } => {
             let files = export_files(&plan, format, selection, options)?;
             match out {

@@ -4,6 +4,7 @@ mod apply;
 mod broken_pipe;
 mod conventions;
 mod doctor;
+mod drawings;
 mod export;
 mod help;
 #[path = "../../../../tests/support/hostile.rs"]

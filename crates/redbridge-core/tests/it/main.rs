@@ -4,6 +4,7 @@ mod doctor;
 mod doctor_boundaries;
 mod doctor_org;
 mod doctor_sql;
+mod graph;
 #[path = "../../../../tests/support/hostile.rs"]
 mod hostile;
 mod hostile_input;
