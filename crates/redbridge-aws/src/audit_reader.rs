@@ -141,10 +141,10 @@ impl<C: Connect> Reader<'_, C> {
 
     async fn run(&self) {
         for entry in &self.settings.entries {
-            self.entered().insert(entry.account, Entered {
-                credentials: Credentials::Account(entry.account),
-                redshift: entry.redshift,
-            });
+            self.entered().insert(
+                entry.account,
+                Entered { credentials: Credentials::Account(entry.account), redshift: entry.redshift },
+            );
             self.world().accounts.insert(entry.account, AccountRead::entered(entry.how.clone()));
         }
         if self.settings.organization {
@@ -240,8 +240,7 @@ impl<C: Connect> Reader<'_, C> {
     }
 
     async fn read_account(&self, account: AccountId) {
-        let Some((credentials, redshift)) =
-            self.entered().get(&account).map(|e| (e.credentials.clone(), e.redshift))
+        let Some((credentials, redshift)) = self.entered().get(&account).map(|e| (e.credentials.clone(), e.redshift))
         else {
             return;
         };
@@ -263,13 +262,12 @@ impl<C: Connect> Reader<'_, C> {
         };
         let organization = async {
             let own = read_own(&self.connect.organizations(&credentials), account, &self.tally).await;
-            let organization = match (&own.organization, self.base()) {
+            match (&own.organization, self.base()) {
                 (Known::Unknown { .. }, Some(base)) if base != credentials => {
                     read_own(&self.connect.organizations(&base), account, &self.tally).await.organization
                 }
                 _ => own.organization,
-            };
-            organization
+            }
         };
         let targets = async {
             let mut out = BTreeMap::new();
@@ -299,7 +297,9 @@ impl<C: Connect> Reader<'_, C> {
         let what = format!("clusters and workgroups in {region}");
         let (clusters, namespaces, workgroups) = match (clusters, namespaces, workgroups) {
             (Ok(c), Ok(n), Ok(w)) => (c, n, w),
-            (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => return Known::unknown(reason(&what, &error)),
+            (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {
+                return Known::unknown(reason(&what, &error));
+            }
         };
         let mut targets: Vec<RedshiftTarget> = clusters
             .into_iter()
@@ -346,7 +346,11 @@ impl<C: Connect> Reader<'_, C> {
         for _depth in 0..MAX_ROLES {
             let roles: Vec<RoleArn> = {
                 let world = self.world();
-                frontier.iter().filter(|r| !world.roles.contains_key(*r)).filter_map(|r| RoleArn::parse(r).ok()).collect()
+                frontier
+                    .iter()
+                    .filter(|r| !world.roles.contains_key(*r))
+                    .filter_map(|r| RoleArn::parse(r).ok())
+                    .collect()
             };
             if roles.is_empty() {
                 break;
@@ -354,7 +358,11 @@ impl<C: Connect> Reader<'_, C> {
             let new_accounts: BTreeSet<AccountId> = {
                 let entered = self.entered();
                 let world = self.world();
-                roles.iter().map(RoleArn::account).filter(|a| !entered.contains_key(a) && !world.accounts.contains_key(a)).collect()
+                roles
+                    .iter()
+                    .map(RoleArn::account)
+                    .filter(|a| !entered.contains_key(a) && !world.accounts.contains_key(a))
+                    .collect()
             };
             if !new_accounts.is_empty() {
                 let new_accounts: Vec<AccountId> = new_accounts.into_iter().collect();
@@ -367,7 +375,9 @@ impl<C: Connect> Reader<'_, C> {
             let read: Vec<(RoleArn, Known<RoleState>)> = stream::iter(roles.iter().cloned())
                 .map(|role| async {
                     let state = match self.credentials(role.account()) {
-                        Some(credentials) => read_role_counted(&self.connect.iam(&credentials), &role, &self.tally).await.0,
+                        Some(credentials) => {
+                            read_role_counted(&self.connect.iam(&credentials), &role, &self.tally).await.0
+                        }
                         None => Known::unknown(format!("account {} was not entered", role.account())),
                     };
                     let done = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -450,7 +460,9 @@ impl<C: Connect> Reader<'_, C> {
                     Some(credentials) => {
                         let s3 = self.connect.s3(&credentials, &self.connect.default_region());
                         match self.tally.call(|| s3.bucket_region(&name)).await {
-                            Ok(region) => read_bucket(&self.connect.s3(&credentials, &region), &name, &self.tally).await.0,
+                            Ok(region) => {
+                                read_bucket(&self.connect.s3(&credentials, &region), &name, &self.tally).await.0
+                            }
                             Err(crate::AwsError::NotFound { .. }) => Known::Absent,
                             Err(error) => Known::unknown(reason(&format!("bucket `{name}`"), &error)),
                         }
@@ -485,7 +497,9 @@ impl<C: Connect> Reader<'_, C> {
         let read: Vec<(String, Known<redbridge_core::doctor::KeyState>)> = stream::iter(keys)
             .map(|key| async move {
                 let state = match self.credentials(key.account()) {
-                    Some(credentials) => read_key(&self.connect.kms(&credentials, key.region()), &key, &self.tally).await,
+                    Some(credentials) => {
+                        read_key(&self.connect.kms(&credentials, key.region()), &key, &self.tally).await
+                    }
                     None => Known::unknown(format!("account {} was not entered", key.account())),
                 };
                 (key.to_string(), state)
@@ -496,4 +510,3 @@ impl<C: Connect> Reader<'_, C> {
         self.world().keys.extend(read);
     }
 }
-

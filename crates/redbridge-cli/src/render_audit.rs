@@ -21,14 +21,14 @@ pub fn text(report: &AuditReport) -> String {
         "  working {} · broken {} · unknown {} · not judged {} · over-broad {}",
         s.working, s.broken, s.unknown, s.not_judged, s.over_broad
     );
-    let groups: [(&str, &dyn Fn(&AuditChain) -> bool); 4] = [
-        ("broken", &|c| c.status == ChainStatus::Broken),
-        ("unknown", &|c| c.status == ChainStatus::Unknown),
-        ("not judged", &|c| c.status == ChainStatus::NotJudged),
-        ("working", &|c| c.status == ChainStatus::Working),
+    let groups = [
+        ("broken", ChainStatus::Broken),
+        ("unknown", ChainStatus::Unknown),
+        ("not judged", ChainStatus::NotJudged),
+        ("working", ChainStatus::Working),
     ];
-    for (title, wanted) in groups {
-        let chains: Vec<&AuditChain> = report.chains.iter().filter(|c| wanted(c)).collect();
+    for (title, status) in groups {
+        let chains: Vec<&AuditChain> = report.chains.iter().filter(|c| c.status == status).collect();
         if chains.is_empty() {
             continue;
         }
@@ -59,16 +59,22 @@ fn chain_text(chain: &AuditChain, out: &mut String) {
         redbridge_core::Access::Unload => "UNLOAD",
         redbridge_core::Access::Both => "COPY and UNLOAD",
     };
+    let access = if chain.bucket.is_empty() { String::new() } else { format!(" ({access})") };
     let _ = writeln!(
         out,
-        "  {}  {} ({} {}) → {target} ({access})",
+        "  {}  {} ({} {}) → {target}{access}",
         chain.id,
         esc(&start.label()),
         start.account,
         start.region
     );
     if chain.status == ChainStatus::Working {
-        let _ = writeln!(out, "    IAM_ROLE '{}'{}", esc(&chain.iam_role), if chain.default_role { " (or IAM_ROLE default)" } else { "" });
+        let _ = writeln!(
+            out,
+            "    IAM_ROLE '{}'{}",
+            esc(&chain.iam_role),
+            if chain.default_role { " (or IAM_ROLE default)" } else { "" }
+        );
     } else {
         let _ = writeln!(out, "    roles: {}", esc(&chain.iam_role));
     }
@@ -83,6 +89,12 @@ fn chain_text(chain: &AuditChain, out: &mut String) {
         }
     }
     for breadth in &chain.over_broad {
-        let _ = writeln!(out, "    {} over-broad, {}: {}", breadth.code.as_str(), esc(&breadth.role), esc(&breadth.message));
+        let _ = writeln!(
+            out,
+            "    {} over-broad, {}: {}",
+            breadth.code.as_str(),
+            esc(&breadth.role),
+            esc(&breadth.message)
+        );
     }
 }

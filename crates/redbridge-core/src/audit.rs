@@ -9,6 +9,7 @@
 //! that setup; [`breadth`] adds what is wider than it needs to be.
 
 pub mod breadth;
+pub mod drawing;
 pub mod reach;
 pub mod report;
 pub mod world;
@@ -179,6 +180,11 @@ impl Walk<'_> {
             if chains.len() - before >= MAX_CHAINS_PER_TARGET {
                 return;
             }
+            // A wildcard grant reaches another account's bucket only if that bucket's policy
+            // lets the role in; otherwise every bucket of the organization would be a "chain".
+            if reach::is_pattern(&grant.resource) && !self.bucket_admits(&grant.bucket, &last) {
+                continue;
+            }
             chains.push(self.judge(start, target, path, &grant));
         }
         if path.len() >= MAX_ROLES {
@@ -204,6 +210,26 @@ impl Walk<'_> {
             self.walk(start, target, path, chains, before);
             path.pop();
         }
+    }
+
+    /// Whether `role` may reach `bucket` across accounts: the bucket is its own account's, or
+    /// the bucket's policy allows the role, its account or everyone.
+    fn bucket_admits(&self, bucket: &str, role: &RoleArn) -> bool {
+        let Some(read) = self.world.buckets.get(bucket) else { return false };
+        if read.owner.is_none_or(|owner| owner == role.account()) {
+            return true;
+        }
+        let Some(policy) = read.state.value().and_then(|b| b.policy.as_ref()) else { return false };
+        let (arn, account) = (role.to_string(), role.account().to_string());
+        let root = format!("arn:{}:iam::{account}:root", role.partition());
+        policy.statements.iter().filter(|s| s.effect == redbridge_iam::policy::Effect::Allow).any(|s| {
+            match &s.principal {
+                Some(redbridge_iam::policy::PrincipalBlock::Principal(p)) => {
+                    p.any || p.aws.iter().any(|a| *a == "*" || *a == arn || *a == account || *a == root)
+                }
+                _ => false,
+            }
+        })
     }
 
     fn exact_grant(&self, state: &RoleState, next: &RoleArn) -> bool {
@@ -378,7 +404,12 @@ impl Walk<'_> {
             cluster_role_name: Some(path[0].name().to_owned()),
             bucket_role_name: Some(path[path.len() - 1].name().to_owned()),
             db_users: chain.db_users.clone(),
-            intermediate_roles: path[1..path.len().saturating_sub(1)].iter().map(ToString::to_string).collect(),
+            intermediate_roles: path
+                .get(1..path.len().saturating_sub(1))
+                .unwrap_or_default()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
             ..RawSpec::default()
         };
         let spec = Spec::from_raw(&raw).map_err(|e| format!("cannot be judged as a setup: {e}"))?;

@@ -46,7 +46,9 @@ fn redshift_trust() -> PolicyDocument {
 }
 
 fn assume(role: &RoleArn) -> PolicyDocument {
-    doc(&format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"{role}"}}]}}"#))
+    doc(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"{role}"}}]}}"#
+    ))
 }
 
 fn objects(bucket: &str, prefix: &str) -> PolicyDocument {
@@ -91,9 +93,26 @@ fn world() -> FakeAws {
     role(&aws, &serverless, redshift_trust(), assume(&refuser));
     role(&aws, &refuser, trust(&format!("arn:aws:iam::{REDSHIFT}:role/someone-else")), objects("data", "out/"));
     role(&aws, &orphan, redshift_trust(), assume(&arn(CLOSED, "loader")));
-    aws.seed_owned_cluster(account(REDSHIFT), "analytics", &[&cluster.to_string()], None);
+    // A same-account role that works but is wider than it needs to be.
+    let wide = arn(REDSHIFT, "wide");
+    let wide_trust = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+    );
+    role(
+        &aws,
+        &wide,
+        wide_trust,
+        doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#),
+    );
+    aws.seed_owned_bucket(account(REDSHIFT), "scratch", region(), None);
+    aws.seed_owned_cluster(account(REDSHIFT), "analytics", &[&cluster.to_string(), &wide.to_string()], None);
     aws.seed_owned_cluster(account(REDSHIFT), "legacy", &[&orphan.to_string()], None);
-    aws.seed_owned_namespace(account(REDSHIFT), "reporting-ns", &[&serverless.to_string()], Some(&serverless.to_string()));
+    aws.seed_owned_namespace(
+        account(REDSHIFT),
+        "reporting-ns",
+        &[&serverless.to_string()],
+        Some(&serverless.to_string()),
+    );
     aws.seed_owned_workgroup(account(REDSHIFT), "reporting", "reporting-ns", "wg-0001");
     aws.seed_owned_bucket(account(BUCKETS), "data", region(), None);
     aws.seed_owned_bucket(account(BUCKETS), "unrelated", region(), None);
@@ -103,7 +122,11 @@ fn world() -> FakeAws {
 fn settings() -> AuditSettings {
     AuditSettings {
         regions: vec![region()],
-        entries: vec![AuditEntry { account: account(MANAGEMENT), how: "profile management".to_owned(), redshift: true }],
+        entries: vec![AuditEntry {
+            account: account(MANAGEMENT),
+            how: "profile management".to_owned(),
+            redshift: true,
+        }],
         organization: true,
         assume_role_name: Some("rb-audit".to_owned()),
         concurrency: 8,
@@ -125,6 +148,7 @@ fn an_organization_is_entered_by_role_name_and_every_chain_is_found_and_judged()
                 ChainStatus::Working,
                 format!("{},{},{}", arn(REDSHIFT, "cluster"), arn(HOP, "hop"), arn(BUCKETS, "loader"))
             ),
+            ("cluster analytics".to_owned(), ChainStatus::Working, arn(REDSHIFT, "wide").to_string()),
             (
                 "cluster legacy".to_owned(),
                 ChainStatus::NotJudged,
@@ -138,21 +162,31 @@ fn an_organization_is_entered_by_role_name_and_every_chain_is_found_and_judged()
         ],
         "{report:#?}"
     );
-    assert!(report.chains[2].findings.iter().any(|f| f.code == "RB122"), "{:#?}", report.chains[2].findings);
-    assert!(report.chains[2].default_role);
+    // `s3:*` on `*` reaches its own account's bucket; the other account's buckets have no
+    // policy letting it in, so they are no chain of it.
+    assert_eq!((report.chains[1].bucket.as_str(), report.chains[1].over_broad.len()), ("scratch", 3));
+    let broken = &report.chains[3];
+    assert!(broken.findings.iter().any(|f| f.code == "RB122"), "{:#?}", broken.findings);
+    assert!(broken.default_role);
     let closed = report.accounts.iter().find(|a| a.id == account(CLOSED)).unwrap();
     assert!(!closed.entered && closed.how.contains("sts:AssumeRole"), "{closed:?}");
     let named = report.accounts.iter().find(|a| a.id == account(REDSHIFT)).unwrap();
     assert_eq!(named.name.as_deref(), Some("analytics"));
-    // Only the bucket a chain reaches is in the world, and no bucket's objects were listed.
-    assert_eq!(read.world.buckets.keys().collect::<Vec<_>>(), ["data"]);
+    // Only buckets a chain reaches are in the world (`s3:*` on `*` reaches all), and no
+    // bucket's objects were listed.
+    assert_eq!(read.world.buckets.keys().collect::<Vec<_>>(), ["data", "scratch", "unrelated"]);
     assert!(!aws.calls().iter().any(|c| c.starts_with("s3:ListObjects")), "{:?}", aws.calls());
     // The organization's SCPs were read with the management account: never only "as far as read".
-    assert!(matches!(
-        read.world.accounts[&account(BUCKETS)].organization,
-        Some(Known::Known { .. })
-    ));
+    assert!(matches!(read.world.accounts[&account(BUCKETS)].organization, Some(Known::Known { .. })));
     assert_eq!(report.chains[0].verdict, Some(redbridge_core::doctor::Verdict::Healthy));
+    // The committed example world is exactly what this organization reads as
+    // (`REDBRIDGE_WRITE_EXAMPLES=1` rewrites it after a deliberate change).
+    let json = serde_json::to_string_pretty(&read.world).unwrap() + "\n";
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/audit.world.json");
+    if std::env::var_os("REDBRIDGE_WRITE_EXAMPLES").is_some() {
+        std::fs::write(path, &json).unwrap();
+    }
+    assert_eq!(std::fs::read_to_string(path).unwrap_or_default(), json, "examples/audit.world.json is stale");
 }
 
 #[test]

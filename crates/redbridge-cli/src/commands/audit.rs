@@ -6,7 +6,7 @@
 //! `--world FILE` audits what `--save` wrote instead, offline. The judging and the drawings
 //! are `redbridge_core::audit`'s; this file only gathers the settings and renders.
 
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -43,8 +43,8 @@ pub enum AuditOutput {
 #[command(after_help = exit::after_help(
     &[
         "redbridge audit --redshift-profile analytics --redshift-profile reporting --region us-east-1",
-        "redbridge audit --org --assume-role-name OrganizationAccountAccessRole --region us-east-1 --output html --out audit.html",
-        "redbridge audit --world examples/audit.world.json --output dot | dot -Tsvg > audit.svg",
+        "redbridge audit --org --assume-role-name OrganizationAccountAccessRole --region us-east-1 \\\n      --output html --out audit.html",
+        "redbridge audit --world examples/audit.world.json --output dot",
     ],
     &[
         (exit::SUCCESS, "every chain found works (as far as could be read)"),
@@ -157,35 +157,40 @@ fn read_live(args: &Args) -> anyhow::Result<AuditWorld> {
         tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let first_region = args.region.first().cloned();
-        let settings = |profile: Option<&str>| AccountSettings { profile: profile.map(str::to_owned), region: first_region.clone() };
+        let settings = |profile: Option<&str>| AccountSettings {
+            profile: profile.map(str::to_owned),
+            region: first_region.clone(),
+        };
         let base_config = config::load(&settings(args.profile.as_deref())).await;
         let regions = match (&args.region, base_config.region()) {
             (given, _) if !given.is_empty() => given.clone(),
-            (_, Some(region)) => vec![parse_region(region.as_ref()).map_err(|e| anyhow::anyhow!("the profile's region: {e}"))?],
+            (_, Some(region)) => {
+                vec![parse_region(region.as_ref()).map_err(|e| anyhow::anyhow!("the profile's region: {e}"))?]
+            }
             (_, None) => anyhow::bail!("no region: pass `--region` or set one in the profile"),
         };
         let mut connector = ProfileConnector::new(base_config.clone());
         let mut entries = Vec::new();
-        let mut enter = |account: AccountId, how: String, redshift: bool, entries: &mut Vec<AuditEntry>| {
+        let enter = |account: AccountId, how: String, redshift: bool, entries: &mut Vec<AuditEntry>| {
             if !entries.iter().any(|e: &AuditEntry| e.account == account) {
                 entries.push(AuditEntry { account, how, redshift });
             }
         };
         if args.org || args.redshift_profile.is_empty() {
-            let account = account_of(&base_config, args.profile.as_deref()).await?;
+            let account = account_of(SdkSts::from_conf(&base_config), args.profile.as_deref()).await?;
             connector = connector.with_account(account, base_config.clone());
             let how = args.profile.as_ref().map_or("the default credentials".to_owned(), |p| format!("profile {p}"));
             enter(account, how, true, &mut entries);
         }
         for profile in &args.redshift_profile {
             let config = config::load(&settings(Some(profile))).await;
-            let account = account_of(&config, Some(profile)).await?;
+            let account = account_of(SdkSts::from_conf(&config), Some(profile)).await?;
             connector = connector.with_account(account, config);
             enter(account, format!("profile {profile}"), true, &mut entries);
         }
         for hop in &args.profile_for {
             let config = config::load(&settings(Some(&hop.profile))).await;
-            let account = account_of(&config, Some(&hop.profile)).await?;
+            let account = account_of(SdkSts::from_conf(&config), Some(&hop.profile)).await?;
             if account != hop.account {
                 anyhow::bail!("profile `{}` is account {account}, not {}", hop.profile, hop.account);
             }
@@ -209,12 +214,13 @@ fn read_live(args: &Args) -> anyhow::Result<AuditWorld> {
     })
 }
 
-/// The account `config`'s credentials belong to; a runtime error (exit 4) when AWS cannot be reached.
-async fn account_of(config: &aws_config::SdkConfig, profile: Option<&str>) -> anyhow::Result<AccountId> {
+/// The account `sts`'s credentials belong to; a runtime error (exit 4) when AWS cannot be reached.
+async fn account_of(sts: SdkSts, profile: Option<&str>) -> anyhow::Result<AccountId> {
     let who = profile.map_or("the default credentials".to_owned(), |p| format!("profile `{p}`"));
-    let identity = SdkSts::from_conf(config).caller_identity().await.map_err(|error| {
-        anyhow::Error::new(exit::RuntimeError(format!("cannot reach AWS with {who}: {error}")))
-    })?;
+    let identity = sts
+        .caller_identity()
+        .await
+        .map_err(|error| anyhow::Error::new(exit::RuntimeError(format!("cannot reach AWS with {who}: {error}"))))?;
     Ok(identity.account)
 }
 
@@ -241,8 +247,10 @@ impl ProgressLine {
         }
         *last = Some(now);
         let width = 24;
-        let filled = if progress.total == 0 { width } else { (progress.done * width / progress.total).min(width) };
-        eprint!(
+        let filled = (progress.done * width).checked_div(progress.total).map_or(width, |f| f.min(width));
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(
+            stderr,
             "\r\x1b[2K{:<8} [{}{}] {}/{}",
             progress.phase,
             "#".repeat(filled),
@@ -254,7 +262,7 @@ impl ProgressLine {
 
     fn finish(&self) {
         if self.enabled {
-            eprint!("\r\x1b[2K");
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
         }
     }
 }

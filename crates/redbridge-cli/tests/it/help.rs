@@ -13,6 +13,7 @@ const COMMANDS: &[&[&str]] = &[
     &["apply"],
     &["test"],
     &["doctor"],
+    &["audit"],
     &["sql"],
     &["sql", "copy"],
     &["sql", "unload"],
@@ -143,13 +144,17 @@ fn every_example_in_every_help_runs() {
                 .expect("bash runs");
             let code = output.status.code();
             let stderr = String::from_utf8_lossy(&output.stderr);
-            let reaches_aws = ["apply", "destroy", "test", "doctor"]
+            let reaches_aws = ["apply", "destroy", "test", "doctor", "audit"]
                 .iter()
                 .any(|command| example.starts_with(&format!("redbridge {command} ")))
-                && !example.contains("--snapshot");
+                && !example.contains("--snapshot")
+                && !example.contains("--world");
             let expected: &[i32] = if reaches_aws {
                 &[4]
-            } else if example.contains("serverless-broken") || example.starts_with("redbridge lint") {
+            } else if example.contains("serverless-broken")
+                || example.starts_with("redbridge lint")
+                || example.contains("audit.world.json")
+            {
                 &[1]
             } else {
                 &[0]
@@ -199,6 +204,7 @@ fn man_prints_the_top_page_or_writes_one_page_per_command() {
         written,
         [
             "redbridge-apply.1",
+            "redbridge-audit.1",
             "redbridge-completions.1",
             "redbridge-destroy.1",
             "redbridge-doctor.1",
@@ -221,7 +227,7 @@ fn man_prints_the_top_page_or_writes_one_page_per_command() {
     );
     assert!(page.contains(".SH VERSION"), "{page}");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(stderr.lines().filter(|line| line.starts_with("wrote `")).count(), 13, "{stderr}");
+    assert_eq!(stderr.lines().filter(|line| line.starts_with("wrote `")).count(), 14, "{stderr}");
     let quiet = run(&["man", "-q", "--out-dir", dir.to_str().expect("utf-8 path")], &root());
     assert!(quiet.status.success() && quiet.stderr.is_empty(), "{}", String::from_utf8_lossy(&quiet.stderr));
     let _ = std::fs::remove_dir_all(&dir);

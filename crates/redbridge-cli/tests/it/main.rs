@@ -1,6 +1,7 @@
 //! Tests of the `redbridge` binary as users run it.
 
 mod apply;
+mod audit;
 mod broken_pipe;
 mod conventions;
 mod doctor;

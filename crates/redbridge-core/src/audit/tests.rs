@@ -251,3 +251,45 @@ fn unlisted_regions_and_unreadable_buckets_are_said() {
     assert!(report.not_read.iter().any(|n| n.what == "bucket data"));
     assert_eq!(report.chains[0].status, ChainStatus::Unknown, "{:#?}", report.chains[0].findings);
 }
+
+#[test]
+fn a_single_role_with_a_wildcard_grant_reaches_its_own_buckets_and_admitting_ones_only() {
+    let mut world = world();
+    let wide = format!("arn:aws:iam::{REDSHIFT}:role/wide");
+    world.roles.insert(
+        wide.clone(),
+        role(
+            &redshift_trust(true),
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+        ),
+    );
+    if let Some(Known::Known { value }) = world.accounts.get_mut(&account(REDSHIFT)).unwrap().targets.get_mut(&region())
+    {
+        value[0].attached_roles = vec![AttachedRole { arn: wide.clone(), status: ApplyStatus::InSync }];
+    }
+    let mut own = world.buckets["data"].clone();
+    own.owner = Some(account(REDSHIFT));
+    world.buckets.insert("scratch".to_owned(), own);
+    let report = audit(&world);
+    let reached: Vec<(&str, ChainStatus)> = report.chains.iter().map(|c| (c.bucket.as_str(), c.status)).collect();
+    assert_eq!(reached, vec![("scratch", ChainStatus::Working)], "{:#?}", report.chains);
+    assert_eq!(report.chains[0].roles, vec![wide.clone()]);
+    // A bucket policy that lets the role's account in makes the other account's bucket a chain.
+    world.buckets.get_mut("data").unwrap().state = Known::known(BucketState {
+        region: region(),
+        policy: Some(doc(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{REDSHIFT}:root"}},"Action":"s3:*","Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"]}}]}}"#
+        ))),
+        object_ownership: Some("BucketOwnerEnforced".to_owned()),
+        default_encryption: None,
+        default_kms_key: None,
+    });
+    let report = audit(&world);
+    let reached: Vec<(&str, ChainStatus)> = report.chains.iter().map(|c| (c.bucket.as_str(), c.status)).collect();
+    assert_eq!(
+        reached,
+        vec![("data", ChainStatus::Working), ("scratch", ChainStatus::Working)],
+        "{:#?}",
+        report.chains
+    );
+}
