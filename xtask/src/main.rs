@@ -2,6 +2,7 @@
 //!
 //! Every task is a module; this file only dispatches. Tasks print what they do and fail loudly.
 
+mod bench_audit;
 mod bench_doctor;
 mod bench_iam;
 mod bench_lint;
@@ -39,6 +40,7 @@ tasks:
   check-policies   run parliament over every policy the example specs produce
   check-lint-hooks `pre-commit try-repo` with .pre-commit-hooks.yaml on a fixture; action.yml read and shellchecked
   iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
+  bench audit      audit of 200 accounts against fakes with 50 ms per call: wall, calls, peak memory, sequential ratio
   bench doctor     doctor's reads against fakes with 50 ms per call: wall time, calls, depth, serial ratio
   bench iam        IAM evaluator throughput against iam-simulate
   bench lint       COPY/UNLOAD linter throughput
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         ["check-policies", ..] => check_policies::run(),
         ["check-lint-hooks", ..] => check_lint_hooks::run(),
         ["iam-diff", rest @ ..] => iam_diff::run(rest),
+        ["bench", "audit", rest @ ..] => bench_audit::run(rest),
         ["bench", "doctor", rest @ ..] => bench_doctor::run(rest),
         ["bench", "iam", rest @ ..] => bench_iam::run(rest),
         ["bench", "lint", rest @ ..] => bench_lint::run(rest),
