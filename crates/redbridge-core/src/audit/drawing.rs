@@ -226,7 +226,7 @@ pub fn html(report: &AuditReport) -> String {
                     } else {
                         format!("s3://{}/{}", chain.bucket, chain.prefix)
                     },
-                    format!("{:?}", chain.access).to_lowercase(),
+                    if chain.bucket.is_empty() { String::new() } else { format!("{:?}", chain.access).to_lowercase() },
                     codes.join(" "),
                     advice,
                 ],

@@ -201,23 +201,38 @@ fn svg(out: &mut String, graph: &Graph, layout: &Layout) {
     for placed in &layout.edges {
         let edge = &graph.edges[placed.edge];
         let ((x1, y1), (x2, y2)) = (placed.from, placed.to);
-        // A cubic curve leaving right and arriving from the left; backward edges bow out.
+        // A cubic curve leaving right and arriving from the left; backward edges bow out. An
+        // edge that skips columns runs along the gap above the rows instead of through nodes.
         let bend = x2.abs_diff(x1).max(60) / 2;
+        let path = match placed.lane {
+            Some(lane) => {
+                let g = 24;
+                format!(
+                    "M{x1},{y1} C{},{y1} {},{lane} {},{lane} L{},{lane} C{},{lane} {},{y2} {x2},{y2}",
+                    x1 + g,
+                    x1 + g,
+                    x1 + 2 * g,
+                    x2.saturating_sub(2 * g),
+                    x2.saturating_sub(g),
+                    x2.saturating_sub(g)
+                )
+            }
+            None => format!("M{x1},{y1} C{},{y1} {},{y2} {x2},{y2}", x1 + bend, x2.saturating_sub(bend)),
+        };
         let _ = write!(
             out,
-            "<g class=\"edge {status}\"><title>{title}</title><path d=\"M{x1},{y1} C{c1},{y1} {c2},{y2} {x2},{y2}\" marker-end=\"url(#arrow-{status})\"/>",
+            "<g class=\"edge {status}\"><title>{title}</title><path d=\"{path}\" marker-end=\"url(#arrow-{status})\"/>",
             status = edge.status.as_str(),
             title =
                 escape(&format!("{} → {}: {} ({})", edge.from, edge.to, edge.label_with_codes(), edge.status.words())),
-            c1 = x1 + bend,
-            c2 = x2.saturating_sub(bend),
         );
         if matches!(edge.status, EdgeStatus::Broken | EdgeStatus::OverBroad) && !edge.codes.is_empty() {
+            let y = placed.lane.map_or((y1 + y2) / 2, |lane| lane + 2);
             let _ = write!(
                 out,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 (x1 + x2) / 2,
-                (y1 + y2) / 2 - 4,
+                y - 4,
                 escape(&shorten(&edge.codes.join(" "), 40))
             );
         }

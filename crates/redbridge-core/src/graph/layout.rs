@@ -84,6 +84,9 @@ pub struct PlacedEdge {
     pub from: (u32, u32),
     /// Where it ends.
     pub to: (u32, u32),
+    /// For an edge that skips a column, the height of the gap above the rows it passes, where
+    /// it runs instead of through the nodes in between.
+    pub lane: Option<u32>,
 }
 
 /// The whole drawing's geometry.
@@ -145,10 +148,12 @@ pub fn layout(graph: &Graph) -> Layout {
         .filter_map(|(number, edge)| {
             let from = position[*index.get(edge.from.as_str())?]?;
             let to = position[*index.get(edge.to.as_str())?]?;
+            let skips = to.x > from.x + from.width + COLUMN_GAP;
             Some(PlacedEdge {
                 edge: number,
                 from: (from.x + from.width, from.y + from.height / 2),
                 to: (to.x, to.y + to.height / 2),
+                lane: skips.then(|| from.y.min(to.y).saturating_sub(ROW_GAP / 2)),
             })
         })
         .collect();
