@@ -136,7 +136,7 @@ fn build(docker: bool) -> anyhow::Result<()> {
 
 /// The AWS CLI (v1, from PyPI) the exported scripts and templates are deployed with; pinned
 /// like every tool the tasks install, in a venv under `target/xtask/awscli`.
-const AWS_CLI: &str = "awscli==1.45.11";
+pub(crate) const AWS_CLI: &str = "awscli==1.45.11";
 
 /// The AWS CLI's `aws`, installed the first time.
 fn aws_cli() -> anyhow::Result<PathBuf> {

@@ -245,7 +245,7 @@ fn ensure_debian_package(command: &str, package: &str) -> anyhow::Result<()> {
 }
 
 /// Installs playwright-core under `target/xtask/playwright` (once) and returns the npm prefix.
-fn ensure_playwright() -> anyhow::Result<PathBuf> {
+pub(crate) fn ensure_playwright() -> anyhow::Result<PathBuf> {
     let prefix = tools_dir().join("playwright");
     let package = prefix.join("node_modules/playwright-core/package.json");
     let installed = std::fs::read_to_string(&package)
