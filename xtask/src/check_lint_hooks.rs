@@ -18,7 +18,7 @@ use anyhow::{Context, bail, ensure};
 use crate::util::{project_root, python_venv, tools_dir};
 
 /// The pre-commit release the check is pinned to (it brings PyYAML, which reads `action.yml`).
-const PRE_COMMIT: &str = "pre-commit==4.7.0";
+pub(crate) const PRE_COMMIT: &str = "pre-commit==4.7.0";
 
 /// The hook the check runs.
 const HOOK: &str = "redbridge-lint-system";

@@ -11,7 +11,7 @@ use redbridge_core::{Plan, Spec};
 use crate::util::{project_root, python_venv, tools_dir};
 
 /// The parliament release the check is pinned to.
-const PARLIAMENT: &str = "parliament==1.6.4";
+pub(crate) const PARLIAMENT: &str = "parliament==1.6.4";
 
 /// Findings parliament reports on our policies that are not problems: the finding, which
 /// policies it is accepted on (a label ending), and why. Keep in step with the README section

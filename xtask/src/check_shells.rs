@@ -142,7 +142,7 @@ fn clean(what: &str, output: &Output) -> anyhow::Result<()> {
 }
 
 /// Installs the Debian package of every tool that is not on PATH.
-fn ensure_tools() -> anyhow::Result<()> {
+pub(crate) fn ensure_tools() -> anyhow::Result<()> {
     let missing: Vec<&str> = TOOLS
         .iter()
         .filter(|(tool, _)| {

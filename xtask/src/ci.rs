@@ -8,6 +8,8 @@
 //! against LocalStack and the emulator, then `cargo install` of both binaries into a temporary
 //! root.
 //!
+//! While the compiler runs, `prefetch.rs` installs the tools of the later steps in a child process.
+//!
 //! The formatting and clippy checks are functions over a manifest so that tests can run them on
 //! a fixture crate exactly as `ci` runs them on the workspace.
 
@@ -23,10 +25,13 @@ use crate::util::{project_root, run as run_command};
 /// `cargo xtask ci`, in the order of the module comment.
 pub fn run() -> anyhow::Result<()> {
     let manifest = project_root().join("Cargo.toml");
+    // The apt-get, pip and npm installs of the later steps overlap the compilation.
+    let mut prefetch = crate::prefetch::Prefetch::start_for_ci();
     check_format(&manifest).context("ci stopped at the formatting check")?;
     check_clippy(&manifest, &[]).context("ci stopped at clippy")?;
     run_command(Command::new(cargo()).current_dir(project_root()).args(["test", "--workspace", "--locked"]))
         .context("ci stopped at the test suite")?;
+    prefetch.finish();
     // The debug `redbridge` the test suite just built.
     crate::check_shells::check(&crate::check_shells::debug_binary()).context("ci stopped at check-shells")?;
     crate::check_lint_hooks::run().context("ci stopped at check-lint-hooks")?;

@@ -2,7 +2,9 @@
 //! starts LocalStack (a host process from the venv under `target/`, or with `--docker` the
 //! community image through testcontainers) and the emulator, runs the
 //! adapters' contract suites and then the scenario files of `tests/scenarios/` with the real
-//! `redbridge` binary, prints the summary table, and stops both services by PID.
+//! `redbridge` binary, prints the summary table, and stops both services by PID. Before the
+//! services start it runs the render checks' self-test (`render_check.rs`), which installs
+//! Graphviz, Chromium and playwright-core for the drawings the scenarios check.
 //!
 //! `cargo xtask emu-smoke` runs the bare-SDK smoke scenario instead of the scenario files.
 
@@ -134,7 +136,7 @@ fn build(docker: bool) -> anyhow::Result<()> {
 
 /// The AWS CLI (v1, from PyPI) the exported scripts and templates are deployed with; pinned
 /// like every tool the tasks install, in a venv under `target/xtask/awscli`.
-const AWS_CLI: &str = "awscli==1.45.11";
+pub(crate) const AWS_CLI: &str = "awscli==1.45.11";
 
 /// The AWS CLI's `aws`, installed the first time.
 fn aws_cli() -> anyhow::Result<PathBuf> {
@@ -168,6 +170,9 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
     let started = Instant::now();
     build(docker)?;
     aws_cli()?;
+    // Graphviz, Chromium and playwright-core for the drawings' render checks, proven on their
+    // fixtures before any scenario leans on them.
+    crate::render_check::self_test().context("the render checks' self-test failed")?;
     let built = started.elapsed();
     let cloud = Cloud::start(docker)?;
     let emulator = start_emulator(cloud.endpoint())?;

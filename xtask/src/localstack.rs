@@ -124,6 +124,11 @@ fn remove_s3_storage() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The LocalStack venv's python, created (without starting LocalStack) when missing or stale.
+pub fn install() -> anyhow::Result<PathBuf> {
+    venv(&tools_dir().join("localstack"))
+}
+
 /// The venv's python, creating the venv when it is missing or the pins changed.
 fn venv(dir: &Path) -> anyhow::Result<PathBuf> {
     let requirements = project_root().join("localstack").join("requirements.txt");

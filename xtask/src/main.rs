@@ -19,6 +19,8 @@ mod e2e;
 mod fuzz_lint;
 mod iam_diff;
 mod localstack;
+mod prefetch;
+mod render_check;
 mod soak;
 mod tidy;
 mod util;
@@ -48,6 +50,10 @@ tasks:
                    every command on inputs of size n and 8n: time and peak memory ratios, fails over 10
   fuzz-lint [N]    run the linter over N generated and mutated statements
   validate-exports lint every export format (cfn-lint, python-hcl2, checkov, shellcheck)
+  prefetch-tools   install every outside tool of the steps after the tests (ci runs it beside the compiler)
+  render-check [--dot F] [--html F] [--out DIR] | --self-test
+                   dot -Tsvg with nothing on stderr; the page in headless Chromium with no console error, uncaught
+                   exception or outside request, and a screenshot (default out: target/xtask/render-check)
   check-container  hadolint on the emulator's Dockerfile; the compose example against the Compose schema
   check-install    `cargo install --locked --debug` of redbridge and redbridge-emu into target/xtask/install-root,
                    then each installed binary's `--version`
@@ -86,6 +92,8 @@ fn main() -> ExitCode {
         ["emu-smoke", ..] => e2e::smoke(),
         ["demo", ..] => e2e::demo(),
         ["soak", rest @ ..] => soak::run(rest),
+        ["render-check", rest @ ..] => render_check::run(rest),
+        ["prefetch-tools", ..] => prefetch::run(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

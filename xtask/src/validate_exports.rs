@@ -15,9 +15,9 @@ use redbridge_export::{AccountSelection, ExportOptions, Format};
 use crate::util::{python_venv, tools_dir};
 
 /// Pinned tool versions; bump deliberately and re-run.
-const CFN_LINT: &str = "cfn-lint==1.58.0";
-const PYTHON_HCL2: &str = "python-hcl2==8.1.4";
-const CHECKOV: &str = "checkov==3.3.30";
+pub(crate) const CFN_LINT: &str = "cfn-lint==1.58.0";
+pub(crate) const PYTHON_HCL2: &str = "python-hcl2==8.1.4";
+pub(crate) const CHECKOV: &str = "checkov==3.3.30";
 
 /// Checkov findings accepted on purpose, with the reason (also in `crates/redbridge-export/README.md`).
 /// Empty: every check passes.
