@@ -10,6 +10,7 @@
 
 pub mod breadth;
 pub mod drawing;
+pub mod policy;
 pub mod reach;
 pub mod report;
 pub mod world;
@@ -21,6 +22,7 @@ use redbridge_iam::eval::{Outcome, Policies, PolicySet, evaluate};
 use redbridge_iam::{AccountId, Region, RoleArn};
 
 pub use breadth::{Breadth, BreadthCode, PREFIXES_TAG};
+pub use policy::audit_policy;
 pub use reach::BucketGrant;
 pub use report::{AuditAccount, AuditChain, AuditReport, AuditSummary, ChainFinding, ChainStart, ChainStatus, NotRead};
 pub use world::{AccountRead, AuditWorld, BucketRead, RedshiftTarget, TargetKind};

@@ -45,6 +45,7 @@ pub enum AuditOutput {
         "redbridge audit --redshift-profile analytics --redshift-profile reporting --region us-east-1",
         "redbridge audit --org --assume-role-name OrganizationAccountAccessRole --region us-east-1 \\\n      --output html --out audit.html",
         "redbridge audit --world examples/audit.world.json --output dot",
+        "redbridge audit --print-policy --assume-role-name OrganizationAccountAccessRole",
     ],
     &[
         (exit::SUCCESS, "every chain found works (as far as could be read)"),
@@ -94,6 +95,10 @@ pub struct Args {
     /// How to print the report.
     #[arg(long, short, value_enum, default_value_t)]
     pub output: AuditOutput,
+    /// Print the read-only IAM policy the audit needs (for `--assume-role-name`'s role in every
+    /// account, and the profiles' callers) instead of auditing.
+    #[arg(long, conflicts_with_all = ["world", "save", "out", "org", "redshift_profile", "profile_for"])]
+    pub print_policy: bool,
 }
 
 fn parse_region(text: &str) -> Result<Region, String> {
@@ -101,6 +106,12 @@ fn parse_region(text: &str) -> Result<Region, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.print_policy {
+        let partition = args.region.first().map_or(redbridge_iam::Partition::Aws, Region::partition);
+        let policy = redbridge_core::audit::audit_policy(partition, args.assume_role_name.as_deref());
+        output::print(&(policy.to_json_pretty() + "\n"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     for path in [&args.save, &args.out].into_iter().flatten() {
         if !args.force && path.symlink_metadata().is_ok() {
             anyhow::bail!("refusing to overwrite `{}` (pass `--force` to overwrite)", path.display());
