@@ -36,11 +36,28 @@ use crate::spec::{Access, RawSpec, Spec};
 /// make the number of paths explode); the chains cut are said in `not_read`.
 pub const MAX_CHAINS_PER_TARGET: usize = 1000;
 
+/// The most roles the walk from one cluster or workgroup visits (roles that may all assume one
+/// another make the simple paths of ten roles astronomically many); the rest is said in
+/// `not_read`, so the audit's cost stays linear in the world.
+pub const MAX_WALK_STEPS: usize = 20_000;
+
+/// What is left of one target's walk.
+struct Budget {
+    chains: usize,
+    steps: usize,
+}
+
+impl Budget {
+    fn spent(&self) -> bool {
+        self.chains >= MAX_CHAINS_PER_TARGET || self.steps >= MAX_WALK_STEPS
+    }
+}
+
 /// Judges every chain of `world`.
 pub fn audit(world: &AuditWorld) -> AuditReport {
     let known_roles: Vec<RoleArn> = world.roles.keys().filter_map(|arn| RoleArn::parse(arn).ok()).collect();
     let known_buckets: Vec<&str> = world.buckets.keys().map(String::as_str).collect();
-    let walk = Walk { world, known_roles: &known_roles, known_buckets: &known_buckets };
+    let walk = Walk { world, known_roles: &known_roles, known_buckets: &known_buckets, next: Default::default() };
     let mut chains = Vec::new();
     let mut not_read: BTreeSet<NotRead> = world.not_read.iter().cloned().collect();
     let mut accounts = Vec::new();
@@ -118,6 +135,8 @@ struct Walk<'a> {
     world: &'a AuditWorld,
     known_roles: &'a [RoleArn],
     known_buckets: &'a [&'a str],
+    /// The roles followed from each role, by ARN (see [`Walk::next_roles`]).
+    next: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Vec<RoleArn>>>>,
 }
 
 impl Walk<'_> {
@@ -146,16 +165,18 @@ impl Walk<'_> {
                 }
             }
         }
-        let before = chains.len();
+        let mut budget = Budget { chains: 0, steps: 0 };
         for first in firsts {
             let mut path = vec![first];
-            self.walk(start, target, &mut path, chains, before);
+            self.walk(start, target, &mut path, chains, &mut budget);
         }
-        if chains.len() - before >= MAX_CHAINS_PER_TARGET {
+        if budget.spent() {
             not_read.insert(NotRead {
                 account: Some(start.account),
                 what: format!("chains of {} in {}", start.label(), start.region),
-                reason: format!("more than {MAX_CHAINS_PER_TARGET} chains; the rest were not followed"),
+                reason: format!(
+                    "more than {MAX_CHAINS_PER_TARGET} chains or {MAX_WALK_STEPS} roles visited; the rest were not followed"
+                ),
             });
         }
     }
@@ -166,20 +187,22 @@ impl Walk<'_> {
         target: &RedshiftTarget,
         path: &mut Vec<RoleArn>,
         chains: &mut Vec<AuditChain>,
-        before: usize,
+        budget: &mut Budget,
     ) {
-        if chains.len() - before >= MAX_CHAINS_PER_TARGET {
+        if budget.spent() {
             return;
         }
+        budget.steps += 1;
         let Some(last) = path.last().cloned() else { return };
         let Some(state) = self.role(&last) else {
             // A role that could not be read, or does not exist, ends the walk: the chain is
             // reported as not judged, with the reason, instead of vanishing.
             chains.push(self.judge_unreadable(start, target, path));
+            budget.chains += 1;
             return;
         };
         for grant in reach::granted_buckets(state, self.known_buckets.iter().copied()) {
-            if chains.len() - before >= MAX_CHAINS_PER_TARGET {
+            if budget.spent() {
                 return;
             }
             // A wildcard grant reaches another account's bucket only if that bucket's policy
@@ -188,30 +211,41 @@ impl Walk<'_> {
                 continue;
             }
             chains.push(self.judge(start, target, path, &grant));
+            budget.chains += 1;
         }
         if path.len() >= MAX_ROLES {
             return;
         }
-        let wildcards = !reach::assume_patterns(state).is_empty();
-        for next in reach::assumable_roles(state, self.known_roles) {
-            if path.contains(&next) {
+        for next in self.next_roles(&last, state).iter() {
+            if path.contains(next) {
                 continue;
             }
-            // An exact grant is followed even when the next role refuses (doctor then reports the
-            // broken trust); a wildcard match only when the hop is allowed, or every role of the
-            // organization would be a "chain".
-            let exact = self.exact_grant(state, &next);
-            let followed = exact || (wildcards && self.hop_allowed(&last, state, &next));
-            if !followed {
-                continue;
-            }
-            if !exact && self.role(&next).is_none() {
-                continue;
-            }
-            path.push(next);
-            self.walk(start, target, path, chains, before);
+            path.push(next.clone());
+            self.walk(start, target, path, chains, budget);
             path.pop();
         }
+    }
+
+    /// The roles the walk follows from `role`, computed once per role: an exact grant is
+    /// followed even when the next role refuses (doctor then reports the broken trust); a
+    /// wildcard match only when the next role was read and the hop is allowed, or every role of
+    /// the organization would be a "chain".
+    fn next_roles(&self, role: &RoleArn, state: &RoleState) -> std::rc::Rc<Vec<RoleArn>> {
+        let key = role.to_string();
+        if let Some(known) = self.next.borrow().get(&key) {
+            return known.clone();
+        }
+        let wildcards = !reach::assume_patterns(state).is_empty();
+        let exact = reach::assumable_roles(state, std::iter::empty());
+        let next: Vec<RoleArn> = reach::assumable_roles(state, self.known_roles)
+            .into_iter()
+            .filter(|next| {
+                exact.contains(next) || (wildcards && self.role(next).is_some() && self.hop_allowed(role, state, next))
+            })
+            .collect();
+        let next = std::rc::Rc::new(next);
+        self.next.borrow_mut().insert(key, next.clone());
+        next
     }
 
     /// Whether `role` may reach `bucket` across accounts: the bucket is its own account's, or
@@ -232,10 +266,6 @@ impl Walk<'_> {
                 _ => false,
             }
         })
-    }
-
-    fn exact_grant(&self, state: &RoleState, next: &RoleArn) -> bool {
-        reach::assumable_roles(state, std::iter::empty()).contains(next)
     }
 
     fn hop_allowed(&self, from: &RoleArn, from_state: &RoleState, to: &RoleArn) -> bool {

@@ -293,3 +293,27 @@ fn a_single_role_with_a_wildcard_grant_reaches_its_own_buckets_and_admitting_one
         report.chains
     );
 }
+
+#[test]
+fn roles_that_may_all_assume_one_another_stop_the_walk_within_its_budget() {
+    let mut world = world();
+    // Forty roles in one account that may each assume any role and trust the whole account:
+    // the simple paths of ten roles among them are astronomically many.
+    let any = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#;
+    for n in 0..40 {
+        world.roles.insert(
+            format!("arn:aws:iam::{REDSHIFT}:role/mesh{n}"),
+            role(&trust_of(&format!("arn:aws:iam::{REDSHIFT}:root")), any),
+        );
+    }
+    world.roles.insert(cluster_role(), role(&redshift_trust(true), any));
+    let report = audit(&world);
+    assert!(
+        report
+            .not_read
+            .iter()
+            .any(|n| n.what.starts_with("chains of cluster analytics") && n.reason.contains("roles visited")),
+        "{:#?}",
+        report.not_read
+    );
+}
