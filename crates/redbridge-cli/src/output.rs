@@ -82,8 +82,28 @@ pub fn versioned<T: serde::Serialize>(document: &T) -> Versioned<'_, T> {
 }
 
 /// `document` as pretty-printed JSON with `schema_version` in front, ending with a newline.
+/// Control characters serde_json leaves raw (C1 controls, bidirectional overrides) are written
+/// as JSON `\uXXXX` escapes, so the document stays valid JSON and [`print()`] finds nothing to
+/// escape in it (it would otherwise write `\u{202e}`, which no JSON parser reads).
 pub fn json_document<T: serde::Serialize>(document: &T) -> anyhow::Result<String> {
-    Ok(serde_json::to_string_pretty(&versioned(document))? + "\n")
+    Ok(json_escape_controls(&serde_json::to_string_pretty(&versioned(document))?) + "\n")
+}
+
+/// `json` with every unsafe control character as a JSON `\uXXXX` escape; they can only stand
+/// inside strings, where the escape reads back as the same character.
+pub fn json_escape_controls(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if redbridge_iam::escape::is_unsafe_control(c) && !matches!(c, '\n' | '\t') {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

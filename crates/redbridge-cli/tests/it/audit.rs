@@ -74,3 +74,26 @@ fn a_malformed_world_is_refused_with_its_line_and_column() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("bad.world.json:2:"), "{stderr}");
 }
+
+#[test]
+fn hostile_names_stay_escaped_in_every_output_and_the_json_stays_json() {
+    let mut world: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(crate::root().join(WORLD)).unwrap()).unwrap();
+    let evil = "evil\u{1b}[31m\u{202e}</script><img src=x onerror=alert(1)>";
+    let target = world["accounts"]["111111111111"]["targets"]["eu-west-1"]["value"][0].as_object_mut().unwrap();
+    target.insert("cluster".to_owned(), serde_json::Value::String(evil.to_owned()));
+    let file = TempFile::new("hostile.world.json", serde_json::to_string(&world).unwrap().as_bytes());
+    let (code, json) = run(&["audit", "--world", file.arg(), "--output", "json"]);
+    assert_eq!(code, 1);
+    let value: serde_json::Value = serde_json::from_str(&json).expect("still JSON");
+    assert!(!json.contains('\u{1b}') && !json.contains('\u{202e}'), "raw controls in the JSON");
+    let names: Vec<&str> =
+        value["chains"].as_array().unwrap().iter().filter_map(|c| c["redshift"]["cluster"].as_str()).collect();
+    assert!(names.contains(&evil), "the name reads back exactly: {names:?}");
+    let (_, html) = run(&["audit", "--world", file.arg(), "--output", "html"]);
+    assert!(!html.contains("<img") && html.matches("</script>").count() == 1, "escaped in HTML");
+    for output in ["text", "dot", "mermaid"] {
+        let (_, text) = run(&["audit", "--world", file.arg(), "--output", output]);
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "raw controls in {output}");
+    }
+}
