@@ -4,7 +4,9 @@
 //! adapters' contract suites and then the scenario files of `tests/scenarios/` with the real
 //! `redbridge` binary, prints the summary table, and stops both services by PID. Before the
 //! services start it runs the render checks' self-test (`render_check.rs`), which installs
-//! Graphviz, Chromium and playwright-core for the drawings the scenarios check.
+//! Graphviz, Chromium and playwright-core for the drawings the scenarios check; after the
+//! scenarios it renders the drawings they listed in `target/e2e/renders.txt` (an audit's DOT
+//! with `dot -Tsvg`, its HTML in headless Chromium, screenshot kept as a `.png` beside it).
 //!
 //! `cargo xtask emu-smoke` runs the bare-SDK smoke scenario instead of the scenario files.
 
@@ -186,6 +188,9 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
         let extra: Vec<&str> = filter.map(|f| vec!["--filter", f]).unwrap_or_default();
         result = e2e("scenarios", &extra, cloud.endpoint(), &emulator);
     }
+    if result.is_ok() {
+        result = render_listed(&project_root().join("target/e2e/renders.txt"));
+    }
     drop(emulator);
     drop(cloud);
     eprintln!(
@@ -194,6 +199,23 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
         services.elapsed().as_secs_f64()
     );
     result
+}
+
+/// The drawings the scenarios listed (one path a line, `renders.txt` in their work folder):
+/// each `.dot` rendered to an `.svg` beside it with Graphviz, each `.html` opened in headless
+/// Chromium with its screenshot kept as a `.png` beside it. Any failure fails the run.
+fn render_listed(list: &std::path::Path) -> anyhow::Result<()> {
+    let Ok(text) = std::fs::read_to_string(list) else { return Ok(()) };
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let path = PathBuf::from(line.trim());
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("dot") => crate::render_check::dot_to_svg(&path, &path.with_extension("svg"))?,
+            Some("html") => crate::render_check::html_check(&path, &path.with_extension("png"))?,
+            _ => bail!("`{}` lists `{}`, which is neither a .dot nor an .html file", list.display(), path.display()),
+        }
+        eprintln!("xtask: e2e: rendered `{}`", path.display());
+    }
+    Ok(())
 }
 
 /// `cargo xtask demo`: one happy path, shown as `redbridge` prints it.

@@ -12,7 +12,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use futures_util::FutureExt as _;
 use redbridge_aws::apply_engine::TokioSleeper;
 use redbridge_aws::contract;
-use redbridge_aws::ports::{Iam as _, NewRole};
+use redbridge_aws::ports::{Iam as _, NewRole, Sts as _};
 use redbridge_aws::sdk::{
     SdkConnector, SdkIam, SdkKms, SdkOrganizations, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts,
 };
@@ -134,6 +134,28 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
     })
     .await?;
     suite("sts assume role and sessions (LocalStack)", contract::assume_role(&connector, account, &assumed)).await?;
+
+    // AWS refuses `sts:AssumeRole` of a role that does not exist (AccessDenied). LocalStack does
+    // not: its STS checks neither that the role exists nor its trust (localstack-core 2026.3
+    // `services/sts/provider.py`, `assume_role`) and hands out a session of the missing role.
+    // So an audit scenario cannot make an account unenterable by leaving its audit role out;
+    // `tests/scenarios/audit-organization.toml` gives that account's audit role a policy
+    // without Redshift's reads instead, which the emulator refuses as AWS would. Should
+    // LocalStack start refusing, this contract breaks, and that scenario can simply leave the
+    // role out.
+    let missing =
+        RoleArn::new(Partition::Aws, account, "/", "e2e-contract-missing").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let sts = SdkSts::from_conf(&cloud);
+    suite("sts assume role of a missing role is granted (LocalStack, unlike AWS)", async {
+        let session = sts.assume_role(&missing, "contract", None).await;
+        let session = session.expect("LocalStack now refuses AssumeRole of a missing role (AWS does too)");
+        assert_eq!(session.account, account);
+        assert_eq!(
+            session.assumed_role_arn,
+            format!("arn:aws:sts::{ACCOUNT}:assumed-role/e2e-contract-missing/contract")
+        );
+    })
+    .await?;
 
     // What else bounds a role, as doctor and the emulator read it: a managed policy and a
     // permissions boundary (no port creates these, so the raw SDK sets them up).

@@ -17,8 +17,17 @@ pub struct Scenario {
     pub description: String,
     /// The spec fields, without the accounts (each scenario gets two accounts of its own) and
     /// without `kms_key` when `setup.kms` creates the key. `{redshift_account}` and
-    /// `{s3_account}` in strings are replaced.
+    /// `{s3_account}` in strings are replaced. Empty in an audit scenario, whose specs are its
+    /// `chains`'.
+    #[serde(default)]
     pub spec: toml::Table,
+    /// An audit scenario's organization: its accounts, the audit role in each, the document
+    /// loaded into the emulator (see `tests/scenarios/README.md`).
+    pub audit: Option<AuditSetup>,
+    /// An audit scenario's chains, each a spec of its own set up in its own accounts before the
+    /// steps, with steps (`apply`, `fault`) that make it healthy, broken or over-broad.
+    #[serde(default)]
+    pub chains: Vec<Chain>,
     /// What exists before the first step.
     #[serde(default)]
     pub setup: Setup,
@@ -27,6 +36,58 @@ pub struct Scenario {
     /// The file's stem, set when loaded.
     #[serde(skip)]
     pub name: String,
+    /// The folder the file was read from (expected audit documents are found from it).
+    #[serde(skip)]
+    pub dir: PathBuf,
+}
+
+/// The accounts of an audit scenario: `redshift_accounts` Redshift accounts
+/// (`{redshift_account_K}`, `1K` + the scenario's index in 10 digits), `s3_accounts` bucket
+/// accounts (`{s3_account_K}`, `2K…`), `hop_accounts` hop accounts (`{hop_account_K}`, `3K…`)
+/// and the organization's management account (`{management_account}`, `4…`, profile
+/// `management`), which holds nothing and enters the others through `role`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSetup {
+    /// Redshift accounts (1 to 9).
+    pub redshift_accounts: usize,
+    /// Bucket accounts (1 to 9).
+    pub s3_accounts: usize,
+    /// Hop accounts (0 to 9).
+    #[serde(default)]
+    pub hop_accounts: usize,
+    /// The audit role created in every account but the management account, trusting the
+    /// management account.
+    pub role: String,
+    /// The audit role's inline policy (templated JSON).
+    pub policy: String,
+    /// Another inline policy for the audit role of some accounts: account (templated) → JSON.
+    #[serde(default)]
+    pub policy_for: BTreeMap<String, String>,
+    /// The organization loaded into the emulator (templated JSON, the emulator's format).
+    pub organization: String,
+}
+
+/// One chain of an audit scenario: a spec set up in the accounts it names by number.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chain {
+    /// Its folder under the scenario's work folder.
+    pub name: String,
+    /// The Redshift account's number (`{redshift_account_K}`).
+    pub redshift: usize,
+    /// The bucket account's number.
+    pub s3: usize,
+    /// The hop account's number (`{hop_account}` in the spec), when the chain has a hop.
+    pub hop: Option<usize>,
+    /// The spec, as a scenario's `spec`.
+    pub spec: toml::Table,
+    /// What exists before its steps.
+    #[serde(default)]
+    pub setup: Setup,
+    /// Its steps (`apply`, `fault`, …), run before the scenario's steps.
+    #[serde(default)]
+    pub steps: Vec<Step>,
 }
 
 /// What the scenario's accounts hold before `redbridge apply`.
@@ -147,6 +208,20 @@ pub enum Step {
     Sleep {
         /// Seconds.
         seconds: u64,
+    },
+    /// `redbridge audit` (an audit scenario only): its JSON must equal `expect` (a file under
+    /// the scenarios folder, templated) as a whole; with `render`, its DOT and HTML are written
+    /// next to the run's logs for `cargo xtask e2e` to render and open.
+    Audit {
+        /// The arguments after `audit` (templated), without `--output`.
+        args: Vec<String>,
+        /// The expected JSON document, relative to the scenarios folder.
+        expect: String,
+        /// The exit code (0 ok, 1 a broken chain, 3 incomplete).
+        exit: i32,
+        /// Also write `audit.dot` and `audit.html` and list them in `renders.txt`.
+        #[serde(default)]
+        render: bool,
     },
 }
 
@@ -269,6 +344,15 @@ pub enum Fault {
         /// The boundary's document.
         document: String,
     },
+    /// Put an inline policy (templated JSON) on the role, replacing one of the same name.
+    Policy {
+        /// The role.
+        role: Which,
+        /// The inline policy's name.
+        name: String,
+        /// The document.
+        document: String,
+    },
     /// Put an object into the bucket.
     PutObject {
         /// The key (templated).
@@ -295,18 +379,30 @@ pub fn load_all(dir: &Path, filter: Option<&str>) -> anyhow::Result<Vec<Scenario
             .map_err(|e| anyhow::anyhow!("{}", e.to_string().trim_end()))
             .with_context(|| format!("`{}` is not a valid scenario", path.display()))?;
         scenario.name = name.clone();
-        for field in ["redshift_account", "s3_account"] {
-            if scenario.spec.contains_key(field) {
-                bail!("`{}`: leave `{field}` out of the spec; every scenario gets accounts of its own", path.display());
+        scenario.dir = dir.to_path_buf();
+        check_shape(&scenario).with_context(|| format!("`{}` is not a valid scenario", path.display()))?;
+        let specs: Vec<(&toml::Table, &Setup)> = if scenario.audit.is_some() {
+            scenario.chains.iter().map(|c| (&c.spec, &c.setup)).collect()
+        } else {
+            vec![(&scenario.spec, &scenario.setup)]
+        };
+        for (spec, setup) in specs {
+            for field in ["redshift_account", "s3_account"] {
+                if spec.contains_key(field) {
+                    bail!(
+                        "`{}`: leave `{field}` out of the spec; every scenario gets accounts of its own",
+                        path.display()
+                    );
+                }
             }
-        }
-        if scenario.setup.kms && scenario.spec.contains_key("kms_key") {
-            bail!("`{}`: `setup.kms` creates the key; leave `kms_key` out of the spec", path.display());
-        }
-        // Bucket names are global in S3 (and in LocalStack): one scenario, one bucket.
-        let bucket = scenario.spec.get("bucket").and_then(toml::Value::as_str).unwrap_or_default().to_owned();
-        if let Some(other) = buckets.insert(bucket.clone(), name.clone()) {
-            bail!("`{}` and `{other}` both use bucket `{bucket}`; give each scenario its own", path.display());
+            if setup.kms && spec.contains_key("kms_key") {
+                bail!("`{}`: `setup.kms` creates the key; leave `kms_key` out of the spec", path.display());
+            }
+            // Bucket names are global in S3 (and in LocalStack): one spec, one bucket.
+            let bucket = spec.get("bucket").and_then(toml::Value::as_str).unwrap_or_default().to_owned();
+            if let Some(other) = buckets.insert(bucket.clone(), name.clone()) {
+                bail!("`{}` and `{other}` both use bucket `{bucket}`; give each spec its own", path.display());
+            }
         }
         if filter.is_none_or(|f| name.contains(f)) {
             scenarios.push(scenario);
@@ -318,6 +414,49 @@ pub fn load_all(dir: &Path, filter: Option<&str>) -> anyhow::Result<Vec<Scenario
     Ok(scenarios)
 }
 
+/// An audit scenario has chains and no spec, its account numbers in range, and only `audit`
+/// steps; any other scenario has a spec and no `audit` step.
+fn check_shape(scenario: &Scenario) -> anyhow::Result<()> {
+    let audit_steps = scenario.steps.iter().filter(|s| matches!(s, Step::Audit { .. })).count();
+    let Some(audit) = &scenario.audit else {
+        anyhow::ensure!(scenario.chains.is_empty(), "`chains` need an `[audit]` table");
+        anyhow::ensure!(audit_steps == 0, "`do = \"audit\"` needs an `[audit]` table");
+        anyhow::ensure!(!scenario.spec.is_empty(), "the scenario has no `[spec]`");
+        return Ok(());
+    };
+    anyhow::ensure!(scenario.spec.is_empty(), "an audit scenario's specs are its chains'; remove `[spec]`");
+    anyhow::ensure!(audit_steps == scenario.steps.len(), "an audit scenario's steps are `do = \"audit\"` only");
+    for (what, count, least) in [
+        ("redshift_accounts", audit.redshift_accounts, 1),
+        ("s3_accounts", audit.s3_accounts, 1),
+        ("hop_accounts", audit.hop_accounts, 0),
+    ] {
+        anyhow::ensure!((least..=9).contains(&count), "`audit.{what}` is {count}, not {least} to 9");
+    }
+    for chain in &scenario.chains {
+        let numbers = [
+            ("redshift", Some(chain.redshift), audit.redshift_accounts),
+            ("s3", Some(chain.s3), audit.s3_accounts),
+            ("hop", chain.hop, audit.hop_accounts),
+        ];
+        for (what, number, count) in numbers {
+            if let Some(number) = number {
+                anyhow::ensure!(
+                    (1..=count).contains(&number),
+                    "chain `{}`: `{what} = {number}` is not one of the {count} accounts",
+                    chain.name
+                );
+            }
+        }
+        anyhow::ensure!(
+            chain.steps.iter().all(|s| !matches!(s, Step::Audit { .. })),
+            "chain `{}`: `do = \"audit\"` belongs in the scenario's steps",
+            chain.name
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,6 +466,19 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
         let scenarios = load_all(&dir, None).unwrap();
         assert!(scenarios.len() >= 10, "{} scenarios", scenarios.len());
+    }
+
+    #[test]
+    fn an_audit_chain_naming_an_account_the_scenario_lacks_is_refused() {
+        let dir = std::env::temp_dir().join(format!("redbridge-e2e-audit-shape-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = "description = \"x\"\nsteps = []\n[audit]\nredshift_accounts = 1\ns3_accounts = 1\nrole = \"r\"\n\
+                    policy = \"{}\"\norganization = \"{}\"\n[[chains]]\nname = \"c\"\nredshift = 2\ns3 = 1\n\
+                    spec = { bucket = \"rb-e2e-shape\", cluster = \"c\" }\n";
+        std::fs::write(dir.join("audit-shape.toml"), text).unwrap();
+        let error = format!("{:#}", load_all(&dir, None).unwrap_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(error.contains("audit-shape.toml") && error.contains("`redshift = 2`"), "{error}");
     }
 
     #[test]

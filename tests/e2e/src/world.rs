@@ -19,7 +19,7 @@ use redbridge_iam::KmsKeyArn;
 use redbridge_iam::policy::PolicyDocument;
 use serde_json::Value;
 
-use crate::scenario::{Fault, Scenario, Which};
+use crate::scenario::{Fault, Scenario, Setup, Which};
 
 /// Where the two services listen.
 #[derive(Debug, Clone)]
@@ -57,6 +57,10 @@ pub struct World {
     kms_in_spec: bool,
     /// The chain as the plan names it, refreshed after every spec change.
     pub chain: Vec<String>,
+    /// The serverless workgroup's id, once created.
+    pub workgroup_id: Option<String>,
+    /// More `{name}` placeholders (an audit scenario's accounts), replaced first.
+    pub placeholders: Vec<(String, String)>,
     /// Operator sessions that replace a profile's root credentials, by profile name.
     pub(crate) operators: BTreeMap<String, SessionKeys>,
     /// Counts the boundary policies and operator sessions created, so each gets a name of its own.
@@ -87,22 +91,27 @@ fn string(spec: &toml::Table, field: &str) -> Option<String> {
 impl World {
     /// Accounts `1NNNNNNNNNNN` (Redshift) and `2NNNNNNNNNNN` (bucket) for scenario `index`.
     pub fn new(scenario: &Scenario, index: usize, services: &Services, work: &Path) -> anyhow::Result<Self> {
-        let redshift_account = format!("1{index:011}");
-        let s3_account = format!("2{index:011}");
-        let hop_account = format!("3{index:011}");
-        let dir = work.join(&scenario.name);
+        let accounts = [format!("1{index:011}"), format!("2{index:011}"), format!("3{index:011}")];
+        Self::with_accounts(work.join(&scenario.name), &scenario.spec, &scenario.setup, accounts, services)
+    }
+
+    /// A world for `spec` in the given Redshift, bucket and hop accounts, writing into `dir`
+    /// (emptied first).
+    pub fn with_accounts(
+        dir: PathBuf,
+        spec: &toml::Table,
+        setup: &Setup,
+        [redshift_account, s3_account, hop_account]: [String; 3],
+        services: &Services,
+    ) -> anyhow::Result<Self> {
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
         }
         std::fs::create_dir_all(&dir)?;
-        let spec = scenario.spec.clone();
+        let spec = spec.clone();
         let region = string(&spec, "region").unwrap_or_else(|| "us-east-1".to_owned());
-        let bucket_region = scenario
-            .setup
-            .bucket_region
-            .clone()
-            .or_else(|| string(&spec, "bucket_region"))
-            .unwrap_or_else(|| region.clone());
+        let bucket_region =
+            setup.bucket_region.clone().or_else(|| string(&spec, "bucket_region")).unwrap_or_else(|| region.clone());
         let bucket = string(&spec, "bucket").context("the spec has no bucket")?;
         let target = match (string(&spec, "cluster"), string(&spec, "workgroup"), string(&spec, "namespace")) {
             (Some(id), None, None) => {
@@ -132,8 +141,10 @@ impl World {
             target,
             spec,
             kms_key: None,
-            kms_in_spec: scenario.setup.kms_in_spec,
+            kms_in_spec: setup.kms_in_spec,
             chain: Vec::new(),
+            workgroup_id: None,
+            placeholders: Vec::new(),
             operators: BTreeMap::new(),
             boundaries: std::sync::atomic::AtomicUsize::new(0),
             redshift_config,
@@ -159,21 +170,7 @@ impl World {
                 aws = self.services.aws,
             )
         };
-        // The AWS documentation and the AWS CLI name services in snake case (`redshift_data`);
-        // the Rust SDK lowercases the service id and puts a hyphen for the space
-        // (`redshift-data`; aws-runtime 1.10 `env_config::format_service_id_for_profile`), so a
-        // config that works for both names each service both ways.
-        let mut services = String::from("[services redbridge-emu]\n");
-        for key in [
-            "redshift",
-            "redshift_serverless",
-            "redshift-serverless",
-            "redshift_data",
-            "redshift-data",
-            "organizations",
-        ] {
-            services.push_str(&format!("{key} =\n  endpoint_url = {}\n", self.services.emu));
-        }
+        let services = services_section(&self.services.emu);
         let text = format!(
             "{}{}{services}",
             profile("redshift", &self.redshift_account, &self.region),
@@ -222,7 +219,8 @@ impl World {
 
     /// Replaces `{name}` placeholders.
     pub fn template(&self, text: &str) -> String {
-        let mut out = text
+        let mut out = self.placeholders.iter().fold(text.to_owned(), |text, (name, value)| text.replace(name, value));
+        out = out
             .replace("{redshift_account}", &self.redshift_account)
             .replace("{s3_account}", &self.s3_account)
             .replace("{hop_account}", &self.hop_account)
@@ -266,7 +264,7 @@ impl World {
     }
 
     /// The bucket (in its real region), its objects, the key, and the cluster or workgroup.
-    pub async fn set_up(&mut self, scenario: &Scenario) -> anyhow::Result<()> {
+    pub async fn set_up(&mut self, setup: &Setup, name: &str) -> anyhow::Result<()> {
         let s3 = self.raw_s3();
         let mut create = s3.create_bucket().bucket(&self.bucket);
         if self.bucket_region != "us-east-1" {
@@ -277,12 +275,12 @@ impl World {
             );
         }
         create.send().await.with_context(|| format!("creating bucket `{}`", self.bucket))?;
-        for (key, body) in &scenario.setup.objects {
+        for (key, body) in &setup.objects {
             self.s3().put_object(&self.bucket, &self.template(key), body.clone().into_bytes()).await?;
         }
-        if scenario.setup.kms {
+        if setup.kms {
             let kms = aws_sdk_kms::Client::new(&self.s3_config);
-            let key = kms.create_key().description(format!("redbridge e2e {}", scenario.name)).send().await?;
+            let key = kms.create_key().description(format!("redbridge e2e {name}")).send().await?;
             self.kms_key =
                 Some(key.key_metadata().and_then(|m| m.arn()).context("KMS returned no key ARN")?.to_owned());
         }
@@ -302,7 +300,9 @@ impl World {
             Target::Serverless { workgroup, namespace } => {
                 let serverless = aws_sdk_redshiftserverless::Client::new(&emu);
                 serverless.create_namespace().namespace_name(namespace).send().await?;
-                serverless.create_workgroup().workgroup_name(workgroup).namespace_name(namespace).send().await?;
+                let created =
+                    serverless.create_workgroup().workgroup_name(workgroup).namespace_name(namespace).send().await?;
+                self.workgroup_id = created.workgroup().and_then(|w| w.workgroup_id()).map(str::to_owned);
             }
         }
         self.write_spec()
@@ -427,6 +427,13 @@ impl World {
                 Ok(format!("put a bucket policy on `{}`", self.bucket))
             }
             Fault::Boundary { role, document } => self.put_boundary(*role, document).await,
+            Fault::Policy { role, name, document } => {
+                let (account, role_name) = self.role(*role)?;
+                let document =
+                    PolicyDocument::from_json(&self.template(document)).map_err(|e| anyhow::anyhow!("{e}"))?;
+                self.iam(&account).put_role_policy(&role_name, name, &document).await?;
+                Ok(format!("put the inline policy `{name}` on `{role_name}`"))
+            }
             Fault::PutObject { key, body } => {
                 let key = self.template(key);
                 self.s3().put_object(&self.bucket, &key, body.clone().into_bytes()).await?;
@@ -524,6 +531,22 @@ impl World {
         }
         bail!("`{sql}` did not end within 12 s")
     }
+}
+
+/// The AWS config section `[services redbridge-emu]` that a profile's `services = redbridge-emu`
+/// names: Redshift, Redshift Serverless, the Data API and Organizations go to the emulator.
+pub(crate) fn services_section(emu: &str) -> String {
+    // The AWS documentation and the AWS CLI name services in snake case (`redshift_data`);
+    // the Rust SDK lowercases the service id and puts a hyphen for the space
+    // (`redshift-data`; aws-runtime 1.10 `env_config::format_service_id_for_profile`), so a
+    // config that works for both names each service both ways.
+    let mut services = String::from("[services redbridge-emu]\n");
+    for key in
+        ["redshift", "redshift_serverless", "redshift-serverless", "redshift_data", "redshift-data", "organizations"]
+    {
+        services.push_str(&format!("{key} =\n  endpoint_url = {emu}\n"));
+    }
+    services
 }
 
 /// Removes `item` from a string or an array of strings (a string becomes an empty array).

@@ -1,7 +1,9 @@
 //! Runs scenarios with the real `redbridge` binary against LocalStack and the emulator, and
 //! prints the summary table. Deploying the exported templates, scripts and Terraform with the
-//! AWS CLI and `terraform` is in `deploy.rs`.
+//! AWS CLI and `terraform` is in `deploy.rs`; audit scenarios (many accounts, one organization,
+//! `redbridge audit` compared with an expected document) are in `audit.rs`.
 
+mod audit;
 mod deploy;
 mod governance;
 
@@ -72,8 +74,11 @@ pub fn table(outcomes: &[Outcome]) -> String {
 }
 
 async fn run_one(scenario: &Scenario, index: usize, settings: &Settings, done: &mut usize) -> anyhow::Result<()> {
+    if scenario.audit.is_some() {
+        return audit::run(scenario, index, settings, done).await;
+    }
     let mut world = World::new(scenario, index, &settings.services, &settings.work)?;
-    world.set_up(scenario).await.context("setting up")?;
+    world.set_up(&scenario.setup, &scenario.name).await.context("setting up")?;
     refresh_chain(&mut world, settings)?;
     let mut runner = Runner { world, settings, calls: 0 };
     for step in &scenario.steps {
@@ -134,18 +139,7 @@ impl Runner<'_> {
 
     /// The scenario's AWS config and nothing from the caller's AWS environment.
     fn environment(&self, command: &mut Command) {
-        for (key, _) in std::env::vars_os() {
-            if key.to_str().is_some_and(|k| k.starts_with("AWS_")) {
-                command.env_remove(key);
-            }
-        }
-        command
-            .env("AWS_CONFIG_FILE", self.world.aws_config())
-            .env("AWS_SHARED_CREDENTIALS_FILE", self.world.dir.join("credentials"))
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("NO_COLOR", "1")
-            .env("REDBRIDGE_LOG", "debug")
-            .stdin(Stdio::null());
+        environment(command, &self.world.dir);
     }
 
     fn with_spec(&self, command: &str) -> Vec<String> {
@@ -327,6 +321,7 @@ impl Runner<'_> {
                 tokio::time::sleep(Duration::from_secs(*seconds)).await;
                 Ok(format!("slept {seconds}s"))
             }
+            Step::Audit { .. } => bail!("`do = \"audit\"` runs in an audit scenario's steps only"),
         }
     }
 
@@ -502,6 +497,23 @@ impl Runner<'_> {
     }
 }
 
+/// The AWS config and credentials files of `dir` (`config`, `credentials`) and nothing from the
+/// caller's AWS environment.
+fn environment(command: &mut Command, dir: &Path) {
+    for (key, _) in std::env::vars_os() {
+        if key.to_str().is_some_and(|k| k.starts_with("AWS_")) {
+            command.env_remove(key);
+        }
+    }
+    command
+        .env("AWS_CONFIG_FILE", dir.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1")
+        .env("REDBRIDGE_LOG", "debug")
+        .stdin(Stdio::null());
+}
+
 /// The `redbridge` binary next to this one.
 pub fn sibling_binary(name: &str) -> anyhow::Result<PathBuf> {
     let me = std::env::current_exe()?;
@@ -523,7 +535,7 @@ pub fn fresh_dir(path: &Path) -> anyhow::Result<()> {
 /// and `test` in their text form, each command shown before it runs.
 pub async fn demo(scenario: &Scenario, settings: &Settings) -> anyhow::Result<()> {
     let mut world = World::new(scenario, 90, &settings.services, &settings.work)?;
-    world.set_up(scenario).await.context("setting up")?;
+    world.set_up(&scenario.setup, &scenario.name).await.context("setting up")?;
     refresh_chain(&mut world, settings)?;
     println!(
         "# {}\n# accounts: Redshift {}, bucket {}; spec: {}",
