@@ -45,7 +45,33 @@ impl SdkConnector {
     }
 }
 
-impl Connect for SdkConnector {
+impl ConfigSource for SdkConnector {
+    fn config_for(&self, credentials: &Credentials, region: Option<&Region>) -> SdkConfig {
+        self.config(credentials, region.unwrap_or(&self.region))
+    }
+
+    /// Emulators need path-style addressing.
+    fn path_style(&self, _config: &SdkConfig) -> bool {
+        true
+    }
+
+    fn default_region(&self) -> Region {
+        self.region.clone()
+    }
+}
+
+/// Where SDK ports get their configuration: the one thing [`SdkConnector`] and
+/// [`super::ProfileConnector`] differ in; every port is built from it the same way.
+pub trait ConfigSource: Send + Sync + 'static {
+    /// The configuration for `credentials` in `region` (`None`: the source's default region).
+    fn config_for(&self, credentials: &Credentials, region: Option<&Region>) -> SdkConfig;
+    /// Whether S3 uses path-style addressing with `config`.
+    fn path_style(&self, config: &SdkConfig) -> bool;
+    /// The region used when a call names none.
+    fn default_region(&self) -> Region;
+}
+
+impl<T: ConfigSource> Connect for T {
     type Iam = SdkIam;
     type Sts = SdkSts;
     type Kms = SdkKms;
@@ -55,34 +81,36 @@ impl Connect for SdkConnector {
     type Organizations = SdkOrganizations;
 
     fn iam(&self, credentials: &Credentials) -> SdkIam {
-        SdkIam::from_conf(&self.config(credentials, &self.region))
+        SdkIam::from_conf(&self.config_for(credentials, None))
     }
 
     fn sts(&self, credentials: &Credentials) -> SdkSts {
-        SdkSts::from_conf(&self.config(credentials, &self.region))
+        SdkSts::from_conf(&self.config_for(credentials, None))
     }
 
     fn kms(&self, credentials: &Credentials, region: &Region) -> SdkKms {
-        SdkKms::from_conf(&self.config(credentials, region))
+        SdkKms::from_conf(&self.config_for(credentials, Some(region)))
     }
 
     fn s3(&self, credentials: &Credentials, region: &Region) -> SdkS3 {
-        SdkS3::from_conf(&self.config(credentials, region), true)
+        let config = self.config_for(credentials, Some(region));
+        let path_style = self.path_style(&config);
+        SdkS3::from_conf(&config, path_style)
     }
 
     fn redshift(&self, credentials: &Credentials, region: &Region) -> SdkRedshift {
-        SdkRedshift::from_conf(&self.config(credentials, region))
+        SdkRedshift::from_conf(&self.config_for(credentials, Some(region)))
     }
 
     fn serverless(&self, credentials: &Credentials, region: &Region) -> SdkRedshiftServerless {
-        SdkRedshiftServerless::from_conf(&self.config(credentials, region))
+        SdkRedshiftServerless::from_conf(&self.config_for(credentials, Some(region)))
     }
 
     fn organizations(&self, credentials: &Credentials) -> SdkOrganizations {
-        SdkOrganizations::from_conf(&self.config(credentials, &self.region))
+        SdkOrganizations::from_conf(&self.config_for(credentials, None))
     }
 
     fn default_region(&self) -> Region {
-        self.region.clone()
+        ConfigSource::default_region(self)
     }
 }

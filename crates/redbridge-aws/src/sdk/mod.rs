@@ -56,7 +56,7 @@ mod s3;
 mod serverless;
 mod sts;
 
-pub use connect::SdkConnector;
+pub use connect::{ConfigSource, SdkConnector};
 pub use data::SdkRedshiftData;
 pub use iam::SdkIam;
 pub use kms::SdkKms;

@@ -8,9 +8,9 @@ use aws_config::SdkConfig;
 use aws_types::sdk_config::SharedCredentialsProvider;
 use redbridge_iam::{AccountId, Region};
 
-use super::{SdkIam, SdkKms, SdkOrganizations, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
+use super::connect::ConfigSource;
 use crate::config::{in_region, s3_endpoint_overridden};
-use crate::ports::{Connect, Credentials};
+use crate::ports::Credentials;
 
 /// The region used when the base configuration names none.
 const FALLBACK_REGION: &str = "us-east-1";
@@ -60,43 +60,14 @@ impl ProfileConnector {
     }
 }
 
-impl Connect for ProfileConnector {
-    type Iam = SdkIam;
-    type Sts = SdkSts;
-    type Kms = SdkKms;
-    type S3 = SdkS3;
-    type Redshift = SdkRedshift;
-    type Serverless = SdkRedshiftServerless;
-    type Organizations = SdkOrganizations;
-
-    fn iam(&self, credentials: &Credentials) -> SdkIam {
-        SdkIam::from_conf(&self.config(credentials, None))
+impl ConfigSource for ProfileConnector {
+    fn config_for(&self, credentials: &Credentials, region: Option<&Region>) -> SdkConfig {
+        self.config(credentials, region)
     }
 
-    fn sts(&self, credentials: &Credentials) -> SdkSts {
-        SdkSts::from_conf(&self.config(credentials, None))
-    }
-
-    fn kms(&self, credentials: &Credentials, region: &Region) -> SdkKms {
-        SdkKms::from_conf(&self.config(credentials, Some(region)))
-    }
-
-    fn s3(&self, credentials: &Credentials, region: &Region) -> SdkS3 {
-        let config = self.config(credentials, Some(region));
-        let path_style = s3_endpoint_overridden(&config);
-        SdkS3::from_conf(&config, path_style)
-    }
-
-    fn redshift(&self, credentials: &Credentials, region: &Region) -> SdkRedshift {
-        SdkRedshift::from_conf(&self.config(credentials, Some(region)))
-    }
-
-    fn serverless(&self, credentials: &Credentials, region: &Region) -> SdkRedshiftServerless {
-        SdkRedshiftServerless::from_conf(&self.config(credentials, Some(region)))
-    }
-
-    fn organizations(&self, credentials: &Credentials) -> SdkOrganizations {
-        SdkOrganizations::from_conf(&self.config(credentials, None))
+    /// Path-style when S3's endpoint is overridden (an emulator), virtual-hosted otherwise.
+    fn path_style(&self, config: &SdkConfig) -> bool {
+        s3_endpoint_overridden(config)
     }
 
     /// The base configuration's region, `us-east-1` when it names none (or one that is not a
