@@ -3,7 +3,7 @@
 //!
 //! The reader in `redbridge-aws` fills an [`AuditWorld`] (following the grants [`reach`]
 //! finds); [`audit`] walks the same grants over it without I/O: from each attached role, every
-//! `sts:AssumeRole` grant hop by hop (at most [`MAX_ROLES`](crate::chain::MAX_ROLES) roles, no
+//! `sts:AssumeRole` grant hop by hop (at most [`MAX_ROLES`] roles, no
 //! role twice), and at every role that is granted objects of a bucket, a chain. Each chain
 //! becomes a spec and a snapshot, so doctor judges it exactly as `redbridge doctor` would judge
 //! that setup; [`breadth`] adds what is wider than it needs to be.
