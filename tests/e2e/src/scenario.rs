@@ -59,8 +59,10 @@ pub struct AuditSetup {
     /// The audit role created in every account but the management account, trusting the
     /// management account.
     pub role: String,
-    /// The audit role's inline policy (templated JSON).
-    pub policy: String,
+    /// The audit role's inline policy (templated JSON); absent: the policy `redbridge audit
+    /// --print-policy` publishes, so the scenario proves that policy is enough.
+    #[serde(default)]
+    pub policy: Option<String>,
     /// Another inline policy for the audit role of some accounts: account (templated) → JSON.
     #[serde(default)]
     pub policy_for: BTreeMap<String, String>,

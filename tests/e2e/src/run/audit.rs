@@ -110,7 +110,8 @@ fn account_of(placeholders: &[(String, String)], name: &str) -> anyhow::Result<S
 }
 
 /// The audit role in every account but the management account: trusting the management
-/// account, with `audit.policy` (or the account's `audit.policy_for`) as its inline policy.
+/// account, with the account's `audit.policy_for`, else `audit.policy`, else the policy
+/// `redbridge audit --print-policy` publishes, as its inline policy.
 async fn create_audit_roles(
     audit: &AuditSetup,
     placeholders: &[(String, String)],
@@ -122,14 +123,14 @@ async fn create_audit_roles(
         "Statement": [{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{management}:root")}, "Action": "sts:AssumeRole"}],
     });
     let trust: PolicyDocument = serde_json::from_value(trust)?;
+    let published = redbridge_core::audit::audit_policy(redbridge_iam::Partition::Aws, None);
     for (name, account) in placeholders.iter().filter(|(n, _)| n.contains("_account_")) {
-        let text = audit
-            .policy_for
-            .iter()
-            .find(|(key, _)| replace_all(placeholders, key) == *account)
-            .map_or(&audit.policy, |(_, policy)| policy);
-        let policy = PolicyDocument::from_json(&replace_all(placeholders, text))
-            .map_err(|e| anyhow::anyhow!("the audit role's policy for {name}: {e}"))?;
+        let text = audit.policy_for.iter().find(|(key, _)| replace_all(placeholders, key) == *account).map(|(_, p)| p);
+        let policy = match text.or(audit.policy.as_ref()) {
+            Some(text) => PolicyDocument::from_json(&replace_all(placeholders, text))
+                .map_err(|e| anyhow::anyhow!("the audit role's policy for {name}: {e}"))?,
+            None => published.clone(),
+        };
         let iam = SdkIam::from_conf(&sdk_config(account, "us-east-1", &settings.services.aws));
         let arn = RoleArn::parse(&format!("arn:aws:iam::{account}:role/{}", audit.role))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
