@@ -461,7 +461,9 @@ impl<C: Connect> Reader<'_, C> {
                         let s3 = self.connect.s3(&credentials, &self.connect.default_region());
                         match self.tally.call(|| s3.bucket_region(&name)).await {
                             Ok(region) => {
-                                read_bucket(&self.connect.s3(&credentials, &region), &name, &self.tally).await.0
+                                read_bucket(&self.connect.s3(&credentials, &region), &name, Some(&region), &self.tally)
+                                    .await
+                                    .0
                             }
                             Err(crate::AwsError::NotFound { .. }) => Known::Absent,
                             Err(error) => Known::unknown(reason(&format!("bucket `{name}`"), &error)),

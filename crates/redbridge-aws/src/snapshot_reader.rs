@@ -35,7 +35,7 @@ use redbridge_core::doctor::{
 };
 use redbridge_core::spec::Target;
 use redbridge_iam::policy::PolicyDocument;
-use redbridge_iam::{AccountId, KmsKeyArn, RoleArn};
+use redbridge_iam::{AccountId, KmsKeyArn, Region, RoleArn};
 use serde::Serialize;
 
 pub(crate) mod organization;
@@ -193,7 +193,7 @@ where
     }));
     let bucket = async {
         match s3 {
-            Some(s3) => read_bucket(s3, spec.bucket.as_str(), tally).await,
+            Some(s3) => read_bucket(s3, spec.bucket.as_str(), None, tally).await,
             None => (Known::unknown(no_profile(spec.s3_account)), 0),
         }
     };
@@ -486,9 +486,22 @@ pub(crate) async fn read_key<K: Kms>(kms: &K, key: &KmsKeyArn, tally: &Tally) ->
     }
 }
 
-pub(crate) async fn read_bucket<B: S3>(s3: &B, bucket: &str, tally: &Tally) -> Deep<Known<BucketState>> {
+/// Reads a bucket as doctor does: its region (unless the caller already read it), policy,
+/// ownership and default encryption, at once.
+pub(crate) async fn read_bucket<B: S3>(
+    s3: &B,
+    bucket: &str,
+    known_region: Option<&Region>,
+    tally: &Tally,
+) -> Deep<Known<BucketState>> {
+    let region = async {
+        match known_region {
+            Some(region) => Ok(region.clone()),
+            None => tally.call(|| s3.bucket_region(bucket)).await,
+        }
+    };
     let (region, policy, ownership, encryption) = tokio::join!(
-        tally.call(|| s3.bucket_region(bucket)),
+        region,
         tally.call(|| s3.bucket_policy(bucket)),
         tally.call(|| s3.object_ownership(bucket)),
         tally.call(|| s3.default_encryption(bucket))

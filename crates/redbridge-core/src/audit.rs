@@ -28,7 +28,7 @@ pub use report::{AuditAccount, AuditChain, AuditReport, AuditSummary, ChainFindi
 pub use world::{AccountRead, AuditWorld, BucketRead, RedshiftTarget, TargetKind};
 
 use crate::chain::{MAX_ROLES, RoleChain};
-use crate::doctor::{Known, RedshiftState, RoleState, Severity, Snapshot, Verdict, analyze};
+use crate::doctor::{Hop, Known, RedshiftState, RoleState, Severity, Snapshot, Verdict, analyze};
 use crate::plan::Plan;
 use crate::spec::{Access, RawSpec, Spec};
 
@@ -380,6 +380,7 @@ impl Walk<'_> {
                 hop: f.hop.label(),
                 message: f.message.clone(),
                 fix: f.fix.to_text(),
+                link: link_of(&f.hop, path),
             })
             .collect();
         chain
@@ -496,6 +497,17 @@ impl Walk<'_> {
             }
         }
         snapshot
+    }
+}
+
+/// The link of `path` a doctor hop is about (see [`ChainFinding::link`]).
+fn link_of(hop: &Hop, path: &[RoleArn]) -> usize {
+    match hop {
+        Hop::Attachment | Hop::Service { .. } => 0,
+        Hop::Role { to, .. } => path.iter().position(|r| r.to_string() == *to).unwrap_or(path.len()),
+        Hop::S3 { .. } | Hop::Kms { .. } | Hop::Statement | Hop::Organization { .. } | Hop::UserStatement { .. } => {
+            path.len()
+        }
     }
 }
 

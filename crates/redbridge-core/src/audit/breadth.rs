@@ -8,6 +8,7 @@
 //! for COPY and UNLOAD is the object actions on the prefixes used
 //! (<https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-access-permissions.html>).
 
+use redbridge_iam::AccountId;
 use redbridge_iam::policy::{ActionBlock, Effect, PrincipalBlock, ResourceBlock};
 use serde::Serialize;
 
@@ -108,7 +109,7 @@ fn trust_breadth(arn: &str, role: &RoleState, previous: Option<&str>, out: &mut 
             continue;
         };
         let wide: Vec<&String> =
-            principal.aws.iter().filter(|p| *p == "*" || p.ends_with(":root") || is_account_id(p)).collect();
+            principal.aws.iter().filter(|p| *p == "*" || p.ends_with(":root") || AccountId::parse(p).is_ok()).collect();
         if principal.any || !wide.is_empty() {
             let who = if principal.any { "`*`".to_owned() } else { format!("`{}`", wide[0]) };
             out.push(Breadth {
@@ -130,10 +131,6 @@ fn trust_breadth(arn: &str, role: &RoleState, previous: Option<&str>, out: &mut 
             });
         }
     }
-}
-
-fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn s3_breadth(arn: &str, role: &RoleState, grant: &BucketGrant, out: &mut Vec<Breadth>) {

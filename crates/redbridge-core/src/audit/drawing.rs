@@ -30,21 +30,6 @@ fn start_id(chain: &AuditChain) -> String {
     format!("redshift:{}:{}:{}", start.account, start.region, start.label())
 }
 
-/// Which edge of the chain (0: Redshift → first role; i: role i-1 → role i; roles.len(): last
-/// role → bucket) a doctor hop label is about.
-fn edge_of(chain: &AuditChain, hop: &str) -> usize {
-    let roles = &chain.roles;
-    if hop == "attachment" || roles.first().is_some_and(|r| hop == format!("Redshift → {}", short(r))) {
-        return 0;
-    }
-    for (i, pair) in roles.windows(2).enumerate() {
-        if hop == format!("{} → {}", short(&pair[0]), short(&pair[1])) {
-            return i + 1;
-        }
-    }
-    roles.len()
-}
-
 /// One chain's edges as (from, to, label), the bucket edge last (absent when the chain has no
 /// bucket).
 fn chain_edges(chain: &AuditChain) -> Vec<(String, String, String)> {
@@ -76,7 +61,7 @@ fn judged_edges(chain: &AuditChain) -> Vec<(EdgeStatus, Vec<String>)> {
     let mut edges = vec![(base, Vec::new()); count];
     let last = count.saturating_sub(1);
     for finding in &chain.findings {
-        let index = edge_of(chain, &finding.hop).min(last);
+        let index = finding.link.min(last);
         let status = match finding.severity {
             crate::doctor::Severity::Error => EdgeStatus::Broken,
             crate::doctor::Severity::Unknown => EdgeStatus::Unknown,

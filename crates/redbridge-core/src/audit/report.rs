@@ -111,6 +111,11 @@ pub struct ChainFinding {
     pub message: String,
     /// How to fix it, in words (statements to add included).
     pub fix: String,
+    /// The link of the chain it is about, for drawing: 0 Redshift → the first role, `i` role
+    /// `i - 1` → role `i`, the number of roles for the last role → the bucket (and everything
+    /// about the bucket, key, statement or organization).
+    #[serde(skip)]
+    pub link: usize,
 }
 
 /// One chain: a cluster or workgroup, the roles in hop order, and a bucket prefix.
