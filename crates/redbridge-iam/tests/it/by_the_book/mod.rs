@@ -5,6 +5,7 @@
 //! checklist of pages read is `docs/iam-checklist.md`.
 
 mod conditions;
+mod elements;
 mod evaluation;
 mod not_principal;
 mod principal;
