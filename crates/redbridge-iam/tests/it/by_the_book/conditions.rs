@@ -192,3 +192,24 @@ fn aws_username_is_the_callers_user_name() {
     assert_eq!(outcome(&read("arn:aws:s3:::home/Shirley/a", resource, Value::Null, json!({}))), "allowed");
     assert_eq!(outcome(&read("arn:aws:s3:::home/Zhang/a", resource, Value::Null, json!({}))), "implicit_deny");
 }
+
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html>
+/// > "If your policy has multiple condition operators or multiple keys attached to a single
+/// > condition operator, the conditions are evaluated using a logical AND. If a single condition
+/// > operator includes multiple values for one key, that condition operator is evaluated using a
+/// > logical OR."
+#[test]
+fn keys_and_operators_are_anded_and_values_are_ored() {
+    let condition = json!({
+        "StringEquals": { "aws:PrincipalTag/team": ["data", "web"], "aws:PrincipalTag/stage": "prod" },
+        "Bool": { "aws:SecureTransport": "true" }
+    });
+    let all = json!({ "aws:PrincipalTag/team": "web", "aws:PrincipalTag/stage": "prod", "aws:SecureTransport": true });
+    assert_eq!(when(condition.clone(), all.clone()), "allowed");
+    let mut wrong_stage = all.clone();
+    wrong_stage["aws:PrincipalTag/stage"] = json!("dev");
+    assert_eq!(when(condition.clone(), wrong_stage), "implicit_deny");
+    let mut plain = all;
+    plain["aws:SecureTransport"] = json!(false);
+    assert_eq!(when(condition, plain), "implicit_deny");
+}

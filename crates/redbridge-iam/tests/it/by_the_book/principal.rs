@@ -122,3 +122,22 @@ fn canonical_user_and_federated_principals_name_no_iam_caller() {
     assert_eq!(outcome(&read(caller, json!({ "CanonicalUser": canonical }))), "implicit_deny");
     assert_eq!(outcome(&read(caller, json!({ "Federated": "cognito-identity.amazonaws.com" }))), "implicit_deny");
 }
+
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>
+/// > "When you use this key, the role session principal is granted the permissions based on the ARN
+/// > of role that was assumed, and not the ARN of the resulting session."
+#[test]
+fn aws_principal_arn_of_a_session_is_its_roles_arn() {
+    let caller = "arn:aws:sts::222222222222:assumed-role/Loader/etl";
+    let bucket = policy(json!({
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": OBJECT,
+        "Condition": { "ArnEquals": { "aws:PrincipalArn": "arn:aws:iam::222222222222:role/Loader" } }
+    }));
+    let case = with(read(caller, json!("*")), "resource_policy", bucket.clone());
+    assert_eq!(outcome(&case), "allowed");
+    let other = with(read("arn:aws:sts::222222222222:assumed-role/Other/etl", json!("*")), "resource_policy", bucket);
+    assert_eq!(outcome(&other), "implicit_deny");
+}
