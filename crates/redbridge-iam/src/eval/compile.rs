@@ -129,6 +129,8 @@ struct PrincipalMatcher {
     sessions: Vec<String>,
     other_arns: Vec<String>,
     services: Vec<String>,
+    /// Unique ids (`AIDA…`, `AROA…`) left by deleted users and roles: they match no caller.
+    unique_ids: Vec<String>,
 }
 
 impl PrincipalMatcher {
@@ -143,6 +145,15 @@ impl PrincipalMatcher {
                 out.aws_everyone = true;
             } else if entry.len() == 12 && entry.bytes().all(|b| b.is_ascii_digit()) {
                 out.accounts.push(AccountId::parse(entry).map_err(|e| e.to_string())?);
+            } else if is_unique_id(entry) {
+                // A saved trust policy shows a deleted user's or role's unique id: it names
+                // nobody now, not even a new user or role of the same name.
+                out.unique_ids.push(entry.clone());
+            } else if entry.contains('*') || entry.contains('?') {
+                return Err(format!(
+                    "`AWS` principal `{entry}`: a principal cannot use a wildcard to match part of a name or ARN; \
+                     use `*` alone or a condition on `aws:PrincipalArn`"
+                ));
             } else if let Ok(arn) = Arn::parse(entry) {
                 let Some(account) = arn.account_id() else {
                     return Err(format!("`AWS` principal `{entry}` has no account id"));
@@ -212,13 +223,49 @@ impl PrincipalMatcher {
         best
     }
 
-    /// Whether the statement applies to the caller, and how it grants.
-    fn applies(&self, principal: &RequestPrincipal) -> Option<Grant> {
-        match (self.negated, self.grant(principal)) {
-            (false, grant) => grant,
-            (true, Some(_)) => None,
-            (true, None) => Some(Grant::Exact),
+    /// Whether `NotPrincipal` spares the caller: every entity AWS may validate for it is named.
+    ///
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>:
+    /// AWS "might validate the account first and then the user", and for a role session "the
+    /// account first, then the role, and then the assumed-role user"; an entity left out may be
+    /// denied. So a user is spared only when its ARN and its account are named, a role session
+    /// only when its session ARN, its role ARN and its account are.
+    fn spares(&self, principal: &RequestPrincipal) -> bool {
+        if self.everyone {
+            return true;
         }
+        if let RequestPrincipal::Service(name) = principal {
+            return self.services.iter().any(|s| s == name);
+        }
+        if self.aws_everyone {
+            return true;
+        }
+        let account_named = principal.account().is_some_and(|a| self.accounts.contains(&a));
+        let role_named = |account: &AccountId, name: &str| self.roles.iter().any(|(a, n)| a == account && n == name);
+        account_named
+            && match principal {
+                RequestPrincipal::Root { .. } => true,
+                RequestPrincipal::User { arn, .. } => self.users.iter().any(|u| u == arn),
+                RequestPrincipal::FederatedUser { arn, .. } => self.other_arns.iter().any(|u| u == arn),
+                RequestPrincipal::Role { account, name, .. } => role_named(account, name),
+                RequestPrincipal::AssumedRole { arn, account, role_name, .. } => {
+                    self.sessions.iter().any(|s| s == arn) && role_named(account, role_name)
+                }
+                RequestPrincipal::Service(_) => false,
+            }
+    }
+
+    /// Whether the statement applies to the caller, and how it grants; `bounded`: the caller
+    /// has a permissions boundary, which no `NotPrincipal` spares.
+    fn applies(&self, principal: &RequestPrincipal, bounded: bool) -> Option<Grant> {
+        if !self.negated {
+            return self.grant(principal);
+        }
+        // "The NotPrincipal element with a Deny effect will always deny any IAM principal that
+        // has a permissions boundary policy attached, regardless of the values specified in the
+        // NotPrincipal element." (only `Deny` statements may carry `NotPrincipal`)
+        let boundary_applies = bounded && !principal.is_service();
+        (boundary_applies || !self.spares(principal)).then_some(Grant::Exact)
     }
 }
 
@@ -239,7 +286,8 @@ pub(crate) struct CompiledStatement {
 
 impl CompiledStatement {
     /// Whether the statement applies to the request; for statements with principals, how it grants.
-    pub(crate) fn applies(&self, request: &Request) -> Option<Grant> {
+    /// `bounded`: the caller has a permissions boundary (see [`PrincipalMatcher::applies`]).
+    pub(crate) fn applies(&self, request: &Request, bounded: bool) -> Option<Grant> {
         let action = request.action_lower();
         let action_hit = self.actions.iter().any(|p| p.matches(action, &NoVariables));
         if action_hit == self.not_action {
@@ -253,10 +301,15 @@ impl CompiledStatement {
             }
         }
         let grant = match &self.principal {
-            Some(p) => p.applies(request.principal())?,
+            Some(p) => p.applies(request.principal(), bounded)?,
             None => Grant::Exact,
         };
         if self.conditions.iter().all(|c| c.holds(request)) { Some(grant) } else { None }
+    }
+
+    /// Whether the statement names its principals with `NotPrincipal`.
+    pub(crate) fn has_not_principal(&self) -> bool {
+        self.principal.as_ref().is_some_and(|p| p.negated)
     }
 
     /// The outcome of every condition, for explanations.
@@ -314,6 +367,11 @@ fn compile_statement(
     variables: bool,
 ) -> Result<CompiledStatement, String> {
     let principal = match (&statement.principal, kind.has_principals()) {
+        (Some(PrincipalBlock::NotPrincipal(_)), true) if statement.effect == Effect::Allow => {
+            return Err("`NotPrincipal` with `Allow` is not supported; `NotPrincipal` must be used with `Deny` \
+                 (grant with `Principal` and a condition on `aws:PrincipalArn`)"
+                .to_owned());
+        }
         (Some(block), true) => Some(PrincipalMatcher::compile(block)?),
         (None, true) => return Err(format!("a {kind} statement needs `Principal` or `NotPrincipal`")),
         (Some(_), false) => return Err(format!("`Principal` is not allowed in a {kind}")),
@@ -359,4 +417,12 @@ fn compile_statement(
         resources,
         conditions,
     })
+}
+
+/// Whether `text` is an IAM unique id of a user (`AIDA…`) or a role (`AROA…`), as a saved policy
+/// shows a principal whose user or role was deleted.
+fn is_unique_id(text: &str) -> bool {
+    (text.starts_with("AIDA") || text.starts_with("AROA"))
+        && text.len() >= 16
+        && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }

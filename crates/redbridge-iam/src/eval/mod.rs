@@ -313,15 +313,21 @@ pub fn matches_wildcard(pattern: &str, text: &str, ignore_case: bool) -> bool {
     }
 }
 
+/// Whether the request is judged by a role trust policy (`sts:AssumeRole*`, `sts:TagSession`, … on a role).
+fn is_role_trust(request: &Request) -> bool {
+    let resource = request.resource();
+    request.action_lower().starts_with("sts:")
+        && resource.starts_with("arn:")
+        && resource.contains(":iam::")
+        && resource.contains(":role/")
+}
+
 /// Whether the resource policy must allow whatever the identity policies say: role trust
-/// policies (`sts:AssumeRole*`, `sts:TagSession`, … on a role) and KMS key policies.
+/// policies and KMS key policies.
 fn resource_policy_required(request: &Request) -> bool {
     let action = request.action_lower();
     let resource = request.resource();
-    (action.starts_with("sts:")
-        && resource.starts_with("arn:")
-        && resource.contains(":iam::")
-        && resource.contains(":role/"))
+    is_role_trust(request)
         || (action.starts_with("kms:")
             && resource.starts_with("arn:")
             && resource.contains(":kms:")
@@ -332,12 +338,13 @@ fn resource_policy_required(request: &Request) -> bool {
 fn scan(
     policy: &CompiledPolicy,
     request: &Request,
+    bounded: bool,
     denies: &mut Vec<StatementRef>,
     allows: &mut Vec<StatementRef>,
 ) -> Option<Grant> {
     let mut best: Option<Grant> = None;
     for statement in &policy.statements {
-        if let Some(grant) = statement.applies(request) {
+        if let Some(grant) = statement.applies(request, bounded) {
             match statement.effect {
                 crate::policy::Effect::Deny => denies.push(policy.reference(statement)),
                 crate::policy::Effect::Allow => {
@@ -371,6 +378,21 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
         _ => false,
     };
     let is_root = matches!(principal, RequestPrincipal::Root { .. });
+    let bounded = policies.boundary.is_some();
+    if let Some(trust) = policies.resource.as_ref().filter(|_| is_role_trust(request)) {
+        // "You cannot use the NotPrincipal element in an IAM identity-based policy nor in an IAM
+        // role trust policy." (reference_policies_elements_notprincipal.html)
+        if let Some(statement) = trust.statements.iter().find(|s| s.has_not_principal()) {
+            return Err(EvalError::Policy {
+                location: trust.location,
+                statement: statement.index,
+                sid: statement.sid.as_deref().map(str::to_owned),
+                message:
+                    "`NotPrincipal` cannot be used in a role trust policy; name the trusted principals with `Principal`"
+                        .to_owned(),
+            });
+        }
+    }
 
     let mut denies = Vec::new();
     let mut scp_allows = Vec::new();
@@ -386,7 +408,7 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
         for (level, policies) in policies.scps.iter().enumerate() {
             let before = scp_allows.len();
             for policy in policies {
-                scan(policy, request, &mut denies, &mut scp_allows);
+                scan(policy, request, bounded, &mut denies, &mut scp_allows);
             }
             if scp_allows.len() == before && scp_missing.is_none() {
                 scp_missing = Some(level);
@@ -397,26 +419,26 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
     for (level, policies) in policies.rcps.iter().enumerate() {
         let before = rcp_allows.len();
         for policy in policies {
-            scan(policy, request, &mut denies, &mut rcp_allows);
+            scan(policy, request, bounded, &mut denies, &mut rcp_allows);
         }
         if rcp_allows.len() == before && rcp_missing.is_none() {
             rcp_missing = Some(level);
         }
     }
-    let grant = policies.resource.as_ref().and_then(|p| scan(p, request, &mut denies, &mut resource_allows));
+    let grant = policies.resource.as_ref().and_then(|p| scan(p, request, bounded, &mut denies, &mut resource_allows));
     let (mut boundary_ok, mut session_ok, mut identity_ok) = (true, true, is_root);
     if !is_service {
         if let Some(boundary) = &policies.boundary {
-            boundary_ok = scan(boundary, request, &mut denies, &mut boundary_allows).is_some();
+            boundary_ok = scan(boundary, request, bounded, &mut denies, &mut boundary_allows).is_some();
         }
         if !policies.session.is_empty() {
             session_ok = false;
             for policy in &policies.session {
-                session_ok |= scan(policy, request, &mut denies, &mut session_allows).is_some();
+                session_ok |= scan(policy, request, bounded, &mut denies, &mut session_allows).is_some();
             }
         }
         for policy in &policies.identity {
-            identity_ok |= scan(policy, request, &mut denies, &mut identity_allows).is_some();
+            identity_ok |= scan(policy, request, bounded, &mut denies, &mut identity_allows).is_some();
         }
     }
 
@@ -481,6 +503,11 @@ pub fn evaluate(request: &Request, policies: &PolicySet) -> Result<Decision, Eva
                     AllowPath::SameAccountResourcePolicy,
                     &[&resource_allows, &boundary_allows, &session_allows],
                 );
+            }
+            // The role ARN stands in for the identity policy, so what is missing is the cap.
+            Some(Grant::Role) if !resource_policy_required(request) => {
+                let missing = if boundary_ok { Missing::SessionPolicy } else { Missing::PermissionsBoundary };
+                return Ok(Decision::denied(missing, same_account, is_service));
             }
             _ => {}
         }
