@@ -9,6 +9,7 @@
 //! `copy.rs` and `unload.rs` the parameters of each statement.
 
 mod authorization;
+mod combinations;
 mod copy;
 mod unload;
 
@@ -262,6 +263,22 @@ impl Linter<'_> {
     fn first_of_keyword(keywords: impl Iterator<Item = &'static str>) -> Vec<bool> {
         let mut seen = std::collections::HashSet::new();
         keywords.map(|keyword| seen.insert(keyword)).collect()
+    }
+
+    /// Checks a value the documentation calls a single ASCII character: one character, an
+    /// escape such as `\t`, or an octal escape `\ddd`.
+    fn single_character(&mut self, keyword: &str, value: &str, index: usize) {
+        let octal = value.len() == 4 && value.starts_with('\\') && value[1..].chars().all(|c| ('0'..='7').contains(&c));
+        let escape = value.len() == 2 && value.starts_with('\\');
+        let single = value.chars().count() == 1;
+        if !value.is_ascii() || !(single || escape || octal) {
+            self.conflict(
+                codes::INVALID_VALUE,
+                index,
+                format!("`{keyword}` takes a single ASCII character, not `{value}`"),
+                "give one character, such as `'|'`, `','` or `'\\t'`".into(),
+            );
+        }
     }
 
     fn conflict(&mut self, code: &'static str, index: usize, message: String, help: String) {
