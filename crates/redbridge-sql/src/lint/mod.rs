@@ -130,6 +130,23 @@ impl Linter<'_> {
     /// Checks the FROM or TO location and returns it when it is a valid URI.
     fn location(&mut self, location: &str) -> Option<S3Uri> {
         let literal = self.parsed.location_span.unwrap_or(self.parsed.span);
+        // An access point alias is not a bucket name (S3 reserves the suffix for aliases): COPY
+        // reads through one, UNLOAD cannot write through one.
+        let alias = location.strip_prefix("s3://").and_then(|rest| rest.split('/').next()).filter(|bucket| {
+            bucket.ends_with("-s3alias")
+                && bucket.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        });
+        if let Some(alias) = alias {
+            if self.parsed.kind == StatementKind::Unload {
+                self.error(
+                    codes::UNLOAD_ACCESS_POINT_ALIAS,
+                    literal,
+                    format!("`{alias}` is an S3 access point alias; UNLOAD cannot write through one"),
+                    "unload to the bucket's own name".into(),
+                );
+            }
+            return None;
+        }
         let uri = match S3Uri::parse(location) {
             Ok(uri) => uri,
             Err(error) => {

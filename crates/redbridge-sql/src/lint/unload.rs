@@ -14,16 +14,7 @@ impl Linter<'_> {
     pub(super) fn unload(&mut self, unload: &UnloadStatement) {
         self.authorization(unload.authorization.as_ref());
         self.inner_query(&unload.query);
-        if let Some(uri) = self.location(&unload.to)
-            && uri.bucket().as_str().ends_with("-s3alias")
-        {
-            self.error(
-                codes::UNLOAD_ACCESS_POINT_ALIAS,
-                self.parsed.location_span.unwrap_or(self.parsed.span),
-                format!("`{}` is an S3 access point alias; UNLOAD cannot write through one", uri.bucket()),
-                "unload to the bucket's own name".into(),
-            );
-        }
+        self.location(&unload.to);
         let slots: Vec<_> = unload.options.iter().map(|o| (o.slot(), o.keyword())).collect();
         self.duplicates(&slots);
         let format = unload.options.iter().find_map(|o| match o {

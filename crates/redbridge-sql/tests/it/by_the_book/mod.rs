@@ -1,0 +1,106 @@
+//! By the book: every rule of AWS's COPY and UNLOAD pages, pinned by a test that cites the page
+//! and quotes the sentence (`/// <url>`, `/// > "<sentence>"`), one file per page, each test
+//! named after its rule and asserting the exact diagnostic codes (none for a valid statement).
+//! `docs/copy-unload-checklist.md` lists the pages with the date read and each rule's test.
+//!
+//! The last tests here tie the tests to the keyword table: every sentence the table cites is
+//! quoted by a test, and every usage of every keyword cites at least one sentence.
+
+use redbridge_sql::{LintContext, lint};
+
+/// Tests of one page, each `name: "sql" => [codes];` with its doc comments: the codes of every
+/// diagnostic of the statement, errors and warnings, in order of position.
+macro_rules! by_the_book {
+    ($($(#[$doc:meta])* $name:ident: $sql:expr => [$($code:expr),* $(,)?];)*) => {
+        $(
+            $(#[$doc])*
+            #[test]
+            fn $name() {
+                super::assert_codes($sql, &[$($code),*]);
+            }
+        )*
+    };
+}
+
+mod chaining_roles;
+mod copy_authorization;
+mod copy_data_conversion;
+mod copy_data_format;
+mod copy_data_load;
+mod copy_data_source_s3;
+mod copy_file_compression;
+mod copy_syntax;
+mod copy_usage_access_permissions;
+mod copy_usage_columnar;
+mod unload_parameters;
+mod unload_usage_notes;
+
+/// The test files, read as text: what the tests quote.
+const TEST_SOURCES: &[&str] = &[
+    include_str!("chaining_roles.rs"),
+    include_str!("copy_authorization.rs"),
+    include_str!("copy_data_conversion.rs"),
+    include_str!("copy_data_format.rs"),
+    include_str!("copy_data_load.rs"),
+    include_str!("copy_data_source_s3.rs"),
+    include_str!("copy_file_compression.rs"),
+    include_str!("copy_syntax.rs"),
+    include_str!("copy_usage_access_permissions.rs"),
+    include_str!("copy_usage_columnar.rs"),
+    include_str!("unload_parameters.rs"),
+    include_str!("unload_usage_notes.rs"),
+];
+
+/// Asserts that `sql` is one statement whose diagnostics have exactly `expected` codes.
+#[track_caller]
+pub fn assert_codes(sql: &str, expected: &[&str]) {
+    let reports = lint(sql, &LintContext::default());
+    assert_eq!(reports.len(), 1, "one statement: {sql}");
+    let codes: Vec<&str> = reports[0].diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, expected, "{sql}\n{:#?}", reports[0].diagnostics);
+}
+
+/// Every sentence of the keyword table, whether it defines a parameter or states a rule, is
+/// quoted in a `/// > "…"` line of a test, under the URL of its page.
+#[test]
+fn every_sentence_the_table_cites_is_quoted_by_a_test() {
+    let mut sentences = 0;
+    for row in redbridge_sql::options::OPTIONS {
+        for usage in [row.copy, row.unload].into_iter().flatten() {
+            let cited = usage.sources.iter().chain(usage.combinations.iter().map(|c| &c.source));
+            for source in cited {
+                sentences += 1;
+                let quote = format!("/// > \"{}\"", source.sentence);
+                let test = TEST_SOURCES.iter().find(|text| text.contains(&quote));
+                let test = test.unwrap_or_else(|| panic!("`{}`: no test quotes {quote}", row.keyword));
+                let url = source.page.split('#').next().unwrap_or(source.page);
+                assert!(test.contains(&format!("/// {url}")), "the test quoting {quote} does not cite {url}");
+            }
+        }
+    }
+    assert!(sentences > 150, "only {sentences} citations: the table lost its sources");
+}
+
+/// Every usage of every keyword has been audited: it cites at least one sentence, and every
+/// combination rule is about its own keyword.
+#[test]
+fn every_keyword_of_the_table_is_audited() {
+    for row in redbridge_sql::options::OPTIONS {
+        for usage in [row.copy, row.unload].into_iter().flatten() {
+            assert!(!usage.sources.is_empty(), "`{}` cites no page", row.keyword);
+            for combination in usage.combinations {
+                assert!(
+                    combination.subject.split(' ').next() == Some(row.keyword),
+                    "a rule of `{}` is about `{}`",
+                    row.keyword,
+                    combination.subject
+                );
+                assert!(
+                    redbridge_sql::codes::ALL.iter().any(|(code, _)| *code == combination.code),
+                    "`{}` is not a listed code",
+                    combination.code
+                );
+            }
+        }
+    }
+}
