@@ -54,6 +54,7 @@ pub const ALL: &[(&str, &str)] = &[
     (EXTENSION_WITHOUT_CODEC_SUFFIX, "EXTENSION without the suffix of the compression codec"),
     (NULL_AS_NEWLINE, "NULL AS '\\n', the line delimiter"),
     (MAXERROR_ABOVE_LIMIT, "MAXERROR above the documented limit of 100000"),
+    (CLIENT_SIDE_ENCRYPTION_RETIRED, "client-side encryption, retired for COPY and UNLOAD after April 30, 2026"),
 ];
 
 /// RB-SQL-001: a string literal is never closed.
@@ -158,3 +159,5 @@ pub const EXTENSION_WITHOUT_CODEC_SUFFIX: &str = "RB-SQL-062";
 pub const NULL_AS_NEWLINE: &str = "RB-SQL-063";
 /// RB-SQL-064: MAXERROR above 100000 (a warning).
 pub const MAXERROR_ABOVE_LIMIT: &str = "RB-SQL-064";
+/// RB-SQL-065: client-side encryption (a root key), which COPY and UNLOAD no longer take.
+pub const CLIENT_SIDE_ENCRYPTION_RETIRED: &str = "RB-SQL-065";

@@ -9,7 +9,7 @@ use super::Linter;
 use crate::ast::{CopyOption, CopyStatement, UnloadOption, UnloadStatement, credentials_has_root_key};
 use crate::codes;
 use crate::diagnostic::Span;
-use crate::options::{self, CREDENTIALS_WITH_ROOT_KEY, CombinationRule};
+use crate::options::{self, CREDENTIALS_WITH_ROOT_KEY, CombinationRule, book};
 use crate::parser::{AuthKeyword, StatementKind};
 
 /// The parameters of a statement, each once, under the names the combination rules use, with
@@ -110,6 +110,37 @@ impl Linter<'_> {
                 CombinationRule::Requires(_) | CombinationRule::Recommends(_) => {}
             }
         }
+    }
+}
+
+impl Linter<'_> {
+    /// Reports client-side encryption once per statement, on its first parameter: a parameter
+    /// whose row cites the notice that retired it, or a CREDENTIALS string with a root key.
+    pub(super) fn client_side_encryption(&mut self, statement: StatementKind, present: &Present) {
+        let retired = |name: &str| {
+            let notice = [book::COPY_CLIENT_SIDE_RETIRED, book::UNLOAD_CLIENT_SIDE_RETIRED];
+            name == CREDENTIALS_WITH_ROOT_KEY
+                || options::usage(name, statement).is_some_and(|usage| {
+                    usage.group != crate::options::OptionGroup::Authorization
+                        && usage.sources.iter().any(|source| notice.contains(source))
+                })
+        };
+        let Some((name, span)) = present.names.iter().filter(|(name, _)| retired(name)).min_by_key(|(_, s)| s.start)
+        else {
+            return;
+        };
+        let what =
+            if *name == CREDENTIALS_WITH_ROOT_KEY { "`master_symmetric_key`".to_owned() } else { format!("`{name}`") };
+        self.error(
+            codes::CLIENT_SIDE_ENCRYPTION_RETIRED,
+            *span,
+            format!(
+                "{what} asks for client-side encryption, which COPY and UNLOAD no longer take after April 30, 2026"
+            ),
+            "use server-side encryption: SSE-S3 or SSE-KMS objects need no parameter in COPY; \
+             UNLOAD takes `ENCRYPTED KMS_KEY_ID '<key ARN>'` or `ENCRYPTED AUTO`"
+                .into(),
+        );
     }
 }
 

@@ -19,6 +19,7 @@ impl Linter<'_> {
         self.duplicates(&slots);
         let present = self.present_in_copy(copy);
         self.combinations(StatementKind::Copy, &present);
+        self.client_side_encryption(StatementKind::Copy, &present);
         let format = copy.options.iter().find_map(|o| match o {
             CopyOption::Format(format) => Some(format),
             _ => None,

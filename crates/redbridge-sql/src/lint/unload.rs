@@ -24,6 +24,7 @@ impl Linter<'_> {
         let encrypted = unload.options.iter().any(|o| matches!(o, UnloadOption::Encrypted { .. }));
         let present = self.present_in_unload(unload);
         self.combinations(StatementKind::Unload, &present);
+        self.client_side_encryption(StatementKind::Unload, &present);
         self.extension(unload);
         let first = Self::first_of_keyword(unload.options.iter().map(UnloadOption::keyword));
         let mut region = None;

@@ -36,6 +36,14 @@ pub const fn cite(page: &'static str, sentence: &'static str) -> DocSource {
     DocSource { page, sentence }
 }
 
+// The notice at the top of the COPY and UNLOAD pages (live pages, read on the audit date).
+/// Quoted from [`COPY`].
+pub const COPY_CLIENT_SIDE_RETIRED: DocSource =
+    cite(COPY, "After April 30, 2026, you won't be able to use client-side encryption for COPY and UNLOAD.");
+/// Quoted from [`UNLOAD`].
+pub const UNLOAD_CLIENT_SIDE_RETIRED: DocSource =
+    cite(UNLOAD, "After April 30, 2026, you won't be able to use client-side encryption for COPY and UNLOAD.");
+
 // COPY from Amazon S3.
 /// Quoted from [`DATA_SOURCE_S3`].
 pub const S3_ENCRYPTED_KEY: DocSource = cite(

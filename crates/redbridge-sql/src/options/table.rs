@@ -136,8 +136,14 @@ pub static OPTIONS: &[OptionKeyword] = &[
             AUTH_CREDENTIALS_WITH_AS,
             AUTH_CREDENTIALS_TOKEN,
             AUTH_CREDENTIALS_ROOT_KEY,
+            COPY_CLIENT_SIDE_RETIRED,
         ]),
-        usage(Authorization, Text).cited(&[DEF_COPY_CREDENTIALS, AUTH_CREDENTIALS, AUTH_CREDENTIALS_SPACES]),
+        usage(Authorization, Text).cited(&[
+            DEF_COPY_CREDENTIALS,
+            AUTH_CREDENTIALS,
+            AUTH_CREDENTIALS_SPACES,
+            UNLOAD_CLIENT_SIDE_RETIRED,
+        ]),
     )
     .aliases(&["WITH CREDENTIALS"]),
     both(
@@ -176,7 +182,7 @@ pub static OPTIONS: &[OptionKeyword] = &[
         "ENCRYPTED",
         usage(DataSource, Flag)
             .not_with(COLUMNAR_FORMATS)
-            .cited(&[DEF_COPY_ENCRYPTED, S3_ENCRYPTED_KEY, COLUMNAR_ONLY])
+            .cited(&[DEF_COPY_ENCRYPTED, S3_ENCRYPTED_KEY, COLUMNAR_ONLY, COPY_CLIENT_SIDE_RETIRED])
             .combined(COPY_ENCRYPTED_RULES),
         usage(Unload, FlagWith("[AUTO]"))
             .cited(&[DEF_UNLOAD_ENCRYPTED, UNLOAD_ENCRYPTED_AUTO, UNLOAD_PARQUET_ENCRYPTED])
@@ -283,7 +289,13 @@ pub static OPTIONS: &[OptionKeyword] = &[
         "MASTER_SYMMETRIC_KEY",
         usage(DataSource, Text)
             .not_with(COLUMNAR_FORMATS)
-            .cited(&[DEF_COPY_MASTER_SYMMETRIC_KEY, S3_MASTER_KEY_ENCRYPTED, S3_MASTER_KEY_CREDENTIALS, COLUMNAR_ONLY])
+            .cited(&[
+                DEF_COPY_MASTER_SYMMETRIC_KEY,
+                S3_MASTER_KEY_ENCRYPTED,
+                S3_MASTER_KEY_CREDENTIALS,
+                COLUMNAR_ONLY,
+                COPY_CLIENT_SIDE_RETIRED,
+            ])
             .combined(COPY_MASTER_KEY_RULES),
         usage(Unload, Text)
             .cited(&[
@@ -291,6 +303,7 @@ pub static OPTIONS: &[OptionKeyword] = &[
                 UNLOAD_MASTER_KEY_ENCRYPTED,
                 UNLOAD_MASTER_KEY_CREDENTIALS,
                 UNLOAD_PARQUET_ENCRYPTED,
+                UNLOAD_CLIENT_SIDE_RETIRED,
             ])
             .combined(UNLOAD_MASTER_KEY_RULES),
     ),

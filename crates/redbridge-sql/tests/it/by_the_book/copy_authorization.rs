@@ -111,11 +111,11 @@ by_the_book! {
     /// > "If the ENCRYPTED parameter is used, the credentials-args string is in the following format, where <root-key> is the value of the root key that was used to encrypt the files."
     credentials_carry_the_root_key_after_the_credentials:
         "copy customer from 's3://mybucket/mydata' credentials \
-         'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key=EXAMPLEMASTERKEY' encrypted" => [];
+         'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key=EXAMPLEMASTERKEY' encrypted" => ["RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
     /// > "If the ENCRYPTED parameter is used, the credentials-args string is in the following format, where <root-key> is the value of the root key that was used to encrypt the files."
     credentials_root_key_needs_a_value:
         "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key='"
-        => ["RB-SQL-039"];
+        => ["RB-SQL-065", "RB-SQL-039"];
 }

@@ -13,30 +13,30 @@ by_the_book! {
     /// > "A clause that specifies that the input files on Amazon S3 are encrypted using client-side encryption with customer managed keys."
     /// > "If you specify the ENCRYPTED parameter, you must also specify the MASTER_SYMMETRIC_KEY parameter or include the master_symmetric_key value in the CREDENTIALS string."
     encrypted_requires_a_root_key:
-        "COPY t FROM 's3://mybucket/p' IAM_ROLE default ENCRYPTED" => ["RB-SQL-032"];
+        "COPY t FROM 's3://mybucket/p' IAM_ROLE default ENCRYPTED" => ["RB-SQL-032", "RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html
     /// > "If you specify the ENCRYPTED parameter, you must also specify the MASTER_SYMMETRIC_KEY parameter or include the master_symmetric_key value in the CREDENTIALS string."
     encrypted_with_master_symmetric_key_is_complete:
-        "COPY t FROM 's3://mybucket/p' IAM_ROLE default ENCRYPTED MASTER_SYMMETRIC_KEY 'EXAMPLEMASTERKEY'" => [];
+        "COPY t FROM 's3://mybucket/p' IAM_ROLE default ENCRYPTED MASTER_SYMMETRIC_KEY 'EXAMPLEMASTERKEY'" => ["RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html
     /// > "If you specify the ENCRYPTED parameter, you must also specify the MASTER_SYMMETRIC_KEY parameter or include the master_symmetric_key value in the CREDENTIALS string."
     encrypted_with_a_root_key_in_credentials_is_complete:
         "COPY t FROM 's3://mybucket/p' CREDENTIALS \
-         'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key=EXAMPLEMASTERKEY' ENCRYPTED" => [];
+         'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key=EXAMPLEMASTERKEY' ENCRYPTED" => ["RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html
     /// > "The root symmetric key that was used to encrypt data files on Amazon S3."
     /// > "If MASTER_SYMMETRIC_KEY is specified, the ENCRYPTED parameter must also be specified."
     master_symmetric_key_requires_encrypted:
-        "COPY t FROM 's3://mybucket/p' IAM_ROLE default MASTER_SYMMETRIC_KEY 'EXAMPLEMASTERKEY'" => ["RB-SQL-033"];
+        "COPY t FROM 's3://mybucket/p' IAM_ROLE default MASTER_SYMMETRIC_KEY 'EXAMPLEMASTERKEY'" => ["RB-SQL-033", "RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html
     /// > "MASTER_SYMMETRIC_KEY can't be used with the CREDENTIALS parameter."
     master_symmetric_key_cannot_be_used_with_credentials:
         "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R' \
-         ENCRYPTED MASTER_SYMMETRIC_KEY 'EXAMPLEMASTERKEY'" => ["RB-SQL-034"];
+         ENCRYPTED MASTER_SYMMETRIC_KEY 'EXAMPLEMASTERKEY'" => ["RB-SQL-065", "RB-SQL-034"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html
     /// > "Specifies the AWS Region where the source data is located."

@@ -33,4 +33,15 @@ by_the_book! {
     /// > "[ parameter [ argument ] [, ... ] ]" (the syntax block): parameters in any order.
     parameters_come_in_any_order:
         "COPY t FROM 's3://mybucket/p' GZIP IAM_ROLE default IGNOREHEADER 1 CSV" => [];
+
+    /// https://docs.aws.amazon.com/redshift/latest/dg/r_COPY.html
+    /// > "After April 30, 2026, you won't be able to use client-side encryption for COPY and UNLOAD."
+    client_side_encryption_is_retired_for_copy:
+        "COPY t FROM 's3://mybucket/p' IAM_ROLE default ENCRYPTED MASTER_SYMMETRIC_KEY 'EXAMPLEMASTERKEY'"
+        => ["RB-SQL-065"];
+
+    /// https://docs.aws.amazon.com/redshift/latest/dg/r_COPY.html
+    /// > "After April 30, 2026, you won't be able to use client-side encryption for COPY and UNLOAD."
+    server_side_encrypted_files_need_no_parameter:
+        "COPY t FROM 's3://mybucket/sse-kms/' IAM_ROLE default" => [];
 }

@@ -31,5 +31,5 @@ by_the_book! {
     temporary_credentials_with_a_root_key:
         "copy table1 from 's3://objectpath' credentials \
          'aws_access_key_id=ASIAEXAMPLE;aws_secret_access_key=secret;token=token;master_symmetric_key=KEY' encrypted"
-        => [];
+        => ["RB-SQL-065"];
 }

@@ -28,7 +28,7 @@ by_the_book! {
     /// > "Only the following COPY parameters are supported:"
     encrypted_is_refused_with_parquet:
         "COPY t FROM 's3://mybucket/p' IAM_ROLE default FORMAT AS PARQUET ENCRYPTED MASTER_SYMMETRIC_KEY 'k'"
-        => ["RB-SQL-024", "RB-SQL-024"];
+        => ["RB-SQL-024", "RB-SQL-065", "RB-SQL-024"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-copy-from-columnar.html
     /// > "ACCEPTANYDATE and MAXERROR aren't supported for columnar data types."

@@ -74,13 +74,13 @@ by_the_book! {
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "PARQUET with ENCRYPTED is only supported with server-side encryption with an AWS Key Management Service key (SSE-KMS)."
-    parquet_with_a_root_key_is_refused: unload!("PARQUET ENCRYPTED MASTER_SYMMETRIC_KEY 'k'") => ["RB-SQL-036"];
+    parquet_with_a_root_key_is_refused: unload!("PARQUET ENCRYPTED MASTER_SYMMETRIC_KEY 'k'") => ["RB-SQL-036", "RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "PARQUET with ENCRYPTED is only supported with server-side encryption with an AWS Key Management Service key (SSE-KMS)."
     parquet_with_a_root_key_in_credentials_is_refused:
         "UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key=k' \
-         PARQUET ENCRYPTED" => ["RB-SQL-036"];
+         PARQUET ENCRYPTED" => ["RB-SQL-065", "RB-SQL-036"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "You can't use JSON with DELIMITER, HEADER, FIXEDWIDTH, ADDQUOTES, ESCAPE, or NULL AS."
@@ -163,13 +163,13 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "You can't use this option with KMS_KEY_ID, MASTER_SYMMETRIC_KEY, or CREDENTIALS that contains master_symmetric_key."
     encrypted_auto_cannot_be_used_with_master_symmetric_key:
-        unload!("ENCRYPTED AUTO MASTER_SYMMETRIC_KEY 'k'") => ["RB-SQL-035"];
+        unload!("ENCRYPTED AUTO MASTER_SYMMETRIC_KEY 'k'") => ["RB-SQL-035", "RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "You can't use this option with KMS_KEY_ID, MASTER_SYMMETRIC_KEY, or CREDENTIALS that contains master_symmetric_key."
     encrypted_auto_cannot_be_used_with_a_root_key_in_credentials:
         "UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key=k' \
-         ENCRYPTED AUTO" => ["RB-SQL-035"];
+         ENCRYPTED AUTO" => ["RB-SQL-065", "RB-SQL-035"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "You can't use this option with KMS_KEY_ID, MASTER_SYMMETRIC_KEY, or CREDENTIALS that contains master_symmetric_key."
@@ -180,13 +180,13 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "Specifies the root symmetric key to be used to encrypt data files on Amazon S3."
     /// > "If you specify MASTER_SYMMETRIC_KEY, you must specify the ENCRYPTED parameter also."
-    master_symmetric_key_requires_encrypted: unload!("MASTER_SYMMETRIC_KEY 'k'") => ["RB-SQL-033"];
+    master_symmetric_key_requires_encrypted: unload!("MASTER_SYMMETRIC_KEY 'k'") => ["RB-SQL-033", "RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "You can't use MASTER_SYMMETRIC_KEY with the CREDENTIALS parameter."
     master_symmetric_key_cannot_be_used_with_credentials:
         "UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R' \
-         ENCRYPTED MASTER_SYMMETRIC_KEY 'k'" => ["RB-SQL-034"];
+         ENCRYPTED MASTER_SYMMETRIC_KEY 'k'" => ["RB-SQL-034", "RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "Unloads data to one or more bzip2-compressed files per slice."

@@ -37,4 +37,15 @@ by_the_book! {
     /// > "COPY supports Amazon S3 access point aliases."
     copy_reads_through_an_access_point_alias:
         "copy venue from 's3://my-access-point-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias/venue_' iam_role default" => [];
+
+    /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
+    /// > "After April 30, 2026, you won't be able to use client-side encryption for COPY and UNLOAD."
+    client_side_encryption_is_retired_for_unload:
+        "unload ('select * from venue') to 's3://mybucket/venue_' iam_role default master_symmetric_key 'k' encrypted"
+        => ["RB-SQL-065"];
+
+    /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
+    /// > "After April 30, 2026, you won't be able to use client-side encryption for COPY and UNLOAD."
+    server_side_encryption_stays_for_unload:
+        "unload ('select * from venue') to 's3://mybucket/venue_' iam_role default encrypted auto" => [];
 }
