@@ -24,6 +24,7 @@ macro_rules! by_the_book {
 
 mod chaining_roles;
 mod copy_authorization;
+mod copy_column_mapping;
 mod copy_data_conversion;
 mod copy_data_format;
 mod copy_data_load;
@@ -39,6 +40,7 @@ mod unload_usage_notes;
 const TEST_SOURCES: &[&str] = &[
     include_str!("chaining_roles.rs"),
     include_str!("copy_authorization.rs"),
+    include_str!("copy_column_mapping.rs"),
     include_str!("copy_data_conversion.rs"),
     include_str!("copy_data_format.rs"),
     include_str!("copy_data_load.rs"),
