@@ -108,3 +108,29 @@ fn every_keyword_of_the_table_is_audited() {
         }
     }
 }
+
+/// Every parameter a combination rule names is one the statement can have: a keyword of that
+/// statement, or one of the two variants the linter names (`ENCRYPTED AUTO`, a CREDENTIALS string
+/// with a root key).
+#[test]
+fn every_parameter_a_rule_names_exists() {
+    use redbridge_sql::StatementKind;
+    use redbridge_sql::options::{CREDENTIALS_WITH_ROOT_KEY, CombinationRule, combinations, keywords};
+    let mut rules = 0;
+    for statement in [StatementKind::Copy, StatementKind::Unload] {
+        let known: Vec<&str> = keywords(statement).collect();
+        let exists =
+            |name: &str| known.contains(&name) || ["ENCRYPTED AUTO", CREDENTIALS_WITH_ROOT_KEY].contains(&name);
+        for (keyword, combination) in combinations(statement) {
+            rules += 1;
+            assert!(exists(combination.subject), "{keyword}: unknown subject `{}`", combination.subject);
+            let (CombinationRule::Excludes(others)
+            | CombinationRule::Requires(others)
+            | CombinationRule::Recommends(others)) = combination.rule;
+            for other in others {
+                assert!(exists(other), "{keyword}: a rule names `{other}`, which {} does not take", statement.as_str());
+            }
+        }
+    }
+    assert!(rules >= 15, "only {rules} combination rules");
+}
