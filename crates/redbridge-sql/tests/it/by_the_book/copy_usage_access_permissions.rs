@@ -10,6 +10,7 @@ by_the_book! {
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-access-permissions.html
     /// > "The access key ID and secret access key generated with the token can't be used without the token, and a user who has these temporary security credentials can access your resources only until the credentials expire."
+    /// The examples write `token '…'`; the syntax is SESSION_TOKEN, which the help suggests.
     temporary_credentials_as_parameters:
         "copy table1 from 's3://objectpath' access_key_id 'ASIAEXAMPLE' secret_access_key 'secret' token 'token'"
         => ["RB-SQL-004"];
