@@ -31,6 +31,15 @@ pub const ALL: &[(&str, &str)] = &[
     (INVALID_REGION, "a REGION value that is not a region code"),
     (KMS_KEY_FORM, "a KMS_KEY_ID that does not work across accounts"),
     (FORMAT_OPTION_CONFLICT, "an option that does not apply to the chosen format"),
+    (NOT_FOR_S3, "a COPY parameter of another data source (SSH, READRATIO)"),
+    (ENCRYPTED_WITHOUT_KEY, "COPY ENCRYPTED without the root key that decrypts the files"),
+    (REQUIRES_ENCRYPTED, "MASTER_SYMMETRIC_KEY without ENCRYPTED"),
+    (KEY_WITH_CREDENTIALS, "MASTER_SYMMETRIC_KEY or KMS_KEY_ID together with CREDENTIALS"),
+    (ENCRYPTED_AUTO_CONFLICT, "ENCRYPTED AUTO together with a key of its own"),
+    (PARQUET_CLIENT_SIDE, "UNLOAD to PARQUET with client-side encryption"),
+    (PARAMETER_CONFLICT, "two parameters the documentation says cannot be used together"),
+    (UNLOAD_OUTER_LIMIT, "a LIMIT in the outer SELECT of the UNLOAD query"),
+    (CREDENTIALS_SYNTAX, "a CREDENTIALS string that is not `key=value;…` as documented"),
     (SPEC_FIRST_ROLE_ACCOUNT, "the first role is not in the Redshift account of the spec"),
     (SPEC_LAST_ROLE_ACCOUNT, "the last role is not in the S3 account of the spec"),
     (SPEC_BUCKET, "the bucket is not the spec's bucket"),
@@ -40,6 +49,12 @@ pub const ALL: &[(&str, &str)] = &[
     (SPEC_REGION_MISMATCH, "REGION names a region other than the bucket's"),
     (SPEC_COLUMNAR_CROSS_REGION, "COPY from PARQUET or ORC across regions"),
     (SPEC_KMS_KEY_MISMATCH, "KMS_KEY_ID is not the spec's key"),
+    (ACCEPTANYDATE_WITHOUT_DATEFORMAT, "ACCEPTANYDATE without DATEFORMAT"),
+    (UNLOAD_ACCESS_POINT_ALIAS, "UNLOAD to an S3 access point alias"),
+    (EXTENSION_WITHOUT_CODEC_SUFFIX, "EXTENSION without the suffix of the compression codec"),
+    (NULL_AS_NEWLINE, "NULL AS '\\n', the line delimiter"),
+    (MAXERROR_ABOVE_LIMIT, "MAXERROR above the documented limit of 100000"),
+    (CLIENT_SIDE_ENCRYPTION_RETIRED, "client-side encryption, retired for COPY and UNLOAD after April 30, 2026"),
 ];
 
 /// RB-SQL-001: a string literal is never closed.
@@ -98,6 +113,24 @@ pub const INVALID_REGION: &str = "RB-SQL-028";
 pub const KMS_KEY_FORM: &str = "RB-SQL-029";
 /// RB-SQL-030: an option that does not apply to the chosen format.
 pub const FORMAT_OPTION_CONFLICT: &str = "RB-SQL-030";
+/// RB-SQL-031: SSH or READRATIO in a COPY from Amazon S3.
+pub const NOT_FOR_S3: &str = "RB-SQL-031";
+/// RB-SQL-032: COPY ENCRYPTED without MASTER_SYMMETRIC_KEY or a root key in CREDENTIALS.
+pub const ENCRYPTED_WITHOUT_KEY: &str = "RB-SQL-032";
+/// RB-SQL-033: MASTER_SYMMETRIC_KEY without ENCRYPTED.
+pub const REQUIRES_ENCRYPTED: &str = "RB-SQL-033";
+/// RB-SQL-034: MASTER_SYMMETRIC_KEY or KMS_KEY_ID with CREDENTIALS.
+pub const KEY_WITH_CREDENTIALS: &str = "RB-SQL-034";
+/// RB-SQL-035: ENCRYPTED AUTO with KMS_KEY_ID, MASTER_SYMMETRIC_KEY or a root key in CREDENTIALS.
+pub const ENCRYPTED_AUTO_CONFLICT: &str = "RB-SQL-035";
+/// RB-SQL-036: UNLOAD PARQUET with client-side encryption (a root key).
+pub const PARQUET_CLIENT_SIDE: &str = "RB-SQL-036";
+/// RB-SQL-037: two parameters a page says cannot be used together.
+pub const PARAMETER_CONFLICT: &str = "RB-SQL-037";
+/// RB-SQL-038: LIMIT in the outer SELECT of the UNLOAD query.
+pub const UNLOAD_OUTER_LIMIT: &str = "RB-SQL-038";
+/// RB-SQL-039: a malformed CREDENTIALS string.
+pub const CREDENTIALS_SYNTAX: &str = "RB-SQL-039";
 /// RB-SQL-040: first role outside the Redshift account.
 pub const SPEC_FIRST_ROLE_ACCOUNT: &str = "RB-SQL-040";
 /// RB-SQL-041: last role outside the S3 account.
@@ -116,3 +149,15 @@ pub const SPEC_REGION_MISMATCH: &str = "RB-SQL-046";
 pub const SPEC_COLUMNAR_CROSS_REGION: &str = "RB-SQL-047";
 /// RB-SQL-048: KMS_KEY_ID differs from the spec's key.
 pub const SPEC_KMS_KEY_MISMATCH: &str = "RB-SQL-048";
+/// RB-SQL-060: ACCEPTANYDATE without DATEFORMAT (a warning).
+pub const ACCEPTANYDATE_WITHOUT_DATEFORMAT: &str = "RB-SQL-060";
+/// RB-SQL-061: UNLOAD to an S3 access point alias.
+pub const UNLOAD_ACCESS_POINT_ALIAS: &str = "RB-SQL-061";
+/// RB-SQL-062: EXTENSION without the compression codec's suffix (a warning).
+pub const EXTENSION_WITHOUT_CODEC_SUFFIX: &str = "RB-SQL-062";
+/// RB-SQL-063: NULL AS the newline character.
+pub const NULL_AS_NEWLINE: &str = "RB-SQL-063";
+/// RB-SQL-064: MAXERROR above 100000 (a warning).
+pub const MAXERROR_ABOVE_LIMIT: &str = "RB-SQL-064";
+/// RB-SQL-065: client-side encryption (a root key), which COPY and UNLOAD no longer take.
+pub const CLIENT_SIDE_ENCRYPTION_RETIRED: &str = "RB-SQL-065";

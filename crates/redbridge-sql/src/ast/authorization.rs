@@ -65,6 +65,15 @@ pub(crate) fn credentials_roles(credentials: &str) -> Option<&str> {
     })
 }
 
+/// The keys a CREDENTIALS string may hold, as documented (case-sensitive).
+pub(crate) const CREDENTIALS_KEYS: &[&str] =
+    &["aws_iam_role", "aws_access_key_id", "aws_secret_access_key", "token", "master_symmetric_key"];
+
+/// Whether a CREDENTIALS string holds a `master_symmetric_key=` part.
+pub(crate) fn credentials_has_root_key(credentials: &str) -> bool {
+    credentials.split(';').any(|part| part.split_once('=').is_some_and(|(key, _)| key.trim() == "master_symmetric_key"))
+}
+
 impl fmt::Display for Authorization {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

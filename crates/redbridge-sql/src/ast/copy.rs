@@ -183,6 +183,12 @@ pub enum CopyOption {
     MaxError(u64),
     /// `NOLOAD`.
     NoLoad,
+    /// `IGNOREALLERRORS`: ignore every error of the load.
+    IgnoreAllErrors,
+    /// `READRATIO n`, a parameter of COPY from DynamoDB (the linter rejects it with S3).
+    ReadRatio(u64),
+    /// `SSH`, a parameter of COPY from a remote host (the linter rejects it with S3).
+    Ssh,
     /// `STATUPDATE [ON | OFF]`; `None` is the keyword alone.
     StatUpdate(Option<bool>),
 }
@@ -220,6 +226,9 @@ impl CopyOption {
             Self::CompUpdate(_) => "COMPUPDATE",
             Self::MaxError(_) => "MAXERROR",
             Self::NoLoad => "NOLOAD",
+            Self::IgnoreAllErrors => "IGNOREALLERRORS",
+            Self::ReadRatio(_) => "READRATIO",
+            Self::Ssh => "SSH",
             Self::StatUpdate(_) => "STATUPDATE",
         }
     }
@@ -246,7 +255,7 @@ impl CopyOption {
             | Self::NullAs(s)
             | Self::TimeFormat(s) => Value::from(s.as_str()),
             Self::AcceptInvChars(Some(s)) => Value::from(s.as_str()),
-            Self::IgnoreHeader(n) | Self::CompRows(n) | Self::MaxError(n) => Value::from(*n),
+            Self::IgnoreHeader(n) | Self::CompRows(n) | Self::MaxError(n) | Self::ReadRatio(n) => Value::from(*n),
             Self::Encoding(e) => Value::from(e.keyword()),
             Self::CompUpdate(c) => serde_json::to_value(c).unwrap_or(Value::Null),
             Self::StatUpdate(Some(b)) => Value::from(*b),
@@ -317,6 +326,7 @@ impl fmt::Display for CopyOption {
                 CompUpdate::Off => f.write_str("COMPUPDATE OFF"),
             },
             Self::MaxError(n) => write!(f, "MAXERROR AS {n}"),
+            Self::ReadRatio(n) => write!(f, "READRATIO {n}"),
             Self::StatUpdate(None) => f.write_str("STATUPDATE"),
             Self::StatUpdate(Some(true)) => f.write_str("STATUPDATE ON"),
             Self::StatUpdate(Some(false)) => f.write_str("STATUPDATE OFF"),

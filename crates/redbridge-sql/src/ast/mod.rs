@@ -20,8 +20,8 @@ mod authorization;
 mod copy;
 mod unload;
 
-pub(crate) use authorization::credentials_roles;
 pub use authorization::{Authorization, IamRoleSpec};
+pub(crate) use authorization::{CREDENTIALS_KEYS, credentials_has_root_key, credentials_roles};
 pub use copy::{CompUpdate, CopyFormat, CopyOption, CopyStatement, Encoding, JsonSource, Simplify};
 pub use unload::{Size, SizeUnit, UnloadFormat, UnloadOption, UnloadStatement};
 

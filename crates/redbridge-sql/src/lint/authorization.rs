@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use redbridge_iam::RoleArn;
 
 use super::{Linter, Repeats};
-use crate::ast::{Authorization, IamRoleSpec, credentials_roles};
+use crate::ast::{Authorization, CREDENTIALS_KEYS, IamRoleSpec, credentials_roles};
 use crate::codes;
 use crate::diagnostic::{Severity, Span};
 use crate::lexer::source_offsets_in_string;
@@ -101,6 +101,11 @@ impl Linter<'_> {
                 );
             }
         }
+        if let Some(clause) = credentials
+            && let Some(literal) = clause.value_span
+        {
+            self.credentials_syntax(&clause.value, literal);
+        }
         // Chain checks on the clause that the tree uses.
         match authorization {
             Some(Authorization::IamRole { role: IamRoleSpec::Chain(_) }) => {
@@ -121,6 +126,82 @@ impl Linter<'_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Checks a CREDENTIALS string against its documented forms: `aws_iam_role=<arn>`, or
+    /// `aws_access_key_id=<id>;aws_secret_access_key=<secret>[;token=<token>]`, either optionally
+    /// followed by `;master_symmetric_key=<root key>`; case-sensitive keys, no spaces. Messages
+    /// name keys only, never a value.
+    fn credentials_syntax(&mut self, value: &str, literal: Span) {
+        let report = |linter: &mut Self, message: String, help: &str| {
+            linter.error(codes::CREDENTIALS_SYNTAX, literal, message, help.to_owned());
+        };
+        if value.contains(char::is_whitespace) {
+            // Whitespace inside the role chain is reported, more precisely, by the chain check.
+            if credentials_roles(value).is_some_and(|roles| roles.contains(char::is_whitespace)) {
+                return;
+            }
+            report(
+                self,
+                "the `CREDENTIALS` string contains whitespace; Redshift requires it without spaces".into(),
+                "remove the spaces around `;` and `=`",
+            );
+            return;
+        }
+        let mut keys: Vec<&str> = Vec::new();
+        // A trailing `;` leaves an empty last part, which is not a problem of its own.
+        for part in value.split(';').filter(|part| !part.is_empty()) {
+            let Some((key, part_value)) = part.split_once('=') else {
+                report(
+                    self,
+                    "a part of the `CREDENTIALS` string is not `key=value`".into(),
+                    "write `'aws_iam_role=arn:aws:iam::<account>:role/<name>'`",
+                );
+                return;
+            };
+            if !CREDENTIALS_KEYS.contains(&key) {
+                let help = match CREDENTIALS_KEYS.iter().find(|known| known.eq_ignore_ascii_case(key)) {
+                    Some(known) => format!("the keys are case-sensitive: write `{known}`"),
+                    None => format!(
+                        "the keys are {}",
+                        CREDENTIALS_KEYS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                report(self, format!("`{key}` is not a key of a `CREDENTIALS` string"), &help);
+                return;
+            }
+            if part_value.is_empty() {
+                report(self, format!("`{key}=` has no value in the `CREDENTIALS` string"), "give the value after `=`");
+                return;
+            }
+            if keys.contains(&key) {
+                report(self, format!("`{key}` is given twice in the `CREDENTIALS` string"), "keep one");
+                return;
+            }
+            keys.push(key);
+        }
+        let has = |key: &str| keys.contains(&key);
+        let any_key = has("aws_access_key_id") || has("aws_secret_access_key") || has("token");
+        if has("aws_iam_role") && any_key {
+            report(
+                self,
+                "the `CREDENTIALS` string has both `aws_iam_role` and access keys".into(),
+                "use either role-based (`aws_iam_role=`) or key-based credentials, not both",
+            );
+        } else if any_key && !(has("aws_access_key_id") && has("aws_secret_access_key")) {
+            let missing = if has("aws_access_key_id") { "aws_secret_access_key" } else { "aws_access_key_id" };
+            report(
+                self,
+                format!("the `CREDENTIALS` string has no `{missing}`"),
+                "key-based credentials need `aws_access_key_id` and `aws_secret_access_key` (and `token` for temporary ones)",
+            );
+        } else if !has("aws_iam_role") && !any_key {
+            report(
+                self,
+                "the `CREDENTIALS` string names no role and no access keys".into(),
+                "write `'aws_iam_role=arn:aws:iam::<account>:role/<name>'`, or better, use `IAM_ROLE`",
+            );
         }
     }
 

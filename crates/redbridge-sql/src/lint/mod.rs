@@ -9,6 +9,7 @@
 //! `copy.rs` and `unload.rs` the parameters of each statement.
 
 mod authorization;
+mod combinations;
 mod copy;
 mod unload;
 
@@ -129,6 +130,23 @@ impl Linter<'_> {
     /// Checks the FROM or TO location and returns it when it is a valid URI.
     fn location(&mut self, location: &str) -> Option<S3Uri> {
         let literal = self.parsed.location_span.unwrap_or(self.parsed.span);
+        // An access point alias is not a bucket name (S3 reserves the suffix for aliases): COPY
+        // reads through one, UNLOAD cannot write through one.
+        let alias = location.strip_prefix("s3://").and_then(|rest| rest.split('/').next()).filter(|bucket| {
+            bucket.ends_with("-s3alias")
+                && bucket.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        });
+        if let Some(alias) = alias {
+            if self.parsed.kind == StatementKind::Unload {
+                self.error(
+                    codes::UNLOAD_ACCESS_POINT_ALIAS,
+                    literal,
+                    format!("`{alias}` is an S3 access point alias; UNLOAD cannot write through one"),
+                    "unload to the bucket's own name".into(),
+                );
+            }
+            return None;
+        }
         let uri = match S3Uri::parse(location) {
             Ok(uri) => uri,
             Err(error) => {
@@ -262,6 +280,22 @@ impl Linter<'_> {
     fn first_of_keyword(keywords: impl Iterator<Item = &'static str>) -> Vec<bool> {
         let mut seen = std::collections::HashSet::new();
         keywords.map(|keyword| seen.insert(keyword)).collect()
+    }
+
+    /// Checks a value the documentation calls a single ASCII character: one character, an
+    /// escape such as `\t`, or an octal escape `\ddd`.
+    fn single_character(&mut self, keyword: &str, value: &str, index: usize) {
+        let octal = value.len() == 4 && value.starts_with('\\') && value[1..].chars().all(|c| ('0'..='7').contains(&c));
+        let escape = value.len() == 2 && value.starts_with('\\');
+        let single = value.chars().count() == 1;
+        if !value.is_ascii() || !(single || escape || octal) {
+            self.conflict(
+                codes::INVALID_VALUE,
+                index,
+                format!("`{keyword}` takes a single ASCII character, not `{value}`"),
+                "give one character, such as `'|'`, `','` or `'\\t'`".into(),
+            );
+        }
     }
 
     fn conflict(&mut self, code: &'static str, index: usize, message: String, help: String) {

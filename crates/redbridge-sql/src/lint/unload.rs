@@ -5,7 +5,7 @@
 use redbridge_iam::KmsKeyRef;
 
 use super::Linter;
-use crate::ast::{UnloadFormat, UnloadOption, UnloadStatement};
+use crate::ast::{Compression, UnloadFormat, UnloadOption, UnloadStatement};
 use crate::codes;
 use crate::options;
 use crate::parser::StatementKind;
@@ -21,8 +21,11 @@ impl Linter<'_> {
             UnloadOption::Format(format) => Some(*format),
             _ => None,
         });
-        let has = |keyword: &str| unload.options.iter().any(|o| o.keyword() == keyword);
-        let (encrypted, allowoverwrite, fixedwidth) = (has("ENCRYPTED"), has("ALLOWOVERWRITE"), has("FIXEDWIDTH"));
+        let encrypted = unload.options.iter().any(|o| matches!(o, UnloadOption::Encrypted { .. }));
+        let present = self.present_in_unload(unload);
+        self.combinations(StatementKind::Unload, &present);
+        self.client_side_encryption(StatementKind::Unload, &present);
+        self.extension(unload);
         let first = Self::first_of_keyword(unload.options.iter().map(UnloadOption::keyword));
         let mut region = None;
         for (index, option) in unload.options.iter().enumerate() {
@@ -34,23 +37,8 @@ impl Linter<'_> {
                 continue;
             }
             match option {
-                UnloadOption::KmsKeyId(key) => {
-                    if !encrypted {
-                        self.conflict(
-                            codes::KMS_WITHOUT_ENCRYPTED,
-                            index,
-                            "`KMS_KEY_ID` without `ENCRYPTED`: Redshift rejects it".into(),
-                            "add `ENCRYPTED` to the statement".into(),
-                        );
-                    }
-                    self.kms_key(key, index);
-                }
-                UnloadOption::CleanPath if allowoverwrite => self.conflict(
-                    codes::CLEANPATH_ALLOWOVERWRITE,
-                    index,
-                    "`CLEANPATH` cannot be combined with `ALLOWOVERWRITE`".into(),
-                    "keep `CLEANPATH` to delete the old files first, or `ALLOWOVERWRITE` to overwrite them".into(),
-                ),
+                UnloadOption::KmsKeyId(key) => self.kms_key(key, index),
+                UnloadOption::Delimiter(delimiter) => self.single_character("DELIMITER", delimiter, index),
                 _ => {}
             }
             if let Some(format) = format
@@ -84,35 +72,16 @@ impl Linter<'_> {
                     "remove `ROWGROUPSIZE`, or unload to PARQUET".into(),
                 );
             }
-            if let UnloadOption::Delimiter(_) = option
-                && fixedwidth
-            {
-                self.conflict(
-                    codes::FIXEDWIDTH_DELIMITER,
-                    index,
-                    "`DELIMITER` cannot be combined with `FIXEDWIDTH`".into(),
-                    "fixed-width output has no delimiter: keep `FIXEDWIDTH` or `DELIMITER`, not both".into(),
-                );
-            }
-            if let UnloadOption::Header = option
-                && fixedwidth
-                && format != Some(UnloadFormat::Parquet)
-            {
-                self.conflict(
-                    codes::FORMAT_OPTION_CONFLICT,
-                    index,
-                    "`HEADER` cannot be combined with `FIXEDWIDTH`".into(),
-                    "remove `HEADER` or `FIXEDWIDTH`".into(),
-                );
-            }
             let range = match option {
                 UnloadOption::MaxFileSize(size) => Some((size, 5.0, 6.2 * 1024.0, "5 MB and 6.2 GB")),
-                UnloadOption::RowGroupSize(size) => Some((size, 32.0, 128.0, "32 MB and 128 MB")),
+                UnloadOption::RowGroupSize(size) => Some((size, 32.0, 128.0, "32 MB and 128 MB, a whole number")),
                 _ => None,
             };
+            // ROWGROUPSIZE is documented as an integer, MAXFILESIZE as a decimal.
+            let whole = !matches!(option, UnloadOption::RowGroupSize(size) if size.value.contains('.'));
             if let Some((size, min, max, words)) = range
                 && let Some(mb) = size.megabytes()
-                && !(min..=max).contains(&mb)
+                && (!(min..=max).contains(&mb) || !whole)
             {
                 self.conflict(
                     codes::INVALID_VALUE,
@@ -133,6 +102,38 @@ impl Linter<'_> {
             );
         }
         self.region(region, false);
+    }
+
+    /// A warning when `EXTENSION` leaves out the suffix of the chosen codec: Redshift appends
+    /// the extension as written and adds nothing for the codec.
+    fn extension(&mut self, unload: &UnloadStatement) {
+        let codec = unload.options.iter().find_map(|o| match o {
+            UnloadOption::Compression(codec) => Some(*codec),
+            _ => None,
+        });
+        let extension = unload.options.iter().enumerate().find_map(|(index, o)| match o {
+            UnloadOption::Extension(extension) => Some((index, extension)),
+            _ => None,
+        });
+        let (Some(codec), Some((index, extension))) = (codec, extension) else { return };
+        let suffix = match codec {
+            Compression::Gzip => "gz",
+            Compression::Bzip2 => "bz2",
+            Compression::Zstd => "zst",
+            Compression::Lzop => "lzo",
+        };
+        if !extension.to_ascii_lowercase().ends_with(suffix) {
+            let span = self.option_span(index);
+            self.warning(
+                codes::EXTENSION_WITHOUT_CODEC_SUFFIX,
+                span,
+                format!("`EXTENSION '{extension}'` with `{}`: the files are not named `.{suffix}`", codec.keyword()),
+                format!(
+                    "write `EXTENSION '{}.{suffix}'`; Redshift adds no codec suffix when EXTENSION is given",
+                    extension.trim_start_matches('.')
+                ),
+            );
+        }
     }
 
     fn kms_key(&mut self, key: &str, index: usize) {
@@ -194,6 +195,17 @@ impl Linter<'_> {
                 );
             }
             Ok(statements) => {
+                if let [sqlparser::ast::Statement::Query(outer)] = statements.as_slice()
+                    && outer_limit(outer)
+                {
+                    self.error(
+                        codes::UNLOAD_OUTER_LIMIT,
+                        span,
+                        "the UNLOAD query has a `LIMIT` in its outer SELECT, which Redshift rejects".into(),
+                        "move the LIMIT into a subquery: `select * from t where id in (select id from t order by id limit 10)`"
+                            .into(),
+                    );
+                }
                 let selects = statements.iter().all(|s| matches!(s, sqlparser::ast::Statement::Query(_)));
                 if statements.len() != 1 || !selects {
                     self.warning(
@@ -206,4 +218,9 @@ impl Linter<'_> {
             }
         }
     }
+}
+
+/// Whether the outer SELECT of a query has a LIMIT (or FETCH FIRST, its standard spelling).
+fn outer_limit(query: &sqlparser::ast::Query) -> bool {
+    query.limit_clause.is_some() || query.fetch.is_some()
 }

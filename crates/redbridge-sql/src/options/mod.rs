@@ -8,11 +8,15 @@
 //! options conflict with the chosen format. Each [`Usage`] has room for the AWS documentation
 //! page and sentence it comes from ([`DocSource`]), filled in as the table is audited.
 
+pub mod book;
 mod table;
 
-pub use table::OPTIONS;
+pub use table::{CREDENTIALS_WITH_ROOT_KEY, OPTIONS};
 
 use crate::parser::StatementKind;
+
+/// The date the pages in the `sources` of the table were read.
+pub const AUDITED_ON: &str = "2026-12-02";
 
 /// One parameter keyword and how COPY and UNLOAD take it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +47,39 @@ pub struct Usage {
     pub excluded_formats: &'static [&'static str],
     /// Where the AWS documentation says so; empty until the keyword is audited.
     pub sources: &'static [DocSource],
+    /// What the documentation says about combining it with other parameters: each rule with
+    /// the diagnostic the linter gives and the sentence it rests on.
+    pub combinations: &'static [Combination],
+}
+
+/// One documented rule about combining a parameter with others ("can't be used with",
+/// "requires", "always use with").
+///
+/// Parameters are named as the linter sees them in a statement: the keyword (`NULL` for
+/// `NULL AS`, formats by their keyword such as `CSV`, authorization by its keyword such as
+/// `CREDENTIALS`), or a keyword and its variant: `ENCRYPTED AUTO`, and
+/// `CREDENTIALS master_symmetric_key` for a CREDENTIALS string holding a root key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Combination {
+    /// The parameter the rule is about: the row's keyword, or the keyword and a variant.
+    pub subject: &'static str,
+    /// What the rule asks of the other parameters.
+    pub rule: CombinationRule,
+    /// The diagnostic code the linter reports when the rule is broken.
+    pub code: &'static str,
+    /// The page and sentence the rule rests on.
+    pub source: DocSource,
+}
+
+/// What a [`Combination`] asks of the other parameters of the statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CombinationRule {
+    /// None of these may be present (an error on whichever of the two is written last).
+    Excludes(&'static [&'static str]),
+    /// One of these must be present (an error).
+    Requires(&'static [&'static str]),
+    /// One of these should be present (a warning: the page advises, it does not forbid).
+    Recommends(&'static [&'static str]),
 }
 
 /// A place in the AWS documentation that a row of the table rests on.
@@ -129,6 +166,14 @@ impl OptionKeyword {
             _ => Accepts::Copy,
         }
     }
+}
+
+/// Every combination rule of `statement`, with the keyword of its row.
+pub fn combinations(statement: StatementKind) -> impl Iterator<Item = (&'static str, &'static Combination)> {
+    OPTIONS
+        .iter()
+        .filter_map(move |row| row.usage(statement).map(|usage| (row.keyword, usage)))
+        .flat_map(|(keyword, usage)| usage.combinations.iter().map(move |combination| (keyword, combination)))
 }
 
 /// The row of an uppercase keyword (not an alias).

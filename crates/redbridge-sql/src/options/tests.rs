@@ -182,6 +182,7 @@ fn the_columnar_help_names_what_the_table_allows() {
             row.copy.is_some_and(|usage| {
                 !matches!(usage.group, OptionGroup::Authorization | OptionGroup::DataFormat)
                     && !usage.excluded_formats.contains(&"PARQUET")
+                    && !usage.sources.contains(&super::book::S3_UNSUPPORTED)
             })
         })
         .map(|row| row.keyword)

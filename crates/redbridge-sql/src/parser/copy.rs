@@ -70,6 +70,8 @@ impl Parser<'_> {
             "TRIMBLANKS" => Some(CopyOption::TrimBlanks),
             "TRUNCATECOLUMNS" => Some(CopyOption::TruncateColumns),
             "NOLOAD" => Some(CopyOption::NoLoad),
+            "IGNOREALLERRORS" => Some(CopyOption::IgnoreAllErrors),
+            "SSH" => Some(CopyOption::Ssh),
             _ => None,
         };
         if let Some(option) = simple {
@@ -209,6 +211,10 @@ impl Parser<'_> {
                 };
                 self.pos += 1;
                 CopyOption::CompUpdate(value)
+            }
+            "READRATIO" => {
+                self.pos += 1;
+                CopyOption::ReadRatio(self.unsigned("the percentage of the DynamoDB table's throughput")?)
             }
             "MAXERROR" => {
                 self.pos += 1;

@@ -114,7 +114,9 @@ impl Parser<'_> {
                 "`{upper}` is a{} {other_name} option; {statement} does not accept it, remove it",
                 if other_name == "UNLOAD" { "n" } else { "" }
             )
-        } else if let Some(suggestion) = closest(&upper, options::keywords(kind)) {
+        } else if let Some(suggestion) =
+            closest(&upper, options::keywords(kind)).or_else(|| last_word_of(&upper, options::keywords(kind)))
+        {
             format!("did you mean `{suggestion}`?")
         } else {
             format!("remove it; see the {statement} parameters in the Redshift developer guide")
@@ -180,6 +182,14 @@ fn closest<'k>(word: &str, candidates: impl Iterator<Item = &'k str>) -> Option<
         .map(|(_, c)| c)
 }
 
+/// The one keyword whose last `_`-separated word is `word`: `SESSION_TOKEN` for `TOKEN`, the
+/// spelling of the access-permissions page's examples. `None` when none or several are.
+fn last_word_of<'k>(word: &str, candidates: impl Iterator<Item = &'k str>) -> Option<&'k str> {
+    let mut matching = candidates.filter(|c| c.rsplit('_').next() == Some(word) && *c != word);
+    let first = matching.next()?;
+    matching.next().is_none().then_some(first)
+}
+
 /// How many edits away from a keyword of `len` characters a word is still taken for a typo.
 fn limit(len: usize) -> usize {
     2.max(len / 4)
@@ -214,6 +224,14 @@ mod tests {
         assert_eq!(closest("DELIMTER", keywords.into_iter()), Some("DELIMITER"));
         assert_eq!(closest("ZSDT", keywords.into_iter()), Some("ZSTD"));
         assert_eq!(closest("NOTHINGLIKEIT", keywords.into_iter()), None);
+    }
+
+    #[test]
+    fn a_last_word_of_a_keyword_gets_the_keyword_when_only_one_ends_with_it() {
+        let keywords = ["ACCESS_KEY_ID", "KMS_KEY_ID", "SESSION_TOKEN"];
+        assert_eq!(last_word_of("TOKEN", keywords.into_iter()), Some("SESSION_TOKEN"));
+        assert_eq!(last_word_of("ID", keywords.into_iter()), None);
+        assert_eq!(last_word_of("SESSION_TOKEN", keywords.into_iter()), None);
     }
 
     #[test]

@@ -242,10 +242,15 @@ fn built_copy() -> impl Strategy<Value = (CopyStatement, LintContext)> {
     (table(), chain(), location(), format, subsequence(row_options, 0..=6), subsequence(columnar_options, 0..=5))
         .prop_map(|(table, chain, uri, format, row, columnar)| {
             let mut copy = CopyStatement::new(table, &uri, &chain);
-            let extra = match &format {
+            let mut extra = match &format {
                 Some(f) if f.is_columnar() => columnar,
                 _ => row,
             };
+            // "Always use ACCEPTANYDATE with the DATEFORMAT parameter" (data conversion page).
+            let has = |extra: &[CopyOption], keyword| extra.iter().any(|o| o.keyword() == keyword);
+            if has(&extra, "ACCEPTANYDATE") && !has(&extra, "DATEFORMAT") {
+                extra.push(CopyOption::DateFormat("auto".into()));
+            }
             if let Some(format) = format {
                 copy = copy.option(CopyOption::Format(format));
             }

@@ -1,6 +1,7 @@
 //! Integration tests of redbridge-sql: fixture files, round trips, and no panic on any input.
 
 mod builder;
+mod by_the_book;
 mod fixtures;
 #[path = "../../../../tests/support/hostile.rs"]
 mod hostile;
