@@ -7,6 +7,8 @@ mod hostile;
 mod hostile_input;
 mod linear;
 mod no_panic;
+mod real_world;
+mod template_no_panic;
 
 use redbridge_iam::{AccountId, BucketName, Region};
 use redbridge_sql::LintContext;
