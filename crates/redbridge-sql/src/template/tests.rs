@@ -154,6 +154,22 @@ fn airflow_dollar_quoted_unload_and_temporary_tables_parse() {
 #[test]
 fn other_partitions_are_role_arns() {
     let text = "COPY t FROM 's3://data-bucket/in/' IAM_ROLE 'arn:aws-cn:iam::111111111111:role/A,arn:aws-cn:iam::222222222222:role/B' REGION 'cn-northwest-1';\n\
-                COPY t FROM 's3://data-bucket/in/' IAM_ROLE 'arn:aws-us-gov:iam::111111111111:role/A';";
-    assert_eq!(codes_of(text, TemplateMode::None), [Vec::<&str>::new(), Vec::new()]);
+                COPY t FROM 's3://data-bucket/in/' IAM_ROLE 'arn:aws-us-gov:iam::111111111111:role/A';\n\
+                UNLOAD ('select 1') TO 's3://data-bucket/out/' IAM_ROLE 'arn:aws-cn:iam::111111111111:role/A' \
+                KMS_KEY_ID 'arn:aws-cn:kms:cn-north-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab' ENCRYPTED;";
+    assert_eq!(codes_of(text, TemplateMode::None), [Vec::<&str>::new(), Vec::new(), Vec::new()]);
+}
+
+#[test]
+fn comments_between_and_after_options_and_any_order_are_read() {
+    let text = "COPY s.t -- the table\nFROM 's3://data-bucket/in/' /* where */ GZIP -- codec\n\
+                IGNOREHEADER 1 IAM_ROLE 'arn:aws:iam::111111111111:role/R' -- role last\nCSV; -- done";
+    assert_eq!(codes_of(text, TemplateMode::Auto), [Vec::<&str>::new()]);
+}
+
+#[test]
+fn an_unclosed_dollar_quote_names_its_tag() {
+    let text = "copy $TABLENAME$ from 's3://data-bucket/in/' IAM_ROLE 'arn:aws:iam::111111111111:role/R';";
+    let found = messages(text, TemplateMode::Auto);
+    assert_eq!(found, ["RB-SQL-001 unterminated dollar-quoted string: the closing `$TABLENAME$` is missing"]);
 }

@@ -196,4 +196,19 @@ mod tests {
         assert!(text.ends_with("failed: 1 error, 0 warnings in 2 statements of 2 files\n"), "{text}");
         assert_eq!(render_one("b.sql", clean), "ok: 0 errors, 0 warnings in 1 statement\n");
     }
+
+    #[test]
+    fn a_template_placeholder_is_a_note_that_says_what_it_hid_and_does_not_fail() {
+        let sql = "COPY {{ this }} FROM 's3://data-bucket/in/' IAM_ROLE '{{ var(\"role\") }}' CSV;\n";
+        let file = LintedFile {
+            name: "model.sql".to_owned(),
+            text: sql.to_owned(),
+            reports: redbridge_sql::lint_template(sql, &LintContext::default(), redbridge_sql::TemplateMode::Auto),
+        };
+        let text = render(&[file], false);
+        assert!(text.contains("note[RB-SQL-050]: `{{ var(\"role\") }}` hides the IAM_ROLE value"), "{text}");
+        assert!(text.ends_with("ok: 0 errors, 0 warnings, 2 notes in 1 statement\n"), "{text}");
+        let plain = render_one("model.sql", sql);
+        assert!(plain.starts_with("error[RB-SQL-"), "{plain}");
+    }
 }
