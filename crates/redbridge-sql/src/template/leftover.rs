@@ -68,6 +68,19 @@ fn leftovers(text: &str, body: Span) -> Vec<(Span, bool)> {
             _ => i = open + 1,
         }
     }
+    // The account of an IAM ARN written in words (`arn:aws:iam::Amazon_Redshift_Account_ID:role/R`):
+    // an account id has digits only, so a word there names the value to put.
+    for (at, _) in raw.match_indices(":iam::") {
+        let start = at + ":iam::".len();
+        let end = raw[start..].find([':', ',', '\'']).map_or(raw.len(), |n| start + n);
+        let account = &raw[start..end];
+        if account.chars().any(|c| c.is_ascii_alphabetic()) && !account.contains(char::is_whitespace) {
+            let span = Span::new(body.start + start, body.start + end);
+            if !found.iter().any(|&(f, _)| overlaps(span, f)) {
+                found.push((span, true));
+            }
+        }
+    }
     // The pieces between separators: `XXXX…`, `your-…`, the documentation's example values.
     let mut start = 0;
     for (index, c) in raw.char_indices().chain(std::iter::once((raw.len(), ' '))) {
@@ -140,6 +153,9 @@ mod tests {
         assert_eq!(found("arn:aws:iam::123456789012:role/R"), [("123456789012", false)]);
         assert_eq!(found("s3://amzn-s3-demo-bucket/x"), [("amzn-s3-demo-bucket", false)]);
         assert!(found("arn:aws:iam::111111111111:role/RoleA-xxx").is_empty());
+        assert_eq!(found("arn:aws:iam::Amazon_Redshift_Account_ID:role/R"), [("Amazon_Redshift_Account_ID", true)]);
+        // Digits of the wrong length are a wrong account id, not a placeholder.
+        assert!(found("arn:aws:iam::123:role/R").is_empty());
         assert!(found("s3://my-bucket/a<b/c").is_empty());
     }
 }
