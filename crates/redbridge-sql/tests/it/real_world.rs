@@ -3,7 +3,8 @@
 //! mode, the exact codes the linter must give it and why, citing the page that documents the
 //! verdict. The floor (60 statements from 20 repositories) is asserted too.
 //!
-//! A file starts with `-- repo:`, `-- source:` and `-- template:` (the file's default mode);
+//! A file starts with `-- repo:`, `-- source:` (the repository), an optional `-- commit:` and
+//! `-- template:` (the file's default mode); the `-- statement:` line names the path in it;
 //! each statement starts with `-- statement:` (where in the repository), then optional
 //! `-- template:`, `-- expect:` (codes, space-separated, empty for none) and one or more
 //! `-- why:` lines, then the statement verbatim up to the next `-- statement:`.

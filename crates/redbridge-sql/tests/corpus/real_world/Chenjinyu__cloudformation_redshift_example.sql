@@ -1,5 +1,5 @@
 -- repo: Chenjinyu/cloudformation_redshift_example
--- source: https://github.com/Chenjinyu/cloudformation_redshift_example/blob/master/s3_to_redshift/copy_data.sql
+-- source: https://github.com/Chenjinyu/cloudformation_redshift_example
 -- template: none
 
 -- statement: s3_to_redshift/copy_data.sql (1)

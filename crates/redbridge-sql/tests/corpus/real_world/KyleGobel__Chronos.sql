@@ -1,5 +1,5 @@
 -- repo: KyleGobel/Chronos
--- source: https://github.com/KyleGobel/Chronos/tree/master/src/Chronos.AWS
+-- source: https://github.com/KyleGobel/Chronos
 -- template: none
 
 -- statement: src/Chronos.AWS/copyToRedshift.sql

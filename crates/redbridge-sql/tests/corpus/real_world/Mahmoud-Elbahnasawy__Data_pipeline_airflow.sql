@@ -1,5 +1,5 @@
 -- repo: Mahmoud-Elbahnasawy/Data_pipeline_airflow
--- source: https://github.com/Mahmoud-Elbahnasawy/Data_pipeline_airflow/blob/main/airflow/my_create_tables.py
+-- source: https://github.com/Mahmoud-Elbahnasawy/Data_pipeline_airflow
 -- template: python
 
 -- statement: airflow/my_create_tables.py (staging_songs_copy, str.format)

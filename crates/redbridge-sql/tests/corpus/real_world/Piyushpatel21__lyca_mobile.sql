@@ -1,5 +1,5 @@
 -- repo: Piyushpatel21/lyca_mobile
--- source: https://github.com/Piyushpatel21/lyca_mobile/blob/master/stg_etlscripts/copy_s3_to_stg_table.sql
+-- source: https://github.com/Piyushpatel21/lyca_mobile
 -- template: none
 
 -- statement: stg_etlscripts/copy_s3_to_stg_table.sql

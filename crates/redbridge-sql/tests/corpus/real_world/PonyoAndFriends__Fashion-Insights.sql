@@ -1,5 +1,5 @@
 -- repo: PonyoAndFriends/Fashion-Insights
--- source: https://github.com/PonyoAndFriends/Fashion-Insights/blob/main/dbt_dockerfiles/dbt/models/staging/staging_table.sql
+-- source: https://github.com/PonyoAndFriends/Fashion-Insights
 -- template: jinja
 
 -- statement: dbt_dockerfiles/dbt/models/staging/staging_table.sql

@@ -1,5 +1,5 @@
 -- repo: USDOT-SDC-Archive/sdc-dot-waze-data-persistence
--- source: https://github.com/USDOT-SDC-Archive/sdc-dot-waze-data-persistence/blob/master/redshift_sql/nightly_sql/copy_realtime_data_alert.sql
+-- source: https://github.com/USDOT-SDC-Archive/sdc-dot-waze-data-persistence
 -- template: jinja
 
 -- statement: redshift_sql/nightly_sql/copy_realtime_data_alert.sql

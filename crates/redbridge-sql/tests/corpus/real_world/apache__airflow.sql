@@ -1,5 +1,6 @@
 -- repo: apache/airflow
--- source: https://github.com/apache/airflow/tree/main/providers/amazon/src/airflow/providers/amazon/aws/transfers
+-- source: https://github.com/apache/airflow
+-- commit: 9abf58164c46ea63bbe5c1bc3f009bc2af7350a6 (redshift_to_s3.py), ebe8011e022a7628a218e5b8589623ecaf6e54cb (s3_to_redshift.py)
 -- template: python
 
 -- statement: providers/amazon/src/airflow/providers/amazon/aws/transfers/redshift_to_s3.py (_build_unload_query)

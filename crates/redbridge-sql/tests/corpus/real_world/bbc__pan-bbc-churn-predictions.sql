@@ -1,5 +1,5 @@
 -- repo: bbc/pan-bbc-churn-predictions
--- source: https://github.com/bbc/pan-bbc-churn-predictions/blob/master/SQL/pipeline/unload_churn_train.sql
+-- source: https://github.com/bbc/pan-bbc-churn-predictions
 -- template: jinja
 
 -- statement: SQL/pipeline/unload_churn_train.sql

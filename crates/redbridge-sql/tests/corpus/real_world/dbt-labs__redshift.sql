@@ -1,5 +1,5 @@
 -- repo: dbt-labs/redshift
--- source: https://github.com/dbt-labs/redshift/blob/main/macros/unload.sql
+-- source: https://github.com/dbt-labs/redshift
 -- template: jinja
 
 -- statement: macros/unload.sql (unload_table macro body)

@@ -1,5 +1,5 @@
 -- repo: eturella/go-parser-test
--- source: https://github.com/eturella/go-parser-test/blob/master/copyfrom.sql
+-- source: https://github.com/eturella/go-parser-test
 -- template: none
 
 -- statement: copyfrom.sql (listings_pipe)

@@ -1,5 +1,5 @@
 -- repo: kayne10/Data-Engineering-AWS-Cloud
--- source: https://github.com/kayne10/Data-Engineering-AWS-Cloud/blob/main/redshift/redshift-create-tables/copy_cmd.sql
+-- source: https://github.com/kayne10/Data-Engineering-AWS-Cloud
 -- template: none
 
 -- statement: redshift/redshift-create-tables/copy_cmd.sql (orders)

@@ -1,5 +1,5 @@
 -- repo: kondasaispoorthy/sample
--- source: https://github.com/kondasaispoorthy/sample/blob/main/S3_to_Stage_Scripts/s3_to_redshift(employees).py
+-- source: https://github.com/kondasaispoorthy/sample
 -- template: python
 
 -- statement: S3_to_Stage_Scripts/s3_to_redshift(employees).py (f-string)

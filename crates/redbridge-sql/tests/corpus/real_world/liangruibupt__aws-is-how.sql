@@ -1,5 +1,5 @@
 -- repo: liangruibupt/aws-is-how
--- source: https://github.com/liangruibupt/aws-is-how/blob/master/analytics/lambda-redshift/scripts/copy_aircraft_table_data.ddl
+-- source: https://github.com/liangruibupt/aws-is-how
 -- template: none
 
 -- statement: analytics/lambda-redshift/scripts/copy_aircraft_table_data.ddl

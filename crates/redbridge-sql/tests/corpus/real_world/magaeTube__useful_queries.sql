@@ -1,5 +1,5 @@
 -- repo: magaeTube/useful_queries
--- source: https://github.com/magaeTube/useful_queries/blob/main/redshift/copy_orc_datas_from_s3.sql
+-- source: https://github.com/magaeTube/useful_queries
 -- template: none
 
 -- statement: redshift/copy_orc_datas_from_s3.sql (standard)

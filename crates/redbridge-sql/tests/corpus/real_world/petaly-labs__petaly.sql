@@ -1,5 +1,5 @@
 -- repo: petaly-labs/petaly
--- source: https://github.com/petaly-labs/petaly/blob/main/src/petaly/connectors/aws/redshift/config/extract_to_stmt.sql
+-- source: https://github.com/petaly-labs/petaly
 -- template: python
 
 -- statement: src/petaly/connectors/aws/redshift/config/extract_to_stmt.sql

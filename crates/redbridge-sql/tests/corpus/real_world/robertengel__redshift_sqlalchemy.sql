@@ -1,5 +1,5 @@
 -- repo: robertengel/redshift_sqlalchemy
--- source: https://github.com/robertengel/redshift_sqlalchemy/blob/master/tests/test_copy_command.py
+-- source: https://github.com/robertengel/redshift_sqlalchemy
 -- template: none
 
 -- statement: tests/test_copy_command.py (expected_result)

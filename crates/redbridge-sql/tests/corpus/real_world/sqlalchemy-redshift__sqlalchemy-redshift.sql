@@ -1,5 +1,5 @@
 -- repo: sqlalchemy-redshift/sqlalchemy-redshift
--- source: https://github.com/sqlalchemy-redshift/sqlalchemy-redshift/tree/main/tests
+-- source: https://github.com/sqlalchemy-redshift/sqlalchemy-redshift
 -- template: none
 
 -- statement: tests/test_copy_command.py (expected_result)

@@ -1,5 +1,6 @@
 -- repo: sqlfluff/sqlfluff
--- source: https://github.com/sqlfluff/sqlfluff/tree/main/test/fixtures/dialects/redshift
+-- source: https://github.com/sqlfluff/sqlfluff
+-- commit: 2d07707dc79342d4e9eeecd61a43c8ef48e9ea01 (redshift_copy.sql), ece4d08a4ed06a3d9b096f78c25e398b3cda4561 (unload.sql)
 -- template: none
 
 -- statement: test/fixtures/dialects/redshift/redshift_copy.sql (listing)

@@ -1,5 +1,5 @@
 -- repo: suhailmemon01101984/dataeng-project04
--- source: https://github.com/suhailmemon01101984/dataeng-project04/blob/main/load_from_s3_to_redshift.py
+-- source: https://github.com/suhailmemon01101984/dataeng-project04
 -- template: none
 
 -- statement: load_from_s3_to_redshift.py (dimension_date)

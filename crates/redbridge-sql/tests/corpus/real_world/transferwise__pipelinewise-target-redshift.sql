@@ -1,5 +1,6 @@
 -- repo: transferwise/pipelinewise-target-redshift
--- source: https://github.com/transferwise/pipelinewise-target-redshift/blob/master/target_redshift/db_sync.py
+-- source: https://github.com/transferwise/pipelinewise-target-redshift
+-- commit: dbba7c8f00f9b3168061bb9d8db73f5486499294
 -- template: python
 
 -- statement: target_redshift/db_sync.py (load_csv, copy_sql)

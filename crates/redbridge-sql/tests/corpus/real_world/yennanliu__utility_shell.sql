@@ -1,5 +1,5 @@
 -- repo: yennanliu/utility_shell
--- source: https://github.com/yennanliu/utility_shell/blob/master/redshift/upload_redshift_table_s3.sql
+-- source: https://github.com/yennanliu/utility_shell
 -- template: none
 
 -- statement: redshift/upload_redshift_table_s3.sql
