@@ -71,7 +71,7 @@ pub fn lint(text: &str, context: &LintContext) -> Vec<StatementReport> {
     crate::template::lint_template(text, context, crate::template::TemplateMode::None)
 }
 
-/// Checks one statement that [`parse`] produced.
+/// Checks one statement that [`crate::parse`] produced.
 pub fn lint_parsed(text: &str, parsed: ParsedStatement, context: &LintContext) -> StatementReport {
     let mut linter = Linter { text, parsed: &parsed, context, out: parsed.diagnostics.clone() };
     match &parsed.statement {

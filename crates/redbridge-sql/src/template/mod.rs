@@ -29,7 +29,7 @@
 //!
 //! # Modes
 //!
-//! [`TemplateMode::None`] (the library's [`crate::lint`]) reads the text as SQL. `Jinja` and
+//! [`TemplateMode::None`] (the library's [`crate::lint()`]) reads the text as SQL. `Jinja` and
 //! `Python` read one syntax. `Auto` (the CLI's default) reads Jinja's delimiters, which are
 //! never Redshift syntax, and then Python's placeholders outside them. It is safe: reading
 //! something as a placeholder can only skip a check, with a note saying so, never add an error;
