@@ -49,6 +49,12 @@ pub const ALL: &[(&str, &str)] = &[
     (SPEC_REGION_MISMATCH, "REGION names a region other than the bucket's"),
     (SPEC_COLUMNAR_CROSS_REGION, "COPY from PARQUET or ORC across regions"),
     (SPEC_KMS_KEY_MISMATCH, "KMS_KEY_ID is not the spec's key"),
+    (TEMPLATE_PLACEHOLDER, "a template placeholder hides a value; the checks it hides were skipped (note)"),
+    (TEMPLATE_BRANCH_SKIPPED, "a Jinja `elif`/`else` branch that was not checked (note)"),
+    (LEFTOVER_PLACEHOLDER, "a placeholder from an example left in the statement (`<bucket>`, `XXXXXXXXXXXX`)"),
+    (EXAMPLE_VALUE, "a value from AWS's documentation examples (`123456789012`, `amzn-s3-demo-bucket`)"),
+    (COPY_JOB_COMMAND, "a COPY JOB command that holds no COPY to check (note)"),
+    (COPY_JOB_PARAMETER, "a parameter a COPY JOB cannot be created with"),
     (ACCEPTANYDATE_WITHOUT_DATEFORMAT, "ACCEPTANYDATE without DATEFORMAT"),
     (UNLOAD_ACCESS_POINT_ALIAS, "UNLOAD to an S3 access point alias"),
     (EXTENSION_WITHOUT_CODEC_SUFFIX, "EXTENSION without the suffix of the compression codec"),
@@ -149,6 +155,18 @@ pub const SPEC_REGION_MISMATCH: &str = "RB-SQL-046";
 pub const SPEC_COLUMNAR_CROSS_REGION: &str = "RB-SQL-047";
 /// RB-SQL-048: KMS_KEY_ID differs from the spec's key.
 pub const SPEC_KMS_KEY_MISMATCH: &str = "RB-SQL-048";
+/// RB-SQL-050: a template placeholder hides a value; the checks it hides were skipped.
+pub const TEMPLATE_PLACEHOLDER: &str = "RB-SQL-050";
+/// RB-SQL-051: a Jinja `elif`/`else` branch that was not checked.
+pub const TEMPLATE_BRANCH_SKIPPED: &str = "RB-SQL-051";
+/// RB-SQL-052: a placeholder from an example left in the statement.
+pub const LEFTOVER_PLACEHOLDER: &str = "RB-SQL-052";
+/// RB-SQL-053: a value from AWS's documentation examples.
+pub const EXAMPLE_VALUE: &str = "RB-SQL-053";
+/// RB-SQL-054: a COPY JOB command that holds no COPY.
+pub const COPY_JOB_COMMAND: &str = "RB-SQL-054";
+/// RB-SQL-055: a parameter a COPY JOB cannot be created with.
+pub const COPY_JOB_PARAMETER: &str = "RB-SQL-055";
 /// RB-SQL-060: ACCEPTANYDATE without DATEFORMAT (a warning).
 pub const ACCEPTANYDATE_WITHOUT_DATEFORMAT: &str = "RB-SQL-060";
 /// RB-SQL-061: UNLOAD to an S3 access point alias.

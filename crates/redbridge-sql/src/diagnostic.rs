@@ -162,6 +162,9 @@ fn is_continuation(byte: u8) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
+    /// Not a problem: what the linter could not check, and why (a template placeholder hid the
+    /// value, a COPY JOB command holds no COPY).
+    Note,
     /// Redshift would probably run the statement, but it is likely not what was meant.
     Warning,
     /// Redshift would reject the statement, or it cannot work.
@@ -169,9 +172,10 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// `error` or `warning`.
+    /// `error`, `warning` or `note`.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Note => "note",
             Self::Warning => "warning",
             Self::Error => "error",
         }

@@ -1,5 +1,5 @@
-//! The lexer: words, quoted identifiers, string literals, numbers and punctuation, with spans;
-//! comments and whitespace are skipped.
+//! The lexer: words, quoted identifiers, string literals (quoted or dollar-quoted), numbers,
+//! punctuation and template placeholders, with spans; comments and whitespace are skipped.
 
 use crate::diagnostic::Span;
 
@@ -10,8 +10,11 @@ pub(crate) enum TokenKind {
     Word,
     /// `"..."`, with the value unescaped.
     QuotedIdent(String),
-    /// `'...'`, with the value unescaped.
+    /// `'...'`, with the value unescaped, or `$$...$$` / `$tag$...$tag$`, taken as written.
     Str(String),
+    /// A template placeholder outside any string (`{{ table }}`, `%s`, `{name}`): an opaque
+    /// value the parser takes in the slot where it stands (see `crate::template`).
+    Placeholder,
     /// Digits with an optional fraction.
     Number,
     /// `(`.
@@ -50,20 +53,34 @@ pub(crate) enum LexError {
 /// Tokenizes `text`. On an unterminated string, identifier or comment, returns the tokens before
 /// it and the error; everything after the opening delimiter is part of the broken token.
 pub(crate) fn lex(text: &str) -> (Vec<Token>, Option<LexError>) {
-    lex_from_until(text, 0, &mut |_| false)
+    lex_from_until(text, 0, &[], &mut |_| false)
 }
 
 /// [`lex`] from byte `from` of `text` (spans stay those of `text`), stopping right after the
-/// first string token for which `stop` is true.
+/// first string token for which `stop` is true. `placeholders` (sorted, not overlapping) are the
+/// spans of template placeholders: one that starts where a token would is a
+/// [`TokenKind::Placeholder`]; one inside a string or comment is part of it.
 pub(crate) fn lex_from_until(
     text: &str,
     from: usize,
+    placeholders: &[Span],
     stop: &mut dyn FnMut(&Token) -> bool,
 ) -> (Vec<Token>, Option<LexError>) {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
     let mut i = from;
+    let mut next_placeholder = placeholders.partition_point(|p| p.start < from);
     while i < bytes.len() {
+        while placeholders.get(next_placeholder).is_some_and(|p| p.start < i) {
+            next_placeholder += 1;
+        }
+        if let Some(placeholder) = placeholders.get(next_placeholder).filter(|p| p.start == i && p.end > i) {
+            let start = i;
+            i = placeholder.end.min(bytes.len());
+            i = glued_word_end(text, i, placeholders, &mut next_placeholder);
+            tokens.push(Token { kind: TokenKind::Placeholder, span: Span::new(start, i) });
+            continue;
+        }
         let b = bytes[i];
         let start = i;
         let single = |kind| Token { kind, span: Span::new(start, start + 1) };
@@ -88,6 +105,23 @@ pub(crate) fn lex_from_until(
                 }
                 None => return (tokens, Some(LexError::UnterminatedString(Span::new(start, bytes.len())))),
             },
+            b'$' if dollar_tag(text, i).is_some() => {
+                let tag = dollar_tag(text, i).unwrap_or("$");
+                match text[i + tag.len()..].find(tag) {
+                    Some(n) => {
+                        let value = text[i + tag.len()..i + tag.len() + n].to_owned();
+                        let end = i + tag.len() + n + tag.len();
+                        let token = Token { kind: TokenKind::Str(value), span: Span::new(start, end) };
+                        let stopped = stop(&token);
+                        tokens.push(token);
+                        if stopped {
+                            return (tokens, None);
+                        }
+                        i = end;
+                    }
+                    None => return (tokens, Some(LexError::UnterminatedString(Span::new(start, bytes.len())))),
+                }
+            }
             b'"' => match lex_quoted_ident(text, i) {
                 Some((value, end)) => {
                     tokens.push(Token { kind: TokenKind::QuotedIdent(value), span: Span::new(start, end) });
@@ -142,7 +176,11 @@ pub(crate) fn lex_from_until(
                 while i < bytes.len() && is_word_continue(text, i) {
                     i += char_len(text, i);
                 }
-                tokens.push(Token { kind: TokenKind::Word, span: Span::new(start, i) });
+                // A placeholder written against the word (`stage_{{ name }}`) makes one name.
+                let glued = glued_word_end(text, i, placeholders, &mut next_placeholder);
+                let kind = if glued > i { TokenKind::Placeholder } else { TokenKind::Word };
+                i = glued;
+                tokens.push(Token { kind, span: Span::new(start, i) });
             }
             _ => {
                 let len = char_len(text, i);
@@ -155,12 +193,49 @@ pub(crate) fn lex_from_until(
     (tokens, None)
 }
 
+/// The end of the word characters and placeholders written against each other from `i` (`i`
+/// itself when neither follows): `{table}_changes` and `core_{{ env }}_{{ name }}` are one name.
+fn glued_word_end(text: &str, mut i: usize, placeholders: &[Span], next: &mut usize) -> usize {
+    loop {
+        while placeholders.get(*next).is_some_and(|p| p.start < i) {
+            *next += 1;
+        }
+        if let Some(placeholder) = placeholders.get(*next).filter(|p| p.start == i && p.end > i) {
+            i = placeholder.end.min(text.len());
+        } else if i < text.len() && is_word_continue(text, i) {
+            while i < text.len() && is_word_continue(text, i) && placeholders.get(*next).is_none_or(|p| p.start != i) {
+                i += char_len(text, i);
+            }
+        } else {
+            return i;
+        }
+    }
+}
+
 fn char_len(text: &str, i: usize) -> usize {
     text[i..].chars().next().map_or(1, char::len_utf8)
 }
 
+/// A word starts with a letter or `_`; `#` starts one too when a letter or `_` follows, as in
+/// a temporary table's name (`#staging`).
 fn is_word_start(text: &str, i: usize) -> bool {
-    text[i..].chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+    let mut chars = text[i..].chars();
+    match chars.next() {
+        Some('#') => chars.next().is_some_and(|c| c.is_alphabetic() || c == '_'),
+        Some(c) => c.is_alphabetic() || c == '_',
+        None => false,
+    }
+}
+
+/// The opening tag of a dollar-quoted string at `i` (`$$` or `$tag$`, the tag a word that does
+/// not start with a digit), as PostgreSQL and Redshift write them.
+pub(crate) fn dollar_tag(text: &str, i: usize) -> Option<&str> {
+    let rest = text.get(i..)?.strip_prefix('$')?;
+    let len = rest.find('$')?;
+    let tag = &rest[..len];
+    let word = tag.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let first_ok = tag.chars().next().is_none_or(|c| !c.is_ascii_digit());
+    (word && first_ok).then(|| &text[i..i + len + 2])
 }
 
 fn is_word_continue(text: &str, i: usize) -> bool {
@@ -237,6 +312,9 @@ fn lex_quoted_ident(text: &str, start: usize) -> Option<(String, usize)> {
 /// where the value's character `k` is written; the last element is where the value ends (the
 /// closing quote, or the end of the text), which is also the answer for any larger offset.
 pub(crate) fn source_offsets_in_string(text: &str, literal_start: usize) -> Vec<usize> {
+    if let Some(offsets) = dollar_offsets(text, literal_start) {
+        return offsets;
+    }
     let mut chars = text.get(literal_start + 1..).unwrap_or("").char_indices().peekable();
     let mut offsets = Vec::new();
     while let Some((offset, c)) = chars.next() {
@@ -267,6 +345,9 @@ pub(crate) fn source_offsets_in_string(text: &str, literal_start: usize) -> Vec<
 /// Maps a character offset in a string literal's unescaped value to the byte offset in the
 /// source where that character is written. `literal_start` is the offset of the opening quote.
 pub(crate) fn source_offset_in_string(text: &str, literal_start: usize, value_chars: usize) -> usize {
+    if let Some(offsets) = dollar_offsets(text, literal_start) {
+        return offsets.get(value_chars).or(offsets.last()).copied().unwrap_or(text.len());
+    }
     let mut chars = text.get(literal_start + 1..).unwrap_or("").char_indices().peekable();
     let mut seen = 0;
     while let Some((offset, c)) = chars.next() {
@@ -292,6 +373,17 @@ pub(crate) fn source_offset_in_string(text: &str, literal_start: usize, value_ch
         seen += 1;
     }
     text.len()
+}
+
+/// [`source_offsets_in_string`] for a dollar-quoted literal at `literal_start`: its value is
+/// written as is, between the tags.
+fn dollar_offsets(text: &str, literal_start: usize) -> Option<Vec<usize>> {
+    let tag = dollar_tag(text, literal_start)?;
+    let body_start = literal_start + tag.len();
+    let body_end = text[body_start..].find(tag).map_or(text.len(), |n| body_start + n);
+    let mut offsets: Vec<usize> = text[body_start..body_end].char_indices().map(|(k, _)| body_start + k).collect();
+    offsets.push(body_end);
+    Some(offsets)
 }
 
 #[cfg(test)]
@@ -325,6 +417,42 @@ mod tests {
         let (tokens, error) = lex("x 'abc");
         assert_eq!(tokens.len(), 1);
         assert_eq!(error, Some(LexError::UnterminatedString(Span::new(2, 6))));
+    }
+
+    #[test]
+    fn dollar_quoted_strings_are_taken_as_written() {
+        assert_eq!(
+            kinds("($$select 'a' from t$$) $x$b$$c$x$"),
+            vec![
+                TokenKind::LParen,
+                TokenKind::Str("select 'a' from t".into()),
+                TokenKind::RParen,
+                TokenKind::Str("b$$c".into()),
+            ]
+        );
+        let (_, error) = lex("$$open");
+        assert_eq!(error, Some(LexError::UnterminatedString(Span::new(0, 6))));
+        // `$1` is not a dollar quote.
+        assert_eq!(kinds("$1"), vec![TokenKind::Other('$'), TokenKind::Number]);
+        assert_eq!(source_offsets_in_string("x $$ab$$", 2), vec![4, 5, 6]);
+    }
+
+    #[test]
+    fn a_temporary_table_name_is_one_word() {
+        assert_eq!(kinds("#stage # x"), vec![TokenKind::Word, TokenKind::Other('#'), TokenKind::Word]);
+    }
+
+    #[test]
+    fn a_placeholder_outside_strings_is_one_token_and_inside_a_string_part_of_it() {
+        let text = "copy {{ t }} from 's3://{{ b }}/'";
+        let spans = [Span::new(5, 12), Span::new(24, 31)];
+        let (tokens, error) = lex_from_until(text, 0, &spans, &mut |_| false);
+        assert_eq!(error, None);
+        let kinds: Vec<TokenKind> = tokens.into_iter().map(|t| t.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![TokenKind::Word, TokenKind::Placeholder, TokenKind::Word, TokenKind::Str("s3://{{ b }}/".into())]
+        );
     }
 
     #[test]

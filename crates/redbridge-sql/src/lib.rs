@@ -33,6 +33,9 @@
 //! - [`parse`] / [`parse_statement`]: text to [`ParsedStatement`]s with spans and syntax errors.
 //! - [`lint`](mod@lint): [`Diagnostic`]s with stable codes ([`codes`]), optionally against a
 //!   [`LintContext`] derived from the plan's spec.
+//! - [`template`]: [`lint_template`] lints Jinja and Python templates, each placeholder an
+//!   opaque value with a note naming the checks it hid; every mode names the placeholders left
+//!   from copied examples.
 //!
 //! Each of `ast`, `parser` and `lint` has a `copy` and an `unload` submodule for what belongs to
 //! one statement, and keeps what both share in its `mod.rs` (and `authorization.rs`).
@@ -72,6 +75,7 @@ mod lexer;
 pub mod lint;
 pub mod options;
 mod parser;
+pub mod template;
 
 pub use ast::{
     Authorization, CompUpdate, Compression, CopyFormat, CopyOption, CopyStatement, Encoding, IamRoleSpec, Ident,
@@ -80,6 +84,7 @@ pub use ast::{
 pub use diagnostic::{Diagnostic, Excerpt, LineIndex, Position, Severity, Span};
 pub use lint::{LintContext, StatementReport, lint};
 pub use parser::{AuthClause, AuthKeyword, ParsedStatement, StatementKind, parse, parse_statement};
+pub use template::{TemplateMode, lint_template};
 
 /// Why a piece of SQL given to a constructor could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

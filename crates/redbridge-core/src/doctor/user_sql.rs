@@ -455,6 +455,7 @@ impl Doctor<'_> {
                     Severity::Error
                 }
                 redbridge_sql::Severity::Warning => Severity::Warning,
+                redbridge_sql::Severity::Note => Severity::Info,
             };
             // The line, or a window of it around the diagnostic when it is long: statements
             // written on one line do not print that whole line once per finding.

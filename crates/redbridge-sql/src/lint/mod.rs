@@ -24,7 +24,7 @@ use crate::ast::Statement;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::lexer::source_offset_in_string;
-use crate::parser::{ParsedStatement, StatementKind, parse};
+use crate::parser::{ParsedStatement, StatementKind};
 
 /// What the plan's spec says, for the checks that compare a statement with the intended setup.
 /// Every field is optional; a check runs only when the facts it needs are known.
@@ -66,12 +66,13 @@ impl StatementReport {
     }
 }
 
-/// Parses and checks every statement in `text`.
+/// Parses and checks every statement in `text` (plain SQL; for templates see
+/// [`crate::lint_template`], which also names placeholders left from examples).
 pub fn lint(text: &str, context: &LintContext) -> Vec<StatementReport> {
-    parse(text).into_iter().map(|parsed| lint_parsed(text, parsed, context)).collect()
+    crate::template::lint_template(text, context, crate::template::TemplateMode::None)
 }
 
-/// Checks one statement that [`parse`] produced.
+/// Checks one statement that [`crate::parse`] produced.
 pub fn lint_parsed(text: &str, parsed: ParsedStatement, context: &LintContext) -> StatementReport {
     let mut linter = Linter { text, parsed: &parsed, context, out: parsed.diagnostics.clone() };
     match &parsed.statement {

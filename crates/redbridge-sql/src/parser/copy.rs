@@ -1,4 +1,5 @@
-//! COPY: the table, its columns, the `FROM` location, and every COPY parameter into the tree.
+//! COPY: the table, its columns, the `FROM` location, and every COPY parameter into the tree;
+//! the COPY JOB forms are in `copy_job.rs`.
 
 use super::ParsedStatement;
 use super::StatementKind;
@@ -13,9 +14,16 @@ use crate::options;
 impl Parser<'_> {
     pub(super) fn copy(&mut self, parsed: &mut ParsedStatement) {
         self.pos = 1;
+        if self.at_copy_job_clause() {
+            self.copy_job_command();
+            return;
+        }
         let Some(table) = self.table_name() else { return };
         let mut columns = Vec::new();
-        if self.peek().is_some_and(|t| t.kind == TokenKind::LParen) {
+        if self.at_placeholder() {
+            // A placeholder for the column list (`COPY {table} {column_names} FROM …`).
+            self.pos += 1;
+        } else if self.peek().is_some_and(|t| t.kind == TokenKind::LParen) {
             match self.ident_list() {
                 Ok(list) => columns = list,
                 Err(Reported) => return,
@@ -29,6 +37,9 @@ impl Parser<'_> {
         parsed.location_span = Some(from_span);
         let options = self.options(parsed, StatementKind::Copy, Self::copy_option);
         let authorization = combine_auth(&parsed.auth);
+        if let Some(job) = self.copy_job {
+            self.copy_job_parameters(job, parsed, &options);
+        }
         parsed.statement = Some(Statement::Copy(CopyStatement { table, columns, from, authorization, options }));
     }
 
@@ -40,6 +51,11 @@ impl Parser<'_> {
         let word = if format_keyword {
             self.pos += 1;
             self.eat_word("AS");
+            if self.at_placeholder() {
+                // `FORMAT AS {{ format }}`: the format is hidden; `crate::template` says so.
+                self.pos += 1;
+                return Err(Reported);
+            }
             match self.peek_word() {
                 Some(w) if options::is_format_name(&w, StatementKind::Copy) => w,
                 _ => return Err(self.expected("a format (`CSV`, `JSON`, `AVRO`, `PARQUET`, `ORC`, `SHAPEFILE`)")),

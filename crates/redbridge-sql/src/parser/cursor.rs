@@ -13,6 +13,8 @@ pub(super) struct Parser<'a> {
     pub(super) tokens: &'a [Token],
     pub(super) pos: usize,
     pub(super) diagnostics: Vec<Diagnostic>,
+    /// The `JOB CREATE name [AUTO ON | OFF]` clause of a COPY, when there is one.
+    pub(super) copy_job: Option<Span>,
 }
 
 /// Something went wrong and has been reported; the caller recovers.
@@ -21,7 +23,7 @@ pub(super) struct Reported;
 impl<'a> Parser<'a> {
     /// A parser at the first of `tokens`.
     pub(super) fn new(text: &'a str, tokens: &'a [Token]) -> Self {
-        Self { text, tokens, pos: 0, diagnostics: Vec::new() }
+        Self { text, tokens, pos: 0, diagnostics: Vec::new(), copy_job: None }
     }
 
     pub(super) fn peek(&self) -> Option<&'a Token> {
@@ -73,11 +75,22 @@ impl<'a> Parser<'a> {
         Reported
     }
 
+    /// Whether the next token is a template placeholder.
+    pub(super) fn at_placeholder(&self) -> bool {
+        self.peek().is_some_and(|t| t.kind == TokenKind::Placeholder)
+    }
+
+    /// A string literal, or a placeholder standing for one (its value is the placeholder as
+    /// written: the checks of the value are then skipped, see `crate::template`).
     pub(super) fn string(&mut self, what: &str) -> Result<(String, Span), Reported> {
         match self.peek() {
             Some(Token { kind: TokenKind::Str(value), span }) => {
                 self.pos += 1;
                 Ok((value.clone(), *span))
+            }
+            Some(token @ Token { kind: TokenKind::Placeholder, span }) => {
+                self.pos += 1;
+                Ok((self.raw(token).to_owned(), *span))
             }
             _ => Err(self.expected(what)),
         }
@@ -95,7 +108,7 @@ impl<'a> Parser<'a> {
 
     pub(super) fn ident(&mut self) -> Option<Ident> {
         match self.peek() {
-            Some(token @ Token { kind: TokenKind::Word, .. }) => {
+            Some(token @ Token { kind: TokenKind::Word | TokenKind::Placeholder, .. }) => {
                 self.pos += 1;
                 Some(Ident { value: self.raw(token).to_owned(), quoted: false })
             }
@@ -118,6 +131,16 @@ impl<'a> Parser<'a> {
                 self.expected("a table name after `.`");
                 return None;
             };
+            // `database.schema.table`, Redshift's three-part name: the tree keeps the schema
+            // and the table; no check depends on the database.
+            if self.peek().is_some_and(|t| t.kind == TokenKind::Dot) {
+                self.pos += 1;
+                let Some(table) = self.ident() else {
+                    self.expected("a table name after `.`");
+                    return None;
+                };
+                return Some(TableName { schema: Some(name), name: table });
+            }
             return Some(TableName { schema: Some(first), name });
         }
         Some(TableName { schema: None, name: first })
@@ -144,6 +167,11 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn unsigned(&mut self, what: &str) -> Result<u64, Reported> {
+        if self.at_placeholder() {
+            // A placeholder for the number: taken as 0, a value no check refuses.
+            self.pos += 1;
+            return Ok(0);
+        }
         match self.peek() {
             Some(token @ Token { kind: TokenKind::Number, span }) => {
                 self.pos += 1;
@@ -168,6 +196,12 @@ impl<'a> Parser<'a> {
             Some(token @ Token { kind: TokenKind::Number, .. }) => {
                 self.pos += 1;
                 self.raw(token).to_owned()
+            }
+            // A placeholder for the size (`{{ max_file_size }}`, which may hold the unit too):
+            // taken as 32 MB, a size both MAXFILESIZE and ROWGROUPSIZE accept.
+            Some(Token { kind: TokenKind::Placeholder, .. }) => {
+                self.pos += 1;
+                return Ok(Size { value: 32.to_string(), unit: Some(SizeUnit::Mb) });
             }
             _ => return Err(self.expected(what)),
         };

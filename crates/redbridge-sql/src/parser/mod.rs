@@ -2,11 +2,12 @@
 //! so one mistake does not hide the next.
 //!
 //! This module splits the input into statements and says which is which; `copy.rs` and
-//! `unload.rs` read the two statements, `options.rs` the parameters they share (the loop over
+//! `unload.rs` read the two statements (`copy_job.rs` the COPY JOB forms), `options.rs` the parameters they share (the loop over
 //! them, authorization, unknown-option suggestions from the keyword table), `cursor.rs` the
 //! tokens, and `unterminated.rs` explains a string, identifier or comment left open.
 
 mod copy;
+mod copy_job;
 mod cursor;
 mod options;
 mod unload;
@@ -112,6 +113,13 @@ pub struct ParsedStatement {
 /// another COPY or UNLOAD, the broken statement is reported as ending at that `;` and parsing
 /// resumes after it, so one missing quote does not hide the statements that follow.
 pub fn parse(text: &str) -> Vec<ParsedStatement> {
+    parse_with_placeholders(text, &[])
+}
+
+/// [`parse`] with template placeholders at `placeholders` (sorted, not overlapping): each one
+/// outside a string is an opaque value the parser accepts wherever a value, a name or a run of
+/// parameters may stand (see `crate::template`).
+pub(crate) fn parse_with_placeholders(text: &str, placeholders: &[Span]) -> Vec<ParsedStatement> {
     let mut statements = Vec::new();
     // Where the input not yet parsed starts. Each round lexes from there only up to the string
     // that runs into the next statement, so many strings left open cost one pass over the
@@ -119,7 +127,7 @@ pub fn parse(text: &str) -> Vec<ParsedStatement> {
     let mut from = 0;
     loop {
         let mut cut = None;
-        let (tokens, lex_error) = lex_from_until(text, from, &mut |token| {
+        let (tokens, lex_error) = lex_from_until(text, from, placeholders, &mut |token| {
             cut = runaway_string_end(text, token.span.start + 1, token.span.end.saturating_sub(1));
             cut.is_some()
         });
@@ -129,7 +137,7 @@ pub fn parse(text: &str) -> Vec<ParsedStatement> {
         });
         if let Some(cut) = cut {
             let head = &text[..cut];
-            let (head_tokens, head_error) = lex_from_until(head, from, &mut |_| false);
+            let (head_tokens, head_error) = lex_from_until(head, from, placeholders, &mut |_| false);
             push_statements(head, &head_tokens, head_error, &mut statements);
             from = cut + 1;
             continue;
@@ -242,6 +250,7 @@ fn describe(text: &str, token: &Token) -> String {
         TokenKind::Str(_) => format!("string `{shown}`"),
         TokenKind::Number => format!("number `{shown}`"),
         TokenKind::QuotedIdent(_) => format!("identifier `{shown}`"),
+        TokenKind::Placeholder => format!("placeholder `{shown}`"),
         _ => format!("`{shown}`"),
     }
 }

@@ -77,6 +77,16 @@ impl Parser<'_> {
         let mut options = Vec::new();
         while self.pos < self.tokens.len() {
             let start = self.peek().map_or(0, |t| t.span.start);
+            // A placeholder where a parameter starts stands for a run of parameters not shown
+            // (`{{ copy_options }}`); `crate::template` says which checks it hides.
+            if self.at_placeholder() {
+                self.pos += 1;
+                continue;
+            }
+            if statement == StatementKind::Copy && self.at_copy_job_clause() {
+                self.copy_job_create(parsed);
+                continue;
+            }
             match self.authorization(parsed) {
                 Ok(true) => continue,
                 Ok(false) => {}

@@ -37,6 +37,11 @@ impl Parser<'_> {
         let word = if word == "FORMAT" {
             self.pos += 1;
             self.eat_word("AS");
+            if self.at_placeholder() {
+                // `FORMAT AS {{ format }}`: the format is hidden; `crate::template` says so.
+                self.pos += 1;
+                return Err(Reported);
+            }
             match self.peek_word() {
                 Some(w) if options::is_format_name(&w, StatementKind::Unload) => w,
                 _ => return Err(self.expected("a format (`CSV`, `PARQUET` or `JSON`)")),

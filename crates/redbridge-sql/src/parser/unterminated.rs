@@ -8,6 +8,18 @@ use crate::lexer::{LexError, Token, TokenKind};
 /// The diagnostic for an unterminated string, identifier or comment, with a concrete fix.
 pub(super) fn lex_error_diagnostic(text: &str, tokens: &[Token], error: LexError) -> Diagnostic {
     match error {
+        LexError::UnterminatedString(span) if text.as_bytes().get(span.start) == Some(&b'$') => {
+            let tag = crate::lexer::dollar_tag(text, span.start).unwrap_or("$$");
+            Diagnostic {
+                code: codes::UNTERMINATED_STRING,
+                severity: Severity::Error,
+                span: Span::new(span.start, span.start + tag.len()),
+                message: format!("unterminated dollar-quoted string: the closing `{tag}` is missing"),
+                help: format!(
+                    "close the string with `{tag}`; `$name$` variables of a template are not read as placeholders (`--template` reads Jinja and Python)"
+                ),
+            }
+        }
         LexError::UnterminatedString(span) => {
             if let Some(diagnostic) = earlier_unclosed_string(text, tokens) {
                 return diagnostic;

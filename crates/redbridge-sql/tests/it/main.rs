@@ -8,6 +8,9 @@ mod hostile;
 mod hostile_input;
 mod linear;
 mod no_panic;
+mod real_world;
+mod template_no_panic;
+mod template_valid;
 
 use redbridge_iam::{AccountId, BucketName, Region};
 use redbridge_sql::LintContext;

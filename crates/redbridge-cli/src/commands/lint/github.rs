@@ -23,6 +23,7 @@ pub fn render(files: &[LintedFile]) -> String {
             let command = match diagnostic.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
+                Severity::Note => "notice",
             };
             let mut properties = Vec::new();
             if file.name != super::inputs::STDIN_NAME {

@@ -1,7 +1,7 @@
 //! `redbridge lint`: check COPY and UNLOAD statements before Redshift runs them.
 //!
-//! Reads files, globs and standard input ([`inputs`]), runs `redbridge_sql::lint` on each with
-//! the facts of the plan's spec when `--spec` is given, and prints one report for all of them:
+//! Reads files, globs and standard input ([`inputs`]), runs `redbridge_sql::lint_template` on
+//! each (`--template`, `auto` by default) with the facts of the plan's spec when `--spec` is given, and prints one report for all of them:
 //! rustc-like diagnostics ([`text`]), JSON ([`json`]), SARIF 2.1.0 ([`sarif`]) or GitHub
 //! workflow commands ([`github`]). Exit 0 when there is no error-severity diagnostic, 1 when
 //! there is one; usage and input errors exit 2 through `main`.
@@ -15,7 +15,7 @@ mod text;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use redbridge_sql::{LineIndex, LintContext, Span, StatementReport};
+use redbridge_sql::{LineIndex, LintContext, Span, StatementReport, TemplateMode};
 
 use crate::exit;
 use crate::output::StdoutClosed;
@@ -25,7 +25,8 @@ use crate::output::StdoutClosed;
 #[command(after_help = "Examples:\n  redbridge lint examples/seed-article.sql\n  \
     redbridge lint --spec examples/provisioned-copy.toml 'examples/*.sql'\n  \
     redbridge lint --output sarif 'examples/*.sql' > lint.sarif\n  \
-    redbridge lint - < examples/seed-article.sql\n\n\
+    redbridge lint - < examples/seed-article.sql\n  \
+    redbridge lint --template jinja examples/seed-article.sql\n\n\
     Exit codes:\n  \
     0    no error (warnings allowed)\n  \
     1    at least one error\n  \
@@ -43,6 +44,36 @@ pub struct Args {
     /// How to print the result.
     #[arg(short, long, value_enum, default_value_t)]
     output: LintOutput,
+    /// How to read template syntax: each placeholder is linted as an opaque value, with a note
+    /// naming the checks it hid.
+    #[arg(long, value_enum, default_value_t)]
+    template: Template,
+}
+
+/// `redbridge lint --template`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Template {
+    /// Jinja's `{{ }}`, `{% %}` and `{# #}`, then Python's placeholders outside them; reading
+    /// something as a placeholder only skips a check, with a note.
+    #[default]
+    Auto,
+    /// Jinja (dbt, Airflow): `{{ … }}` values, `{% … %}` tags, `{# … #}` comments.
+    Jinja,
+    /// Python: `%s`, `%(name)s`, `{}`, `{0}`, `{name}`.
+    Python,
+    /// Plain SQL.
+    None,
+}
+
+impl From<Template> for TemplateMode {
+    fn from(template: Template) -> Self {
+        match template {
+            Template::Auto => Self::Auto,
+            Template::Jinja => Self::Jinja,
+            Template::Python => Self::Python,
+            Template::None => Self::None,
+        }
+    }
 }
 
 /// `redbridge lint --output`.
@@ -113,7 +144,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let files: Vec<LintedFile> = inputs::read_all(inputs)?
         .into_iter()
         .map(|(name, text)| {
-            let reports = redbridge_sql::lint(&text, &context);
+            let reports = redbridge_sql::lint_template(&text, &context, args.template.into());
             LintedFile { name, text, reports }
         })
         .collect();

@@ -49,6 +49,7 @@ pub fn render(files: &[LintedFile]) -> String {
                 "level": match diagnostic.severity {
                     Severity::Error => "error",
                     Severity::Warning => "warning",
+                    Severity::Note => "note",
                 },
                 "message": { "text": format!("{}\nhelp: {}", diagnostic.message, diagnostic.help) },
                 "locations": [{

@@ -37,11 +37,12 @@ pub fn render(files: &[LintedFile], colored: bool) -> String {
 /// `failed: 1 error, 0 warnings in 3 statements` (`… of 2 files` when there are several); the
 /// verdict coloured when `colored`.
 pub fn summary_line(files: &[LintedFile], colored: bool) -> String {
-    let (mut errors, mut warnings) = (0, 0);
+    let (mut errors, mut warnings, mut notes) = (0, 0, 0);
     for diagnostic in files.iter().flat_map(|file| &file.reports).flat_map(|r| &r.diagnostics) {
         match diagnostic.severity {
             Severity::Error => errors += 1,
             Severity::Warning => warnings += 1,
+            Severity::Note => notes += 1,
         }
     }
     let checked = files.iter().flat_map(|file| &file.reports).filter(|r| r.kind != StatementKind::Other).count();
@@ -52,8 +53,10 @@ pub fn summary_line(files: &[LintedFile], colored: bool) -> String {
         color::paint(colored, color::styles::GOOD, "ok")
     };
     let files_part = if files.len() > 1 { format!(" of {}", plural(files.len(), "file")) } else { String::new() };
+    // Notes (what a template placeholder hid) are counted only when there are some.
+    let notes_part = if notes > 0 { format!(", {}", plural(notes, "note")) } else { String::new() };
     format!(
-        "{verdict}: {}, {} in {}{files_part}",
+        "{verdict}: {}, {}{notes_part} in {}{files_part}",
         plural(errors, "error"),
         plural(warnings, "warning"),
         plural(checked, "statement"),
@@ -65,6 +68,7 @@ fn render_diagnostic(renderer: &Renderer, name: &str, index: &LineIndex<'_>, dia
     let level = match diagnostic.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
     };
     let start = index.position(diagnostic.span.start);
     let excerpt = index.excerpt(diagnostic.span.start);
@@ -191,5 +195,20 @@ mod tests {
         let text = render(&[lint("a.sql", ARTICLE_PARQUET), lint("b.sql", clean)], false);
         assert!(text.ends_with("failed: 1 error, 0 warnings in 2 statements of 2 files\n"), "{text}");
         assert_eq!(render_one("b.sql", clean), "ok: 0 errors, 0 warnings in 1 statement\n");
+    }
+
+    #[test]
+    fn a_template_placeholder_is_a_note_that_says_what_it_hid_and_does_not_fail() {
+        let sql = "COPY {{ this }} FROM 's3://data-bucket/in/' IAM_ROLE '{{ var(\"role\") }}' CSV;\n";
+        let file = LintedFile {
+            name: "model.sql".to_owned(),
+            text: sql.to_owned(),
+            reports: redbridge_sql::lint_template(sql, &LintContext::default(), redbridge_sql::TemplateMode::Auto),
+        };
+        let text = render(&[file], false);
+        assert!(text.contains("note[RB-SQL-050]: `{{ var(\"role\") }}` hides the IAM_ROLE value"), "{text}");
+        assert!(text.ends_with("ok: 0 errors, 0 warnings, 2 notes in 1 statement\n"), "{text}");
+        let plain = render_one("model.sql", sql);
+        assert!(plain.starts_with("error[RB-SQL-"), "{plain}");
     }
 }
