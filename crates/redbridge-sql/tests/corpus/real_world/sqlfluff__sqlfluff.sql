@@ -122,8 +122,8 @@ manifest
 encrypted;
 
 -- statement: test/fixtures/dialects/redshift/unload.sql (master symmetric key)
--- expect: RB-SQL-014
--- why: https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html: "The AWS account ID is a 12-digit number"; `0123456789012` (the examples' account, 13 digits) is not one, so the role ARN is not an IAM role ARN (RB-SQL-014)
+-- expect: RB-SQL-014 RB-SQL-065
+-- why: https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html: "The AWS account ID is a 12-digit number"; `0123456789012` (the examples' account, 13 digits) is not one, so the role ARN is not an IAM role ARN (RB-SQL-014); https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html: "After April 30, 2026, you won't be able to use client-side encryption for COPY and UNLOAD" (RB-SQL-065)
 unload ('select * from venue')
 to 's3://mybucket/venue_encrypt_cmk'
 iam_role 'arn:aws:iam::0123456789012:role/MyRedshiftRole'

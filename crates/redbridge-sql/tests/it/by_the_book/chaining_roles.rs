@@ -2,7 +2,7 @@
 //! "Chaining IAM roles in Amazon Redshift": the syntax of a role chain in `IAM_ROLE`.
 
 /// Two roles of the management guide's example, in hop order.
-const CHAIN: &str = "arn:aws:iam::123456789012:role/RoleA,arn:aws:iam::210987654321:role/RoleB";
+const CHAIN: &str = "arn:aws:iam::210987654321:role/RoleA,arn:aws:iam::210987654321:role/RoleB";
 
 by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles
@@ -13,25 +13,25 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles
     /// > "The entire role chain is enclosed in single quotes and must not contain spaces."
     a_role_chain_must_not_contain_spaces:
-        "COPY t FROM 's3://mybucket/p' IAM_ROLE 'arn:aws:iam::123456789012:role/RoleA, arn:aws:iam::210987654321:role/RoleB'"
+        "COPY t FROM 's3://mybucket/p' IAM_ROLE 'arn:aws:iam::210987654321:role/RoleA, arn:aws:iam::210987654321:role/RoleB'"
         => ["RB-SQL-010"];
 
     /// https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles
     /// > "The entire role chain is enclosed in single quotes and must not contain spaces."
     each_role_of_a_chain_is_quoted_once_not_each:
-        "COPY t FROM 's3://mybucket/p' IAM_ROLE 'arn:aws:iam::123456789012:role/RoleA','arn:aws:iam::210987654321:role/RoleB'"
+        "COPY t FROM 's3://mybucket/p' IAM_ROLE 'arn:aws:iam::210987654321:role/RoleA','arn:aws:iam::210987654321:role/RoleB'"
         => ["RB-SQL-002"];
 
     /// https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles
     /// > "When you run an UNLOAD, COPY, CREATE EXTERNAL FUNCTION, or CREATE EXTERNAL SCHEMA command, you chain roles by including a comma-separated list of role ARNs in the iam_role parameter."
     every_element_of_a_chain_is_a_role_arn:
-        "COPY t FROM 's3://mybucket/p' IAM_ROLE 'arn:aws:iam::123456789012:role/RoleA,arn:aws:iam::210987654321:user/Bob'"
+        "COPY t FROM 's3://mybucket/p' IAM_ROLE 'arn:aws:iam::210987654321:role/RoleA,arn:aws:iam::210987654321:user/Bob'"
         => ["RB-SQL-014"];
 
     /// https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles
     /// > "When you run an UNLOAD, COPY, CREATE EXTERNAL FUNCTION, or CREATE EXTERNAL SCHEMA command, you chain roles by including a comma-separated list of role ARNs in the iam_role parameter."
     an_empty_element_is_not_a_role:
-        "COPY t FROM 's3://mybucket/p' IAM_ROLE 'arn:aws:iam::123456789012:role/RoleA,,arn:aws:iam::210987654321:role/RoleB'"
+        "COPY t FROM 's3://mybucket/p' IAM_ROLE 'arn:aws:iam::210987654321:role/RoleA,,arn:aws:iam::210987654321:role/RoleB'"
         => ["RB-SQL-011"];
 
     /// https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles
@@ -40,7 +40,7 @@ by_the_book! {
     a_chain_of_eleven_roles_is_too_long:
         &format!(
             "COPY t FROM 's3://mybucket/p' IAM_ROLE '{}'",
-            (1..=11).map(|i| format!("arn:aws:iam::123456789012:role/R{i}")).collect::<Vec<_>>().join(",")
+            (1..=11).map(|i| format!("arn:aws:iam::210987654321:role/R{i}")).collect::<Vec<_>>().join(",")
         ) => ["RB-SQL-013"];
 
     /// https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles
@@ -48,7 +48,7 @@ by_the_book! {
     a_chain_of_ten_roles_is_accepted:
         &format!(
             "COPY t FROM 's3://mybucket/p' IAM_ROLE '{}'",
-            (1..=10).map(|i| format!("arn:aws:iam::123456789012:role/R{i}")).collect::<Vec<_>>().join(",")
+            (1..=10).map(|i| format!("arn:aws:iam::210987654321:role/R{i}")).collect::<Vec<_>>().join(",")
         ) => [];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html

@@ -21,7 +21,7 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
     /// > "If you specify IAM_ROLE, you can't use ACCESS_KEY_ID and SECRET_ACCESS_KEY, SESSION_TOKEN, or CREDENTIALS."
     iam_role_cannot_be_used_with_credentials:
-        "COPY t FROM 's3://mybucket/p' IAM_ROLE default CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R'"
+        "COPY t FROM 's3://mybucket/p' IAM_ROLE default CREDENTIALS 'aws_iam_role=arn:aws:iam::210987654321:role/R'"
         => ["RB-SQL-016"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
@@ -48,7 +48,7 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
     /// > "If you specify SESSION_TOKEN you can't use CREDENTIALS or IAM_ROLE."
     session_token_cannot_be_used_with_credentials:
-        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R' SESSION_TOKEN 'token'"
+        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::210987654321:role/R' SESSION_TOKEN 'token'"
         => ["RB-SQL-016"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
@@ -60,13 +60,13 @@ by_the_book! {
     /// > "A clause that indicates the method your cluster will use when accessing other AWS resources that contain data files or manifest files."
     /// > "You can't use the CREDENTIALS parameter with IAM_ROLE or ACCESS_KEY_ID and SECRET_ACCESS_KEY."
     credentials_cannot_be_used_with_access_keys:
-        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R' \
+        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::210987654321:role/R' \
          ACCESS_KEY_ID 'AKIAEXAMPLE' SECRET_ACCESS_KEY 'secret'" => ["RB-SQL-016", "RB-SQL-016"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
     /// > "The keywords WITH and AS are optional and are ignored."
     with_and_as_around_credentials_are_optional:
-        "COPY t FROM 's3://mybucket/p' WITH CREDENTIALS AS 'aws_iam_role=arn:aws:iam::123456789012:role/R'" => [];
+        "COPY t FROM 's3://mybucket/p' WITH CREDENTIALS AS 'aws_iam_role=arn:aws:iam::210987654321:role/R'" => [];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
     /// > "The credentials-args string is case-sensitive and must not contain spaces."
@@ -77,17 +77,17 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
     /// > "The credentials-args string is case-sensitive and must not contain spaces."
     spaces_in_the_credentials_role_are_chain_whitespace:
-        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role= arn:aws:iam::123456789012:role/R'" => ["RB-SQL-010"];
+        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role= arn:aws:iam::210987654321:role/R'" => ["RB-SQL-010"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
     /// > "The credentials-args string is case-sensitive and must not contain spaces."
     credentials_keys_are_case_sensitive:
-        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'AWS_IAM_ROLE=arn:aws:iam::123456789012:role/R'" => ["RB-SQL-039"];
+        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'AWS_IAM_ROLE=arn:aws:iam::210987654321:role/R'" => ["RB-SQL-039"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
     /// > "The credentials-args string is case-sensitive and must not contain spaces."
     credentials_string_is_key_value_pairs:
-        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'arn:aws:iam::123456789012:role/R'" => ["RB-SQL-039"];
+        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'arn:aws:iam::210987654321:role/R'" => ["RB-SQL-039"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
     /// > "To use temporary token credentials, you must provide the temporary access key ID, the temporary secret access key, and the temporary token."
@@ -104,18 +104,18 @@ by_the_book! {
     /// > "You can specify either role-based access control or key-based access control." (rendered from the page's links)
     credentials_cannot_mix_role_and_keys:
         "COPY t FROM 's3://mybucket/p' CREDENTIALS \
-         'aws_iam_role=arn:aws:iam::123456789012:role/R;aws_access_key_id=AKIAEXAMPLE;aws_secret_access_key=s'"
+         'aws_iam_role=arn:aws:iam::210987654321:role/R;aws_access_key_id=AKIAEXAMPLE;aws_secret_access_key=s'"
         => ["RB-SQL-039"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
     /// > "If the ENCRYPTED parameter is used, the credentials-args string is in the following format, where <root-key> is the value of the root key that was used to encrypt the files."
     credentials_carry_the_root_key_after_the_credentials:
         "copy customer from 's3://mybucket/mydata' credentials \
-         'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key=EXAMPLEMASTERKEY' encrypted" => ["RB-SQL-065"];
+         'aws_iam_role=arn:aws:iam::210987654321:role/R;master_symmetric_key=EXAMPLEMASTERKEY' encrypted" => ["RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-authorization.html
     /// > "If the ENCRYPTED parameter is used, the credentials-args string is in the following format, where <root-key> is the value of the root key that was used to encrypt the files."
     credentials_root_key_needs_a_value:
-        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key='"
+        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::210987654321:role/R;master_symmetric_key='"
         => ["RB-SQL-065", "RB-SQL-039"];
 }

@@ -6,7 +6,7 @@ by_the_book! {
     /// > "Specifies that a manifest is used to identify the data files to be loaded from Amazon S3."
     /// > "If a manifest file is used, the MANIFEST parameter must be specified with the COPY command."
     manifest_names_a_manifest_file:
-        "copy customer from 's3://mybucket/cust.manifest' iam_role 'arn:aws:iam::123456789012:role/MyRedshiftRole' manifest"
+        "copy customer from 's3://mybucket/cust.manifest' iam_role 'arn:aws:iam::210987654321:role/MyRedshiftRole' manifest"
         => [];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html
@@ -24,7 +24,7 @@ by_the_book! {
     /// > "If you specify the ENCRYPTED parameter, you must also specify the MASTER_SYMMETRIC_KEY parameter or include the master_symmetric_key value in the CREDENTIALS string."
     encrypted_with_a_root_key_in_credentials_is_complete:
         "COPY t FROM 's3://mybucket/p' CREDENTIALS \
-         'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key=EXAMPLEMASTERKEY' ENCRYPTED" => ["RB-SQL-065"];
+         'aws_iam_role=arn:aws:iam::210987654321:role/R;master_symmetric_key=EXAMPLEMASTERKEY' ENCRYPTED" => ["RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html
     /// > "The root symmetric key that was used to encrypt data files on Amazon S3."
@@ -35,7 +35,7 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html
     /// > "MASTER_SYMMETRIC_KEY can't be used with the CREDENTIALS parameter."
     master_symmetric_key_cannot_be_used_with_credentials:
-        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R' \
+        "COPY t FROM 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::210987654321:role/R' \
          ENCRYPTED MASTER_SYMMETRIC_KEY 'EXAMPLEMASTERKEY'" => ["RB-SQL-065", "RB-SQL-034"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html

@@ -6,7 +6,7 @@ by_the_book! {
     /// > "The COPY command requires three elements:"
     copy_with_table_source_and_authorization_is_complete:
         "copy catdemo from 's3://awssampledbuswest2/tickit/category_pipe.txt' \
-         iam_role 'arn:aws:iam::123456789012:role/MyRedshiftRole' region 'us-west-2'" => [];
+         iam_role 'arn:aws:iam::210987654321:role/MyRedshiftRole' region 'us-west-2'" => [];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_COPY.html
     /// > "The COPY command requires three elements:"

@@ -5,7 +5,7 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-access-permissions.html
     /// > "The following COPY command example uses the CREDENTIALS parameter to specify the IAM role."
     credentials_name_a_role:
-        "copy customer from 's3://mybucket/mydata' credentials 'aws_iam_role=arn:aws:iam::123456789012:role/MyRedshiftRole'"
+        "copy customer from 's3://mybucket/mydata' credentials 'aws_iam_role=arn:aws:iam::210987654321:role/MyRedshiftRole'"
         => [];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-access-permissions.html

@@ -11,7 +11,7 @@ macro_rules! unload {
 /// A KMS key ARN.
 macro_rules! key {
     () => {
-        "'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab'"
+        "'arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab'"
     };
 }
 
@@ -79,7 +79,7 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "PARQUET with ENCRYPTED is only supported with server-side encryption with an AWS Key Management Service key (SSE-KMS)."
     parquet_with_a_root_key_in_credentials_is_refused:
-        "UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key=k' \
+        "UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::210987654321:role/R;master_symmetric_key=k' \
          PARQUET ENCRYPTED" => ["RB-SQL-065", "RB-SQL-036"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
@@ -153,7 +153,7 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "You can't use the CREDENTIALS parameter with the KMS_KEY_ID parameter."
     kms_key_id_cannot_be_used_with_credentials:
-        concat!("UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R' ",
+        concat!("UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::210987654321:role/R' ",
                 "ENCRYPTED KMS_KEY_ID ", key!()) => ["RB-SQL-034"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
@@ -168,13 +168,13 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "You can't use this option with KMS_KEY_ID, MASTER_SYMMETRIC_KEY, or CREDENTIALS that contains master_symmetric_key."
     encrypted_auto_cannot_be_used_with_a_root_key_in_credentials:
-        "UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R;master_symmetric_key=k' \
+        "UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::210987654321:role/R;master_symmetric_key=k' \
          ENCRYPTED AUTO" => ["RB-SQL-065", "RB-SQL-035"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "You can't use this option with KMS_KEY_ID, MASTER_SYMMETRIC_KEY, or CREDENTIALS that contains master_symmetric_key."
     encrypted_auto_with_credentials_without_a_root_key_is_accepted:
-        "UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R' ENCRYPTED AUTO"
+        "UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::210987654321:role/R' ENCRYPTED AUTO"
         => [];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
@@ -185,7 +185,7 @@ by_the_book! {
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "You can't use MASTER_SYMMETRIC_KEY with the CREDENTIALS parameter."
     master_symmetric_key_cannot_be_used_with_credentials:
-        "UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R' \
+        "UNLOAD ('select 1') TO 's3://mybucket/p' CREDENTIALS 'aws_iam_role=arn:aws:iam::210987654321:role/R' \
          ENCRYPTED MASTER_SYMMETRIC_KEY 'k'" => ["RB-SQL-034", "RB-SQL-065"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html

@@ -17,13 +17,13 @@ by_the_book! {
     /// > "The SELECT query can't use a LIMIT clause in the outer SELECT."
     limit_in_the_outer_select_is_refused:
         "unload ('select * from venue limit 10') to 's3://mybucket/venue_pipe_' \
-         iam_role 'arn:aws:iam::123456789012:role/MyRedshiftRole'" => ["RB-SQL-038"];
+         iam_role 'arn:aws:iam::210987654321:role/MyRedshiftRole'" => ["RB-SQL-038"];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "The SELECT query can't use a LIMIT clause in the outer SELECT."
     limit_in_a_nested_select_is_accepted:
         "unload ('select * from venue where venueid in (select venueid from venue order by venueid desc limit 10)') \
-         to 's3://mybucket/venue_pipe_' iam_role 'arn:aws:iam::123456789012:role/MyRedshiftRole'" => [];
+         to 's3://mybucket/venue_pipe_' iam_role 'arn:aws:iam::210987654321:role/MyRedshiftRole'" => [];
 
     /// https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html
     /// > "You can't use Amazon S3 access point aliases with the UNLOAD command."
