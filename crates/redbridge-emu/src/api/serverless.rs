@@ -171,13 +171,13 @@ pub(crate) fn existing_id<C: Connect>(
 /// Redshift principals, and the emulator names Redshift Serverless's.
 const PASSED_TO: &str = "redshift-serverless.amazonaws.com";
 
-async fn check_roles<C: Connect>(service: &Service<C>, roles: &[String]) -> Result<(), ApiError> {
+async fn check_roles<C: Connect>(service: &Service<C>, roles: &[String], region: &str) -> Result<(), ApiError> {
     if roles.len() > 10 {
         return Err(validation("A namespace can have at most 10 IAM roles per request."));
     }
     for role in roles {
         // The same words as provisioned Redshift, in the JSON protocol's error code.
-        state::check_attachable(service, role, &SERVERLESS_SERVICES)
+        state::check_attachable(service, role, &SERVERLESS_SERVICES, region)
             .await
             .map_err(|e| if e.code == "InvalidParameterValue" { validation(e.message) } else { e })?;
     }
@@ -206,7 +206,7 @@ async fn create_namespace<C: Connect>(
     if service.registry().namespaces.contains_key(&key) {
         return Err(ApiError::client("ConflictException", format!("Namespace {name} already exists.")));
     }
-    check_roles(service, &roles).await?;
+    check_roles(service, &roles, &caller.region).await?;
     let delay = service.config.role_apply_delay;
     let namespace = Namespace {
         name: name.clone(),
@@ -263,7 +263,7 @@ async fn update_namespace<C: Connect>(
         return Err(validation("You must specify both the admin username and the admin user password."));
     }
     if let Some(roles) = &roles {
-        check_roles(service, roles).await?;
+        check_roles(service, roles, &caller.region).await?;
     }
     let delay = service.config.role_apply_delay;
     let mut registry = service.registry();
