@@ -51,6 +51,8 @@ pub(crate) struct StatementRecord {
     pub database: String,
     pub db_user: Option<String>,
     pub secret_arn: Option<String>,
+    /// The database user of a caller that gave neither `DbUser` nor `SecretArn` (see [`iam_db_user`]).
+    pub iam_db_user: Option<String>,
     pub statement_name: Option<String>,
     /// The submitter's `aws:userid`, for `redshift-data:statement-owner-iam-userid`.
     pub owner: String,
@@ -74,6 +76,23 @@ impl StatementRecord {
     /// has it (see [`crate::state::Registry::drop_expired_statements`]).
     pub(crate) fn expired(&self, now: SystemTime, retention: std::time::Duration) -> bool {
         self.finished() && now.duration_since(self.updated).is_ok_and(|age| age >= retention)
+    }
+}
+
+/// The database user the Data API runs as for a caller that gave neither `DbUser` nor
+/// `SecretArn`: "The database user name is derived from the IAM identity. For example,
+/// arn:iam::123456789012:user:foo has the database user name IAM:foo"
+/// (<https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html>);
+/// a role session is `IAMR:<role name>` (GetClusterCredentialsWithIAM maps "1:1 to the source
+/// IAM identity"; the `IAMR:` prefix is what Redshift shows for roles, not spelled out on an AWS
+/// page the emulator could cite). The account's root has no documented database user: the
+/// emulator keeps the master user (serverless: the admin user) for it.
+pub(crate) fn iam_db_user(caller: &Caller) -> Option<String> {
+    match &caller.principal {
+        redbridge_iam::eval::RequestPrincipal::User { name, .. } => Some(format!("IAM:{name}")),
+        redbridge_iam::eval::RequestPrincipal::AssumedRole { role_name, .. } => Some(format!("IAMR:{role_name}")),
+        redbridge_iam::eval::RequestPrincipal::Role { name, .. } => Some(format!("IAMR:{name}")),
+        _ => None,
     }
 }
 
@@ -269,6 +288,7 @@ async fn submit<C: Connect>(
         database: database.clone(),
         db_user: db_user.clone(),
         secret_arn: secret_arn.clone(),
+        iam_db_user: if db_user.is_none() && secret_arn.is_none() { iam_db_user(caller) } else { None },
         statement_name: input.string("StatementName")?.map(str::to_owned),
         owner: caller.user_id(),
         is_batch,

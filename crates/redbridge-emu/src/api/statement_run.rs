@@ -209,7 +209,13 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<Exec
             let Some(cluster) = registry.clusters.get(&state::key(&account, &region, c)) else {
                 return Some(Err(format!("cluster `{c}` was deleted")));
             };
-            let user = record.db_user.clone().unwrap_or_else(|| cluster.master_username.clone());
+            // `DbUser`, else the caller's IAM identity; with `SecretArn` (no Secrets Manager here to
+            // read the secret's `username` from) or as the root, the master user.
+            let user = record
+                .db_user
+                .clone()
+                .or_else(|| record.iam_db_user.clone())
+                .unwrap_or_else(|| cluster.master_username.clone());
             let arn = match db_user_arn(&region, &account, |region, account| {
                 DbUserArn::provisioned(region, account, c, &user)
             }) {
@@ -222,11 +228,12 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<Exec
             let Some(workgroup) = registry.workgroups.get(&state::key(&account, &region, w)) else {
                 return Some(Err(format!("workgroup `{w}` was deleted")));
             };
-            let user = registry
+            let admin = registry
                 .namespaces
                 .get(&state::key(&account, &region, &workgroup.namespace))
                 .map(|n| n.admin_username.clone())
                 .unwrap_or_else(|| "admin".to_owned());
+            let user = record.iam_db_user.clone().unwrap_or(admin);
             // The documented serverless form names the workgroup by its id (see `DbUserArn`).
             let arn = match db_user_arn(&region, &account, |region, account| {
                 DbUserArn::serverless(region, account, &workgroup.id, &user)
