@@ -120,3 +120,222 @@ async fn without_db_user_the_callers_iam_identity_is_the_database_user_in_extern
     let assumed = h.aws.assumed_roles();
     assert!(assumed.iter().rev().take(2).all(|a| a.external_id.as_deref() == Some(operator_user)), "{assumed:?}");
 }
+
+/// A Data API call as `account` (or a session's keys through the SDK elsewhere); the answer's
+/// first line and JSON body.
+async fn data_call(
+    h: &crate::support::Harness,
+    operation: &str,
+    body: serde_json::Value,
+) -> (String, serde_json::Value) {
+    let target = format!("RedshiftData.{operation}");
+    let answer = crate::support::post(
+        &h.emulator.endpoint_url(),
+        "111111111111",
+        "redshift-data",
+        Some(&target),
+        &body.to_string(),
+    )
+    .await;
+    let first = answer.lines().next().unwrap_or_default().to_owned();
+    (first, crate::support::json_body(&answer))
+}
+
+/// Polls DescribeStatement (raw) until the statement ends; returns its answer.
+async fn described_end(h: &crate::support::Harness, id: &str) -> serde_json::Value {
+    for _ in 0..400 {
+        let (_, described) = data_call(h, "DescribeStatement", serde_json::json!({ "Id": id })).await;
+        if ["FINISHED", "FAILED", "ABORTED"].contains(&described["Status"].as_str().unwrap_or_default()) {
+            return described;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    panic!("statement {id} did not end");
+}
+
+/// Without a target: "Either ClusterIdentifier or WorkgroupName needs to be specified.", the
+/// text boto3 users report (<https://github.com/boto/boto3/issues/3336>).
+#[tokio::test]
+async fn a_statement_without_cluster_or_workgroup_gets_awss_text() {
+    let h = crate::support::Harness::start().await;
+    let (status, body) =
+        data_call(&h, "ExecuteStatement", serde_json::json!({ "Database": "dev", "Sql": "select 1" })).await;
+    assert!(status.starts_with("HTTP/1.1 400"), "{status}");
+    assert_eq!(body["__type"].as_str().map(|t| t.rsplit('#').next().unwrap_or(t)), Some("ValidationException"));
+    assert_eq!(
+        body["message"].as_str().or(body["Message"].as_str()),
+        Some("Either ClusterIdentifier or WorkgroupName needs to be specified.")
+    );
+}
+
+/// `WaitTimeSeconds`: "The number of seconds to wait for the SQL statement to complete execution
+/// before returning the response ... The maximum value is 30 seconds"; `ResultFormat` `CSV` with
+/// GetStatementResultV2, which "Fetches the temporarily cached result of an SQL statement in CSV
+/// format" (API_ExecuteStatement, API_GetStatementResultV2).
+#[tokio::test]
+async fn wait_time_seconds_and_csv_results() {
+    let h = crate::support::Harness::start().await;
+    h.create_cluster("111111111111", "main", &[]).await;
+    let base = serde_json::json!({ "ClusterIdentifier": "main", "Database": "dev", "DbUser": "awsuser" });
+    let with = |extra: serde_json::Value| {
+        let mut body = base.clone();
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let (status, too_long) =
+        data_call(&h, "ExecuteStatement", with(serde_json::json!({ "Sql": "select 1", "WaitTimeSeconds": 31 }))).await;
+    assert!(status.starts_with("HTTP/1.1 400"), "{status}: {too_long}");
+
+    let sql = "select 1 as a, 'x,y' as b, null as c";
+    let (_, done) = data_call(
+        &h,
+        "ExecuteStatement",
+        with(serde_json::json!({ "Sql": sql, "WaitTimeSeconds": 10, "ResultFormat": "CSV" })),
+    )
+    .await;
+    assert_eq!(done["Status"], "FINISHED", "{done}");
+    assert_eq!(done["HasResultSet"], true, "{done}");
+    let id = done["Id"].as_str().unwrap().to_owned();
+    let (_, described) = data_call(&h, "DescribeStatement", serde_json::json!({ "Id": id })).await;
+    assert_eq!(described["ResultFormat"], "CSV");
+    let (_, csv) = data_call(&h, "GetStatementResultV2", serde_json::json!({ "Id": id })).await;
+    assert_eq!(csv["Records"][0]["CSVRecords"], "a,b,c\n1,\"x,y\",\n", "{csv}");
+    assert_eq!(csv["TotalNumRows"], 1);
+    assert_eq!(csv["ResultFormat"], "CSV");
+    let (status, _) = data_call(&h, "GetStatementResult", serde_json::json!({ "Id": id })).await;
+    assert!(status.starts_with("HTTP/1.1 400"), "a CSV result is not read as JSON: {status}");
+
+    let (_, json_statement) =
+        data_call(&h, "ExecuteStatement", with(serde_json::json!({ "Sql": "select 1", "WaitTimeSeconds": 10 }))).await;
+    let (status, _) = data_call(&h, "GetStatementResultV2", serde_json::json!({ "Id": json_statement["Id"] })).await;
+    assert!(status.starts_with("HTTP/1.1 400"), "a JSON result is not read as CSV: {status}");
+}
+
+/// BatchExecuteStatement's `ExecutionMode`: "If set to TRANSACTION (the default), all SQL
+/// statements are run as a single transaction and they are committed or rolled back together.
+/// If set to AUTO_COMMIT, each SQL statement is committed individually" (API_BatchExecuteStatement).
+#[tokio::test]
+async fn execution_mode_auto_commit_keeps_the_statements_before_a_failure() {
+    let h = crate::support::Harness::start().await;
+    h.create_cluster("111111111111", "main", &[]).await;
+    let data = h.data("111111111111");
+    run_ok(&data, "main", "create table t (id integer)").await;
+    for (mode, kept) in [("TRANSACTION", 0), ("AUTO_COMMIT", 1)] {
+        run_ok(&data, "main", "delete from t").await;
+        let (_, batch) = data_call(
+            &h,
+            "BatchExecuteStatement",
+            serde_json::json!({ "ClusterIdentifier": "main", "Database": "dev", "DbUser": "awsuser", "ExecutionMode": mode,
+                "Sqls": ["insert into t values (1)", "insert into nope values (2)"] }),
+        )
+        .await;
+        let described = described_end(&h, batch["Id"].as_str().unwrap()).await;
+        assert_eq!(described["Status"], "FAILED", "{mode}: {described}");
+        let count = crate::support::rows(&data, "main", "select count(*) from t").await;
+        assert_eq!(count, [[Some(kept.to_string())]], "{mode}");
+    }
+    let (status, _) = data_call(
+        &h,
+        "ExecuteStatement",
+        serde_json::json!({ "ClusterIdentifier": "main", "Database": "dev", "Sql": "select 1", "ExecutionMode": "SOMETIMES" }),
+    )
+    .await;
+    assert!(status.starts_with("HTTP/1.1 400"), "{status}");
+}
+
+/// A cancelled statement leaves nothing behind: its transaction rolls back (CancelStatement:
+/// "Cancels a running query"; the statement ends ABORTED, not FINISHED).
+#[tokio::test]
+async fn a_cancelled_statement_rolls_back() {
+    let h = crate::support::Harness::start().await;
+    h.create_cluster("111111111111", "main", &[]).await;
+    let data = h.data("111111111111");
+    run_ok(&data, "main", "create table t (id integer)").await;
+    let slow = "insert into t with recursive n(i) as (select 1 union all select i + 1 from n where i < 50000000) select i from n";
+    let (_, started) = data_call(
+        &h,
+        "ExecuteStatement",
+        serde_json::json!({ "ClusterIdentifier": "main", "Database": "dev", "DbUser": "awsuser", "Sql": slow }),
+    )
+    .await;
+    let id = started["Id"].as_str().unwrap().to_owned();
+    for _ in 0..400 {
+        let (_, described) = data_call(&h, "DescribeStatement", serde_json::json!({ "Id": id })).await;
+        if described["Status"] == "STARTED" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let (status, cancelled) = data_call(&h, "CancelStatement", serde_json::json!({ "Id": id })).await;
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}: {cancelled}");
+    assert_eq!(described_end(&h, &id).await["Status"], "ABORTED");
+    let count = crate::support::rows(&data, "main", "select count(*) from t").await;
+    assert_eq!(count, [[Some("0".to_owned())]]);
+}
+
+/// ListStatements' `RoleLevel`: "If true, all statements run by the caller's IAM role are
+/// returned. If false, only statements run by the caller's IAM role in the current IAM session
+/// are returned. The default is true" (API_ListStatements). Other callers' statements are not listed.
+#[tokio::test]
+async fn list_statements_lists_the_callers_role_or_session() {
+    use redbridge_aws::ports::RedshiftData as _;
+    const OPERATOR: &str = "arn:aws:iam::111111111111:role/Operator";
+    let h = crate::support::Harness::start().await;
+    h.create_cluster("111111111111", "main", &[]).await;
+    h.put_role(
+        OPERATOR,
+        crate::support::redshift_trust("111111111111"),
+        vec![policy(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["redshift-data:*","redshift:GetClusterCredentials"],"Resource":"*"}]}"#,
+        )],
+    );
+    let first_keys = h.session_of(OPERATOR, "first").await;
+    let second_keys = h.session_of(OPERATOR, "second").await;
+    let first = h.data_as(&first_keys);
+    let theirs = first.execute_statement(&crate::support::on_cluster("main"), "dev", "select 1").await.unwrap();
+    let root =
+        h.data("111111111111").execute_statement(&crate::support::on_cluster("main"), "dev", "select 2").await.unwrap();
+    let list_as = |keys: &redbridge_aws::ports::Credentials, role_level: Option<bool>| {
+        let mut body = serde_json::json!({});
+        if let Some(level) = role_level {
+            body["RoleLevel"] = serde_json::json!(level);
+        }
+        let (key, token) = match keys {
+            redbridge_aws::ports::Credentials::Session(s) => (s.access_key_id.clone(), s.session_token.clone()),
+            other => panic!("session keys, got {other:?}"),
+        };
+        let endpoint = h.emulator.endpoint_url();
+        async move {
+            let answer =
+                post_with_token(&endpoint, &key, &token, "RedshiftData.ListStatements", &body.to_string()).await;
+            let listed = crate::support::json_body(&answer);
+            listed["Statements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["Id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list_as(&second_keys, None).await, [theirs.clone()], "the role's statements, by default");
+    assert_eq!(list_as(&second_keys, Some(true)).await, [theirs.clone()]);
+    assert!(list_as(&second_keys, Some(false)).await.is_empty(), "not the other session's");
+    assert_eq!(list_as(&first_keys, Some(false)).await, [theirs]);
+    assert!(!list_as(&first_keys, None).await.contains(&root), "not the root's");
+}
+
+/// A Data API POST signed with session keys (the emulator reads the key and token, checks no signature).
+async fn post_with_token(endpoint: &str, key: &str, token: &str, target: &str, body: &str) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let address = endpoint.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.expect("the emulator accepts");
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: {target}\r\nX-Amz-Security-Token: {token}\r\nAuthorization: AWS4-HMAC-SHA256 Credential={key}/20260101/us-east-1/redshift-data/aws4_request, SignedHeaders=host, Signature=0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("the request is sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("the answer is read");
+    answer
+}
