@@ -339,3 +339,56 @@ async fn post_with_token(endpoint: &str, key: &str, token: &str, target: &str, b
     stream.read_to_string(&mut answer).await.expect("the answer is read");
     answer
 }
+
+/// UNLOAD's encryption. Plain: SSE-S3 ("UNLOAD automatically creates files using Amazon S3
+/// server-side encryption with AWS managed encryption keys (SSE-S3)",
+/// <https://docs.aws.amazon.com/redshift/latest/dg/t_unloading_encrypted_files.html>), even where
+/// the bucket's default is SSE-KMS (<https://dev.classmethod.jp/en/articles/redshift-sse-kms-s3-unload>).
+/// `KMS_KEY_ID` as a bare key id, as that page's own example gives it: resolved by S3 in the
+/// requester's (the last role's) account and the bucket's region. `ENCRYPTED AUTO`: the bucket's
+/// default applies, so its KMS key must let the last role generate a data key.
+#[tokio::test]
+async fn unload_encryption_follows_redshift_and_s3() {
+    use redbridge_aws::ports::{DefaultEncryption, ObjectEncryption};
+    use redbridge_core::doctor::classify::classify;
+    let h = setup(true).await;
+    let data = h.data("111111111111");
+    run_ok(&data, "main", "create table t (id integer)").await;
+    run_ok(&data, "main", "insert into t values (1)").await;
+    let unload = |prefix: &str, extra: &str| {
+        format!("UNLOAD ('select * from t') TO 's3://data-bucket/{prefix}' IAM_ROLE '{CHAIN}' {extra}")
+    };
+    let default_key = "arn:aws:kms:us-east-1:222222222222:key/0000aaaa-12ab-34cd-56ef-1234567890ab";
+    h.aws.edit(|s| {
+        s.bucket_settings.entry("data-bucket".to_owned()).or_default().default_encryption =
+            Some(DefaultEncryption { algorithm: "aws:kms".to_owned(), kms_key: Some(default_key.to_owned()) });
+    });
+
+    run_ok(&data, "main", &unload("plain/", "")).await;
+    assert_eq!(h.object("data-bucket", "plain/0000_part_00").unwrap().1, ObjectEncryption::S3);
+
+    run_ok(&data, "main", &unload("by-id/", "KMS_KEY_ID '1234abcd-12ab-34cd-56ef-1234567890ab' ENCRYPTED")).await;
+    assert_eq!(
+        h.object("data-bucket", "by-id/0000_part_00").unwrap().1,
+        ObjectEncryption::Kms(crate::copy_unload::KEY.to_owned()),
+        "the id names the key of the last role's account in the bucket's region"
+    );
+
+    // The default key's policy names another account: ENCRYPTED AUTO is refused by KMS.
+    h.put_key(default_key, policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"kms:*","Resource":"*"}]}"#));
+    let refused = run_err(&data, "main", &unload("auto/", "ENCRYPTED AUTO")).await;
+    assert!(refused.contains("kms:GenerateDataKey"), "{refused}");
+    assert_eq!(classify(&refused).code, "RB141", "{refused}");
+    h.put_key(default_key, policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222222222222:root"},"Action":"kms:*","Resource":"*"}]}"#));
+    h.set_identity_policies(
+        BUCKET_ROLE,
+        vec![policy(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[
+                {{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::data-bucket"}},
+                {{"Effect":"Allow","Action":["s3:PutObject"],"Resource":"arn:aws:s3:::data-bucket/*"}},
+                {{"Effect":"Allow","Action":"kms:GenerateDataKey","Resource":"{default_key}"}}]}}"#
+        ))],
+    );
+    run_ok(&data, "main", &unload("auto-ok/", "ENCRYPTED AUTO")).await;
+    assert_eq!(h.object("data-bucket", "auto-ok/0000_part_00").unwrap().1, ObjectEncryption::BucketDefault);
+}
