@@ -392,3 +392,79 @@ async fn unload_encryption_follows_redshift_and_s3() {
     run_ok(&data, "main", &unload("auto-ok/", "ENCRYPTED AUTO")).await;
     assert_eq!(h.object("data-bucket", "auto-ok/0000_part_00").unwrap().1, ObjectEncryption::BucketDefault);
 }
+
+/// UpdateNamespace with `defaultIamRoleArn` and no `iamRoles`: "To change the default IAM role,
+/// you must specify the entire list of IAM roles."
+/// (<https://github.com/hashicorp/terraform-provider-aws/issues/39268>); a default missing from
+/// the list: "The list of customer IAM roles must contain the default IAM role."
+/// (<https://github.com/hashicorp/terraform-provider-aws/issues/28980>). Nothing changes.
+#[tokio::test]
+async fn update_namespace_default_role_needs_the_whole_list() {
+    let h = crate::support::Harness::start().await;
+    let (first, second) = ("arn:aws:iam::111111111111:role/First", "arn:aws:iam::111111111111:role/Second");
+    h.put_role(first, crate::support::redshift_trust("111111111111"), vec![]);
+    h.put_role(second, crate::support::redshift_trust("111111111111"), vec![]);
+    h.create_namespace("111111111111", "ns-one", &[first, second]).await;
+    let update = |body: serde_json::Value| {
+        let endpoint = h.emulator.endpoint_url();
+        async move {
+            let answer = crate::support::post(
+                &endpoint,
+                "111111111111",
+                "redshift-serverless",
+                Some("RedshiftServerless.UpdateNamespace"),
+                &body.to_string(),
+            )
+            .await;
+            (answer.lines().next().unwrap_or_default().to_owned(), crate::support::json_body(&answer))
+        }
+    };
+    let message = |body: &serde_json::Value| body["message"].as_str().or(body["Message"].as_str()).map(str::to_owned);
+    let (status, body) = update(serde_json::json!({ "namespaceName": "ns-one", "defaultIamRoleArn": second })).await;
+    assert!(status.starts_with("HTTP/1.1 400"), "{status}");
+    assert_eq!(
+        message(&body).as_deref(),
+        Some("To change the default IAM role, you must specify the entire list of IAM roles.")
+    );
+    let (status, body) =
+        update(serde_json::json!({ "namespaceName": "ns-one", "defaultIamRoleArn": second, "iamRoles": [first] }))
+            .await;
+    assert!(status.starts_with("HTTP/1.1 400"), "{status}");
+    assert_eq!(message(&body).as_deref(), Some("The list of customer IAM roles must contain the default IAM role."));
+    let (status, body) = update(
+        serde_json::json!({ "namespaceName": "ns-one", "defaultIamRoleArn": second, "iamRoles": [first, second] }),
+    )
+    .await;
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}: {body}");
+    assert_eq!(body["namespace"]["defaultIamRoleArn"], second, "{body}");
+    let roles = body["namespace"]["iamRoles"].as_array().map(Vec::len);
+    assert_eq!(roles, Some(2), "the refused updates changed nothing: {body}");
+}
+
+/// COPY's manifest failures carry Redshift's `Problem reading manifest file - …` prefix (see
+/// `texts::manifest_problem` for the reports) and the JSON text, and doctor classifies them.
+#[tokio::test]
+async fn manifest_read_failures_use_redshifts_texts() {
+    use redbridge_core::doctor::classify::classify;
+    let h = setup(true).await;
+    let data = h.data("111111111111");
+    run_ok(&data, "main", "create table t (id integer)").await;
+    let copy = |from: &str| format!("COPY t FROM '{from}' IAM_ROLE '{CHAIN}' CSV MANIFEST");
+
+    let missing = run_err(&data, "main", &copy("s3://data-bucket/in/none.manifest")).await;
+    assert_eq!(
+        missing,
+        "ERROR: Problem reading manifest file - S3ServiceException:The specified key does not exist.,Status 404,Error NoSuchKey"
+    );
+    assert_eq!(classify(&missing).code, "RB186");
+
+    h.put_object_raw("data-bucket", "in/bad.manifest", "not json");
+    let bad = run_err(&data, "main", &copy("s3://data-bucket/in/bad.manifest")).await;
+    assert_eq!(bad, "ERROR: Manifest file is not in correct json format");
+    assert_eq!(classify(&bad).code, "RB186");
+
+    h.create_bucket("222222222222", "eu-bucket", "eu-west-1");
+    let elsewhere = run_err(&data, "main", &copy("s3://eu-bucket/in/x.manifest")).await;
+    assert!(elsewhere.starts_with("ERROR: Problem reading manifest file - S3ServiceException:The bucket you are attempting to access must be addressed using the specified endpoint."), "{elsewhere}");
+    assert_eq!(classify(&elsewhere).code, "RB151");
+}
