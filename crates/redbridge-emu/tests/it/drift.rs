@@ -318,8 +318,8 @@ async fn list_statements_lists_the_callers_role_or_session() {
                 .collect::<Vec<_>>()
         }
     };
-    assert_eq!(list_as(&second_keys, None).await, [theirs.clone()], "the role's statements, by default");
-    assert_eq!(list_as(&second_keys, Some(true)).await, [theirs.clone()]);
+    assert_eq!(list_as(&second_keys, None).await, std::slice::from_ref(&theirs), "the role's statements, by default");
+    assert_eq!(list_as(&second_keys, Some(true)).await, std::slice::from_ref(&theirs));
     assert!(list_as(&second_keys, Some(false)).await.is_empty(), "not the other session's");
     assert_eq!(list_as(&first_keys, Some(false)).await, [theirs]);
     assert!(!list_as(&first_keys, None).await.contains(&root), "not the root's");
