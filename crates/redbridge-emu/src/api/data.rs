@@ -116,6 +116,10 @@ fn owner_role(caller: &Caller) -> String {
 /// (<https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html>).
 const MAX_WAIT_SECONDS: i64 = 30;
 
+/// AWS's answer to a batch's result asked for without a sub-statement id, as Airflow users report
+/// it (<https://github.com/apache/airflow/issues/40427>).
+pub(crate) const BATCH_NEEDS_SUB_ID: &str = "BatchExecuteStatement result can only be retrieved with sub-statement id.";
+
 fn validation(message: impl Into<String>) -> ApiError {
     ApiError::client("ValidationException", message)
 }
@@ -515,11 +519,7 @@ fn get_result<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'
     let index = match sub_index(id, &record)? {
         Some(i) => i,
         None if record.is_batch => {
-            // The text users match on (`BatchExecuteStatement result can only be retrieved with
-            // sub-statement id.`) could not be sourced from an AWS page or a public report.
-            return Err(validation(
-                "For a batch statement, get the result of a sub-statement with its Id, such as `<id>:1`.",
-            ));
+            return Err(validation(crate::api::data::BATCH_NEEDS_SUB_ID));
         }
         None => 0,
     };

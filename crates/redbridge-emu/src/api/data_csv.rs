@@ -47,9 +47,7 @@ pub(crate) fn get_result_v2<C: Connect>(
     let index = match sub_index(id, &record)? {
         Some(i) => i,
         None if record.is_batch => {
-            return Err(validation(
-                "For a batch statement, get the result of a sub-statement with its Id, such as `<id>:1`.",
-            ));
+            return Err(validation(crate::api::data::BATCH_NEEDS_SUB_ID));
         }
         None => 0,
     };

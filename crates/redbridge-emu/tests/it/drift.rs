@@ -168,6 +168,33 @@ async fn a_statement_without_cluster_or_workgroup_gets_awss_text() {
     );
 }
 
+/// A batch's result asked for without a sub-statement id: "BatchExecuteStatement result can only
+/// be retrieved with sub-statement id.", as Airflow users report it
+/// (<https://github.com/apache/airflow/issues/40427>).
+#[tokio::test]
+async fn a_batch_result_needs_a_sub_statement_id() {
+    let h = crate::support::Harness::start().await;
+    h.create_cluster("111111111111", "main", &[]).await;
+    let (_, batch) = data_call(
+        &h,
+        "BatchExecuteStatement",
+        serde_json::json!({ "ClusterIdentifier": "main", "Database": "dev", "DbUser": "awsuser",
+            "Sqls": ["select 1", "select 2"], "WaitTimeSeconds": 10 }),
+    )
+    .await;
+    assert_eq!(batch["Status"], "FINISHED", "{batch}");
+    let id = batch["Id"].as_str().unwrap().to_owned();
+    let (status, body) = data_call(&h, "GetStatementResult", serde_json::json!({ "Id": id })).await;
+    assert!(status.starts_with("HTTP/1.1 400"), "{status}");
+    assert_eq!(
+        body["message"].as_str().or(body["Message"].as_str()),
+        Some("BatchExecuteStatement result can only be retrieved with sub-statement id.")
+    );
+    let (status, sub) = data_call(&h, "GetStatementResult", serde_json::json!({ "Id": format!("{id}:2") })).await;
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}: {sub}");
+    assert_eq!(sub["Records"][0][0]["longValue"], 2);
+}
+
 /// `WaitTimeSeconds`: "The number of seconds to wait for the SQL statement to complete execution
 /// before returning the response ... The maximum value is 30 seconds"; `ResultFormat` `CSV` with
 /// GetStatementResultV2, which "Fetches the temporarily cached result of an SQL statement in CSV
