@@ -524,9 +524,10 @@ fn get_result<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'
         None => 0,
     };
     if record.result_format != "JSON" {
-        // GetStatementResult reads JSON results; GetStatementResultV2 CSV ones ("The ExecuteStatement
-        // or BatchExecuteStatement operation that ran the SQL statement must have specified
-        // ResultFormat as CSV", API_GetStatementResultV2). The text is the emulator's.
+        // GetStatementResult reads JSON results ("The ExecuteStatement or BatchExecuteStatement
+        // operation that ran the SQL statement must have specified ResultFormat as JSON, or let the
+        // format default to JSON", API_GetStatementResult); GetStatementResultV2 CSV ones. The
+        // text is the emulator's: AWS's could not be sourced.
         return Err(validation(format!(
             "The statement's ResultFormat is {}; read its result with GetStatementResultV2.",
             record.result_format
