@@ -183,9 +183,16 @@ pub(crate) async fn assume_chain<C: Connect>(
     let (_, rcps, _) = organization_levels(organization.as_deref(), None, first.account());
     let trust =
         compile(&Policies { resource_policy: Some(all_policies[0].trust.clone()), rcps, ..Policies::default() })?;
-    for principal in services {
-        let request = service_assume_request(principal, first, source_account, Some(external_id));
-        if !allowed(&request, &trust)? {
+    for service_principal in services {
+        // Redshift in the cluster's region is both `redshift.amazonaws.com` and
+        // `redshift.<region>.amazonaws.com` (see `state::service_names`): one Allow is enough,
+        // a Deny naming either refuses.
+        let mut outcomes = Vec::new();
+        for principal in state::service_names(service_principal, &context.region) {
+            let request = service_assume_request(&principal, first, source_account, Some(external_id));
+            outcomes.push(outcome(&request, &trust)?);
+        }
+        if outcomes.contains(&Outcome::ExplicitDeny) || !outcomes.contains(&Outcome::Allowed) {
             return Err(texts::not_authorized_to_get_credentials(&first.to_string()));
         }
     }
@@ -244,8 +251,12 @@ fn compile(policies: &Policies) -> Result<PolicySet, String> {
     PolicySet::compile(policies).map_err(|e| format!("a policy cannot be evaluated: {e}"))
 }
 
+fn outcome(request: &redbridge_iam::eval::Request, set: &PolicySet) -> Result<Outcome, String> {
+    Ok(evaluate(request, set).map_err(|e| format!("a request cannot be evaluated: {e}"))?.outcome)
+}
+
 fn allowed(request: &redbridge_iam::eval::Request, set: &PolicySet) -> Result<bool, String> {
-    Ok(evaluate(request, set).map_err(|e| format!("a request cannot be evaluated: {e}"))?.outcome == Outcome::Allowed)
+    Ok(outcome(request, set)? == Outcome::Allowed)
 }
 
 impl Access {

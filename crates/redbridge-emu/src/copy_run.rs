@@ -258,22 +258,16 @@ pub(crate) async fn copy<C: Connect>(
     let access = chain_access::assume_chain(service, context, &statement.iam_roles()).await?;
     let bucket = from.bucket().as_str();
     let region = settings.region.clone().unwrap_or_else(|| context.region.clone());
-    let info = access.bucket(service, bucket, &region).await?;
+    let manifest_problem = |text: String| if settings.manifest { texts::manifest_problem(&text) } else { text };
+    let info = access.bucket(service, bucket, &region).await.map_err(manifest_problem)?;
 
     let mut files: Vec<(String, String)> = Vec::new();
     if settings.manifest {
-        let manifest = read(service, &access, &info, bucket, from.key()).await?;
-        let value: serde_json::Value = serde_json::from_slice(&manifest)
-            .map_err(|e| format!("Manifest file is not in correct json format: {e}"))?;
-        let entries = value
-            .get("entries")
-            .and_then(|e| e.as_array())
-            .ok_or("Manifest file is not in correct json format: no `entries`")?;
+        let manifest = read(service, &access, &info, bucket, from.key()).await.map_err(manifest_problem)?;
+        let value: serde_json::Value = serde_json::from_slice(&manifest).map_err(|_| texts::manifest_not_json())?;
+        let entries = value.get("entries").and_then(|e| e.as_array()).ok_or_else(texts::manifest_not_json)?;
         for entry in entries {
-            let url = entry
-                .get("url")
-                .and_then(|u| u.as_str())
-                .ok_or("Manifest file is not in correct json format: an entry has no `url`")?;
+            let url = entry.get("url").and_then(|u| u.as_str()).ok_or_else(texts::manifest_not_json)?;
             let location = sql_engine::s3_location(url)?;
             let mandatory = entry.get("mandatory").and_then(serde_json::Value::as_bool).unwrap_or(false);
             if location.bucket().as_str() != bucket {

@@ -260,16 +260,33 @@ pub(crate) struct Workgroup {
     pub enhanced_vpc_routing: bool,
 }
 
-/// Whether a trust policy lets one of `services` assume the role, as Redshift checks when a role
+/// The names a Redshift service principal answers to in `region`: its global name and, for
+/// `redshift.amazonaws.com`, the regional `redshift.<region>.amazonaws.com` that AWS documents for
+/// restricting a role to regions ("Each region in the Service list must be in the following
+/// format: redshift.region.amazonaws.com", with a trust naming `redshift.us-east-1.amazonaws.com`
+/// and `redshift.us-west-2.amazonaws.com` "permits the use of the IAM role only in the us-east-1
+/// and us-west-2 regions":
+/// <https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-regions.html>).
+/// No regional form of `redshift-serverless.amazonaws.com` is documented, so it has none here.
+pub(crate) fn service_names(service: &str, region: &str) -> Vec<String> {
+    match service.strip_suffix(".amazonaws.com") {
+        Some("redshift") => vec![service.to_owned(), format!("redshift.{region}.amazonaws.com")],
+        _ => vec![service.to_owned()],
+    }
+}
+
+/// Whether a trust policy lets one of `services` (under its names in the cluster's `region`,
+/// see [`service_names`]) assume the role, as Redshift checks when a role
 /// is attached (conditions cannot be judged then, so only the principal and action are).
-pub(crate) fn trust_allows_service(trust: &PolicyDocument, services: &[&str]) -> bool {
+pub(crate) fn trust_allows_service(trust: &PolicyDocument, services: &[&str], region: &str) -> bool {
+    let names: Vec<String> = services.iter().flat_map(|s| service_names(s, region)).collect();
     trust.statements.iter().any(|statement| {
         if statement.effect != Effect::Allow {
             return false;
         }
         let principal = match &statement.principal {
             Some(PrincipalBlock::Principal(p)) => {
-                p.any || p.aws.iter().any(|a| a == "*") || p.service.iter().any(|s| services.contains(&s.as_str()))
+                p.any || p.aws.iter().any(|a| a == "*") || p.service.iter().any(|s| names.contains(s))
             }
             _ => false,
         };
@@ -298,13 +315,14 @@ pub(crate) async fn check_attachable<C: Connect>(
     service: &Service<C>,
     arn: &str,
     services: &[&str],
+    region: &str,
 ) -> Result<(), ApiError> {
     let role = redbridge_iam::RoleArn::parse(arn).map_err(|_| invalid_role(arn))?;
     let policies = crate::chain_access::role_policies(&service.cloud, &role)
         .await
         .map_err(|e| ApiError::internal(format!("cannot read role `{arn}`: {e}")))?;
     match policies {
-        Some(p) if trust_allows_service(&p.trust, services) => Ok(()),
+        Some(p) if trust_allows_service(&p.trust, services, region) => Ok(()),
         _ => Err(invalid_role(arn)),
     }
 }
@@ -340,8 +358,8 @@ mod tests {
         let denied = doc(
             r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"Service":"redshift.amazonaws.com"},"Action":"sts:*"}]}"#,
         );
-        assert!(trust_allows_service(&redshift, &["redshift.amazonaws.com"]));
-        assert!(!trust_allows_service(&ec2, &["redshift.amazonaws.com"]));
-        assert!(!trust_allows_service(&denied, &["redshift.amazonaws.com"]));
+        assert!(trust_allows_service(&redshift, &["redshift.amazonaws.com"], "us-east-1"));
+        assert!(!trust_allows_service(&ec2, &["redshift.amazonaws.com"], "us-east-1"));
+        assert!(!trust_allows_service(&denied, &["redshift.amazonaws.com"], "us-east-1"));
     }
 }

@@ -56,6 +56,24 @@ pub fn load_failed(table: &str) -> String {
     format!("Load into table '{table}' failed.  Check 'stl_load_errors' system table for details.")
 }
 
+/// A failure reading COPY's manifest: Redshift puts `Problem reading manifest file - ` before the
+/// S3 text, as users report it for a missing key ("Problem reading manifest file -
+/// S3ServiceException:The specified key does not exist.,Status 404":
+/// <https://github.com/databricks/spark-redshift/issues/136>) and for a bucket in another region
+/// (`… - S3ServiceException:The bucket you are attempting to access must be addressed using the
+/// specified endpoint. …,Status 301,Error PermanentRedirect`: spark-redshift's README, "S3 bucket
+/// and Redshift cluster are in different AWS regions"); the emulator prefixes every S3 or KMS
+/// failure of the manifest's read the same way.
+pub fn manifest_problem(s3_text: &str) -> String {
+    format!("Problem reading manifest file - {s3_text}")
+}
+
+/// A manifest that is not JSON with `entries` of `url`s: "Manifest file is not in correct json
+/// format" (<https://github.com/databricks/spark-redshift/issues/321>).
+pub fn manifest_not_json() -> String {
+    "Manifest file is not in correct json format".to_owned()
+}
+
 /// A feature of the statement that the emulator does not reproduce.
 pub fn not_emulated(what: &str) -> String {
     format!("not emulated: {what} (see the redbridge-emu README)")

@@ -71,14 +71,65 @@ impl UnloadSettings {
         }
         Ok(s)
     }
+}
 
-    fn encryption(&self) -> ObjectEncryption {
-        match (&self.encrypted, &self.kms_key_id) {
-            (Some(_), Some(key)) => ObjectEncryption::Kms(key.clone()),
-            (Some(true), None) => ObjectEncryption::BucketDefault,
-            _ => ObjectEncryption::S3,
+/// The encryption UNLOAD asks S3 for, and the KMS checks S3 makes for it beforehand.
+///
+/// - No ENCRYPTED: SSE-S3, whatever the bucket's default ("UNLOAD automatically creates files
+///   using Amazon S3 server-side encryption with AWS managed encryption keys (SSE-S3)":
+///   <https://docs.aws.amazon.com/redshift/latest/dg/t_unloading_encrypted_files.html>; users see
+///   SSE-S3 objects in a bucket whose default is SSE-KMS:
+///   <https://dev.classmethod.jp/en/articles/redshift-sse-kms-s3-unload>), so the `AES256` header.
+/// - `KMS_KEY_ID` with ENCRYPTED: SSE-KMS with that key. AWS's own example gives a bare key id
+///   (`KMS_KEY_ID '1234abcd-12ab-34cd-56ef-1234567890ab'`, same page); S3 resolves it where the
+///   request is made, the last role's account ("if the KMS key doesn't exist in the same account
+///   that's issuing the command, you must use the full Key ARN not the Key ID":
+///   <https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html>, SSEKMSKeyId), in the
+///   bucket's region (S3 calls KMS there). Aliases stay refused (not emulated).
+/// - ENCRYPTED AUTO: no header, the bucket's default encryption applies; when that is SSE-KMS
+///   with a key, S3 asks KMS for a data key as the requester, so `kms:GenerateDataKey` on that
+///   key (resolved in the bucket owner's account and region when given by id) is checked.
+async fn encryption<C: Connect>(
+    service: &Service<C>,
+    settings: &UnloadSettings,
+    access: &chain_access::Access,
+    info: &chain_access::BucketInfo,
+    bucket: &str,
+) -> Result<ObjectEncryption, String> {
+    match (&settings.encrypted, &settings.kms_key_id) {
+        (Some(_), Some(key)) => Ok(ObjectEncryption::Kms(key_arn(key, access.role.account(), &info.region)?)),
+        (Some(true), None) => {
+            use redbridge_aws::ports::S3 as _;
+            let owner = redbridge_aws::ports::Credentials::Account(info.owner);
+            let default = service
+                .cloud
+                .s3(&owner, &info.region)
+                .default_encryption(bucket)
+                .await
+                .map_err(|e| chain_access::backend_text(&e))?;
+            if let Some(default) = default
+                && default.algorithm.starts_with("aws:kms")
+                && let Some(key) = default.kms_key
+            {
+                let key = key_arn(&key, info.owner, &info.region)?;
+                access.check_key(service, "kms:GenerateDataKey", &key).await?;
+            }
+            Ok(ObjectEncryption::BucketDefault)
         }
+        _ => Ok(ObjectEncryption::S3),
     }
+}
+
+/// A KMS key as S3 resolves it: an ARN as given, a bare key id in `account` and `region`.
+fn key_arn(key: &str, account: redbridge_iam::AccountId, region: &redbridge_iam::Region) -> Result<String, String> {
+    if key.starts_with("arn:") {
+        return Ok(key.to_owned());
+    }
+    if key.starts_with("alias/") {
+        return Err(texts::not_emulated(&format!("KMS key `{key}` given by alias; give the key id or ARN")));
+    }
+    let arn = format!("arn:aws:kms:{region}:{account}:key/{key}");
+    redbridge_iam::KmsKeyArn::parse(&arn).map(|_| arn).map_err(|e| format!("the KMS key id `{key}` is not valid: {e}"))
 }
 
 /// Renders rows as UNLOAD writes them.
@@ -161,7 +212,7 @@ pub(crate) async fn unload<C: Connect>(
     let text = render(&result, &settings);
     let body = if settings.gzip { gzip(text.as_bytes())? } else { text.into_bytes() };
     let length = body.len();
-    let encryption = settings.encryption();
+    let encryption = encryption(service, &settings, &access, &info, bucket).await?;
     write(service, &access, &info, bucket, &name, body, &encryption).await?;
 
     if let Some(verbose) = settings.manifest {

@@ -146,7 +146,19 @@ impl Doctor<'_> {
                 let request =
                     service_assume_request(service, first, self.spec.redshift_account, external_id.as_deref());
                 let judged = self.judge(&request, &caller);
-                let allowed = judged.decision.outcome == Outcome::Allowed;
+                // Redshift in the cluster's region also answers to `redshift.<region>.amazonaws.com`,
+                // the documented way to restrict a role to regions
+                // (<https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-regions.html>):
+                // one of the names allowed and neither denied is enough.
+                let regional = (service == REDSHIFT_SERVICE).then(|| {
+                    let name = format!("redshift.{}.amazonaws.com", self.spec.region);
+                    let request =
+                        service_assume_request(&name, first, self.spec.redshift_account, external_id.as_deref());
+                    self.judge(&request, &caller).decision.outcome
+                });
+                let outcomes = [Some(judged.decision.outcome), regional];
+                let allowed =
+                    outcomes.contains(&Some(Outcome::Allowed)) && !outcomes.contains(&Some(Outcome::ExplicitDeny));
                 checks.push(Check {
                     what: format!(
                         "{service} sts:AssumeRole on `{}`{}",

@@ -108,6 +108,9 @@ pub fn classify(error: &str) -> Classification {
             certain: true,
         };
     }
+    if let Some(classification) = columnar_or_manifest(&lower) {
+        return classification;
+    }
     if let Some(classification) = policy_denial(text, &lower) {
         return classification;
     }
@@ -160,6 +163,49 @@ pub fn classify(error: &str) -> Classification {
         meaning: format!("unrecognised error text: {text}"),
         certain: false,
     }
+}
+
+/// Columnar COPY's refusals and manifest problems (a manifest S3 refuses to read is S3's
+/// finding, classified after this):
+/// - `REGION argument is not supported for PARQUET based COPY` (the columnar COPY usage notes,
+///   <https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-copy-from-columnar.html>, as
+///   quoted in <https://github.com/apache/iggy/pull/3654>): the bucket must be in Redshift's region;
+/// - `COPY from this file format only accepts IAM_ROLE credentials.` (reported in
+///   <https://github.com/awsdocs/amazon-redshift-developer-guide/pull/34>);
+/// - `Problem reading manifest file - S3ServiceException:The specified key does not exist.,Status 404`
+///   (<https://github.com/databricks/spark-redshift/issues/136>), `Manifest file is not in correct
+///   json format` (<https://github.com/databricks/spark-redshift/issues/321>), and the emulator's
+///   `Manifest file entry URL is mandatory but the file does not exist`.
+fn columnar_or_manifest(lower: &str) -> Option<Classification> {
+    let found = |code: FindingCode, meaning: &str| {
+        Some(Classification { code, subject: None, meaning: meaning.to_owned(), certain: true })
+    };
+    if lower.contains("region argument is not supported for") {
+        return found(
+            FindingCode::ColumnarCrossRegion,
+            "COPY from PARQUET or ORC takes no REGION: the bucket must be in Redshift's region; copy the files \
+             into a bucket there, or load CSV with `REGION`",
+        );
+    }
+    if lower.contains("only accepts iam_role credentials") {
+        return found(
+            FindingCode::ColumnarCredentials,
+            "COPY from PARQUET or ORC accepts only `IAM_ROLE` credentials: name the role chain with `IAM_ROLE`",
+        );
+    }
+    let manifest_missing = lower.contains("problem reading manifest file")
+        && (lower.contains("specified key does not exist") || lower.contains("nosuchkey"));
+    if manifest_missing
+        || lower.contains("manifest file is not in correct json format")
+        || (lower.contains("manifest file entry") && lower.contains("is mandatory"))
+    {
+        return found(
+            FindingCode::ManifestUnusable,
+            "COPY's manifest cannot be used: check that it exists at the FROM path, is JSON with `entries` of \
+             `url`s, and that every `mandatory` entry's file exists",
+        );
+    }
+    None
 }
 
 /// The kind of policy an AWS access denied text names, as AWS words it. Sources: the IAM User

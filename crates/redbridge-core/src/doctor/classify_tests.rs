@@ -1,5 +1,5 @@
 //! AWS's access denied texts by the kind of policy they name, alone and wrapped in Redshift's
-//! COPY/UNLOAD errors, mapped to their findings. The texts follow the examples of
+//! COPY/UNLOAD errors, mapped to their findings (and columnar COPY's and manifest texts). The texts follow the examples of
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html>.
 
 use super::*;
@@ -117,4 +117,32 @@ fn texts_naming_no_policy_kind_keep_their_former_classification() {
         classify("S3ServiceException:Access Denied,Status 403,Error AccessDenied").code,
         FindingCode::S3PermissionMissing
     );
+}
+
+/// Columnar COPY's refusals and manifest problems, each with the text its source gives (see
+/// `columnar_or_manifest`); a manifest S3 refuses to read stays S3's finding.
+#[test]
+fn columnar_and_manifest_texts_have_their_codes() {
+    let cases = [
+        ("REGION argument is not supported for PARQUET based COPY", FindingCode::ColumnarCrossRegion),
+        ("COPY from this file format only accepts IAM_ROLE credentials.", FindingCode::ColumnarCredentials),
+        (
+            "Problem reading manifest file - S3ServiceException:The specified key does not exist.,Status 404,Error NoSuchKey",
+            FindingCode::ManifestUnusable,
+        ),
+        ("Manifest file is not in correct json format", FindingCode::ManifestUnusable),
+        ("Manifest file entry s3://b/in/a.csv is mandatory but the file does not exist", FindingCode::ManifestUnusable),
+        (
+            "Problem reading manifest file - S3ServiceException:Access Denied,Status 403,Error AccessDenied",
+            FindingCode::S3PermissionMissing,
+        ),
+        (
+            "Problem reading manifest file - S3ServiceException:The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.,Status 301,Error PermanentRedirect",
+            FindingCode::BucketRegionDiffers,
+        ),
+    ];
+    for (text, code) in cases {
+        assert_eq!(classify(text).code, code, "{text}");
+        assert_eq!(classify(&format!("ERROR: {text}")).code, code, "{text} after `ERROR: `");
+    }
 }

@@ -67,6 +67,11 @@ pub enum FindingCode {
     CopySourceEmpty,
     /// RB185: the caller's permissions boundary does not allow the action.
     PermissionsBoundaryDenies,
+    /// RB186: COPY's manifest cannot be used: it does not exist, is not JSON with `entries`, or a
+    /// mandatory entry's file is missing.
+    ManifestUnusable,
+    /// RB187: COPY from PARQUET or ORC with credentials other than `IAM_ROLE`.
+    ColumnarCredentials,
     /// RB190: Redshift's error text was not recognised.
     UnrecognisedError,
     /// RB191: a service control policy of the caller's organization denies a hop.
@@ -111,6 +116,8 @@ impl FindingCode {
         Self::UnloadTargetNotEmpty,
         Self::CopySourceEmpty,
         Self::PermissionsBoundaryDenies,
+        Self::ManifestUnusable,
+        Self::ColumnarCredentials,
         Self::UnrecognisedError,
         Self::ScpDenies,
         Self::RcpDenies,
@@ -152,6 +159,8 @@ impl FindingCode {
             Self::UnloadTargetNotEmpty => "RB183",
             Self::CopySourceEmpty => "RB184",
             Self::PermissionsBoundaryDenies => "RB185",
+            Self::ManifestUnusable => "RB186",
+            Self::ColumnarCredentials => "RB187",
             Self::UnrecognisedError => "RB190",
             Self::ScpDenies => "RB191",
             Self::RcpDenies => "RB192",
@@ -196,6 +205,10 @@ impl FindingCode {
             Self::UnloadTargetNotEmpty => "UNLOAD into a prefix that is not empty",
             Self::CopySourceEmpty => "COPY from a prefix that has no objects",
             Self::PermissionsBoundaryDenies => "a permissions boundary does not allow the action",
+            Self::ManifestUnusable => {
+                "COPY's manifest cannot be used: it does not exist, is not JSON with `entries`, or a mandatory file is missing"
+            }
+            Self::ColumnarCredentials => "COPY from PARQUET or ORC accepts only `IAM_ROLE` credentials",
             Self::UnrecognisedError => "Redshift's error text was not recognised",
             Self::ScpDenies => "a service control policy (SCP) of the caller's organization denies a hop",
             Self::RcpDenies => "a resource control policy (RCP) of the resource owner's organization denies a hop",

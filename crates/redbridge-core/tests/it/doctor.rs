@@ -184,6 +184,32 @@ fn serverless_trust_without_redshift_serverless() {
     );
 }
 
+/// <https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-regions.html>:
+/// a trust naming `redshift.<region>.amazonaws.com` restricts the role to that region; it is not
+/// broken in its own region, and is in another.
+#[test]
+fn regional_redshift_principal_in_the_cluster_role_trust() {
+    let plan = plan(PROVISIONED);
+    for (regional, broken) in [("redshift.us-east-1.amazonaws.com", false), ("redshift.us-west-2.amazonaws.com", true)]
+    {
+        let mut snapshot = healthy(&plan);
+        let role = role_mut(&mut snapshot, &plan, 0);
+        let redbridge_iam::policy::PrincipalBlock::Principal(p) =
+            role.trust_policy.statements[0].principal.as_mut().unwrap()
+        else {
+            panic!()
+        };
+        p.service = vec![regional.to_owned()];
+        let report = analyze(&plan, &snapshot);
+        let expected = if broken {
+            vec![(FindingCode::ServiceNotTrusted, Hop::Service { role: cluster_role(&plan) })]
+        } else {
+            vec![]
+        };
+        assert_eq!(errors(&report), expected, "{regional}: {:#?}", report.findings);
+    }
+}
+
 #[test]
 fn mfa_condition_in_the_cluster_role_trust() {
     let plan = plan(PROVISIONED);

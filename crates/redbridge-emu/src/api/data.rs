@@ -51,9 +51,17 @@ pub(crate) struct StatementRecord {
     pub database: String,
     pub db_user: Option<String>,
     pub secret_arn: Option<String>,
+    /// The database user of a caller that gave neither `DbUser` nor `SecretArn` (see [`iam_db_user`]).
+    pub iam_db_user: Option<String>,
     pub statement_name: Option<String>,
     /// The submitter's `aws:userid`, for `redshift-data:statement-owner-iam-userid`.
     pub owner: String,
+    /// The submitter's IAM role (its ARN for a user or the root), for ListStatements' `RoleLevel`.
+    pub owner_role: String,
+    /// `JSON` or `CSV`: which of GetStatementResult and GetStatementResultV2 reads the result.
+    pub result_format: &'static str,
+    /// A batch with `ExecutionMode` `AUTO_COMMIT`: each statement commits on its own.
+    pub auto_commit: bool,
     pub is_batch: bool,
     pub status: &'static str,
     pub error: Option<String>,
@@ -77,6 +85,41 @@ impl StatementRecord {
     }
 }
 
+/// The database user the Data API runs as for a caller that gave neither `DbUser` nor
+/// `SecretArn`: "The database user name is derived from the IAM identity. For example,
+/// arn:iam::123456789012:user:foo has the database user name IAM:foo"
+/// (<https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html>);
+/// a role session is `IAMR:<role name>` (GetClusterCredentialsWithIAM maps "1:1 to the source
+/// IAM identity"; the `IAMR:` prefix is what Redshift shows for roles, not spelled out on an AWS
+/// page the emulator could cite). The account's root has no documented database user: the
+/// emulator keeps the master user (serverless: the admin user) for it.
+pub(crate) fn iam_db_user(caller: &Caller) -> Option<String> {
+    match &caller.principal {
+        redbridge_iam::eval::RequestPrincipal::User { name, .. } => Some(format!("IAM:{name}")),
+        redbridge_iam::eval::RequestPrincipal::AssumedRole { role_name, .. } => Some(format!("IAMR:{role_name}")),
+        redbridge_iam::eval::RequestPrincipal::Role { name, .. } => Some(format!("IAMR:{name}")),
+        _ => None,
+    }
+}
+
+/// The caller's role for ListStatements' `RoleLevel`: a session's role, else the caller itself.
+fn owner_role(caller: &Caller) -> String {
+    match &caller.principal {
+        redbridge_iam::eval::RequestPrincipal::AssumedRole { partition, account, role_name, .. } => {
+            format!("arn:{partition}:iam::{account}:role/{role_name}")
+        }
+        _ => caller.arn.clone(),
+    }
+}
+
+/// The longest `WaitTimeSeconds`: "The maximum value is 30 seconds"
+/// (<https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html>).
+const MAX_WAIT_SECONDS: i64 = 30;
+
+/// AWS's answer to a batch's result asked for without a sub-statement id, as Airflow users report
+/// it (<https://github.com/apache/airflow/issues/40427>).
+pub(crate) const BATCH_NEEDS_SUB_ID: &str = "BatchExecuteStatement result can only be retrieved with sub-statement id.";
+
 fn validation(message: impl Into<String>) -> ApiError {
     ApiError::client("ValidationException", message)
 }
@@ -88,7 +131,7 @@ fn validation(message: impl Into<String>) -> ApiError {
 /// https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_GetStatementResult.html);
 /// the emulator only hands out offsets up to `len`, so anything else (not a number, past
 /// `usize`, past the end) is a `ValidationException`, never arithmetic on it.
-fn next_token(input: &Input<'_>, len: usize) -> Result<usize, ApiError> {
+pub(crate) fn next_token(input: &Input<'_>, len: usize) -> Result<usize, ApiError> {
     match input.string("NextToken")? {
         None => Ok(0),
         Some(t) => {
@@ -121,7 +164,7 @@ pub(crate) async fn handle<C: Connect>(
             }
             submit(service, caller, &input, sqls, true, operation).await
         }
-        "DescribeStatement" | "GetStatementResult" | "CancelStatement" | "ListStatements" => {
+        "DescribeStatement" | "GetStatementResult" | "GetStatementResultV2" | "CancelStatement" | "ListStatements" => {
             // No resource; the statement's owner is the condition AWS documents for limiting
             // them to one's own statements (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-iam.html>).
             let mut check = Check::new(&format!("redshift-data:{operation}"), "*");
@@ -135,6 +178,7 @@ pub(crate) async fn handle<C: Connect>(
             match operation {
                 "DescribeStatement" => describe(service, caller, &input),
                 "GetStatementResult" => get_result(service, caller, &input),
+                "GetStatementResultV2" => crate::api::data_csv::get_result_v2(service, caller, &input),
                 "ListStatements" => list(service, caller, &input),
                 _ => cancel(service, caller, &input),
             }
@@ -219,7 +263,8 @@ async fn submit<C: Connect>(
         (Some(_), Some(_)) => {
             return Err(validation("Either ClusterIdentifier or WorkgroupName must be specified, but not both."));
         }
-        (None, None) => return Err(validation("Either ClusterIdentifier or WorkgroupName must be specified.")),
+        // The text AWS answers, as boto3 users report it (<https://github.com/boto/boto3/issues/3336>).
+        (None, None) => return Err(validation("Either ClusterIdentifier or WorkgroupName needs to be specified.")),
     };
     if db_user.is_some() && secret_arn.is_some() {
         return Err(validation("Either DbUser or SecretArn can be specified, but not both."));
@@ -230,6 +275,28 @@ async fn submit<C: Connect>(
         ));
     }
     let database = input.required("Database", "ValidationException")?.to_owned();
+    // ResultFormat: "If no format is specified, the default is JSON"; ExecutionMode (batches only):
+    // "TRANSACTION (the default)" or "AUTO_COMMIT"; WaitTimeSeconds: at most 30
+    // (<https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_BatchExecuteStatement.html>).
+    // The texts refusing other values are the emulator's: AWS's could not be sourced.
+    let result_format = match input.string("ResultFormat")? {
+        None | Some("JSON") => "JSON",
+        Some("CSV") => "CSV",
+        Some(other) => return Err(validation(format!("ResultFormat {other} is invalid; use JSON or CSV."))),
+    };
+    let auto_commit = match input.string("ExecutionMode")? {
+        None | Some("TRANSACTION") => false,
+        Some("AUTO_COMMIT") if is_batch => true,
+        Some(other) => {
+            return Err(validation(format!(
+                "ExecutionMode {other} is invalid; use TRANSACTION or AUTO_COMMIT with BatchExecuteStatement."
+            )));
+        }
+    };
+    let wait_seconds = input.integer("WaitTimeSeconds")?;
+    if wait_seconds.is_some_and(|w| !(0..=MAX_WAIT_SECONDS).contains(&w)) {
+        return Err(validation(format!("WaitTimeSeconds must be between 0 and {MAX_WAIT_SECONDS}.")));
+    }
     let workgroup_id = {
         let registry = service.registry();
         let (exists, workgroup_id) = match &target {
@@ -269,8 +336,12 @@ async fn submit<C: Connect>(
         database: database.clone(),
         db_user: db_user.clone(),
         secret_arn: secret_arn.clone(),
+        iam_db_user: if db_user.is_none() && secret_arn.is_none() { iam_db_user(caller) } else { None },
         statement_name: input.string("StatementName")?.map(str::to_owned),
         owner: caller.user_id(),
+        owner_role: owner_role(caller),
+        result_format,
+        auto_commit,
         is_batch,
         status: "SUBMITTED",
         error: None,
@@ -300,6 +371,25 @@ async fn submit<C: Connect>(
         registry.statement_order.push(id.clone());
     }
     tokio::spawn(crate::api::statement_run::run(Arc::clone(service), id.clone()));
+    // "The number of seconds to wait for the SQL statement to complete execution before returning
+    // the response. If the SQL statement does not complete within the specified time, the response
+    // returns the current status" (ExecuteStatement's API reference).
+    let waited = match wait_seconds {
+        Some(seconds) if seconds > 0 => {
+            let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds.unsigned_abs());
+            loop {
+                let record = service.registry().statements.get(&id).cloned();
+                match record {
+                    Some(r) if !r.finished() && tokio::time::Instant::now() < deadline => {
+                        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                    }
+                    other => break other,
+                }
+            }
+        }
+        Some(_) => service.registry().statements.get(&id).cloned(),
+        None => None,
+    };
     let mut output = json!({
         "Id": id,
         "CreatedAt": crate::time::epoch_seconds(now),
@@ -315,10 +405,19 @@ async fn submit<C: Connect>(
     if let Some(s) = secret_arn {
         output["SecretArn"] = json!(s);
     }
+    if let Some(record) = waited {
+        output["Status"] = json!(record.status);
+        output["RedshiftPid"] = json!(record.pid);
+        output["HasResultSet"] = json!(record.subs.iter().any(|s| s.result.is_some()));
+    }
     Ok(output)
 }
 
-fn record_for<C: Connect>(service: &Service<C>, caller: &Caller, id: &str) -> Result<StatementRecord, ApiError> {
+pub(crate) fn record_for<C: Connect>(
+    service: &Service<C>,
+    caller: &Caller,
+    id: &str,
+) -> Result<StatementRecord, ApiError> {
     let base = id.split(':').next().unwrap_or(id);
     let registry = service.registry();
     let now = SystemTime::now();
@@ -330,7 +429,7 @@ fn record_for<C: Connect>(service: &Service<C>, caller: &Caller, id: &str) -> Re
         .ok_or_else(|| not_found(id))
 }
 
-fn sub_index(id: &str, record: &StatementRecord) -> Result<Option<usize>, ApiError> {
+pub(crate) fn sub_index(id: &str, record: &StatementRecord) -> Result<Option<usize>, ApiError> {
     match id.split_once(':') {
         None => Ok(None),
         Some((_, n)) => {
@@ -363,7 +462,7 @@ fn describe<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>
         "HasResultSet": record.subs.iter().any(|s| s.result.is_some()),
         "ResultRows": if record.is_batch { -1 } else { record.subs[0].result_rows },
         "ResultSize": record.subs.iter().map(|s| s.result_size).fold(0_i64, i64::saturating_add),
-        "ResultFormat": "JSON",
+        "ResultFormat": record.result_format,
         "RedshiftQueryId": if record.is_batch { 0 } else { record.subs[0].query_id },
     });
     if !record.is_batch {
@@ -420,12 +519,20 @@ fn get_result<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'
     let index = match sub_index(id, &record)? {
         Some(i) => i,
         None if record.is_batch => {
-            return Err(validation(
-                "For a batch statement, get the result of a sub-statement with its Id, such as `<id>:1`.",
-            ));
+            return Err(validation(crate::api::data::BATCH_NEEDS_SUB_ID));
         }
         None => 0,
     };
+    if record.result_format != "JSON" {
+        // GetStatementResult reads JSON results ("The ExecuteStatement or BatchExecuteStatement
+        // operation that ran the SQL statement must have specified ResultFormat as JSON, or let the
+        // format default to JSON", API_GetStatementResult); GetStatementResultV2 CSV ones. The
+        // text is the emulator's: AWS's could not be sourced.
+        return Err(validation(format!(
+            "The statement's ResultFormat is {}; read its result with GetStatementResultV2.",
+            record.result_format
+        )));
+    }
     let sub = &record.subs[index];
     if sub.status != "FINISHED" {
         return Err(validation(format!(
@@ -487,6 +594,11 @@ fn list<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) ->
     let cluster = input.string("ClusterIdentifier")?.map(str::to_ascii_lowercase);
     let workgroup = input.string("WorkgroupName")?;
     let database = input.string("Database")?;
+    // "If true, all statements run by the caller's IAM role are returned. If false, only
+    // statements run by the caller's IAM role in the current IAM session are returned. The
+    // default is true" (<https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ListStatements.html>).
+    let role_level = input.boolean("RoleLevel")?.unwrap_or(true);
+    let (role, user_id) = (owner_role(caller), caller.user_id());
     let registry = service.registry();
     let now = SystemTime::now();
     // Newest first, as the Data API lists them.
@@ -497,6 +609,7 @@ fn list<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) ->
         .filter_map(|id| registry.statements.get(id))
         .filter(|r| !r.expired(now, service.config.result_retention))
         .filter(|r| r.account == caller.account.as_str() && r.region == caller.region)
+        .filter(|r| if role_level { r.owner_role == role } else { r.owner == user_id })
         .filter(|r| status == "ALL" || r.status == status)
         .filter(|r| name.is_none_or(|n| r.statement_name.as_deref().is_some_and(|s| s.starts_with(n))))
         .filter(|r| cluster.as_deref().is_none_or(|c| r.target == Target::Cluster(c.to_owned())))
@@ -515,7 +628,7 @@ fn list<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) ->
                 "CreatedAt": crate::time::epoch_seconds(r.created),
                 "UpdatedAt": crate::time::epoch_seconds(r.updated),
                 "IsBatchStatement": r.is_batch,
-                "ResultFormat": "JSON",
+                "ResultFormat": r.result_format,
             });
             if r.is_batch {
                 v["QueryStrings"] = json!(r.subs.iter().map(|s| s.sql.clone()).collect::<Vec<_>>());

@@ -3,6 +3,7 @@
 //! statements run by [`statement_run`]) and AWS Organizations ([`organizations`]).
 
 pub(crate) mod data;
+pub(crate) mod data_csv;
 pub(crate) mod organizations;
 pub(crate) mod provisioned;
 pub(crate) mod serverless;

@@ -159,7 +159,7 @@ async fn create_cluster<C: Connect>(
         return Err(ApiError::client("ClusterAlreadyExists", "Cluster already exists"));
     }
     for role in &roles {
-        state::check_attachable(service, role, &[REDSHIFT_SERVICE]).await?;
+        state::check_attachable(service, role, &[REDSHIFT_SERVICE], &caller.region).await?;
     }
     let delay = service.config.role_apply_delay;
     let cluster = Cluster {
@@ -268,7 +268,7 @@ async fn modify_cluster_iam_roles<C: Connect>(
         ));
     }
     for role in &add {
-        state::check_attachable(service, role, &[REDSHIFT_SERVICE]).await?;
+        state::check_attachable(service, role, &[REDSHIFT_SERVICE], &caller.region).await?;
     }
     let delay = service.config.role_apply_delay;
     let mut registry = service.registry();

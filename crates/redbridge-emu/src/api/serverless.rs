@@ -171,13 +171,21 @@ pub(crate) fn existing_id<C: Connect>(
 /// Redshift principals, and the emulator names Redshift Serverless's.
 const PASSED_TO: &str = "redshift-serverless.amazonaws.com";
 
-async fn check_roles<C: Connect>(service: &Service<C>, roles: &[String]) -> Result<(), ApiError> {
+/// AWS's text for UpdateNamespace with `defaultIamRoleArn` but no `iamRoles`, as Terraform users
+/// report it (<https://github.com/hashicorp/terraform-provider-aws/issues/39268>).
+const DEFAULT_WITHOUT_LIST: &str = "To change the default IAM role, you must specify the entire list of IAM roles.";
+
+/// AWS's text for a default role missing from the namespace's list, as Terraform users report it
+/// (<https://github.com/hashicorp/terraform-provider-aws/issues/28980>).
+const DEFAULT_NOT_LISTED: &str = "The list of customer IAM roles must contain the default IAM role.";
+
+async fn check_roles<C: Connect>(service: &Service<C>, roles: &[String], region: &str) -> Result<(), ApiError> {
     if roles.len() > 10 {
         return Err(validation("A namespace can have at most 10 IAM roles per request."));
     }
     for role in roles {
         // The same words as provisioned Redshift, in the JSON protocol's error code.
-        state::check_attachable(service, role, &SERVERLESS_SERVICES)
+        state::check_attachable(service, role, &SERVERLESS_SERVICES, region)
             .await
             .map_err(|e| if e.code == "InvalidParameterValue" { validation(e.message) } else { e })?;
     }
@@ -196,7 +204,7 @@ async fn create_namespace<C: Connect>(
     if let Some(d) = &default
         && !roles.contains(d)
     {
-        return Err(validation(format!("The default IAM role {d} must be one of the namespace's IAM roles.")));
+        return Err(validation(DEFAULT_NOT_LISTED));
     }
     let id = crate::time::uuid();
     let mut checks = vec![Check::new("redshift-serverless:CreateNamespace", resource_arn(caller, "namespace", &id))];
@@ -206,7 +214,7 @@ async fn create_namespace<C: Connect>(
     if service.registry().namespaces.contains_key(&key) {
         return Err(ApiError::client("ConflictException", format!("Namespace {name} already exists.")));
     }
-    check_roles(service, &roles).await?;
+    check_roles(service, &roles, &caller.region).await?;
     let delay = service.config.role_apply_delay;
     let namespace = Namespace {
         name: name.clone(),
@@ -262,10 +270,15 @@ async fn update_namespace<C: Connect>(
     if input.string("adminUsername")?.is_some() != input.string("adminUserPassword")?.is_some() {
         return Err(validation("You must specify both the admin username and the admin user password."));
     }
-    if let Some(roles) = &roles {
-        check_roles(service, roles).await?;
+    // Checked before anything changes: a default role needs the whole new list, and in it.
+    match (&default, &roles) {
+        (Some(_), None) => return Err(validation(DEFAULT_WITHOUT_LIST)),
+        (Some(d), Some(roles)) if !roles.contains(d) => return Err(validation(DEFAULT_NOT_LISTED)),
+        _ => {}
     }
-    let delay = service.config.role_apply_delay;
+    if let Some(roles) = &roles {
+        check_roles(service, roles, &caller.region).await?;
+    }
     let mut registry = service.registry();
     let namespace = registry.namespaces.get_mut(&key).ok_or_else(|| namespace_not_found(&name))?;
     if let Some(roles) = roles {
@@ -279,11 +292,7 @@ async fn update_namespace<C: Connect>(
         }
         namespace.roles = next;
     }
-    let visible: Vec<String> = state::role_statuses(&namespace.roles, delay).into_iter().map(|(a, _)| a).collect();
     if let Some(d) = default {
-        if !visible.contains(&d) {
-            return Err(validation(format!("The default IAM role {d} must be one of the namespace's IAM roles.")));
-        }
         namespace.default_iam_role = Some(d);
     }
     if let Some(user) = input.string("adminUsername")? {

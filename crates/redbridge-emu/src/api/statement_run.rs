@@ -38,10 +38,10 @@ pub(crate) async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
     }
     tokio::time::sleep(step).await;
     let Some(context) = context_for(&service, &id) else { return };
-    let (sqls, is_batch) = {
+    let (sqls, is_batch, auto_commit) = {
         let registry = service.registry();
         let Some(record) = registry.statements.get(&id) else { return };
-        (record.subs.iter().map(|s| s.sql.clone()).collect::<Vec<_>>(), record.is_batch)
+        (record.subs.iter().map(|s| s.sql.clone()).collect::<Vec<_>>(), record.is_batch, record.auto_commit)
     };
     let mut context = match context {
         Ok(context) => context,
@@ -67,7 +67,15 @@ pub(crate) async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
         Err(_) if context.budget.cancelled.load(Ordering::SeqCst) => return,
         Err(text) => return finish(&service, &id, Some(format!("ERROR: {text}"))),
     };
-    if is_batch {
+    // Every statement runs in a transaction that commits only if the statement ends FINISHED, so a
+    // cancelled one leaves nothing behind: a batch as one transaction ("By default, the SQL
+    // statements are run as a single transaction. If any SQL statement fails, all work is rolled
+    // back"), with `ExecutionMode` `AUTO_COMMIT` each statement in its own ("each SQL statement is
+    // committed individually": API_BatchExecuteStatement; statements after a failure do not run,
+    // as in a transaction batch, since the page does not say they do); a single statement in its
+    // own, unless it is itself transaction control.
+    let in_transaction = !is_transaction_control(&sqls[0]) || is_batch;
+    if in_transaction {
         let _ = sql_engine::run_plain(&service, &context, "BEGIN").await;
     }
     let mut session = Session::default();
@@ -101,6 +109,11 @@ pub(crate) async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
             None => running.await,
         };
         let cancelled = context.budget.cancelled.load(Ordering::SeqCst);
+        if auto_commit && outcome.is_ok() && !cancelled && index + 1 < sqls.len() {
+            // Each statement but the last commits here; the last below, with the end claimed.
+            let _ = sql_engine::run_plain(&service, &context, "COMMIT").await;
+            let _ = sql_engine::run_plain(&service, &context, "BEGIN").await;
+        }
         let mut registry = service.registry();
         let Some(record) = registry.statements.get_mut(&id) else { return };
         let sub = &mut record.subs[index];
@@ -133,14 +146,35 @@ pub(crate) async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
             }
         }
     }
-    if is_batch {
-        let _ = sql_engine::run_plain(&service, &context, if failure.is_some() { "ROLLBACK" } else { "COMMIT" }).await;
+    // The end is claimed under the registry's lock before committing: a CancelStatement after it
+    // finds the statement FINISHED and is refused, one before it made it ABORTED and it rolls back.
+    let committed = failure.is_none() && claim_finished(&service, &id, &context.budget);
+    if in_transaction {
+        let _ = sql_engine::run_plain(&service, &context, if committed { "COMMIT" } else { "ROLLBACK" }).await;
     }
     let _ = sql_engine::end_session(&service, &context).await;
-    match failure {
-        Some(None) => {}
-        Some(Some(text)) => finish(&service, &id, Some(text)),
-        None => finish(&service, &id, None),
+    if let Some(Some(text)) = failure {
+        finish(&service, &id, Some(text));
+    }
+}
+
+/// Whether `sql` is transaction control (`BEGIN`, `START TRANSACTION`, `COMMIT`, `END`,
+/// `ROLLBACK`, `ABORT`), which a single statement runs without a transaction of its own.
+fn is_transaction_control(sql: &str) -> bool {
+    let first = sql.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or_default();
+    ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"].iter().any(|k| k.eq_ignore_ascii_case(first))
+}
+
+/// Marks the statement FINISHED unless it was cancelled or already ended; returns whether it did.
+fn claim_finished<C: Connect>(service: &Service<C>, id: &str, budget: &Budget) -> bool {
+    let mut registry = service.registry();
+    match registry.statements.get_mut(id) {
+        Some(record) if !record.finished() && !budget.cancelled.load(Ordering::SeqCst) => {
+            record.status = "FINISHED";
+            record.updated = SystemTime::now();
+            true
+        }
+        _ => false,
     }
 }
 
@@ -209,7 +243,13 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<Exec
             let Some(cluster) = registry.clusters.get(&state::key(&account, &region, c)) else {
                 return Some(Err(format!("cluster `{c}` was deleted")));
             };
-            let user = record.db_user.clone().unwrap_or_else(|| cluster.master_username.clone());
+            // `DbUser`, else the caller's IAM identity; with `SecretArn` (no Secrets Manager here to
+            // read the secret's `username` from) or as the root, the master user.
+            let user = record
+                .db_user
+                .clone()
+                .or_else(|| record.iam_db_user.clone())
+                .unwrap_or_else(|| cluster.master_username.clone());
             let arn = match db_user_arn(&region, &account, |region, account| {
                 DbUserArn::provisioned(region, account, c, &user)
             }) {
@@ -222,11 +262,12 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<Exec
             let Some(workgroup) = registry.workgroups.get(&state::key(&account, &region, w)) else {
                 return Some(Err(format!("workgroup `{w}` was deleted")));
             };
-            let user = registry
+            let admin = registry
                 .namespaces
                 .get(&state::key(&account, &region, &workgroup.namespace))
                 .map(|n| n.admin_username.clone())
                 .unwrap_or_else(|| "admin".to_owned());
+            let user = record.iam_db_user.clone().unwrap_or(admin);
             // The documented serverless form names the workgroup by its id (see `DbUserArn`).
             let arn = match db_user_arn(&region, &account, |region, account| {
                 DbUserArn::serverless(region, account, &workgroup.id, &user)

@@ -5,6 +5,7 @@ mod caller_access;
 mod control_plane;
 mod copy_unload;
 mod data_api;
+mod drift;
 mod hostile_numbers;
 mod http_bounds;
 mod listing;
