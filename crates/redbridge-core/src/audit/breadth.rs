@@ -118,7 +118,7 @@ fn trust_breadth(arn: &str, role: &RoleState, previous: Option<&str>, out: &mut 
                 message: format!("its trust allows {who}, every principal it stands for; allow {narrow} only"),
             });
         }
-        let redshift = principal.service.iter().any(|s| s == REDSHIFT_SERVICE || s == REDSHIFT_SERVERLESS_SERVICE);
+        let redshift = principal.service.iter().any(|s| is_redshift_service(s));
         let conditioned = statement.condition.values().flat_map(|keys| keys.keys()).any(|key| {
             let key = key.to_ascii_lowercase();
             key == "aws:sourceaccount" || key == "aws:sourcearn"
@@ -131,6 +131,17 @@ fn trust_breadth(arn: &str, role: &RoleState, previous: Option<&str>, out: &mut 
             });
         }
     }
+}
+
+/// Whether `name` is a Redshift service principal: the global names, or the regional
+/// `redshift.<region>.amazonaws.com` that restricts a role to a region
+/// (<https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-regions.html>).
+fn is_redshift_service(name: &str) -> bool {
+    name == REDSHIFT_SERVICE
+        || name == REDSHIFT_SERVERLESS_SERVICE
+        || name.strip_prefix("redshift.").and_then(|rest| rest.strip_suffix(".amazonaws.com")).is_some_and(|region| {
+            !region.is_empty() && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 fn s3_breadth(arn: &str, role: &RoleState, grant: &BucketGrant, out: &mut Vec<Breadth>) {

@@ -156,6 +156,22 @@ fn wide_trusts_and_wildcard_grants_are_over_broad() {
     assert_eq!(report.summary.over_broad, 1);
 }
 
+/// A trust naming only the regional principal (the documented way to restrict a role to a
+/// region, <https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-regions.html>)
+/// is Redshift's trust: the chain works, and without `aws:SourceAccount` it is as wide as the
+/// global name's.
+#[test]
+fn a_regional_redshift_trust_is_judged_like_the_global_one() {
+    let mut world = world();
+    let regional = redshift_trust(false).replace("redshift.amazonaws.com", "redshift.us-east-1.amazonaws.com");
+    world.roles.insert(cluster_role(), role(&regional, &assume(&bucket_role())));
+    let report = audit(&world);
+    let chain = &report.chains[0];
+    assert_eq!(chain.status, ChainStatus::Working, "{:#?}", chain.findings);
+    let codes: Vec<&str> = chain.over_broad.iter().map(|b| b.code.as_str()).collect();
+    assert_eq!(codes, vec!["RB202"], "{:#?}", chain.over_broad);
+}
+
 #[test]
 fn a_prefix_outside_the_stated_tag_is_over_broad() {
     let mut world = world();
