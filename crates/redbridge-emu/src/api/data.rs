@@ -513,9 +513,18 @@ fn sub_json(record: &StatementRecord, index: usize) -> Value {
 /// Rows per GetStatementResult page.
 const PAGE: usize = 1000;
 
-fn get_result<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+/// The result `Id` names, once its statement finished having been run with `ResultFormat`
+/// `format`, and the rows of the page `NextToken` asks for. `other` is the API that reads the
+/// other format.
+pub(crate) fn result_page<C: Connect>(
+    service: &Service<C>,
+    caller: &Caller,
+    input: &Input<'_>,
+    format: &str,
+    other: &str,
+) -> Result<(ResultSet, std::ops::Range<usize>), ApiError> {
     let id = input.required("Id", "ValidationException")?;
-    let record = record_for(service, caller, id)?;
+    let mut record = record_for(service, caller, id)?;
     let index = match sub_index(id, &record)? {
         Some(i) => i,
         None if record.is_batch => {
@@ -523,28 +532,33 @@ fn get_result<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'
         }
         None => 0,
     };
-    if record.result_format != "JSON" {
+    if record.result_format != format {
         // GetStatementResult reads JSON results ("The ExecuteStatement or BatchExecuteStatement
         // operation that ran the SQL statement must have specified ResultFormat as JSON, or let the
         // format default to JSON", API_GetStatementResult); GetStatementResultV2 CSV ones. The
         // text is the emulator's: AWS's could not be sourced.
         return Err(validation(format!(
-            "The statement's ResultFormat is {}; read its result with GetStatementResultV2.",
+            "The statement's ResultFormat is {}; read its result with {other}.",
             record.result_format
         )));
     }
-    let sub = &record.subs[index];
+    let sub = record.subs.swap_remove(index);
     if sub.status != "FINISHED" {
         return Err(validation(format!(
             "Query has not finished yet. Its status is {}. Check the status with DescribeStatement.",
             sub.status
         )));
     }
-    let Some(result) = &sub.result else {
+    let Some(result) = sub.result else {
         return Err(validation("Query does not have result. Please check query status with DescribeStatement."));
     };
     let start = next_token(input, result.rows.len())?;
     let end = start.saturating_add(PAGE).min(result.rows.len());
+    Ok((result, start..end))
+}
+
+fn get_result<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
+    let (result, std::ops::Range { start, end }) = result_page(service, caller, input, "JSON", "GetStatementResultV2")?;
     let records: Vec<Value> = result
         .rows
         .get(start..end)

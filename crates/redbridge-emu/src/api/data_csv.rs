@@ -7,19 +7,11 @@ use serde_json::{Value, json};
 
 use redbridge_aws::ports::Connect;
 
-use crate::api::data::{next_token, record_for, sub_index};
 use crate::api::serverless::Input;
 use crate::caller::Caller;
 use crate::error::ApiError;
 use crate::sql_engine::SqlValue;
 use crate::state::Service;
-
-/// Rows per page, as GetStatementResult pages them.
-const PAGE: usize = 1000;
-
-fn validation(message: impl Into<String>) -> ApiError {
-    ApiError::client("ValidationException", message)
-}
 
 /// One field as CSV: quoted when it holds a comma, quote, CR or LF (RFC 4180); NULL is empty.
 fn field(value: &SqlValue) -> String {
@@ -42,34 +34,8 @@ pub(crate) fn get_result_v2<C: Connect>(
     caller: &Caller,
     input: &Input<'_>,
 ) -> Result<Value, ApiError> {
-    let id = input.required("Id", "ValidationException")?;
-    let record = record_for(service, caller, id)?;
-    let index = match sub_index(id, &record)? {
-        Some(i) => i,
-        None if record.is_batch => {
-            return Err(validation(crate::api::data::BATCH_NEEDS_SUB_ID));
-        }
-        None => 0,
-    };
-    if record.result_format != "CSV" {
-        // The text is the emulator's: AWS's could not be sourced.
-        return Err(validation(format!(
-            "The statement's ResultFormat is {}; read its result with GetStatementResult.",
-            record.result_format
-        )));
-    }
-    let sub = &record.subs[index];
-    if sub.status != "FINISHED" {
-        return Err(validation(format!(
-            "Query has not finished yet. Its status is {}. Check the status with DescribeStatement.",
-            sub.status
-        )));
-    }
-    let Some(result) = &sub.result else {
-        return Err(validation("Query does not have result. Please check query status with DescribeStatement."));
-    };
-    let start = next_token(input, result.rows.len())?;
-    let end = start.saturating_add(PAGE).min(result.rows.len());
+    let (result, std::ops::Range { start, end }) =
+        crate::api::data::result_page(service, caller, input, "CSV", "GetStatementResult")?;
     let mut csv = String::new();
     if start == 0 {
         let names: Vec<String> = result.columns.iter().map(|c| field(&SqlValue::Text(c.name.clone()))).collect();
