@@ -93,34 +93,18 @@ pub(crate) fn lex_from_until(
                 Some(n) => i = i + 2 + n + 2,
                 None => return (tokens, Some(LexError::UnterminatedComment(Span::new(start, bytes.len())))),
             },
-            b'\'' => match lex_string(text, i) {
-                Some((value, end)) => {
-                    let token = Token { kind: TokenKind::Str(value), span: Span::new(start, end) };
-                    let stopped = stop(&token);
-                    tokens.push(token);
-                    if stopped {
-                        return (tokens, None);
-                    }
-                    i = end;
+            b'\'' | b'$' if bytes[i] == b'\'' || dollar_tag(text, i).is_some() => {
+                let lexed = if bytes[i] == b'\'' { lex_string(text, i) } else { lex_dollar_string(text, i) };
+                let Some((value, end)) = lexed else {
+                    return (tokens, Some(LexError::UnterminatedString(Span::new(start, bytes.len()))));
+                };
+                let token = Token { kind: TokenKind::Str(value), span: Span::new(start, end) };
+                let stopped = stop(&token);
+                tokens.push(token);
+                if stopped {
+                    return (tokens, None);
                 }
-                None => return (tokens, Some(LexError::UnterminatedString(Span::new(start, bytes.len())))),
-            },
-            b'$' if dollar_tag(text, i).is_some() => {
-                let tag = dollar_tag(text, i).unwrap_or("$");
-                match text[i + tag.len()..].find(tag) {
-                    Some(n) => {
-                        let value = text[i + tag.len()..i + tag.len() + n].to_owned();
-                        let end = i + tag.len() + n + tag.len();
-                        let token = Token { kind: TokenKind::Str(value), span: Span::new(start, end) };
-                        let stopped = stop(&token);
-                        tokens.push(token);
-                        if stopped {
-                            return (tokens, None);
-                        }
-                        i = end;
-                    }
-                    None => return (tokens, Some(LexError::UnterminatedString(Span::new(start, bytes.len())))),
-                }
+                i = end;
             }
             b'"' => match lex_quoted_ident(text, i) {
                 Some((value, end)) => {
@@ -225,6 +209,15 @@ fn is_word_start(text: &str, i: usize) -> bool {
         Some(c) => c.is_alphabetic() || c == '_',
         None => false,
     }
+}
+
+/// The dollar-quoted string starting at `i` (`$$…$$`, `$tag$…$tag$`): its text and the end of
+/// its closing tag; `None` when it is never closed.
+fn lex_dollar_string(text: &str, i: usize) -> Option<(String, usize)> {
+    let tag = dollar_tag(text, i)?;
+    let body = i + tag.len();
+    let n = text[body..].find(tag)?;
+    Some((text[body..body + n].to_owned(), body + n + tag.len()))
 }
 
 /// The opening tag of a dollar-quoted string at `i` (`$$` or `$tag$`, the tag a word that does
