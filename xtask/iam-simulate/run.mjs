@@ -2,6 +2,8 @@
 //
 // usage: node run.mjs CASES.json diff            -> one JSON line per case: {"decision": ...} or {"error": ...}
 //        node run.mjs CASES.json bench SECONDS   -> {"decisions": N, "seconds": S}
+//        node run.mjs CASES.json explain         -> one JSON line per case with the decision and the whole
+//                                                   simulation result (the whole-process run of `cargo xtask bench explain`)
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -34,9 +36,9 @@ function toSimulation(input) {
     Version: '2012-10-17',
     Statement: sessions.flatMap((p) => (Array.isArray(p.Statement) ? p.Statement : [p.Statement])),
   };
-  const levels = (list, prefix) => (list ?? []).map((policies, level) => ({
+  const levels = (list, prefix, keep = (p) => p) => (list ?? []).map((policies, level) => ({
     orgIdentifier: `${prefix}-${level}`,
-    policies: policies.map((policy, i) => ({ name: `${prefix}-${level}-${i}`, policy })),
+    policies: policies.map(keep).filter((p) => p !== null).map((policy, i) => ({ name: `${prefix}-${level}-${i}`, policy })),
   }));
   return {
     request: {
@@ -48,10 +50,24 @@ function toSimulation(input) {
     sessionPolicy,
     identityPolicies: (input.identity_policies ?? []).map((policy, i) => ({ name: `identity-${i}`, policy })),
     serviceControlPolicies: levels(input.scps, 'scp'),
-    resourceControlPolicies: levels(input.rcps, 'rcp'),
+    resourceControlPolicies: levels(input.rcps, 'rcp', rcpDenies),
     resourcePolicy: input.resource_policy ?? undefined,
     permissionBoundaryPolicies: input.permissions_boundary ? [{ name: 'boundary', policy: input.permissions_boundary }] : undefined,
   };
+}
+
+// RCPFullAWSAccess (`Allow` `*` on `*`) is attached to every level by AWS and cannot be detached;
+// iam-simulate implies it and refuses `Allow` statements in RCPs, so only the other statements go.
+function isFullAccess(statement) {
+  const star = (v) => v === '*' || (Array.isArray(v) && v.length === 1 && v[0] === '*');
+  return statement.Effect === 'Allow' && star(statement.Action) && star(statement.Resource)
+    && (statement.Principal === undefined || star(statement.Principal) || star(statement.Principal?.AWS));
+}
+
+function rcpDenies(policy) {
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  const kept = statements.filter((s) => !isFullAccess(s));
+  return kept.length === 0 ? null : { ...policy, Statement: kept };
 }
 
 const names = { Allowed: 'allowed', ExplicitlyDenied: 'explicit_deny', ImplicitlyDenied: 'implicit_deny' };
@@ -71,6 +87,19 @@ if (mode === 'diff') {
   const lines = [];
   for (const input of cases) lines.push(JSON.stringify(await decide(input)));
   process.stdout.write(lines.join('\n') + '\n');
+} else if (mode === 'explain') {
+  const out = [];
+  let i = 0;
+  for (const input of cases) {
+    i += 1;
+    try {
+      const result = await runSimulation(toSimulation(input), {});
+      out.push(JSON.stringify({ input: i, decision: names[result.overallResult] ?? null, result }));
+    } catch (e) {
+      out.push(JSON.stringify({ input: i, error: String(e?.message ?? e) }));
+    }
+  }
+  process.stdout.write(out.join('\n') + '\n');
 } else if (mode === 'bench') {
   const simulations = cases.map(toSimulation);
   const seconds = Number(secondsArg ?? 3);
@@ -87,6 +116,6 @@ if (mode === 'diff') {
   }
   process.stdout.write(JSON.stringify({ decisions, seconds: elapsed }) + '\n');
 } else {
-  process.stderr.write('usage: node run.mjs CASES.json diff|bench [SECONDS]\n');
+  process.stderr.write('usage: node run.mjs CASES.json diff|explain|bench [SECONDS]\n');
   process.exit(2);
 }

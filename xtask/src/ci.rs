@@ -4,7 +4,8 @@
 //! through `pre-commit try-repo`, the GitHub Action's YAML and scripts), the API documentation and
 //! the crates' examples (`check-docs`), the emulator's container files (hadolint, the Compose
 //! schema), `bench scaling --debug` (every command linear in its input), the emulator's 60 s
-//! soak, the external linters over every policy and every exported file, the end-to-end run
+//! soak, the external linters over every policy, `iam-diff` on 5,000 generated cases (no
+//! disagreement with iam-simulate outside the recorded classes), every exported file, the end-to-end run
 //! against LocalStack and the emulator, then `cargo install` of both binaries into a temporary
 //! root.
 //!
@@ -40,11 +41,16 @@ pub fn run() -> anyhow::Result<()> {
     crate::bench_scaling::run(&["--debug"]).context("ci stopped at bench scaling")?;
     crate::soak::run(&[]).context("ci stopped at the soak")?;
     crate::check_policies::run().context("ci stopped at check-policies")?;
+    crate::iam_diff::run(&[CI_IAM_DIFF_CASES]).context("ci stopped at iam-diff")?;
     crate::validate_exports::run().context("ci stopped at validate-exports")?;
     crate::e2e::run(&[]).context("ci stopped at the end-to-end run")?;
     crate::check_install::run().context("ci stopped at check-install")?;
     Ok(())
 }
+
+/// Generated cases `ci` compares with iam-simulate (the corpus too); `cargo xtask iam-diff 100000`
+/// runs many more on demand.
+const CI_IAM_DIFF_CASES: &str = "5000";
 
 fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())

@@ -1,19 +1,26 @@
 //! `cargo xtask iam-diff`: runs our corpus and generated cases through our evaluator and through
 //! `@cloud-copilot/iam-simulate`, and prints how often they agree.
 //!
-//! Usage: `cargo xtask iam-diff [N]` with N generated cases (default 10,000). Disagreements are
-//! written to `target/xtask/iam-diff/disagreements.jsonl`; the known ones are explained in
-//! `docs/iam-simulate-differences.md`.
+//! Usage: `cargo xtask iam-diff [N]` with N generated cases (default 10,000). Every disagreement
+//! is classified by the predicates of `iam_diff/classes.rs` (the rows of
+//! `docs/iam-simulate-differences.md`); one that fits none is unrecorded and fails the run. All
+//! disagreements are written to `target/xtask/iam-diff/disagreements.jsonl`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
 use anyhow::{Context, bail};
-use redbridge_iam::eval::{PolicySet, evaluate, input::parse_case};
+use redbridge_iam::eval::{Decision, PolicySet, evaluate, input::parse_case};
 use serde_json::{Value, json};
 
 use crate::util::{self, project_root, tools_dir};
+
+mod classes;
+mod generate;
+
+pub use generate::{Rng, generate};
 
 /// The iam-simulate version the comparison was written against.
 pub const IAM_SIMULATE_VERSION: &str = "0.1.173";
@@ -88,181 +95,36 @@ pub fn corpus_inputs() -> anyhow::Result<Vec<(String, Value)>> {
 
 /// Our decision for one input: `allowed`, `explicit_deny`, `implicit_deny` or `error`.
 pub fn ours(input: &Value) -> String {
+    ours_decision(input).map_or_else(|_| "error".to_owned(), |d| d.outcome.as_str().to_owned())
+}
+
+/// Our whole decision for one input, or why it cannot be evaluated.
+pub fn ours_decision(input: &Value) -> Result<Decision, String> {
     parse_case(input, &[])
         .and_then(|(request, policies)| evaluate(&request, &PolicySet::compile(&policies)?))
-        .map(|d| d.outcome.as_str().to_owned())
-        .unwrap_or_else(|_| "error".to_owned())
+        .map_err(|e| e.to_string())
 }
 
-/// A small deterministic generator (xorshift64*).
-pub struct Rng(u64);
-
-impl Rng {
-    /// Seeded generator.
-    pub fn new(seed: u64) -> Self {
-        Self(seed | 1)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
+/// One case's answers: ours, and iam-simulate's (`decision` or `error`, with `ignored` keys).
+struct Answers {
+    ours: Result<Decision, String>,
+    theirs: Value,
 }
 
-const A: &str = "111111111111";
-const B: &str = "222222222222";
-
-/// One generated case: realistic principals, actions and resources so both engines accept it.
-pub fn generate(rng: &mut Rng) -> Value {
-    let principals = [
-        format!("arn:aws:sts::{A}:assumed-role/R/s"),
-        format!("arn:aws:iam::{A}:user/alice"),
-        format!("arn:aws:sts::{B}:assumed-role/X/s"),
-        format!("arn:aws:iam::{B}:user/bob"),
-    ];
-    // (action, resource, resource account, condition keys valid for it)
-    let requests: [(&str, String, &str); 6] = [
-        ("s3:GetObject", "arn:aws:s3:::bucket/data/a.csv".to_owned(), A),
-        ("s3:PutObject", "arn:aws:s3:::bucket/data/a.csv".to_owned(), A),
-        ("s3:ListBucket", "arn:aws:s3:::bucket".to_owned(), A),
-        ("sts:AssumeRole", format!("arn:aws:iam::{A}:role/Target"), A),
-        ("kms:Decrypt", format!("arn:aws:kms:us-east-1:{A}:key/1234abcd-12ab-34cd-56ef-1234567890ab"), A),
-        ("sqs:SendMessage", format!("arn:aws:sqs:us-east-1:{A}:queue"), A),
-    ];
-    let principal = rng.pick(&principals).clone();
-    let (action, resource, account) = rng.pick(&requests).clone();
-    let action_patterns: Vec<String> = vec![
-        action.to_owned(),
-        format!("{}:*", action.split(':').next().unwrap_or("s3")),
-        "*".to_owned(),
-        action.to_lowercase(),
-        format!("{}*", &action[..action.len() - 3]),
-        "s3:Get*".to_owned(),
-        "ec2:RunInstances".to_owned(),
-    ];
-    let resource_patterns: Vec<String> = vec![
-        resource.clone(),
-        "*".to_owned(),
-        format!("{}*", &resource[..resource.len() - 2]),
-        "arn:aws:s3:::bucket/*".to_owned(),
-        "arn:aws:s3:::other/*".to_owned(),
-        resource.to_uppercase(),
-        format!("arn:aws:iam::{A}:role/*"),
-        "arn:aws:kms:*:*:key/*".to_owned(),
-    ];
-    let conditions = [
-        json!({"Bool": {"aws:SecureTransport": "true"}}),
-        json!({"StringEquals": {"aws:PrincipalAccount": A}}),
-        json!({"StringNotEquals": {"aws:PrincipalOrgID": "o-123"}}),
-        json!({"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-123"}}),
-        json!({"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "2001:db8::/32"]}}),
-        json!({"NotIpAddress": {"aws:SourceIp": "10.1.0.0/16"}}),
-        json!({"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/R*"}}),
-        json!({"ArnLike": {"aws:PrincipalArn": format!("arn:aws:iam::{A}:*")}}),
-        json!({"Null": {"aws:PrincipalOrgID": "true"}}),
-        json!({"ForAnyValue:StringEquals": {"aws:PrincipalTag/team": ["data", "ops"]}}),
-        json!({"StringEqualsIgnoreCase": {"aws:PrincipalTag/team": "DATA"}}),
-        json!({"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}),
-        json!({"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}),
-    ];
-    let principal_values = [
-        json!("*"),
-        json!({"AWS": "*"}),
-        json!({"AWS": format!("arn:aws:iam::{A}:root")}),
-        json!({"AWS": B}),
-        json!({"AWS": format!("arn:aws:iam::{A}:role/R")}),
-        json!({"AWS": format!("arn:aws:iam::{B}:role/X")}),
-        json!({"AWS": format!("arn:aws:iam::{A}:user/alice")}),
-        json!({"AWS": format!("arn:aws:sts::{A}:assumed-role/R/s")}),
-    ];
-    let statement = |rng: &mut Rng, with_principal: bool, with_resource: bool| -> Value {
-        let mut s = serde_json::Map::new();
-        s.insert("Effect".into(), json!(if rng.chance(25) { "Deny" } else { "Allow" }));
-        let a = rng.pick(&action_patterns).clone();
-        s.insert(if rng.chance(10) { "NotAction" } else { "Action" }.into(), json!(a));
-        if with_resource {
-            let r = rng.pick(&resource_patterns).clone();
-            s.insert(if rng.chance(10) { "NotResource" } else { "Resource" }.into(), json!(r));
-        }
-        if with_principal {
-            s.insert("Principal".into(), rng.pick(&principal_values).clone());
-        }
-        if rng.chance(35) {
-            s.insert("Condition".into(), rng.pick(&conditions).clone());
-        }
-        Value::Object(s)
-    };
-    let policy = |rng: &mut Rng, with_principal: bool, with_resource: bool| -> Value {
-        let n = 1 + rng.below(3);
-        let statements: Vec<Value> = (0..n).map(|_| statement(rng, with_principal, with_resource)).collect();
-        json!({"Version": "2012-10-17", "Statement": statements})
-    };
-    let identity: Vec<Value> = (0..rng.below(3)).map(|_| policy(rng, false, true)).collect();
-    let is_trust = action == "sts:AssumeRole";
-    let resource_policy = if action == "sqs:SendMessage" && rng.chance(30) || rng.chance(60) {
-        Some(policy(rng, true, !is_trust))
-    } else if action.starts_with("kms:") {
-        Some(policy(rng, true, true))
-    } else {
-        None
-    };
-    let boundary = rng.chance(15).then(|| policy(rng, false, true));
-    let session: Vec<Value> =
-        if rng.chance(10) && principal.contains("assumed-role") { vec![policy(rng, false, true)] } else { vec![] };
-    let scps: Vec<Vec<Value>> = if rng.chance(15) {
-        vec![
-            vec![json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})],
-            vec![policy(rng, false, true)],
-        ]
-    } else {
-        vec![]
-    };
-    let mut context = serde_json::Map::new();
-    if rng.chance(70) {
-        context.insert("aws:SecureTransport".into(), json!(rng.chance(80)));
-    }
-    if rng.chance(40) {
-        context.insert("aws:PrincipalOrgID".into(), json!(*rng.pick(&["o-123", "o-999"])));
-    }
-    if rng.chance(50) {
-        context.insert("aws:SourceIp".into(), json!(*rng.pick(&["10.1.2.3", "192.0.2.1", "2001:db8::5"])));
-    }
-    if rng.chance(30) {
-        context.insert("aws:PrincipalTag/team".into(), json!(*rng.pick(&["data", "Data", "web"])));
-    }
-    if rng.chance(30) {
-        context.insert("aws:CurrentTime".into(), json!("2025-06-01T00:00:00Z"));
-    }
-    if rng.chance(20) {
-        context.insert("aws:MultiFactorAuthAge".into(), json!(*rng.pick(&["100", "7200"])));
-    }
-    let mut input = json!({
-        "principal": principal, "action": action, "resource": resource, "resource_account": account,
-        "context": context, "identity_policies": identity, "session_policies": session, "scps": scps,
-    });
-    if let Some(p) = resource_policy {
-        input["resource_policy"] = p;
-    }
-    if let Some(b) = boundary {
-        input["permissions_boundary"] = b;
-    }
-    input
+/// How the cases of one group (corpus or generated) fared.
+#[derive(Default)]
+struct Tally {
+    compared: usize,
+    agree: usize,
+    rejected: usize,
+    classes: BTreeMap<usize, usize>,
 }
 
-/// `cargo xtask iam-diff [N]`.
+/// `cargo xtask iam-diff [N]`: fails when a disagreement fits no recorded class.
 pub fn run(args: &[&str]) -> anyhow::Result<()> {
+    let started = Instant::now();
     let generated: usize = match args.first() {
-        Some(n) => n.parse().with_context(|| format!("`{n}` is not a number of cases"))?,
+        Some(n) => n.replace(['_', ','], "").parse().with_context(|| format!("`{n}` is not a number of cases"))?,
         None => 10_000,
     };
     let prefix = install_iam_simulate()?;
@@ -274,62 +136,114 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
     let mut rng = Rng::new(0x5eed_1a2b);
     cases.extend((0..generated).map(|i| (format!("generated #{i}"), generate(&mut rng))));
     let inputs: Vec<&Value> = cases.iter().map(|(_, v)| v).collect();
-    let cases_path = out_dir.join("cases.json");
-    std::fs::write(&cases_path, serde_json::to_string(&inputs)?)?;
+    eprintln!("iam-diff: {} cases through iam-simulate {IAM_SIMULATE_VERSION} and redbridge", cases.len());
+    let peer = peer_answers(&prefix, &out_dir.join("cases.json"), &inputs)?;
+    let answers: Vec<Answers> =
+        inputs.iter().zip(peer).map(|(input, theirs)| Answers { ours: ours_decision(input), theirs }).collect();
 
-    eprintln!("running {} cases through iam-simulate {IAM_SIMULATE_VERSION}", cases.len());
-    let peer_out = run_peer(&prefix, &cases_path, &["diff"])?;
-    let peer: Vec<Value> = peer_out.lines().map(|l| serde_json::from_str(l).unwrap_or(Value::Null)).collect();
-    if peer.len() != cases.len() {
-        bail!("iam-simulate answered {} cases of {}", peer.len(), cases.len());
-    }
+    // Class 1 first: ask iam-simulate again, given the keys the principal implies, for every
+    // disagreement; what then agrees is class 1, the rest is classified on that second answer.
+    let disagreeing: Vec<usize> = (0..cases.len())
+        .filter(|&i| {
+            let a = &answers[i];
+            a.theirs["decision"].is_string()
+                && a.ours.as_ref().map_or("error", |d| d.outcome.as_str()) != a.theirs["decision"]
+        })
+        .collect();
+    let aligned_inputs: Vec<Value> = disagreeing.iter().map(|&i| classes::with_derived_keys(inputs[i])).collect();
+    let aligned =
+        peer_answers(&prefix, &out_dir.join("cases-aligned.json"), &aligned_inputs.iter().collect::<Vec<_>>())?;
+    let aligned: BTreeMap<usize, Value> = disagreeing.iter().copied().zip(aligned).collect();
 
-    let mut agree = [0usize; 2];
-    let mut total = [0usize; 2];
-    let mut peer_errors = [0usize; 2];
-    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+    let mut tallies = [Tally::default(), Tally::default()];
     let mut lines = Vec::new();
-    for (i, ((name, input), theirs)) in cases.iter().zip(&peer).enumerate() {
-        let group = usize::from(i >= corpus_len);
-        let ours = ours(input);
-        let theirs_decision = theirs["decision"].as_str().map(str::to_owned);
-        if theirs_decision.is_none() {
-            peer_errors[group] += 1;
+    let mut unrecorded = Vec::new();
+    for (i, ((name, input), answer)) in cases.iter().zip(&answers).enumerate() {
+        let tally = &mut tallies[usize::from(i >= corpus_len)];
+        let ours_name = answer.ours.as_ref().map_or("error", |d| d.outcome.as_str());
+        let class = if let Some(message) = answer.theirs["error"].as_str() {
+            tally.rejected += 1;
+            let class = classes::explains_rejection(input, message);
             lines.push(
-                json!({"case": name, "ours": ours, "iam_simulate_error": theirs["error"], "input": input}).to_string(),
+                json!({"case": name, "class": class, "ours": ours_name, "iam_simulate_error": message, "input": input}),
             );
+            class
+        } else if Some(ours_name) == answer.theirs["decision"].as_str() {
+            tally.compared += 1;
+            tally.agree += 1;
             continue;
-        }
-        total[group] += 1;
-        let theirs_decision = theirs_decision.unwrap_or_default();
-        if ours == theirs_decision {
-            agree[group] += 1;
         } else {
-            *kinds.entry(format!("ours {ours} / iam-simulate {theirs_decision}")).or_default() += 1;
-            lines.push(json!({"case": name, "ours": ours, "iam_simulate": theirs_decision, "ignored_context": theirs["ignored"], "input": input}).to_string());
+            tally.compared += 1;
+            let second = aligned.get(&i).unwrap_or(&answer.theirs);
+            let ignored: Vec<String> = serde_json::from_value(second["ignored"].clone()).unwrap_or_default();
+            let class = match &answer.ours {
+                Err(_) => None,
+                Ok(_) if Some(ours_name) == second["decision"].as_str() => Some(classes::PRINCIPAL_KEYS),
+                Ok(decision) => {
+                    let d = classes::Disagreement {
+                        input,
+                        ours: decision,
+                        theirs: second["decision"].as_str().unwrap_or_default(),
+                        ignored: &ignored,
+                    };
+                    classes::CLASSES.iter().find(|c| (c.explains)(&d)).map(|c| c.number)
+                }
+            };
+            lines.push(
+                json!({"case": name, "class": class, "ours": ours_name, "iam_simulate": answer.theirs["decision"],
+                "iam_simulate_with_principal_keys": second["decision"], "ignored_context": ignored, "input": input}),
+            );
+            class
+        };
+        match class {
+            Some(class) => *tally.classes.entry(class).or_default() += 1,
+            None => unrecorded.push(lines.last().cloned().unwrap_or_default()),
         }
     }
     let disagreements = out_dir.join("disagreements.jsonl");
-    std::fs::write(&disagreements, lines.join("\n") + "\n")?;
-    let pct = |a: usize, t: usize| if t == 0 { 100.0 } else { 100.0 * a as f64 / t as f64 };
-    println!("iam-diff against @cloud-copilot/iam-simulate {IAM_SIMULATE_VERSION}");
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&disagreements, text)?;
+
+    let pct = |t: &Tally| if t.compared == 0 { 100.0 } else { 100.0 * t.agree as f64 / t.compared as f64 };
     println!(
-        "  corpus:    {}/{} agree ({:.2}%), {} rejected by iam-simulate",
-        agree[0],
-        total[0],
-        pct(agree[0], total[0]),
-        peer_errors[0]
+        "iam-diff against @cloud-copilot/iam-simulate {IAM_SIMULATE_VERSION} ({:.1} s)",
+        started.elapsed().as_secs_f64()
     );
-    println!(
-        "  generated: {}/{} agree ({:.2}%), {} rejected by iam-simulate",
-        agree[1],
-        total[1],
-        pct(agree[1], total[1]),
-        peer_errors[1]
-    );
-    for (kind, n) in &kinds {
-        println!("  {n:>6}  {kind}");
+    for (group, t) in ["corpus", "generated"].iter().zip(&tallies) {
+        println!(
+            "  {group:<10} {}/{} agree ({:.2}%), {} rejected by iam-simulate",
+            t.agree,
+            t.compared,
+            pct(t),
+            t.rejected
+        );
     }
-    println!("  details: {} (see docs/iam-simulate-differences.md)", disagreements.display());
+    println!("  class  generated  corpus");
+    let numbers: std::collections::BTreeSet<usize> = tallies.iter().flat_map(|t| t.classes.keys().copied()).collect();
+    for number in numbers {
+        let n = |t: &Tally| t.classes.get(&number).copied().unwrap_or(0);
+        println!("  {number:>5}  {:>9}  {:>6}  {}", n(&tallies[1]), n(&tallies[0]), classes::name(number));
+    }
+    println!("  details: {} (classes: docs/iam-simulate-differences.md)", disagreements.display());
+    if !unrecorded.is_empty() {
+        for line in unrecorded.iter().take(5) {
+            eprintln!("unrecorded: {line}");
+        }
+        bail!(
+            "{} disagreement(s) fit no recorded class (the first ones above): fix our evaluator or record the class in docs/iam-simulate-differences.md and xtask/src/iam_diff/classes.rs",
+            unrecorded.len()
+        );
+    }
     Ok(())
+}
+
+/// iam-simulate's answer for each input: `{"decision", "ignored"}` or `{"error"}`.
+fn peer_answers(prefix: &Path, path: &Path, inputs: &[&Value]) -> anyhow::Result<Vec<Value>> {
+    std::fs::write(path, serde_json::to_string(inputs)?)?;
+    let out = run_peer(prefix, path, &["diff"])?;
+    let answers: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap_or(Value::Null)).collect();
+    if answers.len() != inputs.len() {
+        bail!("iam-simulate answered {} cases of {}", answers.len(), inputs.len());
+    }
+    Ok(answers)
 }

@@ -4,6 +4,7 @@
 
 mod bench_audit;
 mod bench_doctor;
+mod bench_explain;
 mod bench_iam;
 mod bench_lint;
 mod bench_scaling;
@@ -34,16 +35,19 @@ usage: cargo xtask <task>
 tasks:
   ci               run everything CI runs, stopping at the first failure: cargo fmt --check, cargo clippy,
                    cargo test (with tidy), check-shells, check-lint-hooks, check-docs, check-container,
-                   bench scaling --debug, soak, check-policies, validate-exports, e2e, check-install
+                   bench scaling --debug, soak, check-policies, iam-diff 5000, validate-exports, e2e, check-install
   tidy             check the codebase itself (also run by `cargo test`)
   check-shells     load the completions in bash, zsh and fish and render every man page with `man -l`
   check-docs       cargo doc with rustdoc warnings denied; the embedder example (redbridge-aws without the
                    SDK) builds alone with no aws-sdk-* in its tree; the crates' runnable examples run
   check-policies   run parliament over every policy the example specs produce
   check-lint-hooks `pre-commit try-repo` with .pre-commit-hooks.yaml on a fixture; action.yml read and shellchecked
-  iam-diff         compare our IAM evaluator with @cloud-copilot/iam-simulate
+  iam-diff [N]     compare our IAM evaluator with @cloud-copilot/iam-simulate on the corpus and N generated
+                   cases (default 10,000); fails on a disagreement no recorded class explains
   bench audit      audit of 200 accounts against fakes with 50 ms per call: wall, calls, peak memory, sequential ratio
   bench doctor     doctor's reads against fakes with 50 ms per call: wall time, calls, depth, serial ratio
+  bench explain [--runs N] [--binary PATH]
+                   whole `redbridge explain` process against whole iam-simulate on ~22,000 decisions: time, RSS, ratio
   bench iam        IAM evaluator throughput against iam-simulate
   bench lint       COPY/UNLOAD linter throughput
   bench scaling [--debug]
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         ["iam-diff", rest @ ..] => iam_diff::run(rest),
         ["bench", "audit", rest @ ..] => bench_audit::run(rest),
         ["bench", "doctor", rest @ ..] => bench_doctor::run(rest),
+        ["bench", "explain", rest @ ..] => bench_explain::run(rest),
         ["bench", "iam", rest @ ..] => bench_iam::run(rest),
         ["bench", "lint", rest @ ..] => bench_lint::run(rest),
         ["bench", "scaling", rest @ ..] => bench_scaling::run(rest),

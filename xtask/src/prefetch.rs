@@ -1,6 +1,6 @@
 //! `cargo xtask prefetch-tools`: installs every outside tool that the steps after the tests use
-//! (the Debian packages, the Python venvs of the linters, the AWS CLI and LocalStack, and
-//! playwright-core), with the same pins and functions as the steps themselves. `ci` starts it as
+//! (the Debian packages, the Python venvs of the linters, the AWS CLI and LocalStack,
+//! playwright-core and iam-simulate), with the same pins and functions as the steps themselves. `ci` starts it as
 //! a child process at once, its output in `target/xtask/prefetch-tools.log`, so that the
 //! downloads overlap the compilation of clippy and the tests, and waits for it before the first
 //! step that needs a tool. A failure here only costs time: each step still installs what it
@@ -43,6 +43,7 @@ pub fn run() -> anyhow::Result<()> {
     }
     crate::localstack::install().context("creating the LocalStack venv")?;
     crate::render_check::ensure_playwright()?;
+    crate::iam_diff::install_iam_simulate().context("installing iam-simulate")?;
     eprintln!("prefetch-tools: every tool is installed ({:.1} s)", started.elapsed().as_secs_f64());
     Ok(())
 }

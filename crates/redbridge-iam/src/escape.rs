@@ -21,7 +21,10 @@ pub fn is_unsafe_control(c: char) -> bool {
 /// (a multi-line message keeps its `\n`); borrowed when there is nothing to escape.
 pub fn escape_controls_except<'a>(text: &'a str, keep: &[char]) -> Cow<'a, str> {
     let must_escape = |c: char| is_unsafe_control(c) && !keep.contains(&c);
-    if !text.contains(must_escape) {
+    // Printable ASCII (and the ASCII `keep` allows) never needs escaping: whole outputs (`explain` over thousands of inputs)
+    // are checked a byte at a time, and only other bytes go through the character test.
+    let printable = |b: &u8| (0x20..0x7f).contains(b) || (*b < 0x20 && keep.contains(&char::from(*b)));
+    if text.as_bytes().iter().all(printable) || !text.contains(must_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use redbridge_core::input::json_position;
-use redbridge_iam::eval::input::{parse_case, policy_error_place, split_inputs};
+use redbridge_iam::eval::input::{policy_error_place, split_items};
 use redbridge_iam::eval::{Decision, PolicySet, Request, evaluate};
 use redbridge_sql::{LineIndex, Position};
 use serde_json::json;
@@ -42,42 +42,66 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let name = crate::input::display_name(&args.input);
     let text = crate::input::read_file(&args.input, "input")?;
     let mut failed = false;
-    let inputs = split_inputs(&text);
-    let lines = LineIndex::new(&text);
+    // Each input is parsed only when its turn comes, so memory holds one at a time.
+    let inputs = split_items(&text);
+    // The line index is for errors only: built at the first one.
+    let mut lines: Option<LineIndex<'_>> = None;
     if inputs.is_empty() {
         anyhow::bail!("{name}:1:1: no input: expected a JSON object, an array of them, or JSON lines");
     }
+    // Written in blocks, not a write and a flush per decision.
+    let mut out: Vec<u8> = Vec::with_capacity(OUTPUT_BLOCK + 4096);
     for raw in inputs {
-        let result = raw.value.and_then(|value| {
-            let (request, policies) = parse_case(&value, &[]).map_err(|e| e.to_string())?;
+        let result = raw.case().and_then(|(request, policies)| {
             let set = PolicySet::compile(&policies).map_err(|e| e.to_string())?;
             let decision = evaluate(&request, &set).map_err(|e| e.to_string())?;
             Ok((request, set, decision))
         });
         match (result, args.output) {
             (Ok((request, set, decision)), OutputFormat::Json) => {
-                output::print(&decision_json_line(raw.position, &request, &set, &decision))?;
+                write_decision_json(&mut out, raw.position, &request, &set, &decision);
             }
             (Ok((request, set, decision)), OutputFormat::Text) => {
-                output::print(&decision_text(&raw.label, &request, &set, &decision))?;
+                out.extend_from_slice(decision_text(&raw.label, &request, &set, &decision).as_bytes());
             }
             (Err(message), OutputFormat::Json) => {
                 failed = true;
-                let at = error_position(&lines, &text, raw.offset);
-                output::print(&format!(
+                let at = error_position(lines.get_or_insert_with(|| LineIndex::new(&text)), &text, raw.offset);
+                out.extend_from_slice(format!(
                     "{}\n",
                     json!({ "schema_version": output::SCHEMA_VERSION, "input": raw.position, "label": raw.label, "line": at.line, "column": at.column, "error": message })
-                ))?;
+                ).as_bytes());
             }
             (Err(message), OutputFormat::Text) => {
                 failed = true;
-                let at = error_position(&lines, &text, raw.offset);
-                output::print(&format!("{name}:{}:{}: {}: error: {message}\n\n", at.line, at.column, raw.label))?;
+                let at = error_position(lines.get_or_insert_with(|| LineIndex::new(&text)), &text, raw.offset);
+                out.extend_from_slice(
+                    format!("{name}:{}:{}: {}: error: {message}\n\n", at.line, at.column, raw.label).as_bytes(),
+                );
             }
         }
+        if out.len() >= OUTPUT_BLOCK {
+            print_block(&mut out)?;
+        }
     }
+    print_block(&mut out)?;
     Ok(if failed { ExitCode::from(exit::FINDINGS) } else { ExitCode::SUCCESS })
 }
+
+/// Writes the gathered output (whole lines of UTF-8, from strings) and empties it.
+fn print_block(out: &mut Vec<u8>) -> anyhow::Result<()> {
+    if !out.is_empty() {
+        match std::str::from_utf8(out) {
+            Ok(text) => output::print(text)?,
+            Err(_) => output::print(&String::from_utf8_lossy(out))?,
+        }
+        out.clear();
+    }
+    Ok(())
+}
+
+/// How much output is gathered before it is written.
+const OUTPUT_BLOCK: usize = 64 * 1024;
 
 /// Where an input's error is in the text: inside the first policy that does not parse when there
 /// is one (the message names its JSON path too), otherwise where the input starts. `lines`
@@ -134,10 +158,21 @@ fn decision_json(position: usize, request: &Request, set: &PolicySet, decision: 
 }
 
 /// The JSON line of one decision, written in one pass.
+#[cfg(test)]
 fn decision_json_line(position: usize, request: &Request, set: &PolicySet, decision: &Decision) -> String {
-    let mut line = serde_json::to_string(&decision_json_document(position, request, set, decision)).unwrap_or_default();
-    line.push('\n');
-    line
+    let mut line = Vec::new();
+    write_decision_json(&mut line, position, request, set, decision);
+    String::from_utf8_lossy(&line).into_owned()
+}
+
+/// Appends the JSON line of one decision to `out` (serde_json writes UTF-8 only; serializing
+/// these structs cannot fail).
+fn write_decision_json(out: &mut Vec<u8>, position: usize, request: &Request, set: &PolicySet, decision: &Decision) {
+    let start = out.len();
+    match serde_json::to_writer(&mut *out, &decision_json_document(position, request, set, decision)) {
+        Ok(()) => out.push(b'\n'),
+        Err(_) => out.truncate(start),
+    }
 }
 
 fn decision_json_document<'a>(
@@ -193,6 +228,7 @@ fn decision_text(label: &str, request: &Request, _set: &PolicySet, decision: &De
 #[cfg(test)]
 mod tests {
     use redbridge_iam::eval::Outcome;
+    use redbridge_iam::eval::input::parse_case;
     use serde_json::Value;
 
     use super::*;
