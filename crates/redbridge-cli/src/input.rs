@@ -40,7 +40,7 @@ pub fn read_file(path: &Path, what: &str) -> anyhow::Result<String> {
     if size > MAX_INPUT_BYTES {
         return Err(InputError::TooLarge { name, size: Some(size) }.into());
     }
-    let bytes = read_capped(file, &name).with_context(|| format!("cannot read {what} `{name}`"))?;
+    let bytes = read_capped(file, size, &name).with_context(|| format!("cannot read {what} `{name}`"))?;
     Ok(decode_text(&name, bytes?)?)
 }
 
@@ -62,14 +62,15 @@ fn read_stdin_as(what: &str) -> anyhow::Result<String> {
         *reader = Some(what.to_owned());
     }
     let name = STDIN_NAME;
-    let bytes = read_capped(std::io::stdin().lock(), name).context("cannot read standard input")?;
+    let bytes = read_capped(std::io::stdin().lock(), 0, name).context("cannot read standard input")?;
     Ok(decode_text(name, bytes?)?)
 }
 
 /// Reads at most one byte more than the cap, so that a stream past it is refused without
 /// reading it all (a file can grow after its size was checked, and a pipe has no size).
-fn read_capped(reader: impl std::io::Read, name: &str) -> std::io::Result<Result<Vec<u8>, InputError>> {
-    let mut bytes = Vec::new();
+/// `size`: the size the file said it has (0 for a pipe), room for it is made at once.
+fn read_capped(reader: impl std::io::Read, size: u64, name: &str) -> std::io::Result<Result<Vec<u8>, InputError>> {
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(MAX_INPUT_BYTES)).unwrap_or(0).saturating_add(1));
     reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Ok(Err(InputError::TooLarge { name: name.to_owned(), size: None }));

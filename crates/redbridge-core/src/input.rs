@@ -100,16 +100,24 @@ pub fn decode_text(name: &str, mut bytes: Vec<u8>) -> Result<String, InputError>
     let skipped = if bytes.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
     bytes.drain(..skipped);
     // The first bad byte is reported: a NUL byte is valid UTF-8, so it is looked for only
-    // before the first invalid sequence.
-    let valid = std::str::from_utf8(&bytes).map_or_else(|error| error.valid_up_to(), |_| bytes.len());
-    if let Some(nul) = bytes[..valid].iter().position(|&b| b == 0) {
-        return Err(InputError::Binary { name: name.to_owned(), at: position(&bytes, nul, skipped) });
+    // before the first invalid sequence. The text is validated once.
+    let binary = |bytes: &[u8]| bytes.iter().position(|&b| b == 0);
+    match String::from_utf8(bytes) {
+        Ok(text) => match binary(text.as_bytes()) {
+            Some(nul) => Err(InputError::Binary { name: name.to_owned(), at: position(text.as_bytes(), nul, skipped) }),
+            None => Ok(text),
+        },
+        Err(error) => {
+            let bytes = error.as_bytes();
+            let bad = error.utf8_error().valid_up_to();
+            Err(match binary(&bytes[..bad]) {
+                Some(nul) => InputError::Binary { name: name.to_owned(), at: position(bytes, nul, skipped) },
+                None => {
+                    InputError::NotUtf8 { name: name.to_owned(), byte: bytes[bad], at: position(bytes, bad, skipped) }
+                }
+            })
+        }
     }
-    String::from_utf8(bytes).map_err(|error| {
-        let bytes = error.as_bytes();
-        let bad = error.utf8_error().valid_up_to();
-        InputError::NotUtf8 { name: name.to_owned(), byte: bytes[bad], at: position(bytes, bad, skipped) }
-    })
 }
 
 /// The position of `bytes[index]`, whose prefix is valid UTF-8; `skipped` bytes were stripped.

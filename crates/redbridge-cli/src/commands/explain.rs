@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use redbridge_core::input::json_position;
-use redbridge_iam::eval::input::{policy_error_place, split_items};
+use redbridge_iam::eval::input::{RawItem, policy_error_place, split_items};
 use redbridge_iam::eval::{Decision, PolicySet, Request, evaluate};
 use redbridge_sql::{LineIndex, Position};
 use serde_json::json;
@@ -41,43 +42,41 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let name = crate::input::display_name(&args.input);
     let text = crate::input::read_file(&args.input, "input")?;
-    let mut failed = false;
-    // Each input is parsed only when its turn comes, so memory holds one at a time.
+    // Each input is parsed only when its turn comes, so memory holds a few batches at a time.
     let inputs = split_items(&text);
-    // The line index is for errors only: built at the first one.
-    let mut lines: Option<LineIndex<'_>> = None;
     if inputs.is_empty() {
         anyhow::bail!("{name}:1:1: no input: expected a JSON object, an array of them, or JSON lines");
     }
+    let context = Context { format: args.output, name: &name, text: &text, lines: OnceLock::new() };
+    // Inputs are independent: each core explains its own batch, and the batches are written in
+    // input order, a round of them at a time (so memory stays bounded by a round's output).
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(MAX_WORKERS);
+    let mut failed = false;
     // Written in blocks, not a write and a flush per decision.
     let mut out: Vec<u8> = Vec::with_capacity(OUTPUT_BLOCK + 4096);
-    for raw in inputs {
-        let result = raw.case().and_then(|(request, policies)| {
-            let set = PolicySet::compile(&policies).map_err(|e| e.to_string())?;
-            let decision = evaluate(&request, &set).map_err(|e| e.to_string())?;
-            Ok((request, set, decision))
-        });
-        match (result, args.output) {
-            (Ok((request, set, decision)), OutputFormat::Json) => {
-                write_decision_json(&mut out, raw.position, &request, &set, &decision);
-            }
-            (Ok((request, set, decision)), OutputFormat::Text) => {
-                out.extend_from_slice(decision_text(&raw.label, &request, &set, &decision).as_bytes());
-            }
-            (Err(message), OutputFormat::Json) => {
-                failed = true;
-                let at = error_position(lines.get_or_insert_with(|| LineIndex::new(&text)), &text, raw.offset);
-                out.extend_from_slice(format!(
-                    "{}\n",
-                    json!({ "schema_version": output::SCHEMA_VERSION, "input": raw.position, "label": raw.label, "line": at.line, "column": at.column, "error": message })
-                ).as_bytes());
-            }
-            (Err(message), OutputFormat::Text) => {
-                failed = true;
-                let at = error_position(lines.get_or_insert_with(|| LineIndex::new(&text)), &text, raw.offset);
-                out.extend_from_slice(
-                    format!("{name}:{}:{}: {}: error: {message}\n\n", at.line, at.column, raw.label).as_bytes(),
-                );
+    for round in inputs.chunks(workers * BATCH) {
+        if round.len() <= BATCH {
+            failed |= context.explain_batch(round, &mut out);
+        } else {
+            let parts = std::thread::scope(|scope| {
+                let handles: Vec<_> = round
+                    .chunks(round.len().div_ceil(workers))
+                    .map(|batch| {
+                        let context = &context;
+                        scope.spawn(move || {
+                            let mut part = Vec::with_capacity(OUTPUT_BLOCK);
+                            let failed = context.explain_batch(batch, &mut part);
+                            (part, failed)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(std::thread::ScopedJoinHandle::join).collect::<Vec<_>>()
+            });
+            for part in parts {
+                let (part, part_failed) =
+                    part.map_err(|_| anyhow::anyhow!("internal error: explaining a batch of inputs panicked"))?;
+                failed |= part_failed;
+                out.extend_from_slice(&part);
             }
         }
         if out.len() >= OUTPUT_BLOCK {
@@ -86,6 +85,60 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     print_block(&mut out)?;
     Ok(if failed { ExitCode::from(exit::FINDINGS) } else { ExitCode::SUCCESS })
+}
+
+/// Inputs one worker explains before the output of its round is written.
+const BATCH: usize = 256;
+
+/// The most threads `explain` uses, however many cores the machine has.
+const MAX_WORKERS: usize = 8;
+
+/// What every input of one run is explained with.
+struct Context<'a> {
+    format: OutputFormat,
+    /// The input's name for people (the file, or `<stdin>`).
+    name: &'a str,
+    text: &'a str,
+    /// The line index is for errors only: built at the first one, by whichever worker meets it.
+    lines: OnceLock<LineIndex<'a>>,
+}
+
+impl Context<'_> {
+    /// Explains `batch` in order into `out`; whether some input could not be evaluated.
+    fn explain_batch(&self, batch: &[RawItem<'_>], out: &mut Vec<u8>) -> bool {
+        let mut failed = false;
+        for raw in batch {
+            let result = raw.case().and_then(|(request, policies)| {
+                let set = PolicySet::compile(&policies).map_err(|e| e.to_string())?;
+                let decision = evaluate(&request, &set).map_err(|e| e.to_string())?;
+                Ok((request, set, decision))
+            });
+            match (result, self.format) {
+                (Ok((request, set, decision)), OutputFormat::Json) => {
+                    write_decision_json(out, raw.position, &request, &set, &decision);
+                }
+                (Ok((request, set, decision)), OutputFormat::Text) => {
+                    out.extend_from_slice(decision_text(&raw.label, &request, &set, &decision).as_bytes());
+                }
+                (Err(message), format) => {
+                    failed = true;
+                    let lines = self.lines.get_or_init(|| LineIndex::new(self.text));
+                    let at = error_position(lines, self.text, raw.offset);
+                    let line = match format {
+                        OutputFormat::Json => format!(
+                            "{}\n",
+                            json!({ "schema_version": output::SCHEMA_VERSION, "input": raw.position, "label": raw.label, "line": at.line, "column": at.column, "error": message })
+                        ),
+                        OutputFormat::Text => {
+                            format!("{}:{}:{}: {}: error: {message}\n\n", self.name, at.line, at.column, raw.label)
+                        }
+                    };
+                    out.extend_from_slice(line.as_bytes());
+                }
+            }
+        }
+        failed
+    }
 }
 
 /// Writes the gathered output (whole lines of UTF-8, from strings) and empties it.

@@ -110,3 +110,57 @@ fn an_input_over_16_mib_is_refused_with_its_size_before_it_is_read() {
         "{err}"
     );
 }
+
+/// A file of many inputs is explained by several threads, a batch each: the output is still one
+/// line per input in input order, each as that input alone would give it (its position and
+/// line renumbered), errors included, and the exit status says some input failed.
+#[test]
+fn many_inputs_are_explained_in_order_as_each_would_be_alone() {
+    let hop: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("examples/explain-hop.json")).unwrap()).unwrap();
+    let mut denied = hop.clone();
+    denied["action"] = serde_json::json!("sts:TagSession");
+    let kinds = [
+        hop.to_string(),
+        denied.to_string(),
+        r#"{"principal": "arn:aws:sts::1:assumed-role/R/s", "action": "s3:GetObject", "resource": "arn:aws:s3:::b/k"}"#
+            .to_owned(),
+        r#"{"principal": "#.to_owned(),
+    ];
+    // What each kind gives on its own (as the second line of a file of JSON lines: one line
+    // alone would be one JSON input).
+    let alone: Vec<String> = kinds
+        .iter()
+        .enumerate()
+        .map(|(k, line)| {
+            let file = TempFile::new(&format!("explain-alone-{k}.jsonl"), format!("{line}\n{line}\n").as_bytes());
+            let output = redbridge(&["explain", "--input", file.arg(), "-o", "json"]);
+            String::from_utf8(output.stdout).unwrap().lines().nth(1).unwrap().to_owned()
+        })
+        .collect();
+    let pick = |i: usize| {
+        if i % 13 == 5 {
+            3
+        } else if i % 7 == 3 {
+            2
+        } else {
+            i % 2
+        }
+    };
+    let lines = 3_000;
+    let text: String = (0..lines).map(|i| format!("{}\n", kinds[pick(i)])).collect();
+    let file = TempFile::new("explain-many.jsonl", text.as_bytes());
+    let output = redbridge(&["explain", "--input", file.arg(), "-o", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let got = String::from_utf8(output.stdout).unwrap();
+    let got: Vec<&str> = got.lines().collect();
+    assert_eq!(got.len(), lines);
+    for (i, line) in got.iter().enumerate() {
+        let n = i + 1;
+        let expected = alone[pick(i)]
+            .replace("\"input\":2,", &format!("\"input\":{n},"))
+            .replace("\"label\":\"line 2\"", &format!("\"label\":\"line {n}\""))
+            .replace("\"line\":2,", &format!("\"line\":{n},"));
+        assert_eq!(*line, expected, "input {n}");
+    }
+}
