@@ -182,7 +182,8 @@ pub fn style_lines(text: &str, style_of: LineStyle) -> String {
     styled
 }
 
-fn write_stdout(text: &str) -> anyhow::Result<()> {
+/// Writes `text` to standard output as it is: the caller escaped it as [`print()`] would.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

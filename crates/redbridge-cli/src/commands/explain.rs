@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::OnceLock;
+use std::sync::{Condvar, Mutex, OnceLock};
 
 use redbridge_core::input::json_position;
 use redbridge_iam::eval::input::{RawItem, policy_error_place, split_items};
@@ -48,46 +48,113 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("{name}:1:1: no input: expected a JSON object, an array of them, or JSON lines");
     }
     let context = Context { format: args.output, name: &name, text: &text, lines: OnceLock::new() };
-    // Inputs are independent: each core explains its own batch, and the batches are written in
-    // input order, a round of them at a time (so memory stays bounded by a round's output).
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(MAX_WORKERS);
-    let mut failed = false;
-    // Written in blocks, not a write and a flush per decision.
-    let mut out: Vec<u8> = Vec::with_capacity(OUTPUT_BLOCK + 4096);
-    for round in inputs.chunks(workers * BATCH) {
-        if round.len() <= BATCH {
-            failed |= context.explain_batch(round, &mut out);
-        } else {
-            let parts = std::thread::scope(|scope| {
-                let handles: Vec<_> = round
-                    .chunks(round.len().div_ceil(workers))
-                    .map(|batch| {
-                        let context = &context;
-                        scope.spawn(move || {
-                            let mut part = Vec::with_capacity(OUTPUT_BLOCK);
-                            let failed = context.explain_batch(batch, &mut part);
-                            (part, failed)
-                        })
-                    })
-                    .collect();
-                handles.into_iter().map(std::thread::ScopedJoinHandle::join).collect::<Vec<_>>()
-            });
-            for part in parts {
-                let (part, part_failed) =
-                    part.map_err(|_| anyhow::anyhow!("internal error: explaining a batch of inputs panicked"))?;
-                failed |= part_failed;
-                out.extend_from_slice(&part);
-            }
+    let batches: Vec<&[RawItem<'_>]> = inputs.chunks(BATCH).collect();
+    if workers == 1 || batches.len() == 1 {
+        let mut failed = false;
+        for batch in batches {
+            let (part, part_failed) = context.explain_batch(batch);
+            failed |= part_failed;
+            output::write_stdout(&part)?;
         }
-        if out.len() >= OUTPUT_BLOCK {
-            print_block(&mut out)?;
-        }
+        return Ok(if failed { ExitCode::from(exit::FINDINGS) } else { ExitCode::SUCCESS });
     }
-    print_block(&mut out)?;
+    // Inputs are independent: each core explains whole batches, taken in input order, while this
+    // thread writes the finished ones in input order. A worker takes a batch only while fewer
+    // than `AHEAD` batches wait to be written, so memory stays bounded whatever the input.
+    let schedule = Schedule { state: Mutex::new(Taken { next: 0, written: 0, stop: false }), turn: Condvar::new() };
+    let (send, receive) = std::sync::mpsc::channel::<(usize, String, bool)>();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let send = send.clone();
+            let (schedule, context, batches) = (&schedule, &context, &batches);
+            scope.spawn(move || {
+                while let Some(index) = schedule.take(batches.len()) {
+                    let (part, failed) = context.explain_batch(batches[index]);
+                    if send.send((index, part, failed)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(send);
+        let result = write_in_order(&receive, &schedule, batches.len());
+        schedule.stop();
+        result
+    })
+}
+
+/// Receives finished batches and writes them in input order; whether some input failed.
+fn write_in_order(
+    receive: &std::sync::mpsc::Receiver<(usize, String, bool)>,
+    schedule: &Schedule,
+    batches: usize,
+) -> anyhow::Result<ExitCode> {
+    let mut waiting = std::collections::BTreeMap::new();
+    let mut failed = false;
+    for next in 0..batches {
+        let (part, part_failed) = loop {
+            if let Some(done) = waiting.remove(&next) {
+                break done;
+            }
+            let (index, part, part_failed) =
+                receive.recv().map_err(|_| anyhow::anyhow!("internal error: a worker explaining inputs stopped"))?;
+            waiting.insert(index, (part, part_failed));
+        };
+        failed |= part_failed;
+        output::write_stdout(&part)?;
+        schedule.written();
+    }
     Ok(if failed { ExitCode::from(exit::FINDINGS) } else { ExitCode::SUCCESS })
 }
 
-/// Inputs one worker explains before the output of its round is written.
+/// Which batch is taken next, and how many were written.
+#[derive(Debug)]
+struct Taken {
+    next: usize,
+    written: usize,
+    /// The writer stopped (standard output closed): take nothing more.
+    stop: bool,
+}
+
+/// The workers' turns: a batch is taken only while fewer than `AHEAD` wait to be written.
+#[derive(Debug)]
+struct Schedule {
+    state: Mutex<Taken>,
+    turn: Condvar,
+}
+
+impl Schedule {
+    /// The next batch to explain, when there is one and its turn came.
+    fn take(&self, batches: usize) -> Option<usize> {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while !state.stop && state.next < batches && state.next >= state.written + AHEAD {
+            state = self.turn.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        if state.stop || state.next >= batches {
+            return None;
+        }
+        state.next += 1;
+        Some(state.next - 1)
+    }
+
+    /// One more batch was written.
+    fn written(&self) {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).written += 1;
+        self.turn.notify_all();
+    }
+
+    /// The writer is done (or failed): wake every waiting worker to stop.
+    fn stop(&self) {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).stop = true;
+        self.turn.notify_all();
+    }
+}
+
+/// How many finished batches may wait to be written.
+const AHEAD: usize = 8;
+
+/// Inputs in one batch, the unit a worker explains and the writer writes.
 const BATCH: usize = 256;
 
 /// The most threads `explain` uses, however many cores the machine has.
@@ -104,8 +171,11 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// Explains `batch` in order into `out`; whether some input could not be evaluated.
-    fn explain_batch(&self, batch: &[RawItem<'_>], out: &mut Vec<u8>) -> bool {
+    /// The output of `batch`, escaped as [`output::print`] escapes, and whether some input could
+    /// not be evaluated.
+    fn explain_batch(&self, batch: &[RawItem<'_>]) -> (String, bool) {
+        let mut out = Vec::with_capacity(OUTPUT_BLOCK);
+        let out = &mut out;
         let mut failed = false;
         for raw in batch {
             let result = raw.case().and_then(|(request, policies)| {
@@ -137,23 +207,20 @@ impl Context<'_> {
                 }
             }
         }
-        failed
+        (escaped(std::mem::take(out)), failed)
     }
 }
 
-/// Writes the gathered output (whole lines of UTF-8, from strings) and empties it.
-fn print_block(out: &mut Vec<u8>) -> anyhow::Result<()> {
-    if !out.is_empty() {
-        match std::str::from_utf8(out) {
-            Ok(text) => output::print(text)?,
-            Err(_) => output::print(&String::from_utf8_lossy(out))?,
-        }
-        out.clear();
+/// The gathered output (whole lines of UTF-8, from strings) escaped as [`output::print`] escapes.
+fn escaped(out: Vec<u8>) -> String {
+    let text = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    match redbridge_iam::escape::escape_controls_except(&text, &['\n', '\t']) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
     }
-    Ok(())
 }
 
-/// How much output is gathered before it is written.
+/// The room a batch's output starts with.
 const OUTPUT_BLOCK: usize = 64 * 1024;
 
 /// Where an input's error is in the text: inside the first policy that does not parse when there
