@@ -24,14 +24,8 @@ const MAX_CASE_BYTES: usize = 700;
 
 /// `cargo xtask bench explain [--runs N] [--binary PATH]`.
 pub fn run(args: &[&str]) -> anyhow::Result<()> {
-    if cfg!(debug_assertions) {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        return crate::util::run(
-            Command::new(cargo)
-                .current_dir(project_root())
-                .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench", "explain"])
-                .args(args),
-        );
+    if crate::fuzz_lint::ensure_release(&[&["bench", "explain"], args].concat())? {
+        return Ok(());
     }
     let mut runs = 5usize;
     let mut binary: Option<PathBuf> = None;

@@ -3,7 +3,6 @@
 //!
 //! Usage: `cargo xtask bench iam [SECONDS]` (default 3 seconds per side). Runs itself in release mode.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -13,18 +12,12 @@ use redbridge_iam::{AccountId, RoleArn};
 use serde_json::Value;
 
 use crate::iam_diff::{Rng, corpus_inputs, generate, install_iam_simulate, run_peer};
-use crate::util::{project_root, tools_dir};
+use crate::util::tools_dir;
 
 /// `cargo xtask bench iam [SECONDS]`.
 pub fn run(args: &[&str]) -> anyhow::Result<()> {
-    if cfg!(debug_assertions) {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        return crate::util::run(
-            Command::new(cargo)
-                .current_dir(project_root())
-                .args(["run", "--quiet", "--release", "--package", "xtask", "--", "bench", "iam"])
-                .args(args),
-        );
+    if crate::fuzz_lint::ensure_release(&[&["bench", "iam"], args].concat())? {
+        return Ok(());
     }
     let seconds: f64 = match args.first() {
         Some(s) => s.parse().with_context(|| format!("`{s}` is not a number of seconds"))?,

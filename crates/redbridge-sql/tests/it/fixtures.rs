@@ -7,8 +7,12 @@ use std::path::{Path, PathBuf};
 use redbridge_sql::{LineIndex, LintContext, Severity, lint, parse_statement};
 
 fn fixture_files(kind: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(kind);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+    sql_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(kind))
+}
+
+/// The `.sql` files of `dir`, sorted.
+pub(crate) fn sql_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|e| e == "sql"))

@@ -37,13 +37,7 @@ fn mode(name: &str, file: &Path) -> TemplateMode {
 }
 
 fn entries() -> Vec<Entry> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/real_world");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|e| e == "sql"))
-        .collect();
-    files.sort();
+    let files = crate::fixtures::sql_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/real_world"));
     let mut entries = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
