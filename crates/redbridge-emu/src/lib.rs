@@ -43,6 +43,10 @@ mod api;
 mod caller;
 mod caller_access;
 mod chain_access;
+#[allow(dead_code)] // taken up by COPY and UNLOAD's formats and the wire protocol next
+mod column_type;
+#[allow(dead_code)] // taken up by COPY and UNLOAD next
+mod compression;
 mod copy_run;
 mod error;
 mod http;
