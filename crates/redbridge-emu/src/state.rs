@@ -20,6 +20,9 @@ pub(crate) struct Service<C> {
     pub sql_pool: crate::sql_pool::SqlPool,
     /// Callers' identities and policies, as STS and IAM told them.
     pub callers: crate::caller::Callers,
+    /// The temporary database logins the credentials calls issued.
+    #[allow(dead_code)] // read by the wire protocol next
+    pub db_logins: crate::db_login::DbLogins,
     /// The organization, if one was given.
     organization: std::sync::RwLock<Option<Arc<crate::organization::Organization>>>,
 }
@@ -40,6 +43,7 @@ impl<C> Service<C> {
             registry: Mutex::new(Registry::default()),
             sql_pool,
             callers: crate::caller::Callers::default(),
+            db_logins: crate::db_login::DbLogins::default(),
             organization,
         }
     }
