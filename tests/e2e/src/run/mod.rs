@@ -4,9 +4,11 @@
 //! `redbridge audit` compared with an expected document) are in `audit.rs`.
 
 mod audit;
+mod clients;
 mod deploy;
 mod governance;
 
+use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail, ensure};
 use serde_json::Value;
 
-use crate::scenario::{ApplyExpect, Scenario, Step};
+use crate::scenario::{ApplyExpect, Scenario, Step, Table};
 use crate::world::{Services, World};
 
 /// How to run the scenarios.
@@ -27,6 +29,10 @@ pub struct Settings {
     pub services: Services,
     /// The `aws` command (AWS CLI v1) for exported scripts and templates.
     pub aws_cli: PathBuf,
+    /// The Python with pyarrow, psycopg and redshift_connector (`sql` and pyarrow steps).
+    pub python: PathBuf,
+    /// Debian's `psql`.
+    pub psql: PathBuf,
 }
 
 /// One scenario's result.
@@ -80,7 +86,7 @@ async fn run_one(scenario: &Scenario, index: usize, settings: &Settings, done: &
     let mut world = World::new(scenario, index, &settings.services, &settings.work)?;
     world.set_up(&scenario.setup, &scenario.name).await.context("setting up")?;
     refresh_chain(&mut world, settings)?;
-    let mut runner = Runner { world, settings, calls: 0 };
+    let mut runner = Runner::new(world, settings, &scenario.tables);
     for step in &scenario.steps {
         let started = Instant::now();
         let what = runner.step(step).await?;
@@ -112,7 +118,14 @@ struct Runner<'a> {
     world: World,
     settings: &'a Settings,
     calls: usize,
+    /// The scenario's `[tables]`.
+    tables: &'a BTreeMap<String, Table>,
+    /// IAM users created for `sql` steps with `auth = "iam"`, by name.
+    iam_users: BTreeMap<String, clients::IamKeys>,
 }
+
+/// The tables of a scenario that has none.
+static NO_TABLES: BTreeMap<String, Table> = BTreeMap::new();
 
 /// What one `redbridge` run gave.
 struct Run {
@@ -125,6 +138,12 @@ impl Run {
     fn json(&self) -> anyhow::Result<Value> {
         serde_json::from_str(&self.stdout)
             .with_context(|| format!("not JSON: {}\nstderr: {}", self.stdout, self.stderr))
+    }
+}
+
+impl<'a> Runner<'a> {
+    fn new(world: World, settings: &'a Settings, tables: &'a BTreeMap<String, Table>) -> Self {
+        Self { world, settings, calls: 0, tables, iam_users: BTreeMap::new() }
     }
 }
 
@@ -303,6 +322,23 @@ impl Runner<'_> {
                 Ok(format!("lint: {got:?}"))
             }
             Step::RoundTrip { csv } => self.round_trip(csv).await,
+            Step::Sql { client, auth, user, db_user, statements, error, sqlstate, rows } => {
+                self.client_sql(clients::SqlStep {
+                    client: *client,
+                    auth: *auth,
+                    user: user.as_deref(),
+                    db_user: db_user.as_deref(),
+                    statements,
+                    error: error.as_deref(),
+                    sqlstate: sqlstate.as_deref(),
+                    rows: rows.as_deref(),
+                })
+                .await
+            }
+            Step::PutTable { table, key, format } => self.put_table(table, key, *format).await,
+            Step::CheckUnload { table, prefix, format, partition_by, include, suffix } => {
+                self.check_unload(table, prefix, *format, partition_by, *include, suffix.as_deref()).await
+            }
             Step::Fault(fault) => self.world.inject(fault).await.map(|what| format!("fault: {what}")),
             Step::SetSpec { fields } => {
                 for (key, value) in fields {
@@ -544,7 +580,7 @@ pub async fn demo(scenario: &Scenario, settings: &Settings) -> anyhow::Result<()
         world.s3_account,
         world.spec_path().display()
     );
-    let runner = Runner { world, settings, calls: 0 };
+    let runner = Runner::new(world, settings, &NO_TABLES);
     let spec = runner.world.spec_path().display().to_string();
     let profiles = runner.profiles();
     let commands: Vec<Vec<String>> = vec![
