@@ -291,28 +291,7 @@ def connect(request):
         import redshift_connector
 
         if iam:
-            # As users do: iam=True, the connector calls DescribeClusters (or GetWorkgroup) for the
-            # host and port and GetClusterCredentials(WithIAM) / GetCredentials for the password.
-            options = dict(
-                iam=True,
-                database=request["database"],
-                access_key_id=iam["access_key_id"],
-                secret_access_key=iam["secret_access_key"],
-                region=iam["region"],
-                endpoint_url=iam["endpoint_url"],
-                ssl=False,
-                timeout=10,
-            )
-            if iam.get("workgroup"):
-                options.update(is_serverless=True, serverless_work_group=iam["workgroup"],
-                               serverless_acct_id=iam["account"])
-            else:
-                options["cluster_identifier"] = iam["cluster"]
-                if iam.get("db_user"):
-                    options.update(db_user=iam["db_user"], auto_create=True)
-                else:
-                    options["group_federation"] = True
-            connection = redshift_connector.connect(**options)
+            connection = redshift_connector_iam(request, iam)
         else:
             connection = redshift_connector.connect(
                 host=request["host"],
@@ -326,6 +305,53 @@ def connect(request):
         connection.autocommit = True
         return connection, None
     raise ValueError(f"unknown client `{client}`")
+
+
+def redshift_connector_iam(request, iam):
+    """redshift_connector's own IAM login: the options `connect(iam=True, ...)` takes, given to the
+    connector's `IamHelper.set_iam_properties`, which calls DescribeClusters (or GetWorkgroup) for
+    the host and port and GetClusterCredentials, GetClusterCredentialsWithIAM (`group_federation`)
+    or serverless GetCredentials through boto3 at `endpoint_url`, as `connect` does.
+
+    Only the last step differs: `connect(iam=True)` refuses `ssl=False` ("SSL must be enabled when
+    using IAM", redshift_connector 2.2.0 `__init__.py`) and then needs TLS with a certificate it
+    verifies, which the emulator's endpoints do not offer; the session opens without TLS instead.
+    """
+    import redshift_connector
+    from redshift_connector.iam_helper import IamHelper
+    from redshift_connector.redshift_property import RedshiftProperty
+
+    info = RedshiftProperty()
+    options = dict(
+        iam=True,
+        db_name=request["database"],
+        access_key_id=iam["access_key_id"],
+        secret_access_key=iam["secret_access_key"],
+        region=iam["region"],
+        endpoint_url=iam["endpoint_url"],
+        ssl=True,
+        timeout=10,
+    )
+    if iam.get("workgroup"):
+        options.update(is_serverless=True, serverless_work_group=iam["workgroup"], serverless_acct_id=iam["account"])
+    else:
+        options["cluster_identifier"] = iam["cluster"]
+        if iam.get("db_user"):
+            options.update(db_user=iam["db_user"], auto_create=True)
+        else:
+            options["group_federation"] = True
+    for key, value in options.items():
+        info.put(key, value)
+    IamHelper.set_iam_properties(info)
+    return redshift_connector.Connection(
+        user=info.user_name,
+        host=info.host,
+        port=info.port,
+        database=info.db_name,
+        password=info.password,
+        ssl=False,
+        timeout=10,
+    )
 
 
 def sql(request):
