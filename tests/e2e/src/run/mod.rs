@@ -43,23 +43,72 @@ pub struct Outcome {
     pub error: Option<String>,
 }
 
-/// Runs every scenario (a failure does not stop the others) and prints the table.
+/// How many scenarios run at once (`REDBRIDGE_E2E_JOBS`, default 3): each has accounts, buckets
+/// and a cluster of its own, and most of a scenario's time is spent waiting on the services.
+fn jobs() -> usize {
+    std::env::var("REDBRIDGE_E2E_JOBS").ok().and_then(|j| j.parse().ok()).filter(|j| *j > 0).unwrap_or(3)
+}
+
+/// Whether a scenario must run with nothing beside it: an audit reads whole accounts and an
+/// organization step replaces the emulator's one organization, which every scenario sees.
+fn runs_alone(scenario: &Scenario) -> bool {
+    scenario.audit.is_some() || scenario.steps.iter().any(|s| matches!(s, Step::Organization { .. }))
+}
+
+/// Runs every scenario (a failure does not stop the others): those that must run alone one after
+/// the other, then the rest [`jobs`] at a time, each on a thread of its own; a scenario's step
+/// lines are printed together when it ends.
 pub async fn run_all(scenarios: &[Scenario], settings: &Settings) -> Vec<Outcome> {
-    let mut outcomes = Vec::new();
-    for (index, scenario) in scenarios.iter().enumerate() {
-        let started = Instant::now();
-        eprintln!("\n== {} — {}", scenario.name, scenario.description);
-        let mut done = 0;
-        let result = run_one(scenario, index + 1, settings, &mut done).await;
-        let seconds = started.elapsed().as_secs_f64();
-        let error = result.err().map(|e| format!("step {}: {e:#}", done + 1));
-        match &error {
-            None => eprintln!("== {}: passed in {seconds:.1}s", scenario.name),
-            Some(e) => eprintln!("== {}: FAILED in {seconds:.1}s: {e}", scenario.name),
-        }
-        outcomes.push(Outcome { name: scenario.name.clone(), steps: scenario.steps.len(), seconds, error });
+    let started = Instant::now();
+    let (alone, shared): (Vec<usize>, Vec<usize>) = (0..scenarios.len()).partition(|&i| runs_alone(&scenarios[i]));
+    let mut outcomes: Vec<(usize, Outcome)> = Vec::new();
+    for index in alone {
+        outcomes.push((index, run_indexed(scenarios, index, settings).await));
     }
-    outcomes
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let finished = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs().min(shared.len()) {
+            scope.spawn(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                while let Some(&index) = shared.get(next.fetch_add(1, std::sync::atomic::Ordering::SeqCst)) {
+                    let outcome = match &runtime {
+                        Ok(runtime) => runtime.block_on(run_indexed(scenarios, index, settings)),
+                        Err(e) => Outcome {
+                            name: scenarios[index].name.clone(),
+                            steps: scenarios[index].steps.len(),
+                            seconds: 0.0,
+                            error: Some(format!("no runtime for the scenario's thread: {e}")),
+                        },
+                    };
+                    if let Ok(mut finished) = finished.lock() {
+                        finished.push((index, outcome));
+                    }
+                }
+            });
+        }
+    });
+    outcomes.extend(finished.into_inner().unwrap_or_default());
+    outcomes.sort_by_key(|(index, _)| *index);
+    eprintln!("\n{} scenarios in {:.1}s ({} at a time)", outcomes.len(), started.elapsed().as_secs_f64(), jobs());
+    outcomes.into_iter().map(|(_, outcome)| outcome).collect()
+}
+
+/// Runs scenario `index` and prints its lines when it ends.
+async fn run_indexed(scenarios: &[Scenario], index: usize, settings: &Settings) -> Outcome {
+    let scenario = &scenarios[index];
+    let started = Instant::now();
+    let mut lines = vec![format!("\n== {} — {}", scenario.name, scenario.description)];
+    let mut done = 0;
+    let result = run_one(scenario, index + 1, settings, &mut done, &mut lines).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let error = result.err().map(|e| format!("step {}: {e:#}", done + 1));
+    lines.push(match &error {
+        None => format!("== {}: passed in {seconds:.1}s", scenario.name),
+        Some(e) => format!("== {}: FAILED in {seconds:.1}s: {e}", scenario.name),
+    });
+    eprintln!("{}", lines.join("\n"));
+    Outcome { name: scenario.name.clone(), steps: scenario.steps.len(), seconds, error }
 }
 
 /// The summary table.
@@ -79,7 +128,13 @@ pub fn table(outcomes: &[Outcome]) -> String {
     out
 }
 
-async fn run_one(scenario: &Scenario, index: usize, settings: &Settings, done: &mut usize) -> anyhow::Result<()> {
+async fn run_one(
+    scenario: &Scenario,
+    index: usize,
+    settings: &Settings,
+    done: &mut usize,
+    lines: &mut Vec<String>,
+) -> anyhow::Result<()> {
     if scenario.audit.is_some() {
         return audit::run(scenario, index, settings, done).await;
     }
@@ -90,7 +145,7 @@ async fn run_one(scenario: &Scenario, index: usize, settings: &Settings, done: &
     for step in &scenario.steps {
         let started = Instant::now();
         let what = runner.step(step).await?;
-        eprintln!("   {:>2}. {what} ({:.1}s)", *done + 1, started.elapsed().as_secs_f64());
+        lines.push(format!("   {:>2}. {what} ({:.1}s)", *done + 1, started.elapsed().as_secs_f64()));
         *done += 1;
     }
     Ok(())
