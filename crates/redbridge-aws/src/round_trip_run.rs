@@ -4,8 +4,9 @@
 //! creates live from one statement to the next; separate `ExecuteStatement` calls are separate
 //! sessions unless a session is kept alive, and a kept-alive session outlives a failed test),
 //! or one statement of the user's; then the cleanup of the objects under the round trip's fresh
-//! prefix, and nothing else. A COPY-only chain writes the marker object with the bucket
-//! account's S3 port first. A failure's error text is diagnosed in doctor's codes and hops,
+//! prefix, and nothing else. The round trip UNLOADs and COPYs in the spec's format (CSV, text,
+//! JSON or Parquet). A COPY-only chain writes the marker object, in that format, with the bucket
+//! account's S3 port first (for Parquet, `redbridge_core::round_trip::PARQUET_MARKER`). A failure's error text is diagnosed in doctor's codes and hops,
 //! and [`refine_by_reading`] then reads the accounts as `redbridge doctor` does to name the
 //! cause the text does not say (an SCP, an RCP, a permissions boundary).
 //!
@@ -44,12 +45,12 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use redbridge_core::Plan;
 use redbridge_core::doctor::analyze;
 use redbridge_core::round_trip::{
     Diagnosis, RoundTripError, diagnose, refine_for_statement, refine_with_report, round_trip,
 };
 use redbridge_core::spec::Target;
+use redbridge_core::{DataFormat, Plan};
 use serde::Serialize;
 
 use crate::AwsError;
@@ -97,6 +98,9 @@ pub struct TestReport {
     /// The location written to, for the round trip.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// The format the round trip UNLOADed and COPYed in: the spec's (`None` with `--sql`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<DataFormat>,
     /// The statements run.
     pub statements: Vec<String>,
     /// How they ended.
@@ -195,6 +199,7 @@ where
         return Ok(TestReport {
             mode: "sql",
             location: None,
+            format: None,
             statements,
             outcome,
             passed,
@@ -233,6 +238,7 @@ where
     Ok(TestReport {
         mode: "round_trip",
         location: Some(location),
+        format: Some(plan.spec.format),
         statements: test.statements,
         outcome,
         passed,

@@ -11,10 +11,10 @@ use redbridge_aws::apply_engine::{Outcome, Report as RunReport};
 use redbridge_aws::data_api::RunOutcome;
 use redbridge_aws::round_trip_run::TestReport;
 use redbridge_aws::snapshot_reader::ReadStats;
-use redbridge_core::Plan;
 use redbridge_core::converge::{ChangeKind, Diff, DiffLine};
 use redbridge_core::doctor::{Finding, Hop, HopStatus, Report, Severity, Verdict};
 use redbridge_core::plan::Side;
+use redbridge_core::{DataFormat, Plan};
 
 use crate::color::styles;
 
@@ -267,7 +267,15 @@ pub fn run_report(report: &RunReport, verb: &str) -> String {
 pub fn test_report(report: &TestReport) -> String {
     let mut out = String::new();
     if let Some(location) = &report.location {
-        let _ = writeln!(out, "round trip through `{location}`");
+        // The spec's own word for it (`format = "parquet"`).
+        let format = report.format.map(|format| match format {
+            DataFormat::Csv => " in `csv`",
+            DataFormat::Text => " in `text`",
+            DataFormat::Json => " in `json`",
+            DataFormat::Parquet => " in `parquet`",
+        });
+        let format = format.unwrap_or_default();
+        let _ = writeln!(out, "round trip through `{location}`{format}");
     }
     for (index, statement) in report.statements.iter().enumerate() {
         let _ = writeln!(out, "  {}. {statement}", index + 1);

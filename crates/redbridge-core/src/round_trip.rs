@@ -2,11 +2,12 @@
 //! the diagnosis of a failure in doctor's terms (its code, the hop it points at, what it means).
 //!
 //! The round trip creates a temporary table with a marker row, UNLOADs it with the plan's chain,
-//! key and REGION to a fresh prefix under the spec's, COPYs it back into a second temporary
-//! table and counts the marker. A COPY-only chain cannot UNLOAD, so the marker object is
-//! written by the caller (with the bucket account's profile) and only COPYed; an UNLOAD-only
-//! chain only UNLOADs. Running it (one Data API batch, so the temporary tables share a session)
-//! and deleting what it wrote is `redbridge_aws::round_trip_run`.
+//! key and REGION to a fresh prefix under the spec's, in the spec's format (CSV, text, JSON or
+//! Parquet), COPYs it back in the same format into a second temporary table and counts the
+//! marker. A COPY-only chain cannot UNLOAD, so the marker object is written by the caller (with
+//! the bucket account's profile) in the spec's format and only COPYed; an UNLOAD-only chain only
+//! UNLOADs. Running it (one Data API batch, so the temporary tables share a session) and
+//! deleting what it wrote is `redbridge_aws::round_trip_run`.
 
 use redbridge_iam::S3Uri;
 use redbridge_sql::TableName;
@@ -22,6 +23,34 @@ pub const SOURCE_TABLE: &str = "redbridge_test_source";
 /// The temporary table the marker is COPYed back into.
 pub const TARGET_TABLE: &str = "redbridge_test_target";
 
+/// The Parquet object a COPY-only chain loads: one row group, one row, one optional UTF-8
+/// column `marker` holding [`PARQUET_MARKER_VALUE`], uncompressed and PLAIN-encoded (format
+/// version 1.0, no statistics, no Arrow schema), 210 bytes.
+///
+/// Why a fixed file: this crate stays free of I/O and of heavy dependencies (no `parquet`, no
+/// `arrow`), and writing Parquet by hand (Thrift compact footers, page headers) would be a
+/// second, untested Parquet writer. One fixed row needs neither: the marker is fixed, and the
+/// fresh prefix and the fresh temporary table already make each run's count its own. Redshift's
+/// columnar COPY maps columns by position, and a Parquet string loads into `VARCHAR`
+/// (<https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-copy-from-columnar.html>).
+///
+/// Generated once with pyarrow 26.0.1, from the workspace root (sha256
+/// `06436f5a8b8574bffeeccc389d8cae5f2bbf1a46ab78067befb764f87538b8f5`):
+///
+/// ```text
+/// python3 -c 'import pyarrow as pa, pyarrow.parquet as pq; pq.write_table(
+///   pa.table({"marker": pa.array(["redbridge-test-parquet-marker"], pa.string())}),
+///   "crates/redbridge-core/src/round_trip_marker.parquet", version="1.0", compression="NONE",
+///   use_dictionary=False, write_statistics=False, store_schema=False)'
+/// ```
+///
+/// `pq.read_table` of it gives `[{'marker': 'redbridge-test-parquet-marker'}]`; a test here
+/// checks its magic, footer and value.
+pub const PARQUET_MARKER: &[u8] = include_bytes!("round_trip_marker.parquet");
+
+/// The one value of [`PARQUET_MARKER`]'s `marker` column.
+pub const PARQUET_MARKER_VALUE: &str = "redbridge-test-parquet-marker";
+
 /// The marker row, where the round trip writes, and its statements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoundTrip {
@@ -31,7 +60,7 @@ pub struct RoundTrip {
     pub prefix: String,
     /// The statements, in order.
     pub statements: Vec<String>,
-    /// The object the caller writes first (COPY-only chains): its key and body.
+    /// The object the caller writes first (COPY-only chains): its key and body, in the spec's format.
     #[serde(skip)]
     pub marker_object: Option<(String, Vec<u8>)>,
     /// Whether the last statement counts the marker (the result must be `1`).
@@ -41,29 +70,49 @@ pub struct RoundTrip {
 /// Why a plan has no round trip.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RoundTripError {
-    /// A COPY-only chain would need a PARQUET marker object, which redbridge cannot write.
+    /// COPY from Parquet reads only a bucket in Redshift's region and refuses REGION (RB152).
     #[error(
-        "`redbridge test` cannot write a PARQUET marker for a COPY-only chain; test with `--sql` and a COPY of your own files"
+        "`redbridge test` cannot COPY PARQUET from bucket region `{bucket_region}` into Redshift in `{region}`: columnar COPY reads only a bucket in the cluster's region and refuses `REGION` (RB152); test with a bucket in `{region}`, or with `format = \"csv\"`"
     )]
-    ParquetMarker,
+    ColumnarCrossRegion {
+        /// The bucket's region.
+        bucket_region: String,
+        /// Redshift's region.
+        region: String,
+    },
+    /// The marker would not be a plain name (it goes into SQL literals and a JSON object).
+    #[error("the round trip's marker `{0}` must be letters, digits, `-` and `_` only")]
+    Marker(String),
     /// A table name of the round trip was refused by the SQL builder.
     #[error("{0}")]
     Table(String),
 }
 
 /// The statements of the round trip for `plan`, writing under `<spec prefix><unique>/`, with
-/// `unique` as the marker.
+/// `unique` as the marker (a COPY-only Parquet chain's marker is [`PARQUET_MARKER_VALUE`]).
 pub fn round_trip(plan: &Plan, unique: &str) -> Result<RoundTrip, RoundTripError> {
     let spec = &plan.spec;
+    if unique.is_empty() || !unique.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(RoundTripError::Marker(unique.to_owned()));
+    }
+    // Columnar COPY refuses REGION ("REGION argument is not supported for PARQUET based COPY",
+    // copy-usage_notes-copy-from-columnar.html): say so before anything is written. The spec
+    // refuses this too; a spec built in code may not have gone through it.
+    if spec.format == DataFormat::Parquet && spec.access.copy() && spec.cross_region() {
+        return Err(RoundTripError::ColumnarCrossRegion {
+            bucket_region: spec.bucket_region.to_string(),
+            region: spec.region.to_string(),
+        });
+    }
     let base = spec.prefixes.first().map(String::as_str).unwrap_or("");
     let prefix = format!("{base}{unique}/");
-    let marker = unique.to_owned();
     let settings = StatementSettings { cleanpath: false, ..StatementSettings::from_spec(spec) };
     let location = S3Uri::new(spec.bucket.clone(), &format!("{prefix}part_"));
     let source = TableName::parse(SOURCE_TABLE).map_err(|e| RoundTripError::Table(e.to_string()))?;
     let target = TableName::parse(TARGET_TABLE).map_err(|e| RoundTripError::Table(e.to_string()))?;
     let mut statements = Vec::new();
     let mut marker_object = None;
+    let mut marker = unique.to_owned();
     if spec.access.unload() {
         statements.push(format!("CREATE TEMP TABLE {source} (marker VARCHAR(64))"));
         statements.push(format!("INSERT INTO {source} VALUES ('{marker}')"));
@@ -72,12 +121,16 @@ pub fn round_trip(plan: &Plan, unique: &str) -> Result<RoundTrip, RoundTripError
                 .to_string(),
         );
     } else {
-        let body = match spec.format {
-            DataFormat::Csv | DataFormat::Text => format!("{marker}\n"),
-            DataFormat::Json => format!("{{\"marker\":\"{marker}\"}}\n"),
-            DataFormat::Parquet => return Err(RoundTripError::ParquetMarker),
+        // Named as UNLOAD names its files: `<to>0000_part_00`, `.parquet` for Parquet.
+        let (suffix, body) = match spec.format {
+            DataFormat::Csv | DataFormat::Text => ("", format!("{marker}\n").into_bytes()),
+            DataFormat::Json => ("", format!("{{\"marker\":\"{marker}\"}}\n").into_bytes()),
+            DataFormat::Parquet => {
+                PARQUET_MARKER_VALUE.clone_into(&mut marker);
+                (".parquet", PARQUET_MARKER.to_vec())
+            }
         };
-        marker_object = Some((format!("{prefix}part_0000_part_00"), body.into_bytes()));
+        marker_object = Some((format!("{prefix}part_0000_part_00{suffix}"), body));
     }
     let counts_marker = spec.access.copy();
     if counts_marker {

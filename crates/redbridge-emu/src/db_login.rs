@@ -27,8 +27,11 @@ pub(crate) enum LoginTarget {
 /// A temporary login as issued.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Issued {
-    /// The database user name (`IAM:alice`, `IAMR:Role`, or a DbUser as asked).
+    /// The user name the client logs in with (`IAM:alice`, `IAMA:alice`, `IAMR:Role`).
     pub user: String,
+    /// The session's database user: GetClusterCredentials' `DbUser` without its `IAM:`/`IAMA:`,
+    /// else the same as `user`.
+    pub db_user: String,
     /// The password.
     pub password: String,
     /// When it stops working.
@@ -43,6 +46,7 @@ impl std::fmt::Debug for Issued {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Issued")
             .field("user", &self.user)
+            .field("db_user", &self.db_user)
             .field("password", &"<redacted>")
             .field("expires", &self.expires)
             .field("groups", &self.groups)
@@ -54,10 +58,21 @@ impl std::fmt::Debug for Issued {
 /// What a successful temporary login carries into the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TemporaryLogin {
+    /// The session's database user (see [`Issued::db_user`]).
+    pub db_user: String,
     /// The database groups.
     pub groups: Vec<String>,
     /// Whether the user may be created.
     pub auto_create: bool,
+}
+
+/// The two names of a login: the one the client sends and the session's database user.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LoginUser<'a> {
+    /// What the client logs in with.
+    pub login: &'a str,
+    /// Who the session is in the database.
+    pub db_user: &'a str,
 }
 
 /// Every temporary login issued and not yet expired.
@@ -67,7 +82,8 @@ pub(crate) struct DbLogins {
 }
 
 impl DbLogins {
-    /// Issues a password for `user` on `target`, valid for `ttl` from `now`.
+    /// Issues a password for `user` on `target`, valid for `ttl` from `now`; the session's
+    /// database user is `user` itself.
     pub fn issue(
         &self,
         target: &LoginTarget,
@@ -77,8 +93,29 @@ impl DbLogins {
         ttl: Duration,
         now: SystemTime,
     ) -> Issued {
-        let issued =
-            Issued { user: user.to_owned(), password: fresh_password(), expires: now + ttl, groups, auto_create };
+        self.issue_as(target, LoginUser { login: user, db_user: user }, groups, auto_create, ttl, now)
+    }
+
+    /// [`DbLogins::issue`] for a login name that is not the session's database user
+    /// (GetClusterCredentials' `IAM:alice` logs in as `alice`).
+    pub fn issue_as(
+        &self,
+        target: &LoginTarget,
+        names: LoginUser<'_>,
+        groups: Vec<String>,
+        auto_create: bool,
+        ttl: Duration,
+        now: SystemTime,
+    ) -> Issued {
+        let (user, db_user) = (names.login, names.db_user.to_owned());
+        let issued = Issued {
+            user: user.to_owned(),
+            db_user,
+            password: fresh_password(),
+            expires: now + ttl,
+            groups,
+            auto_create,
+        };
         let mut all = self.issued.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let list = all.entry((target.clone(), user.to_owned())).or_default();
         list.retain(|i| i.expires > now);
@@ -90,10 +127,11 @@ impl DbLogins {
     pub fn check(&self, target: &LoginTarget, user: &str, password: &str, now: SystemTime) -> Option<TemporaryLogin> {
         let all = self.issued.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let list = all.get(&(target.clone(), user.to_owned()))?;
-        list.iter()
-            .rev()
-            .find(|i| i.expires > now && same_secret(&i.password, password))
-            .map(|i| TemporaryLogin { groups: i.groups.clone(), auto_create: i.auto_create })
+        list.iter().rev().find(|i| i.expires > now && same_secret(&i.password, password)).map(|i| TemporaryLogin {
+            db_user: i.db_user.clone(),
+            groups: i.groups.clone(),
+            auto_create: i.auto_create,
+        })
     }
 }
 
@@ -138,7 +176,13 @@ mod tests {
         let issued = logins.issue(&target(), "IAM:alice", vec!["analysts".into()], true, Duration::from_secs(900), now);
         assert_eq!(issued.password.len(), 32);
         let login = logins.check(&target(), "IAM:alice", &issued.password, now).unwrap();
-        assert_eq!(login, TemporaryLogin { groups: vec!["analysts".into()], auto_create: true });
+        assert_eq!(
+            login,
+            TemporaryLogin { db_user: "IAM:alice".into(), groups: vec!["analysts".into()], auto_create: true }
+        );
+        let named = LoginUser { login: "IAMA:bob", db_user: "bob" };
+        let bob = logins.issue_as(&target(), named, Vec::new(), true, Duration::from_secs(900), now);
+        assert_eq!(logins.check(&target(), "IAMA:bob", &bob.password, now).unwrap().db_user, "bob");
         assert!(logins.check(&target(), "IAM:alice", &issued.password, now + Duration::from_secs(900)).is_none());
         assert!(logins.check(&target(), "IAM:bob", &issued.password, now).is_none());
         assert!(logins.check(&target(), "IAM:alice", "wrong", now).is_none());

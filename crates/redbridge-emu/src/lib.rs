@@ -48,6 +48,7 @@ mod column_type;
 #[allow(dead_code)] // taken up by COPY and UNLOAD next
 mod compression;
 mod copy_run;
+mod db_identity;
 #[allow(dead_code)] // taken up by the credentials calls and the wire protocol next
 mod db_login;
 mod error;

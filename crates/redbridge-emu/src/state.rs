@@ -21,7 +21,6 @@ pub(crate) struct Service<C> {
     /// Callers' identities and policies, as STS and IAM told them.
     pub callers: crate::caller::Callers,
     /// The temporary database logins the credentials calls issued.
-    #[allow(dead_code)] // read by the wire protocol next
     pub db_logins: crate::db_login::DbLogins,
     /// The organization, if one was given.
     organization: std::sync::RwLock<Option<Arc<crate::organization::Organization>>>,

@@ -1,5 +1,6 @@
 //! `redbridge test` over the fakes: one batch, the marker checked, only the test's own objects
-//! deleted (whatever happened), failures diagnosed to the hop, timeouts and aborts failing.
+//! deleted (whatever happened), failures diagnosed to the hop, timeouts and aborts failing, and
+//! the round trip in the spec's format (Parquet, JSON).
 
 use std::time::Duration;
 
@@ -11,8 +12,8 @@ use redbridge_aws::round_trip_run::{
     TestError, TestReport, TestSettings, data_target, fresh_name, refine_by_reading, run_test,
 };
 use redbridge_core::doctor::FindingCode;
-use redbridge_core::round_trip::DoctorReading;
-use redbridge_core::{Plan, Spec};
+use redbridge_core::round_trip::{DoctorReading, PARQUET_MARKER, PARQUET_MARKER_VALUE, RoundTripError};
+use redbridge_core::{DataFormat, Plan, Spec};
 use redbridge_iam::AccountId;
 use redbridge_iam::policy::{PolicyDocument, Statement};
 
@@ -153,6 +154,92 @@ fn a_copy_only_chain_writes_the_marker_itself_and_removes_it() {
         error.to_string(),
         "a COPY-only chain needs the bucket account's profile (`--s3-profile`) to write the marker object"
     );
+}
+
+fn plan_in(access: &str, format: DataFormat) -> Plan {
+    let mut spec = plan(access).spec;
+    spec.format = format;
+    Plan::new(&spec).unwrap()
+}
+
+fn finishing_with(aws: &FakeAws, count: &str) {
+    aws.script_statement(FakeStatement {
+        running_polls: 1,
+        outcome: FakeOutcome::Finished { records: vec![vec![Some(count.into())]] },
+    });
+}
+
+/// The Parquet and JSON round trips UNLOAD and COPY back in the spec's format, in one batch,
+/// pass on the marker's count, say their format, and delete what they wrote.
+#[test]
+fn parquet_and_json_round_trips_run_in_their_format_and_pass() {
+    for (format, unload, copy, name) in [
+        (DataFormat::Parquet, "FORMAT AS PARQUET KMS_KEY_ID", "FORMAT AS PARQUET", "parquet"),
+        (DataFormat::Json, "FORMAT AS JSON KMS_KEY_ID", "FORMAT AS JSON 'auto'", "json"),
+    ] {
+        let plan = plan_in("both", format);
+        let aws = world(&plan);
+        finishing_with(&aws, "1");
+        let report = run_on(&plan, &aws, &settings(&plan));
+        assert!(report.passed, "{format:?}: {report:#?}");
+        assert_eq!(report.format, Some(format));
+        let submitted = aws.submitted_sql();
+        assert_eq!(submitted, std::slice::from_ref(&report.statements), "one batch");
+        assert!(submitted[0][2].starts_with("UNLOAD (") && submitted[0][2].contains(unload), "{}", submitted[0][2]);
+        assert!(submitted[0][4].starts_with("COPY ") && submitted[0][4].ends_with(copy), "{}", submitted[0][4]);
+        assert_eq!(report.cleanup.clone().unwrap().deleted.len(), 1, "{format:?}");
+        assert_eq!(objects(&aws), [format!("{}keep-me.csv", plan.spec.prefixes[0])]);
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["format"], name);
+    }
+}
+
+/// A COPY-only Parquet chain writes the embedded Parquet file (named as UNLOAD names Parquet
+/// files) with the bucket account's profile and counts its fixed value; a JSON one writes a
+/// JSON line holding the run's marker.
+#[test]
+fn a_copy_only_chain_writes_its_marker_in_the_specs_format() {
+    for (format, suffix, body) in [
+        (DataFormat::Parquet, ".parquet", PARQUET_MARKER.to_vec()),
+        (DataFormat::Json, "", b"{\"marker\":\"redbridge-test-1\"}\n".to_vec()),
+    ] {
+        let plan = plan_in("copy", format);
+        let aws = world(&plan);
+        // Keep what the test wrote, to read it back.
+        aws.deny(Some(plan.spec.s3_account), "s3:DeleteObject");
+        finishing_with(&aws, "1");
+        let report = run_on(&plan, &aws, &settings(&plan));
+        assert!(report.passed, "{format:?}: {report:#?}");
+        let key = format!("{}redbridge-test-1/part_0000_part_00{suffix}", plan.spec.prefixes[0]);
+        let written = aws.state().objects[plan.spec.bucket.as_str()].get(&key).cloned();
+        assert_eq!(written, Some(body), "{format:?}");
+        let problem = report.cleanup.unwrap().problem.unwrap();
+        assert!(problem.starts_with(&format!("cannot delete `s3://{}/{key}`", plan.spec.bucket)), "{problem}");
+        let marker = if format == DataFormat::Parquet { PARQUET_MARKER_VALUE } else { "redbridge-test-1" };
+        assert_eq!(
+            report.statements.last().unwrap(),
+            &format!("SELECT COUNT(*) FROM redbridge_test_target WHERE marker = '{marker}'")
+        );
+    }
+}
+
+/// Columnar COPY refuses REGION: a Parquet round trip that would COPY across regions is
+/// refused before anything is written or run.
+#[test]
+fn a_parquet_copy_across_regions_is_refused_before_anything_runs() {
+    let mut spec = plan("both").spec;
+    spec.format = DataFormat::Parquet;
+    spec.bucket_region = redbridge_iam::Region::parse("us-east-1").unwrap();
+    let plan = Plan::new(&spec).unwrap();
+    let aws = world(&plan);
+    aws.clear_calls();
+    let s3 = aws.account(plan.spec.s3_account);
+    let error = block_on(run_test(&plan, &aws.redshift(), Some(&s3), &settings(&plan), &NoSleep::default(), &|_| {}))
+        .unwrap_err();
+    assert!(matches!(error, TestError::RoundTrip(RoundTripError::ColumnarCrossRegion { .. })), "{error:?}");
+    assert!(error.to_string().contains("RB152"), "{error}");
+    assert_eq!(aws.calls(), Vec::<String>::new(), "nothing was written or run");
+    assert!(aws.submitted_sql().is_empty());
 }
 
 #[test]

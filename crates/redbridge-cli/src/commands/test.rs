@@ -1,6 +1,6 @@
 //! `redbridge test`: prove the chain with real statements through the Redshift Data API: the
 //! round trip (UNLOAD a marker row with the plan's chain, COPY it back, count it, delete what
-//! it wrote) or one statement of the user's (`--sql`), with a failure diagnosed in doctor's
+//! it wrote), in the spec's format (CSV, text, JSON, Parquet), or one statement of the user's (`--sql`), with a failure diagnosed in doctor's
 //! codes and hops, refined by reading both accounts as doctor does (only when it fails). The
 //! statements and the diagnosis are `redbridge_core::round_trip`; running them and the cleanup
 //! is `redbridge_aws::round_trip_run::run_test`, the reading `refine_by_reading`.
@@ -63,7 +63,9 @@ fn after_help() -> String {
         ],
     );
     format!(
-        "Runs as the spec's first `--db-user` (provisioned), as `--secret-arn`, or as the caller's IAM identity.\n\n{examples}"
+        "Runs as the spec's first `--db-user` (provisioned), as `--secret-arn`, or as the caller's IAM identity.\n\n\
+         The round trip UNLOADs and COPYs in the spec's `format`; a COPY-only chain first writes its marker object in \
+         that format with `--s3-profile` (for `parquet`, a fixed one-row file).\n\n{examples}"
     )
 }
 
@@ -136,7 +138,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// A test that could not run: AWS failing or refusing is a runtime error (exit 4), the rest
-/// (no round trip in this plan, no bucket profile) is the user's input (exit 2).
+/// (no round trip in this plan, such as Parquet COPY across regions; no bucket profile) is the
+/// user's input (exit 2).
 fn test_error(error: TestError) -> anyhow::Error {
     match error {
         TestError::Statement { .. } | TestError::Statements { .. } | TestError::MarkerObject { .. } => {
@@ -153,16 +156,25 @@ mod tests {
     use redbridge_aws::round_trip_run::TestReport;
     use redbridge_core::doctor::FindingCode;
     use redbridge_core::round_trip::{Diagnosis, DoctorReading};
-    use redbridge_core::{Plan, Spec};
+    use redbridge_core::{DataFormat, Plan, Spec};
 
     use super::*;
 
     /// Runs the round trip of the example over the fakes, with one scripted outcome.
     fn report_of(outcome: FakeOutcome, running_polls: u32) -> (Plan, TestReport) {
+        report_in(DataFormat::Csv, "unload", outcome, running_polls)
+    }
+
+    /// Runs the round trip of the example in `format` with `access` over the fakes, with one
+    /// scripted outcome.
+    fn report_in(format: DataFormat, access: &str, outcome: FakeOutcome, running_polls: u32) -> (Plan, TestReport) {
         let text =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/serverless-unload-kms.toml"))
                 .unwrap();
-        let plan = Plan::new(&Spec::from_toml(&text).unwrap()).unwrap();
+        let mut spec = Spec::from_toml(&text).unwrap();
+        spec.format = format;
+        spec.access = redbridge_core::spec::Access::parse(access).unwrap();
+        let plan = Plan::new(&spec).unwrap();
         let aws = FakeAws::new();
         aws.seed_bucket(plan.spec.bucket.as_str(), plan.spec.bucket_region.clone(), None);
         aws.script_statement(FakeStatement { running_polls, outcome });
@@ -183,8 +195,30 @@ mod tests {
         let (plan, report) = report_of(FakeOutcome::Finished { records: vec![vec![Some("1".into())]] }, 3);
         let text = render::test_report(&report);
         let location = format!("s3://{}/{}redbridge-test-1/", plan.spec.bucket, plan.spec.prefixes[0]);
-        assert!(text.starts_with(&format!("round trip through `{location}`\n  1. CREATE TEMP TABLE")), "{text}");
+        assert!(
+            text.starts_with(&format!("round trip through `{location}` in `csv`\n  1. CREATE TEMP TABLE")),
+            "{text}"
+        );
         assert!(text.ends_with("cleanup: deleted 1 object(s) the test wrote\npassed\n"), "{text}");
+    }
+
+    /// A Parquet round trip names its format in the heading and in JSON, and its statements
+    /// UNLOAD and COPY as Parquet.
+    #[test]
+    fn a_parquet_round_trip_names_its_format_in_text_and_json() {
+        let (_, report) =
+            report_in(DataFormat::Parquet, "both", FakeOutcome::Finished { records: vec![vec![Some("1".into())]] }, 0);
+        let text = render::test_report(&report);
+        let heading = text.lines().next().unwrap();
+        assert!(heading.starts_with("round trip through `s3://") && heading.ends_with("/` in `parquet`"), "{text}");
+        assert_eq!(render::test_style(heading), Some(crate::color::styles::HEADING));
+        assert!(text.contains("FORMAT AS PARQUET KMS_KEY_ID"), "{text}");
+        assert!(text.lines().any(|l| l.starts_with("  5. COPY ") && l.ends_with("FORMAT AS PARQUET")), "{text}");
+        let json = output::json_document(&report).unwrap();
+        crate::commands::schema_check::assert_matches_schema("test.schema.json", &json);
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value["format"], "parquet");
+        assert_eq!(value["passed"], true);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use redbridge_aws::ports::Connect;
 use crate::api::serverless::Input;
 use crate::caller::Caller;
 use crate::caller_access::{Check, Shape, authorize};
+use crate::db_identity;
 use crate::error::ApiError;
 use crate::sql_engine::{ResultSet, SqlValue};
 use crate::state::{self, Service};
@@ -51,7 +52,8 @@ pub(crate) struct StatementRecord {
     pub database: String,
     pub db_user: Option<String>,
     pub secret_arn: Option<String>,
-    /// The database user of a caller that gave neither `DbUser` nor `SecretArn` (see [`iam_db_user`]).
+    /// The database user of a caller that gave neither `DbUser` nor `SecretArn` (see
+    /// [`crate::db_identity::iam_db_user`]).
     pub iam_db_user: Option<String>,
     pub statement_name: Option<String>,
     /// The submitter's `aws:userid`, for `redshift-data:statement-owner-iam-userid`.
@@ -82,23 +84,6 @@ impl StatementRecord {
     /// has it (see [`crate::state::Registry::drop_expired_statements`]).
     pub(crate) fn expired(&self, now: SystemTime, retention: std::time::Duration) -> bool {
         self.finished() && now.duration_since(self.updated).is_ok_and(|age| age >= retention)
-    }
-}
-
-/// The database user the Data API runs as for a caller that gave neither `DbUser` nor
-/// `SecretArn`: "The database user name is derived from the IAM identity. For example,
-/// arn:iam::123456789012:user:foo has the database user name IAM:foo"
-/// (<https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html>);
-/// a role session is `IAMR:<role name>` (GetClusterCredentialsWithIAM maps "1:1 to the source
-/// IAM identity"; the `IAMR:` prefix is what Redshift shows for roles, not spelled out on an AWS
-/// page the emulator could cite). The account's root has no documented database user: the
-/// emulator keeps the master user (serverless: the admin user) for it.
-pub(crate) fn iam_db_user(caller: &Caller) -> Option<String> {
-    match &caller.principal {
-        redbridge_iam::eval::RequestPrincipal::User { name, .. } => Some(format!("IAM:{name}")),
-        redbridge_iam::eval::RequestPrincipal::AssumedRole { role_name, .. } => Some(format!("IAMR:{role_name}")),
-        redbridge_iam::eval::RequestPrincipal::Role { name, .. } => Some(format!("IAMR:{name}")),
-        _ => None,
     }
 }
 
@@ -191,11 +176,10 @@ pub(crate) async fn handle<C: Connect>(
 }
 
 /// What running a statement needs besides `redshift-data:ExecuteStatement` on the cluster or
-/// workgroup: temporary database credentials, `redshift:GetClusterCredentials` on the database
-/// user and database with a `DbUser`, `redshift:GetClusterCredentialsWithIAM` on the database
-/// without one, `redshift-serverless:GetCredentials` on a workgroup
-/// (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html>; ARNs as in
-/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshift.html>).
+/// workgroup: temporary database credentials, judged as the credentials calls judge them
+/// ([`crate::db_identity`]): GetClusterCredentials' with a `DbUser`,
+/// GetClusterCredentialsWithIAM's without one, serverless GetCredentials' on a workgroup
+/// (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html>).
 /// With a `SecretArn` the secret is read instead (`secretsmanager:GetSecretValue`, not judged:
 /// the emulator has no Secrets Manager).
 fn statement_checks(
@@ -207,22 +191,25 @@ fn statement_checks(
     db_user: Option<&str>,
     secret: bool,
 ) -> Vec<Check> {
-    let (region, account) = (&caller.region, caller.account);
     match target {
         Target::Cluster(cluster) => {
             let mut checks = vec![Check::new(
                 &format!("redshift-data:{operation}"),
                 crate::api::provisioned::cluster_arn(caller, cluster),
             )];
-            let database_arn = format!("arn:aws:redshift:{region}:{account}:dbname:{cluster}/{database}");
             match (db_user, secret) {
                 (_, true) => {}
                 (Some(user), false) => {
-                    let user_arn = format!("arn:aws:redshift:{region}:{account}:dbuser:{cluster}/{user}");
-                    checks.push(Check::new("redshift:GetClusterCredentials", user_arn));
-                    checks.push(Check::new("redshift:GetClusterCredentials", database_arn));
+                    checks.extend(db_identity::cluster_credentials_checks(
+                        caller,
+                        cluster,
+                        user,
+                        Some(database),
+                        false,
+                        &[],
+                    ));
                 }
-                (None, false) => checks.push(Check::new("redshift:GetClusterCredentialsWithIAM", database_arn)),
+                (None, false) => checks.push(db_identity::with_iam_check(caller, cluster, Some(database))),
             }
             checks
         }
@@ -230,7 +217,7 @@ fn statement_checks(
             let workgroup = crate::api::serverless::resource_arn(caller, "workgroup", workgroup_id.unwrap_or("*"));
             let mut checks = vec![Check::new(&format!("redshift-data:{operation}"), workgroup.clone())];
             if !secret {
-                checks.push(Check::new("redshift-serverless:GetCredentials", workgroup));
+                checks.push(db_identity::serverless_credentials_check(&workgroup));
             }
             checks
         }
@@ -336,7 +323,7 @@ async fn submit<C: Connect>(
         database: database.clone(),
         db_user: db_user.clone(),
         secret_arn: secret_arn.clone(),
-        iam_db_user: if db_user.is_none() && secret_arn.is_none() { iam_db_user(caller) } else { None },
+        iam_db_user: if db_user.is_none() && secret_arn.is_none() { db_identity::iam_db_user(caller) } else { None },
         statement_name: input.string("StatementName")?.map(str::to_owned),
         owner: caller.user_id(),
         owner_role: owner_role(caller),

@@ -15,21 +15,21 @@ use crate::state::{self, AttachedRole, Cluster, Service};
 pub(crate) const REDSHIFT_SERVICE: &str = "redshift.amazonaws.com";
 
 /// The form parameters of one request.
-struct Params<'a>(&'a [(String, String)]);
+pub(crate) struct Params<'a>(pub(crate) &'a [(String, String)]);
 
 impl Params<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    fn required(&self, name: &str) -> Result<&str, ApiError> {
+    pub(crate) fn required(&self, name: &str) -> Result<&str, ApiError> {
         self.get(name).filter(|v| !v.is_empty()).ok_or_else(|| {
             ApiError::client("MissingParameter", format!("The request must contain the parameter {name}"))
         })
     }
 
     /// A query-protocol list: `Prefix.Member.1`, `Prefix.Member.2`, … in index order.
-    fn list(&self, prefix: &str, member: &str) -> Vec<String> {
+    pub(crate) fn list(&self, prefix: &str, member: &str) -> Vec<String> {
         let head = format!("{prefix}.{member}.");
         let mut items: Vec<(u32, String)> =
             self.0.iter().filter_map(|(k, v)| Some((k.strip_prefix(&head)?.parse().ok()?, v.clone()))).collect();
@@ -37,7 +37,7 @@ impl Params<'_> {
         items.into_iter().map(|(_, v)| v).collect()
     }
 
-    fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+    pub(crate) fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
         match self.get(name) {
             None => Ok(None),
             Some("true") => Ok(Some(true)),
@@ -66,6 +66,8 @@ pub(crate) async fn handle<C: Connect>(
             describe_clusters(service, caller, &params)?
         }
         "ModifyClusterIamRoles" => modify_cluster_iam_roles(service, caller, &params).await?,
+        "GetClusterCredentials" => crate::api::credentials::cluster_credentials(service, caller, &params).await?,
+        "GetClusterCredentialsWithIAM" => crate::api::credentials::with_iam(service, caller, &params).await?,
         "DeleteCluster" => {
             let id = params.required("ClusterIdentifier")?.to_ascii_lowercase();
             let check = Check::new("redshift:DeleteCluster", cluster_arn(caller, &id));
@@ -110,7 +112,7 @@ pub(crate) fn cluster_arn(caller: &Caller, id: &str) -> String {
     format!("arn:aws:redshift:{}:{}:cluster:{id}", caller.region, caller.account)
 }
 
-fn not_found(id: &str) -> ApiError {
+pub(crate) fn not_found(id: &str) -> ApiError {
     ApiError::client("ClusterNotFound", format!("Cluster {id} not found.")).with_status(404)
 }
 

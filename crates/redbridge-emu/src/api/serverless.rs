@@ -78,7 +78,7 @@ fn namespace_not_found(name: &str) -> ApiError {
         .with("resourceName", name)
 }
 
-fn workgroup_not_found(name: &str) -> ApiError {
+pub(crate) fn workgroup_not_found(name: &str) -> ApiError {
     ApiError::client("ResourceNotFoundException", format!("Workgroup {name} does not exist."))
         .with_status(404)
         .with("resourceName", name)
@@ -136,6 +136,7 @@ pub(crate) async fn handle<C: Connect>(
         "DeleteWorkgroup" => delete_workgroup(service, caller, &input),
         "ListNamespaces" => list_namespaces(service, caller, &input),
         "ListWorkgroups" => list_workgroups(service, caller, &input),
+        "GetCredentials" => crate::api::credentials::serverless_credentials(service, caller, &input).await,
         other => Err(ApiError::client(
             "UnknownOperationException",
             format!("the operation `{other}` is not emulated by redbridge-emu"),

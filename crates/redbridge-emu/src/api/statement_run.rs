@@ -6,9 +6,10 @@ use std::sync::atomic::Ordering;
 use std::time::{Instant, SystemTime};
 
 use redbridge_aws::ports::Connect;
-use redbridge_iam::{AccountId, DbUserArn, Region};
 
 use crate::api::data::Target;
+use crate::db_identity;
+use crate::db_login::LoginTarget;
 use crate::sql_engine::{self, ExecContext, Session};
 use crate::sql_pool::Budget;
 use crate::state::{self, Service};
@@ -220,18 +221,6 @@ fn finish<C: Connect>(service: &Service<C>, id: &str, error: Option<String>) {
     }
 }
 
-/// The database user's ARN (the `sts:ExternalId` of every hop) from the statement's region and
-/// account as the emulator keeps them.
-fn db_user_arn(
-    region: &str,
-    account: &str,
-    build: impl FnOnce(&Region, AccountId) -> Result<DbUserArn, redbridge_iam::IdError>,
-) -> Result<String, String> {
-    let region = Region::parse(region).map_err(|e| e.to_string())?;
-    let account = AccountId::parse(account).map_err(|e| e.to_string())?;
-    build(&region, account).map(|arn| arn.to_string()).map_err(|e| e.to_string())
-}
-
 /// The execution context of a statement: its database, user and target.
 fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<ExecContext, String>> {
     let mut registry = service.registry();
@@ -250,9 +239,8 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<Exec
                 .clone()
                 .or_else(|| record.iam_db_user.clone())
                 .unwrap_or_else(|| cluster.master_username.clone());
-            let arn = match db_user_arn(&region, &account, |region, account| {
-                DbUserArn::provisioned(region, account, c, &user)
-            }) {
+            let target = LoginTarget::Cluster(state::key(&account, &region, c));
+            let arn = match db_identity::db_user_arn(&registry, &target, &user) {
                 Ok(arn) => arn,
                 Err(error) => return Some(Err(error)),
             };
@@ -268,10 +256,8 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<Exec
                 .map(|n| n.admin_username.clone())
                 .unwrap_or_else(|| "admin".to_owned());
             let user = record.iam_db_user.clone().unwrap_or(admin);
-            // The documented serverless form names the workgroup by its id (see `DbUserArn`).
-            let arn = match db_user_arn(&region, &account, |region, account| {
-                DbUserArn::serverless(region, account, &workgroup.id, &user)
-            }) {
+            let target = LoginTarget::Workgroup(state::key(&account, &region, w));
+            let arn = match db_identity::db_user_arn(&registry, &target, &user) {
                 Ok(arn) => arn,
                 Err(error) => return Some(Err(error)),
             };

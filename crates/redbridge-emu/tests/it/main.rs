@@ -4,6 +4,7 @@ mod binary;
 mod caller_access;
 mod control_plane;
 mod copy_unload;
+mod credentials;
 mod data_api;
 mod drift;
 mod hostile_numbers;
