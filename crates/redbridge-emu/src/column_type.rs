@@ -126,6 +126,7 @@ impl ColumnType {
 
     /// The PostgreSQL type OID (what the wire protocol's RowDescription carries); Redshift keeps
     /// PostgreSQL's OIDs for these types.
+    #[allow(dead_code)] // read by the wire protocol (helper `wire`)
     pub fn oid(self) -> u32 {
         match self {
             Self::SmallInt => 21,

@@ -43,7 +43,6 @@ mod api;
 mod caller;
 mod caller_access;
 mod chain_access;
-#[allow(dead_code)] // taken up by COPY and UNLOAD's formats and the wire protocol next
 mod column_type;
 #[allow(dead_code)] // taken up by COPY and UNLOAD next
 mod compression;
@@ -62,6 +61,7 @@ mod sql_pool;
 mod state;
 pub mod texts;
 mod time;
+mod unload_format;
 mod unload_run;
 
 use std::net::SocketAddr;

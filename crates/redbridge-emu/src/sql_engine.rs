@@ -11,6 +11,7 @@ use rusqlite::types::ValueRef;
 use redbridge_aws::ports::Connect;
 
 use crate::api::data::Target;
+use crate::column_type::ColumnType;
 use crate::sql_gate::{self, Admitted};
 use crate::sql_pool::{self, Bounded, Budget};
 use crate::state::Service;
@@ -101,24 +102,23 @@ pub(crate) enum SqlValue {
     Bool(bool),
 }
 
-impl SqlValue {
-    /// The value as UNLOAD writes it; `None` for NULL.
-    pub fn render(&self) -> Option<String> {
-        match self {
-            Self::Null => None,
-            Self::Long(n) => Some(n.to_string()),
-            Self::Double(d) => Some(d.to_string()),
-            Self::Text(s) => Some(s.clone()),
-            Self::Bool(b) => Some(if *b { "t" } else { "f" }.to_owned()),
-        }
-    }
-}
-
 /// A result column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Column {
     pub name: String,
+    /// The PostgreSQL type name (`int4`, `numeric`, `bpchar`, …): the Data API's `typeName`, the
+    /// wire protocol's type.
     pub type_name: String,
+    /// The Redshift type: from the declared type, else (an expression) from the first value
+    /// (`BigInt`, `Double`, or `Other` for text).
+    pub column_type: ColumnType,
+}
+
+impl Column {
+    /// A column of the given type.
+    pub fn typed(name: &str, column_type: ColumnType) -> Self {
+        Self { name: name.to_owned(), type_name: column_type.pg_name().to_owned(), column_type }
+    }
 }
 
 /// The rows a query returned.
@@ -198,7 +198,7 @@ pub(crate) async fn execute<C: Connect>(
         Admitted::Show(name) if name == STATEMENT_TIMEOUT => {
             let millis = session.statement_timeout.map_or(0, |d| d.as_millis());
             let result = ResultSet {
-                columns: vec![Column { name: STATEMENT_TIMEOUT.to_owned(), type_name: "varchar".to_owned() }],
+                columns: vec![Column::typed(STATEMENT_TIMEOUT, ColumnType::Other)],
                 rows: vec![vec![SqlValue::Text(millis.to_string())]],
             };
             Ok(Done { result_rows: 1, result: Some(result) })
@@ -242,36 +242,25 @@ pub(crate) fn run_sql(connection: &rusqlite::Connection, sql: &str, limit: Optio
         let changed = statement.execute([]).map_err(|e| sqlite_text(&e))?;
         return Ok(Done { result_rows: i64::try_from(changed).unwrap_or(i64::MAX), result: None });
     }
-    let declared: Vec<(String, Option<String>)> =
-        statement.columns().iter().map(|c| (c.name().to_owned(), c.decl_type().map(str::to_ascii_lowercase))).collect();
+    let declared: Vec<(String, ColumnType)> = statement
+        .columns()
+        .iter()
+        .map(|c| (c.name().to_owned(), c.decl_type().map_or(ColumnType::Other, ColumnType::parse)))
+        .collect();
     let mut rows = statement.query([]).map_err(|e| sqlite_text(&e))?;
     let mut out = Vec::new();
-    let mut seen_types: Vec<Option<&'static str>> = vec![None; declared.len()];
+    let mut seen_types: Vec<Option<ColumnType>> = vec![None; declared.len()];
     let mut size: usize = 0;
     while let Some(row) = rows.next().map_err(|e| sqlite_text(&e))? {
         let mut values = Vec::with_capacity(declared.len());
-        for (index, (_, decl)) in declared.iter().enumerate() {
+        for (index, (_, column_type)) in declared.iter().enumerate() {
             let value = row.get_ref(index).map_err(|e| sqlite_text(&e))?;
-            let decl = decl.as_deref().unwrap_or_default();
-            let converted = match value {
-                ValueRef::Null => SqlValue::Null,
-                ValueRef::Integer(n) if decl.contains("bool") => SqlValue::Bool(n != 0),
-                ValueRef::Integer(n) if decl.contains("numeric") || decl.contains("decimal") => {
-                    SqlValue::Text(n.to_string())
-                }
-                ValueRef::Integer(n) => SqlValue::Long(n),
-                ValueRef::Real(d) if decl.contains("numeric") || decl.contains("decimal") => {
-                    SqlValue::Text(d.to_string())
-                }
-                ValueRef::Real(d) => SqlValue::Double(d),
-                ValueRef::Text(t) => SqlValue::Text(String::from_utf8_lossy(t).into_owned()),
-                ValueRef::Blob(b) => SqlValue::Text(b.iter().map(|x| format!("{x:02x}")).collect()),
-            };
+            let converted = typed_value(*column_type, value);
             if seen_types[index].is_none() {
                 seen_types[index] = match value {
-                    ValueRef::Integer(_) => Some("int8"),
-                    ValueRef::Real(_) => Some("float8"),
-                    ValueRef::Text(_) | ValueRef::Blob(_) => Some("varchar"),
+                    ValueRef::Integer(_) => Some(ColumnType::BigInt),
+                    ValueRef::Real(_) => Some(ColumnType::Double),
+                    ValueRef::Text(_) | ValueRef::Blob(_) => Some(ColumnType::Other),
                     ValueRef::Null => None,
                 };
             }
@@ -287,39 +276,49 @@ pub(crate) fn run_sql(connection: &rusqlite::Connection, sql: &str, limit: Optio
     let columns = declared
         .iter()
         .zip(&seen_types)
-        .map(|((name, decl), seen)| Column {
-            name: name.clone(),
-            type_name: redshift_type(decl.as_deref()).unwrap_or(seen.unwrap_or("varchar")).to_owned(),
+        .map(|((name, declared), seen)| match declared {
+            ColumnType::Other => Column::typed(name, seen.unwrap_or(ColumnType::Other)),
+            declared => Column::typed(name, *declared),
         })
         .collect();
     let result_rows = i64::try_from(out.len()).unwrap_or(i64::MAX);
     Ok(Done { result_rows, result: Some(ResultSet { columns, rows: out }) })
 }
 
-/// The Redshift type name for a declared column type.
-fn redshift_type(declared: Option<&str>) -> Option<&'static str> {
-    let d = declared?;
-    Some(if d.contains("bool") {
-        "bool"
-    } else if d.contains("bigint") || d.contains("int8") {
-        "int8"
-    } else if d.contains("smallint") || d.contains("int2") {
-        "int2"
-    } else if d.contains("int") {
-        "int4"
-    } else if d.contains("numeric") || d.contains("decimal") {
-        "numeric"
-    } else if d.contains("double") || d.contains("float") || d.contains("real") {
-        "float8"
-    } else if d.contains("timestamp") {
-        "timestamp"
-    } else if d.contains("date") {
-        "date"
-    } else if d.contains("char") || d.contains("text") {
-        "varchar"
-    } else {
-        return None;
-    })
+/// One value as a column of `column_type` gives it (the storage convention of
+/// [`crate::column_type`]): BOOLEAN's 0/1 as a boolean, DECIMAL with exactly its scale.
+fn typed_value(column_type: ColumnType, value: ValueRef<'_>) -> SqlValue {
+    match (column_type, value) {
+        (_, ValueRef::Null) => SqlValue::Null,
+        (ColumnType::Boolean, ValueRef::Integer(n)) => SqlValue::Bool(n != 0),
+        (ColumnType::Decimal { scale, .. }, ValueRef::Integer(n)) => {
+            match i128::from(n).checked_mul(10_i128.pow(u32::from(scale))) {
+                Some(unscaled) => SqlValue::Text(decimal_text(unscaled, scale)),
+                None => SqlValue::Text(format!("{n}.{}", "0".repeat(usize::from(scale)))),
+            }
+        }
+        (ColumnType::Decimal { scale, .. }, ValueRef::Real(d)) => {
+            SqlValue::Text(format!("{d:.precision$}", precision = usize::from(scale)))
+        }
+        (_, ValueRef::Integer(n)) => SqlValue::Long(n),
+        (_, ValueRef::Real(d)) => SqlValue::Double(d),
+        (_, ValueRef::Text(t)) => SqlValue::Text(String::from_utf8_lossy(t).into_owned()),
+        (_, ValueRef::Blob(b)) => SqlValue::Text(b.iter().map(|x| format!("{x:02x}")).collect()),
+    }
+}
+
+/// A DECIMAL's text from its unscaled value: exactly `scale` digits after the point, as
+/// Redshift prints `numeric(10,2)` (`12.50`, `-0.05`).
+pub(crate) fn decimal_text(unscaled: i128, scale: u8) -> String {
+    let digits = unscaled.unsigned_abs().to_string();
+    let sign = if unscaled < 0 { "-" } else { "" };
+    if scale == 0 {
+        return format!("{sign}{digits}");
+    }
+    let scale = usize::from(scale);
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (whole, fraction) = padded.split_at(padded.len() - scale);
+    format!("{sign}{whole}.{fraction}")
 }
 
 /// Redshift's words for SQLite's errors where they differ.
@@ -428,6 +427,46 @@ mod tests {
     }
 
     #[test]
+    fn declared_types_name_columns_as_redshift_does() {
+        let connection = rusqlite::Connection::open_in_memory().unwrap();
+        let create = "create table t (a smallint, b bigint, c real, d double precision, e char(3), f date, \
+                      g timestamp, h timestamptz, i numeric(12,3))";
+        run_sql(&connection, create, None).unwrap();
+        let insert = "insert into t values (1, 2, 1.5, 2.5, 'ab', '2024-01-02', '2024-01-02 03:04:05', \
+                      '2024-01-02 03:04:05+00', -0.05)";
+        run_sql(&connection, insert, None).unwrap();
+        let query = "select *, count(*) as n, 1.5 as x, 'v' as y from t";
+        let result = run_sql(&connection, query, None).unwrap().result.unwrap();
+        assert_eq!(
+            result.columns.iter().map(|c| c.type_name.as_str()).collect::<Vec<_>>(),
+            [
+                "int2",
+                "int8",
+                "float4",
+                "float8",
+                "bpchar",
+                "date",
+                "timestamp",
+                "timestamptz",
+                "numeric",
+                "int8",
+                "float8",
+                "varchar"
+            ]
+        );
+        assert_eq!(result.columns[8].column_type, ColumnType::Decimal { precision: 12, scale: 3 });
+        assert_eq!(result.rows[0][8], SqlValue::Text("-0.050".into()));
+    }
+
+    #[test]
+    fn decimals_print_exactly_their_scale() {
+        assert_eq!(decimal_text(1250, 2), "12.50");
+        assert_eq!(decimal_text(-5, 2), "-0.05");
+        assert_eq!(decimal_text(7, 0), "7");
+        assert_eq!(decimal_text(0, 3), "0.000");
+    }
+
+    #[test]
     fn queries_return_typed_rows_and_commands_count_rows() {
         let connection = rusqlite::Connection::open_in_memory().unwrap();
         run_sql(&connection, "create table t (id integer, name varchar(10), ok boolean, price numeric(10,2))", None)
@@ -442,8 +481,9 @@ mod tests {
         );
         assert_eq!(
             result.rows[0],
-            [SqlValue::Long(1), SqlValue::Text("a".into()), SqlValue::Bool(true), SqlValue::Text("1.5".into())]
+            [SqlValue::Long(1), SqlValue::Text("a".into()), SqlValue::Bool(true), SqlValue::Text("1.50".into())]
         );
+        assert_eq!(result.rows[1][3], SqlValue::Text("2.00".into()));
         assert_eq!(result.rows[1][1], SqlValue::Null);
         assert_eq!(
             run_sql(&connection, "select * from missing", None).unwrap_err(),

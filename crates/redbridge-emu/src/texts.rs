@@ -111,3 +111,58 @@ pub fn empty_query() -> String {
 pub fn invalid_setting(name: &str, value: &str) -> String {
     format!("invalid value for parameter \"{name}\": \"{value}\"")
 }
+
+// UNLOAD formats. Redshift's own wording for these refusals could not be sourced; each text is
+// the sentence of the UNLOAD page (<https://docs.aws.amazon.com/redshift/latest/dg/r_UNLOAD.html>)
+// that states the rule, so that a user can look it up.
+
+/// PARQUET with a text option: "You can't use PARQUET with DELIMITER, FIXEDWIDTH, ADDQUOTES,
+/// ESCAPE, NULL AS, HEADER, GZIP, BZIP2, or ZSTD."
+pub fn unload_parquet_refuses() -> String {
+    "You can't use PARQUET with DELIMITER, FIXEDWIDTH, ADDQUOTES, ESCAPE, NULL AS, HEADER, GZIP, BZIP2, or ZSTD."
+        .to_owned()
+}
+
+/// JSON with a text option: "You can't use JSON with DELIMITER, HEADER, FIXEDWIDTH, ADDQUOTES,
+/// ESCAPE, or NULL AS."
+pub fn unload_json_refuses() -> String {
+    "You can't use JSON with DELIMITER, HEADER, FIXEDWIDTH, ADDQUOTES, ESCAPE, or NULL AS.".to_owned()
+}
+
+/// MAXFILESIZE out of range: "Specify a decimal value between 5 MB and 6.2 GB."
+pub fn unload_max_file_size_range(size: &str) -> String {
+    format!("MAXFILESIZE {size}: Specify a decimal value between 5 MB and 6.2 GB.")
+}
+
+/// ROWGROUPSIZE out of range: "Specify an integer value between 32 MB and 128 MB."
+pub fn unload_row_group_size_range(size: &str) -> String {
+    format!("ROWGROUPSIZE {size}: Specify an integer value between 32 MB and 128 MB.")
+}
+
+/// ROWGROUPSIZE without PARQUET: "To use this parameter, the storage format must be Parquet".
+pub fn unload_row_group_size_needs_parquet() -> String {
+    "ROWGROUPSIZE: To use this parameter, the storage format must be Parquet.".to_owned()
+}
+
+/// A PARTITION BY column the query does not return: "The value for column_name must be a column
+/// in the query results being unloaded."
+pub fn unload_partition_column_missing(column: &str) -> String {
+    format!(
+        "PARTITION BY column \"{column}\": The value for column_name must be a column in the query results being unloaded."
+    )
+}
+
+/// Every column in PARTITION BY: "there should be at least one nonpartition column to be part of
+/// the file."
+pub fn unload_partition_needs_a_data_column() -> String {
+    "PARTITION BY: there should be at least one nonpartition column to be part of the file.".to_owned()
+}
+
+/// A PARTITION BY column of another type: "The column data types that you can use as the
+/// partition key are SMALLINT, INTEGER, BIGINT, DECIMAL, REAL, BOOLEAN, CHAR, VARCHAR, DATE, and
+/// TIMESTAMP."
+pub fn unload_partition_column_type(column: &str, column_type: &str) -> String {
+    format!(
+        "PARTITION BY column \"{column}\" is {column_type}: The column data types that you can use as the partition key are SMALLINT, INTEGER, BIGINT, DECIMAL, REAL, BOOLEAN, CHAR, VARCHAR, DATE, and TIMESTAMP."
+    )
+}

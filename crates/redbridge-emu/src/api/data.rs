@@ -553,17 +553,7 @@ fn get_result<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'
         .iter()
         .map(|row| Value::Array(row.iter().map(field_json).collect()))
         .collect();
-    let columns: Vec<Value> = result
-        .columns
-        .iter()
-        .map(|c| {
-            json!({
-                "name": c.name, "label": c.name, "typeName": c.type_name, "nullable": 1,
-                "isCaseSensitive": c.type_name == "varchar", "isCurrency": false, "isSigned": c.type_name != "varchar",
-                "length": 0, "precision": 0, "scale": 0, "schemaName": "", "tableName": "",
-            })
-        })
-        .collect();
+    let columns: Vec<Value> = result.columns.iter().map(crate::api::data_csv::column_metadata).collect();
     let mut output = json!({ "Records": records, "ColumnMetadata": columns, "TotalNumRows": result.rows.len() });
     if end < result.rows.len() {
         output["NextToken"] = json!(end.to_string());

@@ -14,3 +14,4 @@ mod organization;
 mod serverless;
 mod sql_flags;
 mod support;
+mod unload_formats;
