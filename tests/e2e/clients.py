@@ -37,8 +37,11 @@ def arrow_type(redshift_type):
 
     Redshift's columnar COPY maps Parquet INT16/INT32/INT64, DECIMAL(p,s), FLOAT, DOUBLE, BOOLEAN,
     STRING, DATE and TIMESTAMP to the column types of the same name
-    (https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-copy-from-columnar.html);
-    UNLOAD writes each type as its Parquet counterpart, TIMESTAMPTZ adjusted to UTC.
+    (https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-copy-from-columnar.html).
+    AWS publishes no table of UNLOAD's Parquet types; the emulator writes each type as the Parquet
+    logical type that holds it exactly, the types Spectrum maps back to the same Redshift type
+    (`crates/redbridge-emu/src/unload_format/parquet.rs`): the same mapping, TIMESTAMPTZ as an
+    instant adjusted to UTC.
     """
     text = redshift_type.strip().upper()
     number = re.fullmatch(r"(?:DECIMAL|NUMERIC)\s*\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)", text)
@@ -166,15 +169,34 @@ def partition_values(path, directory):
 def read_file(path, fmt, expected_schema):
     if fmt == "parquet":
         return pq.read_table(path)
-    # pyarrow reads JSON dates as numbers unless told: read them as strings and cast.
-    as_read = pa.schema(
-        [pa.field(f.name, pa.string() if pa.types.is_date(f.type) else f.type) for f in expected_schema]
-    )
-    options = pajson.ParseOptions(explicit_schema=as_read, unexpected_field_behavior="error")
-    table = pajson.read_json(path, parse_options=options)
-    arrays = [
-        table.column(f.name).cast(f.type) if pa.types.is_date(f.type) else table.column(f.name) for f in expected_schema
-    ]
+    # pyarrow reads JSON dates as numbers unless told: read them as strings and cast. UNLOAD writes
+    # booleans as "t" and "f" ("boolean values are unloaded as t or f", r_UNLOAD): read as strings
+    # too, and as JSON booleans when a file has those.
+    def as_read(bool_as):
+        return pa.schema(
+            [
+                pa.field(f.name, pa.string() if pa.types.is_date(f.type) else bool_as if pa.types.is_boolean(f.type) else f.type)
+                for f in expected_schema
+            ]
+        )
+
+    try:
+        table = pajson.read_json(path, parse_options=pajson.ParseOptions(explicit_schema=as_read(pa.string()), unexpected_field_behavior="error"))
+    except pa.ArrowInvalid:
+        table = pajson.read_json(path, parse_options=pajson.ParseOptions(explicit_schema=as_read(pa.bool_()), unexpected_field_behavior="error"))
+    arrays = []
+    for f in expected_schema:
+        column = table.column(f.name)
+        if pa.types.is_date(f.type):
+            column = column.cast(f.type)
+        elif pa.types.is_boolean(f.type) and pa.types.is_string(column.type):
+            words = {"t": True, "f": False, "true": True, "false": False}
+            texts = column.to_pylist()
+            unknown = [t for t in texts if t is not None and t not in words]
+            if unknown:
+                raise ValueError(f"`{f.name}` holds {unknown[:3]}, not booleans (t or f)")
+            column = pa.array([None if t is None else words[t] for t in texts], type=pa.bool_())
+        arrays.append(column)
     return pa.Table.from_arrays(arrays, schema=expected_schema)
 
 
