@@ -32,7 +32,8 @@ pub struct Scenario {
     #[serde(default)]
     pub setup: Setup,
     /// Tables the `put_table` and `check_unload` steps name: columns with Redshift types and
-    /// rows of values. `{columns:NAME}` in a statement is the table's column list for `CREATE TABLE`.
+    /// rows of values. `{columns:NAME}` in a statement is the table's column list for `CREATE
+    /// TABLE`, `{values:NAME}` its rows for `INSERT … VALUES`.
     #[serde(default)]
     pub tables: BTreeMap<String, Table>,
     /// The steps, in order.
@@ -155,6 +156,30 @@ pub struct Column {
 }
 
 impl Table {
+    /// The rows as `INSERT … VALUES` lists them: numbers and booleans bare, other values quoted,
+    /// NULL for the null marker.
+    pub fn values(&self) -> String {
+        let bare = |kind: &str| {
+            let kind = kind.trim().to_ascii_uppercase();
+            ["SMALLINT", "INT", "BIGINT", "DECIMAL", "NUMERIC", "REAL", "FLOAT", "DOUBLE", "BOOL"]
+                .iter()
+                .any(|prefix| kind.starts_with(prefix))
+        };
+        let row = |row: &Vec<String>| {
+            let values: Vec<String> = row
+                .iter()
+                .zip(&self.columns)
+                .map(|(value, column)| match value {
+                    v if *v == self.null => "NULL".to_owned(),
+                    v if bare(&column.kind) => v.clone(),
+                    v => format!("'{}'", v.replace('\'', "''")),
+                })
+                .collect();
+            format!("({})", values.join(", "))
+        };
+        self.rows.iter().map(row).collect::<Vec<_>>().join(", ")
+    }
+
     /// The column list of `CREATE TABLE`.
     pub fn definition(&self) -> String {
         self.columns.iter().map(|c| format!("{} {}", c.name, c.kind)).collect::<Vec<_>>().join(", ")
@@ -656,6 +681,21 @@ mod tests {
         let error = format!("{:#}", load_all(&dir, None).unwrap_err());
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(error.contains("bad.toml") && error.contains("stesp"), "{error}");
+    }
+
+    #[test]
+    fn a_tables_rows_become_insert_values_with_strings_quoted_and_nulls_bare() {
+        let table = Table {
+            columns: vec![
+                Column { name: "n".into(), kind: "DECIMAL(5,2)".into() },
+                Column { name: "s".into(), kind: "VARCHAR(8)".into() },
+                Column { name: "b".into(), kind: "BOOLEAN".into() },
+            ],
+            rows: vec![vec!["-1.50".into(), "it's".into(), "true".into()], vec!["<null>".into(); 3]],
+            null: null_marker(),
+        };
+        assert_eq!(table.values(), "(-1.50, 'it''s', true), (NULL, NULL, NULL)");
+        assert_eq!(table.definition(), "n DECIMAL(5,2), s VARCHAR(8), b BOOLEAN");
     }
 
     #[test]

@@ -53,11 +53,12 @@ fn helper() -> PathBuf {
 }
 
 impl Runner<'_> {
-    /// Text with the world's placeholders and `{columns:NAME}` replaced.
+    /// Text with the world's placeholders, `{columns:NAME}` and `{values:NAME}` replaced.
     pub(super) fn text(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for (name, table) in self.tables {
             out = out.replace(&format!("{{columns:{name}}}"), &table.definition());
+            out = out.replace(&format!("{{values:{name}}}"), &table.values());
         }
         self.world.template(&out)
     }

@@ -277,7 +277,7 @@ impl Runner<'_> {
                 args.extend(self.all_profiles());
                 args.extend(["--output".to_owned(), "json".to_owned()]);
                 for statement in sql {
-                    args.extend(["--sql".to_owned(), self.world.template(statement)]);
+                    args.extend(["--sql".to_owned(), self.text(statement)]);
                 }
                 let run = self.run(&args)?;
                 let report = run.json()?;
@@ -317,7 +317,7 @@ impl Runner<'_> {
                 args.extend(self.profiles());
                 args.extend(["--output".to_owned(), "json".to_owned(), "--timeout".to_owned(), "60".to_owned()]);
                 if let Some(sql) = sql {
-                    args.extend(["--sql".to_owned(), self.world.template(sql)]);
+                    args.extend(["--sql".to_owned(), self.text(sql)]);
                 }
                 let run = self.run(&args)?;
                 let report = run.json()?;
@@ -341,7 +341,7 @@ impl Runner<'_> {
                     ensure!(got_hop.contains(hop.as_str()), "test's hop is `{got_hop}`, expected one with `{hop}`");
                 }
                 if let Some(error) = error {
-                    let error = self.world.template(error);
+                    let error = self.text(error);
                     ensure!(text.contains(&error), "Redshift's error `{text}` does not contain `{error}`");
                 }
                 Ok(if passed {
@@ -352,7 +352,7 @@ impl Runner<'_> {
             }
             Step::Lint { sql, codes } => {
                 let path = self.world.dir.join(format!("lint-{}.sql", self.calls + 1));
-                std::fs::write(&path, self.world.template(sql))?;
+                std::fs::write(&path, self.text(sql))?;
                 let args = vec![
                     "lint".to_owned(),
                     "--spec".to_owned(),
