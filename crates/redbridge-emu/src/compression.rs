@@ -36,6 +36,7 @@ impl Codec {
     }
 
     /// The extension UNLOAD appends, with its dot.
+    #[allow(dead_code)] // UNLOAD's file names take it up next (issue 14, helper `unloadfmt`)
     pub fn extension(self) -> &'static str {
         match self {
             Self::Gzip => ".gz",

@@ -45,8 +45,8 @@ mod caller_access;
 mod chain_access;
 #[allow(dead_code)] // taken up by COPY and UNLOAD's formats and the wire protocol next
 mod column_type;
-#[allow(dead_code)] // taken up by COPY and UNLOAD next
 mod compression;
+mod copy_format;
 mod copy_run;
 #[allow(dead_code)] // taken up by the credentials calls and the wire protocol next
 mod db_login;
