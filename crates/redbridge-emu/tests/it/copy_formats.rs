@@ -162,6 +162,7 @@ async fn parquet_refuses_each_pairing_redshift_does_not_map_with_spectrums_text(
             )),
             "{declared}: {error}"
         );
+        assert_eq!(classify(&error).code, "RB188", "{declared}");
         let count = rows(&data, "main", &format!("select count(*) from mismatch{n}")).await;
         assert_eq!(count, [[Some("0".to_owned())]], "{declared}: nothing loaded");
     }
