@@ -44,8 +44,8 @@ mod caller;
 mod caller_access;
 mod chain_access;
 mod column_type;
-#[allow(dead_code)] // taken up by COPY and UNLOAD next
 mod compression;
+mod copy_format;
 mod copy_run;
 mod db_identity;
 #[allow(dead_code)] // taken up by the credentials calls and the wire protocol next

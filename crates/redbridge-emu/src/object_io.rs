@@ -1,26 +1,15 @@
 //! The S3 and KMS calls of COPY and UNLOAD: each judged by the evaluator for the chain's last
-//! hop first, then made through the ports with that session's credentials; and gzip.
-
-use std::io::{Read as _, Write as _};
+//! hop first, then made through the ports with that session's credentials; and UNLOAD's gzip.
 
 use redbridge_aws::AwsError;
 use redbridge_aws::ports::{Connect, Credentials, ObjectEncryption, ObjectSummary, S3 as _};
 
 use crate::chain_access::{Access, BucketInfo, backend_text};
+use crate::compression::Codec;
 use crate::state::Service;
 
-pub(crate) fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .map_err(|e| format!("gzip: the file is not valid gzip data ({e})"))?;
-    Ok(out)
-}
-
 pub(crate) fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).map_err(|e| e.to_string())?;
-    encoder.finish().map_err(|e| e.to_string())
+    Codec::Gzip.compress(bytes)
 }
 
 fn object_arn(bucket: &str, key: &str) -> String {

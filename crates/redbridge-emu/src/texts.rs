@@ -166,3 +166,64 @@ pub fn unload_partition_column_type(column: &str, column_type: &str) -> String {
         "PARTITION BY column \"{column}\" is {column_type}: The column data types that you can use as the partition key are SMALLINT, INTEGER, BIGINT, DECIMAL, REAL, BOOLEAN, CHAR, VARCHAR, DATE, and TIMESTAMP."
     )
 }
+
+// COPY formats
+
+/// Columnar COPY with credentials other than `IAM_ROLE`: "COPY from this file format only accepts
+/// IAM_ROLE credentials." (reported in <https://github.com/awsdocs/amazon-redshift-developer-guide/pull/34>).
+pub fn columnar_credentials() -> String {
+    "COPY from this file format only accepts IAM_ROLE credentials.".to_owned()
+}
+
+/// A parameter columnar COPY does not take. Observed (SQLSTATE 0A000) for REGION ("REGION argument
+/// is not supported for PARQUET based COPY", quoted in <https://github.com/apache/iggy/pull/3654>)
+/// and TRUNCATECOLUMNS ("TRUNCATECOLUMNS argument is not supported for PARQUET based COPY", a
+/// user's proof-of-concept log of 2026-09-21); the emulator words every other refused parameter
+/// the same way.
+pub fn columnar_argument(keyword: &str) -> String {
+    format!("{keyword} argument is not supported for PARQUET based COPY")
+}
+
+/// A parameter JSON COPY does not take ("The following options aren't supported with JSON: …",
+/// <https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-format.html#copy-json>);
+/// worded as the columnar refusal (no observed text found).
+pub fn json_argument(keyword: &str) -> String {
+    format!("{keyword} argument is not supported for JSON based COPY")
+}
+
+/// A columnar COPY's failure while reading files: Redshift answers `Spectrum Scan Error` with the
+/// detail block (code 15007), e.g. `context: Unmatched number of columns between table and file.
+/// Table columns: 20, Data columns: 16, File name: https://s3.us-east-1.amazonaws.com/…`
+/// (<https://github.com/rudderlabs/rudder-server/pull/3178>) or `context: File 'https://…' has an
+/// incompatible Parquet schema for column 's3://….c1'`
+/// (<https://github.com/aws/amazon-redshift-python-driver/issues/107>); the Data API shows it as
+/// `Spectrum Scan Error Detail: ----- error: Spectrum Scan Error code: 15007 context: …`
+/// (<https://www.parsnips.net/2025/10/21/redshift-parquet-column-order.html>).
+pub fn spectrum_scan_error(context: &str) -> String {
+    format!(
+        "Spectrum Scan Error Detail: \n  -----------------------------------------------\n  error:  Spectrum Scan Error\n  code:      15007\n  context:   {context}\n  -----------------------------------------------"
+    )
+}
+
+/// A JSONPaths file that breaks one of AWS's rules ("If any of the following occurs, the COPY
+/// command fails: The JSON is malformed. There is more than one JSON object. …",
+/// <https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-format.html#copy-json-jsonpaths>);
+/// the wording is the emulator's.
+pub fn jsonpaths_invalid(reason: &str) -> String {
+    format!("Invalid JSONPaths file: {reason}")
+}
+
+/// A JSONPath expression COPY cannot follow; AWS documents the form
+/// `Invalid JSONPath format: Not an array or index out of range.` (same page).
+pub fn jsonpath_format(detail: &str) -> String {
+    format!("Invalid JSONPath format: {detail}")
+}
+
+/// A JSONPaths file with more or fewer expressions than columns, as users report it
+/// ("Number of jsonpaths and the number of columns should match. JSONPath size: 1, Number of
+/// columns in table or column list: 2").
+pub fn jsonpaths_count(paths: usize, columns: usize) -> String {
+    format!(
+        "Number of jsonpaths and the number of columns should match. JSONPath size: {paths}, Number of columns in table or column list: {columns}"
+    )
+}

@@ -175,7 +175,14 @@ pub fn classify(error: &str) -> Classification {
 /// - `Problem reading manifest file - S3ServiceException:The specified key does not exist.,Status 404`
 ///   (<https://github.com/databricks/spark-redshift/issues/136>), `Manifest file is not in correct
 ///   json format` (<https://github.com/databricks/spark-redshift/issues/321>), and the emulator's
-///   `Manifest file entry URL is mandatory but the file does not exist`.
+///   `Manifest file entry URL is mandatory but the file does not exist`;
+/// - `Spectrum Scan Error` (code 15007) whose context says the Parquet file does not fit the table:
+///   `Unmatched number of columns between table and file. Table columns: 20, Data columns: 16`
+///   (<https://github.com/rudderlabs/rudder-server/pull/3178>), `File '…' has an incompatible
+///   Parquet schema for column '…'` (<https://github.com/aws/amazon-redshift-python-driver/issues/107>),
+///   `The length of the data column … is longer than the length defined in the table`; and the
+///   parameters columnar COPY does not take, `TRUNCATECOLUMNS argument is not supported for PARQUET
+///   based COPY` (observed, SQLSTATE 0A000; REGION's is `RB152` above).
 fn columnar_or_manifest(lower: &str) -> Option<Classification> {
     let found = |code: FindingCode, meaning: &str| {
         Some(Classification { code, subject: None, meaning: meaning.to_owned(), certain: true })
@@ -191,6 +198,18 @@ fn columnar_or_manifest(lower: &str) -> Option<Classification> {
         return found(
             FindingCode::ColumnarCredentials,
             "COPY from PARQUET or ORC accepts only `IAM_ROLE` credentials: name the role chain with `IAM_ROLE`",
+        );
+    }
+    let file_mismatch = lower.contains("spectrum scan error")
+        && (lower.contains("unmatched number of columns")
+            || lower.contains("incompatible parquet schema")
+            || lower.contains("is longer than the length defined in the table"));
+    if file_mismatch || lower.contains("argument is not supported for parquet based copy") {
+        return found(
+            FindingCode::ColumnarFileMismatch,
+            "COPY from PARQUET or ORC loads columns by position: the file must have the table's (or the column \
+             list's) number of columns, each of a Parquet type that maps to the column's type and no longer than \
+             it, and the statement only the parameters columnar COPY takes",
         );
     }
     let manifest_missing = lower.contains("problem reading manifest file")

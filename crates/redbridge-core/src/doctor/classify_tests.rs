@@ -126,6 +126,15 @@ fn columnar_and_manifest_texts_have_their_codes() {
     let cases = [
         ("REGION argument is not supported for PARQUET based COPY", FindingCode::ColumnarCrossRegion),
         ("COPY from this file format only accepts IAM_ROLE credentials.", FindingCode::ColumnarCredentials),
+        ("TRUNCATECOLUMNS argument is not supported for PARQUET based COPY", FindingCode::ColumnarFileMismatch),
+        (
+            "Spectrum Scan Error Detail: \n  error:  Spectrum Scan Error\n  code:      15007\n  context:   Unmatched number of columns between table and file. Table columns: 20, Data columns: 16, File name: https://s3.us-east-1.amazonaws.com/b/k",
+            FindingCode::ColumnarFileMismatch,
+        ),
+        (
+            "Spectrum Scan Error\n  context:   File 'https://s3.us-east-2.amazonaws.com/b/u.parquet' has an incompatible Parquet schema for column 's3://b/u.parquet.c1'",
+            FindingCode::ColumnarFileMismatch,
+        ),
         (
             "Problem reading manifest file - S3ServiceException:The specified key does not exist.,Status 404,Error NoSuchKey",
             FindingCode::ManifestUnusable,

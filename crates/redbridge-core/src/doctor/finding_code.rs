@@ -72,6 +72,9 @@ pub enum FindingCode {
     ManifestUnusable,
     /// RB187: COPY from PARQUET or ORC with credentials other than `IAM_ROLE`.
     ColumnarCredentials,
+    /// RB188: COPY from PARQUET or ORC breaks a columnar rule: the file's columns do not match the
+    /// table's (count, a type pairing, a length), or a parameter columnar COPY does not take.
+    ColumnarFileMismatch,
     /// RB190: Redshift's error text was not recognised.
     UnrecognisedError,
     /// RB191: a service control policy of the caller's organization denies a hop.
@@ -118,6 +121,7 @@ impl FindingCode {
         Self::PermissionsBoundaryDenies,
         Self::ManifestUnusable,
         Self::ColumnarCredentials,
+        Self::ColumnarFileMismatch,
         Self::UnrecognisedError,
         Self::ScpDenies,
         Self::RcpDenies,
@@ -161,6 +165,7 @@ impl FindingCode {
             Self::PermissionsBoundaryDenies => "RB185",
             Self::ManifestUnusable => "RB186",
             Self::ColumnarCredentials => "RB187",
+            Self::ColumnarFileMismatch => "RB188",
             Self::UnrecognisedError => "RB190",
             Self::ScpDenies => "RB191",
             Self::RcpDenies => "RB192",
@@ -209,6 +214,9 @@ impl FindingCode {
                 "COPY's manifest cannot be used: it does not exist, is not JSON with `entries`, or a mandatory file is missing"
             }
             Self::ColumnarCredentials => "COPY from PARQUET or ORC accepts only `IAM_ROLE` credentials",
+            Self::ColumnarFileMismatch => {
+                "COPY from PARQUET or ORC: the file's columns do not match the table, or a parameter is not taken"
+            }
             Self::UnrecognisedError => "Redshift's error text was not recognised",
             Self::ScpDenies => "a service control policy (SCP) of the caller's organization denies a hop",
             Self::RcpDenies => "a resource control policy (RCP) of the resource owner's organization denies a hop",

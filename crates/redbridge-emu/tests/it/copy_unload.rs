@@ -248,8 +248,8 @@ async fn missing_buckets_prefixes_regions_and_formats() {
     let other_bucket = run_err(&data, "main", &copy("s3://eu-bucket/x/", "REGION 'eu-west-1'")).await;
     assert_eq!(classify(&other_bucket).code, "RB131");
 
-    let parquet = run_err(&data, "main", &copy("s3://data-bucket/x/", "FORMAT AS PARQUET")).await;
-    assert!(parquet.starts_with("ERROR: not emulated: COPY from `PARQUET`"), "{parquet}");
+    let avro = run_err(&data, "main", &copy("s3://data-bucket/x/", "FORMAT AS AVRO 'auto'")).await;
+    assert!(avro.starts_with("ERROR: not emulated: COPY from `AVRO`"), "{avro}");
     let missing_table = run_err(
         &data,
         "main",

@@ -3,6 +3,7 @@
 mod binary;
 mod caller_access;
 mod control_plane;
+mod copy_formats;
 mod copy_unload;
 mod credentials;
 mod data_api;
