@@ -13,3 +13,4 @@ mod organization;
 mod serverless;
 mod sql_flags;
 mod support;
+mod wire;
