@@ -79,7 +79,7 @@ pub(super) async fn accept<C: Connect>(
 async fn refuse_too_many(mut socket: TcpStream) {
     let error = super::sqlstate::fatal("53300", "sorry, too many clients already".to_owned());
     let mut bytes = bytes::BytesMut::new();
-    if pgwire::messages::PgWireBackendMessage::ErrorResponse(error.into()).encode(&mut bytes).is_ok() {
+    if pgwire::messages::PgWireBackendMessage::ErrorResponse((*error).into()).encode(&mut bytes).is_ok() {
         let _ = tokio::time::timeout(Duration::from_secs(1), socket.write_all(&bytes)).await;
     }
 }

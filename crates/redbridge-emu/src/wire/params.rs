@@ -27,7 +27,7 @@ pub(super) fn bind(
     values: &[Option<bytes::Bytes>],
     types: &[Option<Type>],
     format: &Format,
-) -> Result<String, ErrorInfo> {
+) -> Result<String, Box<ErrorInfo>> {
     let mut literals = Vec::with_capacity(values.len());
     for (index, value) in values.iter().enumerate() {
         let ty = types.get(index).cloned().flatten().unwrap_or(Type::UNKNOWN);
@@ -110,11 +110,11 @@ fn scan(sql: &str, mut found: impl FnMut(usize, usize) -> Option<String>) -> Str
 }
 
 /// The SQL literal of one parameter value.
-fn literal(value: Option<&[u8]>, ty: &Type, binary: bool) -> Result<String, ErrorInfo> {
+fn literal(value: Option<&[u8]>, ty: &Type, binary: bool) -> Result<String, Box<ErrorInfo>> {
     let Some(bytes) = value else { return Ok("NULL".to_owned()) };
     let invalid = |what: &str| sqlstate::error("22P02", format!("invalid input syntax for type {}: {what}", ty.name()));
     if binary {
-        let number = |n: usize| -> Result<[u8; 8], ErrorInfo> {
+        let number = |n: usize| -> Result<[u8; 8], Box<ErrorInfo>> {
             let mut wide = [0_u8; 8];
             if bytes.len() != n {
                 return Err(invalid(&format!("{} bytes", bytes.len())));
@@ -167,7 +167,7 @@ fn literal(value: Option<&[u8]>, ty: &Type, binary: bool) -> Result<String, Erro
 }
 
 /// A finite float as a literal.
-fn float(value: f64) -> Result<String, ErrorInfo> {
+fn float(value: f64) -> Result<String, Box<ErrorInfo>> {
     if value.is_finite() {
         Ok(format!("({value:?})"))
     } else {
@@ -176,7 +176,7 @@ fn float(value: f64) -> Result<String, ErrorInfo> {
 }
 
 /// A quoted string literal: `'` doubled, a backslash as `char(92)`, NUL refused.
-fn text_literal(bytes: &[u8]) -> Result<String, ErrorInfo> {
+fn text_literal(bytes: &[u8]) -> Result<String, Box<ErrorInfo>> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| sqlstate::error("22021", "invalid byte sequence for encoding \"UTF8\"".to_owned()))?;
     if text.contains('\0') {
@@ -193,7 +193,7 @@ fn text_literal(bytes: &[u8]) -> Result<String, ErrorInfo> {
 mod tests {
     use super::*;
 
-    fn bound(sql: &str, values: &[Option<&str>], types: &[Type]) -> Result<String, ErrorInfo> {
+    fn bound(sql: &str, values: &[Option<&str>], types: &[Type]) -> Result<String, Box<ErrorInfo>> {
         let values: Vec<Option<bytes::Bytes>> =
             values.iter().map(|v| v.map(|t| bytes::Bytes::copy_from_slice(t.as_bytes()))).collect();
         let types: Vec<Option<Type>> = types.iter().cloned().map(Some).collect();

@@ -75,10 +75,10 @@ impl<C: Connect> Connection<C> {
     fn service(&self) -> PgWireResult<Arc<Service<C>>> {
         self.service.upgrade().ok_or_else(|| {
             // PostgreSQL's words when the server shuts down under a session (57P01).
-            PgWireError::UserError(Box::new(sqlstate::fatal(
+            PgWireError::UserError(sqlstate::fatal(
                 "57P01",
                 "terminating connection due to administrator command".to_owned(),
-            )))
+            ))
         })
     }
 
@@ -87,10 +87,10 @@ impl<C: Connect> Connection<C> {
         let service = self.service()?;
         let mut session = self.session.lock().await;
         let Some(session) = session.as_mut() else {
-            return Err(PgWireError::UserError(Box::new(sqlstate::fatal(
+            return Err(PgWireError::UserError(sqlstate::fatal(
                 "08P01",
                 "the session has not authenticated".to_owned(),
-            ))));
+            )));
         };
         self.runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(session.run(&service, &self.target, sql).await)
@@ -164,7 +164,7 @@ fn response(outcome: Outcome, format: Option<&Format>) -> Response {
         Outcome::Command(tag) => Response::Execution(Tag::new(&tag)),
         Outcome::Began => Response::TransactionStart(Tag::new("BEGIN")),
         Outcome::Ended(tag) => Response::TransactionEnd(Tag::new(tag)),
-        Outcome::Failed(error) => Response::Error(Box::new(error)),
+        Outcome::Failed(error) => Response::Error(error),
     }
 }
 
@@ -266,8 +266,7 @@ impl<C: Connect> ExtendedQueryHandler for Connection<C> {
         } else {
             let nulls = vec![None; count];
             let types: Vec<Option<Type>> = parameters.iter().cloned().map(Some).collect();
-            let bound = params::bind(sql, &nulls, &types, &Format::UnifiedText)
-                .map_err(|e| PgWireError::UserError(Box::new(e)))?;
+            let bound = params::bind(sql, &nulls, &types, &Format::UnifiedText).map_err(PgWireError::UserError)?;
             outcome_fields(&self.run(&bound).await?, None)?
         };
         Ok(DescribeStatementResponse::new(parameters, fields))
@@ -289,7 +288,7 @@ impl<C: Connect> ExtendedQueryHandler for Connection<C> {
             return Ok(DescribePortalResponse::new(Vec::new()));
         }
         let bound = params::bind(sql, &portal.parameters, &portal.statement.parameter_types, &portal.parameter_format)
-            .map_err(|e| PgWireError::UserError(Box::new(e)))?;
+            .map_err(PgWireError::UserError)?;
         let outcome = self.run(&bound).await?;
         let fields = outcome_fields(&outcome, Some(&portal.result_column_format))?;
         self.remember(format!("P{}", portal.name), outcome);
@@ -316,13 +315,13 @@ impl<C: Connect> ExtendedQueryHandler for Connection<C> {
         let bound =
             match params::bind(sql, &portal.parameters, &portal.statement.parameter_types, &portal.parameter_format) {
                 Ok(bound) => bound,
-                Err(error) => return Ok(Response::Error(Box::new(error))),
+                Err(error) => return Ok(Response::Error(error)),
             };
         let texts = statements(&bound);
         match texts.as_slice() {
             [] => Ok(Response::EmptyQuery),
             [one] => Ok(response(self.run(one).await?, format)),
-            _ => Ok(Response::Error(Box::new(sqlstate::of_text(&crate::texts::multiple_statements())))),
+            _ => Ok(Response::Error(sqlstate::of_text(&crate::texts::multiple_statements()))),
         }
     }
 }

@@ -44,7 +44,7 @@ pub(super) enum Outcome {
     /// A block ended, with `COMMIT` or `ROLLBACK` as its tag.
     Ended(&'static str),
     /// An error, as the engine worded it.
-    Failed(pgwire::error::ErrorInfo),
+    Failed(Box<pgwire::error::ErrorInfo>),
 }
 
 /// An open transaction block.

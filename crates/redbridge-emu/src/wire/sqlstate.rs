@@ -13,13 +13,13 @@
 use pgwire::error::{ErrorInfo, PgWireError};
 
 /// An `ERROR` with `code`.
-pub(super) fn error(code: &str, message: String) -> ErrorInfo {
-    ErrorInfo::new("ERROR".to_owned(), code.to_owned(), message)
+pub(super) fn error(code: &str, message: String) -> Box<ErrorInfo> {
+    Box::new(ErrorInfo::new("ERROR".to_owned(), code.to_owned(), message))
 }
 
 /// A `FATAL` (the connection ends) with `code`.
-pub(super) fn fatal(code: &str, message: String) -> ErrorInfo {
-    ErrorInfo::new("FATAL".to_owned(), code.to_owned(), message)
+pub(super) fn fatal(code: &str, message: String) -> Box<ErrorInfo> {
+    Box::new(ErrorInfo::new("FATAL".to_owned(), code.to_owned(), message))
 }
 
 /// Redshift's answer to a wrong password, or a user with no password here: `FATAL`, `28000`,
@@ -27,14 +27,14 @@ pub(super) fn fatal(code: &str, message: String) -> ErrorInfo {
 /// (`{'S': 'FATAL', 'C': '28000', 'M': 'password authentication failed for user "ag_readonly"', …}`:
 /// <https://github.com/aws/amazon-redshift-python-driver/issues/237>).
 pub(super) fn password_failed(user: &str) -> PgWireError {
-    PgWireError::UserError(Box::new(fatal("28000", format!("password authentication failed for user \"{user}\""))))
+    PgWireError::UserError(fatal("28000", format!("password authentication failed for user \"{user}\"")))
 }
 
 /// Redshift's answer to a database that is not the cluster's: `FATAL`, `3D000`,
 /// `database "x" does not exist` (`(u'FATAL', u'3D000', u'database "master" does not exist', …
 /// 'InitPostgres')`: <https://github.com/awslabs/amazon-redshift-utils/pull/233>).
 pub(super) fn no_such_database(database: &str) -> PgWireError {
-    PgWireError::UserError(Box::new(fatal("3D000", format!("database \"{database}\" does not exist"))))
+    PgWireError::UserError(fatal("3D000", format!("database \"{database}\" does not exist")))
 }
 
 /// PostgreSQL's text for a statement in a failed transaction block (25P02,
@@ -67,7 +67,7 @@ pub(super) fn code_of(text: &str) -> &'static str {
 }
 
 /// The `ErrorResponse` of an error text the engine answered.
-pub(super) fn of_text(text: &str) -> ErrorInfo {
+pub(super) fn of_text(text: &str) -> Box<ErrorInfo> {
     error(code_of(text), text.to_owned())
 }
 
