@@ -109,6 +109,18 @@ fn scan(sql: &str, mut found: impl FnMut(usize, usize) -> Option<String>) -> Str
     out
 }
 
+/// A value of `ty` in text format, for learning a query's columns before its values are known.
+pub(super) fn sample(ty: &Type) -> bytes::Bytes {
+    let numeric = [Type::INT2, Type::INT4, Type::INT8, Type::NUMERIC, Type::FLOAT4, Type::FLOAT8, Type::OID];
+    if numeric.contains(ty) {
+        bytes::Bytes::from_static(b"0")
+    } else if *ty == Type::BOOL {
+        bytes::Bytes::from_static(b"f")
+    } else {
+        bytes::Bytes::new()
+    }
+}
+
 /// The SQL literal of one parameter value.
 fn literal(value: Option<&[u8]>, ty: &Type, binary: bool) -> Result<String, Box<ErrorInfo>> {
     let Some(bytes) = value else { return Ok("NULL".to_owned()) };

@@ -7,7 +7,8 @@
 //! is run at its `Describe` and the rows wait for its `Execute` (libpq and psycopg send
 //! Parse/Bind/Describe/Execute/Sync back to back); a described statement without parameters
 //! likewise (redshift_connector sends Parse/Describe, then Bind/Execute), and one with
-//! parameters is run once with NULLs to learn the columns.
+//! parameters is run once with a sample value of each parameter's type to learn the columns. The
+//! rows of a described statement go out as the types its `Describe` told the client.
 
 use std::collections::HashMap;
 use std::fmt::Debug;
@@ -48,6 +49,9 @@ pub(crate) struct Connection<C: Connect> {
     described: std::sync::Mutex<HashMap<String, (u64, Outcome)>>,
     /// How many statements the session has run (a waiting result is stale once another ran).
     runs: std::sync::atomic::AtomicU64,
+    /// The column types a `Describe` of each statement told the client: its rows are sent as
+    /// those types whatever the run finds.
+    described_types: std::sync::Mutex<HashMap<String, Vec<Type>>>,
     parser: Arc<Parser>,
 }
 
@@ -68,6 +72,7 @@ impl<C: Connect> Connection<C> {
             startup: super::auth::Startup::new(auth),
             described: std::sync::Mutex::new(HashMap::new()),
             runs: std::sync::atomic::AtomicU64::new(0),
+            described_types: std::sync::Mutex::new(HashMap::new()),
             parser: Arc::new(Parser),
         }
     }
@@ -150,11 +155,11 @@ fn returns_rows(sql: &str) -> bool {
     ["SELECT", "WITH", "SHOW"].iter().any(|k| k.eq_ignore_ascii_case(first))
 }
 
-/// The response of an outcome, its columns in `format`.
-fn response(outcome: Outcome, format: Option<&Format>) -> Response {
+/// The response of an outcome, its columns in `format` (and as `types`, when described).
+fn response(outcome: Outcome, format: Option<&Format>, types: Option<&[Type]>) -> Response {
     match outcome {
         Outcome::Rows(result, verb) => {
-            let fields = Arc::new(values::fields(&result.columns, format));
+            let fields = Arc::new(values::fields(&result.columns, format, types));
             let mut encoder = DataRowEncoder::new(Arc::clone(&fields));
             let rows: Vec<_> = result.rows.iter().map(|row| values::encode_row(&mut encoder, &fields, row)).collect();
             let mut query = QueryResponse::new(fields, stream::iter(rows));
@@ -171,7 +176,7 @@ fn response(outcome: Outcome, format: Option<&Format>) -> Response {
 /// The columns of an outcome, or its error.
 fn outcome_fields(outcome: &Outcome, format: Option<&Format>) -> PgWireResult<Vec<FieldInfo>> {
     match outcome {
-        Outcome::Rows(result, _) => Ok(values::fields(&result.columns, format)),
+        Outcome::Rows(result, _) => Ok(values::fields(&result.columns, format, None)),
         Outcome::Failed(error) => Err(PgWireError::UserError(Box::new(pgwire::error::ErrorInfo::new(
             error.severity.clone(),
             error.code.clone(),
@@ -198,7 +203,7 @@ impl<C: Connect> SimpleQueryHandler for Connection<C> {
         for sql in texts {
             let outcome = self.run(sql).await?;
             let failed = matches!(outcome, Outcome::Failed(_));
-            responses.push(response(outcome, None));
+            responses.push(response(outcome, None, None));
             if failed {
                 break;
             }
@@ -264,11 +269,14 @@ impl<C: Connect> ExtendedQueryHandler for Connection<C> {
             self.remember(format!("S{}", target.id), outcome);
             fields
         } else {
-            let nulls = vec![None; count];
+            // A sample value of each parameter's type (a query runs without side effects).
+            let samples: Vec<Option<bytes::Bytes>> = parameters.iter().map(|ty| Some(params::sample(ty))).collect();
             let types: Vec<Option<Type>> = parameters.iter().cloned().map(Some).collect();
-            let bound = params::bind(sql, &nulls, &types, &Format::UnifiedText).map_err(PgWireError::UserError)?;
+            let bound = params::bind(sql, &samples, &types, &Format::UnifiedText).map_err(PgWireError::UserError)?;
             outcome_fields(&self.run(&bound).await?, None)?
         };
+        let types = fields.iter().map(|f| f.datatype().clone()).collect();
+        self.described_types.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(target.id.clone(), types);
         Ok(DescribeStatementResponse::new(parameters, fields))
     }
 
@@ -304,12 +312,19 @@ impl<C: Connect> ExtendedQueryHandler for Connection<C> {
     {
         let format = Some(&portal.result_column_format);
         if let Some(outcome) = self.recall(&format!("P{}", portal.name)) {
-            return Ok(response(outcome, format));
+            return Ok(response(outcome, format, None));
         }
+        let described = self
+            .described_types
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&portal.statement.id)
+            .cloned();
+        let types = described.as_deref();
         if portal.parameters.is_empty()
             && let Some(outcome) = self.recall(&format!("S{}", portal.statement.id))
         {
-            return Ok(response(outcome, format));
+            return Ok(response(outcome, format, types));
         }
         let sql = &portal.statement.statement;
         let bound =
@@ -320,7 +335,7 @@ impl<C: Connect> ExtendedQueryHandler for Connection<C> {
         let texts = statements(&bound);
         match texts.as_slice() {
             [] => Ok(Response::EmptyQuery),
-            [one] => Ok(response(self.run(one).await?, format)),
+            [one] => Ok(response(self.run(one).await?, format, types)),
             _ => Ok(Response::Error(sqlstate::of_text(&crate::texts::multiple_statements()))),
         }
     }

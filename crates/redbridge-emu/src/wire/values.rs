@@ -51,13 +51,15 @@ fn binary_capable(ty: &Type) -> bool {
     .contains(ty)
 }
 
-/// The `RowDescription` fields of `columns`, in the formats the client asked for.
-pub(super) fn fields(columns: &[Column], format: Option<&Format>) -> Vec<FieldInfo> {
+/// The `RowDescription` fields of `columns`, in the formats the client asked for; with `types`
+/// (what a `Describe` of the statement already told the client), those types.
+pub(super) fn fields(columns: &[Column], format: Option<&Format>, types: Option<&[Type]>) -> Vec<FieldInfo> {
+    let types = types.filter(|types| types.len() == columns.len());
     columns
         .iter()
         .enumerate()
         .map(|(index, column)| {
-            let ty = pg_type(&column.type_name);
+            let ty = types.map_or_else(|| pg_type(&column.type_name), |types| types[index].clone());
             let asked = format.map_or(FieldFormat::Text, |f| f.format_for(index));
             let chosen = if asked == FieldFormat::Binary && binary_capable(&ty) { asked } else { FieldFormat::Text };
             FieldInfo::new(column.name.clone(), None, None, ty, chosen)
