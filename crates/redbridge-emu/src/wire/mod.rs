@@ -68,10 +68,9 @@ impl WireAuth {
 
 /// How many wire connections all listeners serve at once, by default.
 pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 1024;
-/// How many wire connections one cluster or workgroup serves at once, by default: Redshift's
-/// quota of 500 user connections ("Connections: 500", "The maximum number of connections
-/// allowed to connect to a cluster":
-/// <https://docs.aws.amazon.com/redshift/latest/mgmt/amazon-redshift-limits.html>).
+/// How many wire connections one cluster or workgroup serves at once, by default: the 500
+/// connections Redshift's quotas page gives a cluster
+/// (<https://docs.aws.amazon.com/redshift/latest/mgmt/amazon-redshift-limits.html>).
 pub(crate) const DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT: usize = 500;
 /// How long a client may take to authenticate, by default: PostgreSQL's `authentication_timeout`
 /// of one minute (<https://www.postgresql.org/docs/current/runtime-config-connection.html>).

@@ -278,11 +278,10 @@ impl WireSession {
 
 /// The outcome of a statement the engine ran, with Redshift's command tag: `SELECT n`,
 /// `INSERT 0 n`, `UPDATE n`, `DELETE n`, `CREATE TABLE`, … and `COPY` and `UNLOAD` without a
-/// count. Redshift's server is PostgreSQL 8.0.2, whose `COPY` tag has no count (PostgreSQL 8.2
-/// added it: "COPY ... now returns the number of rows processed",
-/// <https://www.postgresql.org/docs/8.2/release-8-2.html>); redshift_connector reads a count
-/// only from `INSERT`, `DELETE`, `UPDATE` and `MOVE` below server version 8.2
-/// (`_commands_with_count` in its `core.py`).
+/// count. Redshift's server is PostgreSQL 8.0.2, whose `COPY` tag has no count (the count came
+/// with PostgreSQL 8.2: <https://www.postgresql.org/docs/8.2/release-8-2.html>), and
+/// redshift_connector reads a count only from `INSERT`, `DELETE`, `UPDATE` and `MOVE` below
+/// server version 8.2 (`_commands_with_count` in its `core.py`); `UNLOAD` likewise.
 fn done_outcome(sql: &str, done: Done) -> Outcome {
     let words: Vec<String> = sql
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
