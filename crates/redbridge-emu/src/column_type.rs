@@ -1,6 +1,6 @@
 //! Redshift's column types as the emulator models them: read from a column's declared type (the
 //! text of `CREATE TABLE`, which SQLite keeps), with Redshift's defaults for a type given without
-//! its length, precision or scale, and the PostgreSQL names and type OIDs the Data API and the
+//! its length, precision or scale, and the PostgreSQL names the Data API and the
 //! wire protocol report.
 //!
 //! Names, aliases and defaults: <https://docs.aws.amazon.com/redshift/latest/dg/c_Supported_data_types.html>
@@ -124,26 +124,6 @@ impl ColumnType {
         }
     }
 
-    /// The PostgreSQL type OID (what the wire protocol's RowDescription carries); Redshift keeps
-    /// PostgreSQL's OIDs for these types.
-    #[allow(dead_code)] // read by the wire protocol (helper `wire`)
-    pub fn oid(self) -> u32 {
-        match self {
-            Self::SmallInt => 21,
-            Self::Integer => 23,
-            Self::BigInt => 20,
-            Self::Decimal { .. } => 1700,
-            Self::Real => 700,
-            Self::Double => 701,
-            Self::Boolean => 16,
-            Self::Char { .. } => 1042,
-            Self::Varchar { .. } | Self::Other => 1043,
-            Self::Date => 1082,
-            Self::Timestamp => 1114,
-            Self::Timestamptz => 1184,
-        }
-    }
-
     /// The type as Redshift spells it in DDL (`numeric(10,2)`, `character varying(256)`).
     pub fn sql_name(self) -> String {
         match self {
@@ -211,11 +191,9 @@ mod tests {
     }
 
     #[test]
-    fn names_and_oids_are_postgresqls() {
+    fn names_are_postgresqls() {
         assert_eq!(ColumnType::parse("numeric(10,2)").pg_name(), "numeric");
-        assert_eq!(ColumnType::parse("numeric(10,2)").oid(), 1700);
         assert_eq!(ColumnType::parse("char(2)").pg_name(), "bpchar");
-        assert_eq!(ColumnType::parse("timestamptz").oid(), 1184);
         assert_eq!(ColumnType::parse("numeric(10,2)").sql_name(), "numeric(10,2)");
         assert_eq!(ColumnType::parse("varchar").sql_name(), "character varying(256)");
     }

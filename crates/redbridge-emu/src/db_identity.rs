@@ -181,6 +181,8 @@ mod tests {
                 namespace: "ns".into(),
                 base_capacity: 8,
                 port: 5439,
+                endpoint_address: "127.0.0.1".into(),
+                endpoint_port: 5439,
                 created: std::time::SystemTime::UNIX_EPOCH,
                 publicly_accessible: false,
                 enhanced_vpc_routing: false,

@@ -10,6 +10,9 @@
 //! - AWS Organizations (JSON, `X-Amz-Target: AWSOrganizationsV20161128.*`): the four calls doctor
 //!   makes, from the [`organization::Organization`] it was given.
 //!
+//! Every cluster and workgroup also answers the PostgreSQL wire protocol on a port of its own
+//! (its `Endpoint.Port`), for psql, psycopg, redshift_connector and the like.
+//!
 //! Every call is judged against the caller's identity policies, permissions boundary and its
 //! account's SCPs; every hop of a COPY or UNLOAD also against the SCPs and RCPs that apply.
 //!
@@ -48,7 +51,6 @@ mod compression;
 mod copy_format;
 mod copy_run;
 mod db_identity;
-#[allow(dead_code)] // taken up by the credentials calls and the wire protocol next
 mod db_login;
 mod error;
 mod http;
@@ -63,6 +65,7 @@ pub mod texts;
 mod time;
 mod unload_format;
 mod unload_run;
+mod wire;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -70,6 +73,7 @@ use std::time::Duration;
 
 pub use caller::DEFAULT_CALLER_POLICY_TTL;
 pub use redbridge_aws::ports::Connect;
+pub use wire::WireAuth;
 
 /// The default of [`Config::max_connections`].
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
@@ -125,6 +129,18 @@ pub struct Config {
     /// The organization whose SCPs and RCPs apply, and which the Organizations API answers
     /// from; `PUT /_emu/organization` replaces it while the emulator runs.
     pub organization: Option<Arc<organization::Organization>>,
+
+    // The wire protocol (issue 14): every cluster's and workgroup's PostgreSQL listener.
+    /// How the master user's password is asked for.
+    pub wire_auth: WireAuth,
+    /// How many wire connections all listeners serve at once.
+    pub wire_max_connections: usize,
+    /// How many wire connections one cluster or workgroup serves at once.
+    pub wire_max_connections_per_endpoint: usize,
+    /// How long a wire client may take from connecting to being authenticated.
+    pub wire_startup_timeout: Duration,
+    /// The largest message a wire client may send, in bytes.
+    pub wire_max_message_bytes: usize,
 }
 
 /// The Data API's maximum query duration and result retention: 24 hours.
@@ -151,6 +167,12 @@ impl Default for Config {
 
             caller_policy_ttl: DEFAULT_CALLER_POLICY_TTL,
             organization: None,
+
+            wire_auth: WireAuth::default(),
+            wire_max_connections: wire::DEFAULT_MAX_CONNECTIONS,
+            wire_max_connections_per_endpoint: wire::DEFAULT_MAX_CONNECTIONS_PER_ENDPOINT,
+            wire_startup_timeout: wire::DEFAULT_STARTUP_TIMEOUT,
+            wire_max_message_bytes: wire::DEFAULT_MAX_MESSAGE_BYTES,
         }
     }
 }
@@ -159,6 +181,8 @@ impl Default for Config {
 #[derive(Debug)]
 pub struct Emulator {
     address: SocketAddr,
+    wire: Arc<wire::Endpoints>,
+    logins: std::sync::Weak<dyn IssueLogin>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -173,10 +197,13 @@ impl Emulator {
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         let address = listener.local_addr()?;
         let service = Arc::new(state::Service::new(config, connector));
+        let _ = service.itself.set(Arc::downgrade(&service));
+        let wire = Arc::clone(&service.wire);
+        let logins: std::sync::Weak<dyn IssueLogin> = Arc::downgrade(&service) as std::sync::Weak<dyn IssueLogin>;
         let (shutdown, stopped) = tokio::sync::oneshot::channel();
         tokio::spawn(state::sweep_expired_statements(Arc::downgrade(&service)));
         let task = tokio::spawn(http::serve(listener, service, stopped));
-        Ok(Self { address, shutdown: Some(shutdown), task: Some(task) })
+        Ok(Self { address, wire, logins, shutdown: Some(shutdown), task: Some(task) })
     }
 
     /// The bound address.
@@ -184,13 +211,34 @@ impl Emulator {
         self.address
     }
 
+    /// Issues a temporary database login for `user` on a cluster (or, `serverless`, a workgroup)
+    /// of `account` in `region`, valid for `ttl`, as the credentials calls do; returns its
+    /// password. For tests of the wire protocol's logins.
+    #[doc(hidden)]
+    pub fn issue_temporary_login(
+        &self,
+        account: &str,
+        region: &str,
+        name: &str,
+        serverless: bool,
+        user: &str,
+        ttl: Duration,
+    ) -> Option<String> {
+        let key = state::key(account, region, name);
+        let target =
+            if serverless { db_login::LoginTarget::Workgroup(key) } else { db_login::LoginTarget::Cluster(key) };
+        Some(self.logins.upgrade()?.issue(&target, user, ttl))
+    }
+
     /// `http://127.0.0.1:PORT`, for endpoint overrides.
     pub fn endpoint_url(&self) -> String {
         format!("http://{}", self.address)
     }
 
-    /// Stops accepting connections and waits for the server task to end.
+    /// Stops accepting connections (HTTP, and every cluster's and workgroup's PostgreSQL
+    /// listener with its sessions) and waits for the server task to end.
     pub async fn stop(mut self) {
+        self.wire.close_all();
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -202,9 +250,21 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        self.wire.close_all();
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
+    }
+}
+
+/// Issues temporary logins, whatever the service's connector.
+trait IssueLogin: Send + Sync {
+    fn issue(&self, target: &db_login::LoginTarget, user: &str, ttl: Duration) -> String;
+}
+
+impl<C: Send + Sync> IssueLogin for state::Service<C> {
+    fn issue(&self, target: &db_login::LoginTarget, user: &str, ttl: Duration) -> String {
+        self.db_logins.issue(target, user, Vec::new(), false, ttl, std::time::SystemTime::now()).password
     }
 }
 

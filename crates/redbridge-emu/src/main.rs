@@ -82,6 +82,12 @@ struct Args {
     /// How long a caller's identity policies are kept before they are read again, in milliseconds.
     #[arg(long, env = "REDBRIDGE_EMU_CALLER_POLICY_TTL_MS", value_name = "N", default_value_t = millis(redbridge_emu::DEFAULT_CALLER_POLICY_TTL))]
     caller_policy_ttl_ms: u64,
+
+    // The wire protocol (issue 14).
+    /// How the clusters' and workgroups' PostgreSQL endpoints ask the master user for its
+    /// password: `md5` (Redshift's default) or `scram-sha-256`.
+    #[arg(long, env = "REDBRIDGE_EMU_WIRE_AUTH", value_name = "METHOD", default_value = "md5", value_parser = redbridge_emu::WireAuth::parse)]
+    wire_auth: redbridge_emu::WireAuth,
 }
 
 /// Reads and validates `--organization FILE`; the error names the file.
@@ -193,6 +199,8 @@ fn main() -> ExitCode {
         sql_threads: usize::from(args.sql_threads),
         caller_policy_ttl: Duration::from_millis(args.caller_policy_ttl_ms),
         organization,
+        wire_auth: args.wire_auth,
+        ..Config::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
@@ -245,7 +253,15 @@ mod tests {
             assert_eq!(arg.get_env().and_then(|name| name.to_str()), Some(wanted.as_str()), "`--{long}`");
             flags += 1;
         }
-        assert_eq!(flags, 16, "the flags the emulator README lists");
+        assert_eq!(flags, 17, "the flags the emulator README lists");
+    }
+
+    #[test]
+    fn wire_auth_reads_md5_by_default_and_scram_sha_256_when_asked() {
+        let parsed = |args: &[&str]| Args::try_parse_from([&["redbridge-emu"], args].concat()).map(|a| a.wire_auth);
+        assert_eq!(parsed(&[]).unwrap(), redbridge_emu::WireAuth::Md5);
+        assert_eq!(parsed(&["--wire-auth", "scram-sha-256"]).unwrap(), redbridge_emu::WireAuth::ScramSha256);
+        assert!(parsed(&["--wire-auth", "password"]).is_err());
     }
 
     #[test]

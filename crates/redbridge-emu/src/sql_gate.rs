@@ -151,6 +151,33 @@ pub(crate) fn admit(sql: &str) -> Result<Admitted, String> {
     }
 }
 
+/// Transaction control, as the wire protocol's sessions run it themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TransactionControl {
+    /// `BEGIN [TRANSACTION | WORK]`, `START TRANSACTION`.
+    Begin,
+    /// `COMMIT`, `END` (Redshift: "END: Commits the current transaction",
+    /// <https://docs.aws.amazon.com/redshift/latest/dg/r_END.html>).
+    Commit,
+    /// `ROLLBACK`, `ABORT` (Redshift: "ABORT: Stops the currently running transaction and discards
+    /// all updates", <https://docs.aws.amazon.com/redshift/latest/dg/r_ABORT.html>).
+    Rollback,
+}
+
+/// Whether `sql` is one transaction control statement, and which.
+pub(crate) fn transaction_control(sql: &str) -> Option<TransactionControl> {
+    let words = leading_words(sql, 2);
+    let control = match (words.first().map(String::as_str)?, words.get(1).map(String::as_str).unwrap_or_default()) {
+        ("BEGIN", _) => TransactionControl::Begin,
+        ("START", "TRANSACTION") => TransactionControl::Begin,
+        ("COMMIT" | "END", _) => TransactionControl::Commit,
+        ("ROLLBACK" | "ABORT", _) => TransactionControl::Rollback,
+        _ => return None,
+    };
+    // One statement of those words and nothing else: `BEGIN; select 1` is two statements.
+    (redbridge_sql::parse(sql).len() == 1).then_some(control)
+}
+
 /// Admits the query of an UNLOAD: one `SELECT` or `WITH`, as SQLite text.
 pub(crate) fn admit_query(sql: &str) -> Result<String, String> {
     match admit(sql)? {
@@ -249,6 +276,25 @@ mod tests {
             Ok(Admitted::Set { name: "statement_timeout".into(), value: "250".into() })
         );
         assert_eq!(admit("show statement_timeout"), Ok(Admitted::Show("statement_timeout".into())));
+    }
+
+    #[test]
+    fn transaction_control_is_told_apart_from_other_statements() {
+        use TransactionControl::{Begin, Commit, Rollback};
+        for (sql, control) in [
+            ("begin", Begin),
+            ("BEGIN TRANSACTION;", Begin),
+            ("start transaction", Begin),
+            ("commit", Commit),
+            ("end transaction", Commit),
+            ("rollback", Rollback),
+            ("abort", Rollback),
+        ] {
+            assert_eq!(transaction_control(sql), Some(control), "{sql}");
+        }
+        for sql in ["select 1", "start", "begin; select 1", "copy t from 's3://b/k' iam_role default"] {
+            assert_eq!(transaction_control(sql), None, "{sql}");
+        }
     }
 
     #[test]

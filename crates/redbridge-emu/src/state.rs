@@ -22,6 +22,10 @@ pub(crate) struct Service<C> {
     pub callers: crate::caller::Callers,
     /// The temporary database logins the credentials calls issued.
     pub db_logins: crate::db_login::DbLogins,
+    /// The PostgreSQL listeners of the clusters and workgroups (`wire`).
+    pub wire: Arc<crate::wire::Endpoints>,
+    /// The service itself, for the listeners' sessions (set once by `Emulator::start`).
+    pub itself: std::sync::OnceLock<std::sync::Weak<Service<C>>>,
     /// The organization, if one was given.
     organization: std::sync::RwLock<Option<Arc<crate::organization::Organization>>>,
 }
@@ -36,6 +40,7 @@ impl<C> Service<C> {
     pub fn new(config: Config, cloud: C) -> Self {
         let sql_pool = crate::sql_pool::SqlPool::start(config.sql_threads);
         let organization = std::sync::RwLock::new(config.organization.clone());
+        let wire = Arc::new(crate::wire::Endpoints::new(config.wire_max_connections));
         Self {
             config,
             cloud,
@@ -43,6 +48,8 @@ impl<C> Service<C> {
             sql_pool,
             callers: crate::caller::Callers::default(),
             db_logins: crate::db_login::DbLogins::default(),
+            wire,
+            itself: std::sync::OnceLock::new(),
             organization,
         }
     }
@@ -57,6 +64,12 @@ impl<C> Service<C> {
         *self.organization.write().unwrap_or_else(std::sync::PoisonError::into_inner) = organization.map(Arc::new);
     }
 
+    /// The service as the listeners' sessions hold it: weakly, so that stopping the emulator
+    /// frees it.
+    pub fn weak(&self) -> std::sync::Weak<Service<C>> {
+        self.itself.get().cloned().unwrap_or_default()
+    }
+
     /// Locks the registry; never held across an `.await`.
     pub fn registry(&self) -> MutexGuard<'_, Registry> {
         self.registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -67,6 +80,7 @@ impl<C> Drop for Service<C> {
     /// A stopped emulator stops its running SQL too: every statement's cancel flag is set, so a
     /// pool thread does not go on with a query nobody will ask about.
     fn drop(&mut self) {
+        self.wire.close_all();
         let registry = self.registry.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner);
         for record in registry.statements.values() {
             record.cancelled.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -223,14 +237,27 @@ pub(crate) fn role_statuses(roles: &[AttachedRole], delay: std::time::Duration) 
     roles.iter().filter_map(|r| Some((r.arn.clone(), r.apply_status(delay)?))).collect()
 }
 
+/// A password kept for the wire protocol's logins; never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Cluster {
     pub identifier: String,
     pub node_type: String,
     pub master_username: String,
+    /// `MasterUserPassword`; `None` with `ManageMasterPassword` (only temporary logins then).
+    pub master_password: Option<Secret>,
+    /// The port of the cluster's PostgreSQL listener, advertised as `Endpoint.Port`.
+    pub endpoint_port: u16,
     pub db_name: String,
     pub number_of_nodes: u32,
-    pub port: u16,
     pub created: SystemTime,
     pub namespace_id: String,
     pub roles: Vec<AttachedRole>,
@@ -244,6 +271,8 @@ pub(crate) struct Namespace {
     pub name: String,
     pub id: String,
     pub admin_username: String,
+    /// `adminUserPassword`; `None` when none was given (only temporary logins then).
+    pub admin_password: Option<Secret>,
     pub db_name: String,
     pub created: SystemTime,
     pub roles: Vec<AttachedRole>,
@@ -257,7 +286,11 @@ pub(crate) struct Workgroup {
     pub id: String,
     pub namespace: String,
     pub base_capacity: i64,
+    /// The port asked for (`port`, as AWS shows it); the listener's is `endpoint_port`.
     pub port: u16,
+    /// The address and port of the workgroup's PostgreSQL listener (`endpoint`).
+    pub endpoint_address: String,
+    pub endpoint_port: u16,
     pub created: SystemTime,
     pub publicly_accessible: bool,
     pub enhanced_vpc_routing: bool,

@@ -136,13 +136,14 @@ async fn create_cluster<C: Connect>(
             ApiError::client("InvalidParameterValue", format!("Invalid NumberOfNodes {n}: use 1 to 128"))
         })?,
     };
-    let port =
-        match params.get("Port") {
-            None => 5439,
-            Some(p) => p.parse::<u16>().ok().filter(|p| *p >= 1150).ok_or_else(|| {
-                ApiError::client("InvalidParameterValue", format!("Invalid Port {p}: use 1150 to 65535"))
-            })?,
-        };
+    // `Port` is checked as AWS does; the cluster answers on its listener's port, the only port
+    // AWS shows (`Endpoint.Port`).
+    if let Some(p) = params.get("Port") {
+        p.parse::<u16>()
+            .ok()
+            .filter(|p| *p >= 1150)
+            .ok_or_else(|| ApiError::client("InvalidParameterValue", format!("Invalid Port {p}: use 1150 to 65535")))?;
+    }
     let roles = params.list("IamRoles", "IamRoleArn");
     let default_iam_role = params.get("DefaultIamRoleArn").map(str::to_owned);
     if let Some(default) = &default_iam_role
@@ -164,13 +165,17 @@ async fn create_cluster<C: Connect>(
         state::check_attachable(service, role, &[REDSHIFT_SERVICE], &caller.region).await?;
     }
     let delay = service.config.role_apply_delay;
+    // The wire protocol's listener: a free port, advertised as `Endpoint.Port` (see `wire`).
+    let login = crate::db_login::LoginTarget::Cluster(key.clone());
+    let endpoint_port = service.wire.open(service, &login).map_err(|e| ApiError::internal(e.to_string()))?;
     let cluster = Cluster {
         identifier: identifier.clone(),
         node_type,
         master_username,
+        master_password: params.get("MasterUserPassword").map(|p| state::Secret(p.to_owned())),
+        endpoint_port,
         db_name: params.get("DBName").unwrap_or("dev").to_owned(),
         number_of_nodes,
-        port,
         created: SystemTime::now(),
         namespace_id: crate::time::uuid(),
         roles: roles.iter().map(|r| AttachedRole::in_sync(r, delay)).collect(),
@@ -322,10 +327,9 @@ fn delete_cluster<C: Connect>(service: &Service<C>, caller: &Caller, params: &Pa
     }
     let id = raw.to_ascii_lowercase();
     let mut registry = service.registry();
-    let cluster = registry
-        .clusters
-        .remove(&state::key(caller.account.as_str(), &caller.region, &id))
-        .ok_or_else(|| not_found(raw))?;
+    let key = state::key(caller.account.as_str(), &caller.region, &id);
+    let cluster = registry.clusters.remove(&key).ok_or_else(|| not_found(raw))?;
+    service.wire.close(&crate::db_login::LoginTarget::Cluster(key));
     registry.databases.remove(&state::cluster_database(caller.account.as_str(), &caller.region, &id));
     Ok(cluster_xml(&cluster, caller, service, "deleting"))
 }
@@ -358,7 +362,8 @@ fn cluster_xml<C: Connect>(cluster: &Cluster, caller: &Caller, service: &Service
     if let Some(default) = &cluster.default_iam_role {
         element("DefaultIamRoleArn", default);
     }
-    let _ = write!(xml, "<Endpoint><Address>127.0.0.1</Address><Port>{}</Port></Endpoint>", cluster.port);
+    let address = crate::wire::advertised_address(service);
+    let _ = write!(xml, "<Endpoint><Address>{address}</Address><Port>{}</Port></Endpoint>", cluster.endpoint_port);
     xml.push_str("<IamRoles>");
     for (arn, status) in state::role_statuses(&cluster.roles, service.config.role_apply_delay) {
         let _ = write!(

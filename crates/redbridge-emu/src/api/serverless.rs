@@ -221,6 +221,7 @@ async fn create_namespace<C: Connect>(
         name: name.clone(),
         id,
         admin_username: input.string("adminUsername")?.unwrap_or("admin").to_owned(),
+        admin_password: input.string("adminUserPassword")?.map(|p| state::Secret(p.to_owned())),
         db_name: input.string("dbName")?.unwrap_or("dev").to_owned(),
         created: SystemTime::now(),
         roles: roles.iter().map(|r| AttachedRole::in_sync(r, delay)).collect(),
@@ -299,6 +300,9 @@ async fn update_namespace<C: Connect>(
     if let Some(user) = input.string("adminUsername")? {
         namespace.admin_username = user.to_owned();
     }
+    if let Some(password) = input.string("adminUserPassword")? {
+        namespace.admin_password = Some(state::Secret(password.to_owned()));
+    }
     if let Some(key_id) = input.string("kmsKeyId")? {
         namespace.kms_key_id = Some(key_id.to_owned());
     }
@@ -368,12 +372,17 @@ async fn create_workgroup<C: Connect>(
     {
         return Err(ApiError::client("ConflictException", format!("Namespace {namespace} already has a workgroup.")));
     }
+    // The wire protocol's listener: a free port, advertised as `endpoint.port` (see `wire`).
+    let login = crate::db_login::LoginTarget::Workgroup(key.clone());
+    let endpoint_port = service.wire.open(service, &login).map_err(|e| ApiError::internal(e.to_string()))?;
     let workgroup = Workgroup {
         name,
         id,
         namespace,
         base_capacity,
         port,
+        endpoint_address: crate::wire::advertised_address(service),
+        endpoint_port,
         created: SystemTime::now(),
         publicly_accessible: input.boolean("publiclyAccessible")?.unwrap_or(false),
         enhanced_vpc_routing: input.boolean("enhancedVpcRouting")?.unwrap_or(false),
@@ -396,10 +405,9 @@ fn get_workgroup<C: Connect>(service: &Service<C>, caller: &Caller, input: &Inpu
 fn delete_workgroup<C: Connect>(service: &Service<C>, caller: &Caller, input: &Input<'_>) -> Result<Value, ApiError> {
     let name = input.required("workgroupName", "ValidationException")?;
     let mut registry = service.registry();
-    let workgroup = registry
-        .workgroups
-        .remove(&state::key(caller.account.as_str(), &caller.region, name))
-        .ok_or_else(|| workgroup_not_found(name))?;
+    let key = state::key(caller.account.as_str(), &caller.region, name);
+    let workgroup = registry.workgroups.remove(&key).ok_or_else(|| workgroup_not_found(name))?;
+    service.wire.close(&crate::db_login::LoginTarget::Workgroup(key));
     registry.databases.remove(&state::workgroup_database(caller.account.as_str(), &caller.region, name));
     Ok(json!({ "workgroup": workgroup_json(&workgroup, caller, "DELETING") }))
 }
@@ -512,7 +520,7 @@ fn workgroup_json(workgroup: &Workgroup, caller: &Caller, status: &str) -> Value
         "publiclyAccessible": workgroup.publicly_accessible,
         "status": status,
         "port": workgroup.port,
-        "endpoint": { "address": "127.0.0.1", "port": workgroup.port },
+        "endpoint": { "address": workgroup.endpoint_address, "port": workgroup.endpoint_port },
         "creationDate": crate::time::iso8601(workgroup.created),
     })
 }

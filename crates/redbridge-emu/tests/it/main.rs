@@ -16,3 +16,4 @@ mod serverless;
 mod sql_flags;
 mod support;
 mod unload_formats;
+mod wire;
