@@ -2,7 +2,9 @@
 //! starts LocalStack (a host process from the venv under `target/`, or with `--docker` the
 //! community image through testcontainers) and the emulator, runs the
 //! adapters' contract suites and then the scenario files of `tests/scenarios/` with the real
-//! `redbridge` binary, prints the summary table, and stops both services by PID. Before the
+//! `redbridge` binary, prints the summary table, and stops both services by PID. While it
+//! compiles, `clients.rs` installs psql and the venv of pyarrow, psycopg and redshift_connector
+//! the scenarios' `sql` and pyarrow steps use. Before the
 //! services start it runs the render checks' self-test (`render_check.rs`), which installs
 //! Graphviz, Chromium and playwright-core for the drawings the scenarios check; after the
 //! scenarios it renders the drawings they listed in `target/e2e/renders.txt` (an audit's DOT
@@ -146,12 +148,21 @@ fn aws_cli() -> anyhow::Result<PathBuf> {
 }
 
 /// Runs `redbridge-e2e <command> --aws … --emu …` with the services up.
-fn e2e(command: &str, extra: &[&str], aws: &str, emulator: &EmulatorProcess) -> anyhow::Result<()> {
+fn e2e(
+    command: &str,
+    extra: &[&str],
+    aws: &str,
+    emulator: &EmulatorProcess,
+    clients: Option<&crate::clients::Clients>,
+) -> anyhow::Result<()> {
     let binary = target_dir().join("debug").join("redbridge-e2e");
     let mut run = Command::new(binary);
     // Only the scenarios deploy exports with the AWS CLI; the demo and the smoke run need none.
     if command == "scenarios" {
         run.env("REDBRIDGE_E2E_AWS_CLI", aws_cli()?);
+    }
+    if let Some(clients) = clients {
+        run.env("REDBRIDGE_E2E_PYTHON", &clients.python).env("REDBRIDGE_E2E_PSQL", &clients.psql);
     }
     crate::util::run(
         run.current_dir(project_root()).args([command, "--aws", aws, "--emu", &emulator.endpoint]).args(extra),
@@ -170,7 +181,12 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
         }
     }
     let started = Instant::now();
-    build(docker)?;
+    // psql and the clients' venv install while the workspace compiles.
+    let clients = std::thread::spawn(crate::clients::install);
+    let built = build(docker);
+    let clients = clients.join().map_err(|_| anyhow::anyhow!("installing the e2e clients panicked"))?;
+    built?;
+    let clients = clients?;
     aws_cli()?;
     // Graphviz, Chromium and playwright-core for the drawings' render checks, proven on their
     // fixtures before any scenario leans on them.
@@ -182,11 +198,11 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
     let services = Instant::now();
     let mut result = Ok(());
     if filter.is_none() {
-        result = e2e("contracts", &[], cloud.endpoint(), &emulator);
+        result = e2e("contracts", &[], cloud.endpoint(), &emulator, None);
     }
     if result.is_ok() {
         let extra: Vec<&str> = filter.map(|f| vec!["--filter", f]).unwrap_or_default();
-        result = e2e("scenarios", &extra, cloud.endpoint(), &emulator);
+        result = e2e("scenarios", &extra, cloud.endpoint(), &emulator, Some(&clients));
     }
     if result.is_ok() {
         result = render_listed(&project_root().join("target/e2e/renders.txt"));
@@ -223,7 +239,7 @@ pub fn demo() -> anyhow::Result<()> {
     build(false)?;
     let cloud = Cloud::start(false)?;
     let emulator = start_emulator(cloud.endpoint())?;
-    let result = e2e("demo", &["--work", "target/e2e-demo"], cloud.endpoint(), &emulator);
+    let result = e2e("demo", &["--work", "target/e2e-demo"], cloud.endpoint(), &emulator, None);
     drop(emulator);
     drop(cloud);
     result
@@ -234,7 +250,7 @@ pub fn smoke() -> anyhow::Result<()> {
     build(false)?;
     let cloud = Cloud::start(false)?;
     let emulator = start_emulator(cloud.endpoint())?;
-    let result = e2e("smoke", &[], cloud.endpoint(), &emulator);
+    let result = e2e("smoke", &[], cloud.endpoint(), &emulator, None);
     drop(emulator);
     drop(cloud);
     result

@@ -15,6 +15,7 @@ mod check_lint_hooks;
 mod check_policies;
 mod check_shells;
 mod ci;
+mod clients;
 mod dist;
 mod e2e;
 mod fuzz_lint;

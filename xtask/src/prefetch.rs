@@ -1,5 +1,5 @@
 //! `cargo xtask prefetch-tools`: installs every outside tool that the steps after the tests use
-//! (the Debian packages, the Python venvs of the linters, the AWS CLI and LocalStack,
+//! (the Debian packages, the Python venvs of the linters, the AWS CLI, the e2e clients and LocalStack,
 //! playwright-core and iam-simulate), with the same pins and functions as the steps themselves. `ci` starts it as
 //! a child process at once, its output in `target/xtask/prefetch-tools.log`, so that the
 //! downloads overlap the compilation of clippy and the tests, and waits for it before the first
@@ -15,7 +15,7 @@ use anyhow::Context;
 use crate::util::{python_venv, tools_dir};
 
 /// The venvs of the steps, each with the pins its step uses.
-fn venvs() -> [(&'static str, Vec<&'static str>); 7] {
+fn venvs() -> [(&'static str, Vec<&'static str>); 8] {
     [
         ("pre-commit", vec![crate::check_lint_hooks::PRE_COMMIT]),
         (
@@ -27,6 +27,7 @@ fn venvs() -> [(&'static str, Vec<&'static str>); 7] {
         ("python-hcl2", vec![crate::validate_exports::PYTHON_HCL2]),
         ("checkov", vec![crate::validate_exports::CHECKOV]),
         ("awscli", vec![crate::e2e::AWS_CLI]),
+        (crate::clients::VENV, crate::clients::packages()),
     ]
 }
 
@@ -38,6 +39,7 @@ pub fn run() -> anyhow::Result<()> {
     crate::validate_exports::ensure_shellcheck().context("installing shellcheck")?;
     crate::render_check::ensure_graphviz()?;
     crate::render_check::ensure_chromium()?;
+    crate::render_check::ensure_debian_package("psql", "postgresql-client")?;
     for (name, packages) in venvs() {
         python_venv(name, &packages).with_context(|| format!("creating the `{name}` venv"))?;
     }

@@ -222,14 +222,14 @@ pub fn ensure_chromium() -> anyhow::Result<()> {
 
 /// Installs the Debian `package` when `command` is not on PATH (or, as a path, not there), with
 /// `apt-get update` first when the plain install fails.
-fn ensure_debian_package(command: &str, package: &str) -> anyhow::Result<()> {
+pub(crate) fn ensure_debian_package(command: &str, package: &str) -> anyhow::Result<()> {
     let present = || {
         Command::new("sh").arg("-c").arg(format!("command -v '{command}'")).output().is_ok_and(|o| o.status.success())
     };
     if present() {
         return Ok(());
     }
-    eprintln!("render-check: `{command}` is missing; installing the Debian package `{package}`");
+    eprintln!("xtask: `{command}` is missing; installing the Debian package `{package}`");
     let install = || Command::new("apt-get").args(["install", "-y", "-q", package]).status();
     if !install().is_ok_and(|s| s.success()) {
         let updated = Command::new("apt-get").args(["update", "-q"]).status().is_ok_and(|s| s.success());

@@ -59,6 +59,8 @@ enum RunCommand {
         /// The `aws` command (AWS CLI v1) the exported scripts and templates are deployed with.
         #[arg(long, value_name = "PATH", env = "REDBRIDGE_E2E_AWS_CLI", default_value = "aws")]
         aws_cli: PathBuf,
+        #[command(flatten)]
+        clients: ClientArgs,
     },
     /// Runs the adapters' contract suites against both services.
     Contracts {
@@ -91,6 +93,17 @@ struct ServiceArgs {
     /// redbridge-emu's endpoint (`http://127.0.0.1:PORT`).
     #[arg(long, value_name = "URL", env = "REDBRIDGE_E2E_EMU", value_parser = loopback_url)]
     emu: String,
+}
+
+/// The outside clients of the `sql`, `put_table` and `check_unload` steps.
+#[derive(Debug, Args)]
+struct ClientArgs {
+    /// The Python with pyarrow, psycopg and redshift_connector (`cargo xtask e2e` installs a venv).
+    #[arg(long, value_name = "PATH", env = "REDBRIDGE_E2E_PYTHON", default_value = "python3")]
+    python: PathBuf,
+    /// Debian's `psql` (postgresql-client).
+    #[arg(long, value_name = "PATH", env = "REDBRIDGE_E2E_PSQL", default_value = "psql")]
+    psql: PathBuf,
 }
 
 /// Where the scenarios are read from and where their runs are written.
@@ -135,8 +148,8 @@ fn main() -> ExitCode {
         match command {
             RunCommand::Smoke { services } => smoke::scenario(&services.aws, &services.emu).await,
             RunCommand::Contracts { services } => contracts::run(&services.aws, &services.emu).await,
-            RunCommand::Scenarios { services, scenarios: args, filter, aws_cli } => {
-                scenarios(&services, &args, filter.as_deref(), aws_cli).await
+            RunCommand::Scenarios { services, scenarios: args, filter, aws_cli, clients } => {
+                scenarios(&services, &args, filter.as_deref(), aws_cli, clients).await
             }
             RunCommand::Demo { services, scenarios, scenario } => demo(&services, &scenarios, &scenario).await,
         }
@@ -171,8 +184,15 @@ fn localstack_docker() -> ExitCode {
     }
 }
 
-fn settings(services: &ServiceArgs, work: &Path, aws_cli: PathBuf) -> anyhow::Result<run::Settings> {
+fn settings(
+    services: &ServiceArgs,
+    work: &Path,
+    aws_cli: PathBuf,
+    clients: ClientArgs,
+) -> anyhow::Result<run::Settings> {
     Ok(run::Settings {
+        python: clients.python,
+        psql: clients.psql,
         redbridge: run::sibling_binary("redbridge")?,
         work: work.to_path_buf(),
         services: world::Services { aws: services.aws.clone(), emu: services.emu.clone() },
@@ -185,7 +205,8 @@ async fn demo(services: &ServiceArgs, args: &ScenarioArgs, name: &str) -> anyhow
     let scenario = scenarios.iter().find(|s| s.name == name).with_context(|| format!("no scenario `{name}`"))?;
     run::fresh_dir(&args.work)?;
     // The demo deploys no exports, so it needs no AWS CLI.
-    run::demo(scenario, &settings(services, &args.work, PathBuf::from("aws"))?).await
+    let clients = ClientArgs { python: PathBuf::from("python3"), psql: PathBuf::from("psql") };
+    run::demo(scenario, &settings(services, &args.work, PathBuf::from("aws"), clients)?).await
 }
 
 async fn scenarios(
@@ -193,10 +214,11 @@ async fn scenarios(
     args: &ScenarioArgs,
     filter: Option<&str>,
     aws_cli: PathBuf,
+    clients: ClientArgs,
 ) -> anyhow::Result<()> {
     let scenarios = scenario::load_all(&args.dir, filter)?;
     run::fresh_dir(&args.work)?;
-    let settings = settings(services, &args.work, aws_cli)?;
+    let settings = settings(services, &args.work, aws_cli, clients)?;
     let outcomes = run::run_all(&scenarios, &settings).await;
     let table = run::table(&outcomes);
     println!("\n{table}");

@@ -31,6 +31,11 @@ pub struct Scenario {
     /// What exists before the first step.
     #[serde(default)]
     pub setup: Setup,
+    /// Tables the `put_table` and `check_unload` steps name: columns with Redshift types and
+    /// rows of values. `{columns:NAME}` in a statement is the table's column list for `CREATE
+    /// TABLE`, `{values:NAME}` its rows for `INSERT … VALUES`.
+    #[serde(default)]
+    pub tables: BTreeMap<String, Table>,
     /// The steps, in order.
     pub steps: Vec<Step>,
     /// The file's stem, set when loaded.
@@ -121,6 +126,110 @@ impl Default for Setup {
     }
 }
 
+/// A table given in a scenario: what pyarrow writes for COPY and what UNLOAD must give back.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    /// The columns, in order.
+    pub columns: Vec<Column>,
+    /// The rows: one string per column, in the type's text form (`2024-02-29 23:59:59.999999`,
+    /// `-32768`, `true`); `null` marks a NULL.
+    pub rows: Vec<Vec<String>>,
+    /// The value that stands for NULL (TOML has no null).
+    #[serde(default = "null_marker")]
+    pub null: String,
+}
+
+fn null_marker() -> String {
+    "<null>".to_owned()
+}
+
+/// One column of a [`Table`].
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    /// Its name.
+    pub name: String,
+    /// Its Redshift type, as `CREATE TABLE` spells it (`DECIMAL(38,10)`, `TIMESTAMPTZ`).
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+impl Table {
+    /// The rows as `INSERT … VALUES` lists them: numbers and booleans bare, other values quoted,
+    /// NULL for the null marker.
+    pub fn values(&self) -> String {
+        let bare = |kind: &str| {
+            let kind = kind.trim().to_ascii_uppercase();
+            ["SMALLINT", "INT", "BIGINT", "DECIMAL", "NUMERIC", "REAL", "FLOAT", "DOUBLE", "BOOL"]
+                .iter()
+                .any(|prefix| kind.starts_with(prefix))
+        };
+        let row = |row: &Vec<String>| {
+            let values: Vec<String> = row
+                .iter()
+                .zip(&self.columns)
+                .map(|(value, column)| match value {
+                    v if *v == self.null => "NULL".to_owned(),
+                    v if bare(&column.kind) => v.clone(),
+                    v => format!("'{}'", v.replace('\'', "''")),
+                })
+                .collect();
+            format!("({})", values.join(", "))
+        };
+        self.rows.iter().map(row).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The column list of `CREATE TABLE`.
+    pub fn definition(&self) -> String {
+        self.columns.iter().map(|c| format!("{} {}", c.name, c.kind)).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// A client that speaks the PostgreSQL wire protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Client {
+    /// Debian's `psql` (postgresql-client).
+    Psql,
+    /// `psycopg` 3 (binary).
+    Psycopg,
+    /// Amazon's `redshift_connector`.
+    RedshiftConnector,
+}
+
+/// How a client logs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Auth {
+    /// The master user and its password.
+    #[default]
+    Password,
+    /// Temporary credentials from `GetClusterCredentials`, `GetClusterCredentialsWithIAM` or
+    /// serverless `GetCredentials`, asked for by the client as users do.
+    Iam,
+}
+
+/// The file format of `put_table` and `check_unload`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileFormat {
+    /// Apache Parquet.
+    Parquet,
+    /// JSON lines, one object per row.
+    Json,
+}
+
+impl FileFormat {
+    /// The name the Python helper takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Parquet => "parquet",
+            Self::Json => "json",
+        }
+    }
+}
+
 /// One step.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
@@ -190,6 +299,57 @@ pub enum Step {
     RoundTrip {
         /// The CSV input, header first.
         csv: String,
+    },
+    /// Statements (templated) run in one session of a real client at the endpoint DescribeClusters
+    /// or GetWorkgroup gives; each must pass, but the last when `error` or `sqlstate` is given.
+    Sql {
+        /// `psql`, `psycopg` or `redshift_connector`.
+        client: Client,
+        /// `password` (the master user) or `iam`.
+        #[serde(default)]
+        auth: Auth,
+        /// With `iam`: the IAM user of the Redshift account whose keys the client signs with
+        /// (created with a policy allowing the credentials calls); default `alice`.
+        user: Option<String>,
+        /// With `iam` on a cluster: ask `GetClusterCredentials` for this DbUser (`AutoCreate`);
+        /// absent: `GetClusterCredentialsWithIAM`, the database user `IAM:<user>`.
+        db_user: Option<String>,
+        /// The statements, in order.
+        statements: Vec<String>,
+        /// Text the last statement's error must contain (templated).
+        error: Option<String>,
+        /// The SQLSTATE of the last statement's error.
+        sqlstate: Option<String>,
+        /// The rows the last statement must return, as text.
+        rows: Option<Vec<Vec<String>>>,
+    },
+    /// A table written by pyarrow (Parquet or JSON lines) and put into the bucket with the
+    /// bucket account's credentials.
+    PutTable {
+        /// A table of `[tables]`.
+        table: String,
+        /// The object key (templated).
+        key: String,
+        /// `parquet` or `json`.
+        format: FileFormat,
+    },
+    /// Every object under a prefix read back with pyarrow: types as UNLOAD writes them and the
+    /// rows, compared with a table of `[tables]` exactly.
+    CheckUnload {
+        /// A table of `[tables]`.
+        table: String,
+        /// The key prefix (templated), e.g. `{prefix}out/`.
+        prefix: String,
+        /// `parquet` or `json`.
+        format: FileFormat,
+        /// PARTITION BY columns: each row's values are read from its `col=value/` folders.
+        #[serde(default)]
+        partition_by: Vec<String>,
+        /// PARTITION BY … INCLUDE: the partition columns are in the files too.
+        #[serde(default)]
+        include: bool,
+        /// Text every object's name must end with (e.g. `_part_00.parquet`).
+        suffix: Option<String>,
     },
     /// Change the world behind redbridge's back.
     Fault(Fault),
@@ -355,6 +515,14 @@ pub enum Fault {
         /// The document.
         document: String,
     },
+    /// Put `sts:ExternalId` condition values (templated) on every statement of the role's trust,
+    /// replacing any there.
+    TrustExternalId {
+        /// The role.
+        role: Which,
+        /// The values (`StringEquals`).
+        values: Vec<String>,
+    },
     /// Put an object into the bucket.
     PutObject {
         /// The key (templated).
@@ -406,6 +574,7 @@ pub fn load_all(dir: &Path, filter: Option<&str>) -> anyhow::Result<Vec<Scenario
                 bail!("`{}` and `{other}` both use bucket `{bucket}`; give each spec its own", path.display());
             }
         }
+        check_tables(&scenario).with_context(|| format!("`{}` is not a valid scenario", path.display()))?;
         if filter.is_none_or(|f| name.contains(f)) {
             scenarios.push(scenario);
         }
@@ -414,6 +583,27 @@ pub fn load_all(dir: &Path, filter: Option<&str>) -> anyhow::Result<Vec<Scenario
         bail!("no scenario in `{}` matches", dir.display());
     }
     Ok(scenarios)
+}
+
+/// Every table's rows have one value per column, and the steps name tables that exist.
+fn check_tables(scenario: &Scenario) -> anyhow::Result<()> {
+    for (name, table) in &scenario.tables {
+        for (index, row) in table.rows.iter().enumerate() {
+            anyhow::ensure!(
+                row.len() == table.columns.len(),
+                "table `{name}`: row {} has {} values for {} columns",
+                index + 1,
+                row.len(),
+                table.columns.len()
+            );
+        }
+    }
+    for step in &scenario.steps {
+        if let Step::PutTable { table, .. } | Step::CheckUnload { table, .. } = step {
+            anyhow::ensure!(scenario.tables.contains_key(table), "no table `{table}` in `[tables]`");
+        }
+    }
+    Ok(())
 }
 
 /// An audit scenario has chains and no spec, its account numbers in range, and only `audit`
@@ -491,5 +681,37 @@ mod tests {
         let error = format!("{:#}", load_all(&dir, None).unwrap_err());
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(error.contains("bad.toml") && error.contains("stesp"), "{error}");
+    }
+
+    #[test]
+    fn a_tables_rows_become_insert_values_with_strings_quoted_and_nulls_bare() {
+        let table = Table {
+            columns: vec![
+                Column { name: "n".into(), kind: "DECIMAL(5,2)".into() },
+                Column { name: "s".into(), kind: "VARCHAR(8)".into() },
+                Column { name: "b".into(), kind: "BOOLEAN".into() },
+            ],
+            rows: vec![vec!["-1.50".into(), "it's".into(), "true".into()], vec!["<null>".into(); 3]],
+            null: null_marker(),
+        };
+        assert_eq!(table.values(), "(-1.50, 'it''s', true), (NULL, NULL, NULL)");
+        assert_eq!(table.definition(), "n DECIMAL(5,2), s VARCHAR(8), b BOOLEAN");
+    }
+
+    #[test]
+    fn a_table_row_of_the_wrong_width_and_a_step_naming_no_table_are_refused() {
+        let dir = std::env::temp_dir().join(format!("redbridge-e2e-tables-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let spec = "[spec]\nbucket = \"rb-e2e-tables\"\ncluster = \"c\"\n";
+        let table = "[tables.t]\ncolumns = [{ name = \"a\", type = \"INTEGER\" }]\nrows = [[\"1\", \"2\"]]\n";
+        std::fs::write(dir.join("wide.toml"), format!("description = \"x\"\nsteps = []\n{spec}{table}")).unwrap();
+        let error = format!("{:#}", load_all(&dir, None).unwrap_err());
+        assert!(error.contains("wide.toml") && error.contains("row 1 has 2 values for 1 columns"), "{error}");
+        std::fs::remove_file(dir.join("wide.toml")).unwrap();
+        let step = "[[steps]]\ndo = \"put_table\"\ntable = \"u\"\nkey = \"k\"\nformat = \"parquet\"\n";
+        std::fs::write(dir.join("missing.toml"), format!("description = \"x\"\n{spec}{step}")).unwrap();
+        let error = format!("{:#}", load_all(&dir, None).unwrap_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(error.contains("missing.toml") && error.contains("no table `u`"), "{error}");
     }
 }

@@ -17,9 +17,12 @@ use redbridge_aws::ports::{Iam as _, Kms as _, Redshift as _, RedshiftServerless
 use redbridge_aws::sdk::{SdkIam, SdkKms, SdkRedshift, SdkRedshiftServerless, SdkS3};
 use redbridge_iam::KmsKeyArn;
 use redbridge_iam::policy::PolicyDocument;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::scenario::{Fault, Scenario, Setup, Which};
+
+/// The master (admin) user's password of every cluster and namespace the scenarios create.
+pub const MASTER_PASSWORD: &str = "Passw0rd!";
 
 /// Where the two services listen.
 #[derive(Debug, Clone)]
@@ -37,6 +40,16 @@ pub enum Target {
     Cluster { id: String, user: String },
     /// A serverless workgroup in a namespace.
     Serverless { workgroup: String, namespace: String },
+}
+
+impl Target {
+    /// The cluster identifier or the workgroup name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Cluster { id, .. } => id,
+            Self::Serverless { workgroup, .. } => workgroup,
+        }
+    }
 }
 
 /// One scenario's accounts, names and clients.
@@ -225,6 +238,7 @@ impl World {
             .replace("{s3_account}", &self.s3_account)
             .replace("{hop_account}", &self.hop_account)
             .replace("{bucket}", &self.bucket)
+            .replace("{cluster}", self.target.name())
             .replace("{region}", &self.region)
             .replace("{bucket_region}", &self.bucket_region)
             .replace("{kms_key}", self.kms_key.as_deref().unwrap_or("<no key>"))
@@ -248,7 +262,7 @@ impl World {
         SdkS3::from_conf(&self.s3_config, true)
     }
 
-    fn raw_s3(&self) -> aws_sdk_s3::Client {
+    pub(crate) fn raw_s3(&self) -> aws_sdk_s3::Client {
         let config = aws_sdk_s3::config::Builder::from(&self.s3_config).force_path_style(true).build();
         aws_sdk_s3::Client::from_conf(config)
     }
@@ -292,14 +306,20 @@ impl World {
                     .cluster_identifier(id)
                     .node_type("ra3.large")
                     .master_username(user)
-                    .master_user_password("Passw0rd!")
+                    .master_user_password(MASTER_PASSWORD)
                     .send()
                     .await
                     .with_context(|| format!("creating cluster `{id}` in the emulator"))?;
             }
             Target::Serverless { workgroup, namespace } => {
                 let serverless = aws_sdk_redshiftserverless::Client::new(&emu);
-                serverless.create_namespace().namespace_name(namespace).send().await?;
+                serverless
+                    .create_namespace()
+                    .namespace_name(namespace)
+                    .admin_username("awsuser")
+                    .admin_user_password(MASTER_PASSWORD)
+                    .send()
+                    .await?;
                 let created =
                     serverless.create_workgroup().workgroup_name(workgroup).namespace_name(namespace).send().await?;
                 self.workgroup_id = created.workgroup().and_then(|w| w.workgroup_id()).map(str::to_owned);
@@ -433,6 +453,27 @@ impl World {
                     PolicyDocument::from_json(&self.template(document)).map_err(|e| anyhow::anyhow!("{e}"))?;
                 self.iam(&account).put_role_policy(&role_name, name, &document).await?;
                 Ok(format!("put the inline policy `{name}` on `{role_name}`"))
+            }
+            Fault::TrustExternalId { role, values } => {
+                let values: Vec<Value> = values.iter().map(|v| Value::String(self.template(v))).collect();
+                self.edit_trust(*role, |statement| {
+                    let condition =
+                        statement.as_object_mut().map(|s| s.entry("Condition").or_insert_with(|| json!({})));
+                    if let Some(Value::Object(condition)) = condition {
+                        for operator in condition.values_mut() {
+                            if let Value::Object(keys) = operator {
+                                keys.retain(|k, _| !k.eq_ignore_ascii_case("sts:ExternalId"));
+                            }
+                        }
+                        condition.retain(|_, keys| !matches!(keys, Value::Object(k) if k.is_empty()));
+                        let equals = condition.entry("StringEquals").or_insert_with(|| json!({}));
+                        if let Value::Object(equals) = equals {
+                            equals.insert("sts:ExternalId".to_owned(), Value::Array(values.clone()));
+                        }
+                    }
+                })
+                .await?;
+                Ok(format!("the trust of the {role:?} role now asks for `sts:ExternalId` {values:?}"))
             }
             Fault::PutObject { key, body } => {
                 let key = self.template(key);

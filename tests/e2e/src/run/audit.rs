@@ -78,7 +78,7 @@ pub(super) async fn run(
         {
             placeholders.push((format!("{{workgroup_id:{name}}}"), id.clone()));
         }
-        let mut runner = Runner { world, settings, calls: 0 };
+        let mut runner = Runner::new(world, settings, &super::NO_TABLES);
         for step in &chain.steps {
             let what = runner.step(step).await.with_context(|| format!("chain `{}`", chain.name))?;
             eprintln!("       {}: {what}", chain.name);

@@ -4,9 +4,11 @@
 //! `redbridge audit` compared with an expected document) are in `audit.rs`.
 
 mod audit;
+mod clients;
 mod deploy;
 mod governance;
 
+use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -15,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail, ensure};
 use serde_json::Value;
 
-use crate::scenario::{ApplyExpect, Scenario, Step};
+use crate::scenario::{ApplyExpect, Scenario, Step, Table};
 use crate::world::{Services, World};
 
 /// How to run the scenarios.
@@ -27,6 +29,10 @@ pub struct Settings {
     pub services: Services,
     /// The `aws` command (AWS CLI v1) for exported scripts and templates.
     pub aws_cli: PathBuf,
+    /// The Python with pyarrow, psycopg and redshift_connector (`sql` and pyarrow steps).
+    pub python: PathBuf,
+    /// Debian's `psql`.
+    pub psql: PathBuf,
 }
 
 /// One scenario's result.
@@ -37,23 +43,72 @@ pub struct Outcome {
     pub error: Option<String>,
 }
 
-/// Runs every scenario (a failure does not stop the others) and prints the table.
+/// How many scenarios run at once (`REDBRIDGE_E2E_JOBS`, default 3): each has accounts, buckets
+/// and a cluster of its own, and most of a scenario's time is spent waiting on the services.
+fn jobs() -> usize {
+    std::env::var("REDBRIDGE_E2E_JOBS").ok().and_then(|j| j.parse().ok()).filter(|j| *j > 0).unwrap_or(3)
+}
+
+/// Whether a scenario must run with nothing beside it: an audit reads whole accounts and an
+/// organization step replaces the emulator's one organization, which every scenario sees.
+fn runs_alone(scenario: &Scenario) -> bool {
+    scenario.audit.is_some() || scenario.steps.iter().any(|s| matches!(s, Step::Organization { .. }))
+}
+
+/// Runs every scenario (a failure does not stop the others): those that must run alone one after
+/// the other, then the rest [`jobs`] at a time, each on a thread of its own; a scenario's step
+/// lines are printed together when it ends.
 pub async fn run_all(scenarios: &[Scenario], settings: &Settings) -> Vec<Outcome> {
-    let mut outcomes = Vec::new();
-    for (index, scenario) in scenarios.iter().enumerate() {
-        let started = Instant::now();
-        eprintln!("\n== {} — {}", scenario.name, scenario.description);
-        let mut done = 0;
-        let result = run_one(scenario, index + 1, settings, &mut done).await;
-        let seconds = started.elapsed().as_secs_f64();
-        let error = result.err().map(|e| format!("step {}: {e:#}", done + 1));
-        match &error {
-            None => eprintln!("== {}: passed in {seconds:.1}s", scenario.name),
-            Some(e) => eprintln!("== {}: FAILED in {seconds:.1}s: {e}", scenario.name),
-        }
-        outcomes.push(Outcome { name: scenario.name.clone(), steps: scenario.steps.len(), seconds, error });
+    let started = Instant::now();
+    let (alone, shared): (Vec<usize>, Vec<usize>) = (0..scenarios.len()).partition(|&i| runs_alone(&scenarios[i]));
+    let mut outcomes: Vec<(usize, Outcome)> = Vec::new();
+    for index in alone {
+        outcomes.push((index, run_indexed(scenarios, index, settings).await));
     }
-    outcomes
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let finished = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs().min(shared.len()) {
+            scope.spawn(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                while let Some(&index) = shared.get(next.fetch_add(1, std::sync::atomic::Ordering::SeqCst)) {
+                    let outcome = match &runtime {
+                        Ok(runtime) => runtime.block_on(run_indexed(scenarios, index, settings)),
+                        Err(e) => Outcome {
+                            name: scenarios[index].name.clone(),
+                            steps: scenarios[index].steps.len(),
+                            seconds: 0.0,
+                            error: Some(format!("no runtime for the scenario's thread: {e}")),
+                        },
+                    };
+                    if let Ok(mut finished) = finished.lock() {
+                        finished.push((index, outcome));
+                    }
+                }
+            });
+        }
+    });
+    outcomes.extend(finished.into_inner().unwrap_or_default());
+    outcomes.sort_by_key(|(index, _)| *index);
+    eprintln!("\n{} scenarios in {:.1}s ({} at a time)", outcomes.len(), started.elapsed().as_secs_f64(), jobs());
+    outcomes.into_iter().map(|(_, outcome)| outcome).collect()
+}
+
+/// Runs scenario `index` and prints its lines when it ends.
+async fn run_indexed(scenarios: &[Scenario], index: usize, settings: &Settings) -> Outcome {
+    let scenario = &scenarios[index];
+    let started = Instant::now();
+    let mut lines = vec![format!("\n== {} — {}", scenario.name, scenario.description)];
+    let mut done = 0;
+    let result = run_one(scenario, index + 1, settings, &mut done, &mut lines).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let error = result.err().map(|e| format!("step {}: {e:#}", done + 1));
+    lines.push(match &error {
+        None => format!("== {}: passed in {seconds:.1}s", scenario.name),
+        Some(e) => format!("== {}: FAILED in {seconds:.1}s: {e}", scenario.name),
+    });
+    eprintln!("{}", lines.join("\n"));
+    Outcome { name: scenario.name.clone(), steps: scenario.steps.len(), seconds, error }
 }
 
 /// The summary table.
@@ -73,18 +128,24 @@ pub fn table(outcomes: &[Outcome]) -> String {
     out
 }
 
-async fn run_one(scenario: &Scenario, index: usize, settings: &Settings, done: &mut usize) -> anyhow::Result<()> {
+async fn run_one(
+    scenario: &Scenario,
+    index: usize,
+    settings: &Settings,
+    done: &mut usize,
+    lines: &mut Vec<String>,
+) -> anyhow::Result<()> {
     if scenario.audit.is_some() {
         return audit::run(scenario, index, settings, done).await;
     }
     let mut world = World::new(scenario, index, &settings.services, &settings.work)?;
     world.set_up(&scenario.setup, &scenario.name).await.context("setting up")?;
     refresh_chain(&mut world, settings)?;
-    let mut runner = Runner { world, settings, calls: 0 };
+    let mut runner = Runner::new(world, settings, &scenario.tables);
     for step in &scenario.steps {
         let started = Instant::now();
         let what = runner.step(step).await?;
-        eprintln!("   {:>2}. {what} ({:.1}s)", *done + 1, started.elapsed().as_secs_f64());
+        lines.push(format!("   {:>2}. {what} ({:.1}s)", *done + 1, started.elapsed().as_secs_f64()));
         *done += 1;
     }
     Ok(())
@@ -112,7 +173,14 @@ struct Runner<'a> {
     world: World,
     settings: &'a Settings,
     calls: usize,
+    /// The scenario's `[tables]`.
+    tables: &'a BTreeMap<String, Table>,
+    /// IAM users created for `sql` steps with `auth = "iam"`, by name.
+    iam_users: BTreeMap<String, clients::IamKeys>,
 }
+
+/// The tables of a scenario that has none.
+static NO_TABLES: BTreeMap<String, Table> = BTreeMap::new();
 
 /// What one `redbridge` run gave.
 struct Run {
@@ -125,6 +193,12 @@ impl Run {
     fn json(&self) -> anyhow::Result<Value> {
         serde_json::from_str(&self.stdout)
             .with_context(|| format!("not JSON: {}\nstderr: {}", self.stdout, self.stderr))
+    }
+}
+
+impl<'a> Runner<'a> {
+    fn new(world: World, settings: &'a Settings, tables: &'a BTreeMap<String, Table>) -> Self {
+        Self { world, settings, calls: 0, tables, iam_users: BTreeMap::new() }
     }
 }
 
@@ -203,7 +277,7 @@ impl Runner<'_> {
                 args.extend(self.all_profiles());
                 args.extend(["--output".to_owned(), "json".to_owned()]);
                 for statement in sql {
-                    args.extend(["--sql".to_owned(), self.world.template(statement)]);
+                    args.extend(["--sql".to_owned(), self.text(statement)]);
                 }
                 let run = self.run(&args)?;
                 let report = run.json()?;
@@ -243,7 +317,7 @@ impl Runner<'_> {
                 args.extend(self.profiles());
                 args.extend(["--output".to_owned(), "json".to_owned(), "--timeout".to_owned(), "60".to_owned()]);
                 if let Some(sql) = sql {
-                    args.extend(["--sql".to_owned(), self.world.template(sql)]);
+                    args.extend(["--sql".to_owned(), self.text(sql)]);
                 }
                 let run = self.run(&args)?;
                 let report = run.json()?;
@@ -267,7 +341,7 @@ impl Runner<'_> {
                     ensure!(got_hop.contains(hop.as_str()), "test's hop is `{got_hop}`, expected one with `{hop}`");
                 }
                 if let Some(error) = error {
-                    let error = self.world.template(error);
+                    let error = self.text(error);
                     ensure!(text.contains(&error), "Redshift's error `{text}` does not contain `{error}`");
                 }
                 Ok(if passed {
@@ -278,7 +352,7 @@ impl Runner<'_> {
             }
             Step::Lint { sql, codes } => {
                 let path = self.world.dir.join(format!("lint-{}.sql", self.calls + 1));
-                std::fs::write(&path, self.world.template(sql))?;
+                std::fs::write(&path, self.text(sql))?;
                 let args = vec![
                     "lint".to_owned(),
                     "--spec".to_owned(),
@@ -303,6 +377,23 @@ impl Runner<'_> {
                 Ok(format!("lint: {got:?}"))
             }
             Step::RoundTrip { csv } => self.round_trip(csv).await,
+            Step::Sql { client, auth, user, db_user, statements, error, sqlstate, rows } => {
+                self.client_sql(clients::SqlStep {
+                    client: *client,
+                    auth: *auth,
+                    user: user.as_deref(),
+                    db_user: db_user.as_deref(),
+                    statements,
+                    error: error.as_deref(),
+                    sqlstate: sqlstate.as_deref(),
+                    rows: rows.as_deref(),
+                })
+                .await
+            }
+            Step::PutTable { table, key, format } => self.put_table(table, key, *format).await,
+            Step::CheckUnload { table, prefix, format, partition_by, include, suffix } => {
+                self.check_unload(table, prefix, *format, partition_by, *include, suffix.as_deref()).await
+            }
             Step::Fault(fault) => self.world.inject(fault).await.map(|what| format!("fault: {what}")),
             Step::SetSpec { fields } => {
                 for (key, value) in fields {
@@ -544,7 +635,7 @@ pub async fn demo(scenario: &Scenario, settings: &Settings) -> anyhow::Result<()
         world.s3_account,
         world.spec_path().display()
     );
-    let runner = Runner { world, settings, calls: 0 };
+    let runner = Runner::new(world, settings, &NO_TABLES);
     let spec = runner.world.spec_path().display().to_string();
     let profiles = runner.profiles();
     let commands: Vec<Vec<String>> = vec![
