@@ -136,7 +136,7 @@ def write(request):
 def json_value(value):
     """A value as JSON text: a DECIMAL as its exact digits, dates and timestamps as Redshift writes them."""
     if isinstance(value, decimal.Decimal):
-        return str(value)
+        return format(value, "f")
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f+00")
