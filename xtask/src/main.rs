@@ -4,6 +4,7 @@
 
 mod bench_audit;
 mod bench_doctor;
+mod bench_emu;
 mod bench_explain;
 mod bench_iam;
 mod bench_lint;
@@ -47,6 +48,8 @@ tasks:
                    cases (default 10,000); fails on a disagreement no recorded class explains
   bench audit      audit of 200 accounts against fakes with 50 ms per call: wall, calls, peak memory, sequential ratio
   bench doctor     doctor's reads against fakes with 50 ms per call: wall time, calls, depth, serial ratio
+  bench emu [--rows N]
+                   the emulator's COPY (CSV, Parquet) and UNLOAD (Parquet) of 1,000,000 rows against pyarrow
   bench explain [--runs N] [--binary PATH]
                    whole `redbridge explain` process against whole iam-simulate on ~22,000 decisions: time, RSS, ratio
   bench iam        IAM evaluator throughput against iam-simulate
@@ -85,6 +88,7 @@ fn main() -> ExitCode {
         ["iam-diff", rest @ ..] => iam_diff::run(rest),
         ["bench", "audit", rest @ ..] => bench_audit::run(rest),
         ["bench", "doctor", rest @ ..] => bench_doctor::run(rest),
+        ["bench", "emu", rest @ ..] => bench_emu::run(rest),
         ["bench", "explain", rest @ ..] => bench_explain::run(rest),
         ["bench", "iam", rest @ ..] => bench_iam::run(rest),
         ["bench", "lint", rest @ ..] => bench_lint::run(rest),
