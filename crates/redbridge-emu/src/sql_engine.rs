@@ -483,7 +483,10 @@ fn needs_quotes(literal: &str) -> bool {
     }
     if digits.contains('.') {
         let significant = digits.replace('.', "");
-        significant.trim_start_matches('0').len() > 15
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        // SQLite writes a double below 1e-4 with an exponent (`1.0e-10`) into a text column.
+        let tiny = whole.trim_start_matches('0').is_empty() && fraction.starts_with("0000");
+        significant.trim_start_matches('0').len() > 15 || tiny
     } else {
         digits.parse::<i64>().is_err()
     }
@@ -564,6 +567,7 @@ mod tests {
         let untouched = "select 'x 99999999.9999999999', \"c 12345678901234567890\", t1.col2, 1e5, 1.5e+300,                          9223372036854775807 from t1";
         assert_eq!(translate(untouched), untouched);
         assert_eq!(translate("select 99999999999999999999"), "select '99999999999999999999'");
+        assert_eq!(translate("select 0.0000000001, 0.001"), "select '0.0000000001', 0.001");
     }
 
     #[test]

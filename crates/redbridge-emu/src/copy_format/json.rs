@@ -187,8 +187,8 @@ fn json_value<'a>(
     }
 }
 
-/// The JSON text with every number that a double would round (more than 15 significant digits
-/// with a point, or an integer past 64 bits) written as a string of the same digits: serde_json
+/// The JSON text with every number with a point (a double would round it or print it with an
+/// exponent) or an integer past 64 bits written as a string of the same digits: serde_json
 /// reads numbers as `f64` otherwise, and a DECIMAL(38,s) column must get every digit. The string
 /// goes through the same conversion as the number would.
 pub(crate) fn quote_long_numbers(text: &str) -> std::borrow::Cow<'_, str> {
@@ -251,7 +251,8 @@ fn long_number(token: &str) -> bool {
         return false;
     }
     if digits.contains('.') {
-        format!("{whole}{fraction}").trim_start_matches('0').len() > 15
+        // A double would also print `0.0000000001` as `1e-10`: keep every fraction as written.
+        true
     } else {
         token.parse::<i64>().is_err() && token.parse::<u64>().is_err()
     }
@@ -358,7 +359,7 @@ mod tests {
             quote_long_numbers(
                 r#"{"d": -9999999999999999999999999999.9999999999, "e": 12.5, "f": "1.23456789012345678", "g": 1e400}"#
             ),
-            r#"{"d": "-9999999999999999999999999999.9999999999", "e": 12.5, "f": "1.23456789012345678", "g": 1e400}"#
+            r#"{"d": "-9999999999999999999999999999.9999999999", "e": "12.5", "f": "1.23456789012345678", "g": 1e400}"#
         );
         assert_eq!(follow(&record, &[Step::Key("a".into()), Step::Index(0)]).unwrap(), Some(&Value::from(1)));
         assert_eq!(follow(&record, &[Step::Key("z".into())]).unwrap(), None);
