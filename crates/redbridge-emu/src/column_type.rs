@@ -53,6 +53,11 @@ pub(crate) enum ColumnType {
     Other,
 }
 
+/// The declared type the emulator gives a DECIMAL/NUMERIC column in SQLite (see
+/// `sql_engine::translate`): the name holds `TEXT`, so SQLite gives the column TEXT affinity and
+/// keeps every digit (<https://sqlite.org/datatype3.html#determination_of_column_affinity>).
+pub(crate) const DECIMAL_TEXT: &str = "decimal_text";
+
 /// `VARCHAR(MAX)`: "the maximum length is 65535 bytes".
 const VARCHAR_MAX: u32 = 65_535;
 
@@ -77,7 +82,7 @@ impl ColumnType {
             "smallint" | "int2" => Some(Self::SmallInt),
             "integer" | "int" | "int4" => Some(Self::Integer),
             "bigint" | "int8" => Some(Self::BigInt),
-            "decimal" | "numeric" => {
+            "decimal" | "numeric" | DECIMAL_TEXT => {
                 let precision = first.map_or(Some(18), |p| p.parse().ok());
                 let scale = second.map_or(Some(0), |s| s.parse().ok());
                 match (precision, scale) {
@@ -159,6 +164,8 @@ mod tests {
             ("decimal", ColumnType::Decimal { precision: 18, scale: 0 }),
             ("NUMERIC(10, 2)", ColumnType::Decimal { precision: 10, scale: 2 }),
             ("numeric(38)", ColumnType::Decimal { precision: 38, scale: 0 }),
+            ("DECIMAL_TEXT(38,10)", ColumnType::Decimal { precision: 38, scale: 10 }),
+            ("decimal_text", ColumnType::Decimal { precision: 18, scale: 0 }),
             ("REAL", ColumnType::Real),
             ("float4", ColumnType::Real),
             ("FLOAT", ColumnType::Double),
@@ -195,6 +202,8 @@ mod tests {
         assert_eq!(ColumnType::parse("numeric(10,2)").pg_name(), "numeric");
         assert_eq!(ColumnType::parse("char(2)").pg_name(), "bpchar");
         assert_eq!(ColumnType::parse("numeric(10,2)").sql_name(), "numeric(10,2)");
+        assert_eq!(ColumnType::parse("decimal_text(38,10)").sql_name(), "numeric(38,10)");
+        assert_eq!(ColumnType::parse("decimal_text(38,10)").pg_name(), "numeric");
         assert_eq!(ColumnType::parse("varchar").sql_name(), "character varying(256)");
     }
 }

@@ -300,10 +300,37 @@ fn typed_value(column_type: ColumnType, value: ValueRef<'_>) -> SqlValue {
         (ColumnType::Decimal { scale, .. }, ValueRef::Real(d)) => {
             SqlValue::Text(format!("{d:.precision$}", precision = usize::from(scale)))
         }
+        (ColumnType::Decimal { scale, .. }, ValueRef::Text(t)) => {
+            let text = String::from_utf8_lossy(t);
+            match crate::copy_format::value::parse_decimal(text.trim()) {
+                Some((unscaled, text_scale)) => SqlValue::Text(rescaled_text(unscaled, text_scale, scale)),
+                None => match text.trim().parse::<f64>() {
+                    Ok(d) => SqlValue::Text(format!("{d:.precision$}", precision = usize::from(scale))),
+                    Err(_) => SqlValue::Text(text.into_owned()),
+                },
+            }
+        }
         (_, ValueRef::Integer(n)) => SqlValue::Long(n),
         (_, ValueRef::Real(d)) => SqlValue::Double(d),
         (_, ValueRef::Text(t)) => SqlValue::Text(String::from_utf8_lossy(t).into_owned()),
         (_, ValueRef::Blob(b)) => SqlValue::Text(b.iter().map(|x| format!("{x:02x}")).collect()),
+    }
+}
+
+/// `unscaled × 10^-from` with exactly `to` fraction digits (rounded half away from zero).
+fn rescaled_text(unscaled: i128, from: u32, to: u8) -> String {
+    let target = u32::from(to);
+    let value = if from <= target {
+        10_i128.checked_pow(target - from).and_then(|f| unscaled.checked_mul(f))
+    } else {
+        10_i128.checked_pow(from - target).map(|factor| {
+            let (quotient, remainder) = (unscaled / factor, unscaled % factor);
+            if remainder.abs() * 2 >= factor { quotient + unscaled.signum() } else { quotient }
+        })
+    };
+    match value {
+        Some(value) => decimal_text(value, to),
+        None => crate::copy_format::value::decimal_text(unscaled, from),
     }
 }
 
@@ -339,8 +366,15 @@ pub(crate) fn sqlite_text(error: &rusqlite::Error) -> String {
     text
 }
 
-/// Drops the `public.` schema SQLite does not know, outside string literals and quoted names.
+/// Drops the `public.` schema SQLite does not know, outside string literals and quoted names;
+/// in CREATE TABLE, gives each DECIMAL/NUMERIC column the declared type
+/// [`DECIMAL_TEXT`](crate::column_type::DECIMAL_TEXT) with the collation
+/// [`DECIMAL_COLLATION`](crate::sql_guard::DECIMAL_COLLATION), so SQLite keeps every digit as
+/// text and orders it by value; quotes a numeric literal SQLite would round to a double (more than
+/// 15 significant digits with a point, or an integer past 64 bits), so a DECIMAL column stores
+/// its digits exactly.
 pub(crate) fn translate(sql: &str) -> String {
+    let create = sql.trim_start().get(..6).is_some_and(|w| w.eq_ignore_ascii_case("create"));
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.char_indices().peekable();
     let mut quote: Option<char> = None;
@@ -368,10 +402,117 @@ pub(crate) fn translate(sql: &str) -> String {
             previous = Some('.');
             continue;
         }
+        if boundary && let Some(length) = numeric_literal(sql, i, &out) {
+            let literal = &sql[i..i + length];
+            if needs_quotes(literal) {
+                out.push('\'');
+                out.push_str(literal);
+                out.push('\'');
+            } else {
+                out.push_str(literal);
+            }
+            for _ in 1..literal.chars().count() {
+                chars.next();
+            }
+            previous = literal.chars().last();
+            continue;
+        }
+        if create
+            && boundary
+            && let Some(length) = decimal_column_type(sql, i, &out)
+        {
+            let arguments = sql[i..i + length].trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            out.push_str(crate::column_type::DECIMAL_TEXT);
+            out.push_str(arguments);
+            out.push_str(" COLLATE ");
+            out.push_str(crate::sql_guard::DECIMAL_COLLATION);
+            for _ in 1..length {
+                chars.next();
+            }
+            previous = Some(')');
+            continue;
+        }
         out.push(c);
         previous = Some(c);
     }
     out
+}
+
+/// The length of a numeric literal starting at `start` (a digit, a point before a digit, or a
+/// unary minus before either), if one does.
+fn numeric_literal(sql: &str, start: usize, before: &str) -> Option<usize> {
+    let bytes = sql.as_bytes();
+    let mut end = start;
+    if bytes[end] == b'-' {
+        // Unary only after an operator, a parenthesis, a comma or the start.
+        let prior = before.trim_end().chars().last();
+        if prior.is_some_and(|p| p.is_alphanumeric() || matches!(p, '_' | ')' | '\'' | '"' | ']')) {
+            return None;
+        }
+        end += 1;
+    }
+    let digits_from = end;
+    while end < bytes.len() && bytes[end].is_ascii_digit() {
+        end += 1;
+    }
+    if end < bytes.len() && bytes[end] == b'.' {
+        end += 1;
+        while end < bytes.len() && bytes[end].is_ascii_digit() {
+            end += 1;
+        }
+    }
+    let body = &sql[digits_from..end];
+    if !body.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // An exponent, or a letter glued on: leave the whole token as written.
+    while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+        end += 1;
+        if matches!(bytes[end - 1], b'e' | b'E') && end < bytes.len() && matches!(bytes[end], b'+' | b'-') {
+            end += 1;
+        }
+    }
+    Some(end - start)
+}
+
+/// Whether SQLite would read the literal as a double that loses digits.
+fn needs_quotes(literal: &str) -> bool {
+    let digits = literal.trim_start_matches('-');
+    if !digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return false;
+    }
+    if digits.contains('.') {
+        let significant = digits.replace('.', "");
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        // SQLite writes a double below 1e-4 with an exponent (`1.0e-10`) into a text column.
+        let tiny = whole.trim_start_matches('0').is_empty() && fraction.starts_with("0000");
+        significant.trim_start_matches('0').len() > 15 || tiny
+    } else {
+        digits.parse::<i64>().is_err()
+    }
+}
+
+/// The length of `DECIMAL`/`NUMERIC` with its `(p[,s])` at `start`, where a column type goes
+/// (after a column name, not after `AS` of a cast).
+fn decimal_column_type(sql: &str, start: usize, before: &str) -> Option<usize> {
+    let rest = &sql[start..];
+    let word_length = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+    let word = &rest[..word_length];
+    if !(word.eq_ignore_ascii_case("decimal") || word.eq_ignore_ascii_case("numeric")) {
+        return None;
+    }
+    let before = before.trim_end();
+    let prior_word = before.rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or_default();
+    if !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '"') || prior_word.eq_ignore_ascii_case("as")
+    {
+        return None;
+    }
+    let after = &rest[word_length..];
+    let spaces = after.len() - after.trim_start().len();
+    match after.trim_start().strip_prefix('(').and_then(|a| a.find(')')) {
+        Some(close) => Some(word_length + spaces + close + 2),
+        None => Some(word_length),
+    }
 }
 
 /// The SQLite name of a table (the `public` schema is the default one).
@@ -411,6 +552,65 @@ mod tests {
     fn the_public_schema_is_dropped_outside_literals() {
         assert_eq!(translate("select * from public.t where a = 'public.x'"), "select * from t where a = 'public.x'");
         assert_eq!(translate("select * from PUBLIC.t join mypublic.u"), "select * from t join mypublic.u");
+    }
+
+    #[test]
+    fn long_numeric_literals_are_quoted_and_nothing_else_is_touched() {
+        assert_eq!(
+            translate("insert into t1 values (99999999.9999999999, -9999999999999999999999999999.9999999999, 12.5)"),
+            "insert into t1 values ('99999999.9999999999', '-9999999999999999999999999999.9999999999', 12.5)"
+        );
+        assert_eq!(
+            translate("select col2 - 99999999.9999999999 from t1"),
+            "select col2 - '99999999.9999999999' from t1"
+        );
+        let untouched = "select 'x 99999999.9999999999', \"c 12345678901234567890\", t1.col2, 1e5, 1.5e+300,                          9223372036854775807 from t1";
+        assert_eq!(translate(untouched), untouched);
+        assert_eq!(translate("select 99999999999999999999"), "select '99999999999999999999'");
+        assert_eq!(translate("select 0.0000000001, 0.001"), "select '0.0000000001', 0.001");
+    }
+
+    #[test]
+    fn decimal_columns_get_text_storage_and_the_decimal_collation() {
+        assert_eq!(
+            translate("create table t (a numeric(38, 10), b DECIMAL, c int) "),
+            "create table t (a decimal_text(38, 10) COLLATE redshift_decimal, b decimal_text COLLATE redshift_decimal, c int) "
+        );
+        let cast = "create table u as select cast(a as numeric(10,2)) from t";
+        assert_eq!(translate(cast), cast);
+        assert_eq!(translate("select cast(a as numeric(10,2)) from t"), "select cast(a as numeric(10,2)) from t");
+    }
+
+    #[test]
+    fn decimal_text_columns_order_compare_and_print_exactly() {
+        let connection = crate::sql_guard::open().unwrap();
+        let run = |sql: &str| run_sql(&connection, &translate(sql), None).unwrap();
+        run("create table t (d numeric(38,10))");
+        run(
+            "insert into t values (-9999999999999999999999999999.9999999999), (0.0000000001), (99999999.9999999999), (12.5), (12.50)",
+        );
+        let column =
+            |sql: &str| -> Vec<SqlValue> { run(sql).result.unwrap().rows.into_iter().map(|r| r[0].clone()).collect() };
+        let text = |v: &[&str]| -> Vec<SqlValue> { v.iter().map(|s| SqlValue::Text((*s).to_owned())).collect() };
+        assert_eq!(
+            column("select d from t order by d"),
+            text(&[
+                "-9999999999999999999999999999.9999999999",
+                "0.0000000001",
+                "12.5000000000",
+                "12.5000000000",
+                "99999999.9999999999"
+            ])
+        );
+        assert_eq!(
+            column("select distinct d from t where d > 1 order by d desc"),
+            text(&["99999999.9999999999", "12.5000000000"])
+        );
+        assert_eq!(column("select count(*) from t where d = 12.5"), [SqlValue::Long(2)]);
+        assert_eq!(column("select count(*) from t group by d").len(), 4);
+        assert_eq!(column("select max(d) from t"), [SqlValue::Text("99999999.9999999999".into())]);
+        assert_eq!(column("select min(d) from t"), [SqlValue::Text("-9999999999999999999999999999.9999999999".into())]);
+        assert_eq!(column("select count(*) from t where d < 0.00000000015 and d > 0"), [SqlValue::Long(1)]);
     }
 
     #[test]

@@ -53,8 +53,69 @@ pub(crate) fn install(connection: &rusqlite::Connection) -> Result<(), String> {
     ] {
         connection.set_limit(limit, value).map_err(|e| format!("cannot set the limit `{limit:?}`: {e}"))?;
     }
+    connection
+        .create_collation(DECIMAL_COLLATION, compare_decimals)
+        .map_err(|e| format!("cannot register the collation `{DECIMAL_COLLATION}`: {e}"))?;
     connection.authorizer(Some(authorize));
     Ok(())
+}
+
+/// The collation of every DECIMAL column (`sql_engine::translate` adds it): the column holds
+/// decimal text, and this orders and compares it by value, as Redshift orders `numeric`.
+pub(crate) const DECIMAL_COLLATION: &str = "redshift_decimal";
+
+/// Two decimal texts by value, exactly (sign, whole digits, fraction); a text that is no plain
+/// decimal (`1.0e+20`, which SQLite writes for a double stored in the column) compares as a double,
+/// and failing that by its bytes.
+pub(crate) fn compare_decimals(left: &str, right: &str) -> std::cmp::Ordering {
+    match (plain_decimal(left), plain_decimal(right)) {
+        (Some(l), Some(r)) => compare_plain(&l, &r),
+        _ => match (left.trim().parse::<f64>(), right.trim().parse::<f64>()) {
+            (Ok(l), Ok(r)) => l.total_cmp(&r),
+            _ => left.cmp(right),
+        },
+    }
+}
+
+/// A plain decimal: negative, whole digits without leading zeros, fraction without trailing zeros
+/// (zero is never negative).
+struct Plain<'a> {
+    negative: bool,
+    whole: &'a str,
+    fraction: &'a str,
+}
+
+fn plain_decimal(text: &str) -> Option<Plain<'_>> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && fraction.is_empty() || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole = whole.trim_start_matches('0');
+    let fraction = fraction.trim_end_matches('0');
+    let zero = whole.is_empty() && fraction.is_empty();
+    Some(Plain { negative: negative && !zero, whole, fraction })
+}
+
+fn compare_plain(left: &Plain<'_>, right: &Plain<'_>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (left.negative, right.negative) {
+        (false, true) => Ordering::Greater,
+        (true, false) => Ordering::Less,
+        (negative, _) => {
+            let magnitude = left
+                .whole
+                .len()
+                .cmp(&right.whole.len())
+                .then_with(|| left.whole.cmp(right.whole))
+                .then_with(|| left.fraction.cmp(right.fraction));
+            if negative { magnitude.reverse() } else { magnitude }
+        }
+    }
 }
 
 /// SQLite's authorizer callback (https://sqlite.org/c3ref/set_authorizer.html).
@@ -142,6 +203,25 @@ mod tests {
         assert_eq!(columns, ["a"]);
         let temp: i64 = connection.query_row("SELECT count(*) FROM sqlite_temp_master", [], |r| r.get(0)).unwrap();
         assert_eq!(temp, 0);
+    }
+
+    #[test]
+    fn the_decimal_collation_compares_by_value_exactly() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let cases = [
+            ("12.50", "12.5", Equal),
+            ("-0.00", "0", Equal),
+            ("99999999.9999999999", "100000000.0000000000", Less),
+            ("-9999999999999999999999999999.9999999999", "-9999999999999999999999999999.9999999998", Less),
+            ("0.0000000001", "0", Greater),
+            ("-1", "-2", Greater),
+            ("10", "9.99", Greater),
+            ("1.0e+20", "5", Greater),
+        ];
+        for (left, right, expected) in cases {
+            assert_eq!(compare_decimals(left, right), expected, "{left} vs {right}");
+            assert_eq!(compare_decimals(right, left), expected.reverse(), "{right} vs {left}");
+        }
     }
 
     #[test]

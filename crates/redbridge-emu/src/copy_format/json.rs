@@ -187,6 +187,77 @@ fn json_value<'a>(
     }
 }
 
+/// The JSON text with every number with a point (a double would round it or print it with an
+/// exponent) or an integer past 64 bits written as a string of the same digits: serde_json
+/// reads numbers as `f64` otherwise, and a DECIMAL(38,s) column must get every digit. The string
+/// goes through the same conversion as the number would.
+pub(crate) fn quote_long_numbers(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut in_string = false;
+    let mut index = 0;
+    while index < bytes.len() {
+        let b = bytes[index];
+        if in_string {
+            match b {
+                b'\\' => index += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            index += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            index += 1;
+            continue;
+        }
+        if b == b'-' || b.is_ascii_digit() {
+            let start = index;
+            let mut end = index + 1;
+            while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'.' | b'+' | b'-'))
+            {
+                end += 1;
+            }
+            let token = &text[start..end];
+            if long_number(token) {
+                let out = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
+                out.push_str(&text[copied..start]);
+                out.push('"');
+                out.push_str(token);
+                out.push('"');
+                copied = end;
+            }
+            index = end;
+            continue;
+        }
+        index += 1;
+    }
+    match out {
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(out)
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// A plain JSON number (no exponent) a double or a 64-bit integer would not hold.
+fn long_number(token: &str) -> bool {
+    let digits = token.strip_prefix('-').unwrap_or(token);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    if digits.contains('.') {
+        // A double would also print `0.0000000001` as `1e-10`: keep every fraction as written.
+        true
+    } else {
+        token.parse::<i64>().is_err() && token.parse::<u64>().is_err()
+    }
+}
+
 /// A typed value that borrows nothing.
 fn detach(typed: Typed<'_>) -> Typed<'static> {
     match typed {
@@ -215,7 +286,8 @@ pub(crate) fn load(
         ValueError::NotEmulated(text) => text,
         _ => texts::load_failed(table),
     };
-    for record in serde_json::Deserializer::from_str(body).into_iter::<Value>() {
+    let body = quote_long_numbers(body);
+    for record in serde_json::Deserializer::from_str(&body).into_iter::<Value>() {
         let record = record.map_err(|_| texts::load_failed(table))?;
         match mapping {
             Mapping::Auto { ignore_case } => {
@@ -283,6 +355,12 @@ mod tests {
     #[test]
     fn a_missing_index_fails_with_the_documented_text() {
         let record: Value = serde_json::from_str(r#"{"a": [1], "b": {"c": 2}}"#).unwrap();
+        assert_eq!(
+            quote_long_numbers(
+                r#"{"d": -9999999999999999999999999999.9999999999, "e": 12.5, "f": "1.23456789012345678", "g": 1e400}"#
+            ),
+            r#"{"d": "-9999999999999999999999999999.9999999999", "e": "12.5", "f": "1.23456789012345678", "g": 1e400}"#
+        );
         assert_eq!(follow(&record, &[Step::Key("a".into()), Step::Index(0)]).unwrap(), Some(&Value::from(1)));
         assert_eq!(follow(&record, &[Step::Key("z".into())]).unwrap(), None);
         assert_eq!(

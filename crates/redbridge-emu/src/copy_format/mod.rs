@@ -7,7 +7,7 @@ pub(crate) mod delimited;
 pub(crate) mod json;
 pub(crate) mod parquet;
 pub(crate) mod settings;
-mod value;
+pub(crate) mod value;
 
 pub(crate) use settings::{CopySettings, Format, JsonMode};
 use value::{format_date, format_timestamp};

@@ -1,5 +1,5 @@
-//! Values as the table holds them (`storage.md`): integers range-checked, DECIMAL(p,s) as an
-//! INTEGER or a REAL that gives back exactly its text (else refused as not emulated), REAL as an
+//! Values as the table holds them (`storage.md`): integers range-checked, DECIMAL(p,s) as its
+//! canonical text with exactly s fraction digits (`-12.50`, every digit kept), REAL as an
 //! f32 widened, BOOLEAN 0/1, CHAR/VARCHAR length-checked in bytes, DATE `YYYY-MM-DD`, TIMESTAMP
 //! `YYYY-MM-DD HH:MM:SS[.ffffff]`, TIMESTAMPTZ the same in UTC with `+00`.
 
@@ -9,7 +9,6 @@ use chrono::{Datelike as _, NaiveDate, NaiveDateTime, Timelike as _};
 
 use super::{Sink, TargetColumn};
 use crate::column_type::ColumnType;
-use crate::texts;
 
 /// A value ready to bind.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -230,14 +229,14 @@ pub(crate) fn decimal_text(unscaled: i128, scale: u32) -> String {
 }
 
 /// A decimal `unscaled × 10^-scale` into DECIMAL(precision, column_scale): rescaled (rounded half
-/// away from zero, as Redshift rounds), checked against the precision, and held as an INTEGER
-/// when whole or as a REAL that formats back to exactly its text.
+/// away from zero, as Redshift rounds), checked against the precision, and held as its text with
+/// exactly `column_scale` fraction digits.
 pub(crate) fn decimal_value<'a>(
     unscaled: i128,
     scale: u32,
     precision: u8,
     column_scale: u8,
-    _scratch: &'a mut String,
+    scratch: &'a mut String,
 ) -> Result<Typed<'a>, ValueError> {
     let target = u32::from(column_scale);
     let value = if scale <= target {
@@ -251,22 +250,8 @@ pub(crate) fn decimal_value<'a>(
     if value.abs() >= limit {
         return Err(ValueError::Overflow);
     }
-    let one = 10i128.pow(target);
-    if value % one == 0
-        && let Ok(whole) = i64::try_from(value / one)
-    {
-        return Ok(Typed::Int(whole));
-    }
-    let text = decimal_text(value, target);
-    #[allow(clippy::cast_precision_loss)] // checked just below: the REAL must format back to the text
-    let real = value as f64 / one as f64;
-    if format!("{real:.prec$}", prec = target as usize) == text {
-        Ok(Typed::Real(real))
-    } else {
-        Err(ValueError::NotEmulated(texts::not_emulated(&format!(
-            "DECIMAL({precision},{column_scale}) value `{text}`: more digits than the emulator's REAL storage keeps exactly"
-        ))))
-    }
+    *scratch = decimal_text(value, target);
+    Ok(Typed::Text(scratch))
 }
 
 #[cfg(test)]
@@ -288,15 +273,16 @@ mod tests {
     }
 
     #[test]
-    fn decimals_are_held_exactly_or_refused_loudly() {
-        assert_eq!(value("numeric(10,2)", "12.5").unwrap(), "Real(12.5)");
-        assert_eq!(value("numeric(10,2)", "12.00").unwrap(), "Int(12)");
-        assert_eq!(value("numeric(10,2)", "12.345").unwrap(), "Real(12.35)");
+    fn decimals_are_held_as_canonical_text_with_every_digit() {
+        assert_eq!(value("numeric(10,2)", "12.5").unwrap(), "Text(\"12.50\")");
+        assert_eq!(value("numeric(10,2)", "12").unwrap(), "Text(\"12.00\")");
+        assert_eq!(value("numeric(10,2)", "-12.345").unwrap(), "Text(\"-12.35\")");
         assert_eq!(value("numeric(4,2)", "100.00").unwrap_err(), ValueError::Overflow);
-        let ValueError::NotEmulated(text) = value("numeric(38,10)", "1234567890123.4567890123").unwrap_err() else {
-            panic!()
-        };
-        assert!(text.contains("`1234567890123.4567890123`"), "{text}");
+        assert_eq!(
+            value("numeric(38,10)", "-9999999999999999999999999999.9999999999").unwrap(),
+            "Text(\"-9999999999999999999999999999.9999999999\")"
+        );
+        assert_eq!(value("numeric(38,10)", ".0000000001").unwrap(), "Text(\"0.0000000001\")");
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod copy_formats;
 mod copy_unload;
 mod credentials;
 mod data_api;
+mod decimal_exact;
 mod drift;
 mod hostile_numbers;
 mod http_bounds;
