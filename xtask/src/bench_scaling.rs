@@ -146,12 +146,17 @@ impl Profile {
 
 /// Builds the CLI in `profile` and returns its path.
 fn build_cli(profile: Profile) -> anyhow::Result<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
-    command.current_dir(project_root()).args(["build", "--quiet", "--locked", "--package", "redbridge-cli"]);
-    if let Profile::Release = profile {
-        command.arg("--release");
-    }
+    let mut command = match profile {
+        // The test suite's build, reused (see `util::workspace_debug_build`).
+        Profile::Debug => crate::util::workspace_debug_build(),
+        Profile::Release => {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+            let mut command = Command::new(cargo);
+            command.current_dir(project_root()).args(["build", "--quiet", "--locked", "--package", "redbridge-cli"]);
+            command.arg("--release");
+            command
+        }
+    };
     crate::util::run(&mut command)?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| project_root().join("target"), PathBuf::from);
     let target = if target.is_relative() { project_root().join(target) } else { target };

@@ -44,7 +44,7 @@ pub fn run() -> anyhow::Result<()> {
 
 /// Builds the debug `redbridge` and returns the folder it is in.
 fn build_redbridge() -> anyhow::Result<PathBuf> {
-    let binary = crate::util::build_debug_binary("redbridge-cli", "redbridge")?;
+    let binary = crate::util::build_debug_binary("redbridge")?;
     Ok(binary.parent().map(Path::to_path_buf).unwrap_or_default())
 }
 

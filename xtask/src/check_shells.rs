@@ -16,7 +16,7 @@ const TOOLS: &[(&str, &str)] = &[("bash", "bash"), ("zsh", "zsh"), ("fish", "fis
 
 /// `cargo xtask check-shells`: builds the debug `redbridge`, then [`check`].
 pub fn run() -> anyhow::Result<()> {
-    check(&crate::util::build_debug_binary("redbridge-cli", "redbridge")?)
+    check(&crate::util::build_debug_binary("redbridge")?)
 }
 
 /// The debug `redbridge` under the target directory (`CARGO_TARGET_DIR` when set).

@@ -128,14 +128,8 @@ fn start_emulator(aws: &str) -> anyhow::Result<EmulatorProcess> {
 /// built, as `cargo test` builds them: the same features, so after `cargo test` (in CI) nothing
 /// is built twice.
 fn build(docker: bool) -> anyhow::Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let features: &[&str] = if docker { &["--features", "redbridge-e2e/docker"] } else { &[] };
-    crate::util::run(
-        Command::new(&cargo)
-            .current_dir(project_root())
-            .args(["build", "--locked", "--quiet", "--workspace", "--all-targets"])
-            .args(features),
-    )
+    crate::util::run(crate::util::workspace_debug_build().args(features))
 }
 
 /// The AWS CLI (v1, from PyPI) the exported scripts and templates are deployed with; pinned

@@ -21,15 +21,25 @@ pub fn target_dir() -> PathBuf {
     if target.is_relative() { project_root().join(target) } else { target }
 }
 
-/// Builds the debug binary `bin` of `package` and returns its path.
-pub fn build_debug_binary(package: &str, bin: &str) -> anyhow::Result<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    run(Command::new(cargo)
-        .current_dir(project_root())
-        .args(["build", "--locked", "--quiet", "-p", package, "--bin", bin]))?;
+/// Builds the workspace's debug binary `bin` and returns its path.
+///
+/// It builds the whole workspace with every target, as `cargo test --workspace` and the e2e run
+/// do: `-p` with one package resolves other features for shared dependencies and so compiles a
+/// second copy of the dependency graph, which in CI is minutes and gigabytes for nothing.
+pub fn build_debug_binary(bin: &str) -> anyhow::Result<PathBuf> {
+    run(&mut workspace_debug_build())?;
     let path = target_dir().join("debug").join(bin);
     anyhow::ensure!(path.is_file(), "`cargo build` did not leave `{}`", path.display());
     Ok(path)
+}
+
+/// `cargo build --locked --quiet --workspace --all-targets`: the debug build the test suite
+/// makes, so that after it this is a no-op.
+pub fn workspace_debug_build() -> Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command.current_dir(project_root()).args(["build", "--locked", "--quiet", "--workspace", "--all-targets"]);
+    command
 }
 
 /// Runs a command to completion with inherited output; fails with the command line on a non-zero exit.

@@ -119,7 +119,7 @@ fn target_dir() -> PathBuf {
 }
 
 fn build() -> anyhow::Result<()> {
-    crate::util::build_debug_binary("redbridge-emu", "redbridge-emu").map(drop)
+    crate::util::build_debug_binary("redbridge-emu").map(drop)
 }
 
 /// An empty folder under the system's temporary folder, the emulator's working folder: the
