@@ -290,6 +290,9 @@ def iam_credentials(request):
 
 
 def connect(request):
+    """A session over TLS, verified as against Redshift: `tls_root` is the emulator's wire
+    certificate (`GET /_emu/wire-certificate`), trusted the way each client trusts Redshift's CA.
+    """
     client = request["client"]
     iam = request.get("iam")
     if client == "psycopg":
@@ -304,7 +307,8 @@ def connect(request):
             dbname=request["database"],
             user=user,
             password=password,
-            sslmode="disable",
+            sslmode="verify-full",
+            sslrootcert=request["tls_root"],
             connect_timeout=10,
             autocommit=True,
         )
@@ -312,47 +316,36 @@ def connect(request):
     if client == "redshift_connector":
         import redshift_connector
 
+        # redshift_connector verifies against its bundled Redshift CA and the default roots
+        # (`ssl_context.load_default_certs()` in its `core.py`), which OpenSSL reads from
+        # SSL_CERT_FILE: the emulator's certificate stands where Amazon's roots would.
+        os.environ["SSL_CERT_FILE"] = request["tls_root"]
+        options = dict(database=request["database"], ssl=True, sslmode="verify-full", timeout=10)
         if iam:
-            connection = redshift_connector_iam(request, iam)
+            options.update(redshift_connector_iam_options(iam))
         else:
-            connection = redshift_connector.connect(
-                host=request["host"],
-                port=request["port"],
-                database=request["database"],
-                user=request["user"],
-                password=request["password"],
-                ssl=False,
-                timeout=10,
+            options.update(
+                host=request["host"], port=request["port"], user=request["user"], password=request["password"]
             )
+        connection = redshift_connector.connect(**options)
         connection.autocommit = True
         return connection, None
     raise ValueError(f"unknown client `{client}`")
 
 
-def redshift_connector_iam(request, iam):
-    """redshift_connector's own IAM login: the options `connect(iam=True, ...)` takes, given to the
-    connector's `IamHelper.set_iam_properties`, which calls DescribeClusters (or GetWorkgroup) for
-    the host and port and GetClusterCredentials, GetClusterCredentialsWithIAM (`group_federation`)
-    or serverless GetCredentials through boto3 at `endpoint_url`, as `connect` does.
-
-    Only the last step differs: `connect(iam=True)` refuses `ssl=False` ("SSL must be enabled when
-    using IAM", redshift_connector 2.2.0 `__init__.py`) and then needs TLS with a certificate it
-    verifies, which the emulator's endpoints do not offer; the session opens without TLS instead.
+def redshift_connector_iam_options(iam):
+    """`connect(iam=True, ...)`'s options, as a user passes them: the connector looks the host and
+    port up itself (DescribeClusters or GetWorkgroup) and asks for the temporary login
+    (GetClusterCredentials with `db_user`, GetClusterCredentialsWithIAM with `group_federation`,
+    serverless GetCredentials) through boto3 at `endpoint_url`, then logs in over TLS, which
+    `iam=True` requires ("SSL must be enabled when using IAM", redshift_connector 2.2.0).
     """
-    import redshift_connector
-    from redshift_connector.iam_helper import IamHelper
-    from redshift_connector.redshift_property import RedshiftProperty
-
-    info = RedshiftProperty()
     options = dict(
         iam=True,
-        db_name=request["database"],
         access_key_id=iam["access_key_id"],
         secret_access_key=iam["secret_access_key"],
         region=iam["region"],
         endpoint_url=iam["endpoint_url"],
-        ssl=True,
-        timeout=10,
     )
     if iam.get("workgroup"):
         options.update(is_serverless=True, serverless_work_group=iam["workgroup"], serverless_acct_id=iam["account"])
@@ -362,18 +355,7 @@ def redshift_connector_iam(request, iam):
             options.update(db_user=iam["db_user"], auto_create=True)
         else:
             options["group_federation"] = True
-    for key, value in options.items():
-        info.put(key, value)
-    IamHelper.set_iam_properties(info)
-    return redshift_connector.Connection(
-        user=info.user_name,
-        host=info.host,
-        port=info.port,
-        database=info.db_name,
-        password=info.password,
-        ssl=False,
-        timeout=10,
-    )
+    return options
 
 
 def sql(request):

@@ -380,6 +380,17 @@ async fn handle<C: Connect>(
     if request.method() == Method::GET && request.uri().path() == "/_emu/health" {
         return respond(StatusCode::OK, "application/json", r#"{"status":"ok"}"#.to_owned(), &request_id);
     }
+    if request.method() == Method::GET && request.uri().path() == WIRE_CERTIFICATE_PATH {
+        return match service.wire.certificate_pem() {
+            Some(pem) => respond(StatusCode::OK, "application/x-pem-file", pem.to_owned(), &request_id),
+            None => respond(
+                StatusCode::NOT_FOUND,
+                "text/plain",
+                "the wire endpoints have no TLS certificate\n".to_owned(),
+                &request_id,
+            ),
+        };
+    }
     if request.method() == Method::POST && request.uri().path() == "/_emu/hold-role" {
         return hold_role(service, request.uri().query().unwrap_or_default(), &request_id);
     }
@@ -484,6 +495,9 @@ async fn handle<C: Connect>(
 
 /// Where the organization is set (`PUT`), read (`GET`) or removed (`DELETE`): `/_emu/…` as the
 /// emulator's other admin routes, and `/_redbridge/organization`, the name scenarios were given.
+/// Where the wire endpoints' self-signed certificate is handed out (`wire/tls.rs`).
+pub(crate) const WIRE_CERTIFICATE_PATH: &str = "/_emu/wire-certificate";
+
 pub(crate) const ORGANIZATION_PATHS: [&str; 2] = ["/_emu/organization", "/_redbridge/organization"];
 
 /// An Organizations call: the caller's identity policies first, then the organization's answer.

@@ -11,7 +11,8 @@
 //!   makes, from the [`organization::Organization`] it was given.
 //!
 //! Every cluster and workgroup also answers the PostgreSQL wire protocol on a port of its own
-//! (its `Endpoint.Port`), for psql, psycopg, redshift_connector and the like.
+//! (its `Endpoint.Port`), for psql, psycopg, redshift_connector and the like, with TLS on a
+//! self-signed certificate the emulator makes at start ([`Emulator::wire_certificate_pem`]).
 //!
 //! Every call is judged against the caller's identity policies, permissions boundary and its
 //! account's SCPs; every hop of a COPY or UNLOAD also against the SCPs and RCPs that apply.
@@ -228,6 +229,13 @@ impl Emulator {
         let target =
             if serverless { db_login::LoginTarget::Workgroup(key) } else { db_login::LoginTarget::Cluster(key) };
         Some(self.logins.upgrade()?.issue(&target, user, ttl))
+    }
+
+    /// The self-signed certificate every cluster's and workgroup's wire endpoint presents,
+    /// PEM-encoded (also at `GET /_emu/wire-certificate`): a client that adds it to its trusted
+    /// roots verifies the endpoints as it verifies Redshift's. `None` if it could not be made.
+    pub fn wire_certificate_pem(&self) -> Option<String> {
+        self.wire.certificate_pem().map(str::to_owned)
     }
 
     /// `http://127.0.0.1:PORT`, for endpoint overrides.

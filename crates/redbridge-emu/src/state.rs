@@ -40,7 +40,7 @@ impl<C> Service<C> {
     pub fn new(config: Config, cloud: C) -> Self {
         let sql_pool = crate::sql_pool::SqlPool::start(config.sql_threads);
         let organization = std::sync::RwLock::new(config.organization.clone());
-        let wire = Arc::new(crate::wire::Endpoints::new(config.wire_max_connections));
+        let wire = Arc::new(crate::wire::Endpoints::new(config.wire_max_connections, config.listen.ip()));
         Self {
             config,
             cloud,

@@ -97,13 +97,19 @@ impl World {
 
 /// A `PUT` of a JSON body over plain HTTP to a loopback URL; returns the whole answer.
 pub(crate) fn http_put(url: &str, body: &str) -> anyhow::Result<String> {
+    http_request("PUT", url, body)
+}
+
+/// A plain HTTP/1.1 request to one of the emulator's admin routes (`http://` only); the whole
+/// answer, status line and headers included.
+pub(crate) fn http_request(method: &str, url: &str, body: &str) -> anyhow::Result<String> {
     let rest = url.strip_prefix("http://").context("only http:// URLs")?;
     let (address, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
     let mut stream = std::net::TcpStream::connect(address)?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     write!(
         stream,
-        "PUT {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )?;
     let mut answer = String::new();

@@ -619,13 +619,5 @@ fn encode(text: &str) -> String {
 
 /// A bodyless `POST` over plain HTTP to a loopback URL; returns the whole answer.
 fn http_post(url: &str) -> anyhow::Result<String> {
-    use std::io::{Read as _, Write as _};
-    let rest = url.strip_prefix("http://").context("only http:// URLs")?;
-    let (address, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
-    let mut stream = std::net::TcpStream::connect(address)?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(stream, "POST {path} HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer)?;
-    Ok(answer)
+    crate::governance::http_request("POST", url, "")
 }

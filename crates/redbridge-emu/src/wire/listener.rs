@@ -3,16 +3,16 @@
 //!
 //! pgwire accepts a query message of up to 1 GiB and waits a minute for a startup; the guard
 //! holds a client to [`Limits::max_message_bytes`] per message and [`Limits::startup_timeout`]
-//! to authenticate. It reads only the frames' lengths (and refuses SSL and GSS encryption as a
-//! server without them does, with `N`); pgwire reads everything else, over an in-process socket
-//! pair (`process_socket_unix`).
+//! to authenticate. It reads only the frames' lengths, answers `SSLRequest` with `S` and the TLS
+//! handshake (`tls.rs`) and refuses GSS encryption as a server without it does, with `N`; pgwire
+//! reads everything else, in the clear, over an in-process socket pair (`process_socket_unix`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use redbridge_aws::ports::Connect;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream, UnixStream};
 
 use crate::db_login::LoginTarget;
@@ -27,6 +27,8 @@ pub(super) struct Limits {
     pub total: Arc<tokio::sync::Semaphore>,
     pub startup_timeout: Duration,
     pub max_message_bytes: usize,
+    /// What answers an `SSLRequest` with `S`; `None`: `N`.
+    pub tls: Option<super::tls::WireTls>,
 }
 
 /// Accepts connections until `stop` turns (or its sender goes).
@@ -85,13 +87,13 @@ async fn refuse_too_many(mut socket: TcpStream) {
 }
 
 /// Serves one connection: the guard between the client and pgwire, until either side ends or the
-/// client has not authenticated within the startup timeout.
+/// client has not authenticated within the startup timeout (a TLS handshake included).
 async fn serve<C: Connect>(client: TcpStream, connection: super::query::Connection<C>, limits: &Limits) {
     let authenticated = Arc::clone(&connection.authenticated);
     let Ok((inside, server)) = UnixStream::pair() else { return };
     let handlers = super::query::Handlers(Arc::new(connection));
     let pgwire = pgwire::tokio::process_socket_unix(server, handlers);
-    let guarded = guard(client, inside, limits.max_message_bytes);
+    let guarded = guard(client, inside, limits);
     let startup = startup_deadline(&authenticated, limits.startup_timeout);
     tokio::select! {
         _ = async { tokio::join!(pgwire, guarded) } => {}
@@ -114,34 +116,84 @@ const GSSENC_REQUEST: u32 = 80_877_104;
 /// The largest startup-phase message pgwire reads (its `SMALL_PACKET_SIZE_LIMIT`).
 const MAX_STARTUP_BYTES: usize = 10_000;
 
-/// Copies the client's bytes to pgwire frame by frame, refusing a frame longer than
-/// `max_message` (the connection closes), and pgwire's bytes back to the client.
-async fn guard(client: TcpStream, inside: UnixStream, max_message: usize) {
-    let (mut client_read, mut client_write) = client.into_split();
-    let (mut inside_read, mut inside_write) = inside.into_split();
-    // Startup phase: untyped frames; SSL and GSS encryption are refused here with `N`.
+/// A startup-phase frame, as the guard sees it.
+enum Startup {
+    /// `SSLRequest`.
+    Ssl,
+    /// `GSSENCRequest`.
+    Gss,
+    /// Anything else (the StartupMessage, a CancelRequest), whole, for pgwire.
+    Frame(Vec<u8>),
+}
+
+/// Reads one untyped startup-phase frame; `None` when the client goes or breaks the bounds.
+async fn read_startup<S: AsyncRead + Unpin>(client: &mut S) -> Option<Startup> {
+    let length = usize::try_from(client.read_u32().await.ok()?).unwrap_or(usize::MAX);
+    if !(8..=MAX_STARTUP_BYTES).contains(&length) {
+        return None;
+    }
+    let mut frame = vec![0_u8; length];
+    frame[..4].copy_from_slice(&u32::try_from(length).unwrap_or(u32::MAX).to_be_bytes());
+    client.read_exact(&mut frame[4..]).await.ok()?;
+    let code = u32::from_be_bytes([frame[4], frame[5], frame[6], frame[7]]);
+    Some(match code {
+        SSL_REQUEST if length == 8 => Startup::Ssl,
+        GSSENC_REQUEST if length == 8 => Startup::Gss,
+        _ => Startup::Frame(frame),
+    })
+}
+
+/// The startup phase: GSS encryption is refused with `N`; SSL is accepted with `S` and a TLS
+/// handshake when the endpoints have a certificate (refused with `N` otherwise), once. Then the
+/// client's first real frame goes to pgwire and [`relay`] carries the rest, over TLS or not.
+async fn guard(mut client: TcpStream, inside: UnixStream, limits: &Limits) {
     loop {
-        let Ok(length) = client_read.read_u32().await else { return };
-        let length = usize::try_from(length).unwrap_or(usize::MAX);
-        if !(8..=MAX_STARTUP_BYTES).contains(&length) {
-            return;
-        }
-        let mut frame = vec![0_u8; length];
-        frame[..4].copy_from_slice(&u32::try_from(length).unwrap_or(u32::MAX).to_be_bytes());
-        if client_read.read_exact(&mut frame[4..]).await.is_err() {
-            return;
-        }
-        let code = u32::from_be_bytes([frame[4], frame[5], frame[6], frame[7]]);
-        if length == 8 && (code == SSL_REQUEST || code == GSSENC_REQUEST) {
-            if client_write.write_all(b"N").await.is_err() {
-                return;
+        match read_startup(&mut client).await {
+            None => return,
+            Some(Startup::Gss) => {
+                if client.write_all(b"N").await.is_err() {
+                    return;
+                }
             }
-            continue;
+            Some(Startup::Ssl) => {
+                let Some(tls) = &limits.tls else {
+                    if client.write_all(b"N").await.is_err() {
+                        return;
+                    }
+                    continue;
+                };
+                if client.write_all(b"S").await.is_err() {
+                    return;
+                }
+                let Ok(mut client) = tls.acceptor.accept(client).await else { return };
+                // Inside TLS, a second SSLRequest is a protocol violation (PostgreSQL closes too).
+                loop {
+                    match read_startup(&mut client).await {
+                        None | Some(Startup::Ssl) => return,
+                        Some(Startup::Gss) => {
+                            if client.write_all(b"N").await.is_err() || client.flush().await.is_err() {
+                                return;
+                            }
+                        }
+                        Some(Startup::Frame(frame)) => {
+                            return relay(client, inside, frame, limits.max_message_bytes).await;
+                        }
+                    }
+                }
+            }
+            Some(Startup::Frame(frame)) => return relay(client, inside, frame, limits.max_message_bytes).await,
         }
-        if inside_write.write_all(&frame).await.is_err() {
-            return;
-        }
-        break;
+    }
+}
+
+/// Copies the client's bytes to pgwire frame by frame (after `first`, the startup frame),
+/// refusing a frame longer than `max_message` (the connection closes), and pgwire's bytes back
+/// to the client.
+async fn relay<S: AsyncRead + AsyncWrite>(client: S, inside: UnixStream, first: Vec<u8>, max_message: usize) {
+    let (mut client_read, mut client_write) = tokio::io::split(client);
+    let (mut inside_read, mut inside_write) = inside.into_split();
+    if inside_write.write_all(&first).await.is_err() {
+        return;
     }
     let inbound = async {
         // Typed frames: a type byte, a length that counts itself, the body.

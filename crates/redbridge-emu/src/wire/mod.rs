@@ -4,6 +4,7 @@
 //! is deleted or the emulator stops.
 //!
 //! - [`listener`]: the accept loop, the connection bounds and the byte guard in front of pgwire;
+//! - [`tls`]: the endpoints' self-signed certificate and the TLS a client asks for;
 //! - [`auth`]: startup and authentication as Redshift does them (MD5 or SCRAM-SHA-256 for the
 //!   master user, temporary logins from the credentials calls) and its `ParameterStatus`;
 //! - [`session`]: a connection's session: its database user, transaction block and settings;
@@ -20,6 +21,7 @@ mod params;
 mod query;
 mod session;
 mod sqlstate;
+mod tls;
 mod values;
 
 use std::collections::HashMap;
@@ -92,6 +94,9 @@ pub(crate) struct Endpoints {
     open: Mutex<HashMap<LoginTarget, Endpoint>>,
     /// The connections of all listeners.
     total: Arc<tokio::sync::Semaphore>,
+    /// The certificate every listener presents; `None` when it could not be made (clients asking
+    /// for SSL are then told `N`, as a server without SSL tells them).
+    tls: Option<tls::WireTls>,
 }
 
 impl std::fmt::Debug for Endpoints {
@@ -108,8 +113,20 @@ struct Endpoint {
 }
 
 impl Endpoints {
-    pub fn new(max_connections: usize) -> Self {
-        Self { open: Mutex::new(HashMap::new()), total: Arc::new(tokio::sync::Semaphore::new(max_connections.max(1))) }
+    /// No listener yet; `listen` is the address the certificate names besides loopback.
+    pub fn new(max_connections: usize, listen: IpAddr) -> Self {
+        Self {
+            open: Mutex::new(HashMap::new()),
+            total: Arc::new(tokio::sync::Semaphore::new(max_connections.max(1))),
+            tls: tls::WireTls::generate(listen)
+                .map_err(|e| eprintln!("redbridge-emu: warning: {e}; the wire endpoints answer SSL requests with `N`"))
+                .ok(),
+        }
+    }
+
+    /// The endpoints' TLS certificate, PEM-encoded: what a client trusts to verify them.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.tls.as_ref().map(|tls| tls.certificate_pem.as_str())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<LoginTarget, Endpoint>> {
@@ -133,6 +150,7 @@ impl Endpoints {
             total: Arc::clone(&self.total),
             startup_timeout: service.config.wire_startup_timeout,
             max_message_bytes: service.config.wire_max_message_bytes,
+            tls: self.tls.clone(),
         };
         tokio::spawn(listener::accept(listener, service.weak(), target.clone(), limits, stopped));
         self.lock().insert(target.clone(), Endpoint { port, stop });

@@ -18,3 +18,4 @@ mod sql_flags;
 mod support;
 mod unload_formats;
 mod wire;
+mod wire_tls;

@@ -11,22 +11,28 @@ use redbridge_emu::{Config, WireAuth};
 use crate::copy_unload::{CHAIN, setup};
 use crate::support::{Harness, post};
 
-const PASSWORD: &str = "Passw0rd!";
+pub(crate) const PASSWORD: &str = "Passw0rd!";
 
 /// What `psql` printed and how it exited.
 #[derive(Debug)]
-struct Psql {
-    ok: bool,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Psql {
+    pub ok: bool,
+    pub stdout: String,
+    pub stderr: String,
 }
 
-/// Runs `psql` against `port` as `user`, one `-c` per command (one session), unaligned and
-/// without headers; fails naming `psql` when it is not installed.
+/// Runs `psql` against `port` as `user` without SSL, one `-c` per command (one session),
+/// unaligned and without headers; fails naming `psql` when it is not installed.
 async fn psql(port: u16, user: &str, password: &str, database: &str, commands: &[&str]) -> Psql {
+    psql_to(&format!("host=127.0.0.1 port={port} user={user} dbname={database} sslmode=disable"), password, commands)
+        .await
+}
+
+/// [`psql`] with the connection string `conninfo` (`connect_timeout` added).
+pub(crate) async fn psql_to(conninfo: &str, password: &str, commands: &[&str]) -> Psql {
     let mut command = std::process::Command::new("psql");
     command
-        .arg(format!("host=127.0.0.1 port={port} user={user} dbname={database} sslmode=disable connect_timeout=10"))
+        .arg(format!("{conninfo} connect_timeout=10"))
         .args(["-X", "-A", "-t", "-v", "VERBOSITY=verbose"])
         .env("PGPASSWORD", password)
         .env("PGCONNECT_TIMEOUT", "10");
@@ -52,13 +58,13 @@ fn cluster_port(xml: &str) -> u16 {
     port.parse().expect("a port number")
 }
 
-async fn describe_port(h: &Harness, cluster: &str) -> u16 {
+pub(crate) async fn describe_port(h: &Harness, cluster: &str) -> u16 {
     let body = format!("Action=DescribeClusters&Version=2012-12-01&ClusterIdentifier={cluster}");
     cluster_port(&post(&h.emulator.endpoint_url(), "111111111111", "redshift", None, &body).await)
 }
 
 /// A cluster `main` with master user `awsuser`, and its endpoint's port.
-async fn cluster(config: Config) -> (Harness, u16) {
+pub(crate) async fn cluster(config: Config) -> (Harness, u16) {
     let h = Harness::with_config(config).await;
     h.create_cluster("111111111111", "main", &[]).await;
     let port = describe_port(&h, "main").await;

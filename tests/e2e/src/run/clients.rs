@@ -1,6 +1,7 @@
 //! The steps that reach the emulator as users' own tools do: `sql` runs statements through
 //! `psql`, `psycopg` or `redshift_connector` at the endpoint DescribeClusters or GetWorkgroup
-//! returns, logged in with the master user's password or with temporary credentials the client
+//! returns, over TLS verified against the emulator's wire certificate, logged in with the
+//! master user's password or with temporary credentials the client
 //! asks for (`GetClusterCredentials`, `GetClusterCredentialsWithIAM`, serverless
 //! `GetCredentials`) as an IAM user of the Redshift account; `put_table` writes a table with
 //! pyarrow into the bucket; `check_unload` reads back with pyarrow what UNLOAD wrote. The
@@ -99,6 +100,25 @@ impl Runner<'_> {
                 ))
             }
         }
+    }
+
+    /// The emulator's wire certificate (`GET /_emu/wire-certificate`), written once into the
+    /// scenario's folder: the root every client verifies the endpoint against, as it verifies
+    /// Redshift's against Amazon's.
+    fn tls_root(&self) -> anyhow::Result<PathBuf> {
+        let path = self.world.dir.join("wire-certificate.pem");
+        if path.is_file() {
+            return Ok(path);
+        }
+        let url = format!("{}/_emu/wire-certificate", self.world.services.emu);
+        let answer = crate::governance::http_request("GET", &url, "")?;
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        ensure!(
+            head.starts_with("HTTP/1.1 200") && body.starts_with("-----BEGIN CERTIFICATE-----"),
+            "the emulator gave no wire certificate at {url}: {answer}"
+        );
+        std::fs::write(&path, body).with_context(|| format!("writing {}", path.display()))?;
+        Ok(path)
     }
 
     /// The access key of IAM user `name` in the Redshift account, created the first time with an
@@ -270,7 +290,11 @@ impl Runner<'_> {
             Some(keys) => self.cli_credentials(keys, db_user)?,
             None => (self.master_user(), MASTER_PASSWORD.to_owned()),
         };
-        let conninfo = format!("host={host} port={port} dbname={DATABASE} sslmode=disable connect_timeout=10");
+        let root = self.tls_root()?;
+        let conninfo = format!(
+            "host={host} port={port} dbname={DATABASE} sslmode=verify-full sslrootcert={} connect_timeout=10",
+            root.display()
+        );
         let marker = "--redbridge-e2e-statement--";
         let mut command = Command::new(&self.settings.psql);
         command
@@ -353,6 +377,7 @@ impl Runner<'_> {
             "user": self.master_user(),
             "password": MASTER_PASSWORD,
             "iam": iam,
+            "tls_root": self.tls_root()?,
             "statements": statements,
         });
         let answer = self.python("sql", &request)?;
