@@ -25,6 +25,8 @@ pub fn run(args: &[&str]) -> anyhow::Result<()> {
                 "redbridge-emu",
                 "--example",
                 "bench_emu",
+                "--features",
+                "bench",
                 "--",
             ])
             .arg("--python")

@@ -7,20 +7,58 @@ use super::{CopySettings, Format, Sink, TargetColumn};
 use crate::column_type::ColumnType;
 use crate::texts;
 
-/// Splits delimited text into records of raw fields; `Some` marks a field that was quoted.
-pub(crate) fn parse_text(text: &str, s: &CopySettings) -> Vec<Vec<(String, bool)>> {
-    let mut records = Vec::new();
-    for line in text.split('\n') {
+/// One record's raw fields, in one buffer reused from record to record (no allocation per
+/// field or record once the longest record has been seen).
+#[derive(Debug, Default)]
+pub(crate) struct Record {
+    text: String,
+    /// Each field's end in `text`, and whether it was quoted.
+    ends: Vec<(usize, bool)>,
+}
+
+impl Record {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    fn end_field(&mut self, quoted: bool) {
+        self.ends.push((self.text.len(), quoted));
+    }
+
+    /// How many fields the record has.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Field `index`'s text and whether it was quoted; past the last field, an empty unquoted
+    /// one (FILLRECORD's filler).
+    pub fn field(&self, index: usize) -> (&str, bool) {
+        let Some(&(end, quoted)) = self.ends.get(index) else { return ("", false) };
+        let start = index.checked_sub(1).and_then(|i| self.ends.get(i)).map_or(0, |&(end, _)| end);
+        (&self.text[start..end], quoted)
+    }
+}
+
+/// Splits delimited text into records of raw fields and hands each to `each`, stopping at its
+/// first error.
+pub(crate) fn each_text_record<E>(
+    text: &str,
+    s: &CopySettings,
+    mut each: impl FnMut(&Record) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut record = Record::default();
+    // A final newline ends the last record; it does not start an empty one.
+    for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        let mut fields = Vec::new();
-        let mut field = String::new();
+        record.clear();
         let mut quoted = false;
         let mut in_quotes = false;
-        let mut chars = line.chars().peekable();
+        let mut chars = line.chars();
         while let Some(c) = chars.next() {
             if s.escape && c == '\\' {
                 if let Some(next) = chars.next() {
-                    field.push(next);
+                    record.text.push(next);
                 }
                 continue;
             }
@@ -30,73 +68,79 @@ pub(crate) fn parse_text(text: &str, s: &CopySettings) -> Vec<Vec<(String, bool)
                 continue;
             }
             if c == s.delimiter && !in_quotes {
-                fields.push((std::mem::take(&mut field), quoted));
+                record.end_field(quoted);
                 quoted = false;
                 continue;
             }
-            field.push(c);
+            record.text.push(c);
         }
-        fields.push((field, quoted));
-        records.push(fields);
+        record.end_field(quoted);
+        each(&record)?;
     }
-    if text.ends_with('\n') {
-        records.pop();
-    }
-    records
+    Ok(())
 }
 
-/// Splits CSV into records of raw fields, honouring quotes (which may span lines).
-pub(crate) fn parse_csv(text: &str, s: &CopySettings) -> Result<Vec<Vec<(String, bool)>>, ()> {
-    let mut records = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
+/// Splits CSV into records of raw fields, honouring quotes (which may span lines), and hands each
+/// to `each`, stopping at its first error; a quote still open at the end is `unclosed`.
+pub(crate) fn each_csv_record<E>(
+    text: &str,
+    s: &CopySettings,
+    unclosed: impl FnOnce() -> E,
+    mut each: impl FnMut(&Record) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut record = Record::default();
     let mut quoted = false;
     let mut in_quotes = false;
     let mut chars = text.chars().peekable();
     let mut pending = false;
+    // Where the current field starts in `record.text`.
+    let mut field_start = 0;
     while let Some(c) = chars.next() {
         pending = true;
         if in_quotes {
             if c == s.quote {
                 if chars.peek() == Some(&s.quote) {
                     chars.next();
-                    field.push(s.quote);
+                    record.text.push(s.quote);
                 } else {
                     in_quotes = false;
                 }
             } else {
-                field.push(c);
+                record.text.push(c);
             }
             continue;
         }
-        if c == s.quote && field.is_empty() {
+        if c == s.quote && record.text.len() == field_start {
             in_quotes = true;
             quoted = true;
         } else if c == s.delimiter {
-            fields.push((std::mem::take(&mut field), quoted));
+            record.end_field(quoted);
+            field_start = record.text.len();
             quoted = false;
         } else if c == '\n' {
-            if field.ends_with('\r') && !quoted {
-                field.pop();
+            if record.text.len() > field_start && record.text.ends_with('\r') && !quoted {
+                record.text.pop();
             }
-            fields.push((std::mem::take(&mut field), quoted));
-            records.push(std::mem::take(&mut fields));
+            record.end_field(quoted);
+            each(&record)?;
+            record.clear();
+            field_start = 0;
             quoted = false;
             pending = false;
         } else if c == '\r' && chars.peek() == Some(&'\n') {
             continue;
         } else {
-            field.push(c);
+            record.text.push(c);
         }
     }
     if in_quotes {
-        return Err(());
+        return Err(unclosed());
     }
     if pending {
-        fields.push((field, quoted));
-        records.push(fields);
+        record.end_field(quoted);
+        each(&record)?;
     }
-    Ok(records)
+    Ok(())
 }
 
 fn is_char_type(kind: ColumnType) -> bool {
@@ -130,26 +174,24 @@ pub(crate) fn load(
     columns: &[TargetColumn],
     table: &str,
 ) -> Result<(), String> {
-    let records = if s.format == Format::Csv {
-        parse_csv(text, s).map_err(|()| texts::load_failed(table))?
-    } else {
-        parse_text(text, s)
-    };
     let conversion = TextConversion { truncate: s.truncate_columns };
-    let skip = usize::try_from(s.ignore_header).unwrap_or(usize::MAX);
+    let mut skip = usize::try_from(s.ignore_header).unwrap_or(usize::MAX);
     let mut scratch = String::new();
-    for mut record in records.into_iter().skip(skip) {
-        if s.ignore_blank_lines && record.len() == 1 && record[0].0.is_empty() {
-            continue;
+    let mut each = |record: &Record| -> Result<(), String> {
+        if skip > 0 {
+            skip -= 1;
+            return Ok(());
         }
-        if record.len() < columns.len() && s.fill_record {
-            record.resize(columns.len(), (String::new(), false));
+        if s.ignore_blank_lines && record.len() == 1 && record.field(0).0.is_empty() {
+            return Ok(());
         }
-        if record.len() != columns.len() {
+        let filled = record.len() < columns.len() && s.fill_record;
+        if record.len() != columns.len() && !filled {
             return Err(texts::load_failed(table));
         }
-        for (index, ((raw, quoted), column)) in record.iter().zip(columns).enumerate() {
-            match field_value(raw, *quoted, column.kind, s) {
+        for (index, column) in columns.iter().enumerate() {
+            let (raw, quoted) = record.field(index);
+            match field_value(raw, quoted, column.kind, s) {
                 None => sink.bind(index, rusqlite::types::Null)?,
                 Some(text) => bind_text(sink, index, column, text, conversion, &mut scratch).map_err(|e| match e {
                     ValueError::NotEmulated(text) => text,
@@ -157,9 +199,13 @@ pub(crate) fn load(
                 })?,
             }
         }
-        sink.insert(|| texts::load_failed(table))?;
+        sink.insert(|| texts::load_failed(table))
+    };
+    if s.format == Format::Csv {
+        each_csv_record(text, s, || texts::load_failed(table), each)
+    } else {
+        each_text_record(text, s, each)
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -172,20 +218,28 @@ mod tests {
         CopySettings::from_options(&copy.options).unwrap()
     }
 
-    fn values(records: &[Vec<(String, bool)>], s: &CopySettings, declared: &str) -> Vec<Vec<Option<String>>> {
+    /// Every record's fields as `field_value` reads them for a column of type `declared`.
+    fn values(text: &str, s: &CopySettings, declared: &str) -> Result<Vec<Vec<Option<String>>>, ()> {
         let kind = ColumnType::parse(declared);
-        records
-            .iter()
-            .map(|r| r.iter().map(|(raw, q)| field_value(raw, *q, kind, s).map(str::to_owned)).collect())
-            .collect()
+        let mut out = Vec::new();
+        let mut each = |record: &Record| {
+            let fields = (0..record.len()).map(|i| record.field(i));
+            out.push(fields.map(|(raw, q)| field_value(raw, q, kind, s).map(str::to_owned)).collect());
+            Ok(())
+        };
+        if s.format == Format::Csv {
+            each_csv_record(text, s, || (), &mut each)
+        } else {
+            each_text_record(text, s, &mut each)
+        }?;
+        Ok(out)
     }
 
     #[test]
     fn text_fields_split_on_the_delimiter_with_nulls_and_removequotes() {
         let s = copy_settings("DELIMITER ',' REMOVEQUOTES EMPTYASNULL");
-        let records = parse_text("1,\"a,b\",\\N\n2,,x\n", &s);
         assert_eq!(
-            values(&records, &s, "varchar"),
+            values("1,\"a,b\",\\N\n2,,x\n", &s, "varchar").unwrap(),
             [vec![Some("1".into()), Some("a,b".into()), None], vec![Some("2".into()), None, Some("x".into())]]
         );
     }
@@ -193,15 +247,14 @@ mod tests {
     #[test]
     fn csv_honours_quotes_across_lines_and_doubled_quotes() {
         let s = copy_settings("CSV QUOTE AS '\"' NULL AS 'NULL'");
-        let records = parse_csv("1,\"say \"\"hi\"\"\nthere\",NULL\r\n2,\"NULL\",\n", &s).unwrap();
         assert_eq!(
-            values(&records, &s, "varchar"),
+            values("1,\"say \"\"hi\"\"\nthere\",NULL\r\n2,\"NULL\",\n", &s, "varchar").unwrap(),
             [
                 vec![Some("1".into()), Some("say \"hi\"\nthere".into()), None],
                 vec![Some("2".into()), Some("NULL".into()), Some(String::new())]
             ]
         );
-        assert!(parse_csv("\"open", &s).is_err());
+        assert!(values("\"open", &s, "varchar").is_err());
     }
 
     #[test]
