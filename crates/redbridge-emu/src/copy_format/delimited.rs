@@ -177,7 +177,7 @@ pub(crate) fn load(
     let conversion = TextConversion { truncate: s.truncate_columns };
     let mut skip = usize::try_from(s.ignore_header).unwrap_or(usize::MAX);
     let mut scratch = String::new();
-    let mut each = |record: &Record| -> Result<(), String> {
+    let each = |record: &Record| -> Result<(), String> {
         if skip > 0 {
             skip -= 1;
             return Ok(());
