@@ -113,8 +113,13 @@ fn parse_decimal(text: &str, scale: u8) -> Option<i128> {
     if fraction.len() > usize::from(scale) || !(whole.chars().chain(fraction.chars()).all(|c| c.is_ascii_digit())) {
         return None;
     }
-    let padded = format!("{whole}{fraction:0<width$}", width = usize::from(scale));
-    let value: i128 = if padded.is_empty() { 0 } else { padded.parse().ok()? };
+    // The digits, then the zeros the fraction lacks, without a `String` per value.
+    let mut value: i128 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        value = value.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+    }
+    let missing = u32::try_from(usize::from(scale) - fraction.len()).ok()?;
+    let value = value.checked_mul(10_i128.checked_pow(missing)?)?;
     Some(if negative { -value } else { value })
 }
 
