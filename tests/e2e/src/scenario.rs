@@ -195,10 +195,13 @@ pub enum Step {
     Secret {
         /// The step's name for it (the secret's name is the scenario's bucket, then this).
         name: String,
-        /// The database user name.
-        username: String,
+        /// The database user name (with `password`).
+        username: Option<String>,
         /// The password (`{master_password}`: the master user's).
-        password: String,
+        password: Option<String>,
+        /// Instead of both: a temporary login, GetClusterCredentials' for this `DbUser` on the
+        /// scenario's cluster (`IAM:<user>` and its password), whose database user is `<user>`.
+        db_user: Option<String>,
     },
     /// `redbridge lint` over a statement.
     Lint {
@@ -521,12 +524,19 @@ fn check_tables(scenario: &Scenario) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A `test` step's `secret` names a `secret` step before it.
+/// A `secret` step gives `username` and `password` or `db_user`; a `test` step's `secret`
+/// names a `secret` step before it.
 fn check_secrets(steps: &[Step]) -> anyhow::Result<()> {
     let mut created: Vec<&str> = Vec::new();
     for step in steps {
         match step {
-            Step::Secret { name, .. } => created.push(name),
+            Step::Secret { name, username, password, db_user } => {
+                anyhow::ensure!(
+                    matches!((username, password, db_user), (Some(_), Some(_), None) | (None, None, Some(_))),
+                    "secret `{name}`: give `username` and `password`, or `db_user`"
+                );
+                created.push(name);
+            }
             Step::Test { secret: Some(secret), .. } => {
                 anyhow::ensure!(created.contains(&secret.as_str()), "no `secret` step `{secret}` before its `test`");
             }

@@ -400,7 +400,9 @@ impl Runner<'_> {
             Step::CheckUnload { table, prefix, format, partition_by, include, suffix } => {
                 self.check_unload(table, prefix, *format, partition_by, *include, suffix.as_deref()).await
             }
-            Step::Secret { name, username, password } => self.put_secret(name, username, password).await,
+            Step::Secret { name, username, password, db_user } => {
+                self.put_secret(name, username.as_deref(), password.as_deref(), db_user.as_deref()).await
+            }
             Step::Fault(fault) => self.world.inject(fault).await.map(|what| format!("fault: {what}")),
             Step::SetSpec { fields } => {
                 for (key, value) in fields {
