@@ -87,6 +87,16 @@ pub(crate) async fn secret_login<C: Connect>(
     let (Some(username), Some(password)) = (field("username"), field("password")) else {
         return Err(validation(SECRET_WITHOUT_LOGIN));
     };
+    // "If you provide a cluster identifier (dbClusterIdentifier), it must match the cluster
+    // identifier stored in the secret" (ExecuteStatement's API reference).
+    if let (Target::Cluster(cluster), Some(stored)) = (target, field("dbClusterIdentifier"))
+        && !stored.eq_ignore_ascii_case(cluster)
+    {
+        // Emulator's own text: AWS's answer to a secret of another cluster could not be sourced.
+        return Err(validation(format!(
+            "The secret's dbClusterIdentifier `{stored}` does not match the ClusterIdentifier `{cluster}`."
+        )));
+    }
     Ok(log_in(service, caller, target, &username, &Secret(password)))
 }
 

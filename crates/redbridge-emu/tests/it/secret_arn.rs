@@ -119,6 +119,18 @@ async fn a_missing_secret_or_one_without_username_and_password_fails_the_call() 
             other => panic!("{name}: the call fails, got {other:?}"),
         }
     }
+    // A secret stored for another cluster ("it must match the cluster identifier stored in the
+    // secret"); one for this cluster, in any case, is taken.
+    let elsewhere =
+        serde_json::json!({ "username": "awsuser", "password": MASTER_PASSWORD, "dbClusterIdentifier": "other" });
+    let target = with_secret(&put_secret(&h, "elsewhere", &elsewhere.to_string()));
+    match data.execute_statement(&target, "dev", "select 1").await {
+        Err(AwsError::Invalid { message, .. }) => assert!(message.contains("`other`"), "{message}"),
+        other => panic!("another cluster's secret fails the call, got {other:?}"),
+    }
+    let here = serde_json::json!({ "username": "awsuser", "password": MASTER_PASSWORD, "dbClusterIdentifier": "Main" });
+    let (_, done) = run_on(&data, &with_secret(&put_secret(&h, "here", &here.to_string())), "select 1").await;
+    assert_eq!(done.status, "FINISHED", "{:?}", done.state);
     // By name, as the Data API also takes it.
     put_secret(&h, "by-name", &login("awsuser", MASTER_PASSWORD));
     let (_, done) = run_on(&data, &with_secret("by-name"), "select 1").await;
