@@ -21,7 +21,7 @@ use crate::AwsError;
 use crate::apply_engine::Sleeper;
 use crate::ports::{
     Connect, Credentials, Iam, Kms, NewRole, ObjectEncryption, ObjectSummary, OrgParent, OrgPolicyType, Organizations,
-    Redshift, RedshiftServerless, S3, Sts,
+    Redshift, RedshiftServerless, S3, SecretsManager, Sts,
 };
 
 /// The ARNs of attached roles, sorted.
@@ -33,6 +33,22 @@ fn arns(roles: &[redbridge_core::converge::AttachedRole]) -> Vec<&str> {
 
 /// Time between polls of an attachment's status.
 const POLL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Secrets Manager: an existing secret `name` (ARN `arn`, `SecretString` `value`, created by
+/// the caller: the port writes nothing) reads back by ARN and by name; a missing one is
+/// [`AwsError::NotFound`]. The value is never put in a panic message.
+pub async fn secrets_manager(secrets: &impl SecretsManager, arn: &str, name: &str, value: &str) {
+    for id in [arn, name] {
+        let found = secrets.get_secret_value(id).await.unwrap_or_else(|e| panic!("get_secret_value `{id}`: {e}"));
+        assert_eq!((found.arn.as_str(), found.name.as_str()), (arn, name), "the secret's ARN and name by `{id}`");
+        assert!(found.secret_string.as_deref() == Some(value), "the secret's value reads back as written by `{id}`");
+    }
+    match secrets.get_secret_value(&format!("{name}-missing-contract")).await {
+        Err(AwsError::NotFound { .. }) => {}
+        Err(other) => panic!("a missing secret is not found, got {other}"),
+        Ok(_) => panic!("a missing secret is not found, got a value"),
+    }
+}
 
 /// IAM: roles with tags and trust, inline policies, listing, deletion, not-found and conflicts.
 /// Creates and deletes roles named `<prefix>-…` in `account`.

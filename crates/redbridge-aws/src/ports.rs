@@ -205,6 +205,31 @@ pub trait Kms: Send + Sync {
     fn describe_key(&self, key: &KmsKeyArn) -> impl Future<Output = AwsResult<KeyInfo>> + Send;
 }
 
+/// A secret's current value as `GetSecretValue` returns it. `Debug` leaves the value out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretValue {
+    /// The secret's ARN.
+    pub arn: String,
+    /// The secret's name.
+    pub name: String,
+    /// `SecretString`; `None` when the secret holds `SecretBinary`.
+    pub secret_string: Option<String>,
+}
+
+impl std::fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretValue").field("arn", &self.arn).field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// Secrets Manager as given credentials in one region.
+pub trait SecretsManager: Send + Sync {
+    /// The current value of the secret `secret_id` names, by ARN or name
+    /// (`secretsmanager:GetSecretValue`): [`AwsError::NotFound`] for `ResourceNotFoundException`,
+    /// [`AwsError::AccessDenied`] for `AccessDeniedException`.
+    fn get_secret_value(&self, secret_id: &str) -> impl Future<Output = AwsResult<SecretValue>> + Send;
+}
+
 /// Provisioned Redshift clusters: their attached roles.
 pub trait Redshift: Send + Sync {
     /// The roles attached to a cluster, with their apply status (`DescribeClusters`).
@@ -565,6 +590,8 @@ pub trait Connect: Send + Sync + 'static {
     type Serverless: RedshiftServerless + 'static;
     /// AWS Organizations as the credentials.
     type Organizations: Organizations + 'static;
+    /// Secrets Manager as the credentials in one region.
+    type SecretsManager: SecretsManager + 'static;
 
     /// IAM with these credentials.
     fn iam(&self, credentials: &Credentials) -> Self::Iam;
@@ -580,6 +607,8 @@ pub trait Connect: Send + Sync + 'static {
     fn serverless(&self, credentials: &Credentials, region: &Region) -> Self::Serverless;
     /// AWS Organizations with these credentials.
     fn organizations(&self, credentials: &Credentials) -> Self::Organizations;
+    /// Secrets Manager with these credentials in `region`.
+    fn secrets_manager(&self, credentials: &Credentials, region: &Region) -> Self::SecretsManager;
     /// The region used when a call names none (bucket lookups start there).
     fn default_region(&self) -> Region;
 }

@@ -38,6 +38,11 @@ pub(crate) struct Caller {
     pub arn: String,
     /// The ARN as the evaluator takes it.
     pub principal: RequestPrincipal,
+    /// The keys the request was signed with, to act on the caller's behalf (the Data API reads a
+    /// `SecretArn` with them): the account's own for a 12-digit key or a key STS does not know,
+    /// otherwise the key id and session token (LocalStack checks no signature, so the secret
+    /// key, which a request never carries, is not needed). `Debug` shows the key id only.
+    pub credentials: Credentials,
 }
 
 /// The parts of a SigV4 `Authorization` header the emulator uses.
@@ -69,27 +74,28 @@ impl Caller {
         let key = signature.access_key_id.as_str();
         let direct =
             (key.len() == 12 && key.bytes().all(|b| b.is_ascii_digit())).then(|| AccountId::parse(key).ok()).flatten();
-        let (account, arn) = match direct {
-            Some(account) => (account, root_arn(account)),
+        let signed = Credentials::Session(signed_keys(key, session_token));
+        let (account, arn, credentials) = match direct {
+            Some(account) => (account, root_arn(account), Credentials::Account(account)),
             None => match service.callers.identity(key) {
-                Some(found) => found,
+                Some((account, arn)) => (account, arn, signed),
                 None => {
                     let found = identity(service, key, session_token).await;
                     if let Some(found) = &found {
                         service.callers.remember_identity(key, found.clone());
                     }
                     match found {
-                        Some(found) => found,
+                        Some((account, arn)) => (account, arn, signed),
                         None => {
                             let account = AccountId::parse(DEFAULT_ACCOUNT).ok()?;
-                            (account, root_arn(account))
+                            (account, root_arn(account), Credentials::Account(account))
                         }
                     }
                 }
             },
         };
         let principal = RequestPrincipal::parse(&arn).ok()?;
-        Some(Self { account, region: signature.region, arn, principal })
+        Some(Self { account, region: signature.region, arn, principal, credentials })
     }
 
     /// Whether the caller is its account's root (identity policies do not limit it).
@@ -109,6 +115,16 @@ fn root_arn(account: AccountId) -> String {
     format!("arn:aws:iam::{account}:root")
 }
 
+/// The keys of a signed request as the ports take them: the key id and session token; the
+/// secret key is never sent in a request, and the emulator and LocalStack check no signature.
+fn signed_keys(access_key_id: &str, session_token: Option<&str>) -> SessionKeys {
+    SessionKeys {
+        access_key_id: access_key_id.to_owned(),
+        secret_access_key: "unused".to_owned(),
+        session_token: session_token.unwrap_or_default().to_owned(),
+    }
+}
+
 /// The account and ARN of keys, as STS answers for them; `None` when it does not know them.
 async fn identity<C: Connect>(
     service: &Service<C>,
@@ -117,11 +133,7 @@ async fn identity<C: Connect>(
 ) -> Option<(AccountId, String)> {
     // The emulator does not check signatures, and neither does LocalStack: the key and the
     // token identify the caller.
-    let keys = SessionKeys {
-        access_key_id: access_key_id.to_owned(),
-        secret_access_key: "unused".to_owned(),
-        session_token: session_token.unwrap_or_default().to_owned(),
-    };
+    let keys = signed_keys(access_key_id, session_token);
     let identity = service.cloud.sts(&Credentials::Session(keys)).caller_identity().await.ok()?;
     Some((identity.account, identity.arn))
 }

@@ -201,6 +201,7 @@ mod tests {
             region: "us-east-1".to_owned(),
             principal: redbridge_iam::eval::RequestPrincipal::parse(&arn).unwrap(),
             arn,
+            credentials: redbridge_aws::ports::Credentials::Account("111111111111".parse().unwrap()),
         };
         (crate::state::Service::new(config, aws), caller)
     }

@@ -128,6 +128,7 @@ mod tests {
             region: "us-east-1".to_owned(),
             principal: RequestPrincipal::parse(arn).unwrap(),
             arn: arn.to_owned(),
+            credentials: redbridge_aws::ports::Credentials::Account("111111111111".parse().unwrap()),
         }
     }
 

@@ -13,6 +13,14 @@ pub fn not_authorized_to_get_credentials(role: &str) -> String {
     format!("Not authorized to get credentials of role {role}")
 }
 
+/// A login the database refuses: a wrong password, or a user with no password here (after
+/// `FATAL: ` in the Data API, SQLSTATE `28000` on the wire), as redshift_connector users report it
+/// (`'M': 'password authentication failed for user "ag_readonly"'`:
+/// <https://github.com/aws/amazon-redshift-python-driver/issues/237>).
+pub fn password_failed(user: &str) -> String {
+    format!("password authentication failed for user \"{user}\"")
+}
+
 /// S3 refused without an explicit deny.
 pub fn s3_access_denied() -> String {
     "S3ServiceException:Access Denied,Status 403,Error AccessDenied".to_owned()

@@ -14,7 +14,8 @@ use redbridge_aws::apply_engine::TokioSleeper;
 use redbridge_aws::contract;
 use redbridge_aws::ports::{Iam as _, NewRole, Sts as _};
 use redbridge_aws::sdk::{
-    SdkConnector, SdkIam, SdkKms, SdkOrganizations, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts,
+    SdkConnector, SdkIam, SdkKms, SdkOrganizations, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSecretsManager,
+    SdkSts,
 };
 use redbridge_iam::policy::{PolicyDocument, Principal, Statement};
 use redbridge_iam::{AccountId, KmsKeyArn, Partition, RoleArn};
@@ -73,6 +74,18 @@ pub async fn run(aws: &str, emu: &str) -> anyhow::Result<()> {
     suite("sts (LocalStack)", contract::sts(&SdkSts::from_conf(&cloud), account)).await?;
     suite("iam users and groups (LocalStack)", contract::iam_users(&iam, "e2e")).await?;
     suite("iam list roles (LocalStack)", contract::list_roles(&iam, Partition::Aws, account, "e2e")).await?;
+
+    let value = r#"{"username":"awsuser","password":"contract"}"#;
+    let secret = aws_sdk_secretsmanager::Client::new(&cloud)
+        .create_secret()
+        .name("redbridge/contract")
+        .secret_string(value)
+        .send()
+        .await?;
+    let secret = secret.arn().context("Secrets Manager returned no secret ARN")?;
+    let secrets = SdkSecretsManager::from_conf(&cloud);
+    suite("secrets manager (LocalStack)", contract::secrets_manager(&secrets, secret, "redbridge/contract", value))
+        .await?;
 
     let key = aws_sdk_kms::Client::new(&cloud).create_key().description("redbridge contract").send().await?;
     let key = key.key_metadata().and_then(|m| m.arn()).context("KMS returned no key ARN")?;

@@ -15,7 +15,7 @@ const EDGE_PORT: u16 = 4566;
 
 pub async fn run() -> anyhow::Result<()> {
     let container = LocalStack::default()
-        .with_env_var("SERVICES", "iam,sts,s3,kms,cloudformation")
+        .with_env_var("SERVICES", "iam,sts,s3,kms,cloudformation,secretsmanager")
         .with_env_var("LOCALSTACK_TELEMETRY", "0")
         .start()
         .await

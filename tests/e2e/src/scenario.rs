@@ -187,6 +187,21 @@ pub enum Step {
         hop: Option<String>,
         /// Text Redshift's error must contain (templated).
         error: Option<String>,
+        /// A secret of a `secret` step: `redbridge test --secret-arn` with its ARN.
+        secret: Option<String>,
+    },
+    /// A Secrets Manager secret in the Redshift account holding a database login
+    /// (`{"username": …, "password": …}`, templated), for `test` steps' `secret`.
+    Secret {
+        /// The step's name for it (the secret's name is the scenario's bucket, then this).
+        name: String,
+        /// The database user name (with `password`).
+        username: Option<String>,
+        /// The password (`{master_password}`: the master user's).
+        password: Option<String>,
+        /// Instead of both: a temporary login, GetClusterCredentials' for this `DbUser` on the
+        /// scenario's cluster (`IAM:<user>` and its password), whose database user is `<user>`.
+        db_user: Option<String>,
     },
     /// `redbridge lint` over a statement.
     Lint {
@@ -475,7 +490,9 @@ pub fn load_all(dir: &Path, filter: Option<&str>) -> anyhow::Result<Vec<Scenario
                 bail!("`{}` and `{other}` both use bucket `{bucket}`; give each spec its own", path.display());
             }
         }
-        check_tables(&scenario).with_context(|| format!("`{}` is not a valid scenario", path.display()))?;
+        check_tables(&scenario)
+            .and_then(|()| check_secrets(&scenario.steps))
+            .with_context(|| format!("`{}` is not a valid scenario", path.display()))?;
         if filter.is_none_or(|f| name.contains(f)) {
             scenarios.push(scenario);
         }
@@ -502,6 +519,28 @@ fn check_tables(scenario: &Scenario) -> anyhow::Result<()> {
     for step in &scenario.steps {
         if let Step::PutTable { table, .. } | Step::CheckUnload { table, .. } = step {
             anyhow::ensure!(scenario.tables.contains_key(table), "no table `{table}` in `[tables]`");
+        }
+    }
+    Ok(())
+}
+
+/// A `secret` step gives `username` and `password` or `db_user`; a `test` step's `secret`
+/// names a `secret` step before it.
+fn check_secrets(steps: &[Step]) -> anyhow::Result<()> {
+    let mut created: Vec<&str> = Vec::new();
+    for step in steps {
+        match step {
+            Step::Secret { name, username, password, db_user } => {
+                anyhow::ensure!(
+                    matches!((username, password, db_user), (Some(_), Some(_), None) | (None, None, Some(_))),
+                    "secret `{name}`: give `username` and `password`, or `db_user`"
+                );
+                created.push(name);
+            }
+            Step::Test { secret: Some(secret), .. } => {
+                anyhow::ensure!(created.contains(&secret.as_str()), "no `secret` step `{secret}` before its `test`");
+            }
+            _ => {}
         }
     }
     Ok(())
@@ -572,6 +611,17 @@ mod tests {
         let error = format!("{:#}", load_all(&dir, None).unwrap_err());
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(error.contains("audit-shape.toml") && error.contains("`redshift = 2`"), "{error}");
+    }
+
+    #[test]
+    fn a_test_naming_a_secret_no_earlier_step_created_is_refused() {
+        let dir = std::env::temp_dir().join(format!("redbridge-e2e-secret-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = "description = \"x\"\n[spec]\nbucket = \"b\"\n[[steps]]\ndo = \"test\"\nsecret = \"master\"\npass = true\n[[steps]]\ndo = \"secret\"\nname = \"master\"\nusername = \"awsuser\"\npassword = \"{master_password}\"\n";
+        std::fs::write(dir.join("late-secret.toml"), text).unwrap();
+        let error = format!("{:#}", load_all(&dir, None).unwrap_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(error.contains("late-secret.toml") && error.contains("no `secret` step `master`"), "{error}");
     }
 
     #[test]

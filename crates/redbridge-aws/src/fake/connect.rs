@@ -147,6 +147,7 @@ impl Connect for FakeAws {
     type Redshift = FakeRedshift;
     type Serverless = FakeRedshift;
     type Organizations = FakeAccount;
+    type SecretsManager = FakeAccount;
 
     fn iam(&self, credentials: &Credentials) -> FakeAccount {
         self.connect(credentials)
@@ -174,6 +175,10 @@ impl Connect for FakeAws {
     }
 
     fn organizations(&self, credentials: &Credentials) -> FakeAccount {
+        self.connect(credentials)
+    }
+
+    fn secrets_manager(&self, credentials: &Credentials, _region: &Region) -> FakeAccount {
         self.connect(credentials)
     }
 

@@ -39,6 +39,7 @@ mod kms;
 mod organizations;
 mod redshift;
 mod s3;
+mod secrets_manager;
 mod serverless;
 mod state;
 mod sts;
@@ -46,8 +47,8 @@ mod sts;
 pub use connect::FakeAssumedRole;
 pub use data::{FakeOutcome, FakeStatement};
 pub use state::{
-    FULL_AWS_ACCESS, FakeBucketSettings, FakeGroup, FakeKey, FakeOrgPolicy, FakeOrganization, FakeRole, FakeState,
-    FakeUser, FakeWorkgroup, RCP_FULL_AWS_ACCESS,
+    FULL_AWS_ACCESS, FakeBucketSettings, FakeGroup, FakeKey, FakeOrgPolicy, FakeOrganization, FakeRole, FakeSecret,
+    FakeState, FakeUser, FakeWorkgroup, RCP_FULL_AWS_ACCESS,
 };
 
 use data::SubmittedStatement;
@@ -153,6 +154,25 @@ impl FakeAws {
         self.edit(|s| {
             s.keys.insert(key.to_string(), FakeKey { policy, customer_managed: true });
         });
+    }
+
+    /// Adds (or replaces) a secret named `name` owned by `account` in `region` holding `value` as
+    /// its `SecretString`, and returns its ARN: Secrets Manager's form, the name and a six-character
+    /// suffix (`arn:aws:secretsmanager:R:A:secret:NAME-AbCdEf`,
+    /// <https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources>).
+    pub fn seed_secret(&self, account: AccountId, region: &Region, name: &str, value: &str) -> String {
+        let mut world = self.lock();
+        let existing = world.state.secrets.iter().find(|(_, s)| s.account == account && s.name == name);
+        let arn = match existing {
+            Some((arn, _)) => arn.clone(),
+            None => {
+                let n = world.state.secrets.len() + 1;
+                format!("arn:aws:secretsmanager:{region}:{account}:secret:{name}-Fake{n:02}")
+            }
+        };
+        let secret = FakeSecret { name: name.to_owned(), account, value: value.to_owned() };
+        world.state.secrets.insert(arn.clone(), secret);
+        arn
     }
 
     /// Adds a cluster with these attached roles (in sync).

@@ -105,6 +105,25 @@ pub struct FakeState {
     pub cluster_default_roles: BTreeMap<String, String>,
     /// The default IAM role of each namespace that has one, by name.
     pub namespace_default_roles: BTreeMap<String, String>,
+    /// Secrets Manager secrets by ARN.
+    pub secrets: BTreeMap<String, FakeSecret>,
+}
+
+/// A Secrets Manager secret in the fake world. `Debug` leaves its value out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FakeSecret {
+    /// Its name.
+    pub name: String,
+    /// The account owning it.
+    pub account: AccountId,
+    /// Its `SecretString`.
+    pub value: String,
+}
+
+impl std::fmt::Debug for FakeSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeSecret").field("name", &self.name).field("account", &self.account).finish_non_exhaustive()
+    }
 }
 
 /// An organization in the fake world: its root, units, accounts, policies and attachments.

@@ -7,7 +7,7 @@ use aws_config::{BehaviorVersion, SdkConfig};
 use aws_types::sdk_config::SharedCredentialsProvider;
 use redbridge_iam::Region;
 
-use super::{SdkIam, SdkKms, SdkOrganizations, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSts};
+use super::{SdkIam, SdkKms, SdkOrganizations, SdkRedshift, SdkRedshiftServerless, SdkS3, SdkSecretsManager, SdkSts};
 use crate::ports::{Connect, Credentials};
 
 /// SDK ports at one endpoint with static credentials.
@@ -79,6 +79,7 @@ impl<T: ConfigSource> Connect for T {
     type Redshift = SdkRedshift;
     type Serverless = SdkRedshiftServerless;
     type Organizations = SdkOrganizations;
+    type SecretsManager = SdkSecretsManager;
 
     fn iam(&self, credentials: &Credentials) -> SdkIam {
         SdkIam::from_conf(&self.config_for(credentials, None))
@@ -108,6 +109,10 @@ impl<T: ConfigSource> Connect for T {
 
     fn organizations(&self, credentials: &Credentials) -> SdkOrganizations {
         SdkOrganizations::from_conf(&self.config_for(credentials, None))
+    }
+
+    fn secrets_manager(&self, credentials: &Credentials, region: &Region) -> SdkSecretsManager {
+        SdkSecretsManager::from_conf(&self.config_for(credentials, Some(region)))
     }
 
     fn default_region(&self) -> Region {

@@ -53,6 +53,7 @@ mod organizations;
 mod profile_connector;
 mod redshift;
 mod s3;
+mod secrets_manager;
 mod serverless;
 mod sts;
 
@@ -64,6 +65,7 @@ pub use organizations::SdkOrganizations;
 pub use profile_connector::ProfileConnector;
 pub use redshift::SdkRedshift;
 pub use s3::SdkS3;
+pub use secrets_manager::SdkSecretsManager;
 pub use serverless::{SdkRedshiftServerless, parse_namespace_role};
 pub use sts::SdkSts;
 

@@ -25,6 +25,17 @@ fn fake_iam_passes_the_iam_users_contract() {
 }
 
 #[test]
+fn fake_secrets_manager_passes_the_secrets_manager_contract() {
+    use redbridge_aws::ports::{Connect as _, Credentials};
+    let aws = FakeAws::new();
+    let region = redbridge_iam::Region::parse("us-east-1").unwrap();
+    let value = r#"{"username":"awsuser","password":"contract"}"#;
+    let arn = aws.seed_secret(account(), &region, "rb/contract", value);
+    let secrets = aws.secrets_manager(&Credentials::Account(account()), &region);
+    block_on(contract::secrets_manager(&secrets, &arn, "rb/contract", value));
+}
+
+#[test]
 fn fake_sts_passes_the_sts_contract() {
     let aws = FakeAws::new();
     block_on(contract::sts(&aws.account(account()), account()));

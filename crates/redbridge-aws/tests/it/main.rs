@@ -19,6 +19,8 @@ mod mocks_organizations;
 #[cfg(feature = "sdk")]
 mod mocks_pages;
 #[cfg(feature = "sdk")]
+mod mocks_secrets;
+#[cfg(feature = "sdk")]
 mod mocks_sessions;
 #[cfg(feature = "sdk")]
 mod mocks_users;
@@ -26,6 +28,7 @@ mod operator_apply;
 mod operator_policies;
 mod principal_reader;
 mod round_trip_run;
+mod secrets_manager;
 mod snapshot_reader;
 mod snapshot_reader_org;
 

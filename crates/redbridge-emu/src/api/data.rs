@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use redbridge_aws::ports::Connect;
 
+use crate::api::data_secret::{SecretLogin, secret_login};
 use crate::api::serverless::Input;
 use crate::caller::Caller;
 use crate::caller_access::{Check, Shape, authorize};
@@ -55,6 +56,9 @@ pub(crate) struct StatementRecord {
     /// The database user of a caller that gave neither `DbUser` nor `SecretArn` (see
     /// [`crate::db_identity::iam_db_user`]).
     pub iam_db_user: Option<String>,
+    /// With `SecretArn`: the secret's login, as the database took it (see
+    /// [`crate::api::data_secret`]); never the password.
+    pub secret_login: Option<SecretLogin>,
     pub statement_name: Option<String>,
     /// The submitter's `aws:userid`, for `redshift-data:statement-owner-iam-userid`.
     pub owner: String,
@@ -180,8 +184,8 @@ pub(crate) async fn handle<C: Connect>(
 /// ([`crate::db_identity`]): GetClusterCredentials' with a `DbUser`,
 /// GetClusterCredentialsWithIAM's without one, serverless GetCredentials' on a workgroup
 /// (<https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html>).
-/// With a `SecretArn` the secret is read instead (`secretsmanager:GetSecretValue`, not judged:
-/// the emulator has no Secrets Manager).
+/// With a `SecretArn` no credentials call is made: the secret is read instead, its
+/// `secretsmanager:GetSecretValue` judged by [`crate::api::data_secret::secret_login`].
 fn statement_checks(
     caller: &Caller,
     operation: &str,
@@ -313,6 +317,12 @@ async fn submit<C: Connect>(
         secret_arn.is_some(),
     );
     authorize(service, caller, &checks, Shape::Json).await?;
+    // The secret is read, and its login checked, when the statement is submitted: a secret that
+    // cannot be read fails this call (see `data_secret.rs`).
+    let secret_login = match &secret_arn {
+        Some(secret) => Some(secret_login(service, caller, &target, secret).await?),
+        None => None,
+    };
     let now = SystemTime::now();
     let id = crate::time::uuid();
     let record = StatementRecord {
@@ -324,6 +334,7 @@ async fn submit<C: Connect>(
         db_user: db_user.clone(),
         secret_arn: secret_arn.clone(),
         iam_db_user: if db_user.is_none() && secret_arn.is_none() { db_identity::iam_db_user(caller) } else { None },
+        secret_login,
         statement_name: input.string("StatementName")?.map(str::to_owned),
         owner: caller.user_id(),
         owner_role: owner_role(caller),

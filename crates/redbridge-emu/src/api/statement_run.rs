@@ -8,6 +8,7 @@ use std::time::{Instant, SystemTime};
 use redbridge_aws::ports::Connect;
 
 use crate::api::data::Target;
+use crate::api::data_secret::SecretLogin;
 use crate::db_identity;
 use crate::db_login::LoginTarget;
 use crate::sql_engine::{self, ExecContext, Session};
@@ -39,14 +40,15 @@ pub(crate) async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
     }
     tokio::time::sleep(step).await;
     let Some(context) = context_for(&service, &id) else { return };
-    let (sqls, is_batch, auto_commit) = {
+    let (sqls, is_batch, auto_commit, database) = {
         let registry = service.registry();
         let Some(record) = registry.statements.get(&id) else { return };
-        (record.subs.iter().map(|s| s.sql.clone()).collect::<Vec<_>>(), record.is_batch, record.auto_commit)
+        let sqls = record.subs.iter().map(|s| s.sql.clone()).collect::<Vec<_>>();
+        (sqls, record.is_batch, record.auto_commit, record.database.clone())
     };
-    let mut context = match context {
+    let (mut context, db_user) = match context {
         Ok(context) => context,
-        Err(error) => return finish(&service, &id, Some(format!("ERROR: {error}"))),
+        Err(error) => return finish(&service, &id, Some(error)),
     };
     // The session waits for its turn on the database (see `state::Database`) within its
     // cancel flag and the emulator's cap: Redshift's statement_timeout counts queueing too.
@@ -100,14 +102,23 @@ pub(crate) async fn run<C: Connect>(service: Arc<Service<C>>, id: String) {
         let deadline = session.effective_timeout(service.config.statement_timeout).and_then(|t| started.checked_add(t));
         context.budget.deadline = deadline;
         context.query_id = query_id;
-        let running = stop_on_cancel(&context.budget, sql_engine::execute(&service, &context, &mut session, sql));
-        let outcome = match deadline {
-            // The SQLite parts stop themselves at the deadline; this also bounds COPY's and
-            // UNLOAD's S3 work.
-            Some(deadline) => tokio::time::timeout_at(deadline.into(), running)
-                .await
-                .unwrap_or_else(|_| Err(crate::texts::statement_timeout(query_id))),
-            None => running.await,
+        // Who the session is (`select current_user`, …) is answered as the wire protocol answers it.
+        let identity = crate::wire::catalog::identity(sql, &db_user, &database);
+        let outcome = if let Some(result) = identity {
+            Ok(sql_engine::Done {
+                result_rows: i64::try_from(result.rows.len()).unwrap_or(i64::MAX),
+                result: Some(result),
+            })
+        } else {
+            let running = stop_on_cancel(&context.budget, sql_engine::execute(&service, &context, &mut session, sql));
+            match deadline {
+                // The SQLite parts stop themselves at the deadline; this also bounds COPY's and
+                // UNLOAD's S3 work.
+                Some(deadline) => tokio::time::timeout_at(deadline.into(), running)
+                    .await
+                    .unwrap_or_else(|_| Err(crate::texts::statement_timeout(query_id))),
+                None => running.await,
+            }
         };
         let cancelled = context.budget.cancelled.load(Ordering::SeqCst);
         if auto_commit && outcome.is_ok() && !cancelled && index + 1 < sqls.len() {
@@ -221,54 +232,75 @@ fn finish<C: Connect>(service: &Service<C>, id: &str, error: Option<String>) {
     }
 }
 
-/// The execution context of a statement: its database, user and target.
-fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<ExecContext, String>> {
+/// The database user a `SecretArn` logged in as (`None` without one), or the statement's
+/// failure when the database refused the login: `FATAL: password authentication failed for user
+/// "x"`, the wire protocol's text behind the severity Redshift gives it (see
+/// [`crate::api::data_secret`] for why it fails the statement and not the call).
+fn secret_user(record: &crate::api::data::StatementRecord) -> Result<Option<String>, String> {
+    match &record.secret_login {
+        None => Ok(None),
+        Some(SecretLogin::User(user)) => Ok(Some(user.clone())),
+        Some(SecretLogin::Refused(user)) => Err(format!("FATAL: {}", crate::texts::password_failed(user))),
+    }
+}
+
+/// The execution context of a statement (its database, user's ARN and target) and its database
+/// user; `Err` with the statement's whole error text.
+fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<(ExecContext, String), String>> {
     let mut registry = service.registry();
     let record = registry.statements.get(id)?.clone();
     let account = record.account.clone();
     let region = record.region.clone();
-    let (database_key, db_user_arn, serverless) = match &record.target {
+    let (database_key, db_user_arn, serverless, db_user) = match &record.target {
         Target::Cluster(c) => {
             let Some(cluster) = registry.clusters.get(&state::key(&account, &region, c)) else {
-                return Some(Err(format!("cluster `{c}` was deleted")));
+                return Some(Err(format!("ERROR: cluster `{c}` was deleted")));
             };
-            // `DbUser`, else the caller's IAM identity; with `SecretArn` (no Secrets Manager here to
-            // read the secret's `username` from) or as the root, the master user.
-            let user = record
-                .db_user
-                .clone()
-                .or_else(|| record.iam_db_user.clone())
-                .unwrap_or_else(|| cluster.master_username.clone());
+            // `DbUser`, else the secret's user, else the caller's IAM identity; as the root, the
+            // master user.
+            let user = match secret_user(&record) {
+                Err(text) => return Some(Err(text)),
+                Ok(secret) => record
+                    .db_user
+                    .clone()
+                    .or(secret)
+                    .or_else(|| record.iam_db_user.clone())
+                    .unwrap_or_else(|| cluster.master_username.clone()),
+            };
             let target = LoginTarget::Cluster(state::key(&account, &region, c));
             let arn = match db_identity::db_user_arn(&registry, &target, &user) {
                 Ok(arn) => arn,
-                Err(error) => return Some(Err(error)),
+                Err(error) => return Some(Err(format!("ERROR: {error}"))),
             };
-            (state::cluster_database(&account, &region, c), arn, false)
+            (state::cluster_database(&account, &region, c), arn, false, user)
         }
         Target::Workgroup(w) => {
             let Some(workgroup) = registry.workgroups.get(&state::key(&account, &region, w)) else {
-                return Some(Err(format!("workgroup `{w}` was deleted")));
+                return Some(Err(format!("ERROR: workgroup `{w}` was deleted")));
             };
             let admin = registry
                 .namespaces
                 .get(&state::key(&account, &region, &workgroup.namespace))
                 .map(|n| n.admin_username.clone())
                 .unwrap_or_else(|| "admin".to_owned());
-            let user = record.iam_db_user.clone().unwrap_or(admin);
+            // The secret's user, else the caller's IAM identity; as the root, the admin user.
+            let user = match secret_user(&record) {
+                Err(text) => return Some(Err(text)),
+                Ok(secret) => secret.or_else(|| record.iam_db_user.clone()).unwrap_or(admin),
+            };
             let target = LoginTarget::Workgroup(state::key(&account, &region, w));
             let arn = match db_identity::db_user_arn(&registry, &target, &user) {
                 Ok(arn) => arn,
-                Err(error) => return Some(Err(error)),
+                Err(error) => return Some(Err(format!("ERROR: {error}"))),
             };
-            (state::workgroup_database(&account, &region, w), arn, true)
+            (state::workgroup_database(&account, &region, w), arn, true, user)
         }
     };
     let database = match registry.database(&database_key) {
         Ok(db) => db,
-        Err(e) => return Some(Err(e.message)),
+        Err(e) => return Some(Err(format!("ERROR: {}", e.message))),
     };
-    Some(Ok(ExecContext {
+    let context = ExecContext {
         account,
         region,
         target: record.target.clone(),
@@ -279,5 +311,6 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<Exec
         budget: Budget { cancelled: Arc::clone(&record.cancelled), deadline: None },
         query_id: 0,
         result_size_limit: service.config.result_size_limit,
-    }))
+    };
+    Some(Ok((context, db_user)))
 }

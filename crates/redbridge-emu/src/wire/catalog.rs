@@ -71,25 +71,32 @@ fn one_value(name: &str, type_name: &str, value: SqlValue) -> ResultSet {
     }
 }
 
+/// `sql` without its final `;`, its whitespace runs as one space, lowercased.
+fn normalize(sql: &str) -> String {
+    sql.trim().trim_end_matches(';').split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// The answer to `select version()`, `current_user` (`user`, `session_user`),
+/// `current_database()` and `current_schema()` in a session of `user` on `database`; `None` for
+/// any other SQL. The wire protocol's sessions and the Data API's statements both ask it.
+pub(crate) fn identity(sql: &str, user: &str, database: &str) -> Option<ResultSet> {
+    match normalize(sql).as_str() {
+        "select version()" => Some(one_value("version", "text", SqlValue::Text(VERSION.into()))),
+        "select current_user" | "select current_user()" | "select user" | "select session_user" => {
+            Some(one_value("current_user", "name", SqlValue::Text(user.to_owned())))
+        }
+        "select current_database()" => Some(one_value("current_database", "name", SqlValue::Text(database.to_owned()))),
+        "select current_schema()" => Some(one_value("current_schema", "name", SqlValue::Text("public".into()))),
+        _ => None,
+    }
+}
+
 /// Answers `sql` when it is a setting or a catalog question; `None` leaves it to the engine.
 pub(super) fn answer(sql: &str, settings: &mut Settings, user: &str, database: &str) -> Option<Result<Answer, String>> {
-    let normal: String =
-        sql.trim().trim_end_matches(';').split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    match normal.as_str() {
-        "select version()" => {
-            return Some(Ok(Answer::Rows(one_value("version", "text", SqlValue::Text(VERSION.into())))));
-        }
-        "select current_user" | "select current_user()" | "select user" | "select session_user" => {
-            return Some(Ok(Answer::Rows(one_value("current_user", "name", SqlValue::Text(user.to_owned())))));
-        }
-        "select current_database()" => {
-            return Some(Ok(Answer::Rows(one_value("current_database", "name", SqlValue::Text(database.to_owned())))));
-        }
-        "select current_schema()" => {
-            return Some(Ok(Answer::Rows(one_value("current_schema", "name", SqlValue::Text("public".into())))));
-        }
-        _ => {}
+    if let Some(rows) = identity(sql, user, database) {
+        return Some(Ok(Answer::Rows(rows)));
     }
+    let normal = normalize(sql);
     let words: Vec<&str> = normal.split([' ', '=']).filter(|w| !w.is_empty()).collect();
     if !matches!(words.first(), Some(&("set" | "reset" | "show"))) {
         return None;

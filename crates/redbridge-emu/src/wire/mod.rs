@@ -15,7 +15,7 @@
 //! - [`values`]: result columns' type OIDs and values on the wire.
 
 mod auth;
-mod catalog;
+pub(crate) mod catalog;
 mod listener;
 mod params;
 mod query;

@@ -23,11 +23,10 @@ pub(super) fn fatal(code: &str, message: String) -> Box<ErrorInfo> {
 }
 
 /// Redshift's answer to a wrong password, or a user with no password here: `FATAL`, `28000`,
-/// `password authentication failed for user "x"`, as redshift_connector users report it
-/// (`{'S': 'FATAL', 'C': '28000', 'M': 'password authentication failed for user "ag_readonly"', …}`:
-/// <https://github.com/aws/amazon-redshift-python-driver/issues/237>).
+/// [`crate::texts::password_failed`] (`{'S': 'FATAL', 'C': '28000', 'M': 'password authentication
+/// failed for user "ag_readonly"', …}`: <https://github.com/aws/amazon-redshift-python-driver/issues/237>).
 pub(super) fn password_failed(user: &str) -> PgWireError {
-    PgWireError::UserError(fatal("28000", format!("password authentication failed for user \"{user}\"")))
+    PgWireError::UserError(fatal("28000", crate::texts::password_failed(user)))
 }
 
 /// Redshift's answer to a database that is not the cluster's: `FATAL`, `3D000`,

@@ -13,6 +13,7 @@ mod hostile_numbers;
 mod http_bounds;
 mod listing;
 mod organization;
+mod secret_arn;
 mod serverless;
 mod sql_flags;
 mod support;

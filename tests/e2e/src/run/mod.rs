@@ -7,6 +7,7 @@ mod audit;
 mod clients;
 mod deploy;
 mod governance;
+mod secrets;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader};
@@ -177,6 +178,8 @@ struct Runner<'a> {
     tables: &'a BTreeMap<String, Table>,
     /// IAM users created for `sql` steps with `auth = "iam"`, by name.
     iam_users: BTreeMap<String, clients::IamKeys>,
+    /// The ARNs of the secrets `secret` steps created, by step name.
+    secrets: BTreeMap<String, String>,
 }
 
 /// The tables of a scenario that has none.
@@ -198,7 +201,7 @@ impl Run {
 
 impl<'a> Runner<'a> {
     fn new(world: World, settings: &'a Settings, tables: &'a BTreeMap<String, Table>) -> Self {
-        Self { world, settings, calls: 0, tables, iam_users: BTreeMap::new() }
+        Self { world, settings, calls: 0, tables, iam_users: BTreeMap::new(), secrets: BTreeMap::new() }
     }
 }
 
@@ -312,12 +315,15 @@ impl Runner<'_> {
                 }
                 Ok(format!("doctor: {verdict} [{listing}]"))
             }
-            Step::Test { sql, pass, code, hop, error } => {
+            Step::Test { sql, pass, code, hop, error, secret } => {
                 let mut args = self.with_spec("test");
                 args.extend(self.profiles());
                 args.extend(["--output".to_owned(), "json".to_owned(), "--timeout".to_owned(), "60".to_owned()]);
                 if let Some(sql) = sql {
                     args.extend(["--sql".to_owned(), self.text(sql)]);
+                }
+                if let Some(secret) = secret {
+                    args.extend(["--secret-arn".to_owned(), self.secret_arn(secret)?]);
                 }
                 let run = self.run(&args)?;
                 let report = run.json()?;
@@ -393,6 +399,9 @@ impl Runner<'_> {
             Step::PutTable { table, key, format } => self.put_table(table, key, *format).await,
             Step::CheckUnload { table, prefix, format, partition_by, include, suffix } => {
                 self.check_unload(table, prefix, *format, partition_by, *include, suffix.as_deref()).await
+            }
+            Step::Secret { name, username, password, db_user } => {
+                self.put_secret(name, username.as_deref(), password.as_deref(), db_user.as_deref()).await
             }
             Step::Fault(fault) => self.world.inject(fault).await.map(|what| format!("fault: {what}")),
             Step::SetSpec { fields } => {
