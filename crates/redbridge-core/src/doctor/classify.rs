@@ -108,6 +108,19 @@ pub fn classify(error: &str) -> Classification {
             certain: true,
         };
     }
+    // PostgreSQL's and Redshift's login refusal (`FATAL: password authentication failed for user
+    // "x"`), which the Data API gives a statement whose `SecretArn` holds a wrong user or password.
+    if lower.contains("password authentication failed for user") {
+        return Classification {
+            code: FindingCode::DatabaseLoginRefused,
+            subject: quoted("for user"),
+            meaning:
+                "the database refused the login: the secret's `username`/`password` (SecretArn) are not a user's of \
+                      the cluster or workgroup, or a temporary password expired; no role of the chain was tried"
+                    .to_owned(),
+            certain: true,
+        };
+    }
     if let Some(classification) = columnar_or_manifest(&lower) {
         return classification;
     }

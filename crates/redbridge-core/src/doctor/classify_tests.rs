@@ -127,6 +127,7 @@ fn columnar_and_manifest_texts_have_their_codes() {
         ("REGION argument is not supported for PARQUET based COPY", FindingCode::ColumnarCrossRegion),
         ("COPY from this file format only accepts IAM_ROLE credentials.", FindingCode::ColumnarCredentials),
         ("TRUNCATECOLUMNS argument is not supported for PARQUET based COPY", FindingCode::ColumnarFileMismatch),
+        ("FATAL: password authentication failed for user \"awsuser\"", FindingCode::DatabaseLoginRefused),
         (
             "Spectrum Scan Error Detail: \n  error:  Spectrum Scan Error\n  code:      15007\n  context:   Unmatched number of columns between table and file. Table columns: 20, Data columns: 16, File name: https://s3.us-east-1.amazonaws.com/b/k",
             FindingCode::ColumnarFileMismatch,

@@ -75,6 +75,9 @@ pub enum FindingCode {
     /// RB188: COPY from PARQUET or ORC breaks a columnar rule: the file's columns do not match the
     /// table's (count, a type pairing, a length), or a parameter columnar COPY does not take.
     ColumnarFileMismatch,
+    /// RB189: the database refused the statement's login (the user or password of a
+    /// `SecretArn` secret, an expired temporary password).
+    DatabaseLoginRefused,
     /// RB190: Redshift's error text was not recognised.
     UnrecognisedError,
     /// RB191: a service control policy of the caller's organization denies a hop.
@@ -122,6 +125,7 @@ impl FindingCode {
         Self::ManifestUnusable,
         Self::ColumnarCredentials,
         Self::ColumnarFileMismatch,
+        Self::DatabaseLoginRefused,
         Self::UnrecognisedError,
         Self::ScpDenies,
         Self::RcpDenies,
@@ -166,6 +170,7 @@ impl FindingCode {
             Self::ManifestUnusable => "RB186",
             Self::ColumnarCredentials => "RB187",
             Self::ColumnarFileMismatch => "RB188",
+            Self::DatabaseLoginRefused => "RB189",
             Self::UnrecognisedError => "RB190",
             Self::ScpDenies => "RB191",
             Self::RcpDenies => "RB192",
@@ -216,6 +221,9 @@ impl FindingCode {
             Self::ColumnarCredentials => "COPY from PARQUET or ORC accepts only `IAM_ROLE` credentials",
             Self::ColumnarFileMismatch => {
                 "COPY from PARQUET or ORC: the file's columns do not match the table, or a parameter is not taken"
+            }
+            Self::DatabaseLoginRefused => {
+                "the database refused the statement's login: the user or password of the secret, or an expired temporary password"
             }
             Self::UnrecognisedError => "Redshift's error text was not recognised",
             Self::ScpDenies => "a service control policy (SCP) of the caller's organization denies a hop",

@@ -2,7 +2,7 @@
 //! EMPTYASNULL, BLANKSASNULL, TRIMBLANKS, FILLRECORD, IGNOREHEADER, IGNOREBLANKLINES as today) and
 //! bound into its typed column.
 
-use super::value::{TextConversion, ValueError, bind_text};
+use super::value::{TextConversion, Typed, ValueError, bind_text};
 use super::{CopySettings, Format, Sink, TargetColumn};
 use crate::column_type::ColumnType;
 use crate::texts;
@@ -192,7 +192,7 @@ pub(crate) fn load(
         for (index, column) in columns.iter().enumerate() {
             let (raw, quoted) = record.field(index);
             match field_value(raw, quoted, column.kind, s) {
-                None => sink.bind(index, rusqlite::types::Null)?,
+                None => sink.bind(index, Typed::Null)?,
                 Some(text) => bind_text(sink, index, column, text, conversion, &mut scratch).map_err(|e| match e {
                     ValueError::NotEmulated(text) => text,
                     _ => texts::load_failed(table),
@@ -202,10 +202,11 @@ pub(crate) fn load(
         sink.insert(|| texts::load_failed(table))
     };
     if s.format == Format::Csv {
-        each_csv_record(text, s, || texts::load_failed(table), each)
+        each_csv_record(text, s, || texts::load_failed(table), each)?;
     } else {
-        each_text_record(text, s, each)
+        each_text_record(text, s, each)?;
     }
+    sink.flush(|| texts::load_failed(table))
 }
 
 #[cfg(test)]

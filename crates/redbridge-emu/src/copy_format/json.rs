@@ -320,7 +320,7 @@ pub(crate) fn load(
         }
         sink.insert(|| texts::load_failed(table))?;
     }
-    Ok(())
+    sink.flush(|| texts::load_failed(table))
 }
 
 #[cfg(test)]

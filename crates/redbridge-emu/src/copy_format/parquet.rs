@@ -133,7 +133,7 @@ pub(crate) fn load(
         for row in 0..batch.num_rows() {
             for (index, column) in columns.iter().enumerate() {
                 let Some(array) = arrays.get(index) else {
-                    sink.bind(index, rusqlite::types::Null)?;
+                    sink.bind(index, Typed::Null)?;
                     continue;
                 };
                 let typed = value_at(array, row, column.kind, &mut scratch).map_err(|e| match e {
@@ -151,12 +151,15 @@ pub(crate) fn load(
                 })?;
                 typed.bind(sink, index)?;
             }
-            sink.insert(|| {
-                texts::spectrum_scan_error(&format!("File '{}': a row was refused by the table", file.url))
-            })?;
+            sink.insert(|| refused(file))?;
         }
     }
-    Ok(())
+    sink.flush(|| refused(file))
+}
+
+/// A row the table refused (a constraint, say); emulator's own text, in Spectrum's frame.
+fn refused(file: &ParquetFile) -> String {
+    texts::spectrum_scan_error(&format!("File '{}': a row was refused by the table", file.url))
 }
 
 /// The value at `row` of a column already judged compatible with `kind`.

@@ -22,12 +22,7 @@ pub(crate) enum Typed<'a> {
 impl Typed<'_> {
     /// Binds it as parameter `index` of the sink's next row.
     pub fn bind(self, sink: &mut Sink<'_>, index: usize) -> Result<(), String> {
-        match self {
-            Self::Null => sink.bind(index, rusqlite::types::Null),
-            Self::Int(v) => sink.bind(index, v),
-            Self::Real(v) => sink.bind(index, v),
-            Self::Text(v) => sink.bind(index, v),
-        }
+        sink.bind(index, self)
     }
 }
 
