@@ -26,6 +26,7 @@ use arrow_schema::{DataType, TimeUnit};
 use chrono::NaiveDate;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
+use super::sink::Rows;
 use super::value::{Typed, ValueError, decimal_text, decimal_value, integer_value, sized_text};
 use super::{Sink, TargetColumn, format_date, format_timestamp};
 use crate::column_type::ColumnType;
@@ -126,35 +127,61 @@ pub(crate) fn load(
         }
     }
     let reader = builder.with_batch_size(BATCH_ROWS).build().map_err(|e| corrupt(&e))?;
-    let mut scratch = String::new();
-    for batch in reader {
-        let batch = batch.map_err(|e| corrupt(&e))?;
-        let arrays = batch.columns();
-        for row in 0..batch.num_rows() {
-            for (index, column) in columns.iter().enumerate() {
-                let Some(array) = arrays.get(index) else {
-                    sink.bind(index, Typed::Null)?;
-                    continue;
-                };
-                let typed = value_at(array, row, column.kind, &mut scratch).map_err(|e| match e {
-                    ValueError::NotEmulated(text) => text,
-                    ValueError::TooLong { length, limit } => texts::spectrum_scan_error(&format!(
-                        "The length of the data column {} is longer than the length defined in the table. Table: {limit}, Data: {length}",
-                        column.name
-                    )),
-                    ValueError::Overflow | ValueError::Invalid => texts::spectrum_scan_error(&format!(
-                        "File '{}': a value of column {} is out of range for {}",
-                        file.url,
-                        column.name,
-                        type_name(column.kind)
-                    )),
-                })?;
-                typed.bind(sink, index)?;
+    // Decoding and converting run on a thread of their own while this one inserts: two batches
+    // in flight at most. An insert that fails drops the receiver, which ends the decoder at its
+    // next batch; a cancel or a timeout stops the inserts the same way.
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Rows, String>>(2);
+        scope.spawn(move || {
+            let mut scratch = String::new();
+            for batch in reader {
+                let rows =
+                    batch.map_err(|e| corrupt(&e)).and_then(|batch| rows_of(&batch, file, columns, &mut scratch));
+                let stop = rows.is_err();
+                if sender.send(rows).is_err() || stop {
+                    return;
+                }
             }
-            sink.insert(|| refused(file))?;
+        });
+        for rows in receiver {
+            sink.insert_rows(&rows?, || refused(file))?;
         }
-    }
+        Ok::<(), String>(())
+    })?;
     sink.flush(|| refused(file))
+}
+
+/// One batch's rows converted to the table's columns (a column the file lacks is NULL:
+/// FILLRECORD).
+fn rows_of(
+    batch: &arrow_array::RecordBatch,
+    file: &ParquetFile,
+    columns: &[TargetColumn],
+    scratch: &mut String,
+) -> Result<Rows, String> {
+    let arrays = batch.columns();
+    let mut rows = Rows::new(columns.len());
+    for row in 0..batch.num_rows() {
+        for (index, column) in columns.iter().enumerate() {
+            let Some(array) = arrays.get(index) else { continue };
+            let typed = value_at(array, row, column.kind, scratch).map_err(|e| match e {
+                ValueError::NotEmulated(text) => text,
+                ValueError::TooLong { length, limit } => texts::spectrum_scan_error(&format!(
+                    "The length of the data column {} is longer than the length defined in the table. Table: {limit}, Data: {length}",
+                    column.name
+                )),
+                ValueError::Overflow | ValueError::Invalid => texts::spectrum_scan_error(&format!(
+                    "File '{}': a value of column {} is out of range for {}",
+                    file.url,
+                    column.name,
+                    type_name(column.kind)
+                )),
+            })?;
+            rows.set(index, typed)?;
+        }
+        rows.end_row();
+    }
+    Ok(rows)
 }
 
 /// A row the table refused (a constraint, say); emulator's own text, in Spectrum's frame.

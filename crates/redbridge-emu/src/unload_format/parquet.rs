@@ -69,14 +69,26 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
-fn number(text: &str) -> Option<i64> {
-    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.parse().ok()).flatten()
+/// ASCII digits (at most 18) as a number; anything else is `None`. Bytes, not `str::parse`:
+/// UNLOAD reads every date and timestamp of a column through it.
+fn number(digits: &[u8]) -> Option<i64> {
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    digits.iter().try_fold(0_i64, |n, b| b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0')))
+}
+
+/// `text` split at the first byte that is one of `at`: before, the byte, after.
+fn split_at_any<'t>(text: &'t [u8], at: &[u8]) -> Option<(&'t [u8], u8, &'t [u8])> {
+    let index = text.iter().position(|b| at.contains(b))?;
+    Some((&text[..index], text[index], &text[index + 1..]))
 }
 
 /// `YYYY-MM-DD` → days since 1970-01-01.
-fn parse_date(text: &str) -> Option<i64> {
-    let mut parts = text.splitn(3, '-');
-    let (year, month, day) = (number(parts.next()?)?, number(parts.next()?)?, number(parts.next()?)?);
+fn parse_date(text: &[u8]) -> Option<i64> {
+    let (year, _, rest) = split_at_any(text, b"-")?;
+    let (month, _, day) = split_at_any(rest, b"-")?;
+    let (year, month, day) = (number(year)?, number(month)?, number(day)?);
     let days_in_month = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -89,26 +101,26 @@ fn parse_date(text: &str) -> Option<i64> {
 
 /// `YYYY-MM-DD HH:MM:SS[.ffffff][±HH[:MM]]` → microseconds since the epoch, in UTC when an
 /// offset is given (the storage convention writes TIMESTAMPTZ with `+00`).
-fn parse_timestamp(text: &str) -> Option<i64> {
-    let (date, time) = text.split_once([' ', 'T'])?;
+fn parse_timestamp(text: &[u8]) -> Option<i64> {
+    let (date, _, time) = split_at_any(text, b" T")?;
     let days = parse_date(date)?;
-    let (clock, offset_seconds) = match time.find(['+', '-']) {
-        Some(at) => {
-            let (clock, zone) = time.split_at(at);
-            let sign = if zone.starts_with('-') { -1 } else { 1 };
-            let zone = &zone[1..];
-            let (hours, minutes) = zone.split_once(':').unwrap_or((zone, "0"));
+    let (clock, offset_seconds) = match split_at_any(time, b"+-") {
+        Some((clock, sign, zone)) => {
+            let sign = if sign == b'-' { -1 } else { 1 };
+            let (hours, minutes) = split_at_any(zone, b":").map_or((zone, &b"0"[..]), |(h, _, m)| (h, m));
             (clock, sign * (number(hours)? * 3600 + number(minutes)? * 60))
         }
         None => (time, 0),
     };
-    let (whole, fraction) = clock.split_once('.').unwrap_or((clock, ""));
-    let mut hms = whole.split(':');
-    let (hour, minute, second) = (number(hms.next()?)?, number(hms.next()?)?, number(hms.next()?)?);
-    if hour > 23 || minute > 59 || second > 59 || fraction.len() > 6 || hms.next().is_some() {
+    let (whole, fraction) = split_at_any(clock, b".").map_or((clock, &b""[..]), |(w, _, f)| (w, f));
+    let (hour, _, rest) = split_at_any(whole, b":")?;
+    let (minute, _, second) = split_at_any(rest, b":")?;
+    let (hour, minute, second) = (number(hour)?, number(minute)?, number(second)?);
+    if hour > 23 || minute > 59 || second > 59 || fraction.len() > 6 {
         return None;
     }
-    let micros = if fraction.is_empty() { 0 } else { number(&format!("{fraction:0<6}"))? };
+    // `.12` is 120,000 µs: the digits, scaled to six places.
+    let micros = if fraction.is_empty() { 0 } else { number(fraction)? * 10_i64.pow(6 - fraction.len() as u32) };
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_seconds;
     seconds.checked_mul(1_000_000)?.checked_add(micros)
 }
@@ -164,16 +176,12 @@ fn array(column: &Column, rows: &[usize]) -> Result<ArrayRef, String> {
         }
         (Values::Float(v), _) => build!(Float64Builder::with_capacity(n), |r: usize| Ok::<_, String>(v[r])),
         (Values::Text { .. }, ColumnType::Date) => build!(Date32Builder::with_capacity(n), |r: usize| {
-            std::str::from_utf8(column.text(r))
-                .ok()
-                .and_then(parse_date)
-                .and_then(|days| i32::try_from(days).ok())
-                .ok_or_else(|| not_of_type(column, r))
+            parse_date(column.text(r)).and_then(|days| i32::try_from(days).ok()).ok_or_else(|| not_of_type(column, r))
         }),
         (Values::Text { .. }, ColumnType::Timestamp | ColumnType::Timestamptz) => {
             let zone = (column.column_type == ColumnType::Timestamptz).then_some("UTC");
             build!(TimestampMicrosecondBuilder::with_capacity(n).with_timezone_opt(zone), |r: usize| {
-                std::str::from_utf8(column.text(r)).ok().and_then(parse_timestamp).ok_or_else(|| not_of_type(column, r))
+                parse_timestamp(column.text(r)).ok_or_else(|| not_of_type(column, r))
             })
         }
         (Values::Text { bytes, .. }, _) => {
@@ -229,21 +237,43 @@ fn write_sized(
     let failed = |e: parquet::errors::ParquetError| format!("parquet: {e}");
     let mut parts = Vec::new();
     let mut current: Option<(ArrowWriter<Vec<u8>>, usize)> = None;
-    for chunk in rows.chunks(batch_rows.max(1)) {
-        let arrays = columns.iter().map(|i| array(&table.columns[*i], chunk)).collect::<Result<Vec<_>, _>>()?;
-        let batch = RecordBatch::try_new(Arc::clone(&schema), arrays).map_err(|e| format!("parquet: {e}"))?;
-        let (writer, records) = match &mut current {
-            Some(open) => open,
-            None => current.insert((writer(&schema, row_group_bytes)?, 0)),
-        };
-        writer.write(&batch).map_err(failed)?;
-        *records += chunk.len();
-        if (writer.bytes_written() + writer.in_progress_size()) as u64 >= file_bytes
-            && let Some((writer, records)) = current.take()
-        {
-            parts.push(Part { body: writer.into_inner().map_err(failed)?, records });
+    // The Arrow arrays of the next batch are built on a thread of their own while this one
+    // encodes and compresses the last (two batches in flight at most); a failure on either side
+    // ends the other at its next batch.
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<(RecordBatch, usize), String>>(2);
+        let schema_for_batches = Arc::clone(&schema);
+        scope.spawn(move || {
+            for chunk in rows.chunks(batch_rows.max(1)) {
+                let batch =
+                    columns.iter().map(|i| array(&table.columns[*i], chunk)).collect::<Result<Vec<_>, _>>().and_then(
+                        |arrays| {
+                            RecordBatch::try_new(Arc::clone(&schema_for_batches), arrays)
+                                .map_err(|e| format!("parquet: {e}"))
+                        },
+                    );
+                let stop = batch.is_err();
+                if sender.send(batch.map(|batch| (batch, chunk.len()))).is_err() || stop {
+                    return;
+                }
+            }
+        });
+        for batch in receiver {
+            let (batch, rows) = batch?;
+            let (writer, records) = match &mut current {
+                Some(open) => open,
+                None => current.insert((writer(&schema, row_group_bytes)?, 0)),
+            };
+            writer.write(&batch).map_err(failed)?;
+            *records += rows;
+            if (writer.bytes_written() + writer.in_progress_size()) as u64 >= file_bytes
+                && let Some((writer, records)) = current.take()
+            {
+                parts.push(Part { body: writer.into_inner().map_err(failed)?, records });
+            }
         }
-    }
+        Ok::<(), String>(())
+    })?;
     if current.is_none() && parts.is_empty() {
         current = Some((writer(&schema, row_group_bytes)?, 0));
     }
@@ -260,13 +290,18 @@ mod tests {
 
     #[test]
     fn dates_and_timestamps_parse_to_days_and_utc_microseconds() {
-        assert_eq!(parse_date("1970-01-01"), Some(0));
-        assert_eq!(parse_date("2024-02-29"), Some(19_782));
-        assert_eq!(parse_date("2023-02-29"), None);
-        assert_eq!(parse_timestamp("1970-01-01 00:00:01.5"), Some(1_500_000));
-        assert_eq!(parse_timestamp("1970-01-01 01:00:00+01"), Some(0));
-        assert_eq!(parse_timestamp("1970-01-01 00:00:00-00:30"), Some(1_800_000_000));
-        assert_eq!(parse_timestamp("2024-01-02"), None);
+        assert_eq!(parse_date(b"1970-01-01"), Some(0));
+        assert_eq!(parse_date(b"2024-02-29"), Some(19_782));
+        assert_eq!(parse_date(b"2023-02-29"), None);
+        assert_eq!(parse_date(b"2024-02-2-"), None);
+        assert_eq!(parse_timestamp(b"1970-01-01 00:00:01.5"), Some(1_500_000));
+        assert_eq!(parse_timestamp(b"1970-01-01T00:00:00.000001"), Some(1));
+        assert_eq!(parse_timestamp(b"1970-01-01 01:00:00+01"), Some(0));
+        assert_eq!(parse_timestamp(b"1970-01-01 00:00:00-00:30"), Some(1_800_000_000));
+        assert_eq!(parse_timestamp(b"2024-01-02"), None);
+        assert_eq!(parse_timestamp(b"2024-01-02 03:04:05:06"), None);
+        assert_eq!(parse_timestamp(b"2024-01-02 03:4a:05"), None);
+        assert_eq!(parse_timestamp(b"2024-01-02 03:04:05.1234567"), None);
     }
 
     #[test]
