@@ -7,7 +7,8 @@
 //! emulator's own rows per second (wall less S3), and pyarrow's time on the same bytes
 //! (`bench_emu_peer.py`: read_csv, read_table, write_table; best of three, on one core and on
 //! all) with the ratio `pyarrow seconds / emulator seconds` (1.0: as fast as pyarrow). The target
-//! is at least 0.25 against pyarrow on one core, the emulator's SQLite work being single-threaded.
+//! is at least 0.25 against pyarrow on one core: the emulator's SQLite work is single-threaded
+//! (Parquet decoding and encoding run beside it on a second thread).
 //!
 //! `bench_emu --python PATH [--rows N]`: PATH is a Python with pyarrow (the xtask's venv).
 
