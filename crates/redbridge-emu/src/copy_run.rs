@@ -75,7 +75,9 @@ pub(crate) async fn copy<C: Connect>(
     let columns: Vec<TargetColumn> =
         named.into_iter().map(|(name, declared)| TargetColumn { kind: ColumnType::parse(&declared), name }).collect();
     let from = sql_engine::s3_location(&statement.from)?;
-    let access = chain_access::assume_chain(service, context, &statement.iam_roles()).await?;
+    let chain = statement.iam_roles();
+    crate::assume_role_grants::check(service, context, &chain.join(","), crate::assume_role_grants::Command::Copy)?;
+    let access = chain_access::assume_chain(service, context, &chain).await?;
     let bucket = from.bucket().as_str();
     let region = settings.region.clone().unwrap_or_else(|| context.region.clone());
     let manifest_problem = |text: String| if settings.manifest { texts::manifest_problem(&text) } else { text };

@@ -44,6 +44,7 @@
 
 mod admin;
 mod api;
+mod assume_role_grants;
 mod caller;
 mod caller_access;
 mod chain_access;

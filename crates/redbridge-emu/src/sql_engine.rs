@@ -27,6 +27,7 @@ pub(crate) struct ExecContext {
     pub db_user_arn: String,
     pub serverless: bool,
     pub database: Arc<Mutex<rusqlite::Connection>>,
+    pub grants: Arc<Mutex<crate::assume_role_grants::AssumeRoleGrants>>,
     /// The database's session turn (see [`crate::state::Database`]).
     pub session_turn: Arc<tokio::sync::Mutex<()>>,
     /// The statement's cancel flag and the running SQL text's deadline.
@@ -182,6 +183,7 @@ pub(crate) async fn execute<C: Connect>(
                 Statement::Unload(unload) => crate::unload_run::unload(service, context, &unload).await,
             }
         }
+        Admitted::AssumeRole => crate::assume_role_grants::run(service, context, sql),
         Admitted::Sqlite(text) => {
             let limit = Some(context.result_size_limit);
             on_database(service, context, move |connection| run_sql(connection, &text, limit)).await

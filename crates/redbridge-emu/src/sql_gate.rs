@@ -19,6 +19,8 @@ pub(crate) enum Admitted {
     Show(String),
     /// `RESET name` or `RESET ALL`.
     Reset(String),
+    /// `GRANT ASSUMEROLE` or `REVOKE ASSUMEROLE` (`assume_role_grants.rs`).
+    AssumeRole,
 }
 
 /// The leading words of a statement, uppercased, skipping whitespace and comments between them;
@@ -141,7 +143,10 @@ pub(crate) fn admit(sql: &str) -> Result<Admitted, String> {
         "SET" => set(text),
         "SHOW" if !second.is_empty() => Ok(Admitted::Show(second.to_ascii_lowercase())),
         "RESET" if !second.is_empty() => Ok(Admitted::Reset(second.to_ascii_lowercase())),
-        "GRANT" | "REVOKE" => Err(texts::not_emulated(&format!("`{first}` (the emulator keeps no privileges)"))),
+        "GRANT" | "REVOKE" if second == "ASSUMEROLE" => Ok(Admitted::AssumeRole),
+        "GRANT" | "REVOKE" => Err(texts::not_emulated(&format!(
+            "`{first}` other than ASSUMEROLE (the emulator keeps no other privileges)"
+        ))),
         "VACUUM" if second == "INTO" => Err(syntax_error(&words[1])),
         "VACUUM" | "ANALYZE" | "ALTER" | "EXPLAIN" | "CALL" | "COMMENT" | "DECLARE" | "FETCH" | "CLOSE" | "LOCK"
         | "PREPARE" | "EXECUTE" | "DEALLOCATE" | "CANCEL" | "REFRESH" => {

@@ -131,6 +131,8 @@ pub(crate) async fn sweep_expired_statements<C>(service: std::sync::Weak<Service
 pub(crate) struct Database {
     pub connection: Arc<Mutex<rusqlite::Connection>>,
     pub session_turn: Arc<tokio::sync::Mutex<()>>,
+    /// GRANT / REVOKE ASSUMEROLE.
+    pub grants: Arc<Mutex<crate::assume_role_grants::AssumeRoleGrants>>,
 }
 
 impl Registry {
@@ -182,6 +184,7 @@ impl Registry {
         let db = Database {
             connection: Arc::new(Mutex::new(connection)),
             session_turn: Arc::new(tokio::sync::Mutex::new(())),
+            grants: crate::assume_role_grants::initial(),
         };
         self.databases.insert(database_key.to_owned(), db.clone());
         Ok(db)

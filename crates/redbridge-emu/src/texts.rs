@@ -8,6 +8,12 @@ pub fn not_authorized_to_assume(db_user_arn: &str, role: &str) -> String {
     format!("User {db_user_arn} is not authorized to assume IAM Role {role}")
 }
 
+/// The database user lacks the ASSUMEROLE privilege on the chain for the command (the reference's
+/// table of Redshift's texts, `redshift-cross-account.md`; doctor's `RB182`).
+pub fn no_assumerole_permission(user: &str, chain: &str, command: &str) -> String {
+    format!("User {user} does not have ASSUMEROLE permission on IAM role \"{chain}\" for {command}")
+}
+
 /// A role's trust refused the assume, or (unconfirmed wording) a later hop was refused (code 30000).
 pub fn not_authorized_to_get_credentials(role: &str) -> String {
     format!("Not authorized to get credentials of role {role}")

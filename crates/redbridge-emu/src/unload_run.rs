@@ -139,7 +139,9 @@ pub(crate) async fn unload<C: Connect>(
     };
     let (outputs, data_columns) = rendered?;
 
-    let access = chain_access::assume_chain(service, context, &statement.iam_roles()).await?;
+    let chain = statement.iam_roles();
+    crate::assume_role_grants::check(service, context, &chain.join(","), crate::assume_role_grants::Command::Unload)?;
+    let access = chain_access::assume_chain(service, context, &chain).await?;
     let region = settings.region.clone().unwrap_or_else(|| context.region.clone());
     let info = access.bucket(service, bucket, &region).await?;
     let existing = list(service, &access, &info, bucket, &base).await?;

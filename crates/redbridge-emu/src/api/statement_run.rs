@@ -307,6 +307,7 @@ fn context_for<C: Connect>(service: &Service<C>, id: &str) -> Option<Result<(Exe
         db_user_arn,
         serverless,
         database: database.connection,
+        grants: database.grants,
         session_turn: database.session_turn,
         budget: Budget { cancelled: Arc::clone(&record.cancelled), deadline: None },
         query_id: 0,

@@ -243,6 +243,7 @@ impl WireSession {
             db_user_arn: self.db_user_arn.clone(),
             serverless,
             database: database.connection,
+            grants: database.grants,
             session_turn: database.session_turn,
             budget: Budget { cancelled: Arc::new(AtomicBool::new(false)), deadline: None },
             query_id: crate::time::next_number() as i64,

@@ -1,5 +1,6 @@
 //! The emulator through `redbridge-aws`'s SDK adapters, standing on the adapters' in-memory fakes.
 
+mod assume_role_grants;
 mod binary;
 mod caller_access;
 mod control_plane;
