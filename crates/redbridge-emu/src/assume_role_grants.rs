@@ -22,9 +22,9 @@ use std::sync::{Arc, Mutex};
 
 use redbridge_aws::ports::Connect;
 
-use crate::api::data::Target;
+use crate::db_login::LoginTarget;
 use crate::sql_engine::{Done, ExecContext};
-use crate::state::{self, Service};
+use crate::state::Service;
 use crate::texts;
 
 /// Who a grant is to.
@@ -299,19 +299,8 @@ fn user_of(context: &ExecContext) -> &str {
 
 /// Whether the statement's user is the cluster's master user or the namespace's admin user.
 fn is_superuser<C>(service: &Service<C>, context: &ExecContext) -> bool {
-    let user = user_of(context);
-    let registry = service.registry();
-    match &context.target {
-        Target::Cluster(cluster) => registry
-            .clusters
-            .get(&state::key(&context.account, &context.region, cluster))
-            .is_some_and(|c| c.master_username == user),
-        Target::Workgroup(workgroup) => registry
-            .workgroups
-            .get(&state::key(&context.account, &context.region, workgroup))
-            .and_then(|w| registry.namespaces.get(&state::key(&context.account, &context.region, &w.namespace)))
-            .is_some_and(|n| n.admin_username == user),
-    }
+    let target = LoginTarget::of(&context.account, &context.region, &context.target);
+    service.registry().master_login(&target).is_some_and(|master| master.user == user_of(context))
 }
 
 /// Runs a GRANT or REVOKE ASSUMEROLE in the statement's cluster or workgroup.

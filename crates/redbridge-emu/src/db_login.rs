@@ -24,6 +24,16 @@ pub(crate) enum LoginTarget {
     Workgroup(Key),
 }
 
+impl LoginTarget {
+    /// The cluster or workgroup a statement of `account` in `region` runs on.
+    pub fn of(account: &str, region: &str, target: &crate::api::data::Target) -> Self {
+        match target {
+            crate::api::data::Target::Cluster(c) => Self::Cluster(crate::state::key(account, region, c)),
+            crate::api::data::Target::Workgroup(w) => Self::Workgroup(crate::state::key(account, region, w)),
+        }
+    }
+}
+
 /// A temporary login as issued.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Issued {

@@ -175,6 +175,30 @@ impl Registry {
         }
     }
 
+    /// The master user of a cluster (the admin user of a workgroup's namespace), its password
+    /// and the database's name; `None` once the cluster or workgroup is gone.
+    pub fn master_login(&self, target: &crate::db_login::LoginTarget) -> Option<MasterLogin> {
+        match target {
+            crate::db_login::LoginTarget::Cluster(key) => {
+                let cluster = self.clusters.get(key)?;
+                Some(MasterLogin {
+                    user: cluster.master_username.clone(),
+                    password: cluster.master_password.clone(),
+                    database: cluster.db_name.clone(),
+                })
+            }
+            crate::db_login::LoginTarget::Workgroup(key) => {
+                let workgroup = self.workgroups.get(key)?;
+                let namespace = self.namespaces.get(&self::key(&key.0, &key.1, &workgroup.namespace))?;
+                Some(MasterLogin {
+                    user: namespace.admin_username.clone(),
+                    password: namespace.admin_password.clone(),
+                    database: namespace.db_name.clone(),
+                })
+            }
+        }
+    }
+
     /// The database of a cluster or workgroup, created on first use.
     pub fn database(&mut self, database_key: &str) -> Result<Database, ApiError> {
         if let Some(db) = self.databases.get(database_key) {
@@ -189,6 +213,16 @@ impl Registry {
         self.databases.insert(database_key.to_owned(), db.clone());
         Ok(db)
     }
+}
+
+/// A cluster's master user or a namespace's admin user: the superuser of its database.
+#[derive(Debug, Clone)]
+pub(crate) struct MasterLogin {
+    pub user: String,
+    /// `None` when the cluster was created without one (a managed password).
+    pub password: Option<Secret>,
+    /// The database's name (`DBName`, `dev` by default).
+    pub database: String,
 }
 
 /// The database key of a provisioned cluster.

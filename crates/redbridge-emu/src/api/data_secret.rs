@@ -34,7 +34,7 @@ use crate::caller::Caller;
 use crate::caller_access::{Check, Shape, authorize};
 use crate::db_login::{LoginTarget, same_secret};
 use crate::error::ApiError;
-use crate::state::{self, Secret, Service};
+use crate::state::{Secret, Service};
 
 /// Who a statement with a `SecretArn` runs as, decided when it is submitted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,26 +129,8 @@ fn log_in<C: Connect>(
     username: &str,
     password: &Secret,
 ) -> SecretLogin {
-    let (account, region) = (caller.account.as_str(), caller.region.as_str());
-    let (master, login_target) = {
-        let registry = service.registry();
-        match target {
-            Target::Cluster(c) => (
-                registry
-                    .clusters
-                    .get(&state::key(account, region, c))
-                    .and_then(|cluster| Some((cluster.master_username.clone(), cluster.master_password.clone()?))),
-                LoginTarget::Cluster(state::key(account, region, c)),
-            ),
-            Target::Workgroup(w) => (
-                registry.workgroups.get(&state::key(account, region, w)).and_then(|workgroup| {
-                    let namespace = registry.namespaces.get(&state::key(account, region, &workgroup.namespace))?;
-                    Some((namespace.admin_username.clone(), namespace.admin_password.clone()?))
-                }),
-                LoginTarget::Workgroup(state::key(account, region, w)),
-            ),
-        }
-    };
+    let login_target = LoginTarget::of(caller.account.as_str(), &caller.region, target);
+    let master = service.registry().master_login(&login_target).and_then(|m| Some((m.user, m.password?)));
     if let Some((master, Secret(master_password))) = master
         && master == username
         && same_secret(&master_password, &password.0)

@@ -169,22 +169,6 @@ impl<C: Connect> AuthSource for Passwords<C> {
     }
 }
 
-/// What the registry says about a login: the master user and password and the database name.
-fn login_facts<C>(service: &Service<C>, target: &LoginTarget) -> Option<(String, Option<Secret>, String)> {
-    let registry = service.registry();
-    match target {
-        LoginTarget::Cluster(key) => {
-            let cluster = registry.clusters.get(key)?;
-            Some((cluster.master_username.clone(), cluster.master_password.clone(), cluster.db_name.clone()))
-        }
-        LoginTarget::Workgroup(key) => {
-            let workgroup = registry.workgroups.get(key)?;
-            let namespace = registry.namespaces.get(&crate::state::key(&key.0, &key.1, &workgroup.namespace))?;
-            Some((namespace.admin_username.clone(), namespace.admin_password.clone(), namespace.db_name.clone()))
-        }
-    }
-}
-
 #[async_trait]
 impl<C: Connect> StartupHandler for Connection<C> {
     async fn on_startup<CL>(&self, client: &mut CL, message: PgWireFrontendMessage) -> PgWireResult<()>
@@ -199,13 +183,13 @@ impl<C: Connect> StartupHandler for Connection<C> {
                 save_startup_parameters_to_metadata(client, startup);
                 let user = client.metadata().get(METADATA_USER).cloned().ok_or(PgWireError::UserNameRequired)?;
                 let service = self.service.upgrade().ok_or_else(|| sqlstate::password_failed(&user))?;
-                let (master, master_password, _) =
-                    login_facts(&service, &self.target).ok_or_else(|| sqlstate::password_failed(&user))?;
-                let is_master = master == user && master_password.is_some();
+                let master =
+                    service.registry().master_login(&self.target).ok_or_else(|| sqlstate::password_failed(&user))?;
+                let is_master = master.user == user && master.password.is_some();
                 let passwords = Arc::new(Passwords {
                     service: self.service.clone(),
                     target: self.target.clone(),
-                    master: master_password.map(|password| (master, password)),
+                    master: master.password.map(|password| (master.user, password)),
                     temporary_db_user: Arc::clone(&self.startup.temporary_db_user),
                 });
                 let mechanism = match (is_master, self.startup.method) {
@@ -255,9 +239,9 @@ impl<C: Connect> Connection<C> {
         // libpq's default database is the user's name.
         let database = client.metadata().get(METADATA_DATABASE).cloned().unwrap_or_else(|| user.clone());
         let service = self.service.upgrade().ok_or_else(|| sqlstate::password_failed(&user))?;
-        let (_, _, db_name) =
-            login_facts(&service, &self.target).ok_or_else(|| sqlstate::no_such_database(&database))?;
-        if database != db_name {
+        let master =
+            service.registry().master_login(&self.target).ok_or_else(|| sqlstate::no_such_database(&database))?;
+        if database != master.database {
             return Err(sqlstate::no_such_database(&database));
         }
         // The session runs as the login's database user: the login name itself, or the user a
