@@ -232,8 +232,19 @@ fn parse(sql: &str) -> Result<Change, String> {
             Some(_) => return Err(syntax("the end of the statement")),
         }
     }
+    let entries = roles.len().saturating_mul(grantees.len()).saturating_mul(commands.len());
+    if entries > MAX_ENTRIES_PER_STATEMENT {
+        // Emulator's own text: one statement naming thousands of roles for thousands of users
+        // would keep millions of privileges (and take as long to check).
+        return Err(format!(
+            "GRANT/REVOKE ASSUMEROLE names {entries} role, grantee and command combinations; the emulator takes at most {MAX_ENTRIES_PER_STATEMENT} in one statement"
+        ));
+    }
     Ok(Change { grant, roles, grantees, commands })
 }
+
+/// The most privileges one GRANT or REVOKE may name (roles × grantees × commands).
+const MAX_ENTRIES_PER_STATEMENT: usize = 10_000;
 
 /// Emulator's own text (the words Redshift's parser uses here could not be sourced).
 fn syntax(expected: &str) -> String {
@@ -392,6 +403,15 @@ mod tests {
         assert_eq!(change.roles.len(), 2);
         assert_eq!(change.grantees, [Grantee::Group("etl".into()), Grantee::Role("loader".into()), Grantee::Public]);
         assert_eq!(change.commands, [Command::Copy, Command::Unload, Command::ExternalFunction]);
+    }
+
+    #[test]
+    fn a_statement_naming_millions_of_privileges_is_refused_before_it_is_kept() {
+        let roles = vec!["'arn:aws:iam::1:role/r'"; 200].join(", ");
+        let users = (0..100).map(|i| format!("u{i}")).collect::<Vec<_>>().join(", ");
+        let error = parse(&format!("GRANT ASSUMEROLE ON {roles} TO {users} FOR COPY")).unwrap_err();
+        assert!(error.contains("20000 role, grantee and command combinations"), "{error}");
+        assert!(parse(&format!("GRANT ASSUMEROLE ON {roles} TO u1 FOR COPY, UNLOAD")).is_ok());
     }
 
     #[test]
