@@ -58,6 +58,15 @@ pub(crate) enum ColumnType {
 /// keeps every digit (<https://sqlite.org/datatype3.html#determination_of_column_affinity>).
 pub(crate) const DECIMAL_TEXT: &str = "decimal_text";
 
+/// The value of ASCII decimal digits (one to nine), or `None` if any byte is not one: the parts
+/// of the dates and timestamps COPY reads and UNLOAD writes, without `str::parse` per part.
+pub(crate) fn ascii_digits(bytes: &[u8]) -> Option<u32> {
+    if bytes.is_empty() || bytes.len() > 9 {
+        return None;
+    }
+    bytes.iter().try_fold(0_u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
+}
+
 /// `VARCHAR(MAX)`: "the maximum length is 65535 bytes".
 const VARCHAR_MAX: u32 = 65_535;
 

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use chrono::{Datelike as _, NaiveDate, NaiveDateTime, Timelike as _};
 
 use super::{Sink, TargetColumn};
-use crate::column_type::ColumnType;
+use crate::column_type::{ColumnType, ascii_digits};
 
 /// A value ready to bind.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -161,8 +161,8 @@ fn iso_date(bytes: &[u8]) -> Option<NaiveDate> {
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return None;
     }
-    let year = i32::try_from(digits(&bytes[..4])?).ok()?;
-    NaiveDate::from_ymd_opt(year, digits(&bytes[5..7])?, digits(&bytes[8..10])?)
+    let year = i32::try_from(ascii_digits(&bytes[..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, ascii_digits(&bytes[5..7])?, ascii_digits(&bytes[8..10])?)
 }
 
 /// `YYYY-MM-DD HH:MM:SS[.f…]` (or `T` between) exactly, fractions of up to nine digits.
@@ -172,23 +172,16 @@ fn iso_timestamp(text: &str) -> Option<NaiveDateTime> {
         return None;
     }
     let date = iso_date(&bytes[..10])?;
-    let (hour, minute, second) = (digits(&bytes[11..13])?, digits(&bytes[14..16])?, digits(&bytes[17..19])?);
+    let (hour, minute, second) =
+        (ascii_digits(&bytes[11..13])?, ascii_digits(&bytes[14..16])?, ascii_digits(&bytes[17..19])?);
     let nanos = match &bytes[19..] {
         [] => 0,
         [b'.', fraction @ ..] if (1..=9).contains(&fraction.len()) => {
-            digits(fraction)? * 10_u32.pow(u32::try_from(9 - fraction.len()).ok()?)
+            ascii_digits(fraction)? * 10_u32.pow(u32::try_from(9 - fraction.len()).ok()?)
         }
         _ => return None,
     };
     date.and_hms_nano_opt(hour, minute, second, nanos)
-}
-
-/// The value of ASCII decimal digits (at most nine), or `None` if any byte is not one.
-fn digits(bytes: &[u8]) -> Option<u32> {
-    if bytes.is_empty() || bytes.len() > 9 {
-        return None;
-    }
-    bytes.iter().try_fold(0_u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
 }
 
 fn parse_timestamp(text: &str) -> Option<NaiveDateTime> {

@@ -69,13 +69,8 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
-/// ASCII digits (at most 18) as a number; anything else is `None`. Bytes, not `str::parse`:
-/// UNLOAD reads every date and timestamp of a column through it.
 fn number(digits: &[u8]) -> Option<i64> {
-    if digits.is_empty() || digits.len() > 18 {
-        return None;
-    }
-    digits.iter().try_fold(0_i64, |n, b| b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0')))
+    crate::column_type::ascii_digits(digits).map(i64::from)
 }
 
 /// `text` split at the first byte that is one of `at`: before, the byte, after.
